@@ -1,0 +1,158 @@
+package dev.portcullis.oci.internal;
+
+import dev.portcullis.core.Digest;
+import dev.portcullis.oci.Descriptor;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.ProgressListener;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** A layer read from a {@link BlobStore}: verifies the blob digest and the diffID while streaming. */
+public final class BlobLayer implements Layer {
+  private final int index;
+  private final Descriptor descriptor;
+  private final Digest diffId;
+  private final @Nullable String createdBy;
+  private final BlobStore blobs;
+  private final ReadBudget budget;
+  private final String imageName;
+  private final ProgressListener listener;
+
+  public BlobLayer(int index, Descriptor descriptor, Digest diffId, @Nullable String createdBy, BlobStore blobs,
+      ReadBudget budget, String imageName, ProgressListener listener) {
+    this.index = index;
+    this.descriptor = descriptor;
+    this.diffId = diffId;
+    this.createdBy = createdBy;
+    this.blobs = blobs;
+    this.budget = budget;
+    this.imageName = imageName;
+    this.listener = listener;
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public Digest digest() {
+    return descriptor.digest();
+  }
+
+  @Override
+  public Digest diffId() {
+    return diffId;
+  }
+
+  @Override
+  public long size() {
+    return descriptor.size();
+  }
+
+  @Override
+  public String mediaType() {
+    return descriptor.mediaType();
+  }
+
+  @Override
+  public Optional<String> createdBy() {
+    return Optional.ofNullable(createdBy);
+  }
+
+  /** For messages: {@code layer 2 (sha256:abc...) of IMAGE}. */
+  public static String describe(Layer l, String imageName) {
+    return "layer " + l.index() + " (" + l.digest() + ") of " + imageName;
+  }
+
+  @Override
+  public InputStream open() throws IOException {
+    String what = describe(this, imageName);
+    String task = "layer " + index + " " + descriptor.digest().shortHex();
+    listener.started(task, descriptor.size());
+    InputStream raw = blobs.open(descriptor);
+    VerifyingInputStream verifiedRaw = new VerifyingInputStream(raw, descriptor.digest(), descriptor.size(), "blob of " + what);
+    CountingInputStream counted = new CountingInputStream(verifiedRaw);
+    InputStream progress = new ProgressInputStream(counted, counted::count, listener, task);
+    InputStream plain;
+    try {
+      plain = Compression.decompress(progress);
+    } catch (IOException e) {
+      raw.close();
+      throw new dev.portcullis.oci.ImageReadException("decompress " + what + ": " + e.getMessage(), e);
+    }
+    InputStream limited = new RatioLimitedInputStream(plain, budget, counted::count, what);
+    VerifyingInputStream diff = new VerifyingInputStream(limited, diffId, -1, "diffID of " + what);
+    return new FilterInputStream(diff) {
+      private boolean closed;
+      private boolean atEnd;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n < 0 && !atEnd) {
+          atEnd = true;
+          // bytes after the compressed stream's end still count towards the blob digest
+          verifiedRaw.drainAndVerify();
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        return in.skip(n);
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (!closed) {
+          closed = true;
+          listener.finished(task);
+          super.close();
+        }
+      }
+    };
+  }
+
+  /** Reports bytes read as progress every few hundred KiB. */
+  private static final class ProgressInputStream extends FilterInputStream {
+    private final java.util.function.LongSupplier done;
+    private final ProgressListener listener;
+    private final String task;
+    private long lastReported;
+
+    ProgressInputStream(InputStream in, java.util.function.LongSupplier done, ProgressListener listener, String task) {
+      super(in);
+      this.done = done;
+      this.listener = listener;
+      this.task = task;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      long d = done.getAsLong();
+      if (d - lastReported > (256 << 10) || n < 0) {
+        lastReported = d;
+        listener.advanced(task, d);
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      return b;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.portcullis.oci.internal;
+
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.Limits;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What one image may still cost; shared by all its layers so that the limits hold for the whole image. */
+public final class ReadBudget {
+  private final Limits limits;
+  private final String image;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong entries = new AtomicLong();
+
+  public ReadBudget(Limits limits, String image) {
+    this.limits = limits;
+    this.image = image;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** Counts {@code n} more uncompressed bytes. */
+  public void addBytes(long n) throws ImageReadException {
+    long total = bytes.addAndGet(n);
+    if (total > limits.maxImageBytes()) {
+      throw new ImageReadException("read " + image + ": uncompressed size exceeds the limit of " + limits.maxImageBytes() + " bytes (--max-image-size)");
+    }
+  }
+
+  /** Counts one more tar entry. */
+  public void addEntry(String layer) throws ImageReadException {
+    if (entries.incrementAndGet() > limits.maxEntries()) {
+      throw new ImageReadException("read " + layer + " of " + image + ": more than " + limits.maxEntries() + " entries in the image");
+    }
+  }
+}

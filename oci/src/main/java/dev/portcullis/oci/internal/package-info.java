@@ -1,0 +1,4 @@
+@NullMarked
+package dev.portcullis.oci.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.portcullis.oci.registry;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.portcullis.oci.tree;
+
+import org.jspecify.annotations.NullMarked;
