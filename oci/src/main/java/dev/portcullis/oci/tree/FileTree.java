@@ -1,0 +1,161 @@
+package dev.portcullis.oci.tree;
+
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.Layer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * The squashed file system of an image, every file knowing the layer that brought it, plus what
+ * later layers deleted or replaced (still shipped inside the image). Holds metadata only: contents
+ * are read on demand through {@link #open(FileEntry)}.
+ */
+public final class FileTree {
+  private final Image image;
+  private final NavigableMap<String, FileEntry> files;
+  private final List<DeletedEntry> deleted;
+  private final List<LayerIndex> layers;
+  private final List<String> warnings;
+  private final PathResolver.Links links;
+
+  private FileTree(Image image, Squasher s, List<LayerIndex> layers) {
+    this.image = image;
+    this.files = s.files();
+    this.deleted = List.copyOf(s.deleted());
+    this.layers = List.copyOf(layers);
+    this.warnings = List.copyOf(s.warnings());
+    this.links = s.links();
+  }
+
+  /** Reads (or takes from the scanner's cache) every layer's index and squashes them in order. */
+  public static FileTree read(Image image, LayerScanner scanner) throws IOException {
+    List<LayerIndex> indexes = new ArrayList<>();
+    for (LayerScanner.Results r : scanner.scan(image, List.of(LayerIndexer.INSTANCE))) {
+      indexes.add(r.get(LayerIndexer.INSTANCE));
+    }
+    return squash(image, indexes);
+  }
+
+  /** Squashes layer indexes already at hand, one per layer of {@code image}. */
+  public static FileTree squash(Image image, List<LayerIndex> indexes) throws IOException {
+    if (indexes.size() != image.layers().size()) {
+      throw new IllegalArgumentException("one layer index per layer is needed");
+    }
+    Squasher s = new Squasher();
+    for (int i = 0; i < indexes.size(); i++) {
+      s.apply(i, indexes.get(i));
+    }
+    return new FileTree(image, s, indexes);
+  }
+
+  public Image image() {
+    return image;
+  }
+
+  /** Every file, sorted by path. */
+  public List<FileEntry> entries() {
+    return List.copyOf(files.values());
+  }
+
+  public int size() {
+    return files.size();
+  }
+
+  /** The entry at {@code path}, its parents resolved through symlinks but not the path itself (as {@code lstat}). */
+  public Optional<FileEntry> file(String path) throws IOException {
+    return lookup(path, false);
+  }
+
+  /** The entry {@code path} finally names, following symlinks all the way (as {@code stat}). */
+  public Optional<FileEntry> resolve(String path) throws IOException {
+    return lookup(path, true);
+  }
+
+  private Optional<FileEntry> lookup(String path, boolean followLast) throws IOException {
+    return switch (PathResolver.resolve(TarPaths.normalize(path), followLast, links)) {
+      case PathResolver.Resolution.Resolved r -> Optional.ofNullable(files.get(r.path()));
+      case PathResolver.Resolution.Loop l -> Optional.empty();
+    };
+  }
+
+  /** Where a symlink leads. */
+  public sealed interface LinkStatus {
+    record Resolved(FileEntry target) implements LinkStatus {}
+
+    record Dangling(String path) implements LinkStatus {}
+
+    record Loop(String at) implements LinkStatus {}
+  }
+
+  public LinkStatus linkStatus(FileEntry symlink) throws IOException {
+    return switch (PathResolver.resolve(symlink.path(), true, links)) {
+      case PathResolver.Resolution.Resolved r -> {
+        FileEntry t = files.get(r.path());
+        yield t == null ? new LinkStatus.Dangling(r.path()) : new LinkStatus.Resolved(t);
+      }
+      case PathResolver.Resolution.Loop l -> new LinkStatus.Loop(l.at());
+    };
+  }
+
+  /** Files whose path matches a glob ({@code /usr/lib/**}{@code /*.jar}), sorted by path. */
+  public List<FileEntry> glob(String pattern) {
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    return files.values().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
+  }
+
+  /** What later layers removed or replaced, in the order it happened. */
+  public List<DeletedEntry> deleted() {
+    return deleted;
+  }
+
+  /** The entries of one layer as its tar states them. */
+  public LayerIndex layerIndex(int layer) {
+    return layers.get(layer);
+  }
+
+  public Layer layer(FileEntry e) {
+    return image.layers().get(e.layer());
+  }
+
+  /** Entries that could not be placed as stated (loops, missing hardlink targets, clamped names). */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * The content of a regular file or hardlink, read from the layer that holds it. The layer is
+   * streamed from its start to the entry; its digests are only verified when the layer is read to
+   * its end, which {@link LayerScanner} does when the tree is built.
+   */
+  public InputStream open(FileEntry e) throws IOException {
+    if (e.content().ordinal() < 0) {
+      throw new IllegalArgumentException(e.path() + " has no content (" + e.type() + ")");
+    }
+    Layer layer = image.layers().get(e.content().layer());
+    InputStream in = layer.open();
+    try {
+      TarArchiveInputStream tar = new TarArchiveInputStream(in);
+      int ordinal = 0;
+      TarArchiveEntry t;
+      while ((t = tar.getNextEntry()) != null) {
+        if (ordinal++ == e.content().ordinal()) {
+          return tar;
+        }
+      }
+      throw new ImageReadException("read " + e.path() + " from layer " + layer.index() + " of " + image.name() + ": entry " + e.content().ordinal() + " is missing");
+    } catch (IOException | RuntimeException ex) {
+      in.close();
+      throw ex;
+    }
+  }
+}

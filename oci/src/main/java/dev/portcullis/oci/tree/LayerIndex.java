@@ -1,0 +1,17 @@
+package dev.portcullis.oci.tree;
+
+import java.util.List;
+
+/**
+ * What one layer's tar holds, without its contents: the entries in tar order, the paths it
+ * whites out and the directories it makes opaque (paths absolute and normalised, parents not yet
+ * resolved through symlinks). Cached per layer diffID.
+ */
+public record LayerIndex(List<LayerEntry> entries, List<String> whiteouts, List<String> opaqueDirs, List<String> warnings) {
+  public LayerIndex {
+    entries = List.copyOf(entries);
+    whiteouts = List.copyOf(whiteouts);
+    opaqueDirs = List.copyOf(opaqueDirs);
+    warnings = List.copyOf(warnings);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.portcullis.oci.tree;
+
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.internal.BlobLayer;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a layer's tar once, front to back, and tells a {@link Visitor} what it holds. The stream
+ * is read to its very end, so the layer's blob digest and diffID are verified before {@link
+ * #walk} returns normally; a visitor must treat what it saw as unverified until then.
+ */
+public final class LayerWalker {
+
+  /** Receives a layer's entries in tar order. */
+  public interface Visitor {
+    /** A file, directory or link; {@code content} is the file's bytes for regular files, else null. */
+    void entry(LayerEntry entry, @Nullable InputStream content) throws IOException;
+
+    /** {@code path} (and all below it) from lower layers is deleted. */
+    default void whiteout(String path) throws IOException {}
+
+    /** Everything below {@code dir} from lower layers is deleted. */
+    default void opaque(String dir) throws IOException {}
+
+    /** An entry was read but could not be taken as it is (clamped, unsupported). */
+    default void warning(String message) {}
+  }
+
+  private LayerWalker() {}
+
+  public static void walk(Layer layer, String imageName, EntryBudget budget, Visitor visitor) throws IOException {
+    String where = BlobLayer.describe(layer, imageName);
+    try (InputStream in = layer.open()) {
+      TarArchiveInputStream tar = new TarArchiveInputStream(in);
+      int ordinal = 0;
+      while (true) {
+        TarArchiveEntry e;
+        try {
+          e = tar.getNextEntry();
+        } catch (ImageReadException ex) {
+          throw ex;
+        } catch (IOException | RuntimeException ex) {
+          throw new ImageReadException("read tar of " + where + ": malformed entry after entry " + ordinal + " (" + ex.getMessage() + ")", ex);
+        }
+        if (e == null) {
+          break;
+        }
+        budget.take(where);
+        String name = e.getName();
+        if (TarPaths.escapes(name)) {
+          visitor.warning(where + ": entry '" + name + "' climbs above the root; kept inside it as " + TarPaths.normalize(name));
+        }
+        String path = TarPaths.normalize(name);
+        String base = TarPaths.baseName(path);
+        int ord = ordinal++;
+        if (base.equals(TarPaths.OPAQUE_MARKER)) {
+          visitor.opaque(TarPaths.parent(path));
+          continue;
+        }
+        if (base.startsWith(TarPaths.WHITEOUT_PREFIX)) {
+          visitor.whiteout(TarPaths.normalize(TarPaths.parent(path) + "/" + base.substring(TarPaths.WHITEOUT_PREFIX.length())));
+          continue;
+        }
+        if (path.equals("/")) {
+          continue;
+        }
+        FileType type = typeOf(e);
+        if (type == null) {
+          visitor.warning(where + ": entry '" + name + "' has unsupported tar type '" + (char) e.getLinkFlag() + "'; skipped");
+          continue;
+        }
+        String link = switch (type) {
+          case SYMLINK -> e.getLinkName();
+          case HARDLINK -> TarPaths.normalize(e.getLinkName());
+          default -> "";
+        };
+        long size = type == FileType.REGULAR ? e.getSize() : 0;
+        if (size < 0) {
+          throw new ImageReadException("read tar of " + where + ": entry '" + name + "' has a negative size");
+        }
+        LayerEntry entry = new LayerEntry(ord, path, type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), size, link,
+            e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000);
+        visitor.entry(entry, type == FileType.REGULAR ? new UnclosableInputStream(tar) : null);
+      }
+      drain(in);
+    }
+  }
+
+  /** The current entry's bytes; closing it leaves the tar open. */
+  private static final class UnclosableInputStream extends java.io.FilterInputStream {
+    UnclosableInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static void drain(InputStream in) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    while (in.read(buf) >= 0) {
+      // reading to the end verifies the digests
+    }
+  }
+
+  private static @Nullable FileType typeOf(TarArchiveEntry e) {
+    if (e.isSymbolicLink()) {
+      return FileType.SYMLINK;
+    }
+    if (e.isLink()) {
+      return FileType.HARDLINK;
+    }
+    if (e.isDirectory()) {
+      return FileType.DIRECTORY;
+    }
+    if (e.isCharacterDevice()) {
+      return FileType.CHAR_DEVICE;
+    }
+    if (e.isBlockDevice()) {
+      return FileType.BLOCK_DEVICE;
+    }
+    if (e.isFIFO()) {
+      return FileType.FIFO;
+    }
+    if (e.isFile()) {
+      return FileType.REGULAR;
+    }
+    return null;
+  }
+}
