@@ -1,0 +1,323 @@
+package dev.portcullis.oci.tree;
+
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.Limits;
+import dev.portcullis.oci.ProgressListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes an image's squashed file system into a directory, as {@code crane export} or {@code umoci
+ * unpack} would: layers are applied in order, straight from their streams, each read once. Nothing
+ * is ever written outside the target: every path is resolved inside it, symlinks included. The
+ * work happens in a sibling temporary directory that replaces the target only when complete, so a
+ * failure leaves no partial tree. Device nodes and FIFOs cannot be made from Java and are skipped,
+ * reported; ownership is kept when running as root.
+ */
+public final class Exporter {
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+  /** What an export wrote, and what it could not. */
+  public record Result(long entries, List<String> skipped) {
+    public Result {
+      skipped = List.copyOf(skipped);
+    }
+  }
+
+  private final Image image;
+  private final Path root;
+  private final ProgressListener listener;
+  private final List<String> skipped = new ArrayList<>();
+  private final Map<String, LayerEntry> directories = new HashMap<>();
+  private boolean chownAllowed = true;
+  private long entries;
+
+  private Exporter(Image image, Path root, ProgressListener listener) {
+    this.image = image;
+    this.root = root;
+    this.listener = listener;
+  }
+
+  public static Result export(Image image, Path target, ProgressListener listener) throws IOException {
+    return export(image, target, listener, Limits.DEFAULT.maxEntries());
+  }
+
+  /** Exports into {@code target}, which must not exist or be an empty directory. */
+  public static Result export(Image image, Path target, ProgressListener listener, long maxEntries) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    if (Files.exists(abs, NOFOLLOW)) {
+      if (!Files.isDirectory(abs, NOFOLLOW)) {
+        throw new ImageReadException("export " + image.name() + " to " + target + ": exists and is not a directory");
+      }
+      try (Stream<Path> s = Files.list(abs)) {
+        if (s.findAny().isPresent()) {
+          throw new ImageReadException("export " + image.name() + " to " + target + ": directory is not empty");
+        }
+      }
+    }
+    Path parent = abs.getParent();
+    if (parent == null) {
+      throw new ImageReadException("export " + image.name() + ": cannot export to the file system root");
+    }
+    Files.createDirectories(parent);
+    Path work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".portcullis-");
+    try {
+      Exporter e = new Exporter(image, work, listener);
+      EntryBudget budget = new EntryBudget(maxEntries, image.name());
+      for (Layer layer : image.layers()) {
+        e.applyLayer(layer, budget);
+      }
+      e.finishDirectories();
+      Files.deleteIfExists(abs);
+      Files.move(work, abs, StandardCopyOption.ATOMIC_MOVE);
+      return new Result(e.entries, e.skipped);
+    } catch (IOException | RuntimeException ex) {
+      deleteTree(work);
+      throw ex;
+    }
+  }
+
+  private void applyLayer(Layer layer, EntryBudget budget) throws IOException {
+    NavigableSet<String> written = new TreeSet<>();
+    LayerWalker.walk(layer, image.name(), budget, new LayerWalker.Visitor() {
+      @Override
+      public void entry(LayerEntry e, @Nullable InputStream content) throws IOException {
+        place(layer, e, content, written);
+      }
+
+      @Override
+      public void whiteout(String path) throws IOException {
+        Optional<String> r = resolveParents(path, layer);
+        if (r.isPresent() && !r.get().equals("/")) {
+          deleteExcept(r.get(), written);
+        }
+      }
+
+      @Override
+      public void opaque(String dir) throws IOException {
+        Optional<String> r = resolveParents(dir, layer);
+        if (r.isEmpty()) {
+          return;
+        }
+        Path d = disk(r.get());
+        if (Files.isDirectory(d, NOFOLLOW)) {
+          List<Path> children;
+          try (Stream<Path> s = Files.list(d)) {
+            children = s.toList();
+          }
+          for (Path c : children) {
+            deleteExcept(TarPaths.child(r.get(), c.getFileName().toString()), written);
+          }
+        }
+      }
+
+      @Override
+      public void warning(String message) {
+        listener.warn(message);
+      }
+    });
+  }
+
+  private void place(Layer layer, LayerEntry e, @Nullable InputStream content, NavigableSet<String> written) throws IOException {
+    Optional<String> resolved = resolveParents(e.path(), layer);
+    if (resolved.isEmpty() || resolved.get().equals("/")) {
+      return;
+    }
+    String path = resolved.get();
+    Path p = disk(path);
+    if (!makeParents(p)) {
+      skip(layer, e.path() + ": a parent is not a directory");
+      return;
+    }
+    boolean exists = Files.exists(p, NOFOLLOW);
+    boolean isDir = exists && Files.isDirectory(p, NOFOLLOW);
+    if (e.type() == FileType.DIRECTORY) {
+      if (exists && !isDir) {
+        Files.delete(p);
+      }
+      if (!isDir) {
+        Files.createDirectory(p);
+      }
+      directories.put(path, e);
+      written.add(path);
+      entries++;
+      return;
+    }
+    if (isDir) {
+      deleteTree(p);
+    } else if (exists) {
+      Files.delete(p);
+    }
+    switch (e.type()) {
+      case REGULAR -> {
+        Files.copy(content == null ? InputStream.nullInputStream() : content, p);
+        setMetadata(p, e, false);
+      }
+      case SYMLINK -> {
+        Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+        setMetadata(p, e, true);
+      }
+      case HARDLINK -> {
+        Optional<String> target = resolveParents(e.linkTarget(), layer);
+        Path t = target.map(this::disk).orElse(null);
+        if (t == null || !Files.exists(t, NOFOLLOW) || Files.isDirectory(t, NOFOLLOW)) {
+          skip(layer, e.path() + ": hardlink target " + e.linkTarget() + " does not exist");
+          return;
+        }
+        Files.createLink(p, t);
+      }
+      case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
+        skip(layer, e.path() + ": " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " not created");
+        return;
+      }
+      case DIRECTORY -> throw new AssertionError("handled above");
+    }
+    written.add(path);
+    entries++;
+  }
+
+  private void skip(Layer layer, String what) {
+    String message = "layer " + layer.index() + ": " + what;
+    skipped.add(message);
+    listener.warn(message);
+  }
+
+  private Optional<String> resolveParents(String path, Layer layer) throws IOException {
+    return switch (PathResolver.resolve(path, false, this::symlinkAt)) {
+      case PathResolver.Resolution.Resolved r -> Optional.of(r.path());
+      case PathResolver.Resolution.Loop l -> {
+        skip(layer, path + ": symlink loop at " + l.at());
+        yield Optional.empty();
+      }
+    };
+  }
+
+  private Optional<String> symlinkAt(String path) throws IOException {
+    Path p = disk(path);
+    return Files.isSymbolicLink(p) ? Optional.of(Files.readSymbolicLink(p).toString()) : Optional.empty();
+  }
+
+  /** The directory entry for an absolute, normalised, symlink-free image path; never outside the root. */
+  private Path disk(String path) {
+    Path p = path.equals("/") ? root : root.resolve(path.substring(1)).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalStateException("path " + path + " escapes the export root");
+    }
+    return p;
+  }
+
+  /** Creates missing parents as a tar extractor would; false when one of them is not a directory. */
+  private boolean makeParents(Path p) throws IOException {
+    Path parent = p.getParent();
+    if (parent == null || Files.isDirectory(parent, NOFOLLOW)) {
+      return true;
+    }
+    for (Path q = parent; q != null && !q.equals(root); q = q.getParent()) {
+      if (Files.exists(q, NOFOLLOW) && !Files.isDirectory(q, NOFOLLOW)) {
+        return false;
+      }
+    }
+    Files.createDirectories(parent);
+    return true;
+  }
+
+  /** Deletes {@code path} and everything beneath it, except what this layer wrote. */
+  private void deleteExcept(String path, NavigableSet<String> written) throws IOException {
+    Path p = disk(path);
+    if (!Files.exists(p, NOFOLLOW) || written.contains(path)) {
+      return;
+    }
+    String firstBelow = written.ceiling(path + "/");
+    boolean keepsSomething = firstBelow != null && firstBelow.startsWith(path + "/");
+    if (!keepsSomething) {
+      deleteTree(p);
+      directories.keySet().removeIf(d -> TarPaths.isWithin(d, path));
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+      for (Path c : ds) {
+        deleteExcept(TarPaths.child(path, c.getFileName().toString()), written);
+      }
+    }
+  }
+
+  private void setMetadata(Path p, LayerEntry e, boolean symlink) throws IOException {
+    if (!symlink) {
+      Files.setAttribute(p, "unix:mode", e.mode());
+      Files.setLastModifiedTime(p, FileTime.fromMillis(e.modifiedEpochSeconds() * 1000));
+    }
+    if (chownAllowed) {
+      try {
+        Files.setAttribute(p, "unix:uid", (int) e.uid(), NOFOLLOW);
+        Files.setAttribute(p, "unix:gid", (int) e.gid(), NOFOLLOW);
+        if (!symlink && (e.mode() & 06000) != 0) {
+          Files.setAttribute(p, "unix:mode", e.mode()); // chown clears setuid/setgid
+        }
+      } catch (FileSystemException ex) {
+        chownAllowed = false;
+        listener.warn("export " + image.name() + ": ownership not kept (" + ex.getReason() + ")");
+      }
+    }
+  }
+
+  /** Directory modes and times last, deepest first, so that read-only directories do not block their own filling. */
+  private void finishDirectories() throws IOException {
+    List<String> paths = new ArrayList<>(directories.keySet());
+    paths.sort(Comparator.comparingInt(String::length).reversed());
+    for (String path : paths) {
+      Path p = disk(path);
+      if (Files.isDirectory(p, NOFOLLOW)) {
+        setMetadata(p, directories.get(path), false);
+      }
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, NOFOLLOW)) {
+      return;
+    }
+    Files.walkFileTree(p, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Files.setAttribute(dir, "unix:mode", 0700);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult postVisitDirectory(Path dir, @Nullable IOException exc) throws IOException {
+        if (exc != null) {
+          throw exc;
+        }
+        Files.delete(dir);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+}
