@@ -1,0 +1,124 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.core.Platform;
+import dev.portcullis.oci.Limits;
+import dev.portcullis.oci.ProgressListener;
+import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.RegistryOptions;
+import dev.portcullis.oci.tree.LayerCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** Options every image command takes: output, registry access, limits, cache. */
+final class CommonOptions {
+  enum Format {
+    TABLE,
+    JSON
+  }
+
+  @Option(names = "--format", paramLabel = "table|json", description = "Output format on stdout (default: ${DEFAULT-VALUE}).", defaultValue = "table")
+  Format format = Format.TABLE;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress and no warnings on stderr.")
+  boolean quiet;
+
+  @Option(names = "--debug", description = "Show stack traces of errors.")
+  boolean debug;
+
+  @Option(names = "--platform", paramLabel = "os/arch[/variant]", description = "Platform to pick from a multi-platform image (default: this machine's).")
+  @Nullable String platform;
+
+  @Option(names = "--insecure", description = "Talk to the registry over plain HTTP.")
+  boolean insecure;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for the registry.")
+  @Nullable Path caFile;
+
+  @Option(names = "--username", description = "Registry user name; the password is read from stdin (--password-stdin).")
+  @Nullable String username;
+
+  @Option(names = "--password-stdin", description = "Read the registry password from stdin.")
+  boolean passwordStdin;
+
+  @Option(names = "--max-image-size", paramLabel = "SIZE", description = "Refuse images larger than this uncompressed (e.g. 8g, 512m; default 32g).")
+  @Nullable String maxImageSize;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where per-layer results are cached (default: ~/.cache/portcullis/layers).")
+  @Nullable Path cacheDir;
+
+  @Option(names = "--no-cache", description = "Neither read nor write the layer cache.")
+  boolean noCache;
+
+  ReadOptions readOptions(PrintStream err, InputStream stdin) throws IOException {
+    ReadOptions o = ReadOptions.defaults();
+    if (platform != null) {
+      o = o.withPlatform(Platform.parse(platform));
+    }
+    if (maxImageSize != null) {
+      o = o.withLimits(o.limits().withMaxImageBytes(parseSize(maxImageSize)));
+    }
+    RegistryOptions.Credentials credentials = null;
+    if (passwordStdin) {
+      if (username == null) {
+        throw new IllegalArgumentException("--password-stdin needs --username");
+      }
+      String password = new String(stdin.readAllBytes(), StandardCharsets.UTF_8).strip();
+      credentials = new RegistryOptions.Credentials(username, password);
+    } else if (username != null) {
+      throw new IllegalArgumentException("--username needs --password-stdin (passwords are never taken as arguments)");
+    }
+    o = o.withRegistry(new RegistryOptions(insecure, caFile, credentials, null, RegistryOptions.DEFAULT.maxAttempts()));
+    return o.withListener(listener(err));
+  }
+
+  ProgressListener listener(PrintStream err) {
+    if (quiet) {
+      return ProgressListener.NONE;
+    }
+    return new ConsoleProgress(err, Boolean.getBoolean("portcullis.stderr.tty"));
+  }
+
+  @Nullable LayerCache cache() {
+    return noCache ? null : new LayerCache(cacheDir != null ? cacheDir : LayerCache.defaultDir());
+  }
+
+  Limits limits() {
+    return maxImageSize == null ? Limits.DEFAULT : Limits.DEFAULT.withMaxImageBytes(parseSize(maxImageSize));
+  }
+
+  static long parseSize(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("b")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (!t.isEmpty()) {
+      char last = t.charAt(t.length() - 1);
+      unit = switch (last) {
+        case 'k' -> 1L << 10;
+        case 'm' -> 1L << 20;
+        case 'g' -> 1L << 30;
+        case 't' -> 1L << 40;
+        default -> 1;
+      };
+      if (unit > 1) {
+        t = t.substring(0, t.length() - 1);
+      }
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n <= 0) {
+        throw new NumberFormatException();
+      }
+      return Math.multiplyExact(n, unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("invalid size '" + text + "': expected a positive number with an optional k, m, g or t suffix");
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.portcullis.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code portcullis <command>}. Exit codes: 0 done, 1 failed, 2 bad usage, 3 internal error. */
+@Command(
+    name = "portcullis",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Secures the container lifecycle: reads, scans and gates container images.",
+    subcommands = {ImageCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  public static final int FAILED = 1;
+  public static final int INTERNAL_ERROR = 3;
+
+  final PrintStream out;
+  final PrintStream err;
+  final InputStream in;
+
+  Main(PrintStream out, PrintStream err, InputStream in) {
+    this.out = out;
+    this.err = err;
+    this.in = in;
+  }
+
+  /** The streams of the command line {@code spec} belongs to. */
+  static Main of(picocli.CommandLine.Model.CommandSpec spec) {
+    return (Main) spec.root().userObject();
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command line with the given streams, as the process would; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, System.in);
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
+    CommandLine cl = new CommandLine(new Main(out, err, in));
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, err, parsed.hasMatchedOption("--debug") || debugRequested(args)));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl.execute(args);
+  }
+
+  private static boolean debugRequested(String[] args) {
+    for (String a : args) {
+      if (a.equals("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One line for the user; the stack trace only with {@code --debug} or for our own bugs. */
+  static int report(Exception ex, PrintStream err, boolean debug) {
+    Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+    boolean userFacing = t instanceof IOException || t instanceof IllegalArgumentException || t instanceof CommandFailure;
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (userFacing) {
+      err.println("portcullis: " + message.lines().findFirst().orElse(message));
+    } else {
+      err.println("portcullis: internal error: " + t.getClass().getName() + ": " + message + (debug ? "" : " (run with --debug for details)"));
+    }
+    if (debug) {
+      t.printStackTrace(err);
+    }
+    return userFacing ? FAILED : INTERNAL_ERROR;
+  }
+
+  /** A command could not do what it was asked; the message is shown as is. */
+  static final class CommandFailure extends RuntimeException {
+    CommandFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads the version the build wrote. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"portcullis " + p.getProperty("version", "unknown")};
+    }
+  }
+}
