@@ -8,7 +8,7 @@ import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.ReadOptions;
-import dev.portcullis.oci.internal.Json;
+
 import dev.portcullis.oci.tree.DeletedEntry;
 import dev.portcullis.oci.tree.Exporter;
 import dev.portcullis.oci.tree.FileEntry;
@@ -71,7 +71,7 @@ final class ImageCommand {
     abstract int run() throws Exception;
 
     void json(Object node) throws IOException {
-      stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+      stdout.println(JsonOutput.MAPPER.writer().writeValueAsString(node));
     }
   }
 
@@ -91,7 +91,7 @@ final class ImageCommand {
 
     static ObjectNode inspection(Image image) {
       ImageConfig c = image.config();
-      ObjectNode root = Json.MAPPER.createObjectNode();
+      ObjectNode root = JsonOutput.MAPPER.createObjectNode();
       root.put("name", image.name());
       root.put("digest", image.digest().toString());
       root.put("mediaType", image.manifest().mediaType());
@@ -195,7 +195,7 @@ final class ImageCommand {
     private void printTree(FileTree tree) throws IOException {
       List<FileEntry> entries = tree.entries();
       if (common.format == CommonOptions.Format.JSON) {
-        ArrayNode arr = Json.MAPPER.createArrayNode();
+        ArrayNode arr = JsonOutput.MAPPER.createArrayNode();
         for (FileEntry e : entries) {
           ObjectNode n = entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
           n.put("layer", e.layer());
@@ -213,7 +213,7 @@ final class ImageCommand {
 
     private void printLayer(LayerIndex index, int n) throws IOException {
       if (common.format == CommonOptions.Format.JSON) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonOutput.MAPPER.createObjectNode();
         root.put("layer", n);
         ArrayNode arr = root.putArray("entries");
         for (LayerEntry e : index.entries()) {
@@ -235,7 +235,7 @@ final class ImageCommand {
 
     private void printDeleted(List<DeletedEntry> deleted) throws IOException {
       if (common.format == CommonOptions.Format.JSON) {
-        ArrayNode arr = Json.MAPPER.createArrayNode();
+        ArrayNode arr = JsonOutput.MAPPER.createArrayNode();
         for (DeletedEntry d : deleted) {
           FileEntry e = d.entry();
           ObjectNode n = entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
@@ -292,7 +292,7 @@ final class ImageCommand {
       try (Image image = openImage()) {
         Exporter.Result r = Exporter.export(image, output, common.listener(stderr), common.limits().maxEntries());
         if (common.format == CommonOptions.Format.JSON) {
-          ObjectNode n = Json.MAPPER.createObjectNode();
+          ObjectNode n = JsonOutput.MAPPER.createObjectNode();
           n.put("image", image.name());
           n.put("output", output.toAbsolutePath().toString());
           n.put("entries", r.entries());
@@ -307,7 +307,7 @@ final class ImageCommand {
   }
 
   static ArrayNode strings(List<String> values) {
-    ArrayNode a = Json.MAPPER.createArrayNode();
+    ArrayNode a = JsonOutput.MAPPER.createArrayNode();
     values.forEach(a::add);
     return a;
   }
