@@ -86,7 +86,7 @@ record DockerConfig(Path file, Map<String, Credentials> auths, @Nullable String 
     if (!auth.isEmpty()) {
       String decoded;
       try {
-        decoded = new String(Base64.getMimeDecoder().decode(auth), StandardCharsets.UTF_8);
+        decoded = new String(Base64.getDecoder().decode(auth.replaceAll("\\s", "")), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         throw new ImageReadException("read docker config " + file + ": auths." + key + ".auth is not base64", e);
       }

@@ -283,7 +283,7 @@ final class Transport implements AutoCloseable {
     String realm = challenge.param("realm").orElseThrow();
     String service = challenge.param("service").orElse("");
     String key = origin + " " + realm + " " + service + " " + String.join(" ", scopes);
-    String note = "token scope " + String.join(" ", scopes) + creds.map(c -> " as user " + c.username()).orElse(" (anonymous)");
+    String note = "token scope " + String.join(" ", scopes) + creds.map(c -> " as user " + c.username()).orElse("");
     String token = tokens.get(key);
     if (token == null) {
       token = fetchToken(purpose, realm, service, scopes, creds);
@@ -313,7 +313,7 @@ final class Transport implements AutoCloseable {
     Purpose tokenPurpose = new Purpose(purpose.what() + ": get token from " + realm, purpose.registry(), List.of());
     Reply reply = exchange(tokenPurpose, Call.get(uri, headers), false);
     if (reply.status() != 200) {
-      throw new ImageReadException(tokenPurpose.what() + ": " + describe(reply) + (creds.isPresent() ? " (as user " + creds.get().username() + ")" : " (anonymous)"));
+      throw new ImageReadException(tokenPurpose.what() + ": " + describe(new Reply(reply.response(), creds.map(c -> "as user " + c.username()).orElse("anonymous"))));
     }
     byte[] body;
     try (InputStream in = reply.response().body()) {
@@ -406,7 +406,8 @@ final class Transport implements AutoCloseable {
         return "unknown host";
       }
     }
-    return t.getClass().getSimpleName();
+    // the JDK client reports a refused connection as a ConnectException without a message
+    return hasCause(t, ConnectException.class) ? "Connection refused" : t.getClass().getSimpleName();
   }
 
   static String oneLine(String s) {
