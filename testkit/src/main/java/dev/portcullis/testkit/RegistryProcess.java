@@ -51,6 +51,21 @@ public final class RegistryProcess implements AutoCloseable {
     public static Options plain() {
       return new Options(false, new Auth.None());
     }
+
+    /** HTTPS with a fresh test CA ({@link RegistryProcess#caFile()}), no authentication. */
+    public static Options https() {
+      return new Options(true, new Auth.None());
+    }
+
+    /** Plain HTTP with htpasswd basic authentication for one user. */
+    public static Options basicAuth(String username, String password) {
+      return new Options(false, new Auth.Basic(username, password));
+    }
+
+    /** Plain HTTP with the token flow of {@code tokens}. */
+    public static Options tokenAuth(RegistryTokenServer tokens) {
+      return new Options(false, tokens.registryAuth());
+    }
   }
 
   private final Process process;

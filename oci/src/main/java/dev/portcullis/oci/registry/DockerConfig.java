@@ -68,13 +68,11 @@ record DockerConfig(Path file, Map<String, Credentials> auths, @Nullable String 
   static DockerConfig parse(byte[] bytes, Path file) throws IOException {
     JsonNode root = Json.object(bytes, "docker config " + file);
     Map<String, Credentials> auths = new LinkedHashMap<>();
-    for (var it = root.path("auths").fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.path("auths").properties()) {
       credentials(e.getValue(), file, e.getKey()).ifPresent(c -> auths.put(e.getKey(), c));
     }
     Map<String, String> helpers = new LinkedHashMap<>();
-    for (var it = root.path("credHelpers").fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.path("credHelpers").properties()) {
       helpers.put(e.getKey(), e.getValue().asText(""));
     }
     String store = root.path("credsStore").asText("");

@@ -60,6 +60,10 @@ import org.jspecify.annotations.Nullable;
  * {@link RegistryOptions#maxAttempts()} attempts; other 4xx never are. Blob redirects are followed
  * without the {@code Authorization} header when they leave the registry's origin.
  *
+ * <p>Bearer tokens are kept for the client's life; when the registry refuses a kept token, a fresh
+ * one is fetched once. A connection that breaks in the middle of a blob is not resumed: the layer's
+ * stream fails and the caller may open the layer again.
+ *
  * <p>Errors are {@link ImageReadException}s whose one-line message names the operation, the
  * reference and the registry's own error code and message. A client is thread-safe; close it to
  * release its connections.

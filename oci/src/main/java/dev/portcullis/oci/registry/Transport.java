@@ -372,6 +372,9 @@ final class Transport implements AutoCloseable {
   static String describeConnectionFailure(URI uri, IOException e) {
     String host = hostOf(uri);
     String reason = rootMessage(e);
+    if (hasCause(e, java.security.cert.CertPathBuilderException.class) || hasCause(e, java.security.cert.CertPathValidatorException.class)) {
+      return "TLS with " + host + " failed: its certificate is not signed by a trusted CA (trust that CA with a CA file, RegistryOptions.caFile)";
+    }
     if (e instanceof SSLException || hasCause(e, SSLException.class)) {
       return "TLS with " + host + " failed (" + reason + ")";
     }

@@ -50,7 +50,7 @@ class RegistryAuthIT {
 
   @Test
   void basicAuthWithGoodBadAndMissingCredentials() throws Exception {
-    try (RegistryProcess registry = RegistryProcess.start(new RegistryProcess.Options(false, new RegistryProcess.Auth.Basic("alice", "wonderland")))) {
+    try (RegistryProcess registry = RegistryProcess.start(RegistryProcess.Options.basicAuth("alice", "wonderland"))) {
       OciLayoutFixture.Blob m = push(registry, "private:1", "--dest-creds", "alice:wonderland");
       try (Image image = pull(registry, "private:1", insecure(new Credentials("alice", "wonderland")))) {
         assertThat(image.digest()).isEqualTo(m.digest());
@@ -74,7 +74,7 @@ class RegistryAuthIT {
   @Test
   void bearerTokenFlowWithARealSignedToken() throws Exception {
     try (RegistryTokenServer tokens = RegistryTokenServer.start("bob", "builder");
-        RegistryProcess registry = RegistryProcess.start(new RegistryProcess.Options(false, tokens.registryAuth()))) {
+        RegistryProcess registry = RegistryProcess.start(RegistryProcess.Options.tokenAuth(tokens))) {
       OciLayoutFixture.Blob m = push(registry, "team/app:1", "--dest-creds", "bob:builder");
       int before = tokens.requests().size();
       try (Image image = pull(registry, "team/app:1", insecure(new Credentials("bob", "builder")))) {
@@ -107,7 +107,7 @@ class RegistryAuthIT {
 
   @Test
   void tlsWithTheTestCaAndWithoutIt() throws Exception {
-    try (RegistryProcess registry = RegistryProcess.start(new RegistryProcess.Options(true, new RegistryProcess.Auth.None()))) {
+    try (RegistryProcess registry = RegistryProcess.start(RegistryProcess.Options.https())) {
       OciLayoutFixture.Blob m = push(registry, "secure:1");
       Path ca = registry.caFile().orElseThrow();
       try (Image image = pull(registry, "secure:1", new RegistryOptions(false, ca, null, NO_CONFIG, 2))) {
@@ -115,7 +115,8 @@ class RegistryAuthIT {
       }
       assertThatThrownBy(() -> pull(registry, "secure:1", new RegistryOptions(false, null, null, NO_CONFIG, 2)))
           .isInstanceOf(ImageReadException.class)
-          .hasMessageStartingWith("pull manifest " + registry.host() + "/secure:1: TLS with " + registry.host() + " failed (");
+          .hasMessage("pull manifest " + registry.host() + "/secure:1: TLS with " + registry.host()
+              + " failed: its certificate is not signed by a trusted CA (trust that CA with a CA file, RegistryOptions.caFile)");
     }
   }
 }
