@@ -7,6 +7,7 @@ import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.OciLayoutWriter;
 import dev.portcullis.oci.ReadOptions;
 
 import dev.portcullis.oci.tree.DeletedEntry;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "image",
     mixinStandardHelpOptions = true,
     description = "Inspect, list and export images from any source.",
-    subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class},
+    subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class, ImageCommand.Save.class},
     footer = {"", "SOURCE is oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, registry:REF, or a bare path or reference",
         "(an existing path is a layout or an archive; anything else a registry reference: alpine = docker.io/library/alpine:latest)."})
 final class ImageCommand {
@@ -300,6 +301,36 @@ final class ImageCommand {
           json(n);
         } else if (!common.quiet) {
           stderr.println("exported " + r.entries() + " entries of " + image.name() + " to " + output + (r.skipped().isEmpty() ? "" : " (" + r.skipped().size() + " skipped)"));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "save", mixinStandardHelpOptions = true,
+      description = "Copy an image (the manifest for the chosen platform, its config and layer blobs, all verified) into an OCI image layout, like skopeo copy ... oci:DIR:NAME.")
+  static final class Save extends Base {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The OCI layout to write or add to.")
+    Path output;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The org.opencontainers.image.ref.name to give it (default: the source's tag, else latest).")
+    @Nullable String name;
+
+    @Override
+    int run() throws IOException {
+      ImageSource s = ImageSource.parse(source);
+      String refName = name != null ? name : s instanceof ImageSource.Remote r && r.ref().tag() != null ? r.ref().tag() : "latest";
+      try (Image image = Images.open(s, common.readOptions(stderr, Main.of(spec).in))) {
+        var digest = OciLayoutWriter.write(image, output, refName, common.listener(stderr));
+        if (common.format == CommonOptions.Format.JSON) {
+          ObjectNode n = JsonOutput.MAPPER.createObjectNode();
+          n.put("image", image.name());
+          n.put("output", output.toAbsolutePath().toString());
+          n.put("name", refName);
+          n.put("digest", digest.toString());
+          json(n);
+        } else if (!common.quiet) {
+          stderr.println("saved " + image.name() + " to oci-dir:" + output + ":" + refName);
         }
       }
       return 0;
