@@ -57,6 +57,15 @@ class ReadErrorMessagesTest {
     }
   }
 
+  @Test
+  void aBlobLongerThanItsDescriptorIsNamedOnceNotWrappedAsADecompressionError() throws IOException {
+    Layer layer = Layer.of(tar(), Compression.NONE);
+    byte[] longer = Arrays.copyOf(layer.blob(), layer.blob().length + 100_000);
+    assertSquashFails(write(layer.withBlob(longer, false)), SMALL, layer)
+        .hasMessageStartingWith("read blob of layer 0 (")
+        .hasMessageEndingWith(": more than the " + layer.size() + " bytes its descriptor declares");
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(Compression.class)
   void aBlobWhoseContentDoesNotMatchItsDigestIsRefused(Compression compression) throws IOException {
