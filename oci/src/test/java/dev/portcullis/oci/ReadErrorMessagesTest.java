@@ -57,6 +57,28 @@ class ReadErrorMessagesTest {
     }
   }
 
+  @ParameterizedTest(name = "cut {0} bytes before the end")
+  @ValueSource(ints = {4, 200})
+  void aTruncatedGzipLayerIsReportedAsTruncated(int cut) throws IOException {
+    byte[] noise = new byte[4000];
+    new Random(7).nextBytes(noise);
+    Layer whole = Layer.of(new LayerBuilder().file("data", noise, 0644).file("more", "x").build(), Compression.GZIP);
+    Layer truncated = whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length - cut), true);
+    assertSquashFails(write(truncated), SMALL, truncated)
+        .hasMessageStartingWith("decompress layer 0 (")
+        .hasMessageContaining(": truncated")
+        .hasMessageNotContaining("null");
+  }
+
+  @Test
+  void aTruncatedBlobUnderItsOriginalDescriptorFailsItsSizeCheck() throws IOException {
+    Layer whole = Layer.of(tar(), Compression.GZIP);
+    Layer truncated = whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length / 2), false);
+    assertSquashFails(write(truncated), SMALL, whole)
+        .hasMessageStartingWith("read blob of layer 0 (")
+        .hasMessageEndingWith(": size mismatch: expected " + whole.size() + " bytes, got " + whole.blob().length / 2);
+  }
+
   @Test
   void aBlobLongerThanItsDescriptorIsNamedOnceNotWrappedAsADecompressionError() throws IOException {
     Layer layer = Layer.of(tar(), Compression.NONE);
