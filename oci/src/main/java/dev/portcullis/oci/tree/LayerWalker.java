@@ -52,6 +52,11 @@ public final class LayerWalker {
         }
         budget.take(where);
         String name = e.getName();
+        if (name.indexOf('\0') >= 0 || e.getLinkName().indexOf('\0') >= 0) {
+          // only PAX and GNU long names can carry one; no file system can store it (Go's archive/tar refuses it too)
+          throw new ImageReadException("read tar of " + where + ": entry " + ordinal + " '" + name + "' has a NUL character in its "
+              + (name.indexOf('\0') >= 0 ? "name" : "link target"));
+        }
         if (TarPaths.escapes(name)) {
           visitor.warning(where + ": entry '" + name + "' climbs above the root; kept inside it as " + TarPaths.normalize(name));
         }

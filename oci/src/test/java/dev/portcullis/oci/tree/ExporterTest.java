@@ -16,10 +16,11 @@ import dev.portcullis.testkit.OciLayoutBuilder.Compression;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Exporting images whose layers no well-behaved tool would write. */
 class ExporterTest {
@@ -44,6 +45,22 @@ class ExporterTest {
           .hasMessageStartingWith("read tar of layer 0 (" + image.layers().get(0).digest() + ") of " + image.name() + ": content of entry 0 'big' (");
       assertThat(tmp.resolve("out")).doesNotExist();
       assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".out"));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"name", "link target"})
+  void aNulCharacterInANameIsRefusedBeforeAnythingIsPlaced(String where) throws IOException {
+    String longName = "x".repeat(120) + "\0../../../etc/passwd"; // long, so that it travels in a PAX record
+    LayerBuilder tar = new LayerBuilder().file("first", "1");
+    byte[] layer = (where.equals("name") ? tar.file(longName, "x") : tar.symlink("link", longName)).build();
+    try (Image image = open(layer)) {
+      String named = where.equals("name") ? "x".repeat(120) + "\\u0000../../../etc/passwd" : "link";
+      String expected = "read tar of layer 0 (" + image.layers().get(0).digest() + ") of " + image.name() + ": entry 1 '" + named
+          + "' has a NUL character in its " + where;
+      assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 100))).isInstanceOf(ImageReadException.class).hasMessage(expected);
+      assertThatThrownBy(() -> export(image)).isInstanceOf(ImageReadException.class).hasMessage(expected);
+      assertThat(tmp.resolve("out")).doesNotExist();
     }
   }
 }
