@@ -174,6 +174,10 @@ public final class Exporter {
         setMetadata(p, e, false);
       }
       case SYMLINK -> {
+        if (e.linkTarget().isEmpty()) {
+          skip(layer, e.path() + ": symlink with an empty target not created");
+          return;
+        }
         Files.createSymbolicLink(p, Path.of(e.linkTarget()));
         setMetadata(p, e, true);
       }

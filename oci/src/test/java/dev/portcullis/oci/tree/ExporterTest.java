@@ -63,4 +63,14 @@ class ExporterTest {
       assertThat(tmp.resolve("out")).doesNotExist();
     }
   }
+
+  @Test
+  void aSymlinkWithAnEmptyTargetIsSkippedAndReported() throws IOException {
+    try (Image image = open(new LayerBuilder().symlink("empty", "").file("after", "a").build())) {
+      Exporter.Result result = export(image);
+      assertThat(result.skipped()).containsExactly("layer 0: /empty: symlink with an empty target not created");
+      assertThat(tmp.resolve("out/after")).hasContent("a");
+      assertThat(tmp.resolve("out/empty")).doesNotExist();
+    }
+  }
 }
