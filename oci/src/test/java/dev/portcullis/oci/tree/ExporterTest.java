@@ -73,4 +73,17 @@ class ExporterTest {
       assertThat(tmp.resolve("out/empty")).doesNotExist();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a component of 300 bytes", "a path of 5000 bytes"})
+  void aNameTheFileSystemCannotHoldIsAReadErrorAndLeavesNothingBehind(String what) throws IOException {
+    String name = what.startsWith("a component") ? "long/" + "n".repeat(300) : "dddddddddd/".repeat(460) + "f";
+    try (Image image = open(new LayerBuilder().file("first", "1").build(), new LayerBuilder().file(name, "x").build())) {
+      assertThatThrownBy(() -> export(image)).isInstanceOf(ImageReadException.class)
+          .hasMessageStartingWith("export layer 1 (" + image.layers().get(1).digest() + ") of " + image.name() + ": cannot write /" + name.substring(0, 20))
+          .hasMessageEndingWith("(File name too long)");
+      assertThat(tmp.resolve("out")).doesNotExist();
+      assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".out"));
+    }
+  }
 }
