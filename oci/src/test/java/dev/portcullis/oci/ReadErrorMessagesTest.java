@@ -98,4 +98,82 @@ class ReadErrorMessagesTest {
         .hasMessageStartingWith("verify blob of layer 0 (" + claimed + ")")
         .hasMessageEndingWith(": digest mismatch: expected " + claimed + ", got " + real.digest());
   }
+
+  @Test
+  void anUnknownLayerMediaTypeIsRefusedWhenTheImageIsOpened() {
+    Layer layer = Layer.of(tar(), Compression.GZIP).withMediaType("application/vnd.example.layer.v1+squashfs");
+    Path layout = write(layer);
+    assertThatThrownBy(() -> open(layout, SMALL)).isInstanceOf(ImageReadException.class)
+        .hasMessageStartingWith("read layer 0 (" + layer.digest() + ") of oci-dir:" + layout + "@sha256:")
+        .hasMessageEndingWith(": unknown layer media type 'application/vnd.example.layer.v1+squashfs'");
+  }
+
+  @Test
+  void aMissingLayerBlobIsNamedWithItsPath() throws IOException {
+    Layer layer = Layer.of(tar(), Compression.GZIP);
+    Path layout = write(layer);
+    Files.delete(layout.resolve("blobs/sha256").resolve(layer.digest().substring("sha256:".length())));
+    try (Image image = open(layout, SMALL)) {
+      assertThatThrownBy(() -> squash(image)).isInstanceOf(ImageReadException.class)
+          .hasMessage("read blob " + layer.digest() + " of oci-dir:" + layout + ": missing (no blobs/sha256/" + layer.digest().substring(7) + ")");
+    }
+  }
+
+  @Test
+  void aMalformedIndexJsonIsRefusedWithWhereTheParserStopped() throws IOException {
+    Path layout = write(Layer.of(tar(), Compression.GZIP));
+    Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\": 2, \"manifests\": [");
+    assertThatThrownBy(() -> open(layout, SMALL)).isInstanceOf(ImageReadException.class)
+        .hasMessageStartingWith("parse index.json of oci-dir:" + layout + ": malformed JSON (")
+        .hasMessageContaining("end-of-input")
+        .hasMessageContaining("at line 1, column ");
+  }
+
+  @Test
+  void tooManyEntriesStopTheSquashAndTheExport() throws IOException {
+    LayerBuilder many = new LayerBuilder();
+    for (int i = 0; i < 20; i++) {
+      many.file("f" + i, "x");
+    }
+    Layer layer = Layer.of(many.build(), Compression.GZIP);
+    Path layout = write(layer);
+    try (Image image = open(layout, SMALL)) {
+      String where = "layer 0 (" + layer.digest() + ") of " + image.name();
+      assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
+          .hasMessage("read " + where + ": more than 10 entries in " + image.name());
+      assertThatThrownBy(() -> Exporter.export(image, tmp.resolve("out"), ProgressListener.NONE, 10)).isInstanceOf(ImageReadException.class)
+          .hasMessage("read " + where + ": more than 10 entries in " + image.name());
+      assertThat(tmp.resolve("out")).doesNotExist();
+    }
+  }
+
+  @Test
+  void anImageLargerThanTheSizeLimitIsRefused() throws IOException {
+    Layer layer = Layer.of(new LayerBuilder().file("big", new byte[200_000], 0644).build(), Compression.NONE);
+    Path layout = write(layer);
+    try (Image image = open(layout, SMALL.withMaxImageBytes(100_000))) {
+      assertThatThrownBy(() -> squash(image)).isInstanceOf(ImageReadException.class)
+          .hasMessage("read " + image.name() + ": uncompressed size exceeds the limit of 100000 bytes (--max-image-size)");
+    }
+  }
+
+  @Test
+  void aConfigLargerThanTheMetadataLimitIsRefused() {
+    Path layout = tmp.resolve("big-config");
+    new OciLayoutBuilder().config("\"Labels\":{\"padding\":\"" + "x".repeat(5000) + "\"}").layer(new LayerBuilder().file("a", "a")).write(layout);
+    Limits limits = new Limits(64L << 20, 1_000, 100, 1L << 20, 2000);
+    assertThatThrownBy(() -> open(layout, limits)).isInstanceOf(ImageReadException.class)
+        .hasMessageStartingWith("read config sha256:")
+        .hasMessageContaining(" of oci-dir:" + layout + ": ")
+        .hasMessageEndingWith(" bytes is more than the limit of 2000");
+  }
+
+  @Test
+  void aDecompressionBombIsRefusedByItsRatio() throws IOException {
+    Layer bomb = Layer.of(new LayerBuilder().file("zeros", new byte[16 << 20], 0644).build(), Compression.GZIP);
+    assertThat(bomb.size()).as("the bomb is small").isLessThan(100_000);
+    assertSquashFails(write(bomb), SMALL, bomb)
+        .hasMessageStartingWith("decompress layer 0 (")
+        .hasMessageEndingWith(": compression ratio above 100:1 (a decompression bomb?)");
+  }
 }
