@@ -163,6 +163,7 @@ public final class LayoutModel {
     i.put("schemaVersion", 2);
     i.put("mediaType", MediaTypes.OCI_INDEX);
     ObjectNode d = descriptor(MediaTypes.OCI_MANIFEST, manifest.digest(), manifest.size());
+    d.putObject("platform").put("architecture", "amd64").put("os", "linux");
     d.putObject("annotations").put("org.opencontainers.image.ref.name", "latest");
     i.putArray("manifests").add(d);
     return i;
