@@ -84,7 +84,7 @@ public final class Exporter {
     Path work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".portcullis-");
     try {
       Exporter e = new Exporter(image, work, listener);
-      EntryBudget budget = new EntryBudget(maxEntries, image.name());
+      EntryBudget budget = new EntryBudget(maxEntries);
       for (Layer layer : image.layers()) {
         e.applyLayer(layer, budget);
       }
