@@ -13,15 +13,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Directory chores shared by the builders. */
-final class Dirs {
+/** Directory chores of the builders and the tests. */
+public final class Dirs {
   private Dirs() {}
 
   /**
    * Deletes {@code dir} and all beneath it, never following symlinks; absent is fine. Refuses while
    * anything is mounted below it (a killed debootstrap leaves {@code /proc} mounted in its target).
    */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
