@@ -107,7 +107,7 @@ public final class Tools {
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       if (!finished) {
         kill(p);
-        throw new ToolException("run " + shown + ": still running after " + timeout.toSeconds() + " s, killed; stderr: " + tail(stderr));
+        throw new ToolException("run " + shown + ": still running after " + shown(timeout) + ", killed; stderr: " + tail(stderr));
       }
       Result r = new Result(command, p.exitValue(), Files.readAllBytes(out), stderr);
       if (r.exitCode() != 0) {
@@ -132,6 +132,10 @@ public final class Tools {
     }
     String joined = String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     return joined.length() <= STDERR_TAIL_CHARS ? joined : "..." + joined.substring(joined.length() - STDERR_TAIL_CHARS);
+  }
+
+  private static String shown(Duration d) {
+    return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
   }
 
   private static void kill(Process p) {

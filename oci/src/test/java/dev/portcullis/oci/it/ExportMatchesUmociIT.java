@@ -58,7 +58,7 @@ class ExportMatchesUmociIT {
 
     TreeSnapshot expected = umoci.filter((path, node) -> !NOT_EXPORTED.contains(node.kind()));
     assertThat(exported.differences(expected, "portcullis export", "umoci unpack"))
-        .as("%s", exported.diff(expected, "portcullis export", "umoci unpack"))
+        .withFailMessage(() -> exported.diff(expected, "portcullis export", "umoci unpack"))
         .isEmpty();
     assertThat(exported.nodes()).as("the comparison covers the fixture").containsKey(knownPath(name));
     List<String> special = umoci.filter((path, node) -> NOT_EXPORTED.contains(node.kind())).nodes().keySet().stream().toList();
