@@ -11,8 +11,10 @@ import java.util.TreeMap;
 
 /**
  * Builds images from Dockerfiles with {@code buildah bud}, in a storage root of its own under a
- * temporary directory, so that no run sees or leaves images elsewhere. {@link #close()} deletes
- * that storage. RUN steps use chroot isolation, which works as root without a container runtime.
+ * temporary directory, so that no run sees or leaves images elsewhere ({@code
+ * /var/lib/containers/cache}, a cache of which compressed blob is which uncompressed one, is
+ * still shared). {@link #close()} deletes that storage. RUN steps use {@code --isolation chroot},
+ * which works as root with neither a container runtime nor user namespaces.
  */
 public final class Buildah implements AutoCloseable {
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
@@ -69,7 +71,7 @@ public final class Buildah implements AutoCloseable {
       c.add(a.getKey() + "=" + a.getValue());
     }
     c.add(context.toString());
-    Tools.run(BUILD_TIMEOUT, Map.of("BUILDAH_ISOLATION", "chroot"), c);
+    Tools.run(BUILD_TIMEOUT, c);
   }
 
   /** Writes image {@code tag} to a containers-transport destination: {@code oci:DIR:NAME}, {@code oci-archive:FILE:NAME}. */

@@ -2,12 +2,12 @@ package dev.portcullis.testkit;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -28,12 +28,12 @@ public final class Debootstrap {
   public static final String CREATED_BY = "debootstrap --variant=minbase " + SUITE + " " + MIRROR;
   public static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   // bump when what is cached changes, so that old caches are not taken for new ones
-  private static final String CACHE_VERSION = "v1";
+  private static final String CACHE_VERSION = "v2";
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
   private Debootstrap() {}
 
-  /** {@code ~/.cache/portcullis-test/debootstrap-bookworm-minbase-v1}. */
+  /** {@code ~/.cache/portcullis-test/debootstrap-bookworm-minbase-vN}. */
   public static Path cacheDir() {
     return Path.of(System.getProperty("user.home"), ".cache", "portcullis-test", "debootstrap-" + SUITE + "-minbase-" + CACHE_VERSION);
   }
@@ -44,6 +44,8 @@ public final class Debootstrap {
     return cached(target, work -> {
       Tools.require("debootstrap");
       Tools.run(TIMEOUT, "debootstrap", "--variant=minbase", SUITE, work.toString(), MIRROR);
+      // the temporary directory is 0700, and the root's mode goes into the image as its "./" entry
+      Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
       // what apt downloaded is not part of an image (Debian's own images drop it too)
       deleteFilesIn(work.resolve("var/cache/apt/archives"));
       deleteFilesIn(work.resolve("var/lib/apt/lists"));
@@ -75,8 +77,8 @@ public final class Debootstrap {
     }
     Path dir = target.getParent();
     Files.createDirectories(dir);
-    try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = lockFile.lock()) {
+    try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      lockFile.lock(); // released when the channel closes
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         return target; // another process made it while we waited
       }

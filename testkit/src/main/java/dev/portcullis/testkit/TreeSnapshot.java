@@ -22,8 +22,8 @@ import java.util.TreeSet;
 import java.util.function.BiPredicate;
 
 /**
- * A directory tree as comparable data: every path below the root (absolute, {@code /etc/passwd})
- * with its type, permission bits, symlink text and, for regular files, the SHA-256 of the content.
+ * A directory tree as comparable data: the root ({@code /}) and every path below it (absolute,
+ * {@code /etc/passwd}) with its type, permission bits, symlink text and, for regular files, the SHA-256 of the content.
  * Symlinks are recorded, never followed. A hardlink is a regular file like any other, so two trees
  * that differ only in which files share an inode are equal.
  */
@@ -90,7 +90,7 @@ public record TreeSnapshot(NavigableMap<String, Node> nodes) {
     }
   }
 
-  /** Walks the tree below {@code root} (the root itself is not recorded). */
+  /** Walks the tree at {@code root}, recorded as {@code /}. */
   public static TreeSnapshot of(Path root) throws IOException {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("snapshot " + root + ": not a directory");
@@ -99,9 +99,7 @@ public record TreeSnapshot(NavigableMap<String, Node> nodes) {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        if (!dir.equals(root)) {
-          nodes.put(key(root, dir), node(dir));
-        }
+        nodes.put(key(root, dir), node(dir));
         return FileVisitResult.CONTINUE;
       }
 
@@ -122,9 +120,11 @@ public record TreeSnapshot(NavigableMap<String, Node> nodes) {
   private static String key(Path root, Path p) {
     StringBuilder sb = new StringBuilder();
     for (Path part : root.relativize(p)) {
-      sb.append('/').append(part);
+      if (!part.toString().isEmpty()) {
+        sb.append('/').append(part);
+      }
     }
-    return sb.toString();
+    return sb.isEmpty() ? "/" : sb.toString();
   }
 
   private static Node node(Path p) throws IOException {

@@ -14,6 +14,7 @@ class TreeSnapshotTest {
 
   private Path tree(String name) throws IOException {
     Path root = Files.createDirectories(tmp.resolve(name));
+    chmod(root, "rwxr-xr-x");
     Files.createDirectories(root.resolve("etc/app"));
     Files.writeString(root.resolve("etc/app/conf"), "a=1\n");
     Files.createSymbolicLink(root.resolve("etc/link"), Path.of("app/conf"));
@@ -34,7 +35,7 @@ class TreeSnapshotTest {
     chmod(root.resolve("etc/app/conf"), "rwxr-x---");
     Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
     TreeSnapshot s = TreeSnapshot.of(root);
-    assertThat(s.nodes()).containsOnlyKeys("/etc", "/etc/app", "/etc/app/conf", "/etc/link", "/loop");
+    assertThat(s.nodes()).containsOnlyKeys("/", "/etc", "/etc/app", "/etc/app/conf", "/etc/link", "/loop");
     assertThat(s.node("/etc/app/conf").orElseThrow().describe()).isEqualTo("file 0750 sha256:fe3209d6d4f5");
     assertThat(s.node("/etc/link").orElseThrow()).isEqualTo(new TreeSnapshot.Node(TreeSnapshot.Kind.SYMLINK, 0, "app/conf", ""));
     assertThat(s.node("/loop").orElseThrow().linkTarget()).isEqualTo("loop");
@@ -69,7 +70,7 @@ class TreeSnapshotTest {
             + ", right has file 0644 sha256:" + y.node("/etc/app/conf").orElseThrow().sha256().substring(7, 19),
         "/etc/link: left has symlink -> app/conf, right has symlink -> /etc/app/conf",
         "only in right: /extra (file 0644 sha256:e3b0c44298fc)");
-    assertThat(x.diff(y, "left", "right")).startsWith("4 differences between left (4 entries) and right (5 entries):\n  /etc/app:");
+    assertThat(x.diff(y, "left", "right")).startsWith("4 differences between left (5 entries) and right (6 entries):\n  /etc/app:");
     assertThat(x.maskModes(0).filter((path, node) -> !path.equals("/extra")).diff(y.maskModes(0), "left", "right"))
         .doesNotContain("/etc/app:").contains("/etc/link");
   }
