@@ -86,8 +86,8 @@ public final class VerifyingInputStream extends FilterInputStream {
       return;
     }
     checked = true;
-    if (expectedSize >= 0 && count != expectedSize) {
-      throw new ImageReadException("read " + what + ": size mismatch: expected " + expectedSize + " bytes, got " + count);
+    if (expectedSize >= 0 && count < expectedSize) {
+      throw new ImageReadException("read " + what + ": truncated: expected " + expectedSize + " bytes, got " + count);
     }
     Digest actual = Digest.of(md);
     if (!actual.equals(expected)) {

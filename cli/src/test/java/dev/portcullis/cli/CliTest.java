@@ -1,0 +1,145 @@
+package dev.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.portcullis.testkit.LayerBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+  static final Path EXAMPLE = Path.of(System.getProperty("portcullis.root", "..")).resolve("examples/hello/image");
+
+  @TempDir Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    boolean readsImages = args.length > 1 && args[0].equals("image") && !args[args.length - 1].equals("--help");
+    String[] all = readsImages ? Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new) : args;
+    int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        new ByteArrayInputStream(new byte[0]));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void versionAndHelpOnEveryCommand() {
+    assertThat(run("--version").out()).startsWith("portcullis 0.");
+    for (String[] cmd : new String[][] {{"--help"}, {"image", "--help"}, {"image", "inspect", "--help"}, {"image", "files", "--help"},
+        {"image", "export", "--help"}, {"cache", "--help"}, {"cache", "clean", "--help"}}) {
+      Run r = run(cmd);
+      assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
+      assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: portcullis");
+    }
+  }
+
+  @Test
+  void inspectAsJsonTellsDigestConfigAndLayers() throws IOException {
+    Run r = run("image", "inspect", "--format", "json", "oci-dir:" + EXAMPLE);
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode n = JsonOutput.MAPPER.readTree(r.out());
+    assertThat(n.path("digest").asText()).startsWith("sha256:");
+    assertThat(n.path("config").path("user").asText()).isEqualTo("1000:1000");
+    assertThat(n.path("config").path("exposedPorts").get(0).asText()).isEqualTo("8080/tcp");
+    assertThat(n.path("layers")).hasSize(3);
+    assertThat(n.path("layers").get(2).path("createdBy").asText()).isEqualTo("umoci insert");
+  }
+
+  @Test
+  void aBarePathIsDetectedAsALayout() {
+    Run r = run("image", "inspect", EXAMPLE.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Digest").contains("Entrypoint     /app/hello");
+  }
+
+  @Test
+  void filesShowsTheSquashedTreeAndWhatWasDeleted() {
+    Run tree = run("image", "files", EXAMPLE.toString());
+    assertThat(tree.out()).contains("/app/hello").doesNotContain("debug.properties");
+    Run deleted = run("image", "files", "--deleted", EXAMPLE.toString());
+    assertThat(deleted.out()).contains("/app/debug.properties").contains("whiteout");
+    Run layer = run("image", "files", "--layer", "2", EXAMPLE.toString());
+    assertThat(layer.out()).contains("whiteout").contains("/app/debug.properties");
+  }
+
+  @Test
+  void exportWritesTheSquashedFileSystem() throws IOException {
+    Path out = tmp.resolve("rootfs");
+    Run r = run("image", "export", EXAMPLE.toString(), "--output", out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readString(out.resolve("etc/passwd"))).contains("app:x:1000");
+    assertThat(Files.exists(out.resolve("app/debug.properties"))).isFalse();
+    assertThat(Files.isExecutable(out.resolve("app/hello"))).isTrue();
+  }
+
+  @Test
+  void exportRefusesANonEmptyDirectoryAndLeavesItAlone() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("busy"));
+    Files.writeString(out.resolve("mine.txt"), "keep me");
+    Run r = run("image", "export", EXAMPLE.toString(), "--output", out.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("directory is not empty");
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.toList()).containsExactly(out.resolve("mine.txt"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"missing-blob", "bad-json", "wrong-digest", "truncated-gzip"})
+  void badImagesGiveOneLineAndExitOne(String defect) throws IOException {
+    Path dir = tmp.resolve(defect);
+    byte[] tar = new LayerBuilder().file("a", "x".repeat(5000)).build();
+    new OciLayoutBuilder().layer(tar, OciLayoutBuilder.Compression.GZIP, "ADD a").write(dir);
+    Path layerBlob = dir.resolve("blobs/sha256").resolve(OciLayoutBuilder.sha256(OciLayoutBuilder.compress(tar, OciLayoutBuilder.Compression.GZIP)).substring(7));
+    switch (defect) {
+      case "missing-blob" -> Files.delete(layerBlob);
+      case "bad-json" -> Files.writeString(dir.resolve("index.json"), "{\"manifests\": [");
+      case "wrong-digest" -> Files.write(layerBlob, OciLayoutBuilder.compress(new LayerBuilder().file("a", "y").build(), OciLayoutBuilder.Compression.GZIP));
+      case "truncated-gzip" -> {
+        byte[] gz = Files.readAllBytes(layerBlob);
+        Files.write(layerBlob, java.util.Arrays.copyOf(gz, gz.length / 2));
+      }
+      default -> throw new IllegalArgumentException(defect);
+    }
+    Run r = run("image", "files", "oci-dir:" + dir);
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+    assertThat(r.err()).startsWith("portcullis: ").contains(dir.toString()).doesNotContain("\tat ");
+    String expected = switch (defect) {
+      case "missing-blob" -> "missing";
+      case "bad-json" -> "malformed JSON";
+      case "wrong-digest" -> "digest mismatch: expected sha256:";
+      default -> "truncated: expected";
+    };
+    assertThat(r.err()).contains(expected);
+  }
+
+  @Test
+  void badUsageIsExitTwoAndBadSizeIsOneLine() {
+    assertThat(run("image", "inspect").exit()).isEqualTo(2);
+    Run r = run("image", "files", "--max-image-size", "lots", EXAMPLE.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("invalid size 'lots'");
+  }
+
+  @Test
+  void anImageOverTheSizeLimitIsRefused() {
+    Run r = run("image", "files", "--no-cache", "--max-image-size", "1k", EXAMPLE.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("exceeds the limit of 1024 bytes (--max-image-size)");
+  }
+}
