@@ -120,7 +120,7 @@ class ImageMatchesSkopeoIT {
 
   private static Map<String, String> labels(JsonNode object) {
     Map<String, String> out = new TreeMap<>();
-    object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 }
