@@ -27,6 +27,9 @@ public final class LayerWalker {
     /** Everything below {@code dir} from lower layers is deleted. */
     default void opaque(String dir) throws IOException {}
 
+    /** The tar's entry for the root directory itself ({@code ./}): its mode and owner, which no file tree holds. */
+    default void root(LayerEntry entry) throws IOException {}
+
     /** An entry was read but could not be taken as it is (clamped, unsupported). */
     default void warning(String message) {}
   }
@@ -76,6 +79,10 @@ public final class LayerWalker {
           continue;
         }
         if (path.equals("/")) {
+          if (e.isDirectory()) {
+            visitor.root(new LayerEntry(ord, path, FileType.DIRECTORY, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), 0, "",
+                e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000));
+          }
           continue;
         }
         FileType type = typeOf(e);
