@@ -5,6 +5,7 @@ import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ProgressListener;
+import dev.portcullis.oci.internal.BlobLayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -104,7 +105,13 @@ public final class Exporter {
     LayerWalker.walk(layer, image.name(), budget, new LayerWalker.Visitor() {
       @Override
       public void entry(LayerEntry e, @Nullable InputStream content) throws IOException {
-        place(layer, e, content, written);
+        try {
+          place(layer, e, content, written);
+        } catch (FileSystemException ex) {
+          // names this file system cannot hold (too long a component or path) come from the image
+          String reason = ex.getReason() != null ? ex.getReason() : ex.getClass().getSimpleName();
+          throw new ImageReadException("export " + BlobLayer.describe(layer, image.name()) + ": cannot write " + e.path() + " (" + reason + ")", ex);
+        }
       }
 
       @Override
@@ -181,6 +188,10 @@ public final class Exporter {
         setMetadata(p, e, false);
       }
       case SYMLINK -> {
+        if (e.linkTarget().isEmpty()) {
+          skip(layer, e.path() + ": symlink with an empty target not created");
+          return;
+        }
         Files.createSymbolicLink(p, Path.of(e.linkTarget()));
         setMetadata(p, e, true);
       }

@@ -64,6 +64,11 @@ public final class LayerWalker {
         dataEnd = counted.count() + e.getSize();
         budget.take(where);
         String name = e.getName();
+        if (name.indexOf('\0') >= 0 || e.getLinkName().indexOf('\0') >= 0) {
+          // only PAX and GNU long names can carry one; no file system can store it (Go's archive/tar refuses it too)
+          throw new ImageReadException("read tar of " + where + ": entry " + ordinal + " '" + name + "' has a NUL character in its "
+              + (name.indexOf('\0') >= 0 ? "name" : "link target"));
+        }
         if (TarPaths.escapes(name)) {
           visitor.warning(where + ": entry '" + name + "' climbs above the root; kept inside it as " + TarPaths.normalize(name));
         }
@@ -101,7 +106,7 @@ public final class LayerWalker {
         }
         LayerEntry entry = new LayerEntry(ord, path, type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), size, link,
             e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000);
-        visitor.entry(entry, type == FileType.REGULAR ? new UnclosableInputStream(tar) : null);
+        visitor.entry(entry, type == FileType.REGULAR ? new EntryContent(tar, where, ord, name) : null);
       }
       drain(in);
     }
@@ -150,10 +155,57 @@ public final class LayerWalker {
     }
   }
 
-  /** The current entry's bytes; closing it leaves the tar open. */
-  private static final class UnclosableInputStream extends java.io.FilterInputStream {
-    UnclosableInputStream(InputStream in) {
+  /**
+   * The current entry's bytes; closing it leaves the tar open. A tar that ends inside the entry
+   * fails with an {@link ImageReadException}, as a malformed header does.
+   */
+  private static final class EntryContent extends java.io.FilterInputStream {
+    private final String where;
+    private final int ordinal;
+    private final String name;
+
+    EntryContent(InputStream in, String where, int ordinal, String name) {
       super(in);
+      this.where = where;
+      this.ordinal = ordinal;
+      this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (ImageReadException ex) {
+        throw ex;
+      } catch (IOException | RuntimeException ex) {
+        throw malformed(ex);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (ImageReadException ex) {
+        throw ex;
+      } catch (IOException | RuntimeException ex) {
+        throw malformed(ex);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (ImageReadException ex) {
+        throw ex;
+      } catch (IOException | RuntimeException ex) {
+        throw malformed(ex);
+      }
+    }
+
+    private ImageReadException malformed(Exception ex) {
+      return new ImageReadException("read tar of " + where + ": content of entry " + ordinal + " '" + name + "' (" + ex.getMessage() + ")", ex);
     }
 
     @Override
