@@ -83,6 +83,8 @@ public final class Exporter {
     Files.createDirectories(parent);
     Path work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".portcullis-");
     try {
+      // a temporary directory is 0700; a root file system is 0755 unless a layer's ./ entry says otherwise
+      Files.setAttribute(work, "unix:mode", 0755);
       Exporter e = new Exporter(image, work, listener);
       EntryBudget budget = new EntryBudget(maxEntries);
       for (Layer layer : image.layers()) {
@@ -136,6 +138,11 @@ public final class Exporter {
             deleteExcept(TarPaths.child(r.get(), c.getFileName().toString()), written);
           }
         }
+      }
+
+      @Override
+      public void root(LayerEntry e) {
+        directories.put("/", e);
       }
 
       @Override

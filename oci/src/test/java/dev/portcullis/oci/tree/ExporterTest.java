@@ -14,6 +14,8 @@ import dev.portcullis.oci.fuzz.LayoutModel.Layer;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder.Compression;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Exporting images whose layers no well-behaved tool would write. */
+/** Exporting images whose layers no well-behaved tool would write, and the export root. */
 class ExporterTest {
   @TempDir Path tmp;
 
@@ -85,5 +87,26 @@ class ExporterTest {
       assertThat(tmp.resolve("out")).doesNotExist();
       assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".out"));
     }
+  }
+
+  private static int mode(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+  }
+
+  @Test
+  void theRootIsOpenToEveryoneWhenNoLayerSaysOtherwise() throws IOException {
+    try (Image image = open(new LayerBuilder().dir("etc").file("etc/hostname", "box").build())) {
+      export(image);
+    }
+    assertThat(mode(tmp.resolve("out"))).isEqualTo(0755);
+  }
+
+  @Test
+  void theRootTakesTheModeOfALayersDotEntry() throws IOException {
+    try (Image image = open(new LayerBuilder().dir("./", 0755).dir("etc").build(), new LayerBuilder().dir("./", 0750).file("etc/hostname", "box").build())) {
+      export(image);
+    }
+    assertThat(mode(tmp.resolve("out"))).isEqualTo(0750);
+    assertThat(tmp.resolve("out/etc/hostname")).hasContent("box");
   }
 }
