@@ -41,14 +41,26 @@ public final class Skopeo {
    * --insecure-policy}): these are the tests' own images.
    */
   public static void copy(String source, String destination, CopyOption... options) throws IOException {
+    List<String> flags = new ArrayList<>();
+    for (CopyOption o : options) {
+      flags.addAll(o.flags);
+    }
+    copy(source, destination, flags);
+  }
+
+  /** As {@link #copy(String, String, CopyOption...)} with any of skopeo's copy flags ({@code --all}, {@code --dest-creds U:P}). */
+  public static void copy(String source, String destination, List<String> flags) throws IOException {
     Tools.require("skopeo");
     List<String> c = new ArrayList<>(List.of("skopeo", "--insecure-policy", "copy", "--quiet"));
-    for (CopyOption o : options) {
-      c.addAll(o.flags);
-    }
+    c.addAll(flags);
     c.add(source);
     c.add(destination);
     Tools.run(TIMEOUT, c);
+  }
+
+  /** {@code skopeo inspect [flags] REF}: skopeo's JSON summary (digest, layers, config fields). */
+  public static byte[] inspect(String reference, String... flags) throws IOException {
+    return inspect(reference, flags, new String[0]);
   }
 
   /**
