@@ -5,14 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Counts the bytes read through it. */
-final class CountingInputStream extends FilterInputStream {
+public final class CountingInputStream extends FilterInputStream {
   private long count;
 
-  CountingInputStream(InputStream in) {
+  public CountingInputStream(InputStream in) {
     super(in);
   }
 
-  long count() {
+  public long count() {
     return count;
   }
 

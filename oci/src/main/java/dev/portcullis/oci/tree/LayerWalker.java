@@ -3,6 +3,7 @@ package dev.portcullis.oci.tree;
 import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.internal.BlobLayer;
+import dev.portcullis.oci.internal.CountingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -39,7 +40,7 @@ public final class LayerWalker {
   public static void walk(Layer layer, String imageName, EntryBudget budget, Visitor visitor) throws IOException {
     String where = BlobLayer.describe(layer, imageName);
     try (InputStream in = layer.open()) {
-      ByteCounter counted = new ByteCounter(in);
+      CountingInputStream counted = new CountingInputStream(in);
       TarArchiveInputStream tar = new TarArchiveInputStream(counted);
       int ordinal = 0;
       long dataEnd = -1; // where the data of the entry last read ends in the tar
@@ -109,49 +110,6 @@ public final class LayerWalker {
         visitor.entry(entry, type == FileType.REGULAR ? new EntryContent(tar, where, ord, name) : null);
       }
       drain(in);
-    }
-  }
-
-  /** Counts the bytes the tar reader takes, to tell a missing end of archive from a cut entry. */
-  private static final class ByteCounter extends java.io.FilterInputStream {
-    private long count;
-
-    ByteCounter(InputStream in) {
-      super(in);
-    }
-
-    long count() {
-      return count;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = in.skip(n);
-      count += skipped;
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 
