@@ -56,8 +56,8 @@ public final class Report {
       bySide.computeIfAbsent(s.side(), k -> new ArrayList<>()).add(s);
     }
     this.rows = List.copyOf(rows);
-    this.sides = Map.copyOf(sides);
-    this.failures = Map.copyOf(failures);
+    this.sides = new LinkedHashMap<>(sides);
+    this.failures = new LinkedHashMap<>(failures);
   }
 
   public static void main(String[] args) throws IOException {
