@@ -7,8 +7,9 @@ import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.OciLayoutWriter;
 import dev.portcullis.oci.ReadOptions;
-import dev.portcullis.oci.internal.Json;
+
 import dev.portcullis.oci.tree.DeletedEntry;
 import dev.portcullis.oci.tree.Exporter;
 import dev.portcullis.oci.tree.FileEntry;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "image",
     mixinStandardHelpOptions = true,
     description = "Inspect, list and export images from any source.",
-    subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class},
+    subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class, ImageCommand.Save.class},
     footer = {"", "SOURCE is oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, registry:REF, or a bare path or reference",
         "(an existing path is a layout or an archive; anything else a registry reference: alpine = docker.io/library/alpine:latest)."})
 final class ImageCommand {
@@ -71,7 +72,7 @@ final class ImageCommand {
     abstract int run() throws Exception;
 
     void json(Object node) throws IOException {
-      stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+      stdout.println(JsonOutput.MAPPER.writer().writeValueAsString(node));
     }
   }
 
@@ -91,7 +92,7 @@ final class ImageCommand {
 
     static ObjectNode inspection(Image image) {
       ImageConfig c = image.config();
-      ObjectNode root = Json.MAPPER.createObjectNode();
+      ObjectNode root = JsonOutput.MAPPER.createObjectNode();
       root.put("name", image.name());
       root.put("digest", image.digest().toString());
       root.put("mediaType", image.manifest().mediaType());
@@ -195,7 +196,7 @@ final class ImageCommand {
     private void printTree(FileTree tree) throws IOException {
       List<FileEntry> entries = tree.entries();
       if (common.format == CommonOptions.Format.JSON) {
-        ArrayNode arr = Json.MAPPER.createArrayNode();
+        ArrayNode arr = JsonOutput.MAPPER.createArrayNode();
         for (FileEntry e : entries) {
           ObjectNode n = entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
           n.put("layer", e.layer());
@@ -213,7 +214,7 @@ final class ImageCommand {
 
     private void printLayer(LayerIndex index, int n) throws IOException {
       if (common.format == CommonOptions.Format.JSON) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonOutput.MAPPER.createObjectNode();
         root.put("layer", n);
         ArrayNode arr = root.putArray("entries");
         for (LayerEntry e : index.entries()) {
@@ -235,7 +236,7 @@ final class ImageCommand {
 
     private void printDeleted(List<DeletedEntry> deleted) throws IOException {
       if (common.format == CommonOptions.Format.JSON) {
-        ArrayNode arr = Json.MAPPER.createArrayNode();
+        ArrayNode arr = JsonOutput.MAPPER.createArrayNode();
         for (DeletedEntry d : deleted) {
           FileEntry e = d.entry();
           ObjectNode n = entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
@@ -292,7 +293,7 @@ final class ImageCommand {
       try (Image image = openImage()) {
         Exporter.Result r = Exporter.export(image, output, common.listener(stderr), common.limits().maxEntries());
         if (common.format == CommonOptions.Format.JSON) {
-          ObjectNode n = Json.MAPPER.createObjectNode();
+          ObjectNode n = JsonOutput.MAPPER.createObjectNode();
           n.put("image", image.name());
           n.put("output", output.toAbsolutePath().toString());
           n.put("entries", r.entries());
@@ -306,8 +307,38 @@ final class ImageCommand {
     }
   }
 
+  @Command(name = "save", mixinStandardHelpOptions = true,
+      description = "Copy an image (the manifest for the chosen platform, its config and layer blobs, all verified) into an OCI image layout, like skopeo copy ... oci:DIR:NAME.")
+  static final class Save extends Base {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The OCI layout to write or add to.")
+    Path output;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The org.opencontainers.image.ref.name to give it (default: the source's tag, else latest).")
+    @Nullable String name;
+
+    @Override
+    int run() throws IOException {
+      ImageSource s = ImageSource.parse(source);
+      String refName = name != null ? name : s instanceof ImageSource.Remote r && r.ref().tag() != null ? r.ref().tag() : "latest";
+      try (Image image = Images.open(s, common.readOptions(stderr, Main.of(spec).in))) {
+        var digest = OciLayoutWriter.write(image, output, refName, common.listener(stderr));
+        if (common.format == CommonOptions.Format.JSON) {
+          ObjectNode n = JsonOutput.MAPPER.createObjectNode();
+          n.put("image", image.name());
+          n.put("output", output.toAbsolutePath().toString());
+          n.put("name", refName);
+          n.put("digest", digest.toString());
+          json(n);
+        } else if (!common.quiet) {
+          stderr.println("saved " + image.name() + " to oci-dir:" + output + ":" + refName);
+        }
+      }
+      return 0;
+    }
+  }
+
   static ArrayNode strings(List<String> values) {
-    ArrayNode a = Json.MAPPER.createArrayNode();
+    ArrayNode a = JsonOutput.MAPPER.createArrayNode();
     values.forEach(a::add);
     return a;
   }

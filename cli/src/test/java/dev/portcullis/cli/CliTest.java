@@ -3,7 +3,7 @@ package dev.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.oci.internal.Json;
+
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import java.io.ByteArrayInputStream;
@@ -51,7 +51,7 @@ class CliTest {
   void inspectAsJsonTellsDigestConfigAndLayers() throws IOException {
     Run r = run("image", "inspect", "--format", "json", "oci-dir:" + EXAMPLE);
     assertThat(r.exit()).as(r.err()).isZero();
-    JsonNode n = Json.MAPPER.readTree(r.out());
+    JsonNode n = JsonOutput.MAPPER.readTree(r.out());
     assertThat(n.path("digest").asText()).startsWith("sha256:");
     assertThat(n.path("config").path("user").asText()).isEqualTo("1000:1000");
     assertThat(n.path("config").path("exposedPorts").get(0).asText()).isEqualTo("8080/tcp");

@@ -80,6 +80,9 @@ public sealed interface ImageSource {
     if (Files.isRegularFile(path)) {
       return SourceDetection.archive(path, p.name);
     }
+    if (text.startsWith("/") || text.startsWith("./") || text.startsWith("../") || text.startsWith("~")) {
+      throw new IllegalArgumentException("read " + text + ": no such file or directory");
+    }
     return new Remote(ImageRef.parse(text));
   }
 

@@ -32,7 +32,7 @@ public final class Images {
       }
       case ImageSource.OciArchive a -> fromArchive(a.file(), name, options, (files, onClose) -> LayoutReader.read(files, a.refName(), name, options, onClose));
       case ImageSource.DockerArchive a -> fromArchive(a.file(), name, options, (files, onClose) -> DockerArchiveReader.read(files, a.tag(), name, options, onClose));
-      case ImageSource.Remote r -> RegistryClient.create(options.registry(), options.listener()).image(r.ref(), options);
+      case ImageSource.Remote r -> RegistryClient.pull(r.ref(), options);
     };
   }
 

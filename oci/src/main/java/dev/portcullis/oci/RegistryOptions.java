@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How to talk to registries.
  *
- * @param insecure use plain HTTP (and accept any certificate over HTTPS)
+ * @param insecure use plain HTTP instead of HTTPS
  * @param caFile PEM certificates to trust in addition to the JDK's
  * @param credentials explicit credentials for the registry named in the source; else {@code dockerConfig} is consulted
  * @param dockerConfig a Docker {@code config.json}; by default {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.portcullis.oci.internal.Compression;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.jspecify.annotations.Nullable;
@@ -18,10 +19,10 @@ final class SourceDetection {
   static ImageSource archive(Path file, @Nullable String name) {
     boolean manifestJson = false;
     boolean indexJson = false;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
+    int seen = 0;
+    try (InputStream in = Compression.decompress(new BufferedInputStream(Files.newInputStream(file)));
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       TarArchiveEntry e;
-      int seen = 0;
       while ((e = tar.getNextEntry()) != null && seen++ < MAX_ENTRIES_LOOKED_AT) {
         String n = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
         manifestJson |= n.equals("manifest.json");
@@ -30,8 +31,11 @@ final class SourceDetection {
           break;
         }
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("'" + file + "' is neither an image layout, nor an image archive (not a readable tar: " + e.getMessage() + ")", e);
+    }
+    if (seen == 0) {
+      throw new IllegalArgumentException("'" + file + "' is neither an image layout, nor an image archive (not a tar)");
     }
     if (manifestJson) {
       return new ImageSource.DockerArchive(file, name);

@@ -3,6 +3,7 @@ package dev.portcullis.oci.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Platform;
+import dev.portcullis.oci.BlobSource;
 import dev.portcullis.oci.Descriptor;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
@@ -12,9 +13,12 @@ import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.Manifest;
 import dev.portcullis.oci.MediaTypes;
 import dev.portcullis.oci.ReadOptions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -86,7 +90,7 @@ public final class ImageAssembler {
       String createdBy = historyMatches ? history.get(i).createdBy() : null;
       layers.add(new BlobLayer(layers.size(), d, config.diffIds().get(i), createdBy, blobs, budget, name, options.listener()));
     }
-    return new BlobImage(name, digest, manifest, manifestBytes, config, configBytes, layers, skipped, onClose);
+    return new BlobImage(name, digest, manifest, manifestBytes, config, configBytes, layers, skipped, blobs, onClose);
   }
 
   /**
@@ -107,10 +111,22 @@ public final class ImageAssembler {
     return matching.get(0);
   }
 
-  /** The image read from a {@link BlobStore}. */
+  /** The image read from a {@link BlobStore}; its blobs stay available as stored. */
   private record BlobImage(
       String name, Digest digest, Manifest manifest, byte[] rawManifest, ImageConfig config, byte[] rawConfig,
-      List<Layer> layers, List<SkippedLayer> skippedLayers, Runnable onClose) implements Image {
+      List<Layer> layers, List<SkippedLayer> skippedLayers, BlobStore blobs, Runnable onClose) implements Image, BlobSource {
+    @Override
+    public Optional<InputStream> openRaw(Descriptor d) throws IOException {
+      if (d.digest().equals(digest)) {
+        return Optional.of(new ByteArrayInputStream(rawManifest));
+      }
+      if (d.digest().equals(manifest.config().digest())) {
+        return Optional.of(new ByteArrayInputStream(rawConfig));
+      }
+      boolean ours = manifest.layers().stream().anyMatch(l -> l.digest().equals(d.digest()));
+      return ours ? Optional.of(blobs.open(d)) : Optional.empty();
+    }
+
     @Override
     public byte[] rawManifest() {
       return rawManifest.clone();
