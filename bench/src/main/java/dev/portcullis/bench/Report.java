@@ -93,7 +93,8 @@ public final class Report {
     for (Row r : rows) {
       OptionalDouble ours = median(values(r.ours(), r.metric()));
       OptionalDouble base = r.hasBaseline() ? median(values(r.baseline(), r.metric())) : OptionalDouble.empty();
-      OptionalDouble ratio = r.hasBaseline() ? pairedRatio(r.ours(), r.baseline(), r.metric()) : OptionalDouble.empty();
+      // beside an absolute goal the baseline is there for scale, and a ratio would suggest a comparison
+      OptionalDouble ratio = r.hasBaseline() && !(r.goal() instanceof Goal.AtMost) ? pairedRatio(r.ours(), r.baseline(), r.metric()) : OptionalDouble.empty();
       String verdict = switch (r.goal().judge(ours, ratio)) {
         case MET -> "yes";
         case MISSED -> "**no**";
