@@ -3,7 +3,7 @@ package dev.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.testkit.ProcessRunner;
+import dev.portcullis.testkit.Skopeo;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,12 +33,10 @@ class CliRegistryIT {
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  private static void push(RegistryProcess registry, String repoTag, String... creds) {
-    List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--dest-tls-verify=false"));
-    cmd.addAll(List.of(creds));
-    cmd.add("oci:" + CliTest.EXAMPLE + ":1.0");
-    cmd.add("docker://" + registry.host() + "/" + repoTag);
-    ProcessRunner.runChecked(cmd, Duration.ofMinutes(1));
+  private static void push(RegistryProcess registry, String repoTag, String... creds) throws IOException {
+    List<String> flags = new ArrayList<>(List.of("--dest-tls-verify=false"));
+    flags.addAll(List.of(creds));
+    Skopeo.copy("oci:" + CliTest.EXAMPLE + ":1.0", "docker://" + registry.host() + "/" + repoTag, flags);
   }
 
   @Test
@@ -50,8 +47,7 @@ class CliRegistryIT {
       Run inspect = run("", "image", "inspect", "--insecure", "--format", "json", ref);
       assertThat(inspect.exit()).as(inspect.err()).isZero();
       JsonNode ours = JsonOutput.MAPPER.readTree(inspect.out());
-      JsonNode skopeo = JsonOutput.MAPPER.readTree(ProcessRunner.runChecked(
-          List.of("skopeo", "inspect", "--tls-verify=false", "docker://" + registry.host() + "/hello:1.0"), Duration.ofMinutes(1)).stdout());
+      JsonNode skopeo = JsonOutput.MAPPER.readTree(Skopeo.inspect("docker://" + registry.host() + "/hello:1.0", "--tls-verify=false"));
       assertThat(ours.path("digest").asText()).isEqualTo(skopeo.path("Digest").asText());
       List<String> skopeoLayers = new ArrayList<>();
       skopeo.path("Layers").forEach(l -> skopeoLayers.add(l.asText()));
@@ -62,8 +58,7 @@ class CliRegistryIT {
       Path layout = tmp.resolve("saved");
       Run save = run("", "image", "save", "--insecure", ref, "--output", layout.toString());
       assertThat(save.exit()).as(save.err()).isZero();
-      JsonNode fromLayout = JsonOutput.MAPPER.readTree(ProcessRunner.runChecked(
-          List.of("skopeo", "inspect", "oci:" + layout + ":1.0"), Duration.ofMinutes(1)).stdout());
+      JsonNode fromLayout = JsonOutput.MAPPER.readTree(Skopeo.inspect("oci:" + layout + ":1.0"));
       assertThat(fromLayout.path("Digest").asText()).isEqualTo(skopeo.path("Digest").asText());
       Run files = run("", "image", "files", "oci-dir:" + layout + ":1.0");
       assertThat(files.out()).contains("/app/hello");
@@ -71,7 +66,7 @@ class CliRegistryIT {
   }
 
   @Test
-  void basicAuthTakesThePasswordFromStdinAndA401IsOneLine() {
+  void basicAuthTakesThePasswordFromStdinAndA401IsOneLine() throws IOException {
     try (RegistryProcess registry = RegistryProcess.start(RegistryProcess.Options.basicAuth("alice", "wonderland"))) {
       push(registry, "private/hello:1.0", "--dest-creds", "alice:wonderland");
       String ref = "registry:" + registry.host() + "/private/hello:1.0";

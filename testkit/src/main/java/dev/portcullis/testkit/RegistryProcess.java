@@ -146,7 +146,7 @@ public final class RegistryProcess implements AutoCloseable {
       switch (options.auth()) {
         case Auth.None none -> {}
         case Auth.Basic basic -> {
-          String line = ProcessRunner.runChecked(List.of("htpasswd", "-Bbn", basic.username(), basic.password()), Duration.ofSeconds(30)).stdout().strip();
+          String line = Tools.run(Duration.ofSeconds(30), "htpasswd", "-Bbn", basic.username(), basic.password()).stdoutText().strip();
           Path htpasswd = workDir.resolve("htpasswd");
           Files.writeString(htpasswd, line + "\n");
           yaml.append("auth:\n  htpasswd:\n    realm: portcullis-test\n    path: ").append(htpasswd).append('\n');

@@ -60,7 +60,11 @@ public final class TestPki {
     List<String> command = new java.util.ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));
-    ProcessRunner.runChecked(command, OPENSSL_TIMEOUT);
+    try {
+      Tools.run(OPENSSL_TIMEOUT, command);
+    } catch (Tools.ToolException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 
   private static void write(Path file, String text) {

@@ -80,9 +80,13 @@ public final class BlobLayer implements Layer {
     InputStream plain;
     try {
       plain = Compression.decompress(progress);
+    } catch (dev.portcullis.oci.ImageReadException e) {
+      raw.close();
+      throw e; // the blob failed verification while its header was read; that message already names it
     } catch (IOException e) {
       raw.close();
-      throw new dev.portcullis.oci.ImageReadException("decompress " + what + ": " + e.getMessage(), e);
+      String why = e instanceof java.io.EOFException ? "truncated in its header" : "corrupt header (" + e.getMessage() + ")";
+      throw new dev.portcullis.oci.ImageReadException("decompress " + what + ": " + why, e);
     }
     InputStream limited = new RatioLimitedInputStream(plain, budget, counted::count, what);
     VerifyingInputStream diff = new VerifyingInputStream(limited, diffId, -1, "diffID of " + what);

@@ -95,7 +95,7 @@ public final class ImageParser {
     node.path("urls").forEach(u -> urls.add(u.asText()));
     Platform platform = null;
     JsonNode p = node.path("platform");
-    if (p.isObject() && !text(p, "os").isEmpty() && !text(p, "architecture").isEmpty()) {
+    if (p.isObject() && !text(p, "os").isBlank() && !text(p, "architecture").isBlank()) {
       platform = new Platform(text(p, "os"), text(p, "architecture"), text(p, "variant"));
     }
     return new Descriptor(mediaType, digest, size.asLong(), urls, strings(node.path("annotations")), platform);
@@ -108,7 +108,7 @@ public final class ImageParser {
     }
     String os = text(node, "os");
     String arch = text(node, "architecture");
-    Platform platform = new Platform(os.isEmpty() ? "unknown" : os, arch.isEmpty() ? "unknown" : arch, text(node, "variant"));
+    Platform platform = new Platform(os.isBlank() ? "unknown" : os, arch.isBlank() ? "unknown" : arch, text(node, "variant"));
     ImageConfig.Healthcheck healthcheck = null;
     JsonNode hc = c.path("Healthcheck");
     if (hc.isObject()) {

@@ -33,7 +33,7 @@ final class RatioLimitedInputStream extends FilterInputStream {
     try {
       n = in.read(b, off, len);
     } catch (java.io.EOFException e) {
-      throw new ImageReadException("decompress " + what + ": truncated (" + e.getMessage() + ")", e);
+      throw new ImageReadException("decompress " + what + ": truncated" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
     } catch (java.util.zip.ZipException e) {
       throw new ImageReadException("decompress " + what + ": corrupt gzip (" + e.getMessage() + ")", e);
     } catch (ImageReadException e) {

@@ -9,7 +9,6 @@ public final class ReadBudget {
   private final Limits limits;
   private final String image;
   private final AtomicLong bytes = new AtomicLong();
-  private final AtomicLong entries = new AtomicLong();
 
   public ReadBudget(Limits limits, String image) {
     this.limits = limits;
@@ -25,13 +24,6 @@ public final class ReadBudget {
     long total = bytes.addAndGet(n);
     if (total > limits.maxImageBytes()) {
       throw new ImageReadException("read " + image + ": uncompressed size exceeds the limit of " + limits.maxImageBytes() + " bytes (--max-image-size)");
-    }
-  }
-
-  /** Counts one more tar entry. */
-  public void addEntry(String layer) throws ImageReadException {
-    if (entries.incrementAndGet() > limits.maxEntries()) {
-      throw new ImageReadException("read " + layer + " of " + image + ": more than " + limits.maxEntries() + " entries in the image");
     }
   }
 }

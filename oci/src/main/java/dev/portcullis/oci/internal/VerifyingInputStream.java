@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hashes what passes through and, at the end of the stream, fails unless the content has the
@@ -19,6 +20,7 @@ public final class VerifyingInputStream extends FilterInputStream {
   private final MessageDigest md;
   private long count;
   private boolean checked;
+  private @Nullable ImageReadException failure;
 
   /**
    * @param expectedSize the size the content must have, or -1 when unknown
@@ -83,15 +85,21 @@ public final class VerifyingInputStream extends FilterInputStream {
 
   private void check() throws IOException {
     if (checked) {
+      // a reader may swallow the first failure (GZIPInputStream does, probing for another member): repeat it
+      if (failure != null) {
+        throw failure;
+      }
       return;
     }
     checked = true;
     if (expectedSize >= 0 && count < expectedSize) {
-      throw new ImageReadException("read " + what + ": truncated: expected " + expectedSize + " bytes, got " + count);
+      failure = new ImageReadException("read " + what + ": truncated: expected " + expectedSize + " bytes, got " + count);
+      throw failure;
     }
     Digest actual = Digest.of(md);
     if (!actual.equals(expected)) {
-      throw new ImageReadException("verify " + what + ": digest mismatch: expected " + expected + ", got " + actual);
+      failure = new ImageReadException("verify " + what + ": digest mismatch: expected " + expected + ", got " + actual);
+      throw failure;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ProgressListener;
+import dev.portcullis.oci.internal.BlobLayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -82,8 +83,10 @@ public final class Exporter {
     Files.createDirectories(parent);
     Path work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".portcullis-");
     try {
+      // a temporary directory is 0700; a root file system is 0755 unless a layer's ./ entry says otherwise
+      Files.setAttribute(work, "unix:mode", 0755);
       Exporter e = new Exporter(image, work, listener);
-      EntryBudget budget = new EntryBudget(maxEntries, image.name());
+      EntryBudget budget = new EntryBudget(maxEntries);
       for (Layer layer : image.layers()) {
         e.applyLayer(layer, budget);
       }
@@ -102,7 +105,13 @@ public final class Exporter {
     LayerWalker.walk(layer, image.name(), budget, new LayerWalker.Visitor() {
       @Override
       public void entry(LayerEntry e, @Nullable InputStream content) throws IOException {
-        place(layer, e, content, written);
+        try {
+          place(layer, e, content, written);
+        } catch (FileSystemException ex) {
+          // names this file system cannot hold (too long a component or path) come from the image
+          String reason = ex.getReason() != null ? ex.getReason() : ex.getClass().getSimpleName();
+          throw new ImageReadException("export " + BlobLayer.describe(layer, image.name()) + ": cannot write " + e.path() + " (" + reason + ")", ex);
+        }
       }
 
       @Override
@@ -129,6 +138,11 @@ public final class Exporter {
             deleteExcept(TarPaths.child(r.get(), c.getFileName().toString()), written);
           }
         }
+      }
+
+      @Override
+      public void root(LayerEntry e) {
+        directories.put("/", e);
       }
 
       @Override
@@ -174,6 +188,10 @@ public final class Exporter {
         setMetadata(p, e, false);
       }
       case SYMLINK -> {
+        if (e.linkTarget().isEmpty()) {
+          skip(layer, e.path() + ": symlink with an empty target not created");
+          return;
+        }
         Files.createSymbolicLink(p, Path.of(e.linkTarget()));
         setMetadata(p, e, true);
       }

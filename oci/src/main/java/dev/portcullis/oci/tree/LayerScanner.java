@@ -27,7 +27,7 @@ public final class LayerScanner {
 
   /** The results of every analyser for every layer, in layer order. */
   public List<Results> scan(Image image, List<? extends LayerAnalyzer<?>> analyzers) throws IOException {
-    EntryBudget budget = new EntryBudget(maxEntries, image.name());
+    EntryBudget budget = new EntryBudget(maxEntries);
     List<Results> out = new ArrayList<>();
     for (Layer layer : image.layers()) {
       Map<LayerAnalyzer<?>, Object> results = new LinkedHashMap<>();

@@ -27,6 +27,9 @@ public final class LayerWalker {
     /** Everything below {@code dir} from lower layers is deleted. */
     default void opaque(String dir) throws IOException {}
 
+    /** The tar's entry for the root directory itself ({@code ./}): its mode and owner, which no file tree holds. */
+    default void root(LayerEntry entry) throws IOException {}
+
     /** An entry was read but could not be taken as it is (clamped, unsupported). */
     default void warning(String message) {}
   }
@@ -36,8 +39,10 @@ public final class LayerWalker {
   public static void walk(Layer layer, String imageName, EntryBudget budget, Visitor visitor) throws IOException {
     String where = BlobLayer.describe(layer, imageName);
     try (InputStream in = layer.open()) {
-      TarArchiveInputStream tar = new TarArchiveInputStream(in);
+      ByteCounter counted = new ByteCounter(in);
+      TarArchiveInputStream tar = new TarArchiveInputStream(counted);
       int ordinal = 0;
+      long dataEnd = -1; // where the data of the entry last read ends in the tar
       while (true) {
         TarArchiveEntry e;
         try {
@@ -45,13 +50,25 @@ public final class LayerWalker {
         } catch (ImageReadException ex) {
           throw ex;
         } catch (IOException | RuntimeException ex) {
+          if (dataEnd >= 0 && counted.count() >= dataEnd && counted.read() < 0) {
+            // umoci 0.4.7 insert ends its tars right after the last file's data; Go's archive/tar
+            // (Docker, containerd, umoci, skopeo) reads such a tar as complete, so must we
+            visitor.warning(where + ": tar ends without padding and end-of-archive blocks after entry " + (ordinal - 1) + "; read as complete");
+            break;
+          }
           throw new ImageReadException("read tar of " + where + ": malformed entry after entry " + ordinal + " (" + ex.getMessage() + ")", ex);
         }
         if (e == null) {
           break;
         }
+        dataEnd = counted.count() + e.getSize();
         budget.take(where);
         String name = e.getName();
+        if (name.indexOf('\0') >= 0 || e.getLinkName().indexOf('\0') >= 0) {
+          // only PAX and GNU long names can carry one; no file system can store it (Go's archive/tar refuses it too)
+          throw new ImageReadException("read tar of " + where + ": entry " + ordinal + " '" + name + "' has a NUL character in its "
+              + (name.indexOf('\0') >= 0 ? "name" : "link target"));
+        }
         if (TarPaths.escapes(name)) {
           visitor.warning(where + ": entry '" + name + "' climbs above the root; kept inside it as " + TarPaths.normalize(name));
         }
@@ -67,6 +84,10 @@ public final class LayerWalker {
           continue;
         }
         if (path.equals("/")) {
+          if (e.isDirectory()) {
+            visitor.root(new LayerEntry(ord, path, FileType.DIRECTORY, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), 0, "",
+                e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000));
+          }
           continue;
         }
         FileType type = typeOf(e);
@@ -85,16 +106,106 @@ public final class LayerWalker {
         }
         LayerEntry entry = new LayerEntry(ord, path, type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), size, link,
             e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000);
-        visitor.entry(entry, type == FileType.REGULAR ? new UnclosableInputStream(tar) : null);
+        visitor.entry(entry, type == FileType.REGULAR ? new EntryContent(tar, where, ord, name) : null);
       }
       drain(in);
     }
   }
 
-  /** The current entry's bytes; closing it leaves the tar open. */
-  private static final class UnclosableInputStream extends java.io.FilterInputStream {
-    UnclosableInputStream(InputStream in) {
+  /** Counts the bytes the tar reader takes, to tell a missing end of archive from a cut entry. */
+  private static final class ByteCounter extends java.io.FilterInputStream {
+    private long count;
+
+    ByteCounter(InputStream in) {
       super(in);
+    }
+
+    long count() {
+      return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(n);
+      count += skipped;
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+  }
+
+  /**
+   * The current entry's bytes; closing it leaves the tar open. A tar that ends inside the entry
+   * fails with an {@link ImageReadException}, as a malformed header does.
+   */
+  private static final class EntryContent extends java.io.FilterInputStream {
+    private final String where;
+    private final int ordinal;
+    private final String name;
+
+    EntryContent(InputStream in, String where, int ordinal, String name) {
+      super(in);
+      this.where = where;
+      this.ordinal = ordinal;
+      this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (ImageReadException ex) {
+        throw ex;
+      } catch (IOException | RuntimeException ex) {
+        throw malformed(ex);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (ImageReadException ex) {
+        throw ex;
+      } catch (IOException | RuntimeException ex) {
+        throw malformed(ex);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (ImageReadException ex) {
+        throw ex;
+      } catch (IOException | RuntimeException ex) {
+        throw malformed(ex);
+      }
+    }
+
+    private ImageReadException malformed(Exception ex) {
+      return new ImageReadException("read tar of " + where + ": content of entry " + ordinal + " '" + name + "' (" + ex.getMessage() + ")", ex);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import dev.portcullis.testkit.Skopeo;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -32,10 +33,12 @@ class RegistryAuthIT {
 
   @TempDir Path tmp;
 
-  private OciLayoutFixture.Blob push(RegistryProcess registry, String repoTag, String... skopeoArgs) {
+  private OciLayoutFixture.Blob push(RegistryProcess registry, String repoTag, String... skopeoArgs) throws java.io.IOException {
     OciLayoutFixture layout = OciLayoutFixture.create(tmp.resolve("layout-" + repoTag.replace(':', '-')));
     OciLayoutFixture.Blob m = layout.image("img", AMD64, List.of(Map.of("etc/who", repoTag)));
-    Skopeo.push(layout.dir(), "img", registry.host() + "/" + repoTag, skopeoArgs);
+    List<String> flags = new java.util.ArrayList<>(List.of("--dest-tls-verify=false"));
+    flags.addAll(List.of(skopeoArgs));
+    Skopeo.copy("oci:" + layout.dir() + ":img", "docker://" + registry.host() + "/" + repoTag, flags);
     return m;
   }
 

@@ -17,6 +17,7 @@ import dev.portcullis.oci.OciLayoutWriter;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.RegistryOptions;
 import dev.portcullis.oci.internal.Json;
+import dev.portcullis.testkit.Skopeo;
 import dev.portcullis.testkit.OciLayoutFixture;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.InputStream;
@@ -64,10 +65,10 @@ class RegistryPullIT {
   }
 
   /** Pushes a one-layer image whose file says {@code text}; returns its manifest digest. */
-  private OciLayoutFixture.Blob pushImage(String repoTag, String text) {
+  private OciLayoutFixture.Blob pushImage(String repoTag, String text) throws java.io.IOException {
     OciLayoutFixture layout = OciLayoutFixture.create(tmp.resolve("push-" + repoTag.replace(':', '-').replace('/', '-')));
     OciLayoutFixture.Blob m = layout.image("img", AMD64, List.of(Map.of("etc/message", text), Map.of("etc/second", text + " again")));
-    Skopeo.push(layout.dir(), "img", registry.host() + "/" + repoTag);
+    Skopeo.copy("oci:" + layout.dir() + ":img", "docker://" + registry.host() + "/" + repoTag, List.of("--dest-tls-verify=false"));
     return m;
   }
 
@@ -104,7 +105,7 @@ class RegistryPullIT {
     images.put(AMD64, Map.of("arch", "I am amd64"));
     images.put(ARM64, Map.of("arch", "I am arm64"));
     layout.index("multi", images);
-    Skopeo.push(layout.dir(), "multi", registry.host() + "/multi:1", "--all");
+    Skopeo.copy("oci:" + layout.dir() + ":multi", "docker://" + registry.host() + "/multi:1", List.of("--dest-tls-verify=false", "--all"));
     try (Image arm = pull("multi:1", ARM64); Image amd = pull("multi:1", AMD64)) {
       assertThat(arm.config().platform()).isEqualTo(ARM64);
       assertThat(files(arm)).containsExactly(Map.entry("arch", "I am arm64"));
@@ -116,7 +117,7 @@ class RegistryPullIT {
   }
 
   @Test
-  void missingTagAndRepositoryAreCleanErrors() {
+  void missingTagAndRepositoryAreCleanErrors() throws java.io.IOException {
     pushImage("present:1", "present");
     assertThatThrownBy(() -> pull("present:nope", AMD64))
         .isInstanceOf(ImageReadException.class)
@@ -195,7 +196,7 @@ class RegistryPullIT {
           .isInstanceOf(ImageReadException.class)
           .hasMessage("push blob " + lie + " to " + registry.host() + "/pushed: 400 DIGEST_INVALID (provided digest did not match uploaded content)");
     }
-    JsonNode inspected = Skopeo.inspect("docker://" + registry.host() + "/pushed:v1", "--tls-verify=false");
+    JsonNode inspected = Json.MAPPER.readTree(Skopeo.inspect("docker://" + registry.host() + "/pushed:v1", "--tls-verify=false"));
     assertThat(inspected.path("Digest").asText()).isEqualTo(m.digest().toString());
     assertThat(inspected.path("Architecture").asText()).isEqualTo("amd64");
   }
@@ -207,7 +208,7 @@ class RegistryPullIT {
     try (Image image = pull("saved:1", AMD64)) {
       assertThat(OciLayoutWriter.write(image, out, "saved:1")).isEqualTo(m.digest());
     }
-    JsonNode inspected = Skopeo.inspect("oci:" + out + ":saved:1");
+    JsonNode inspected = Json.MAPPER.readTree(Skopeo.inspect("oci:" + out + ":saved:1"));
     assertThat(inspected.path("Digest").asText()).isEqualTo(m.digest().toString());
     assertThat(inspected.path("Layers")).hasSize(2);
     try (Image copy = Images.open(new ImageSource.OciLayout(out, "saved:1"), read(AMD64))) {

@@ -1,0 +1,5 @@
+/** Acceptance tests: Portcullis against umoci and skopeo on images real tools built. */
+@NullMarked
+package dev.portcullis.oci.it;
+
+import org.jspecify.annotations.NullMarked;
