@@ -37,7 +37,15 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    // machine output can be tens of thousands of lines: buffer it, flush once at the end
+    PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
+    int exit;
+    try {
+      exit = run(args, out, System.err);
+    } finally {
+      out.flush();
+    }
+    System.exit(exit);
   }
 
   /** Runs one command line with the given streams, as the process would; returns the exit code. */

@@ -70,6 +70,14 @@ public final class BlobLayer implements Layer {
 
   @Override
   public InputStream open() throws IOException {
+    // reading, the blob digest and decompression run ahead on a thread of their own; the diffID
+    // is checked on the reader's thread, so the work is split across two cores
+    InputStream plain = new PrefetchInputStream(this::openDecompressed, "layer " + index + " of " + imageName);
+    return new VerifyingInputStream(plain, diffId, -1, "diffID of " + describe(this, imageName));
+  }
+
+  /** Read, verify the blob digest, decompress, within the limits. */
+  private InputStream openDecompressed() throws IOException {
     String what = describe(this, imageName);
     String task = "layer " + index + " " + descriptor.digest().shortHex();
     listener.started(task, descriptor.size());
@@ -89,8 +97,7 @@ public final class BlobLayer implements Layer {
       throw new dev.portcullis.oci.ImageReadException("decompress " + what + ": " + why, e);
     }
     InputStream limited = new RatioLimitedInputStream(plain, budget, counted::count, what);
-    VerifyingInputStream diff = new VerifyingInputStream(limited, diffId, -1, "diffID of " + what);
-    return new FilterInputStream(diff) {
+    return new FilterInputStream(limited) {
       private boolean closed;
       private boolean atEnd;
 
