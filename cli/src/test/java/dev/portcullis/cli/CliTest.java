@@ -108,7 +108,7 @@ class CliTest {
     switch (defect) {
       case "missing-blob" -> Files.delete(layerBlob);
       case "bad-json" -> Files.writeString(dir.resolve("index.json"), "{\"manifests\": [");
-      case "wrong-digest" -> Files.write(layerBlob, OciLayoutBuilder.compress(new LayerBuilder().file("a", "y").build(), OciLayoutBuilder.Compression.GZIP));
+      case "wrong-digest" -> Files.write(layerBlob, OciLayoutBuilder.compress(new LayerBuilder().file("a", "y".repeat(5000)).build(), OciLayoutBuilder.Compression.GZIP));
       case "truncated-gzip" -> {
         byte[] gz = Files.readAllBytes(layerBlob);
         Files.write(layerBlob, java.util.Arrays.copyOf(gz, gz.length / 2));
