@@ -8,12 +8,12 @@ import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.internal.BlobLayer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -21,8 +21,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -50,13 +52,22 @@ public final class Exporter {
   private final ProgressListener listener;
   private final List<String> skipped = new ArrayList<>();
   private final Map<String, LayerEntry> directories = new HashMap<>();
+  /** What this export has put on disk so far: the target is ours alone, so no need to stat it. */
+  private final NavigableMap<String, Written> onDisk = new TreeMap<>();
+  private final int ownUid;
+  private final int ownGid;
   private boolean chownAllowed = true;
   private long entries;
 
-  private Exporter(Image image, Path root, ProgressListener listener) {
+  /** One thing on disk: its type and, for symlinks (and hardlinks to them), the link text. */
+  private record Written(FileType type, String linkTarget) {}
+
+  private Exporter(Image image, Path root, ProgressListener listener) throws IOException {
     this.image = image;
     this.root = root;
     this.listener = listener;
+    this.ownUid = (Integer) Files.getAttribute(root, "unix:uid");
+    this.ownGid = (Integer) Files.getAttribute(root, "unix:gid");
   }
 
   public static Result export(Image image, Path target, ProgressListener listener) throws IOException {
@@ -128,14 +139,9 @@ public final class Exporter {
         if (r.isEmpty()) {
           return;
         }
-        Path d = disk(r.get());
-        if (Files.isDirectory(d, NOFOLLOW)) {
-          List<Path> children;
-          try (Stream<Path> s = Files.list(d)) {
-            children = s.toList();
-          }
-          for (Path c : children) {
-            deleteExcept(TarPaths.child(r.get(), c.getFileName().toString()), written);
+        if (isDirectory(r.get())) {
+          for (String child : children(r.get())) {
+            deleteExcept(child, written);
           }
         }
       }
@@ -159,18 +165,20 @@ public final class Exporter {
     }
     String path = resolved.get();
     Path p = disk(path);
-    if (!makeParents(p)) {
+    if (!makeParents(path)) {
       skip(layer, e.path() + ": a parent is not a directory");
       return;
     }
-    boolean exists = Files.exists(p, NOFOLLOW);
-    boolean isDir = exists && Files.isDirectory(p, NOFOLLOW);
+    Written existing = onDisk.get(path);
+    boolean exists = existing != null;
+    boolean isDir = exists && existing.type() == FileType.DIRECTORY;
     if (e.type() == FileType.DIRECTORY) {
       if (exists && !isDir) {
         Files.delete(p);
       }
       if (!isDir) {
         Files.createDirectory(p);
+        onDisk.put(path, new Written(FileType.DIRECTORY, ""));
       }
       directories.put(path, e);
       written.add(path);
@@ -179,12 +187,15 @@ public final class Exporter {
     }
     if (isDir) {
       deleteTree(p);
+      forget(path);
     } else if (exists) {
       Files.delete(p);
+      onDisk.remove(path);
     }
     switch (e.type()) {
       case REGULAR -> {
         Files.copy(content == null ? InputStream.nullInputStream() : content, p);
+        onDisk.put(path, new Written(FileType.REGULAR, ""));
         setMetadata(p, e, false);
       }
       case SYMLINK -> {
@@ -193,16 +204,18 @@ public final class Exporter {
           return;
         }
         Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+        onDisk.put(path, new Written(FileType.SYMLINK, e.linkTarget()));
         setMetadata(p, e, true);
       }
       case HARDLINK -> {
         Optional<String> target = resolveParents(e.linkTarget(), layer);
-        Path t = target.map(this::disk).orElse(null);
-        if (t == null || !Files.exists(t, NOFOLLOW) || Files.isDirectory(t, NOFOLLOW)) {
+        Written t = target.map(onDisk::get).orElse(null);
+        if (t == null || t.type() == FileType.DIRECTORY) {
           skip(layer, e.path() + ": hardlink target " + e.linkTarget() + " does not exist");
           return;
         }
-        Files.createLink(p, t);
+        Files.createLink(p, disk(target.get()));
+        onDisk.put(path, t);
       }
       case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
         skip(layer, e.path() + ": " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " not created");
@@ -230,9 +243,33 @@ public final class Exporter {
     };
   }
 
-  private Optional<String> symlinkAt(String path) throws IOException {
-    Path p = disk(path);
-    return Files.isSymbolicLink(p) ? Optional.of(Files.readSymbolicLink(p).toString()) : Optional.empty();
+  private Optional<String> symlinkAt(String path) {
+    Written w = onDisk.get(path);
+    return w != null && w.type() == FileType.SYMLINK ? Optional.of(w.linkTarget()) : Optional.empty();
+  }
+
+  private boolean isDirectory(String path) {
+    Written w = onDisk.get(path);
+    return path.equals("/") || w != null && w.type() == FileType.DIRECTORY;
+  }
+
+  /** The paths directly beneath {@code dir}. */
+  private List<String> children(String dir) {
+    String prefix = dir.equals("/") ? "/" : dir + "/";
+    List<String> out = new ArrayList<>();
+    for (String p : onDisk.subMap(prefix, false, dir.equals("/") ? "0" : dir + "0", false).keySet()) {
+      if (p.indexOf('/', prefix.length()) < 0) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Drops {@code path} and all beneath it from the record of what is on disk. */
+  private void forget(String path) {
+    onDisk.remove(path);
+    onDisk.subMap(path + "/", false, path + "0", false).clear();
+    directories.keySet().removeIf(d -> TarPaths.isWithin(d, path));
   }
 
   /** The directory entry for an absolute, normalised, symlink-free image path; never outside the root. */
@@ -245,46 +282,51 @@ public final class Exporter {
   }
 
   /** Creates missing parents as a tar extractor would; false when one of them is not a directory. */
-  private boolean makeParents(Path p) throws IOException {
-    Path parent = p.getParent();
-    if (parent == null || Files.isDirectory(parent, NOFOLLOW)) {
-      return true;
-    }
-    for (Path q = parent; q != null && !q.equals(root); q = q.getParent()) {
-      if (Files.exists(q, NOFOLLOW) && !Files.isDirectory(q, NOFOLLOW)) {
+  private boolean makeParents(String path) throws IOException {
+    List<String> missing = new ArrayList<>();
+    for (String q = TarPaths.parent(path); !q.equals("/"); q = TarPaths.parent(q)) {
+      Written w = onDisk.get(q);
+      if (w == null) {
+        missing.add(q);
+      } else if (w.type() != FileType.DIRECTORY) {
         return false;
+      } else {
+        break;
       }
     }
-    Files.createDirectories(parent);
+    for (int i = missing.size() - 1; i >= 0; i--) {
+      Files.createDirectory(disk(missing.get(i)));
+      onDisk.put(missing.get(i), new Written(FileType.DIRECTORY, ""));
+    }
     return true;
   }
 
   /** Deletes {@code path} and everything beneath it, except what this layer wrote. */
   private void deleteExcept(String path, NavigableSet<String> written) throws IOException {
-    Path p = disk(path);
-    if (!Files.exists(p, NOFOLLOW) || written.contains(path)) {
+    if (!onDisk.containsKey(path) || written.contains(path)) {
       return;
     }
     String firstBelow = written.ceiling(path + "/");
     boolean keepsSomething = firstBelow != null && firstBelow.startsWith(path + "/");
     if (!keepsSomething) {
-      deleteTree(p);
-      directories.keySet().removeIf(d -> TarPaths.isWithin(d, path));
+      deleteTree(disk(path));
+      forget(path);
       return;
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-      for (Path c : ds) {
-        deleteExcept(TarPaths.child(path, c.getFileName().toString()), written);
-      }
+    for (String child : children(path)) {
+      deleteExcept(child, written);
     }
   }
 
   private void setMetadata(Path p, LayerEntry e, boolean symlink) throws IOException {
     if (!symlink) {
       Files.setAttribute(p, "unix:mode", e.mode());
-      Files.setLastModifiedTime(p, FileTime.fromMillis(e.modifiedEpochSeconds() * 1000));
+      FileTime time = FileTime.fromMillis(e.modifiedEpochSeconds() * 1000);
+      // both times given: with one missing the JDK stats the file to keep the other
+      Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(time, time, null);
     }
-    if (chownAllowed) {
+    boolean ours = e.uid() == ownUid && e.gid() == ownGid;
+    if (chownAllowed && !ours) {
       try {
         Files.setAttribute(p, "unix:uid", (int) e.uid(), NOFOLLOW);
         Files.setAttribute(p, "unix:gid", (int) e.gid(), NOFOLLOW);
@@ -303,9 +345,8 @@ public final class Exporter {
     List<String> paths = new ArrayList<>(directories.keySet());
     paths.sort(Comparator.comparingInt(String::length).reversed());
     for (String path : paths) {
-      Path p = disk(path);
-      if (Files.isDirectory(p, NOFOLLOW)) {
-        setMetadata(p, directories.get(path), false);
+      if (isDirectory(path)) {
+        setMetadata(disk(path), directories.get(path), false);
       }
     }
   }
