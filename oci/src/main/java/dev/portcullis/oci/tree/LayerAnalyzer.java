@@ -2,13 +2,16 @@ package dev.portcullis.oci.tree;
 
 import dev.portcullis.oci.Layer;
 import java.io.IOException;
+import dev.portcullis.oci.internal.Json;
 import java.io.InputStream;
+import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Looks at one layer on its own, while the layer is streamed, and produces a result that is cached
  * by the layer's diffID, the analyser's name and its version. Results must be plain data that
- * Jackson can write and read back (records, lists, strings, numbers).
+ * Jackson can write and read back (records, lists, strings, numbers), or the analyser writes and
+ * reads them itself.
  *
  * @param <R> the result type
  */
@@ -20,6 +23,16 @@ public interface LayerAnalyzer<R> {
   int version();
 
   Class<R> resultType();
+
+  /** Writes a result for the cache; JSON unless the analyser knows a more compact form. */
+  default void write(R result, OutputStream out) throws IOException {
+    Json.MAPPER.writeValue(CacheStreams.unclosable(out), result);
+  }
+
+  /** Reads back what {@link #write} wrote. */
+  default R read(InputStream in) throws IOException {
+    return Json.MAPPER.readValue(CacheStreams.unclosable(in), resultType());
+  }
 
   /** Starts the analysis of {@code layer}. */
   Session<R> start(Layer layer);

@@ -1,14 +1,12 @@
 package dev.portcullis.oci.tree;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.portcullis.core.Digest;
 import dev.portcullis.oci.Layer;
-import dev.portcullis.oci.internal.Json;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,11 @@ import java.util.stream.Stream;
  * layer's results. Writes are atomic; a damaged entry is a miss, never an error.
  */
 public final class LayerCache {
-  /** What one cache file holds. */
-  record Entry<R>(Digest diffId, List<Digest> blobDigests, R result) {}
+  /** Marks a cache file of this layout: a header (diffID, verified blob digests), then the result. */
+  private static final int MAGIC = 0x50434c31; // "PCL1"
+
+  /** A cache file's header. */
+  private record Header(Digest diffId, List<Digest> blobDigests) {}
 
   private final Path dir;
 
@@ -46,7 +47,7 @@ public final class LayerCache {
   }
 
   private Path file(LayerAnalyzer<?> analyzer, Digest diffId) {
-    return dir.resolve(analyzer.name()).resolve("v" + analyzer.version()).resolve(diffId.algorithm() + "-" + diffId.hex() + ".json");
+    return dir.resolve(analyzer.name()).resolve("v" + analyzer.version()).resolve(diffId.algorithm() + "-" + diffId.hex() + ".bin");
   }
 
   public <R> Optional<R> get(LayerAnalyzer<R> analyzer, Layer layer) {
@@ -54,10 +55,10 @@ public final class LayerCache {
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
-      Entry<R> e = Json.MAPPER.readValue(in, entryType(analyzer));
-      if (e.diffId().equals(layer.diffId()) && e.blobDigests().contains(layer.digest())) {
-        return Optional.of(e.result());
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+      Header h = readHeader(in);
+      if (h.diffId().equals(layer.diffId()) && h.blobDigests().contains(layer.digest())) {
+        return Optional.of(analyzer.read(in));
       }
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -71,8 +72,8 @@ public final class LayerCache {
     Files.createDirectories(f.getParent());
     List<Digest> blobs = List.of(layer.digest());
     if (Files.isRegularFile(f)) {
-      try (InputStream in = Files.newInputStream(f)) {
-        Entry<R> old = Json.MAPPER.readValue(in, entryType(analyzer));
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+        Header old = readHeader(in);
         if (old.diffId().equals(layer.diffId())) {
           blobs = Stream.concat(old.blobDigests().stream(), Stream.of(layer.digest())).distinct().sorted().toList();
         }
@@ -80,10 +81,16 @@ public final class LayerCache {
         // a damaged entry is simply replaced
       }
     }
-    Path tmp = Files.createTempFile(f.getParent(), ".tmp-", ".json");
+    Path tmp = Files.createTempFile(f.getParent(), ".tmp-", ".bin");
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        Json.MAPPER.writeValue(out, new Entry<>(layer.diffId(), blobs, result));
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        out.writeInt(MAGIC);
+        CacheStreams.writeString(out, layer.diffId().toString());
+        out.writeInt(blobs.size());
+        for (Digest b : blobs) {
+          CacheStreams.writeString(out, b.toString());
+        }
+        analyzer.write(result, out);
       }
       try {
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -93,6 +100,19 @@ public final class LayerCache {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  private static Header readHeader(DataInputStream in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a cache file of this version");
+    }
+    Digest diffId = Digest.parse(CacheStreams.readString(in));
+    int n = CacheStreams.readCount(in);
+    List<Digest> blobs = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      blobs.add(Digest.parse(CacheStreams.readString(in)));
+    }
+    return new Header(diffId, blobs);
   }
 
   /** Deletes every cached result; returns how many files went. */
@@ -112,7 +132,4 @@ public final class LayerCache {
     return n;
   }
 
-  private static JavaType entryType(LayerAnalyzer<?> analyzer) {
-    return Json.MAPPER.getTypeFactory().constructParametricType(Entry.class, analyzer.resultType());
-  }
 }

@@ -1,7 +1,11 @@
 package dev.portcullis.oci.tree;
 
 import dev.portcullis.oci.Layer;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +23,60 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
+  }
+
+  // A compact binary form: an image's index can hold hundreds of thousands of entries, and a warm
+  // re-scan is mostly the reading of it.
+  @Override
+  public void write(LayerIndex index, OutputStream out) throws IOException {
+    DataOutputStream d = new DataOutputStream(out);
+    d.writeInt(index.entries().size());
+    for (LayerEntry e : index.entries()) {
+      d.writeInt(e.ordinal());
+      CacheStreams.writeString(d, e.path());
+      d.writeByte(e.type().ordinal());
+      d.writeInt(e.mode());
+      d.writeLong(e.uid());
+      d.writeLong(e.gid());
+      d.writeLong(e.size());
+      CacheStreams.writeString(d, e.linkTarget());
+      d.writeLong(e.modifiedEpochSeconds());
+    }
+    for (List<String> list : List.of(index.whiteouts(), index.opaqueDirs(), index.warnings())) {
+      d.writeInt(list.size());
+      for (String s : list) {
+        CacheStreams.writeString(d, s);
+      }
+    }
+    d.flush();
+  }
+
+  @Override
+  public LayerIndex read(InputStream in) throws IOException {
+    DataInputStream d = new DataInputStream(in);
+    int n = CacheStreams.readCount(d);
+    FileType[] types = FileType.values();
+    List<LayerEntry> entries = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int ordinal = d.readInt();
+      String path = CacheStreams.readString(d);
+      int type = d.readUnsignedByte();
+      if (type >= types.length) {
+        throw new IOException("damaged cache entry: file type " + type);
+      }
+      entries.add(new LayerEntry(ordinal, path, types[type], d.readInt(), d.readLong(), d.readLong(), d.readLong(), CacheStreams.readString(d), d.readLong()));
+    }
+    List<List<String>> lists = new ArrayList<>();
+    for (int l = 0; l < 3; l++) {
+      int m = CacheStreams.readCount(d);
+      List<String> list = new ArrayList<>(m);
+      for (int i = 0; i < m; i++) {
+        list.add(CacheStreams.readString(d));
+      }
+      lists.add(list);
+    }
+    return new LayerIndex(entries, lists.get(0), lists.get(1), lists.get(2));
   }
 
   @Override
