@@ -35,6 +35,9 @@ public final class PathResolver {
    * is kept as it is (as {@code lstat} does), only its parents are resolved.
    */
   public static Resolution resolve(String path, boolean followLast, Links links) throws java.io.IOException {
+    if (noLinkOnTheWay(path, followLast, links)) {
+      return new Resolution.Resolved(path);
+    }
     Deque<String> pending = new ArrayDeque<>();
     push(pending, path);
     Deque<String> done = new ArrayDeque<>();
@@ -66,6 +69,27 @@ public final class PathResolver {
       push(pending, t);
     }
     return new Resolution.Resolved(done.isEmpty() ? "/" : join(done));
+  }
+
+  /** The common case, without allocating a resolution: a clean path none of whose components is a symlink. */
+  private static boolean noLinkOnTheWay(String path, boolean followLast, Links links) throws java.io.IOException {
+    if (!path.startsWith("/") || path.contains("//") || path.contains("/./") || path.contains("/../") || path.endsWith("/.")
+        || path.endsWith("/..") || path.length() > 1 && path.endsWith("/")) {
+      return false;
+    }
+    int last = followLast ? path.length() : path.lastIndexOf('/');
+    for (int i = path.indexOf('/', 1); ; i = path.indexOf('/', i + 1)) {
+      int end = i < 0 ? path.length() : i;
+      if (end > last || end <= 1 && path.length() <= 1) {
+        return true;
+      }
+      if (links.symlinkAt(path.substring(0, end)).isPresent()) {
+        return false;
+      }
+      if (i < 0) {
+        return true;
+      }
+    }
   }
 
   private static void push(Deque<String> pending, String path) {
