@@ -37,6 +37,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // the JDK HTTP client hands a blob over in 16 KiB buffers, each a round through its selector;
+    // larger ones make pulls about 15 % faster (docs/BENCHMARKS.md). Read once, at its first use.
+    if (System.getProperty("jdk.httpclient.bufsize") == null) {
+      System.setProperty("jdk.httpclient.bufsize", String.valueOf(256 << 10));
+    }
     // machine output can be tens of thousands of lines: buffer it, flush once at the end
     PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
     int exit;
