@@ -91,6 +91,23 @@ class ImageSourcesTest {
   }
 
   @Test
+  void newerDockerSaveOutputIsReadThroughItsLayout() throws IOException {
+    // Docker 25+ writes an OCI layout and a legacy manifest.json side by side
+    Path layout = tmp.resolve("docker25");
+    String digest = new OciLayoutBuilder().layer(new LayerBuilder().file("etc/hostname", "oci-form")).refName("app:1").write(layout);
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>(filesOf(layout));
+    files.put("manifest.json", utf8("[{\"Config\":\"blobs/sha256/unused\",\"RepoTags\":[\"app:1\"],\"Layers\":[]}]"));
+    Path archive = tmp.resolve("docker25.tar");
+    tar(archive, files);
+    ImageSource s = ImageSource.parse(archive.toString());
+    assertThat(s).isInstanceOf(ImageSource.DockerArchive.class);
+    try (Image image = Images.open(s, ReadOptions.defaults())) {
+      assertThat(image.digest()).as("the real manifest digest, not a synthesised one").isEqualTo(Digest.parse(digest));
+      assertThat(FileTree.read(image, new LayerScanner(null, 100)).file("/etc/hostname")).isPresent();
+    }
+  }
+
+  @Test
   void aGzippedArchiveIsReadToo() throws IOException {
     Path archive = legacyDockerArchive("plain.tar", "app:1");
     Path gz = tmp.resolve("saved.tar.gz");
