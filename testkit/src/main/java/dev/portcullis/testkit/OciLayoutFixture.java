@@ -2,7 +2,6 @@ package dev.portcullis.testkit;
 
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Platform;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes small, deterministic OCI image layouts: images whose layers are gzip tars of the text
@@ -26,7 +22,6 @@ public final class OciLayoutFixture {
   public static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String CONFIG = "application/vnd.oci.image.config.v1+json";
   public static final String LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
-  private static final long MTIME_SECONDS = 1_700_000_000L;
 
   /** A blob written to the layout. */
   public record Blob(String mediaType, Digest digest, long size) {
@@ -118,35 +113,14 @@ public final class OciLayoutFixture {
 
   /** An uncompressed tar of text files (regular files, mode 0644, fixed times), in path order. */
   public static byte[] tar(Map<String, String> files) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
-        byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry e = new TarArchiveEntry(f.getKey());
-        e.setSize(content.length);
-        e.setMode(0644);
-        e.setModTime(MTIME_SECONDS * 1000);
-        tar.putArchiveEntry(e);
-        tar.write(content);
-        tar.closeArchiveEntry();
-      }
-      tar.finish();
-    } catch (IOException e) {
-      throw new UncheckedIOException("write tar: " + e.getMessage(), e);
-    }
-    return bytes.toByteArray();
+    LayerBuilder tar = new LayerBuilder();
+    new TreeMap<>(files).forEach(tar::file);
+    return tar.build();
   }
 
   /** {@code content} gzipped. */
   public static byte[] gzip(byte[] content) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-      gz.write(content);
-    } catch (IOException e) {
-      throw new UncheckedIOException("gzip: " + e.getMessage(), e);
-    }
-    return bytes.toByteArray();
+    return OciLayoutBuilder.compress(content, OciLayoutBuilder.Compression.GZIP);
   }
 
   private void writeIndex() {
