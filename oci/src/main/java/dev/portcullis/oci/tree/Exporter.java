@@ -283,20 +283,16 @@ public final class Exporter {
 
   /** Creates missing parents as a tar extractor would; false when one of them is not a directory. */
   private boolean makeParents(String path) throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (String q = TarPaths.parent(path); !q.equals("/"); q = TarPaths.parent(q)) {
-      Written w = onDisk.get(q);
-      if (w == null) {
-        missing.add(q);
-      } else if (w.type() != FileType.DIRECTORY) {
-        return false;
-      } else {
-        break;
-      }
+    Optional<List<String>> missing = TarPaths.missingParents(path, p -> {
+      Written w = onDisk.get(p);
+      return w == null ? null : w.type();
+    });
+    if (missing.isEmpty()) {
+      return false;
     }
-    for (int i = missing.size() - 1; i >= 0; i--) {
-      Files.createDirectory(disk(missing.get(i)));
-      onDisk.put(missing.get(i), new Written(FileType.DIRECTORY, ""));
+    for (String p : missing.get()) {
+      Files.createDirectory(disk(p));
+      onDisk.put(p, new Written(FileType.DIRECTORY, ""));
     }
     return true;
   }

@@ -116,20 +116,11 @@ final class Squasher {
 
   /** Creates missing parent directories as a tar extractor would; false when a parent is a file. */
   private boolean ensureParents(String path, int layer) {
-    List<String> missing = new ArrayList<>();
-    for (String p = TarPaths.parent(path); !p.equals("/"); p = TarPaths.parent(p)) {
+    Optional<List<String>> missing = TarPaths.missingParents(path, p -> {
       FileEntry e = files.get(p);
-      if (e == null) {
-        missing.add(p);
-      } else if (e.type() != FileType.DIRECTORY) {
-        return false;
-      } else {
-        break;
-      }
-    }
-    for (String p : missing) {
-      files.put(p, new FileEntry(p, FileType.DIRECTORY, 0755, 0, 0, 0, "", 0, layer, FileEntry.ContentRef.none(layer)));
-    }
-    return true;
+      return e == null ? null : e.type();
+    });
+    missing.ifPresent(ps -> ps.forEach(p -> files.put(p, new FileEntry(p, FileType.DIRECTORY, 0755, 0, 0, 0, "", 0, layer, FileEntry.ContentRef.none(layer)))));
+    return missing.isPresent();
   }
 }

@@ -2,6 +2,10 @@ package dev.portcullis.oci.tree;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** Tar entry names as paths inside an image root, which nothing can leave. */
 public final class TarPaths {
@@ -55,6 +59,26 @@ public final class TarPaths {
 
   public static String child(String dir, String name) {
     return dir.equals("/") ? "/" + name : dir + "/" + name;
+  }
+
+  /**
+   * The parents of {@code path} that do not exist yet, outermost first, as a tar extractor must
+   * create them; empty when one that exists is not a directory. {@code typeAt} tells what is at a
+   * path, or null.
+   */
+  public static Optional<List<String>> missingParents(String path, Function<String, @Nullable FileType> typeAt) {
+    ArrayDeque<String> missing = new ArrayDeque<>();
+    for (String p = parent(path); !p.equals("/"); p = parent(p)) {
+      FileType t = typeAt.apply(p);
+      if (t == null) {
+        missing.addFirst(p);
+      } else if (t != FileType.DIRECTORY) {
+        return Optional.empty();
+      } else {
+        break;
+      }
+    }
+    return Optional.of(List.copyOf(missing));
   }
 
   /** Whether {@code path} is {@code dir} itself or lies beneath it. */
