@@ -184,4 +184,17 @@ class FileTreeTest {
           .hasMessageContaining("digest mismatch").hasMessageContaining("expected sha256:");
     }
   }
+
+  @Test
+  void manyContentsAreReadInOnePassPerLayerHardlinksIncluded() throws IOException {
+    try (Image image = open(new OciLayoutBuilder()
+        .layer(new LayerBuilder().file("a/1", "one").file("a/2", "two").file("skip", "x"))
+        .layer(new LayerBuilder().file("b/3", "three").hardlink("b/4", "b/3")))) {
+      FileTree t = tree(image);
+      java.util.Map<String, String> seen = new java.util.TreeMap<>();
+      t.contents(t.glob("/{a,b}/*"), (e, in) -> seen.put(e.path(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      assertThat(seen).containsExactly(java.util.Map.entry("/a/1", "one"), java.util.Map.entry("/a/2", "two"),
+          java.util.Map.entry("/b/3", "three"), java.util.Map.entry("/b/4", "three"));
+    }
+  }
 }

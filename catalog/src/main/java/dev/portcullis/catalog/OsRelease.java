@@ -1,0 +1,100 @@
+package dev.portcullis.catalog;
+
+import dev.portcullis.core.Distro;
+import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.FileType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tells an image's distribution from {@code /etc/os-release}, then {@code /usr/lib/os-release},
+ * then {@code /etc/alpine-release}, {@code /etc/debian_version}, {@code /etc/redhat-release}.
+ * A Debian-based image without a shell and with {@code /var/lib/dpkg/status.d} is distroless.
+ */
+public final class OsRelease {
+  private static final long MAX_BYTES = 64 << 10;
+  private static final Pattern REDHAT = Pattern.compile("(?i)^(.*?) release (\\d+(?:\\.\\d+)*)");
+
+  private OsRelease() {}
+
+  public static Optional<Distro> detect(FileTree tree) throws IOException {
+    for (String path : List.of("/etc/os-release", "/usr/lib/os-release")) {
+      Optional<String> text = read(tree, path);
+      if (text.isPresent()) {
+        Map<String, String> fields = parse(text.get());
+        String id = fields.getOrDefault("ID", "").toLowerCase(Locale.ROOT);
+        if (!id.isEmpty()) {
+          String pretty = fields.getOrDefault("PRETTY_NAME", "");
+          if (id.equals("debian") && isDistroless(tree)) {
+            pretty = "Distroless (" + (pretty.isEmpty() ? "Debian" : pretty) + ")";
+          }
+          List<String> like = fields.containsKey("ID_LIKE") ? Arrays.asList(fields.get("ID_LIKE").trim().split("\\s+")) : List.of();
+          return Optional.of(new Distro(id, fields.getOrDefault("VERSION_ID", ""), pretty, like));
+        }
+      }
+    }
+    Optional<String> alpine = read(tree, "/etc/alpine-release");
+    if (alpine.isPresent()) {
+      return Optional.of(new Distro("alpine", alpine.get().strip(), "Alpine Linux " + alpine.get().strip(), List.of()));
+    }
+    Optional<String> debian = read(tree, "/etc/debian_version");
+    if (debian.isPresent()) {
+      String v = debian.get().strip();
+      return Optional.of(new Distro("debian", v.contains(".") ? v.substring(0, v.indexOf('.')) : v, "Debian " + v, List.of()));
+    }
+    Optional<String> redhat = read(tree, "/etc/redhat-release");
+    if (redhat.isPresent()) {
+      Matcher m = REDHAT.matcher(redhat.get().strip());
+      if (m.find()) {
+        String name = m.group(1).toLowerCase(Locale.ROOT);
+        String id = name.contains("centos") ? "centos" : name.contains("rocky") ? "rocky" : name.contains("alma") ? "almalinux"
+            : name.contains("fedora") ? "fedora" : "rhel";
+        String major = m.group(2).contains(".") ? m.group(2).substring(0, m.group(2).indexOf('.')) : m.group(2);
+        return Optional.of(new Distro(id, major, redhat.get().strip(), List.of()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code KEY=value} lines, values unquoted as os-release(5) says. */
+  static Map<String, String> parse(String text) {
+    Map<String, String> out = new HashMap<>();
+    for (String line : text.split("\n")) {
+      String l = line.strip();
+      int eq = l.indexOf('=');
+      if (l.startsWith("#") || eq <= 0) {
+        continue;
+      }
+      String v = l.substring(eq + 1).strip();
+      if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+        v = v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\$", "$").replace("\\`", "`").replace("\\\\", "\\");
+      }
+      out.put(l.substring(0, eq).strip(), v);
+    }
+    return out;
+  }
+
+  private static boolean isDistroless(FileTree tree) throws IOException {
+    return tree.file("/var/lib/dpkg/status.d").isPresent() && tree.resolve("/bin/sh").isEmpty();
+  }
+
+  private static Optional<String> read(FileTree tree, String path) throws IOException {
+    Optional<FileEntry> e = tree.resolve(path);
+    if (e.isEmpty() || e.get().type() != FileType.REGULAR && e.get().type() != FileType.HARDLINK || e.get().size() > MAX_BYTES) {
+      return Optional.empty();
+    }
+    try (InputStream in = tree.open(e.get())) {
+      return Optional.of(new String(in.readNBytes((int) MAX_BYTES), StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.portcullis.core;
+
+/** A packaging ecosystem, with the PURL type its packages carry. */
+public enum Ecosystem {
+  DEBIAN("deb"),
+  ALPINE("apk"),
+  RPM("rpm"),
+  MAVEN("maven"),
+  NPM("npm"),
+  PYPI("pypi"),
+  GO("golang"),
+  CARGO("cargo"),
+  RUBYGEMS("gem"),
+  NUGET("nuget"),
+  COMPOSER("composer");
+
+  private final String purlType;
+
+  Ecosystem(String purlType) {
+    this.purlType = purlType;
+  }
+
+  /** The {@code pkg:TYPE/...} type of the Package URL spec. */
+  public String purlType() {
+    return purlType;
+  }
+
+  /** Whether the operating system's package manager owns packages of this ecosystem. */
+  public boolean isOs() {
+    return this == DEBIAN || this == ALPINE || this == RPM;
+  }
+}
