@@ -18,12 +18,38 @@ import picocli.CommandLine.Option;
 /** Options every image command takes: output, registry access, limits, cache. */
 final class CommonOptions {
   enum Format {
-    TABLE,
-    JSON
+    TABLE("table"),
+    JSON("json"),
+    CYCLONEDX_JSON("cyclonedx-json"),
+    SPDX_JSON("spdx-json");
+
+    final String text;
+
+    Format(String text) {
+      this.text = text;
+    }
+
+    static Format parse(String text) {
+      for (Format f : values()) {
+        if (f.text.equalsIgnoreCase(text)) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException("unknown format '" + text + "' (table, json, cyclonedx-json, spdx-json)");
+    }
   }
 
-  @Option(names = "--format", paramLabel = "table|json", description = "Output format on stdout (default: ${DEFAULT-VALUE}).", defaultValue = "table")
+  @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
+      description = "Output format on stdout: table or json (sbom also cyclonedx-json, spdx-json); default table.", defaultValue = "table")
   Format format = Format.TABLE;
+
+  /** Reads {@code --format} values as users write them. */
+  static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      return Format.parse(value);
+    }
+  }
 
   @Option(names = {"-q", "--quiet"}, description = "No progress and no warnings on stderr.")
   boolean quiet;

@@ -66,7 +66,15 @@ final class ImageCommand {
     public final Integer call() throws Exception {
       stdout = Main.of(spec).out;
       stderr = Main.of(spec).err;
+      if (!acceptsSbomFormats() && (common.format == CommonOptions.Format.CYCLONEDX_JSON || common.format == CommonOptions.Format.SPDX_JSON)) {
+        throw new IllegalArgumentException("--format " + common.format.text + " is for portcullis sbom; this command writes table or json");
+      }
       return run();
+    }
+
+    /** Whether {@code --format cyclonedx-json|spdx-json} makes sense here. */
+    boolean acceptsSbomFormats() {
+      return false;
     }
 
     abstract int run() throws Exception;

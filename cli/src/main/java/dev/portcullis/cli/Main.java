@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Secures the container lifecycle: reads, scans and gates container images.",
-    subcommands = {ImageCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ImageCommand.class, SbomCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static final int FAILED = 1;
   public static final int INTERNAL_ERROR = 3;
@@ -103,13 +103,18 @@ public final class Main {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+      return new String[] {"portcullis " + number()};
+    }
+
+    /** The bare version number, {@code 0.1.0-SNAPSHOT}. */
+    static String number() throws IOException {
       Properties p = new Properties();
       try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
         if (in != null) {
           p.load(in);
         }
       }
-      return new String[] {"portcullis " + p.getProperty("version", "unknown")};
+      return p.getProperty("version", "unknown");
     }
   }
 }

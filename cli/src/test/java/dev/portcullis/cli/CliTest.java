@@ -29,7 +29,7 @@ class CliTest {
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    boolean readsImages = args.length > 1 && args[0].equals("image") && !args[args.length - 1].equals("--help");
+    boolean readsImages = args.length > 1 && (args[0].equals("image") || args[0].equals("sbom")) && !args[args.length - 1].equals("--help");
     String[] all = readsImages ? Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new) : args;
     int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         new ByteArrayInputStream(new byte[0]));
@@ -141,5 +141,23 @@ class CliTest {
     Run r = run("image", "files", "--no-cache", "--max-image-size", "1k", EXAMPLE.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("exceeds the limit of 1024 bytes (--max-image-size)");
+  }
+
+  @Test
+  void sbomDocumentsAreValidAndTheSameEveryTime() throws Exception {
+    Run first = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
+    Run second = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).isEqualTo(second.out());
+    assertThat(new org.cyclonedx.parsers.JsonParser().validate(first.out().getBytes(StandardCharsets.UTF_8), org.cyclonedx.Version.VERSION_16)).isEmpty();
+    JsonNode cdx = JsonOutput.MAPPER.readTree(first.out());
+    assertThat(cdx.path("components").get(0).path("type").asText()).isEqualTo("operating-system");
+    assertThat(cdx.path("components").get(0).path("name").asText()).isEqualTo("portcullis-example");
+    JsonNode spdx = JsonOutput.MAPPER.readTree(run("sbom", "--format", "spdx-json", EXAMPLE.toString()).out());
+    assertThat(spdx.path("spdxVersion").asText()).isEqualTo("SPDX-2.3");
+    assertThat(spdx.path("relationships").get(0).path("relationshipType").asText()).isEqualTo("DESCRIBES");
+    Run wrong = run("image", "inspect", "--format", "spdx-json", EXAMPLE.toString());
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err()).contains("--format spdx-json is for portcullis sbom");
   }
 }

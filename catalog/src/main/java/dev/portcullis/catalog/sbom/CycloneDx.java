@@ -1,0 +1,103 @@
+package dev.portcullis.catalog.sbom;
+
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.core.Digest;
+import dev.portcullis.core.Location;
+import dev.portcullis.core.Package;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.cyclonedx.Version;
+import org.cyclonedx.exception.GeneratorException;
+import org.cyclonedx.generators.BomGeneratorFactory;
+import org.cyclonedx.model.Bom;
+import org.cyclonedx.model.Component;
+import org.cyclonedx.model.Metadata;
+import org.cyclonedx.model.Property;
+import org.cyclonedx.parsers.JsonParser;
+
+/**
+ * A catalog as a CycloneDX 1.6 JSON document, written with cyclonedx-core-java and checked against
+ * the schema before it is returned. Deterministic: components sorted, no timestamp, the serial
+ * number derived from the image digest.
+ */
+public final class CycloneDx {
+  /** Property names under our own namespace, as CycloneDX's property taxonomy asks. */
+  public static final String FOUND_BY = "portcullis:package:foundBy";
+  public static final String LOCATION = "portcullis:package:location";
+  public static final String LAYER_DIFF_ID = "portcullis:package:layerDiffId";
+  public static final String MANAGED_BY = "portcullis:package:managedBy";
+  public static final String SOURCE = "portcullis:package:source";
+
+  private CycloneDx() {}
+
+  public static String write(Catalog catalog, String imageName, Digest imageDigest, String toolVersion) throws IOException {
+    Bom bom = new Bom();
+    bom.setSerialNumber("urn:uuid:" + UUID.nameUUIDFromBytes(imageDigest.toString().getBytes(StandardCharsets.UTF_8)));
+    Metadata metadata = new Metadata();
+    metadata.setTimestamp(null); // deterministic: the same image gives the same document
+    Component image = new Component();
+    image.setType(Component.Type.CONTAINER);
+    image.setName(imageName);
+    image.setVersion(imageDigest.toString());
+    image.setBomRef(imageDigest.toString());
+    metadata.setComponent(image);
+    bom.setMetadata(metadata);
+    List<Component> components = new ArrayList<>();
+    catalog.distro().ifPresent(d -> {
+      Component os = new Component();
+      os.setType(Component.Type.OPERATING_SYSTEM);
+      os.setName(d.id());
+      os.setVersion(d.versionId());
+      os.setDescription(d.prettyName());
+      os.setBomRef("os:" + d.id() + "@" + d.versionId());
+      components.add(os);
+    });
+    for (Package p : catalog.packages()) {
+      Component c = new Component();
+      c.setType(Component.Type.LIBRARY);
+      c.setName(p.name());
+      if (!p.namespace().isEmpty() && !p.ecosystem().isOs()) {
+        c.setGroup(p.namespace());
+      }
+      c.setVersion(p.version());
+      c.setPurl(p.purl());
+      c.setBomRef(p.purl() + "#" + p.location().path());
+      List<Property> props = new ArrayList<>();
+      props.add(property(FOUND_BY, p.foundBy()));
+      for (Location l : p.locations()) {
+        props.add(property(LOCATION, l.path()));
+        props.add(property(LAYER_DIFF_ID, l.layerDiffId().toString()));
+      }
+      p.sourceIfAny().ifPresent(s -> props.add(property(SOURCE, s.name() + "@" + s.version())));
+      p.managedByIfAny().ifPresent(m -> props.add(property(MANAGED_BY, m)));
+      for (Map.Entry<String, String> m : new java.util.TreeMap<>(p.metadata()).entrySet()) {
+        props.add(property("portcullis:package:" + m.getKey(), m.getValue()));
+      }
+      c.setProperties(props);
+      components.add(c);
+    }
+    bom.setComponents(components);
+    String json;
+    try {
+      json = BomGeneratorFactory.createJson(Version.VERSION_16, bom).toJsonString();
+    } catch (GeneratorException e) {
+      throw new IOException("write CycloneDX for " + imageName + ": " + e.getMessage(), e);
+    }
+    var problems = new JsonParser().validate(json.getBytes(StandardCharsets.UTF_8), Version.VERSION_16);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the CycloneDX document for " + imageName + " does not validate: " + problems.get(0).getMessage());
+    }
+    return json;
+  }
+
+  private static Property property(String name, String value) {
+    Property p = new Property();
+    p.setName(name);
+    p.setValue(value);
+    return p;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.portcullis.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.sbom.CycloneDx;
+import dev.portcullis.catalog.sbom.Spdx;
+import dev.portcullis.core.Package;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.tree.FileTree;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+
+/** {@code portcullis sbom SOURCE}: every package in an image, as a table, JSON, CycloneDX or SPDX. */
+@Command(name = "sbom", mixinStandardHelpOptions = true,
+    description = "List every package in an image with its PURL, the cataloger that found it, its path and layer; "
+        + "--format table|json|cyclonedx-json|spdx-json.")
+final class SbomCommand extends ImageCommand.Base {
+  @Override
+  boolean acceptsSbomFormats() {
+    return true;
+  }
+
+  @Override
+  int run() throws IOException {
+    try (Image image = openImage()) {
+      FileTree tree = tree(image);
+      Catalog catalog = Catalog.of(tree, Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+      String version = Main.Version.number();
+      switch (common.format) {
+        case CYCLONEDX_JSON -> stdout.println(CycloneDx.write(catalog, image.name(), image.digest(), version));
+        case SPDX_JSON -> stdout.println(Spdx.write(catalog, image.name(), image.digest(), version));
+        case JSON -> json(asJson(catalog));
+        case TABLE -> table(catalog);
+      }
+      for (Unknown u : catalog.unknowns()) {
+        common.listener(stderr).warn("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
+      }
+    }
+    return 0;
+  }
+
+  private void table(Catalog catalog) {
+    catalog.distro().ifPresent(d -> stdout.println("OS: " + d + (d.prettyName().isEmpty() ? "" : " (" + d.prettyName() + ")")));
+    Table t = new Table("NAME", "VERSION", "TYPE", "LAYER", "FOUND BY", "PATH");
+    for (Package p : catalog.packages()) {
+      String name = p.namespace().isEmpty() || p.ecosystem().isOs() ? p.name() : p.namespace() + ":" + p.name();
+      t.row(name, p.version(), p.ecosystem().purlType() + (p.managedBy() == null ? "" : " (os)"), p.location().layerIndex(), p.foundBy(), p.location().path());
+    }
+    t.print(stdout);
+  }
+
+  private static ObjectNode asJson(Catalog catalog) {
+    ObjectNode root = JsonOutput.MAPPER.createObjectNode();
+    catalog.distro().ifPresentOrElse(d -> root.putObject("distro").put("id", d.id()).put("versionId", d.versionId()).put("prettyName", d.prettyName()),
+        () -> root.putNull("distro"));
+    ArrayNode pkgs = root.putArray("packages");
+    for (Package p : catalog.packages()) {
+      ObjectNode n = pkgs.addObject();
+      n.put("name", p.name());
+      n.put("namespace", p.namespace());
+      n.put("version", p.version());
+      n.put("type", p.ecosystem().purlType());
+      n.put("purl", p.purl());
+      n.put("foundBy", p.foundBy());
+      n.put("path", p.location().path());
+      n.put("layer", p.location().layerIndex());
+      n.put("layerDiffId", p.location().layerDiffId().toString());
+      p.sourceIfAny().ifPresent(s -> n.putObject("source").put("name", s.name()).put("version", s.version()));
+      if (p.managedBy() != null) {
+        n.put("managedBy", p.managedBy());
+      }
+    }
+    ArrayNode unknowns = root.putArray("unknowns");
+    for (Unknown u : catalog.unknowns()) {
+      unknowns.addObject().put("path", u.location().path()).put("cataloger", u.cataloger()).put("reason", u.reason());
+    }
+    return root;
+  }
+}
