@@ -6,7 +6,9 @@ import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Catalogers;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.CycloneDx;
+import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.catalog.sbom.Spdx;
+import dev.portcullis.core.Digest;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.tree.FileTree;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 /** {@code portcullis sbom SOURCE}: every package in an image, as a table, JSON, CycloneDX or SPDX. */
 @Command(name = "sbom", mixinStandardHelpOptions = true,
     description = "List every package in an image with its PURL, the cataloger that found it, its path and layer; "
-        + "--format table|json|cyclonedx-json|spdx-json.")
+        + "--format table|json|cyclonedx-json|spdx-json. SOURCE may also be sbom:PATH, a CycloneDX or SPDX JSON SBOM.")
 final class SbomCommand extends ImageCommand.Base {
   @Override
   boolean acceptsSbomFormats() {
@@ -26,21 +28,32 @@ final class SbomCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
+    if (source.startsWith("sbom:")) {
+      // an SBOM stands in for the image it describes; its own bytes identify it
+      Path file = Path.of(source.substring("sbom:".length()));
+      Catalog catalog = SbomReader.read(file);
+      print(catalog, source, Digest.sha256(java.nio.file.Files.readAllBytes(file)));
+      return 0;
+    }
     try (Image image = openImage()) {
       FileTree tree = tree(image);
       Catalog catalog = Catalog.of(tree, Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
-      String version = Main.Version.number();
-      switch (common.format) {
-        case CYCLONEDX_JSON -> stdout.println(CycloneDx.write(catalog, image.name(), image.digest(), version));
-        case SPDX_JSON -> stdout.println(Spdx.write(catalog, image.name(), image.digest(), version));
-        case JSON -> json(asJson(catalog));
-        case TABLE -> table(catalog);
-      }
-      for (Unknown u : catalog.unknowns()) {
-        common.listener(stderr).warn("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
-      }
+      print(catalog, image.name(), image.digest());
     }
     return 0;
+  }
+
+  private void print(Catalog catalog, String name, Digest digest) throws IOException {
+    String version = Main.Version.number();
+    switch (common.format) {
+      case CYCLONEDX_JSON -> stdout.println(CycloneDx.write(catalog, name, digest, version));
+      case SPDX_JSON -> stdout.println(Spdx.write(catalog, name, digest, version));
+      case JSON -> json(asJson(catalog));
+      case TABLE -> table(catalog);
+    }
+    for (Unknown u : catalog.unknowns()) {
+      common.listener(stderr).warn("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
+    }
   }
 
   private void table(Catalog catalog) {
@@ -68,7 +81,7 @@ final class SbomCommand extends ImageCommand.Base {
       n.put("foundBy", p.foundBy());
       n.put("path", p.location().path());
       n.put("layer", p.location().layerIndex());
-      n.put("layerDiffId", p.location().layerDiffId().toString());
+      p.location().layerDiffIdIfAny().ifPresent(d -> n.put("layerDiffId", d.toString()));
       p.sourceIfAny().ifPresent(s -> n.putObject("source").put("name", s.name()).put("version", s.version()));
       if (p.managedBy() != null) {
         n.put("managedBy", p.managedBy());

@@ -63,6 +63,7 @@ public sealed interface ImageSource {
         PathAndName p = splitName(rest);
         yield new DockerArchive(p.path, p.name);
       }
+      case "sbom" -> throw new IllegalArgumentException("'" + text + "' is an SBOM, not an image: only commands that catalog (portcullis sbom) take it");
       case "registry", "docker" -> new Remote(ImageRef.parse(rest.startsWith("//") ? rest.substring(2) : rest));
       default -> detect(text);
     };

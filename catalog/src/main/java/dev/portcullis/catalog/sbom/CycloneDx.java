@@ -70,7 +70,7 @@ public final class CycloneDx {
       props.add(property(FOUND_BY, p.foundBy()));
       for (Location l : p.locations()) {
         props.add(property(LOCATION, l.path()));
-        props.add(property(LAYER_DIFF_ID, l.layerDiffId().toString()));
+        l.layerDiffIdIfAny().ifPresent(d -> props.add(property(LAYER_DIFF_ID, d.toString())));
       }
       p.sourceIfAny().ifPresent(s -> props.add(property(SOURCE, s.name() + "@" + s.version())));
       p.managedByIfAny().ifPresent(m -> props.add(property(MANAGED_BY, m)));

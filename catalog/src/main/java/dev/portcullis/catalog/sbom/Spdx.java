@@ -64,7 +64,8 @@ public final class Spdx {
       o.put("versionInfo", p.version());
       o.put("downloadLocation", "NOASSERTION");
       o.put("filesAnalyzed", false);
-      o.put("sourceInfo", "found by " + p.foundBy() + " at " + p.location().path() + " in layer " + p.location().layerDiffId());
+      o.put("sourceInfo", "found by " + p.foundBy() + " at " + p.location().path()
+          + p.location().layerDiffIdIfAny().map(d -> " in layer " + d).orElse(""));
       ObjectNode ref = o.putArray("externalRefs").addObject();
       ref.put("referenceCategory", "PACKAGE-MANAGER");
       ref.put("referenceType", "purl");

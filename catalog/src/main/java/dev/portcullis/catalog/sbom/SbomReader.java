@@ -1,0 +1,159 @@
+package dev.portcullis.catalog.sbom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURL;
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Unknown;
+import dev.portcullis.core.Digest;
+import dev.portcullis.core.Distro;
+import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Location;
+import dev.portcullis.core.Package;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a CycloneDX (1.2 to 1.6) or SPDX 2.x JSON SBOM back into a {@link Catalog}, so that an SBOM
+ * can be scanned instead of an image ({@code sbom:PATH}). Components are identified by their PURL;
+ * one without a PURL, or with a type no ecosystem matches, is an {@link Unknown}. Our own
+ * properties (cataloger, path, layer) are read back when present.
+ */
+public final class SbomReader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_BYTES = 256L << 20;
+
+  private SbomReader() {}
+
+  public static Catalog read(Path file) throws IOException {
+    String what = "sbom:" + file;
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "read " + what + ": no such file");
+    }
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException("read " + what + ": larger than " + MAX_BYTES + " bytes");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException("read " + what + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+    }
+    if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
+      return cycloneDx(root);
+    }
+    if (root != null && root.path("spdxVersion").asText().startsWith("SPDX-2")) {
+      return spdx(root);
+    }
+    throw new IOException("read " + what + ": neither a CycloneDX JSON document (bomFormat) nor an SPDX 2 one (spdxVersion)");
+  }
+
+  private static Catalog cycloneDx(JsonNode root) {
+    List<Package> packages = new ArrayList<>();
+    List<Unknown> unknowns = new ArrayList<>();
+    Distro distro = null;
+    for (JsonNode c : root.path("components")) {
+      if ("operating-system".equals(c.path("type").asText())) {
+        distro = new Distro(c.path("name").asText("unknown"), c.path("version").asText(""), c.path("description").asText(""), List.of());
+        continue;
+      }
+      Map<String, List<String>> props = new TreeMap<>();
+      for (JsonNode p : c.path("properties")) {
+        props.computeIfAbsent(p.path("name").asText(), k -> new ArrayList<>()).add(p.path("value").asText());
+      }
+      toPackage(c.path("purl").asText(""), c.path("name").asText(""), c.path("version").asText(""), props, "cyclonedx-sbom")
+          .ifPresentOrElse(packages::add, () -> unknowns.add(unknown(c.path("name").asText("?"), c.path("purl").asText(""))));
+    }
+    packages.sort(null);
+    return new Catalog(Optional.ofNullable(distro), packages, unknowns);
+  }
+
+  private static Catalog spdx(JsonNode root) {
+    List<Package> packages = new ArrayList<>();
+    List<Unknown> unknowns = new ArrayList<>();
+    Distro distro = null;
+    for (JsonNode p : root.path("packages")) {
+      String purpose = p.path("primaryPackagePurpose").asText("");
+      if (purpose.equals("CONTAINER")) {
+        continue;
+      }
+      if (purpose.equals("OPERATING-SYSTEM")) {
+        distro = new Distro(p.path("name").asText("unknown"), p.path("versionInfo").asText(""), "", List.of());
+        continue;
+      }
+      String purl = "";
+      for (JsonNode ref : p.path("externalRefs")) {
+        if ("purl".equals(ref.path("referenceType").asText())) {
+          purl = ref.path("referenceLocator").asText("");
+        }
+      }
+      toPackage(purl, p.path("name").asText(""), p.path("versionInfo").asText(""), Map.of(), "spdx-sbom")
+          .ifPresentOrElse(packages::add, () -> unknowns.add(unknown(p.path("name").asText("?"), "")));
+    }
+    packages.sort(null);
+    return new Catalog(Optional.ofNullable(distro), packages, unknowns);
+  }
+
+  private static Optional<Package> toPackage(String purl, String name, String version, Map<String, List<String>> props, String reader) {
+    if (purl.isEmpty()) {
+      return Optional.empty();
+    }
+    PackageURL p;
+    try {
+      p = new PackageURL(purl);
+    } catch (MalformedPackageURLException e) {
+      return Optional.empty();
+    }
+    Ecosystem ecosystem = null;
+    for (Ecosystem e : Ecosystem.values()) {
+      if (e.purlType().equals(p.getType())) {
+        ecosystem = e;
+      }
+    }
+    if (ecosystem == null) {
+      return Optional.empty();
+    }
+    List<String> paths = props.getOrDefault(CycloneDx.LOCATION, List.of());
+    List<String> diffIds = props.getOrDefault(CycloneDx.LAYER_DIFF_ID, List.of());
+    List<Location> locations = new ArrayList<>();
+    for (int i = 0; i < paths.size(); i++) {
+      Digest d = i < diffIds.size() ? parseDigest(diffIds.get(i)) : null;
+      locations.add(new Location(paths.get(i).startsWith("/") ? paths.get(i) : "/" + paths.get(i), -1, d));
+    }
+    if (locations.isEmpty()) {
+      locations.add(new Location("/", -1, null));
+    }
+    Package.SourcePackage source = null;
+    List<String> sources = props.getOrDefault(CycloneDx.SOURCE, List.of());
+    if (!sources.isEmpty() && sources.get(0).contains("@")) {
+      String s = sources.get(0);
+      source = new Package.SourcePackage(s.substring(0, s.lastIndexOf('@')), s.substring(s.lastIndexOf('@') + 1));
+    }
+    String foundBy = props.getOrDefault(CycloneDx.FOUND_BY, List.of(reader)).get(0);
+    String managedBy = props.getOrDefault(CycloneDx.MANAGED_BY, List.of()).stream().findFirst().orElse(null);
+    String v = p.getVersion() != null ? p.getVersion() : version;
+    return Optional.of(new Package(p.getName().isEmpty() ? name : p.getName(), p.getNamespace() == null ? "" : p.getNamespace(), v, ecosystem,
+        purl, foundBy, locations, source, managedBy, Map.of()));
+  }
+
+  private static @Nullable Digest parseDigest(String text) {
+    try {
+      return Digest.parse(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Unknown unknown(String name, String purl) {
+    return new Unknown(new Location("/", -1, null), "sbom-reader", "component '" + name + "' has " + (purl.isEmpty() ? "no PURL" : "an unusable PURL " + purl));
+  }
+}
