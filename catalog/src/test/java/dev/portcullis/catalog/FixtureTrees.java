@@ -52,7 +52,7 @@ public final class FixtureTrees {
     Path dir = Files.createTempDirectory(tmp, "layout");
     new OciLayoutBuilder().layer(layer).write(dir);
     try (Image image = Images.open(new ImageSource.OciLayout(dir, null), ReadOptions.defaults())) {
-      FileTree tree = FileTree.read(image, new LayerScanner(null, 1000));
+      FileTree tree = FileTree.read(image, new LayerScanner(null, 1_000_000));
       return cataloger.catalog(tree, new CatalogContext(null, tmp, 16L << 20));
     } catch (UncheckedIOException e) {
       throw e.getCause();
