@@ -15,7 +15,11 @@ public final class Catalogers {
     return List.of(
         new dev.portcullis.catalog.npm.NodePackageCataloger(),
         new dev.portcullis.catalog.npm.NpmLockCataloger(),
-        new dev.portcullis.catalog.python.PythonPackageCataloger());
+        new dev.portcullis.catalog.python.PythonPackageCataloger(),
+        new dev.portcullis.catalog.ruby.GemspecCataloger(),
+        new dev.portcullis.catalog.dotnet.DotnetDepsCataloger(),
+        new dev.portcullis.catalog.php.ComposerInstalledCataloger(),
+        new dev.portcullis.catalog.rust.CargoLockCataloger());
   }
 
   /** The built-ins and the extensions on the class path; two with one name fail at start. */
