@@ -1,7 +1,6 @@
 package dev.portcullis.catalog.npm;
 
-import com.github.packageurl.MalformedPackageURLException;
-import com.github.packageurl.PackageURLBuilder;
+import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
@@ -34,16 +33,7 @@ final class NpmPackages {
 
   static Package of(String fullName, String version, String foundBy, Location location, Map<String, String> metadata) {
     Name n = Name.parse(fullName);
-    String purl;
-    try {
-      PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType(Ecosystem.NPM.purlType()).withName(n.name()).withVersion(version);
-      if (!n.scope().isEmpty()) {
-        b.withNamespace(n.scope());
-      }
-      purl = b.build().canonicalize();
-    } catch (MalformedPackageURLException e) {
-      throw new IllegalArgumentException("no package URL for npm " + fullName + "@" + version + ": " + e.getMessage(), e);
-    }
+    String purl = PackageUrls.of(Ecosystem.NPM, n.scope(), n.name(), version);
     return new Package(n.name(), n.scope(), version, Ecosystem.NPM, purl, foundBy, java.util.List.of(location), null, null, metadata);
   }
 }

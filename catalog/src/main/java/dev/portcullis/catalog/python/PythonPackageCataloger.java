@@ -1,11 +1,10 @@
 package dev.portcullis.catalog.python;
 
-import com.github.packageurl.MalformedPackageURLException;
-import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
@@ -62,12 +61,7 @@ public final class PythonPackageCataloger implements Cataloger {
     if (!license.isEmpty() && !license.equalsIgnoreCase("UNKNOWN") && !license.contains("\n")) {
       metadata.put("license", license);
     }
-    String purl;
-    try {
-      purl = PackageURLBuilder.aPackageURL().withType(Ecosystem.PYPI.purlType()).withName(normalize(name)).withVersion(version).build().canonicalize();
-    } catch (MalformedPackageURLException e) {
-      throw new IllegalArgumentException("no package URL for " + name + " " + version + ": " + e.getMessage(), e);
-    }
+    String purl = PackageUrls.of(Ecosystem.PYPI, "", normalize(name), version);
     return List.of(new Package(name, "", version, Ecosystem.PYPI, purl, NAME, List.of(location), null, null, metadata));
   }
 
