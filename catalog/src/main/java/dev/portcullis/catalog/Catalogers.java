@@ -12,7 +12,14 @@ public final class Catalogers {
 
   /** The built-ins, in the order they run. */
   public static List<Cataloger> defaults() {
-    return List.of();
+    return List.of(
+        new dev.portcullis.catalog.npm.NodePackageCataloger(),
+        new dev.portcullis.catalog.npm.NpmLockCataloger(),
+        new dev.portcullis.catalog.python.PythonPackageCataloger(),
+        new dev.portcullis.catalog.ruby.GemspecCataloger(),
+        new dev.portcullis.catalog.dotnet.DotnetDepsCataloger(),
+        new dev.portcullis.catalog.php.ComposerInstalledCataloger(),
+        new dev.portcullis.catalog.rust.CargoLockCataloger());
   }
 
   /** The built-ins and the extensions on the class path; two with one name fail at start. */

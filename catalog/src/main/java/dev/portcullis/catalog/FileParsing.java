@@ -1,0 +1,68 @@
+package dev.portcullis.catalog;
+
+import dev.portcullis.core.Location;
+import dev.portcullis.core.Package;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.FileType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Reads the files a cataloger chose, one pass per layer, and turns each into packages or, when it
+ * is too large or cannot be parsed, into an {@link Unknown}. Only regular files and hardlinks are
+ * read; an {@link IOException} thrown here means a layer could not be read.
+ */
+public final class FileParsing {
+  private FileParsing() {}
+
+  /** Makes the packages one file describes; throws (any {@link IOException} or runtime exception) when the file is malformed. */
+  @FunctionalInterface
+  public interface Parser {
+    List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException;
+  }
+
+  public static CatalogResult parseEach(FileTree tree, Collection<FileEntry> entries, CatalogContext context, String cataloger, Parser parser)
+      throws IOException {
+    List<Package> packages = new ArrayList<>();
+    List<Unknown> unknowns = new ArrayList<>();
+    List<FileEntry> wanted = new ArrayList<>();
+    for (FileEntry e : entries) {
+      if (e.type() != FileType.REGULAR && e.type() != FileType.HARDLINK) {
+        continue;
+      }
+      if (e.size() > context.maxInMemoryBytes()) {
+        unknowns.add(new Unknown(location(tree, e), cataloger, "not read: " + e.size() + " bytes, more than the limit of " + context.maxInMemoryBytes()));
+      } else {
+        wanted.add(e);
+      }
+    }
+    tree.contents(wanted, (entry, in) -> {
+      byte[] bytes = in.readAllBytes();
+      Location where = location(tree, entry);
+      try {
+        packages.addAll(parser.parse(entry, where, bytes));
+      } catch (IOException | RuntimeException ex) {
+        // the bytes are in memory, so anything thrown here is about their content
+        unknowns.add(new Unknown(where, cataloger, "parse " + entry.path() + ": " + firstLine(ex)));
+      }
+    });
+    packages.sort(null);
+    unknowns.sort((a, b) -> a.location().compareTo(b.location()));
+    return new CatalogResult(packages, unknowns);
+  }
+
+  private static String firstLine(Exception ex) {
+    String m = ex.getMessage();
+    return m == null ? ex.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  /** The path of {@code e} and the layer that put it there. */
+  public static Location location(FileTree tree, FileEntry e) {
+    Layer layer = tree.layer(e);
+    return new Location(e.path(), layer.index(), layer.diffId());
+  }
+}

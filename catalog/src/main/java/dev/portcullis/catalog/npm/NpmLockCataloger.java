@@ -1,0 +1,44 @@
+package dev.portcullis.catalog.npm;
+
+import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogResult;
+import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.core.Location;
+import dev.portcullis.core.Package;
+import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.FileTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * npm packages pinned by {@code package-lock.json} (lockfile versions 1, 2 and 3) and
+ * {@code yarn.lock} (classic v1 and berry). A lock file inside {@code node_modules} is skipped:
+ * it belongs to a package's own development, not to what is installed. The project itself and
+ * workspace links are not packages.
+ */
+public final class NpmLockCataloger implements Cataloger {
+  public static final String NAME = "npm-lock-cataloger";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
+    List<FileEntry> locks = new ArrayList<>();
+    for (String pattern : List.of("**/package-lock.json", "**/yarn.lock")) {
+      tree.glob(pattern).stream().filter(e -> !e.path().contains("/node_modules/")).forEach(locks::add);
+    }
+    return FileParsing.parseEach(tree, locks, context, NAME, NpmLockCataloger::parse);
+  }
+
+  static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
+    return entry.path().endsWith("/yarn.lock")
+        ? YarnLock.parse(new String(content, StandardCharsets.UTF_8), location)
+        : PackageLock.parse(content, location);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.portcullis.catalog.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.Location;
+import dev.portcullis.core.Package;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code package-lock.json}: version 1 nests {@code dependencies} by name; versions 2 and 3 list
+ * {@code packages} by install path ({@code node_modules/a/node_modules/@s/b}), and v2 also keeps
+ * the v1 tree, which is then ignored. One package per name and version.
+ */
+final class PackageLock {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NODE_MODULES = "node_modules/";
+
+  private PackageLock() {}
+
+  static List<Package> parse(byte[] content, Location location) throws IOException {
+    JsonNode root = JSON.readTree(content);
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    Map<String, Package> found = new LinkedHashMap<>();
+    if (root.path("packages").isObject()) {
+      for (Map.Entry<String, JsonNode> e : root.path("packages").properties()) {
+        String path = e.getKey();
+        int at = path.lastIndexOf(NODE_MODULES);
+        JsonNode p = e.getValue();
+        // "" is the project, paths without node_modules/ are workspaces, links point at them
+        if (at < 0 || p.path("link").asBoolean(false)) {
+          continue;
+        }
+        String name = p.path("name").asText(path.substring(at + NODE_MODULES.length()));
+        add(found, name, p, location);
+      }
+    } else if (root.path("dependencies").isObject()) {
+      walkV1(root.path("dependencies"), found, location);
+    } else if (root.path("lockfileVersion").isMissingNode()) {
+      throw new IllegalArgumentException("no lockfileVersion: not a package-lock.json");
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  private static void walkV1(JsonNode dependencies, Map<String, Package> found, Location location) {
+    for (Map.Entry<String, JsonNode> e : dependencies.properties()) {
+      JsonNode p = e.getValue();
+      String name = e.getKey();
+      String version = p.path("version").asText("");
+      // an alias pins "npm:real-name@1.2.3"
+      if (version.startsWith("npm:") && version.lastIndexOf('@') > 4) {
+        name = version.substring(4, version.lastIndexOf('@'));
+      }
+      add(found, name, p, location);
+      if (p.path("dependencies").isObject()) {
+        walkV1(p.path("dependencies"), found, location);
+      }
+    }
+  }
+
+  private static void add(Map<String, Package> found, String name, JsonNode p, Location location) {
+    String version = p.path("version").asText("");
+    if (version.startsWith("npm:") && version.lastIndexOf('@') > 4) {
+      version = version.substring(version.lastIndexOf('@') + 1);
+    }
+    // file: and link: versions are local directories, not published packages
+    if (version.isEmpty() || version.startsWith("file:") || version.startsWith("link:")) {
+      return;
+    }
+    Map<String, String> metadata = new TreeMap<>();
+    for (String flag : List.of("dev", "optional", "bundled")) {
+      if (p.path(flag).asBoolean(false)) {
+        metadata.put(flag, "true");
+      }
+    }
+    if (p.path("resolved").isTextual()) {
+      metadata.put("resolved", p.path("resolved").asText());
+    }
+    if (p.path("license").isTextual()) {
+      metadata.put("license", p.path("license").asText());
+    }
+    found.putIfAbsent(name + "@" + version, NpmPackages.of(name, version, NpmLockCataloger.NAME, location, metadata));
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * npm packages: those installed under {@code node_modules} ({@code node-package-cataloger}) and
+ * those that {@code package-lock.json} and {@code yarn.lock} pin ({@code npm-lock-cataloger}).
+ */
+@NullMarked
+package dev.portcullis.catalog.npm;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** PHP packages Composer installed ({@code composer-installed-cataloger}). */
+@NullMarked
+package dev.portcullis.catalog.php;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Installed Ruby gems ({@code gemspec-cataloger}). */
+@NullMarked
+package dev.portcullis.catalog.ruby;
+
+import org.jspecify.annotations.NullMarked;
