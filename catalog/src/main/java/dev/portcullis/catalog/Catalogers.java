@@ -1,5 +1,7 @@
 package dev.portcullis.catalog;
 
+import dev.portcullis.catalog.apk.ApkCataloger;
+import dev.portcullis.catalog.dpkg.DpkgCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +15,8 @@ public final class Catalogers {
   /** The built-ins, in the order they run. */
   public static List<Cataloger> defaults() {
     return List.of(
+        new DpkgCataloger(),
+        new ApkCataloger(),
         new dev.portcullis.catalog.npm.NodePackageCataloger(),
         new dev.portcullis.catalog.npm.NpmLockCataloger(),
         new dev.portcullis.catalog.python.PythonPackageCataloger(),

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Catalogs a directory tree (a test resource or any directory) laid into a one-layer image. */
+/** One-layer images of file trees (test resources or any directory), for cataloger tests. */
 public final class FixtureTrees {
   private FixtureTrees() {}
 
@@ -61,5 +61,36 @@ public final class FixtureTrees {
 
   public static CatalogResult catalog(Cataloger cataloger, String resourceDir, Path tmp) throws IOException {
     return catalog(cataloger, layerOf(resource(resourceDir), ""), tmp);
+  }
+
+  /** A layer holding every file below the resource directory {@code resource} beside {@code near}, paths relative to it. */
+  public static LayerBuilder layerOf(Class<?> near, String resource) {
+    URL url = near.getResource(resource);
+    if (url == null) {
+      throw new IllegalArgumentException("no fixture " + resource + " beside " + near.getName());
+    }
+    try {
+      return layerOf(Path.of(url.toURI()), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Opens a layout of {@code layers} (first is the base) and passes its tree to {@code use}. */
+  public static <T> T withTree(Path dir, List<LayerBuilder> layers, TreeUse<T> use) throws IOException {
+    OciLayoutBuilder b = new OciLayoutBuilder();
+    layers.forEach(b::layer);
+    b.write(dir);
+    try (Image image = Images.open(new ImageSource.OciLayout(dir, null), ReadOptions.defaults())) {
+      return use.apply(FileTree.read(image, new LayerScanner(null, 1_000_000)));
+    }
+  }
+
+  /** What a test does with a tree while its image is open. */
+  @FunctionalInterface
+  public interface TreeUse<T> {
+    T apply(FileTree tree) throws IOException;
   }
 }

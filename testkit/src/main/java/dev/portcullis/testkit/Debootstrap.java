@@ -67,11 +67,12 @@ public final class Debootstrap {
     }).resolve("layout");
   }
 
-  private interface Maker {
+  interface Maker {
     void make(Path work) throws IOException;
   }
 
-  private static Path cached(Path target, Maker maker) throws IOException {
+  /** {@code target}, made by {@code maker} in a temporary sibling and renamed into place, once, under a file lock. */
+  static Path cached(Path target, Maker maker) throws IOException {
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       return target;
     }
@@ -97,7 +98,7 @@ public final class Debootstrap {
     return target;
   }
 
-  private static void deleteFilesIn(Path dir) throws IOException {
+  static void deleteFilesIn(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
