@@ -1,6 +1,7 @@
 package dev.portcullis.catalog;
 
 import dev.portcullis.catalog.golang.GoBinaryCataloger;
+import dev.portcullis.catalog.rpm.RpmCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +14,7 @@ public final class Catalogers {
 
   /** The built-ins, in the order they run. */
   public static List<Cataloger> defaults() {
-    return List.of(new GoBinaryCataloger());
+    return List.of(new RpmCataloger(), new GoBinaryCataloger());
   }
 
   /** The built-ins and the extensions on the class path; two with one name fail at start. */
