@@ -81,7 +81,9 @@ class RpmCatalogerTest {
   private Path sqlite(byte[]... blobs) throws IOException, SQLException {
     Path db = Files.createTempFile(tmp, "rpmdb", ".sqlite");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      c.createStatement().execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)");
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)");
+      }
       for (byte[] b : blobs) {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO Packages (blob) VALUES (?)")) {
           p.setBytes(1, b);
@@ -138,6 +140,32 @@ class RpmCatalogerTest {
     });
     assertThat(r.ownedFiles()).containsEntry("/usr/bin/curl", "curl").hasSize(2);
     assertThat(r.unknowns()).singleElement().satisfies(u -> assertThat(u.reason()).startsWith("Packages row 2: header of"));
+  }
+
+  @Test
+  void rowsStillInTheWriteAheadLogAreRead() throws Exception {
+    Path db = tmp.resolve("wal.sqlite");
+    byte[] main;
+    byte[] wal;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      for (String sql : List.of("PRAGMA journal_mode=WAL", "PRAGMA wal_autocheckpoint=0",
+          "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")) {
+        try (java.sql.Statement st = c.createStatement()) {
+          st.execute(sql);
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO Packages (blob) VALUES (?)")) {
+        p.setBytes(1, curl().bytes());
+        p.executeUpdate();
+      }
+      // copied while open: closing the last connection would checkpoint the log into the database
+      main = Files.readAllBytes(db);
+      wal = Files.readAllBytes(tmp.resolve("wal.sqlite-wal"));
+    }
+    assertThat(wal).isNotEmpty();
+    CatalogResult r = catalog(new LayerBuilder().file("var/lib/rpm/rpmdb.sqlite", main, 0644).file("var/lib/rpm/rpmdb.sqlite-wal", wal, 0644));
+    assertThat(r.unknowns()).isEmpty();
+    assertThat(r.packages()).extracting(p -> p.name()).containsExactly("curl");
   }
 
   @Test
