@@ -1,7 +1,16 @@
 package dev.portcullis.catalog;
 
 import dev.portcullis.catalog.apk.ApkCataloger;
+import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;
+import dev.portcullis.catalog.golang.GoBinaryCataloger;
+import dev.portcullis.catalog.npm.NodePackageCataloger;
+import dev.portcullis.catalog.npm.NpmLockCataloger;
+import dev.portcullis.catalog.php.ComposerInstalledCataloger;
+import dev.portcullis.catalog.python.PythonPackageCataloger;
+import dev.portcullis.catalog.rpm.RpmCataloger;
+import dev.portcullis.catalog.ruby.GemspecCataloger;
+import dev.portcullis.catalog.rust.CargoLockCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,13 +26,15 @@ public final class Catalogers {
     return List.of(
         new DpkgCataloger(),
         new ApkCataloger(),
-        new dev.portcullis.catalog.npm.NodePackageCataloger(),
-        new dev.portcullis.catalog.npm.NpmLockCataloger(),
-        new dev.portcullis.catalog.python.PythonPackageCataloger(),
-        new dev.portcullis.catalog.ruby.GemspecCataloger(),
-        new dev.portcullis.catalog.dotnet.DotnetDepsCataloger(),
-        new dev.portcullis.catalog.php.ComposerInstalledCataloger(),
-        new dev.portcullis.catalog.rust.CargoLockCataloger());
+        new RpmCataloger(),
+        new NodePackageCataloger(),
+        new NpmLockCataloger(),
+        new PythonPackageCataloger(),
+        new GemspecCataloger(),
+        new DotnetDepsCataloger(),
+        new ComposerInstalledCataloger(),
+        new CargoLockCataloger(),
+        new GoBinaryCataloger());
   }
 
   /** The built-ins and the extensions on the class path; two with one name fail at start. */

@@ -1,0 +1,196 @@
+package dev.portcullis.catalog.golang;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Finds and decodes the build info of an ELF executable: the {@code .go.buildinfo} section named
+ * by the section headers, or, when a binary has none, the 16-byte-aligned build info magic
+ * anywhere in the file. Reads the inline-string layout of Go 1.18 and later only.
+ */
+final class BuildInfoReader {
+  /** What reading one ELF file gave. */
+  sealed interface Outcome {
+    /** An ELF file without Go build info. */
+    record NotGo() implements Outcome {}
+
+    record Found(GoBuildInfo info) implements Outcome {}
+
+    /** Go build info that is there but cannot be read, and why. */
+    record Unreadable(String reason) implements Outcome {}
+  }
+
+  static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
+  static final int HEADER_SIZE = 32;
+  private static final int ALIGN = 16;
+  private static final int FLAG_INLINE_STRINGS = 0x2;
+  private static final int SENTINEL_SIZE = 16;
+  private static final int MAX_STRING = 16 << 20;
+  private static final int SHT_NOBITS = 8;
+  private static final String SECTION = ".go.buildinfo";
+
+  private BuildInfoReader() {}
+
+  static Outcome read(SeekableByteChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < 64) {
+      return new Outcome.NotGo();
+    }
+    ByteBuffer ident = bytesAt(ch, 0, 64);
+    if (ident.getInt(0) != 0x7f454c46) {
+      return new Outcome.NotGo();
+    }
+    boolean is64 = ident.get(4) == 2;
+    ident.order(ident.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    long[] section = findSection(ch, ident, is64, size);
+    if (section == null) {
+      return scan(ch, size);
+    }
+    if (section.length == 0) {
+      return new Outcome.NotGo();
+    }
+    return decode(ch, section[0], Math.min(section[1], size - section[0]), true);
+  }
+
+  /**
+   * The file offset and size of {@code .go.buildinfo}; an empty array when the section headers are
+   * readable and it is not among them; {@code null} when there are no usable section headers.
+   */
+  private static long @org.jspecify.annotations.Nullable [] findSection(SeekableByteChannel ch, ByteBuffer h, boolean is64, long size) throws IOException {
+    long shoff = is64 ? h.getLong(0x28) : Integer.toUnsignedLong(h.getInt(0x20));
+    int shentsize = Short.toUnsignedInt(h.getShort(is64 ? 0x3A : 0x2E));
+    int shnum = Short.toUnsignedInt(h.getShort(is64 ? 0x3C : 0x30));
+    int shstrndx = Short.toUnsignedInt(h.getShort(is64 ? 0x3E : 0x32));
+    int minEntry = is64 ? 64 : 40;
+    if (shoff <= 0 || shnum == 0 || shentsize < minEntry || shstrndx >= shnum || shoff > size || (long) shnum * shentsize > size - shoff) {
+      return null;
+    }
+    ByteBuffer sh = bytesAt(ch, shoff, shnum * shentsize).order(h.order());
+    long[][] sections = new long[shnum][];
+    for (int i = 0; i < shnum; i++) {
+      int b = i * shentsize;
+      long nameOff = Integer.toUnsignedLong(sh.getInt(b));
+      int type = sh.getInt(b + 4);
+      long offset = is64 ? sh.getLong(b + 0x18) : Integer.toUnsignedLong(sh.getInt(b + 0x10));
+      long length = is64 ? sh.getLong(b + 0x20) : Integer.toUnsignedLong(sh.getInt(b + 0x14));
+      sections[i] = new long[] {nameOff, type, offset, length};
+    }
+    long[] strtab = sections[shstrndx];
+    if (strtab[2] < 0 || strtab[3] < 0 || strtab[2] > size || strtab[3] > size - strtab[2] || strtab[3] > MAX_STRING) {
+      return null;
+    }
+    byte[] names = array(bytesAt(ch, strtab[2], (int) strtab[3]));
+    byte[] wanted = (SECTION + "\0").getBytes(StandardCharsets.US_ASCII);
+    for (long[] s : sections) {
+      if (s[0] + wanted.length <= names.length
+          && Arrays.equals(names, (int) s[0], (int) s[0] + wanted.length, wanted, 0, wanted.length)) {
+        if (s[1] == SHT_NOBITS || s[2] < 0 || s[3] < HEADER_SIZE || s[2] > size - HEADER_SIZE) {
+          return null;
+        }
+        return new long[] {s[2], s[3]};
+      }
+    }
+    return new long[0];
+  }
+
+  /** Looks for the magic at every 16-byte boundary, as the linker aligns the build info. */
+  private static Outcome scan(SeekableByteChannel ch, long size) throws IOException {
+    int chunk = 1 << 20;
+    for (long start = 0; start < size; start += chunk) {
+      ByteBuffer b = bytesAt(ch, start, (int) Math.min(chunk + MAGIC.length, size - start));
+      byte[] a = array(b);
+      for (int i = 0; i < Math.min(chunk, a.length - MAGIC.length + 1); i += ALIGN) {
+        if (Arrays.equals(a, i, i + MAGIC.length, MAGIC, 0, MAGIC.length) && start + i + HEADER_SIZE <= size) {
+          Outcome o = decode(ch, start + i, size - start - i, false);
+          if (!(o instanceof Outcome.NotGo)) {
+            return o;
+          }
+        }
+      }
+    }
+    return new Outcome.NotGo();
+  }
+
+  /**
+   * Decodes the header at {@code offset}. Found through the section, a bad header is unreadable
+   * build info; found by scanning, it is just bytes that happen to look like the magic.
+   */
+  private static Outcome decode(SeekableByteChannel ch, long offset, long limit, boolean fromSection) throws IOException {
+    ByteBuffer header = bytesAt(ch, offset, HEADER_SIZE);
+    byte[] magic = new byte[MAGIC.length];
+    header.get(0, magic);
+    int ptrSize = header.get(14);
+    int flags = header.get(15);
+    if (!Arrays.equals(magic, MAGIC) || ptrSize != 4 && ptrSize != 8) {
+      return fromSection ? new Outcome.Unreadable("section " + SECTION + " has no valid build info header (pointer size " + ptrSize + ")") : new Outcome.NotGo();
+    }
+    if ((flags & FLAG_INLINE_STRINGS) == 0) {
+      return new Outcome.Unreadable("Go build info in the pointer format of Go before 1.18 is not read");
+    }
+    long[] pos = {offset + HEADER_SIZE};
+    long end = offset + limit;
+    try {
+      String version = string(ch, pos, end);
+      String modinfo = string(ch, pos, end);
+      if (!version.startsWith("go") && !version.startsWith("devel")) {
+        return new Outcome.Unreadable("build info states no Go version ('" + abbreviate(version) + "')");
+      }
+      if (!modinfo.isEmpty()) {
+        if (modinfo.length() < 2 * SENTINEL_SIZE + 1 || modinfo.charAt(modinfo.length() - SENTINEL_SIZE - 1) != '\n') {
+          return new Outcome.Unreadable("module info is not framed by its 16-byte sentinels");
+        }
+        modinfo = modinfo.substring(SENTINEL_SIZE, modinfo.length() - SENTINEL_SIZE);
+      }
+      return new Outcome.Found(GoBuildInfo.parse(version.split(" ", 2)[0], modinfo));
+    } catch (IllegalArgumentException e) {
+      return new Outcome.Unreadable("module info: " + e.getMessage());
+    } catch (EOFException e) {
+      return new Outcome.Unreadable("build info strings run past " + (fromSection ? "the section" : "the file") + ": " + e.getMessage());
+    }
+  }
+
+  /** A uvarint-length-prefixed string at {@code pos[0]}, advancing it. */
+  private static String string(SeekableByteChannel ch, long[] pos, long end) throws IOException {
+    long length = 0;
+    for (int shift = 0; ; shift += 7) {
+      if (shift > 63 || pos[0] >= end) {
+        throw new EOFException("string length at " + pos[0] + " is not a valid varint");
+      }
+      int b = Byte.toUnsignedInt(bytesAt(ch, pos[0]++, 1).get(0));
+      length |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        break;
+      }
+    }
+    if (length < 0 || length > MAX_STRING || length > end - pos[0]) {
+      throw new EOFException("string of " + length + " bytes at " + pos[0]);
+    }
+    String s = new String(array(bytesAt(ch, pos[0], (int) length)), StandardCharsets.UTF_8);
+    pos[0] += length;
+    return s;
+  }
+
+  private static ByteBuffer bytesAt(SeekableByteChannel ch, long pos, int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    ch.position(pos);
+    while (b.hasRemaining()) {
+      if (ch.read(b) < 0) {
+        throw new EOFException("file ends before byte " + (pos + n));
+      }
+    }
+    return b.flip();
+  }
+
+  private static byte[] array(ByteBuffer b) {
+    return b.array();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+}

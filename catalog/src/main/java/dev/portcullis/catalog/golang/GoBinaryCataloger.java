@@ -1,0 +1,169 @@
+package dev.portcullis.catalog.golang;
+
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURLBuilder;
+import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogResult;
+import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.Unknown;
+import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Location;
+import dev.portcullis.core.Package;
+import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.FileType;
+import dev.portcullis.oci.tree.Spool;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.SequenceInputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Go modules compiled into ELF executables, from their build info: each dependency (the
+ * replacing module when a {@code =>} line replaced it), the main module, and the Go standard
+ * library as {@code stdlib} at the toolchain's version. Package names are full module paths.
+ *
+ * <p>Executables other than Go programs are skipped without a word; Go build info that cannot be
+ * read, including the pointer format of Go before 1.18, is an {@link Unknown}.
+ */
+public final class GoBinaryCataloger implements Cataloger {
+  public static final String NAME = "go-module-binary-cataloger";
+  /** The version Go writes for a module built from a work tree rather than a published version. */
+  public static final String DEVEL = "(devel)";
+  private static final long MAX_EXECUTABLE = 2L << 30;
+  private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
+    List<FileEntry> executables = tree.entries().stream()
+        .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && (e.mode() & 0111) != 0 && e.size() >= 64)
+        .toList();
+    List<Package> packages = new ArrayList<>();
+    List<Unknown> unknowns = new ArrayList<>();
+    tree.contents(executables, (entry, content) -> {
+      byte[] head = content.readNBytes(ELF_MAGIC.length);
+      if (!Arrays.equals(head, ELF_MAGIC)) {
+        return;
+      }
+      Location location = new Location(entry.path(), entry.layer(), tree.layer(entry).diffId());
+      if (entry.size() > MAX_EXECUTABLE) {
+        unknowns.add(new Unknown(location, NAME, "executable of " + entry.size() + " bytes is larger than the " + MAX_EXECUTABLE + " read"));
+        return;
+      }
+      try (Spool spool = Spool.of(new SequenceInputStream(new ByteArrayInputStream(head), content), entry.size(), context.tempDir(),
+              context.maxInMemoryBytes(), MAX_EXECUTABLE);
+          SeekableByteChannel channel = spool.channel()) {
+        switch (BuildInfoReader.read(channel)) {
+          case BuildInfoReader.Outcome.NotGo n -> { }
+          case BuildInfoReader.Outcome.Found f -> {
+            try {
+              packages.addAll(packages(f.info(), location));
+            } catch (IllegalArgumentException e) {
+              unknowns.add(new Unknown(location, NAME, e.getMessage()));
+            }
+          }
+          case BuildInfoReader.Outcome.Unreadable u -> unknowns.add(new Unknown(location, NAME, u.reason()));
+        }
+      }
+    });
+    packages.sort(null);
+    return new CatalogResult(packages, unknowns);
+  }
+
+  /** The packages one binary's build info names: main module, dependencies, stdlib. */
+  static List<Package> packages(GoBuildInfo info, Location location) {
+    List<Package> out = new ArrayList<>();
+    String stdlib = stdlibVersion(info.goVersion());
+    if (info.main() != null) {
+      GoModule main = info.main();
+      Map<String, String> meta = new TreeMap<>();
+      meta.put("mainModule", "true");
+      meta.put("goVersion", info.goVersion());
+      if (main.version().isEmpty() || main.version().equals(DEVEL)) {
+        meta.put("devel", "true");
+      }
+      if (!info.path().isEmpty()) {
+        meta.put("mainPackage", info.path());
+      }
+      info.settings().forEach((k, v) -> meta.put("build." + k, v));
+      out.add(module(main.path(), main.version().isEmpty() ? DEVEL : main.version(), main.sum(), meta, location));
+    }
+    for (GoModule dep : info.deps()) {
+      Map<String, String> meta = new TreeMap<>();
+      meta.put("goVersion", info.goVersion());
+      GoModule built = dep.effective();
+      String name = built.path();
+      String version = built.version();
+      if (dep.replacement() != null) {
+        meta.put("replaces", dep.path() + (dep.version().isEmpty() ? "" : "@" + dep.version()));
+        if (isDirectory(built.path())) {
+          // a replacement by a local directory is unpublished code under the original module path
+          name = dep.path();
+          version = DEVEL;
+          meta.put("replacedByDirectory", built.path());
+        }
+      }
+      if (version.isEmpty() || version.equals(DEVEL)) {
+        version = DEVEL;
+        meta.put("devel", "true");
+      }
+      out.add(module(name, version, built.sum(), meta, location));
+    }
+    if (!stdlib.isEmpty()) {
+      out.add(module("stdlib", stdlib, "", Map.of("goVersion", info.goVersion()), location));
+    }
+    return out;
+  }
+
+  /** {@code go1.19.8} → {@code v1.19.8}; {@code go1.20} → {@code v1.20.0}; a devel toolchain has none. */
+  static String stdlibVersion(String goVersion) {
+    if (!goVersion.matches("go\\d+\\.\\d+(\\.\\d+)?([a-z]+\\d*)?")) {
+      return "";
+    }
+    String v = goVersion.substring(2);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+\\.\\d+)(\\.\\d+)?([a-z]+)?(\\d*)").matcher(v);
+    if (!m.matches()) {
+      return "";
+    }
+    String base = m.group(1) + (m.group(2) == null ? ".0" : m.group(2));
+    return "v" + base + (m.group(3) == null ? "" : "-" + m.group(3) + (m.group(4).isEmpty() ? "" : "." + m.group(4)));
+  }
+
+  private static boolean isDirectory(String path) {
+    return path.startsWith("./") || path.startsWith("../") || path.startsWith("/") || path.equals(".") || path.equals("..");
+  }
+
+  private static Package module(String path, String version, String sum, Map<String, String> metadata, Location location) {
+    Map<String, String> meta = new TreeMap<>(metadata);
+    if (!sum.isEmpty()) {
+      meta.put("sum", sum);
+    }
+    return new Package(path, "", version, Ecosystem.GO, purl(path, version), NAME, List.of(location), null, null, meta);
+  }
+
+  /** {@code pkg:golang/github.com/a/b@v1.2.3}; without a version for {@code (devel)} code. */
+  static String purl(String modulePath, String version) {
+    int slash = modulePath.lastIndexOf('/');
+    try {
+      PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType("golang")
+          .withNamespace(slash < 0 ? null : modulePath.substring(0, slash))
+          .withName(slash < 0 ? modulePath : modulePath.substring(slash + 1));
+      if (!version.equals(DEVEL)) {
+        b.withVersion(version);
+      }
+      return b.build().canonicalize();
+    } catch (MalformedPackageURLException e) {
+      throw new IllegalArgumentException("Go module " + modulePath + "@" + version + " makes no valid Package URL", e);
+    }
+  }
+}

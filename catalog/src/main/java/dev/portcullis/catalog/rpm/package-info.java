@@ -1,0 +1,7 @@
+/**
+ * The {@code rpm-db-cataloger}: packages installed by rpm, read from its SQLite database.
+ */
+@NullMarked
+package dev.portcullis.catalog.rpm;
+
+import org.jspecify.annotations.NullMarked;
