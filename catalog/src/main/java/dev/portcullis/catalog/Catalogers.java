@@ -1,5 +1,6 @@
 package dev.portcullis.catalog;
 
+import dev.portcullis.catalog.java.JavaArchiveCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +13,7 @@ public final class Catalogers {
 
   /** The built-ins, in the order they run. */
   public static List<Cataloger> defaults() {
-    return List.of();
+    return List.of(new JavaArchiveCataloger());
   }
 
   /** The built-ins and the extensions on the class path; two with one name fail at start. */
