@@ -14,6 +14,7 @@ import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.oci.tree.Spool;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,16 +174,23 @@ public final class JavaArchiveCataloger implements Cataloger {
           continue;
         }
         if (PomProperties.isPomProperties(name)) {
-          Optional<PomProperties> pom = PomProperties.parse(name, text(zip, e));
-          if (pom.isPresent()) {
-            poms.add(pom.get());
-          } else {
-            unknowns.add(new Unknown(at.inside(name), NAME, "pom.properties without artifactId or version"));
+          try {
+            Optional<PomProperties> pom = PomProperties.parse(name, text(zip, e));
+            if (pom.isPresent()) {
+              poms.add(pom.get());
+            } else {
+              unknowns.add(new Unknown(at.inside(name), NAME, "pom.properties without artifactId or version"));
+            }
+          } catch (IllegalArgumentException ex) {
+            unknowns.add(new Unknown(at.inside(name), NAME, "malformed pom.properties: " + ex.getMessage()));
           }
         } else if (name.equals("META-INF/MANIFEST.MF")) {
-          try (InputStream in = zip.getInputStream(e)) {
-            Attributes main = new Manifest(new java.io.ByteArrayInputStream(in.readNBytes(MAX_TEXT_BYTES))).getMainAttributes();
+          try {
+            Attributes main = new Manifest(new ByteArrayInputStream(text(zip, e).getBytes(StandardCharsets.UTF_8))).getMainAttributes();
             main.forEach((k, v) -> manifest.put(k.toString(), v.toString()));
+          } catch (IOException | IllegalArgumentException ex) {
+            // the archive is still named by its pom.properties or file name
+            unknowns.add(new Unknown(at.inside(name), NAME, "malformed manifest: " + ex.getMessage()));
           }
         } else if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.startsWith("BOOT-INF/") && !name.startsWith("WEB-INF/")) {
           classes.add(name);

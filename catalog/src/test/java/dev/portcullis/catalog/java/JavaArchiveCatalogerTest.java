@@ -183,6 +183,32 @@ class JavaArchiveCatalogerTest {
   }
 
   @Test
+  void damagedEvidenceFilesAreUnknownsAndTheArchiveIsStillNamed() throws IOException {
+    // a manifest header line without a colon, and a pom.properties with a broken \\u escape
+    byte[] jar = new Jar().text("META-INF/maven/com.acme/odd/pom.properties", "artifactId=odd\nversion=\\u12\n")
+        .pom("com.acme", "partial", "1.0").bytes();
+    byte[] badManifest = new Jar().pom("com.acme", "plain", "2.0").bytes();
+    badManifest = replaceManifest(badManifest, "Manifest-Version: 1.0\nbroken line without colon\n\n");
+    CatalogResult r = catalog(new LayerBuilder().file("lib/partial-1.0.jar", jar, 0644).file("lib/plain-2.0.jar", badManifest, 0644));
+    assertThat(found(r)).containsExactly("pkg:maven/com.acme/partial@1.0 @ /lib/partial-1.0.jar", "pkg:maven/com.acme/plain@2.0 @ /lib/plain-2.0.jar");
+    assertThat(unknowns(r)).satisfiesExactly(
+        u -> assertThat(u).startsWith("/lib/partial-1.0.jar!/META-INF/maven/com.acme/odd/pom.properties: malformed pom.properties"),
+        u -> assertThat(u).startsWith("/lib/plain-2.0.jar!/META-INF/MANIFEST.MF: malformed manifest"));
+  }
+
+  private static byte[] replaceManifest(byte[] jar, String manifest) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar)); var zip = new java.util.zip.ZipOutputStream(out)) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+        zip.write(e.getName().equals("META-INF/MANIFEST.MF") ? manifest.getBytes(StandardCharsets.UTF_8) : in.readAllBytes());
+        zip.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
   void nestingBeyondTheDepthLimitIsAnUnknown() throws IOException {
     byte[] d = new Jar().pom("g", "d", "4").bytes();
     byte[] c = new Jar().pom("g", "c", "3").entry("d-4.jar", d).bytes();
