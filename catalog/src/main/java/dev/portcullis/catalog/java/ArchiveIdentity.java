@@ -55,11 +55,13 @@ record ArchiveIdentity(String groupId, String artifactId, String version, Eviden
   }
 
   private static ArchiveIdentity fromManifest(ArchiveName name, Map<String, String> manifest, String classPackage) {
-    Optional<String> title = value(manifest, "Implementation-Title").filter(t -> TOKEN.matcher(t).matches() && !t.contains("."));
+    // Jenkins plug-ins (.hpi, .jpi) name themselves by Short-Name, Group-Id and Plugin-Version
+    Optional<String> title = value(manifest, "Implementation-Title").filter(t -> TOKEN.matcher(t).matches() && !t.contains("."))
+        .or(() -> value(manifest, "Short-Name").filter(t -> TOKEN.matcher(t).matches()));
     Optional<String> symbolic = value(manifest, "Bundle-SymbolicName").map(s -> s.split(";", 2)[0].strip())
         .or(() -> value(manifest, "Automatic-Module-Name")).filter(s -> TOKEN.matcher(s).matches());
-    Optional<String> vendor = value(manifest, "Implementation-Vendor-Id").filter(v -> TOKEN.matcher(v).matches());
-    Optional<String> implementation = value(manifest, "Implementation-Version");
+    Optional<String> vendor = value(manifest, "Implementation-Vendor-Id").or(() -> value(manifest, "Group-Id")).filter(v -> TOKEN.matcher(v).matches());
+    Optional<String> implementation = value(manifest, "Implementation-Version").or(() -> value(manifest, "Plugin-Version"));
     Optional<String> bundle = value(manifest, "Bundle-Version");
 
     String artifact;

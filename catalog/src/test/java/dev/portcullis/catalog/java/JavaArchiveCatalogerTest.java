@@ -141,11 +141,13 @@ class JavaArchiveCatalogerTest {
     byte[] spring = new Jar().manifest("Implementation-Title", "spring-core").manifest("Implementation-Version", "5.3.17")
         .manifest("Automatic-Module-Name", "spring.core").text("org/springframework/core/SpringVersion.class", "x")
         .text("org/springframework/util/StringUtils.class", "x").bytes();
+    byte[] jenkins = new Jar().manifest("Short-Name", "git").manifest("Group-Id", "org.jenkins-ci.plugins").manifest("Plugin-Version", "4.11.0").bytes();
     CatalogResult r = catalog(new LayerBuilder().file("lib/widget.jar", impl, 0644).file("lib/bundle.jar", bundle, 0644)
-        .file("lib/spring-core-5.3.17.jar", spring, 0644));
+        .file("lib/spring-core-5.3.17.jar", spring, 0644).file("var/jenkins_home/plugins/git.jpi", jenkins, 0644));
     assertThat(found(r)).containsExactly(
         "pkg:maven/com.acme/widget@2.1.0 @ /lib/widget.jar",
         "pkg:maven/org.acme/gadget@3.0.0 @ /lib/bundle.jar",
+        "pkg:maven/org.jenkins-ci.plugins/git@4.11.0 @ /var/jenkins_home/plugins/git.jpi",
         "pkg:maven/org.springframework/spring-core@5.3.17 @ /lib/spring-core-5.3.17.jar");
     assertThat(r.packages()).allSatisfy(p -> assertThat(p.metadata()).containsEntry("evidence", "manifest"));
   }
