@@ -4,6 +4,7 @@ import dev.portcullis.catalog.apk.ApkCataloger;
 import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;
 import dev.portcullis.catalog.golang.GoBinaryCataloger;
+import dev.portcullis.catalog.java.JavaArchiveCataloger;
 import dev.portcullis.catalog.npm.NodePackageCataloger;
 import dev.portcullis.catalog.npm.NpmLockCataloger;
 import dev.portcullis.catalog.php.ComposerInstalledCataloger;
@@ -27,6 +28,7 @@ public final class Catalogers {
         new DpkgCataloger(),
         new ApkCataloger(),
         new RpmCataloger(),
+        new JavaArchiveCataloger(),
         new NodePackageCataloger(),
         new NpmLockCataloger(),
         new PythonPackageCataloger(),

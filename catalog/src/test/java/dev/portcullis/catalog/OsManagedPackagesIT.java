@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Language packages that Debian installed are recognised as such, so that matching goes through
+ * Language packages that Debian installed (PyYAML, the jackson-databind jar) are recognised as such, so that matching goes through
  * Debian's feed (which knows its backported fixes) and not the upstream one.
  */
 class OsManagedPackagesIT {
@@ -39,9 +39,7 @@ class OsManagedPackagesIT {
       assertThat(yaml.managedBy()).isEqualTo("python3-yaml");
       List<Package> jackson = catalog.packages().stream()
           .filter(p -> p.ecosystem() == Ecosystem.MAVEN && p.name().equals("jackson-databind")).toList();
-      if (Catalogers.defaults().stream().anyMatch(c -> c.name().equals("java-archive-cataloger"))) {
-        assertThat(jackson).isNotEmpty().allSatisfy(p -> assertThat(p.managedBy()).isEqualTo("libjackson2-databind-java"));
-      }
+      assertThat(jackson).isNotEmpty().allSatisfy(p -> assertThat(p.managedBy()).isEqualTo("libjackson2-databind-java"));
       assertThat(catalog.packages()).filteredOn(p -> p.ecosystem().isOs()).allSatisfy(p -> assertThat(p.managedBy()).isNull());
     }
   }
