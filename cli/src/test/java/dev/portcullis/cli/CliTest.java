@@ -160,4 +160,14 @@ class CliTest {
     assertThat(wrong.exit()).isEqualTo(1);
     assertThat(wrong.err()).contains("--format spdx-json is for portcullis sbom");
   }
+
+  @Test
+  void sbomListsTheExamplesPackagesWithTheirLayer() throws IOException {
+    Run r = run("sbom", "--format", "json", EXAMPLE.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode n = JsonOutput.MAPPER.readTree(r.out());
+    assertThat(n.path("distro").path("id").asText()).isEqualTo("portcullis-example");
+    assertThat(n.path("packages")).extracting(p -> p.path("purl").asText()).containsExactly("pkg:npm/left-pad@1.3.0", "pkg:npm/minimist@1.2.0");
+    assertThat(n.path("packages").get(0).path("layer").asInt()).isEqualTo(1);
+  }
 }
