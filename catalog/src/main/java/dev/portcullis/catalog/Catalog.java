@@ -2,15 +2,21 @@ package dev.portcullis.catalog;
 
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Package;
+import dev.portcullis.oci.Image;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.LayerIndex;
+import dev.portcullis.oci.tree.LayerIndexer;
+import dev.portcullis.oci.tree.LayerScanner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,9 +30,45 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     unknowns = List.copyOf(unknowns);
   }
 
+  /** The most the captures keep in memory of one layer; what is over it is read again when needed. */
+  private static final long MAX_CAPTURED_PER_LAYER = 256L << 20;
+
+  /**
+   * Catalogs an image reading its layers once: each layer is indexed and the catalogers' captures
+   * are taken in the same pass, and both are kept in {@code scanner}'s cache by diffID, so an image
+   * whose layers were seen before is catalogued without reading them.
+   */
+  public static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir) throws IOException {
+    List<FileCapture> captures = new ArrayList<>(List.of(OsRelease.FILES));
+    Set<String> names = new HashSet<>();
+    captures.forEach(c -> names.add(c.name()));
+    for (Cataloger c : catalogers) {
+      for (FileCapture capture : c.captures()) {
+        if (!names.add(capture.name())) {
+          throw new IllegalStateException("two captures are named '" + capture.name() + "' (cataloger " + c.name() + ")");
+        }
+        captures.add(capture);
+      }
+    }
+    CaptureAnalyzer analyzer = new CaptureAnalyzer(captures, new CatalogContext(null, tempDir, WholeFiles.MAX_BYTES), MAX_CAPTURED_PER_LAYER);
+    List<LayerIndex> indexes = new ArrayList<>();
+    List<@Nullable LayerCaptures> captured = new ArrayList<>();
+    for (LayerScanner.Results r : scanner.scan(image, List.of(LayerIndexer.INSTANCE, analyzer))) {
+      indexes.add(r.get(LayerIndexer.INSTANCE));
+      captured.add(r.get(analyzer));
+    }
+    return of(FileTree.squash(image, indexes), catalogers, tempDir, new Captured(captured));
+  }
+
+  /** Catalogs a tree already read; every file a cataloger needs is read from its layer. */
   public static Catalog of(FileTree tree, List<Cataloger> catalogers, Path tempDir) throws IOException {
-    Optional<Distro> distro = OsRelease.detect(tree);
-    CatalogContext context = new CatalogContext(distro.orElse(null), tempDir, 16L << 20);
+    return of(tree, catalogers, tempDir, Captured.none());
+  }
+
+  private static Catalog of(FileTree tree, List<Cataloger> catalogers, Path tempDir, Captured captured) throws IOException {
+    CatalogContext base = new CatalogContext(null, tempDir, WholeFiles.MAX_BYTES, captured);
+    Optional<Distro> distro = OsRelease.detect(tree, base);
+    CatalogContext context = new CatalogContext(distro.orElse(null), tempDir, WholeFiles.MAX_BYTES, captured);
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
     Map<String, String> owned = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.portcullis.catalog;
 
 import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Finds the packages of one ecosystem in an image's file tree. A file it cannot parse becomes an
@@ -11,6 +12,14 @@ import java.io.IOException;
 public interface Cataloger {
   /** Stable kebab-case name, shown with every package it finds ({@code dpkg-db-cataloger}). */
   String name();
+
+  /**
+   * What to keep of the files this cataloger reads while the layers are first read; a file not
+   * captured is read again from its layer, so captures only save passes over the layers.
+   */
+  default List<FileCapture> captures() {
+    return List.of();
+  }
 
   CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException;
 }

@@ -25,8 +25,13 @@ public final class FileParsing {
     List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException;
   }
 
-  public static CatalogResult parseEach(FileTree tree, Collection<FileEntry> entries, CatalogContext context, String cataloger, Parser parser)
-      throws IOException {
+  /**
+   * Parses each of {@code entries} that is a regular file or hardlink within the context's memory
+   * limit; {@code capture} is the cataloger's whole-file capture of those files (see
+   * {@link WholeFiles}), so that files captured in the first pass are not read again.
+   */
+  public static CatalogResult parseEach(FileTree tree, Collection<FileEntry> entries, CatalogContext context, String cataloger,
+      FileCapture capture, Parser parser) throws IOException {
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
     List<FileEntry> wanted = new ArrayList<>();
@@ -40,8 +45,7 @@ public final class FileParsing {
         wanted.add(e);
       }
     }
-    tree.contents(wanted, (entry, in) -> {
-      byte[] bytes = in.readAllBytes();
+    context.read(tree, wanted, capture, (entry, bytes) -> {
       Location where = location(tree, entry);
       try {
         packages.addAll(parser.parse(entry, where, bytes));

@@ -5,7 +5,7 @@ import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,13 +23,21 @@ import java.util.regex.Pattern;
  */
 public final class OsRelease {
   private static final long MAX_BYTES = 64 << 10;
+  /** The files this class reads, captured in the first pass over the layers. */
+  static final WholeFiles FILES = WholeFiles.matching("os-release", "/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release",
+      "/etc/debian_version", "/etc/redhat-release");
   private static final Pattern REDHAT = Pattern.compile("(?i)^(.*?) release (\\d+(?:\\.\\d+)*)");
 
   private OsRelease() {}
 
   public static Optional<Distro> detect(FileTree tree) throws IOException {
+    return detect(tree, new CatalogContext(null, Path.of(System.getProperty("java.io.tmpdir")), MAX_BYTES));
+  }
+
+  /** The distribution, reading its files through {@code context} (so from the captures where it has them). */
+  public static Optional<Distro> detect(FileTree tree, CatalogContext context) throws IOException {
     for (String path : List.of("/etc/os-release", "/usr/lib/os-release")) {
-      Optional<String> text = read(tree, path);
+      Optional<String> text = read(tree, context, path);
       if (text.isPresent()) {
         Map<String, String> fields = parse(text.get());
         String id = fields.getOrDefault("ID", "").toLowerCase(Locale.ROOT);
@@ -43,16 +51,16 @@ public final class OsRelease {
         }
       }
     }
-    Optional<String> alpine = read(tree, "/etc/alpine-release");
+    Optional<String> alpine = read(tree, context, "/etc/alpine-release");
     if (alpine.isPresent()) {
       return Optional.of(new Distro("alpine", alpine.get().strip(), "Alpine Linux " + alpine.get().strip(), List.of()));
     }
-    Optional<String> debian = read(tree, "/etc/debian_version");
+    Optional<String> debian = read(tree, context, "/etc/debian_version");
     if (debian.isPresent()) {
       String v = debian.get().strip();
       return Optional.of(new Distro("debian", v.contains(".") ? v.substring(0, v.indexOf('.')) : v, "Debian " + v, List.of()));
     }
-    Optional<String> redhat = read(tree, "/etc/redhat-release");
+    Optional<String> redhat = read(tree, context, "/etc/redhat-release");
     if (redhat.isPresent()) {
       Matcher m = REDHAT.matcher(redhat.get().strip());
       if (m.find()) {
@@ -88,13 +96,13 @@ public final class OsRelease {
     return tree.file("/var/lib/dpkg/status.d").isPresent() && tree.resolve("/bin/sh").isEmpty();
   }
 
-  private static Optional<String> read(FileTree tree, String path) throws IOException {
+  private static Optional<String> read(FileTree tree, CatalogContext context, String path) throws IOException {
     Optional<FileEntry> e = tree.resolve(path);
     if (e.isEmpty() || e.get().type() != FileType.REGULAR && e.get().type() != FileType.HARDLINK || e.get().size() > MAX_BYTES) {
       return Optional.empty();
     }
-    try (InputStream in = tree.open(e.get())) {
-      return Optional.of(new String(in.readNBytes((int) MAX_BYTES), StandardCharsets.UTF_8));
-    }
+    String[] text = new String[1];
+    context.read(tree, List.of(e.get()), FILES, (entry, bytes) -> text[0] = new String(bytes, StandardCharsets.UTF_8));
+    return Optional.ofNullable(text[0]);
   }
 }

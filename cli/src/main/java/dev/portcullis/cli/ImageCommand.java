@@ -59,7 +59,11 @@ final class ImageCommand {
     }
 
     FileTree tree(Image image) throws IOException {
-      return FileTree.read(image, new LayerScanner(common.cache(), common.limits().maxEntries()));
+      return FileTree.read(image, scanner());
+    }
+
+    LayerScanner scanner() {
+      return new LayerScanner(common.cache(), common.limits().maxEntries());
     }
 
     @Override

@@ -36,8 +36,7 @@ final class SbomCommand extends ImageCommand.Base {
       return 0;
     }
     try (Image image = openImage()) {
-      FileTree tree = tree(image);
-      Catalog catalog = Catalog.of(tree, Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+      Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
       print(catalog, image.name(), image.digest());
     }
     return 0;

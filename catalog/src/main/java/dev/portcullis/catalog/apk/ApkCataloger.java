@@ -5,7 +5,9 @@ import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -32,10 +34,16 @@ import java.util.TreeMap;
 public final class ApkCataloger implements Cataloger {
   public static final String NAME = "apk-db-cataloger";
   static final String INSTALLED = "/lib/apk/db/installed";
+  private static final WholeFiles FILES = WholeFiles.matching("apk-db", INSTALLED);
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
   }
 
   @Override
@@ -52,7 +60,7 @@ public final class ApkCataloger implements Cataloger {
           "apk database of " + entry.size() + " bytes is larger than the limit of " + context.maxInMemoryBytes())));
     }
     String[] text = new String[1];
-    tree.contents(List.of(entry), (e, in) -> text[0] = new String(in.readNBytes((int) e.size()), StandardCharsets.UTF_8));
+    context.read(tree, List.of(entry), FILES, (e, bytes) -> text[0] = new String(bytes, StandardCharsets.UTF_8));
     if (text[0] == null) {
       return CatalogResult.EMPTY;
     }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -25,6 +27,7 @@ import java.util.TreeMap;
  */
 public final class DotnetDepsCataloger implements Cataloger {
   public static final String NAME = "dotnet-deps-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("dotnet-deps-json", "**/*.deps.json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -33,8 +36,13 @@ public final class DotnetDepsCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, tree.glob("**/*.deps.json"), context, NAME, DotnetDepsCataloger::parse);
+    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, DotnetDepsCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {

@@ -5,7 +5,9 @@ import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.dpkg.ControlParagraphs.Fields;
 import dev.portcullis.catalog.dpkg.ControlParagraphs.Malformed;
 import dev.portcullis.catalog.dpkg.ControlParagraphs.Paragraph;
@@ -45,6 +47,7 @@ public final class DpkgCataloger implements Cataloger {
   static final String STATUS_D = "/var/lib/dpkg/status.d/";
   static final String INFO = "/var/lib/dpkg/info/";
   private static final String MD5SUMS = ".md5sums";
+  private static final WholeFiles FILES = WholeFiles.matching("dpkg-db", STATUS, STATUS_D + "*", INFO + "*.list");
   // the third word of Status: for a package whose files are in place and configured
   private static final Set<String> INSTALLED = Set.of("installed", "triggers-pending", "triggers-awaited");
   private static final Pattern SOURCE = Pattern.compile("(\\S+)(?:\\s+\\((\\S+)\\))?");
@@ -53,6 +56,11 @@ public final class DpkgCataloger implements Cataloger {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
   }
 
   @Override
@@ -86,7 +94,7 @@ public final class DpkgCataloger implements Cataloger {
         wanted.add(e);
       }
     }
-    tree.contents(wanted, (e, in) -> texts.put(e.path(), new String(in.readNBytes((int) e.size()), StandardCharsets.UTF_8)));
+    context.read(tree, wanted, FILES, (e, bytes) -> texts.put(e.path(), new String(bytes, StandardCharsets.UTF_8)));
 
     List<Package> packages = new ArrayList<>();
     TreeMap<String, List<String>> filesByPackage = new TreeMap<>();

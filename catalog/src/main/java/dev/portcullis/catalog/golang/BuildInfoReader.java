@@ -19,7 +19,8 @@ final class BuildInfoReader {
     /** An ELF file without Go build info. */
     record NotGo() implements Outcome {}
 
-    record Found(GoBuildInfo info) implements Outcome {}
+    /** {@code goVersion} and {@code modinfo} are the strings as stored, from which {@code info} was parsed. */
+    record Found(GoBuildInfo info, String goVersion, String modinfo) implements Outcome {}
 
     /** Go build info that is there but cannot be read, and why. */
     record Unreadable(String reason) implements Outcome {}
@@ -146,7 +147,8 @@ final class BuildInfoReader {
         }
         modinfo = modinfo.substring(SENTINEL_SIZE, modinfo.length() - SENTINEL_SIZE);
       }
-      return new Outcome.Found(GoBuildInfo.parse(version.split(" ", 2)[0], modinfo));
+      String goVersion = version.split(" ", 2)[0];
+      return new Outcome.Found(GoBuildInfo.parse(goVersion, modinfo), goVersion, modinfo);
     } catch (IllegalArgumentException e) {
       return new Outcome.Unreadable("module info: " + e.getMessage());
     } catch (EOFException e) {

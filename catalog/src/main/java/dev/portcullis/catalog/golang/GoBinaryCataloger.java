@@ -5,6 +5,7 @@ import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -12,13 +13,8 @@ import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
-import dev.portcullis.oci.tree.Spool;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.SequenceInputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,8 +31,6 @@ public final class GoBinaryCataloger implements Cataloger {
   public static final String NAME = "go-module-binary-cataloger";
   /** The version Go writes for a module built from a work tree rather than a published version. */
   public static final String DEVEL = "(devel)";
-  private static final long MAX_EXECUTABLE = 2L << 30;
-  private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
   @Override
   public String name() {
@@ -44,36 +38,26 @@ public final class GoBinaryCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(BuildInfoCapture.INSTANCE);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
     List<FileEntry> executables = tree.entries().stream()
-        .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && (e.mode() & 0111) != 0 && e.size() >= 64)
+        .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && BuildInfoCapture.INSTANCE.wants(e.path(), e.mode(), e.size()))
         .toList();
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
-    tree.contents(executables, (entry, content) -> {
-      byte[] head = content.readNBytes(ELF_MAGIC.length);
-      if (!Arrays.equals(head, ELF_MAGIC)) {
-        return;
-      }
+    context.read(tree, executables, BuildInfoCapture.INSTANCE, (entry, kept) -> {
       Location location = new Location(entry.path(), entry.layer(), tree.layer(entry).diffId());
-      if (entry.size() > MAX_EXECUTABLE) {
-        unknowns.add(new Unknown(location, NAME, "executable of " + entry.size() + " bytes is larger than the " + MAX_EXECUTABLE + " read"));
-        return;
-      }
-      try (Spool spool = Spool.of(new SequenceInputStream(new ByteArrayInputStream(head), content), entry.size(), context.tempDir(),
-              context.maxInMemoryBytes(), MAX_EXECUTABLE);
-          SeekableByteChannel channel = spool.channel()) {
-        switch (BuildInfoReader.read(channel)) {
-          case BuildInfoReader.Outcome.NotGo n -> { }
-          case BuildInfoReader.Outcome.Found f -> {
-            try {
-              packages.addAll(packages(f.info(), location));
-            } catch (IllegalArgumentException e) {
-              unknowns.add(new Unknown(location, NAME, e.getMessage()));
-            }
-          }
-          case BuildInfoReader.Outcome.Unreadable u -> unknowns.add(new Unknown(location, NAME, u.reason()));
+      try {
+        switch (BuildInfoCapture.decode(kept)) {
+          case BuildInfoCapture.Kept.Found f -> packages.addAll(packages(GoBuildInfo.parse(f.goVersion(), f.modinfo()), location));
+          case BuildInfoCapture.Kept.Unreadable u -> unknowns.add(new Unknown(location, NAME, u.reason()));
         }
+      } catch (IllegalArgumentException e) {
+        unknowns.add(new Unknown(location, NAME, "module info: " + e.getMessage()));
       }
     });
     packages.sort(null);

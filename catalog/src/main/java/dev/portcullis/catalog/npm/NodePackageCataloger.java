@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
@@ -23,6 +25,7 @@ import java.util.TreeMap;
  */
 public final class NodePackageCataloger implements Cataloger {
   public static final String NAME = "node-package-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("node-package-json", "**/node_modules/**/package.json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -31,9 +34,14 @@ public final class NodePackageCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> manifests = tree.glob("**/node_modules/**/package.json").stream().filter(e -> isPackageDir(e.path())).toList();
-    return FileParsing.parseEach(tree, manifests, context, NAME, NodePackageCataloger::parse);
+    List<FileEntry> manifests = FILES.select(tree).stream().filter(e -> isPackageDir(e.path())).toList();
+    return FileParsing.parseEach(tree, manifests, context, NAME, FILES, NodePackageCataloger::parse);
   }
 
   /** Whether {@code path} is {@code .../node_modules/name/package.json} or {@code .../node_modules/@scope/name/package.json}. */

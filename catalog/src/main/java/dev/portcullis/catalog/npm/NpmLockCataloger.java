@@ -3,7 +3,9 @@ package dev.portcullis.catalog.npm;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
@@ -21,6 +23,7 @@ import java.util.List;
  */
 public final class NpmLockCataloger implements Cataloger {
   public static final String NAME = "npm-lock-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("npm-lock-files", "**/package-lock.json", "**/yarn.lock");
 
   @Override
   public String name() {
@@ -28,12 +31,14 @@ public final class NpmLockCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> locks = new ArrayList<>();
-    for (String pattern : List.of("**/package-lock.json", "**/yarn.lock")) {
-      tree.glob(pattern).stream().filter(e -> !e.path().contains("/node_modules/")).forEach(locks::add);
-    }
-    return FileParsing.parseEach(tree, locks, context, NAME, NpmLockCataloger::parse);
+    List<FileEntry> locks = FILES.select(tree).stream().filter(e -> !e.path().contains("/node_modules/")).toList();
+    return FileParsing.parseEach(tree, locks, context, NAME, FILES, NpmLockCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {

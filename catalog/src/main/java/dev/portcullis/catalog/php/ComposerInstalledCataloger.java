@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -27,6 +29,7 @@ import java.util.TreeMap;
  */
 public final class ComposerInstalledCataloger implements Cataloger {
   public static final String NAME = "composer-installed-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("composer-installed-json", "**/vendor/composer/installed.json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -35,8 +38,13 @@ public final class ComposerInstalledCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, tree.glob("**/vendor/composer/installed.json"), context, NAME, ComposerInstalledCataloger::parse);
+    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, ComposerInstalledCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {

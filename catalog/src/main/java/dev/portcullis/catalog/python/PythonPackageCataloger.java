@@ -3,7 +3,9 @@ package dev.portcullis.catalog.python;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class PythonPackageCataloger implements Cataloger {
   public static final String NAME = "python-package-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("python-metadata", "**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.egg-info");
   private static final Pattern SEPARATORS = Pattern.compile("[-_.]+");
 
   @Override
@@ -35,12 +38,13 @@ public final class PythonPackageCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> files = new ArrayList<>();
-    files.addAll(tree.glob("**/*.dist-info/METADATA"));
-    files.addAll(tree.glob("**/*.egg-info/PKG-INFO"));
-    files.addAll(tree.glob("**/*.egg-info"));
-    return FileParsing.parseEach(tree, files, context, NAME, PythonPackageCataloger::parse);
+    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, PythonPackageCataloger::parse);
   }
 
   /** PEP 503: lower case, each run of {@code -}, {@code _} and {@code .} one {@code -}. */

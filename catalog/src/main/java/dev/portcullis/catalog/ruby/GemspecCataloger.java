@@ -3,7 +3,9 @@ package dev.portcullis.catalog.ruby;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class GemspecCataloger implements Cataloger {
   public static final String NAME = "gemspec-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("gemspec", "**/specifications/*.gemspec");
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^\\s*s\\.name\\s*=\\s*[\"']([^\"']+)[\"']");
   private static final Pattern VERSION_LINE = Pattern.compile("(?m)^\\s*s\\.version\\s*=\\s*(?:Gem::Version\\.new\\()?\\s*[\"']([^\"']+)[\"']");
   private static final Pattern LICENSES_LINE = Pattern.compile("(?m)^\\s*s\\.licenses?\\s*=\\s*\\[?([^\\n\\]]*)");
@@ -36,8 +39,13 @@ public final class GemspecCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, tree.glob("**/specifications/*.gemspec"), context, NAME, GemspecCataloger::parse);
+    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, GemspecCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) {

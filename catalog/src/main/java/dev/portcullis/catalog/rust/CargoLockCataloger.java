@@ -3,7 +3,9 @@ package dev.portcullis.catalog.rust;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -25,6 +27,7 @@ import java.util.TreeMap;
  */
 public final class CargoLockCataloger implements Cataloger {
   public static final String NAME = "cargo-lock-cataloger";
+  private static final WholeFiles FILES = WholeFiles.matching("cargo-lock", "**/Cargo.lock");
 
   @Override
   public String name() {
@@ -32,8 +35,13 @@ public final class CargoLockCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, tree.glob("**/Cargo.lock"), context, NAME, CargoLockCataloger::parse);
+    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, CargoLockCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) {

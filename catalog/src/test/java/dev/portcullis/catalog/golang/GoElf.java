@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Minimal 64-bit little-endian ELF files carrying Go build info, laid out as the Go linker does. */
-final class GoElf {
+public final class GoElf {
   static final byte[] SENTINEL_START = hex("3077af0c9274080241e1c107e6d618e6");
   static final byte[] SENTINEL_END = hex("f932433186182072008242104116d8f2");
   private static final int DATA_OFFSET = 0x100;
@@ -14,7 +14,7 @@ final class GoElf {
   private GoElf() {}
 
   /** Build info section content: header, then the uvarint-prefixed version and framed module info. */
-  static byte[] buildInfo(String version, String modinfo, int flags) {
+  public static byte[] buildInfo(String version, String modinfo, int flags) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes("\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1));
     b.write(8);
@@ -42,7 +42,7 @@ final class GoElf {
   }
 
   /** An ELF file holding {@code sectionData} at a 16-byte boundary, named {@code sectionName} unless stripped of section headers. */
-  static byte[] elf(byte[] sectionData, String sectionName, boolean sectionHeaders) {
+  public static byte[] elf(byte[] sectionData, String sectionName, boolean sectionHeaders) {
     byte[] names = ("\0" + sectionName + "\0.shstrtab\0").getBytes(StandardCharsets.US_ASCII);
     int namesOffset = DATA_OFFSET + sectionData.length;
     int shoff = (namesOffset + names.length + 15) & ~15;

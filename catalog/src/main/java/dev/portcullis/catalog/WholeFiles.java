@@ -1,0 +1,97 @@
+package dev.portcullis.catalog;
+
+import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.FileTree;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The capture most catalogers need: whole files, found by path globs, of at most 16 MiB (the
+ * default {@link CatalogContext#maxInMemoryBytes()}). The same globs select the files in the
+ * squashed tree ({@link #select}) and pick them while the layers are read.
+ */
+public final class WholeFiles implements FileCapture {
+  public static final long MAX_BYTES = 16L << 20;
+  private final String name;
+  private final List<String> globs;
+  private final List<PathMatcher> matchers;
+  private final List<String> tails;
+
+  private WholeFiles(String name, List<String> globs) {
+    this.name = name;
+    this.globs = List.copyOf(globs);
+    this.matchers = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    this.tails = globs.stream().map(WholeFiles::literalTail).toList();
+  }
+
+  /** What every path a glob matches ends with: the text after its last wildcard ({@code .deps.json} of {@code **}{@code /*.deps.json}). */
+  static String literalTail(String glob) {
+    int last = -1;
+    for (int i = 0; i < glob.length(); i++) {
+      if ("*?[]{}\\".indexOf(glob.charAt(i)) >= 0) {
+        last = i;
+      }
+    }
+    return glob.substring(last + 1);
+  }
+
+  /** Files whose absolute path matches one of {@code globs} ({@code /var/lib/dpkg/status}, {@code **}{@code /*.deps.json}). */
+  public static WholeFiles matching(String name, String... globs) {
+    return new WholeFiles(name, List.of(globs));
+  }
+
+  /** The files of {@code tree} that match, sorted by path (as {@link FileTree#entries()}). */
+  public List<FileEntry> select(FileTree tree) {
+    List<FileEntry> out = new ArrayList<>();
+    for (FileEntry e : tree.entries()) {
+      if (matches(e.path())) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private boolean matches(String path) {
+    Path p = null;
+    for (int i = 0; i < matchers.size(); i++) {
+      // the literal tail rules most paths out without building a Path
+      if (path.endsWith(tails.get(i))) {
+        if (p == null) {
+          p = Path.of(path);
+        }
+        if (matchers.get(i).matches(p)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int version() {
+    return 1 + globs.hashCode() & 0x7fffffff;
+  }
+
+  @Override
+  public boolean wants(String path, int mode, long size) {
+    return size <= MAX_BYTES && matches(path);
+  }
+
+  @Override
+  public byte[] capture(String path, long size, InputStream content, CatalogContext context) throws IOException {
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(path + " of " + size + " bytes cannot be held in memory");
+    }
+    return content.readNBytes((int) size);
+  }
+}
