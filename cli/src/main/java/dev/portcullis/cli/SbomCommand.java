@@ -11,7 +11,6 @@ import dev.portcullis.catalog.sbom.Spdx;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
-import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;

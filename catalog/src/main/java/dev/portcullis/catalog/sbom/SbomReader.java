@@ -70,7 +70,9 @@ public final class SbomReader {
       for (JsonNode p : c.path("properties")) {
         props.computeIfAbsent(p.path("name").asText(), k -> new ArrayList<>()).add(p.path("value").asText());
       }
-      toPackage(c.path("purl").asText(""), c.path("name").asText(""), c.path("version").asText(""), props, "cyclonedx-sbom")
+      // a CycloneDX component states its name and group (namespace) itself; the PURL may normalise them (PyYAML → pyyaml)
+      toPackage(c.path("purl").asText(""), c.path("name").asText(""), c.has("name") ? c.path("group").asText("") : null, c.path("version").asText(""),
+          props, "cyclonedx-sbom")
           .ifPresentOrElse(packages::add, () -> unknowns.add(unknown(c.path("name").asText("?"), c.path("purl").asText(""))));
     }
     packages.sort(null);
@@ -96,14 +98,19 @@ public final class SbomReader {
           purl = ref.path("referenceLocator").asText("");
         }
       }
-      toPackage(purl, p.path("name").asText(""), p.path("versionInfo").asText(""), Map.of(), "spdx-sbom")
+      toPackage(purl, p.path("name").asText(""), null, p.path("versionInfo").asText(""), Map.of(), "spdx-sbom")
           .ifPresentOrElse(packages::add, () -> unknowns.add(unknown(p.path("name").asText("?"), "")));
     }
     packages.sort(null);
     return new Catalog(Optional.ofNullable(distro), packages, unknowns);
   }
 
-  private static Optional<Package> toPackage(String purl, String name, String version, Map<String, List<String>> props, String reader) {
+  /**
+   * @param name the component's own name, or empty for the PURL's
+   * @param namespace the component's own namespace, or null for the PURL's (unless {@code name} already holds it, as a Go module path does)
+   */
+  private static Optional<Package> toPackage(String purl, String name, @Nullable String namespace, String version, Map<String, List<String>> props,
+      String reader) {
     if (purl.isEmpty()) {
       return Optional.empty();
     }
@@ -141,7 +148,9 @@ public final class SbomReader {
     String foundBy = props.getOrDefault(CycloneDx.FOUND_BY, List.of(reader)).get(0);
     String managedBy = props.getOrDefault(CycloneDx.MANAGED_BY, List.of()).stream().findFirst().orElse(null);
     String v = p.getVersion() != null ? p.getVersion() : version;
-    return Optional.of(new Package(p.getName().isEmpty() ? name : p.getName(), p.getNamespace() == null ? "" : p.getNamespace(), v, ecosystem,
+    String purlNamespace = p.getNamespace() == null ? "" : p.getNamespace();
+    String ns = namespace != null ? namespace : name.startsWith(purlNamespace + "/") ? "" : purlNamespace;
+    return Optional.of(new Package(name.isEmpty() ? p.getName() : name, name.isEmpty() ? purlNamespace : ns, v, ecosystem,
         purl, foundBy, locations, source, managedBy, Map.of()));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.OsRelease;
+import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * systems: every installed package with its architecture, version (epochs included), source
  * package and source version, no more and no fewer.
  */
-class DpkgMatchesDpkgQueryIT {
-  private static final List<String> EXTRA = List.of("libjackson2-databind-java", "python3-yaml");
+public class DpkgMatchesDpkgQueryIT {
+  /** The acceptance image's Debian packages: Python, Java and Go (skopeo) code that Debian installs. */
+  public static final List<String> EXTRA = List.of("libjackson2-databind-java", "python3-requests", "python3-yaml", "skopeo");
   // Status words dpkg-query reports for packages whose files are in place and configured
   private static final Set<String> INSTALLED = Set.of("installed", "triggers-pending", "triggers-awaited");
 
@@ -58,12 +60,14 @@ class DpkgMatchesDpkgQueryIT {
     DebootstrapWithPackages.Image image = DebootstrapWithPackages.of(EXTRA);
     CatalogResult r = catalog(image.layout());
     assertSameAsDpkgQuery(r, image.rootfs());
+    SbomAssertions.roundTripsThroughCycloneDx(r, tmp);
     assertThat(r.packages()).extracting(Package::name).containsAll(EXTRA);
     assertThat(r.packages()).as("the status file the apt layer rewrote").allSatisfy(p -> assertThat(p.location().layerIndex()).isEqualTo(1));
     assertThat(r.ownedFiles())
         .containsEntry("/usr/lib/python3/dist-packages/yaml/__init__.py", "python3-yaml")
         .containsEntry("/usr/share/java/jackson-databind.jar", "libjackson2-databind-java")
-        .containsEntry("/usr/bin/dpkg", "dpkg");
+        .containsEntry("/usr/bin/dpkg", "dpkg")
+        .containsEntry("/usr/bin/skopeo", "skopeo");
   }
 
   private CatalogResult catalog(Path layout) throws IOException {

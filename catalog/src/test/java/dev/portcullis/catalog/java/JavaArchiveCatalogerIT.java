@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
-import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
@@ -47,7 +47,7 @@ class JavaArchiveCatalogerIT {
     Path dir = tmp.resolve("layout");
     new OciLayoutBuilder().layer(layer).write(dir);
     try (Image image = Images.open(new ImageSource.OciLayout(dir, null), ReadOptions.defaults())) {
-      catalog = Catalog.of(FileTree.read(image, new LayerScanner(null, 1000)), Catalogers.defaults(), tmp);
+      catalog = Catalog.read(image, new LayerScanner(null, 1000), Catalogers.defaults(), tmp);
     }
   }
 
@@ -77,6 +77,11 @@ class JavaArchiveCatalogerIT {
     List<String> found = catalog.packages().stream().map(p -> p.purl() + " @ " + p.location().path()).sorted().toList();
     assertThat(found).containsExactlyElementsOf(expected);
     assertThat(catalog.unknowns()).isEmpty();
+  }
+
+  @Test
+  void cycloneDxOfTheImageReadsBackToTheSamePackages() throws IOException {
+    SbomAssertions.roundTripsThroughCycloneDx(catalog, tmp);
   }
 
   @Test

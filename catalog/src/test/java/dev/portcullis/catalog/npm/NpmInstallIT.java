@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FixtureTrees;
+import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Package;
 import dev.portcullis.testkit.LayerBuilder;
 import java.io.IOException;
@@ -63,6 +64,7 @@ class NpmInstallIT {
     LayerBuilder layer = FixtureTrees.layerOf(project, "app");
     CatalogResult r = FixtureTrees.catalog(cataloger, layer, tmp);
     assertThat(r.unknowns()).isEmpty();
+    SbomAssertions.roundTripsThroughCycloneDx(r, tmp);
     Set<String> out = new TreeSet<>();
     for (Package p : r.packages()) {
       out.add((p.namespace().isEmpty() ? "" : p.namespace() + "/") + p.name() + "@" + p.version());
