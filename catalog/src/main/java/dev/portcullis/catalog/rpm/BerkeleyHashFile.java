@@ -166,6 +166,9 @@ final class BerkeleyHashFile {
     if (length > maxValueBytes) {
       throw new IllegalArgumentException("value of " + length + " bytes is longer than the limit of " + maxValueBytes);
     }
+    if (length > (pages - 1) * (pageSize - PAGE_HEADER)) {
+      throw new IllegalArgumentException("value of " + length + " bytes is longer than all " + (pages - 1) + " pages of the file could hold");
+    }
     byte[] out = new byte[(int) length];
     int filled = 0;
     Set<Long> visited = new HashSet<>();

@@ -88,7 +88,7 @@ class BerkeleyHashFileTest {
     int[] chain = overflowPages(file);
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(chain[chain.length - 1] * PAGE_SIZE + 16, chain[0]);
-    b.putInt(valueItem(b, 3) + 8, 1 << 19); // a length the chain would never fill without going round
+    b.putInt(valueItem(b, 3) + 8, 3000); // more than the chain holds, less than the file's pages could
     CatalogResult r = catalog(file);
     assertThat(r.packages()).extracting(Package::name).containsExactly("curl");
     assertThat(r.unknowns()).singleElement().satisfies(u -> assertThat(u.reason())
@@ -100,6 +100,8 @@ class BerkeleyHashFileTest {
     return Stream.of(
         Arguments.of("value longer than the limit", (Consumer<ByteBuffer>) b -> b.putInt(valueItem(b, 3) + 8, Integer.MAX_VALUE),
             "page 3 item 0: value of 2147483647 bytes is longer than the limit of 1048576"),
+        Arguments.of("value longer than the file could hold", (Consumer<ByteBuffer>) b -> b.putInt(valueItem(b, 3) + 8, 1 << 19),
+            "page 3 item 0: value of 524288 bytes is longer than all 7 pages of the file could hold"),
         Arguments.of("chain into a hash page", (Consumer<ByteBuffer>) b -> b.putInt(valueItem(b, 3) + 4, 2),
             "page 3 item 0: overflow chain from page 2 reaches page 2 of type 13"),
         Arguments.of("chain past the last page", (Consumer<ByteBuffer>) b -> b.putInt(valueItem(b, 3) + 4, 4000),
