@@ -14,8 +14,11 @@ import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,16 +36,50 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * Packages installed by rpm, from the SQLite database of rpm 4.16 and later ({@code rpmdb.sqlite}
- * under {@code /var/lib/rpm} or {@code /usr/lib/sysimage/rpm}), with the files each installed.
- * The database is copied out of the image, with its write-ahead log if it has one, and opened
- * read-only. Berkeley DB ({@code Packages}) and ndb ({@code Packages.db}) databases are not read.
- * The {@code gpg-pubkey} entries rpm keeps for imported signing keys are not packages and are left out.
+ * Packages installed by rpm, with the files each installed, from any of rpm's three package
+ * databases under {@code /usr/lib/sysimage/rpm} or {@code /var/lib/rpm}: the SQLite database of rpm
+ * 4.16 and later ({@code rpmdb.sqlite}, with its write-ahead log if it has one), the ndb package file
+ * of SUSE ({@code Packages.db}), and the Berkeley DB hash file of RHEL and CentOS 7 and older
+ * ({@code Packages}). Where a directory holds more than one, only the newest format is read, in that
+ * order: rpm converts forward, and a file left behind by the conversion is not what rpm reads. The
+ * database is copied out of the image and read without rpm or Berkeley DB; a record that cannot be
+ * read, or a database that is not what its name says, is an {@link Unknown} and the rest is still
+ * read. The {@code gpg-pubkey} entries rpm keeps for imported signing keys are not packages and are
+ * left out.
  */
 public final class RpmCataloger implements Cataloger {
   public static final String NAME = "rpm-db-cataloger";
-  static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite");
+  /** Where rpm keeps its databases, the preferred format of a directory first. */
+  static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite",
+      "/usr/lib/sysimage/rpm/Packages.db", "/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm/Packages", "/var/lib/rpm/Packages");
   private static final String SIGNING_KEY = "gpg-pubkey";
+  /** rpm numbers packages from 1; record 0 of a Berkeley DB file holds the next number. */
+  private static final int NEXT_PACKAGE_NUMBER_KEY = 0;
+
+  /** The package database formats, by the file name rpm gives each. */
+  enum Format {
+    SQLITE("rpmdb.sqlite"),
+    NDB("Packages.db"),
+    BERKELEY_DB("Packages");
+
+    final String fileName;
+
+    Format(String fileName) {
+      this.fileName = fileName;
+    }
+
+    static Format of(String path) {
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      for (Format f : values()) {
+        if (f.fileName.equals(name)) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException("no rpm database is called " + name);
+    }
+  }
+
+  private record Database(FileEntry entry, Format format) {}
 
   @Override
   public String name() {
@@ -51,35 +88,39 @@ public final class RpmCataloger implements Cataloger {
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    Map<String, FileEntry> databases = new TreeMap<>();
+    Map<String, Database> byDirectory = new TreeMap<>();
     for (String path : DATABASES) {
-      regular(tree, path).ifPresent(e -> databases.put(e.path(), e));
+      Optional<FileEntry> found = regular(tree, path);
+      if (found.isPresent()) {
+        String resolved = found.get().path();
+        byDirectory.putIfAbsent(resolved.substring(0, resolved.lastIndexOf('/') + 1), new Database(found.get(), Format.of(path)));
+      }
     }
-    if (databases.isEmpty()) {
+    if (byDirectory.isEmpty()) {
       return CatalogResult.EMPTY;
     }
-    List<Package> packages = new ArrayList<>();
-    List<Unknown> unknowns = new ArrayList<>();
-    Map<String, String> owned = new HashMap<>();
+    Collected found = new Collected(context.distro());
     Path work = Files.createTempDirectory(context.tempDir(), "rpmdb-");
     try {
       Map<String, Path> copies = new HashMap<>();
       List<FileEntry> wanted = new ArrayList<>();
       int n = 0;
-      for (FileEntry db : databases.values()) {
+      for (Database db : byDirectory.values()) {
         Path dir = Files.createDirectory(work.resolve(Integer.toString(n++)));
-        copies.put(db.path(), dir.resolve("rpmdb.sqlite"));
-        wanted.add(db);
-        Optional<FileEntry> wal = regular(tree, db.path() + "-wal").filter(w -> w.size() > 0);
+        copies.put(db.entry().path(), dir.resolve(db.format().fileName));
+        wanted.add(db.entry());
+        Optional<FileEntry> wal = db.format() == Format.SQLITE ? regular(tree, db.entry().path() + "-wal").filter(w -> w.size() > 0)
+            : Optional.empty();
         if (wal.isPresent()) {
-          copies.put(wal.get().path(), dir.resolve("rpmdb.sqlite-wal"));
+          copies.put(wal.get().path(), dir.resolve(db.format().fileName + "-wal"));
           wanted.add(wal.get());
         }
       }
       tree.contents(wanted, (entry, content) -> Files.copy(content, copies.get(entry.path())));
-      for (FileEntry db : databases.values()) {
-        Location location = new Location(db.path(), db.layer(), tree.layer(db).diffId());
-        read(copies.get(db.path()), location, context.distro(), packages, unknowns, owned);
+      long maxBlobBytes = Math.min(context.maxInMemoryBytes(), Integer.MAX_VALUE - 16);
+      for (Database db : byDirectory.values()) {
+        Location location = new Location(db.entry().path(), db.entry().layer(), tree.layer(db.entry()).diffId());
+        read(copies.get(db.entry().path()), db.format(), maxBlobBytes, found.from(location));
       }
     } finally {
       try (Stream<Path> s = Files.walk(work)) {
@@ -88,16 +129,61 @@ public final class RpmCataloger implements Cataloger {
         }
       }
     }
-    packages.sort(null);
-    return new CatalogResult(packages, unknowns, owned);
+    found.packages.sort(null);
+    return new CatalogResult(found.packages, found.unknowns, found.owned);
   }
 
   private static Optional<FileEntry> regular(FileTree tree, String path) throws IOException {
     return tree.resolve(path).filter(e -> e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK);
   }
 
-  private static void read(Path db, Location location, @Nullable Distro distro, List<Package> packages, List<Unknown> unknowns,
-      Map<String, String> owned) {
+  /** Passes the header blobs of one copied database to {@code headers}, whatever its format. */
+  static void read(Path copy, Format format, long maxBlobBytes, Collected.FromDatabase headers) throws IOException {
+    String path = headers.location().path();
+    switch (format) {
+      case SQLITE -> {
+        try {
+          readSqlite(copy, headers);
+        } catch (SQLException e) {
+          headers.unknown("read the Packages table of " + path + ": " + e.getMessage());
+        }
+      }
+      case NDB -> {
+        try (FileChannel file = FileChannel.open(copy, StandardOpenOption.READ)) {
+          NdbPackageFile.read(file, maxBlobBytes, headers);
+        } catch (IllegalArgumentException e) {
+          headers.unknown("read the ndb package file " + path + ": " + e.getMessage());
+        }
+      }
+      case BERKELEY_DB -> {
+        try (FileChannel file = FileChannel.open(copy, StandardOpenOption.READ)) {
+          BerkeleyHashFile hash = BerkeleyHashFile.open(file, maxBlobBytes);
+          hash.forEach(new BerkeleyHashFile.Visitor() {
+            @Override
+            public void pair(String where, byte[] key, byte[] value) {
+              if (key.length != 4) {
+                headers.unreadable(where, "key of " + key.length + " bytes is not a 4-byte package number");
+                return;
+              }
+              int number = ByteBuffer.wrap(key).order(hash.order()).getInt();
+              if (number != NEXT_PACKAGE_NUMBER_KEY) {
+                headers.header("Packages record " + Integer.toUnsignedString(number), value);
+              }
+            }
+
+            @Override
+            public void unreadable(String where, String reason) {
+              headers.unreadable(where, reason);
+            }
+          });
+        } catch (IllegalArgumentException e) {
+          headers.unknown("read the Berkeley DB hash file " + path + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static void readSqlite(Path db, HeaderVisitor headers) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
@@ -105,13 +191,46 @@ public final class RpmCataloger implements Cataloger {
         PreparedStatement q = c.prepareStatement("SELECT hnum, blob FROM Packages ORDER BY hnum");
         ResultSet rows = q.executeQuery()) {
       while (rows.next()) {
-        long hnum = rows.getLong(1);
         byte[] blob = rows.getBytes(2);
+        headers.header("Packages row " + rows.getLong(1), blob == null ? new byte[0] : blob);
+      }
+    }
+  }
+
+  /** What the databases of one image hold: packages, the files they own, and what could not be read. */
+  static final class Collected {
+    final List<Package> packages = new ArrayList<>();
+    final List<Unknown> unknowns = new ArrayList<>();
+    final Map<String, String> owned = new HashMap<>();
+    private final @Nullable Distro distro;
+
+    Collected(@Nullable Distro distro) {
+      this.distro = distro;
+    }
+
+    FromDatabase from(Location location) {
+      return new FromDatabase(location);
+    }
+
+    /** Turns the header blobs of the database at one location into packages. */
+    final class FromDatabase implements HeaderVisitor {
+      private final Location location;
+
+      private FromDatabase(Location location) {
+        this.location = location;
+      }
+
+      Location location() {
+        return location;
+      }
+
+      @Override
+      public void header(String record, byte[] blob) {
         try {
-          RpmHeader h = RpmHeader.parse(blob == null ? new byte[0] : blob);
+          RpmHeader h = RpmHeader.parse(blob);
           String name = h.string(RpmHeader.NAME).orElseThrow(() -> new IllegalArgumentException("no NAME tag"));
           if (name.equals(SIGNING_KEY)) {
-            continue;
+            return;
           }
           packages.add(toPackage(h, name, location, distro));
           try {
@@ -119,14 +238,21 @@ public final class RpmCataloger implements Cataloger {
               owned.put(f, name);
             }
           } catch (IllegalArgumentException e) {
-            unknowns.add(new Unknown(location, NAME, "file list of " + name + " (Packages row " + hnum + "): " + e.getMessage()));
+            unknown("file list of " + name + " (" + record + "): " + e.getMessage());
           }
         } catch (IllegalArgumentException e) {
-          unknowns.add(new Unknown(location, NAME, "Packages row " + hnum + ": " + e.getMessage()));
+          unreadable(record, e.getMessage());
         }
       }
-    } catch (SQLException e) {
-      unknowns.add(new Unknown(location, NAME, "read the Packages table of " + location.path() + ": " + e.getMessage()));
+
+      @Override
+      public void unreadable(String record, String reason) {
+        unknown(record + ": " + reason);
+      }
+
+      void unknown(String reason) {
+        unknowns.add(new Unknown(location, NAME, reason));
+      }
     }
   }
 

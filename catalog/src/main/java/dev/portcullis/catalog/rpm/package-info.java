@@ -1,5 +1,5 @@
 /**
- * The {@code rpm-db-cataloger}: packages installed by rpm, read from its SQLite database.
+ * The {@code rpm-db-cataloger}: packages installed by rpm, read from its SQLite, ndb or Berkeley DB database.
  */
 @NullMarked
 package dev.portcullis.catalog.rpm;

@@ -79,6 +79,15 @@ class RpmCatalogerTest {
   }
 
   private Path sqlite(byte[]... blobs) throws IOException, SQLException {
+    return sqlite(tmp, blobs);
+  }
+
+  /** An rpm sqlite database of these header blobs, numbered from 1. */
+  static byte[] sqliteBytes(Path tmp, byte[]... blobs) throws IOException, SQLException {
+    return Files.readAllBytes(sqlite(tmp, blobs));
+  }
+
+  private static Path sqlite(Path tmp, byte[]... blobs) throws IOException, SQLException {
     Path db = Files.createTempFile(tmp, "rpmdb", ".sqlite");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       try (java.sql.Statement st = c.createStatement()) {
@@ -95,6 +104,11 @@ class RpmCatalogerTest {
   }
 
   private CatalogResult catalog(LayerBuilder layer) throws IOException {
+    return catalog(tmp, layer);
+  }
+
+  /** What the cataloger finds in an image of one layer, for a Fedora 40 image. */
+  static CatalogResult catalog(Path tmp, LayerBuilder layer) throws IOException {
     Path dir = tmp.resolve("l" + System.nanoTime());
     new OciLayoutBuilder().layer(layer).write(dir);
     try (Image image = Images.open(new ImageSource.OciLayout(dir, null), ReadOptions.defaults())) {
