@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * npm packages pinned by {@code package-lock.json} (lockfile versions 1, 2 and 3) and
- * {@code yarn.lock} (classic v1 and berry). A lock file inside {@code node_modules} is skipped:
+ * npm packages pinned by {@code package-lock.json} (lockfile versions 1, 2 and 3),
+ * {@code yarn.lock} (classic v1 and berry) and {@code pnpm-lock.yaml} (lockfile versions 5, 6
+ * and 9). A lock file inside {@code node_modules} (pnpm keeps a copy in {@code .pnpm}) is skipped:
  * it belongs to a package's own development, not to what is installed. The project itself and
  * workspace links are not packages.
  */
@@ -30,15 +31,16 @@ public final class NpmLockCataloger implements Cataloger {
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
     List<FileEntry> locks = new ArrayList<>();
-    for (String pattern : List.of("**/package-lock.json", "**/yarn.lock")) {
+    for (String pattern : List.of("**/package-lock.json", "**/yarn.lock", "**/pnpm-lock.yaml")) {
       tree.glob(pattern).stream().filter(e -> !e.path().contains("/node_modules/")).forEach(locks::add);
     }
     return FileParsing.parseEach(tree, locks, context, NAME, NpmLockCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
-    return entry.path().endsWith("/yarn.lock")
-        ? YarnLock.parse(new String(content, StandardCharsets.UTF_8), location)
-        : PackageLock.parse(content, location);
+    if (entry.path().endsWith("/yarn.lock")) {
+      return YarnLock.parse(new String(content, StandardCharsets.UTF_8), location);
+    }
+    return entry.path().endsWith("/pnpm-lock.yaml") ? PnpmLock.parse(content, location) : PackageLock.parse(content, location);
   }
 }
