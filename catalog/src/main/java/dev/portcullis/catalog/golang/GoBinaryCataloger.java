@@ -5,20 +5,13 @@ import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.ElfExecutables;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
-import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
-import dev.portcullis.oci.tree.FileType;
-import dev.portcullis.oci.tree.Spool;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.SequenceInputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,14 +22,12 @@ import java.util.TreeMap;
  * library as {@code stdlib} at the toolchain's version. Package names are full module paths.
  *
  * <p>Executables other than Go programs are skipped without a word; Go build info that cannot be
- * read, including the pointer format of Go before 1.18, is an {@link Unknown}.
+ * read, including the pointer format of Go before 1.18, is an {@link dev.portcullis.catalog.Unknown}.
  */
 public final class GoBinaryCataloger implements Cataloger {
   public static final String NAME = "go-module-binary-cataloger";
   /** The version Go writes for a module built from a work tree rather than a published version. */
   public static final String DEVEL = "(devel)";
-  private static final long MAX_EXECUTABLE = 2L << 30;
-  private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
   @Override
   public String name() {
@@ -45,39 +36,11 @@ public final class GoBinaryCataloger implements Cataloger {
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> executables = tree.entries().stream()
-        .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && (e.mode() & 0111) != 0 && e.size() >= 64)
-        .toList();
-    List<Package> packages = new ArrayList<>();
-    List<Unknown> unknowns = new ArrayList<>();
-    tree.contents(executables, (entry, content) -> {
-      byte[] head = content.readNBytes(ELF_MAGIC.length);
-      if (!Arrays.equals(head, ELF_MAGIC)) {
-        return;
-      }
-      Location location = new Location(entry.path(), entry.layer(), tree.layer(entry).diffId());
-      if (entry.size() > MAX_EXECUTABLE) {
-        unknowns.add(new Unknown(location, NAME, "executable of " + entry.size() + " bytes is larger than the " + MAX_EXECUTABLE + " read"));
-        return;
-      }
-      try (Spool spool = Spool.of(new SequenceInputStream(new ByteArrayInputStream(head), content), entry.size(), context.tempDir(),
-              context.maxInMemoryBytes(), MAX_EXECUTABLE);
-          SeekableByteChannel channel = spool.channel()) {
-        switch (BuildInfoReader.read(channel)) {
-          case BuildInfoReader.Outcome.NotGo n -> { }
-          case BuildInfoReader.Outcome.Found f -> {
-            try {
-              packages.addAll(packages(f.info(), location));
-            } catch (IllegalArgumentException e) {
-              unknowns.add(new Unknown(location, NAME, e.getMessage()));
-            }
-          }
-          case BuildInfoReader.Outcome.Unreadable u -> unknowns.add(new Unknown(location, NAME, u.reason()));
-        }
-      }
+    return ElfExecutables.readEach(tree, context, NAME, (location, elf) -> switch (BuildInfoReader.read(elf)) {
+      case BuildInfoReader.Outcome.NotGo n -> List.of();
+      case BuildInfoReader.Outcome.Found f -> packages(f.info(), location);
+      case BuildInfoReader.Outcome.Unreadable u -> throw new IllegalArgumentException(u.reason());
     });
-    packages.sort(null);
-    return new CatalogResult(packages, unknowns);
   }
 
   /** The packages one binary's build info names: main module, dependencies, stdlib. */
