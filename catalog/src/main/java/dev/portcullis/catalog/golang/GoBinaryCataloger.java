@@ -14,12 +14,21 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Go modules compiled into ELF executables, from their build info: each dependency (the
  * replacing module when a {@code =>} line replaced it), the main module, and the Go standard
  * library as {@code stdlib} at the toolchain's version. Package names are full module paths.
+ *
+ * <p>A main module built from a work tree has the version {@code (devel)}. When the build's
+ * {@code -ldflags} set a version variable ({@code -X main.version=1.2.3}; see {@link Ldflags}) to
+ * a semantic version, that is the version, with the {@code v} of Go module versions, and the
+ * metadata says {@code versionFrom: ldflags} and {@code versionSymbol}; otherwise it stays
+ * {@code (devel)}, flagged {@code devel: true}, and its Package URL has no version. No
+ * pseudo-version is made from {@code vcs.revision}: {@code v0.0.0-...} sorts below every release
+ * and would match every vulnerability ever fixed in the module.
  *
  * <p>Executables other than Go programs are skipped without a word; Go build info that cannot be
  * read, including the pointer format of Go before 1.18, is an {@link dev.portcullis.catalog.Unknown}.
@@ -52,14 +61,22 @@ public final class GoBinaryCataloger implements Cataloger {
       Map<String, String> meta = new TreeMap<>();
       meta.put("mainModule", "true");
       meta.put("goVersion", info.goVersion());
-      if (main.version().isEmpty() || main.version().equals(DEVEL)) {
-        meta.put("devel", "true");
+      String version = main.version().isEmpty() ? DEVEL : main.version();
+      if (version.equals(DEVEL)) {
+        Optional<Ldflags.StampedVersion> stamped = Ldflags.version(info.settings().getOrDefault("-ldflags", ""));
+        if (stamped.isPresent()) {
+          version = stamped.get().version();
+          meta.put("versionFrom", "ldflags");
+          meta.put("versionSymbol", stamped.get().symbol());
+        } else {
+          meta.put("devel", "true");
+        }
       }
       if (!info.path().isEmpty()) {
         meta.put("mainPackage", info.path());
       }
       info.settings().forEach((k, v) -> meta.put("build." + k, v));
-      out.add(module(main.path(), main.version().isEmpty() ? DEVEL : main.version(), main.sum(), meta, location));
+      out.add(module(main.path(), version, main.sum(), meta, location));
     }
     for (GoModule dep : info.deps()) {
       Map<String, String> meta = new TreeMap<>();

@@ -78,6 +78,16 @@ class GoBinaryCatalogerTest {
   }
 
   @Test
+  void develMainModuleTakesTheVersionTheLdflagsStamped() throws IOException {
+    String stamped = MODINFO.replace("build\t-ldflags=\"-s -w\"", "build\t-ldflags=\"-s -w -X main.commit=0a1b2c -X main.version=1.2.3\"");
+    CatalogResult r = catalog(new LayerBuilder().file("usr/bin/app", ElfFixtures.elf(GoElf.buildInfo("go1.22.5", stamped, 2), ".go.buildinfo", true), 0755));
+    Package main = r.packages().get(0);
+    assertThat(main.purl()).isEqualTo("pkg:golang/example.com/app@v1.2.3");
+    assertThat(main.version()).isEqualTo("v1.2.3");
+    assertThat(main.metadata()).containsEntry("versionFrom", "ldflags").containsEntry("versionSymbol", "main.version").doesNotContainKey("devel");
+  }
+
+  @Test
   void strippedOfSectionHeadersTheMagicIsFoundByScanning() throws IOException {
     byte[] elf = ElfFixtures.elf(GoElf.buildInfo("go1.19.8", MODINFO, 2), ".go.buildinfo", false);
     assertThat(purls(catalog(new LayerBuilder().file("app", elf, 0755)))).hasSize(5).contains("pkg:golang/stdlib@v1.19.8");
