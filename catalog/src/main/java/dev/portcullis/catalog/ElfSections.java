@@ -59,7 +59,8 @@ public record ElfSections(List<Section> sections) {
     int shnum = Short.toUnsignedInt(h.getShort(is64 ? 0x3C : 0x30));
     int shstrndx = Short.toUnsignedInt(h.getShort(is64 ? 0x3E : 0x32));
     int minEntry = is64 ? 64 : 40;
-    if (shoff <= 0 || shnum == 0 || shentsize < minEntry || shstrndx >= shnum || shoff > size || (long) shnum * shentsize > size - shoff) {
+    // real entries are exactly minEntry bytes; a huge one would make the table a huge allocation
+    if (shoff <= 0 || shnum == 0 || shentsize < minEntry || shentsize > 4 * minEntry || shstrndx >= shnum || shoff > size || (long) shnum * shentsize > size - shoff) {
       return Optional.empty();
     }
     ByteBuffer sh = bytesAt(ch, shoff, shnum * shentsize).order(h.order());
