@@ -11,6 +11,7 @@ import dev.portcullis.catalog.php.ComposerInstalledCataloger;
 import dev.portcullis.catalog.python.PythonPackageCataloger;
 import dev.portcullis.catalog.rpm.RpmCataloger;
 import dev.portcullis.catalog.ruby.GemspecCataloger;
+import dev.portcullis.catalog.rust.CargoAuditableBinaryCataloger;
 import dev.portcullis.catalog.rust.CargoLockCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,7 @@ public final class Catalogers {
         new DotnetDepsCataloger(),
         new ComposerInstalledCataloger(),
         new CargoLockCataloger(),
+        new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger());
   }
 

@@ -59,7 +59,8 @@ public final class FileParsing {
     return new CatalogResult(packages, unknowns);
   }
 
-  private static String firstLine(Exception ex) {
+  /** The first line of what {@code ex} says, or its type when it says nothing. */
+  static String firstLine(Exception ex) {
     String m = ex.getMessage();
     return m == null ? ex.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
   }

@@ -37,7 +37,7 @@ class CatalogReadTest {
   @BeforeEach
   void image() throws IOException {
     layout = tmp.resolve("layout");
-    byte[] goBinary = GoElf.elf(GoElf.buildInfo("go1.22.5", "path\texample.com/app\nmod\texample.com/app\tv1.2.3\t\n", 2), ".go.buildinfo", true);
+    byte[] goBinary = ElfFixtures.elf(GoElf.buildInfo("go1.22.5", "path\texample.com/app\nmod\texample.com/app\tv1.2.3\t\n", 2), ".go.buildinfo", true);
     new OciLayoutBuilder()
         .layer(FixtureTrees.layerOf(FixtureTrees.resource("/dev/portcullis/catalog/dpkg/status"), ""))
         .layer(FixtureTrees.layerOf(FixtureTrees.resource("/dev/portcullis/catalog/npm/installed"), ""))

@@ -1,12 +1,13 @@
 package dev.portcullis.catalog.golang;
 
+import dev.portcullis.catalog.ElfSections;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Finds and decodes the build info of an ELF executable: the {@code .go.buildinfo} section named
@@ -32,78 +33,32 @@ final class BuildInfoReader {
   private static final int FLAG_INLINE_STRINGS = 0x2;
   private static final int SENTINEL_SIZE = 16;
   private static final int MAX_STRING = 16 << 20;
-  private static final int SHT_NOBITS = 8;
   private static final String SECTION = ".go.buildinfo";
 
   private BuildInfoReader() {}
 
   static Outcome read(SeekableByteChannel ch) throws IOException {
     long size = ch.size();
-    if (size < 64) {
+    Optional<ElfSections> headers = ElfSections.read(ch);
+    if (headers.isEmpty()) {
+      return size < 64 ? new Outcome.NotGo() : scan(ch, size);
+    }
+    Optional<ElfSections.Section> found = headers.get().find(SECTION);
+    if (found.isEmpty()) {
       return new Outcome.NotGo();
     }
-    ByteBuffer ident = bytesAt(ch, 0, 64);
-    if (ident.getInt(0) != 0x7f454c46) {
-      return new Outcome.NotGo();
-    }
-    boolean is64 = ident.get(4) == 2;
-    ident.order(ident.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-    long[] section = findSection(ch, ident, is64, size);
-    if (section == null) {
+    ElfSections.Section section = found.get();
+    if (section.type() == ElfSections.Section.NOBITS || section.offset() < 0 || section.size() < HEADER_SIZE || section.offset() > size - HEADER_SIZE) {
       return scan(ch, size);
     }
-    if (section.length == 0) {
-      return new Outcome.NotGo();
-    }
-    return decode(ch, section[0], Math.min(section[1], size - section[0]), true);
-  }
-
-  /**
-   * The file offset and size of {@code .go.buildinfo}; an empty array when the section headers are
-   * readable and it is not among them; {@code null} when there are no usable section headers.
-   */
-  private static long @org.jspecify.annotations.Nullable [] findSection(SeekableByteChannel ch, ByteBuffer h, boolean is64, long size) throws IOException {
-    long shoff = is64 ? h.getLong(0x28) : Integer.toUnsignedLong(h.getInt(0x20));
-    int shentsize = Short.toUnsignedInt(h.getShort(is64 ? 0x3A : 0x2E));
-    int shnum = Short.toUnsignedInt(h.getShort(is64 ? 0x3C : 0x30));
-    int shstrndx = Short.toUnsignedInt(h.getShort(is64 ? 0x3E : 0x32));
-    int minEntry = is64 ? 64 : 40;
-    if (shoff <= 0 || shnum == 0 || shentsize < minEntry || shstrndx >= shnum || shoff > size || (long) shnum * shentsize > size - shoff) {
-      return null;
-    }
-    ByteBuffer sh = bytesAt(ch, shoff, shnum * shentsize).order(h.order());
-    long[][] sections = new long[shnum][];
-    for (int i = 0; i < shnum; i++) {
-      int b = i * shentsize;
-      long nameOff = Integer.toUnsignedLong(sh.getInt(b));
-      int type = sh.getInt(b + 4);
-      long offset = is64 ? sh.getLong(b + 0x18) : Integer.toUnsignedLong(sh.getInt(b + 0x10));
-      long length = is64 ? sh.getLong(b + 0x20) : Integer.toUnsignedLong(sh.getInt(b + 0x14));
-      sections[i] = new long[] {nameOff, type, offset, length};
-    }
-    long[] strtab = sections[shstrndx];
-    if (strtab[2] < 0 || strtab[3] < 0 || strtab[2] > size || strtab[3] > size - strtab[2] || strtab[3] > MAX_STRING) {
-      return null;
-    }
-    byte[] names = array(bytesAt(ch, strtab[2], (int) strtab[3]));
-    byte[] wanted = (SECTION + "\0").getBytes(StandardCharsets.US_ASCII);
-    for (long[] s : sections) {
-      if (s[0] + wanted.length <= names.length
-          && Arrays.equals(names, (int) s[0], (int) s[0] + wanted.length, wanted, 0, wanted.length)) {
-        if (s[1] == SHT_NOBITS || s[2] < 0 || s[3] < HEADER_SIZE || s[2] > size - HEADER_SIZE) {
-          return null;
-        }
-        return new long[] {s[2], s[3]};
-      }
-    }
-    return new long[0];
+    return decode(ch, section.offset(), Math.min(section.size(), size - section.offset()), true);
   }
 
   /** Looks for the magic at every 16-byte boundary, as the linker aligns the build info. */
   private static Outcome scan(SeekableByteChannel ch, long size) throws IOException {
     int chunk = 1 << 20;
     for (long start = 0; start < size; start += chunk) {
-      ByteBuffer b = bytesAt(ch, start, (int) Math.min(chunk + MAGIC.length, size - start));
+      ByteBuffer b = ElfSections.bytesAt(ch, start, (int) Math.min(chunk + MAGIC.length, size - start));
       byte[] a = array(b);
       for (int i = 0; i < Math.min(chunk, a.length - MAGIC.length + 1); i += ALIGN) {
         if (Arrays.equals(a, i, i + MAGIC.length, MAGIC, 0, MAGIC.length) && start + i + HEADER_SIZE <= size) {
@@ -122,7 +77,7 @@ final class BuildInfoReader {
    * build info; found by scanning, it is just bytes that happen to look like the magic.
    */
   private static Outcome decode(SeekableByteChannel ch, long offset, long limit, boolean fromSection) throws IOException {
-    ByteBuffer header = bytesAt(ch, offset, HEADER_SIZE);
+    ByteBuffer header = ElfSections.bytesAt(ch, offset, HEADER_SIZE);
     byte[] magic = new byte[MAGIC.length];
     header.get(0, magic);
     int ptrSize = header.get(14);
@@ -163,7 +118,7 @@ final class BuildInfoReader {
       if (shift > 63 || pos[0] >= end) {
         throw new EOFException("string length at " + pos[0] + " is not a valid varint");
       }
-      int b = Byte.toUnsignedInt(bytesAt(ch, pos[0]++, 1).get(0));
+      int b = Byte.toUnsignedInt(ElfSections.bytesAt(ch, pos[0]++, 1).get(0));
       length |= (long) (b & 0x7f) << shift;
       if ((b & 0x80) == 0) {
         break;
@@ -172,20 +127,9 @@ final class BuildInfoReader {
     if (length < 0 || length > MAX_STRING || length > end - pos[0]) {
       throw new EOFException("string of " + length + " bytes at " + pos[0]);
     }
-    String s = new String(array(bytesAt(ch, pos[0], (int) length)), StandardCharsets.UTF_8);
+    String s = new String(array(ElfSections.bytesAt(ch, pos[0], (int) length)), StandardCharsets.UTF_8);
     pos[0] += length;
     return s;
-  }
-
-  private static ByteBuffer bytesAt(SeekableByteChannel ch, long pos, int n) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(n);
-    ch.position(pos);
-    while (b.hasRemaining()) {
-      if (ch.read(b) < 0) {
-        throw new EOFException("file ends before byte " + (pos + n));
-      }
-    }
-    return b.flip();
   }
 
   private static byte[] array(ByteBuffer b) {

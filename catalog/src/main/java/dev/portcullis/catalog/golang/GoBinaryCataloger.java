@@ -5,32 +5,43 @@ import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.ElfExecutables;
 import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
-import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
-import dev.portcullis.oci.tree.FileType;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Go modules compiled into ELF executables, from their build info: each dependency (the
  * replacing module when a {@code =>} line replaced it), the main module, and the Go standard
  * library as {@code stdlib} at the toolchain's version. Package names are full module paths.
  *
+ * <p>A main module built from a work tree has the version {@code (devel)}. When the build's
+ * {@code -ldflags} set a version variable ({@code -X main.version=1.2.3}; see {@link Ldflags}) to
+ * a semantic version, that is the version, with the {@code v} of Go module versions, and the
+ * metadata says {@code versionFrom: ldflags} and {@code versionSymbol}; otherwise it stays
+ * {@code (devel)}, flagged {@code devel: true}, and its Package URL has no version. No
+ * pseudo-version is made from {@code vcs.revision}: {@code v0.0.0-...} sorts below every release
+ * and would match every vulnerability ever fixed in the module.
+ *
  * <p>Executables other than Go programs are skipped without a word; Go build info that cannot be
- * read, including the pointer format of Go before 1.18, is an {@link Unknown}.
+ * read, including the pointer format of Go before 1.18, is an {@link dev.portcullis.catalog.Unknown}.
  */
 public final class GoBinaryCataloger implements Cataloger {
   public static final String NAME = "go-module-binary-cataloger";
   /** The version Go writes for a module built from a work tree rather than a published version. */
   public static final String DEVEL = "(devel)";
+  private static final FileCapture BUILD_INFO = ElfExecutables.capture("go-buildinfo", 1, GoBinaryCataloger::extract);
 
   @Override
   public String name() {
@@ -39,29 +50,28 @@ public final class GoBinaryCataloger implements Cataloger {
 
   @Override
   public List<FileCapture> captures() {
-    return List.of(BuildInfoCapture.INSTANCE);
+    return List.of(BUILD_INFO);
   }
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> executables = tree.entries().stream()
-        .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && BuildInfoCapture.INSTANCE.wants(e.path(), e.mode(), e.size()))
-        .toList();
-    List<Package> packages = new ArrayList<>();
-    List<Unknown> unknowns = new ArrayList<>();
-    context.read(tree, executables, BuildInfoCapture.INSTANCE, (entry, kept) -> {
-      Location location = new Location(entry.path(), entry.layer(), tree.layer(entry).diffId());
-      try {
-        switch (BuildInfoCapture.decode(kept)) {
-          case BuildInfoCapture.Kept.Found f -> packages.addAll(packages(GoBuildInfo.parse(f.goVersion(), f.modinfo()), location));
-          case BuildInfoCapture.Kept.Unreadable u -> unknowns.add(new Unknown(location, NAME, u.reason()));
-        }
-      } catch (IllegalArgumentException e) {
-        unknowns.add(new Unknown(location, NAME, "module info: " + e.getMessage()));
-      }
-    });
-    packages.sort(null);
-    return new CatalogResult(packages, unknowns);
+    return ElfExecutables.readEach(tree, context, NAME, BUILD_INFO, GoBinaryCataloger::decode);
+  }
+
+  /** The Go version and module info strings as the binary stores them; null for executables other than Go programs. */
+  static byte @Nullable [] extract(SeekableByteChannel elf) throws IOException {
+    return switch (BuildInfoReader.read(elf)) {
+      case BuildInfoReader.Outcome.NotGo n -> null;
+      // a Go version never holds a line break: it separates the two strings
+      case BuildInfoReader.Outcome.Found f -> (f.goVersion() + "\n" + f.modinfo()).getBytes(StandardCharsets.UTF_8);
+      case BuildInfoReader.Outcome.Unreadable u -> throw new IllegalArgumentException(u.reason());
+    };
+  }
+
+  private static List<Package> decode(Location location, byte[] kept) {
+    String text = new String(kept, StandardCharsets.UTF_8);
+    int lineBreak = text.indexOf('\n');
+    return packages(GoBuildInfo.parse(text.substring(0, lineBreak), text.substring(lineBreak + 1)), location);
   }
 
   /** The packages one binary's build info names: main module, dependencies, stdlib. */
@@ -73,14 +83,22 @@ public final class GoBinaryCataloger implements Cataloger {
       Map<String, String> meta = new TreeMap<>();
       meta.put("mainModule", "true");
       meta.put("goVersion", info.goVersion());
-      if (main.version().isEmpty() || main.version().equals(DEVEL)) {
-        meta.put("devel", "true");
+      String version = main.version().isEmpty() ? DEVEL : main.version();
+      if (version.equals(DEVEL)) {
+        Optional<Ldflags.StampedVersion> stamped = Ldflags.version(info.settings().getOrDefault("-ldflags", ""));
+        if (stamped.isPresent()) {
+          version = stamped.get().version();
+          meta.put("versionFrom", "ldflags");
+          meta.put("versionSymbol", stamped.get().symbol());
+        } else {
+          meta.put("devel", "true");
+        }
       }
       if (!info.path().isEmpty()) {
         meta.put("mainPackage", info.path());
       }
       info.settings().forEach((k, v) -> meta.put("build." + k, v));
-      out.add(module(main.path(), main.version().isEmpty() ? DEVEL : main.version(), main.sum(), meta, location));
+      out.add(module(main.path(), version, main.sum(), meta, location));
     }
     for (GoModule dep : info.deps()) {
       Map<String, String> meta = new TreeMap<>();

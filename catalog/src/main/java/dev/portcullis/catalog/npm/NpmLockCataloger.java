@@ -12,18 +12,18 @@ import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * npm packages pinned by {@code package-lock.json} (lockfile versions 1, 2 and 3) and
- * {@code yarn.lock} (classic v1 and berry). A lock file inside {@code node_modules} is skipped:
+ * npm packages pinned by {@code package-lock.json} (lockfile versions 1, 2 and 3),
+ * {@code yarn.lock} (classic v1 and berry) and {@code pnpm-lock.yaml} (lockfile versions 5, 6
+ * and 9). A lock file inside {@code node_modules} (pnpm keeps a copy in {@code .pnpm}) is skipped:
  * it belongs to a package's own development, not to what is installed. The project itself and
  * workspace links are not packages.
  */
 public final class NpmLockCataloger implements Cataloger {
   public static final String NAME = "npm-lock-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("npm-lock-files", "**/package-lock.json", "**/yarn.lock");
+  private static final WholeFiles FILES = WholeFiles.matching("npm-lock-files", "**/package-lock.json", "**/yarn.lock", "**/pnpm-lock.yaml");
 
   @Override
   public String name() {
@@ -42,8 +42,9 @@ public final class NpmLockCataloger implements Cataloger {
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
-    return entry.path().endsWith("/yarn.lock")
-        ? YarnLock.parse(new String(content, StandardCharsets.UTF_8), location)
-        : PackageLock.parse(content, location);
+    if (entry.path().endsWith("/yarn.lock")) {
+      return YarnLock.parse(new String(content, StandardCharsets.UTF_8), location);
+    }
+    return entry.path().endsWith("/pnpm-lock.yaml") ? PnpmLock.parse(content, location) : PackageLock.parse(content, location);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * npm packages: those installed under {@code node_modules} ({@code node-package-cataloger}) and
- * those that {@code package-lock.json} and {@code yarn.lock} pin ({@code npm-lock-cataloger}).
+ * those that {@code package-lock.json}, {@code yarn.lock} and {@code pnpm-lock.yaml} pin ({@code npm-lock-cataloger}).
  */
 @NullMarked
 package dev.portcullis.catalog.npm;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
+import dev.portcullis.catalog.ElfFixtures;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -54,7 +55,7 @@ class GoBinaryCatalogerTest {
 
   @Test
   void modulesReplacementsMainModuleAndStdlib() throws IOException {
-    byte[] elf = GoElf.elf(GoElf.buildInfo("go1.22.5 X:boringcrypto", MODINFO, 2), ".go.buildinfo", true);
+    byte[] elf = ElfFixtures.elf(GoElf.buildInfo("go1.22.5 X:boringcrypto", MODINFO, 2), ".go.buildinfo", true);
     CatalogResult r = catalog(new LayerBuilder().file("usr/bin/app", elf, 0755));
     assertThat(r.unknowns()).isEmpty();
     assertThat(purls(r)).containsExactly(
@@ -77,16 +78,26 @@ class GoBinaryCatalogerTest {
   }
 
   @Test
+  void develMainModuleTakesTheVersionTheLdflagsStamped() throws IOException {
+    String stamped = MODINFO.replace("build\t-ldflags=\"-s -w\"", "build\t-ldflags=\"-s -w -X main.commit=0a1b2c -X main.version=1.2.3\"");
+    CatalogResult r = catalog(new LayerBuilder().file("usr/bin/app", ElfFixtures.elf(GoElf.buildInfo("go1.22.5", stamped, 2), ".go.buildinfo", true), 0755));
+    Package main = r.packages().get(0);
+    assertThat(main.purl()).isEqualTo("pkg:golang/example.com/app@v1.2.3");
+    assertThat(main.version()).isEqualTo("v1.2.3");
+    assertThat(main.metadata()).containsEntry("versionFrom", "ldflags").containsEntry("versionSymbol", "main.version").doesNotContainKey("devel");
+  }
+
+  @Test
   void strippedOfSectionHeadersTheMagicIsFoundByScanning() throws IOException {
-    byte[] elf = GoElf.elf(GoElf.buildInfo("go1.19.8", MODINFO, 2), ".go.buildinfo", false);
+    byte[] elf = ElfFixtures.elf(GoElf.buildInfo("go1.19.8", MODINFO, 2), ".go.buildinfo", false);
     assertThat(purls(catalog(new LayerBuilder().file("app", elf, 0755)))).hasSize(5).contains("pkg:golang/stdlib@v1.19.8");
   }
 
   @Test
   void otherFilesAreSkippedWithoutUnknowns() throws IOException {
-    byte[] goElf = GoElf.elf(GoElf.buildInfo("go1.19.8", MODINFO, 2), ".go.buildinfo", true);
+    byte[] goElf = ElfFixtures.elf(GoElf.buildInfo("go1.19.8", MODINFO, 2), ".go.buildinfo", true);
     CatalogResult r = catalog(new LayerBuilder()
-        .file("bin/c-program", GoElf.elf(new byte[64], ".data", true), 0755)
+        .file("bin/c-program", ElfFixtures.elf(new byte[64], ".data", true), 0755)
         .file("bin/script", ("#!/bin/sh\n" + "echo hello world, this is long enough to be looked at\n".repeat(3)).getBytes(StandardCharsets.UTF_8), 0755)
         .file("lib/not-executable", goElf, 0644));
     assertThat(r.packages()).isEmpty();
@@ -95,7 +106,7 @@ class GoBinaryCatalogerTest {
 
   @Test
   void unreadableBuildInfoIsAnUnknown() throws IOException {
-    byte[] preGo118 = GoElf.elf(GoElf.buildInfo("go1.16", MODINFO, 0), ".go.buildinfo", true);
+    byte[] preGo118 = ElfFixtures.elf(GoElf.buildInfo("go1.16", MODINFO, 0), ".go.buildinfo", true);
     byte[] noSentinels = GoElf.buildInfo("go1.19.8", "", 2);
     noSentinels = java.util.Arrays.copyOf(noSentinels, noSentinels.length - 1);
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
@@ -106,14 +117,14 @@ class GoBinaryCatalogerTest {
     byte[] badLine = GoElf.buildInfo("go1.19.8", "path\tx\nfoo\tbar\n", 2);
     CatalogResult r = catalog(new LayerBuilder()
         .file("a/pre-go1.18", preGo118, 0755)
-        .file("b/no-sentinels", GoElf.elf(b.toByteArray(), ".go.buildinfo", true), 0755)
-        .file("c/truncated", GoElf.elf(truncated, ".go.buildinfo", true), 0755)
-        .file("d/bad-line", GoElf.elf(badLine, ".go.buildinfo", true), 0755));
+        .file("b/no-sentinels", ElfFixtures.elf(b.toByteArray(), ".go.buildinfo", true), 0755)
+        .file("c/truncated", ElfFixtures.elf(truncated, ".go.buildinfo", true), 0755)
+        .file("d/bad-line", ElfFixtures.elf(badLine, ".go.buildinfo", true), 0755));
     assertThat(r.packages()).isEmpty();
     assertThat(r.unknowns()).extracting(u -> u.location().path() + ": " + u.reason()).containsExactly(
         "/a/pre-go1.18: Go build info in the pointer format of Go before 1.18 is not read",
         "/b/no-sentinels: module info is not framed by its 16-byte sentinels",
-        "/c/truncated: build info strings run past the section: string of " + (MODINFO.length() + 32) + " bytes at " + (0x100 + 32 + 1 + "go1.19.8".length() + 2),
+        "/c/truncated: build info strings run past the section: string of " + (MODINFO.length() + 32) + " bytes at " + (ElfFixtures.DATA_OFFSET + 32 + 1 + "go1.19.8".length() + 2),
         "/d/bad-line: module info: line 2: unknown line kind 'foo'");
   }
 

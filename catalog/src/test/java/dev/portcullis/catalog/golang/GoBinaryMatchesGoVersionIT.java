@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
+import dev.portcullis.catalog.FixtureTrees;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code go-module-binary-cataloger} finds in a Go executable the modules {@code go version -m}
  * lists, no more and no fewer: for programs built here by {@code go build} (with dependencies served
  * by a local module proxy, one replaced by another module and one by a directory; 64- and 32-bit),
- * and for Go programs Debian ships.
+ * and for Go programs Debian ships. A {@code (devel)} main module built with
+ * {@code -ldflags "-X main.version=1.2.3"} takes that version.
  */
 class GoBinaryMatchesGoVersionIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -44,6 +46,7 @@ class GoBinaryMatchesGoVersionIT {
   @TempDir static Path tmp;
   private static Path app;
   private static Path app386;
+  private static Path appStamped;
 
   @BeforeAll
   static void build() throws IOException {
@@ -80,7 +83,9 @@ class GoBinaryMatchesGoVersionIT {
         \t"example.com/old"
         )
 
-        func main() { fmt.Println(greet.Hello(), old.Name(), local.Name()) }
+        var version = "dev"
+
+        func main() { fmt.Println(greet.Hello(), old.Name(), local.Name(), version) }
         """);
     Files.createDirectories(src.resolve("local"));
     Files.writeString(src.resolve("local/go.mod"), "module example.com/local\n\ngo 1.18\n");
@@ -95,6 +100,8 @@ class GoBinaryMatchesGoVersionIT {
     Map<String, String> env386 = new java.util.HashMap<>(env);
     env386.put("GOARCH", "386");
     go(src, env386, "build", "-ldflags=-s -w", "-o", app386.toString(), ".");
+    appStamped = tmp.resolve("app-stamped");
+    go(src, env, "build", "-ldflags=-X main.version=1.2.3", "-o", appStamped.toString(), ".");
   }
 
   /** Runs go in {@code dir} (Go 1.19 has no {@code -C}). */
@@ -176,5 +183,24 @@ class GoBinaryMatchesGoVersionIT {
           .containsExactly("example.com/app@(devel)", "example.com/greet@v1.0.0", "example.com/local@(devel)", "example.com/new@v1.1.0");
       assertThat(result.packages()).extracting(Package::purl).contains("pkg:golang/example.com/new@v1.1.0", "pkg:golang/example.com/greet@v1.0.0");
     }
+  }
+
+  @Test
+  void develMainModuleTakesTheVersionLdflagsStamped() throws IOException {
+    assertThat(Tools.run(TIMEOUT, appStamped.toString()).stdoutText()).as("the linker set main.version").endsWith(" 1.2.3\n");
+    GoVersionM expected = goVersionM(appStamped);
+    assertThat(expected.modules()).as("go itself does not know the version").contains("example.com/app@(devel)");
+    CatalogResult result = FixtureTrees.catalog(new GoBinaryCataloger(), new LayerBuilder().file("bin/app", Files.readAllBytes(appStamped), 0755), tmp);
+    assertThat(result.unknowns()).isEmpty();
+    Package main = result.packages().stream().filter(p -> p.metadata().containsKey("mainModule")).findFirst().orElseThrow();
+    assertThat(main.purl()).isEqualTo("pkg:golang/example.com/app@v1.2.3");
+    assertThat(main.metadata()).containsEntry("versionFrom", "ldflags").containsEntry("versionSymbol", "main.version")
+        .containsEntry("build.-ldflags", "-X main.version=1.2.3");
+    Set<String> modules = result.packages().stream().filter(p -> !p.name().equals("stdlib")).map(p -> p.name() + "@" + p.version())
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> expectedModules = new TreeSet<>(expected.modules());
+    expectedModules.remove("example.com/app@(devel)");
+    expectedModules.add("example.com/app@v1.2.3");
+    assertThat(modules).isEqualTo(expectedModules);
   }
 }

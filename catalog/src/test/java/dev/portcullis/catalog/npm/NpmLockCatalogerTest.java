@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NpmLockCatalogerTest {
   @TempDir Path tmp;
@@ -72,11 +74,27 @@ class NpmLockCatalogerTest {
         "pkg:npm/lodash@4.17.15", "pkg:npm/resolve@1.22.8", "pkg:npm/%40babel/code-frame@7.24.7");
   }
 
+  /** The same project (peers, an alias, a file: dependency, a workspace) locked by pnpm 7, 8 and 9. */
+  @ParameterizedTest
+  @ValueSource(strings = {"pnpm-v5", "pnpm-v6", "pnpm-v9"})
+  void pnpmLockWithoutLocalDirectoriesWorkspacesOrPeerSuffixes(String project) {
+    String lock = "/srv/" + project + "/pnpm-lock.yaml";
+    assertThat(in(lock)).containsExactly(
+        "pkg:npm/ajv@6.12.6", "pkg:npm/ajv-keywords@3.5.2", "pkg:npm/ansi-regex@5.0.1", "pkg:npm/emoji-regex@8.0.0",
+        "pkg:npm/fast-deep-equal@3.1.3", "pkg:npm/fast-json-stable-stringify@2.1.0", "pkg:npm/is-fullwidth-code-point@3.0.0",
+        "pkg:npm/json-schema-traverse@0.4.1", "pkg:npm/lodash@4.17.15", "pkg:npm/lodash@4.17.21", "pkg:npm/minimist@1.2.0",
+        "pkg:npm/punycode@2.3.1", "pkg:npm/string-width@4.2.3", "pkg:npm/strip-ansi@6.0.1", "pkg:npm/uri-js@4.4.1",
+        "pkg:npm/%40types/node@14.14.6");
+    // version 9 has no dev field: only devDependencies reach these through the snapshots
+    assertThat(result.packages()).filteredOn(p -> p.location().path().equals(lock) && "true".equals(p.metadata().get("dev")))
+        .extracting(Package::purl).containsExactly("pkg:npm/minimist@1.2.0", "pkg:npm/%40types/node@14.14.6");
+  }
+
   @Test
-  void truncatedLockIsAnUnknown() {
-    assertThat(result.unknowns()).singleElement().satisfies(u -> {
-      assertThat(u.location().path()).isEqualTo("/srv/broken/package-lock.json");
-      assertThat(u.cataloger()).isEqualTo("npm-lock-cataloger");
-    });
+  void malformedLocksAreUnknowns() {
+    assertThat(result.unknowns()).extracting(u -> u.location().path()).containsExactly(
+        "/srv/broken/package-lock.json", "/srv/pnpm-unclosed-flow-mapping/pnpm-lock.yaml");
+    assertThat(result.unknowns()).allSatisfy(u -> assertThat(u.cataloger()).isEqualTo("npm-lock-cataloger"));
+    assertThat(result.packages()).noneMatch(p -> p.location().path().contains("pnpm-unclosed"));
   }
 }
