@@ -5,7 +5,9 @@ import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -52,6 +54,8 @@ public final class RpmCataloger implements Cataloger {
   /** Where rpm keeps its databases, the preferred format of a directory first. */
   static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite",
       "/usr/lib/sysimage/rpm/Packages.db", "/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm/Packages", "/var/lib/rpm/Packages");
+  private static final WholeFiles FILES = WholeFiles.matching("rpm-db",
+      DATABASES.stream().flatMap(p -> p.endsWith(".sqlite") ? Stream.of(p, p + "-wal") : Stream.of(p)).toArray(String[]::new));
   private static final String SIGNING_KEY = "gpg-pubkey";
   /** rpm numbers packages from 1; record 0 of a Berkeley DB file holds the next number. */
   private static final int NEXT_PACKAGE_NUMBER_KEY = 0;
@@ -87,6 +91,11 @@ public final class RpmCataloger implements Cataloger {
   }
 
   @Override
+  public List<FileCapture> captures() {
+    return List.of(FILES);
+  }
+
+  @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
     Map<String, Database> byDirectory = new TreeMap<>();
     for (String path : DATABASES) {
@@ -116,7 +125,11 @@ public final class RpmCataloger implements Cataloger {
           wanted.add(wal.get());
         }
       }
-      tree.contents(wanted, (entry, content) -> Files.copy(content, copies.get(entry.path())));
+      // databases small enough were captured in the first pass; larger ones are streamed to disk in one more
+      List<FileEntry> large = wanted.stream().filter(e -> !FILES.wants(e.path(), e.mode(), e.size())).toList();
+      List<FileEntry> small = wanted.stream().filter(e -> !large.contains(e)).toList();
+      context.read(tree, small, FILES, (entry, bytes) -> Files.write(copies.get(entry.path()), bytes));
+      tree.contents(large, (entry, content) -> Files.copy(content, copies.get(entry.path())));
       long maxBlobBytes = Math.min(context.maxInMemoryBytes(), Integer.MAX_VALUE - 16);
       for (Database db : byDirectory.values()) {
         Location location = new Location(db.entry().path(), db.entry().layer(), tree.layer(db.entry()).diffId());

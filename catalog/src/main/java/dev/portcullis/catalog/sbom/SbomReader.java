@@ -147,7 +147,12 @@ public final class SbomReader {
     }
     String foundBy = props.getOrDefault(CycloneDx.FOUND_BY, List.of(reader)).get(0);
     String managedBy = props.getOrDefault(CycloneDx.MANAGED_BY, List.of()).stream().findFirst().orElse(null);
-    String v = p.getVersion() != null ? p.getVersion() : version;
+    // the component's own version is the package's (an rpm epoch lives only in a PURL qualifier)
+    String v = !version.isEmpty() ? version : p.getVersion() != null ? p.getVersion() : "";
+    String epoch = p.getQualifiers() == null ? null : p.getQualifiers().get("epoch");
+    if (ecosystem == Ecosystem.RPM && epoch != null && !v.contains(":")) {
+      v = epoch + ":" + v;
+    }
     String purlNamespace = p.getNamespace() == null ? "" : p.getNamespace();
     String ns = namespace != null ? namespace : name.startsWith(purlNamespace + "/") ? "" : purlNamespace;
     return Optional.of(new Package(name.isEmpty() ? p.getName() : name, name.isEmpty() ? purlNamespace : ns, v, ecosystem,

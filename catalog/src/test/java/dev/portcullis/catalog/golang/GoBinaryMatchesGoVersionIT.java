@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.FixtureTrees;
+import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -127,33 +128,6 @@ class GoBinaryMatchesGoVersionIT {
     }
   }
 
-  /** What {@code go version -m} says of one binary: the toolchain and the modules built in, as {@code path@version}. */
-  private record GoVersionM(String goVersion, Set<String> modules) {}
-
-  private static GoVersionM goVersionM(Path binary) throws IOException {
-    String[] lines = Tools.run(TIMEOUT, "go", "version", "-m", binary.toString()).stdoutText().split("\n");
-    String goVersion = lines[0].substring(lines[0].lastIndexOf(": ") + 2).strip();
-    Set<String> modules = new TreeSet<>();
-    String[] pending = null;
-    for (int i = 1; i <= lines.length; i++) {
-      String[] f = i < lines.length ? lines[i].strip().split("\t") : new String[] {"end"};
-      if (f[0].equals("=>")) {
-        // the replacing module, or for a directory the original path as unpublished code
-        modules.add(f[1].startsWith(".") || f[1].startsWith("/") ? pending[1] + "@(devel)" : f[1] + "@" + f[2]);
-        pending = null;
-        continue;
-      }
-      if (pending != null) {
-        modules.add(pending[1] + "@" + pending[2]);
-        pending = null;
-      }
-      if (f[0].equals("mod") || f[0].equals("dep")) {
-        pending = f;
-      }
-    }
-    return new GoVersionM(goVersion, modules);
-  }
-
   @Test
   void modulesAreThoseGoVersionListsBothWays() throws IOException {
     List<Path> binaries = new java.util.ArrayList<>(List.of(app, app386));
@@ -168,9 +142,10 @@ class GoBinaryMatchesGoVersionIT {
     try (Image image = Images.open(new ImageSource.OciLayout(layout, null), ReadOptions.defaults())) {
       FileTree tree = FileTree.read(image, new LayerScanner(null, 1000));
       CatalogResult result = new GoBinaryCataloger().catalog(tree, new CatalogContext(null, tmp, 1 << 20));
+      SbomAssertions.roundTripsThroughCycloneDx(result, tmp);
       assertThat(result.unknowns()).isEmpty();
       for (Path b : binaries) {
-        GoVersionM expected = goVersionM(b);
+        GoVersionM expected = GoVersionM.of(b);
         List<Package> found = result.packages().stream().filter(p -> p.location().path().equals("/bin/" + b.getFileName())).toList();
         Set<String> modules = found.stream().filter(p -> !p.name().equals("stdlib")).map(p -> p.name() + "@" + p.version())
             .collect(Collectors.toCollection(TreeSet::new));
@@ -179,7 +154,7 @@ class GoBinaryMatchesGoVersionIT {
             .satisfies(p -> assertThat(p.metadata()).containsEntry("goVersion", expected.goVersion()))
             .satisfies(p -> assertThat("go" + p.version().substring(1)).isEqualTo(expected.goVersion()));
       }
-      assertThat(goVersionM(app).modules()).as("the program built here exercises replacements")
+      assertThat(GoVersionM.of(app).modules()).as("the program built here exercises replacements")
           .containsExactly("example.com/app@(devel)", "example.com/greet@v1.0.0", "example.com/local@(devel)", "example.com/new@v1.1.0");
       assertThat(result.packages()).extracting(Package::purl).contains("pkg:golang/example.com/new@v1.1.0", "pkg:golang/example.com/greet@v1.0.0");
     }
@@ -188,7 +163,7 @@ class GoBinaryMatchesGoVersionIT {
   @Test
   void develMainModuleTakesTheVersionLdflagsStamped() throws IOException {
     assertThat(Tools.run(TIMEOUT, appStamped.toString()).stdoutText()).as("the linker set main.version").endsWith(" 1.2.3\n");
-    GoVersionM expected = goVersionM(appStamped);
+    GoVersionM expected = GoVersionM.of(appStamped);
     assertThat(expected.modules()).as("go itself does not know the version").contains("example.com/app@(devel)");
     CatalogResult result = FixtureTrees.catalog(new GoBinaryCataloger(), new LayerBuilder().file("bin/app", Files.readAllBytes(appStamped), 0755), tmp);
     assertThat(result.unknowns()).isEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
+import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -183,6 +184,7 @@ class RpmDbMatchesRpmIT {
       FileTree tree = FileTree.read(image, new LayerScanner(null, 1000));
       Catalog catalog = Catalog.of(tree, List.of(new RpmCataloger()), tmp);
       CatalogResult result = new RpmCataloger().catalog(tree, new CatalogContext(catalog.distro().orElseThrow(), tmp, 1 << 20));
+      SbomAssertions.roundTripsThroughCycloneDx(catalog, tmp);
 
       assertThat(catalog.unknowns()).isEmpty();
       Set<String> actual = catalog.packages().stream().map(RpmDbMatchesRpmIT::asRpmQueryLine).collect(Collectors.toCollection(TreeSet::new));

@@ -47,6 +47,20 @@ class SbomRoundTripTest {
   }
 
   @Test
+  void anRpmEpochGivenOnlyInThePurlIsPartOfTheVersion() throws IOException {
+    Path spdx = Files.writeString(tmp.resolve("rpm.spdx.json"), """
+        {"spdxVersion": "SPDX-2.3", "packages": [{"name": "hello", "versionInfo": "1.2-3.fc40", "externalRefs": [
+          {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+           "referenceLocator": "pkg:rpm/fedora/hello@1.2-3.fc40?arch=noarch&epoch=2"}]}]}
+        """);
+    assertThat(SbomReader.read(spdx).packages()).singleElement().satisfies(p -> {
+      assertThat(p.version()).isEqualTo("2:1.2-3.fc40");
+      assertThat(p.name()).isEqualTo("hello");
+      assertThat(p.namespace()).isEqualTo("fedora");
+    });
+  }
+
+  @Test
   void somethingElseIsRefusedInOneLine() throws IOException {
     Path other = Files.writeString(tmp.resolve("x.json"), "{\"hello\": 1}");
     assertThatThrownBy(() -> SbomReader.read(other)).hasMessageContaining("neither a CycloneDX JSON document");
