@@ -48,7 +48,7 @@ public final class Rescan {
       }
     }
     Files.createDirectories(cacheDir);
-    System.out.printf(Locale.ROOT, "| %s | %d | %.3f s | %.3f s | %.1f %% |%n", args[0].replaceAll(".*/", ""), runs, median(cold), median(warm), 100 * median(ratios));
+    System.out.printf(Locale.ROOT, "| %s | %d | %.3f s | %.3f s | %.1f %% |%n", args[0].replaceAll(".*/", ""), runs, Report.median(cold).getAsDouble(), Report.median(warm).getAsDouble(), 100 * Report.median(ratios).getAsDouble());
   }
 
   private static double seconds(Image image, LayerCache cache) throws IOException {
@@ -59,12 +59,5 @@ public final class Rescan {
       throw new IllegalStateException("empty tree");
     }
     return (end - start) / 1e9;
-  }
-
-  private static double median(List<Double> xs) {
-    List<Double> s = new ArrayList<>(xs);
-    s.sort(null);
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 }

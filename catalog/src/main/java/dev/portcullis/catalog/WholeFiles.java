@@ -17,23 +17,36 @@ import java.util.List;
  */
 public final class WholeFiles implements FileCapture {
   public static final long MAX_BYTES = 16L << 20;
+  private static final String WILDCARDS = "*?[]{}\\";
   private final String name;
   private final List<String> globs;
   private final List<PathMatcher> matchers;
+  private final List<String> heads;
   private final List<String> tails;
 
   private WholeFiles(String name, List<String> globs) {
     this.name = name;
     this.globs = List.copyOf(globs);
     this.matchers = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    this.heads = globs.stream().map(WholeFiles::literalHead).toList();
     this.tails = globs.stream().map(WholeFiles::literalTail).toList();
+  }
+
+  /** What every path a glob matches starts with: the text before its first wildcard ({@code /var/lib/dpkg/status.d/} of {@code /var/lib/dpkg/status.d/*}). */
+  static String literalHead(String glob) {
+    for (int i = 0; i < glob.length(); i++) {
+      if (WILDCARDS.indexOf(glob.charAt(i)) >= 0) {
+        return glob.substring(0, i);
+      }
+    }
+    return glob;
   }
 
   /** What every path a glob matches ends with: the text after its last wildcard ({@code .deps.json} of {@code **}{@code /*.deps.json}). */
   static String literalTail(String glob) {
     int last = -1;
     for (int i = 0; i < glob.length(); i++) {
-      if ("*?[]{}\\".indexOf(glob.charAt(i)) >= 0) {
+      if (WILDCARDS.indexOf(glob.charAt(i)) >= 0) {
         last = i;
       }
     }
@@ -59,8 +72,8 @@ public final class WholeFiles implements FileCapture {
   private boolean matches(String path) {
     Path p = null;
     for (int i = 0; i < matchers.size(); i++) {
-      // the literal tail rules most paths out without building a Path
-      if (path.endsWith(tails.get(i))) {
+      // the literal head and tail rule most paths out without building a Path
+      if (path.startsWith(heads.get(i)) && path.endsWith(tails.get(i))) {
         if (p == null) {
           p = Path.of(path);
         }

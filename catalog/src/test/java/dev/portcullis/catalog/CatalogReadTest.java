@@ -3,6 +3,8 @@ package dev.portcullis.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.golang.GoElf;
+import dev.portcullis.catalog.java.Jar;
+import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -41,7 +43,9 @@ class CatalogReadTest {
     new OciLayoutBuilder()
         .layer(FixtureTrees.layerOf(FixtureTrees.resource("/dev/portcullis/catalog/dpkg/status"), ""))
         .layer(FixtureTrees.layerOf(FixtureTrees.resource("/dev/portcullis/catalog/npm/installed"), ""))
-        .layer(new LayerBuilder().file("usr/local/bin/app", goBinary, 0755).file("usr/local/bin/script", "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755)
+        .layer(new LayerBuilder().file("usr/local/bin/app", goBinary, 0755)
+            .file("app/app.jar", new Jar().pom("com.acme", "app", "1.0.0")
+                .entry("BOOT-INF/lib/log4j-core-2.14.1.jar", new Jar().pom("org.apache.logging.log4j", "log4j-core", "2.14.1").bytes()).bytes(), 0644).file("usr/local/bin/script", "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755)
             .whiteout("usr/src/app/node_modules/lodash"))
         .write(layout);
   }
@@ -53,8 +57,11 @@ class CatalogReadTest {
       Catalog inPass = Catalog.read(image, new LayerScanner(null, 100_000), Catalogers.defaults(), tmp);
       assertThat(inPass).isEqualTo(afterwards);
       assertThat(inPass.distro()).isPresent();
-      assertThat(inPass.packages()).extracting(Package::foundBy).contains("dpkg-db-cataloger", "node-package-cataloger", "go-module-binary-cataloger");
-      assertThat(inPass.packages()).extracting(Package::name).doesNotContain("lodash").contains("example.com/app", "axios");
+      assertThat(inPass.packages()).extracting(Package::foundBy).contains("dpkg-db-cataloger", "node-package-cataloger", "go-module-binary-cataloger", "java-archive-cataloger");
+      assertThat(inPass.packages()).extracting(Package::name).doesNotContain("lodash").contains("example.com/app", "axios", "log4j-core");
+      assertThat(inPass.packages()).filteredOn(p -> p.name().equals("log4j-core")).singleElement()
+          .satisfies(p -> assertThat(p.location()).isEqualTo(new Location("/app/app.jar!/BOOT-INF/lib/log4j-core-2.14.1.jar", 2,
+              image.layers().get(2).diffId())));
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.portcullis.catalog.java;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.jar.Attributes;
@@ -60,7 +63,9 @@ public final class JavaArchiveCataloger implements Cataloger {
     }
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Limits limits;
+  private final FileCapture walked;
 
   public JavaArchiveCataloger() {
     this(Limits.DEFAULTS);
@@ -68,6 +73,48 @@ public final class JavaArchiveCataloger implements Cataloger {
 
   public JavaArchiveCataloger(Limits limits) {
     this.limits = limits;
+    this.walked = new WalkCapture();
+  }
+
+  /** What one archive holds, its locations not yet tied to a layer (index -1, no diffID). */
+  record Walked(List<Package> packages, List<Unknown> unknowns) {}
+
+  /** An archive's packages found while its layer is first read, kept as JSON; so a fat jar is read once. */
+  private final class WalkCapture implements FileCapture {
+    @Override
+    public String name() {
+      return "java-archives";
+    }
+
+    @Override
+    public int version() {
+      return Objects.hash(1, limits) & 0x7fffffff;
+    }
+
+    @Override
+    public boolean wants(String path, int mode, long size) {
+      return size <= limits.maxBytes() && ArchiveName.isArchive(path);
+    }
+
+    @Override
+    public byte[] capture(String path, long size, InputStream content, CatalogContext context) throws IOException {
+      List<Package> packages = new ArrayList<>();
+      List<Unknown> unknowns = new ArrayList<>();
+      try (Spool spool = Spool.of(content, size, context.tempDir(), context.maxInMemoryBytes(), limits.maxBytes())) {
+        new Walk(context, limits.maxBytes() - spool.size(), packages, unknowns).archive(new Location(path, -1, null), spool, 0);
+      }
+      return JSON.writeValueAsBytes(new Walked(packages, unknowns));
+    }
+  }
+
+  @Override
+  public List<FileCapture> captures() {
+    return List.of(walked);
+  }
+
+  /** {@code l} in the layer of the archive at {@code outer}. */
+  private static Location at(Location l, Location outer) {
+    return new Location(l.path(), outer.layerIndex(), outer.layerDiffId());
   }
 
   @Override
@@ -89,9 +136,15 @@ public final class JavaArchiveCataloger implements Cataloger {
         }
       }
     }
-    tree.contents(archives, (entry, content) -> {
-      try (Spool spool = Spool.of(content, entry.size(), context.tempDir(), context.maxInMemoryBytes(), limits.maxBytes())) {
-        new Walk(context, limits.maxBytes() - spool.size(), packages, unknowns).archive(locationOf(tree, entry), spool, 0);
+    context.read(tree, archives, walked, (entry, kept) -> {
+      Walked w = JSON.readValue(kept, Walked.class);
+      Location outer = locationOf(tree, entry);
+      for (Package p : w.packages()) {
+        packages.add(new Package(p.name(), p.namespace(), p.version(), p.ecosystem(), p.purl(), p.foundBy(),
+            p.locations().stream().map(l -> at(l, outer)).toList(), p.source(), p.managedBy(), p.metadata()));
+      }
+      for (Unknown u : w.unknowns()) {
+        unknowns.add(new Unknown(at(u.location(), outer), u.cataloger(), u.reason()));
       }
     });
     packages.sort(null);

@@ -15,6 +15,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The squashed file system of an image, every file knowing the layer that brought it, plus what
@@ -158,11 +159,15 @@ public final class FileTree {
       try (InputStream in = layer.open()) {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         int ordinal = 0;
-        while (tar.getNextEntry() != null) {
+        int left = layerEntries.getValue().size();
+        // stops after the last wanted entry: the rest is only drained, as a tar that ends without its
+        // end-of-archive blocks (umoci 0.4.7 writes them, LayerWalker accepts them) must not fail here
+        while (left > 0 && next(tar, layer) != null) {
           List<FileEntry> here = layerEntries.getValue().get(ordinal++);
           if (here == null) {
             continue;
           }
+          left--;
           if (here.size() == 1) {
             visitor.accept(here.get(0), new java.io.FilterInputStream(tar) {
               @Override
@@ -182,6 +187,16 @@ public final class FileTree {
       } catch (RuntimeException e) {
         throw new ImageReadException("read files of layer " + layer.index() + " of " + image.name() + ": malformed tar (" + e.getMessage() + ")", e);
       }
+    }
+  }
+
+  private @Nullable TarArchiveEntry next(TarArchiveInputStream tar, Layer layer) throws IOException {
+    try {
+      return tar.getNextEntry();
+    } catch (ImageReadException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ImageReadException("read files of layer " + layer.index() + " of " + image.name() + ": malformed tar (" + e.getMessage() + ")", e);
     }
   }
 

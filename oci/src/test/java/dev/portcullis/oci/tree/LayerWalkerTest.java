@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,15 @@ class LayerWalkerTest {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("x");
     }
     assertThat(t.warnings()).anyMatch(w -> w.contains("without padding"));
+  }
+
+  @Test
+  void contentsOfSuchATarAreReadToo() throws IOException {
+    byte[] full = new LayerBuilder().dir("opt").file("opt/a", "x").build();
+    FileTree t = tree(Arrays.copyOf(full, 2 * BLOCK + 1));
+    List<String> seen = new ArrayList<>();
+    t.contents(List.of(t.file("/opt/a").orElseThrow()), (e, in) -> seen.add(e.path() + "=" + new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    assertThat(seen).containsExactly("/opt/a=x");
   }
 
   @Test
