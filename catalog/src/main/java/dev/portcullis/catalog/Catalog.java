@@ -71,17 +71,15 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     CatalogContext context = new CatalogContext(distro.orElse(null), tempDir, WholeFiles.MAX_BYTES, captured);
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
-    Map<String, String> owned = new HashMap<>();
+    List<CatalogResult> results = new ArrayList<>();
     for (Cataloger c : catalogers) {
       CatalogResult r = c.catalog(tree, context);
+      results.add(r);
       packages.addAll(r.packages());
       unknowns.addAll(r.unknowns());
-      for (var e : r.ownedFiles().entrySet()) {
-        // package databases list paths as installed; the tree has them with symlinks resolved (merged /usr)
-        owned.put(e.getKey(), e.getValue());
-        tree.file(e.getKey()).map(FileEntry::path).ifPresent(real -> owned.put(real, e.getValue()));
-      }
     }
+    // only language packages can be managed by an OS package
+    Map<String, String> owned = packages.stream().allMatch(p -> p.ecosystem().isOs()) ? Map.of() : owners(tree, results);
     List<Package> marked = new ArrayList<>(packages.size());
     for (Package p : packages) {
       String owner = p.ecosystem().isOs() ? null : ownerOf(p, owned);
@@ -90,6 +88,40 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     marked.sort(null);
     unknowns.sort((a, b) -> a.location().compareTo(b.location()));
     return new Catalog(distro, marked, unknowns);
+  }
+
+  /**
+   * Path → owning OS package, each path both as the package database lists it and as the tree has
+   * it with symlinks resolved (merged /usr lists {@code /bin/ls}, the tree holds {@code /usr/bin/ls}).
+   * A later cataloger's claim on a path wins, as does the resolved form over a listed one.
+   */
+  private static Map<String, String> owners(FileTree tree, List<CatalogResult> results) throws IOException {
+    Map<String, String> owned = new HashMap<>();
+    Map<String, Optional<String>> directories = new HashMap<>();
+    for (CatalogResult r : results) {
+      for (var e : r.ownedFiles().entrySet()) {
+        String path = e.getKey();
+        owned.put(path, e.getValue());
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) {
+          continue;
+        }
+        // thousands of files share a few hundred directories: each directory is resolved once
+        String parent = path.substring(0, slash);
+        Optional<String> dir = directories.get(parent);
+        if (dir == null) {
+          dir = tree.resolve(parent).map(FileEntry::path);
+          directories.put(parent, dir);
+        }
+        if (dir.isPresent()) {
+          String real = dir.get() + path.substring(slash);
+          if (!real.equals(path) && tree.file(real).isPresent()) {
+            owned.put(real, e.getValue());
+          }
+        }
+      }
+    }
+    return owned;
   }
 
   /** The OS package that installed the file behind {@code p}'s main location (the outer archive for nested ones). */
