@@ -1,14 +1,14 @@
 package dev.portcullis.catalog.dotnet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
-import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
@@ -28,7 +28,6 @@ import java.util.TreeMap;
 public final class DotnetDepsCataloger implements Cataloger {
   public static final String NAME = "dotnet-deps-cataloger";
   private static final WholeFiles FILES = WholeFiles.matching("dotnet-deps-json", "**/*.deps.json");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public String name() {
@@ -46,7 +45,7 @@ public final class DotnetDepsCataloger implements Cataloger {
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
-    JsonNode root = JSON.readTree(content);
+    JsonNode root = CatalogJson.MAPPER.readTree(content);
     if (root == null || !root.path("libraries").isObject()) {
       throw new IllegalArgumentException("no \"libraries\" object");
     }

@@ -1,9 +1,9 @@
 package dev.portcullis.catalog.java;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
@@ -63,7 +63,6 @@ public final class JavaArchiveCataloger implements Cataloger {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Limits limits;
   private final FileCapture walked;
 
@@ -103,7 +102,7 @@ public final class JavaArchiveCataloger implements Cataloger {
       try (Spool spool = Spool.of(content, size, context.tempDir(), context.maxInMemoryBytes(), limits.maxBytes())) {
         new Walk(context, limits.maxBytes() - spool.size(), packages, unknowns).archive(new Location(path, -1, null), spool, 0);
       }
-      return JSON.writeValueAsBytes(new Walked(packages, unknowns));
+      return CatalogJson.MAPPER.writeValueAsBytes(new Walked(packages, unknowns));
     }
   }
 
@@ -137,7 +136,7 @@ public final class JavaArchiveCataloger implements Cataloger {
       }
     }
     context.read(tree, archives, walked, (entry, kept) -> {
-      Walked w = JSON.readValue(kept, Walked.class);
+      Walked w = CatalogJson.MAPPER.readValue(kept, Walked.class);
       Location outer = locationOf(tree, entry);
       for (Package p : w.packages()) {
         packages.add(new Package(p.name(), p.namespace(), p.version(), p.ecosystem(), p.purl(), p.foundBy(),
@@ -172,7 +171,7 @@ public final class JavaArchiveCataloger implements Cataloger {
     }
 
     void archive(Location at, Spool content, int depth) throws IOException {
-      try (SeekableByteChannel channel = content.channel(); ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).get()) {
+      try (SeekableByteChannel channel = content.channel(); ZipFile zip = ZipFile.builder().setSeekableByteChannel(channel).setIgnoreLocalFileHeader(true).get()) {
         List<ZipArchiveEntry> entries = new ArrayList<>(Collections.list(zip.getEntries()));
         entries.sort((a, b) -> a.getName().compareTo(b.getName()));
         identify(at, zip, entries);

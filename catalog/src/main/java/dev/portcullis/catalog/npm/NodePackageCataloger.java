@@ -1,8 +1,8 @@
 package dev.portcullis.catalog.npm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
@@ -26,7 +26,6 @@ import java.util.TreeMap;
 public final class NodePackageCataloger implements Cataloger {
   public static final String NAME = "node-package-cataloger";
   private static final WholeFiles FILES = WholeFiles.matching("node-package-json", "**/node_modules/**/package.json");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public String name() {
@@ -55,7 +54,7 @@ public final class NodePackageCataloger implements Cataloger {
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
-    JsonNode json = JSON.readTree(content);
+    JsonNode json = CatalogJson.MAPPER.readTree(content);
     if (json == null || !json.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }

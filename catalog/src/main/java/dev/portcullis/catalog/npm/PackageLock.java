@@ -1,7 +1,7 @@
 package dev.portcullis.catalog.npm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import java.io.IOException;
@@ -17,13 +17,12 @@ import java.util.TreeMap;
  * the v1 tree, which is then ignored. One package per name and version.
  */
 final class PackageLock {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NODE_MODULES = "node_modules/";
 
   private PackageLock() {}
 
   static List<Package> parse(byte[] content, Location location) throws IOException {
-    JsonNode root = JSON.readTree(content);
+    JsonNode root = CatalogJson.MAPPER.readTree(content);
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }

@@ -1,14 +1,14 @@
 package dev.portcullis.catalog.php;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
-import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
+import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
@@ -30,7 +30,6 @@ import java.util.TreeMap;
 public final class ComposerInstalledCataloger implements Cataloger {
   public static final String NAME = "composer-installed-cataloger";
   private static final WholeFiles FILES = WholeFiles.matching("composer-installed-json", "**/vendor/composer/installed.json");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public String name() {
@@ -48,7 +47,7 @@ public final class ComposerInstalledCataloger implements Cataloger {
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
-    JsonNode root = JSON.readTree(content);
+    JsonNode root = CatalogJson.MAPPER.readTree(content);
     JsonNode packages = root != null && root.isArray() ? root : root == null ? null : root.path("packages");
     if (packages == null || !packages.isArray()) {
       throw new IllegalArgumentException("neither an array nor an object with a \"packages\" array");

@@ -1,13 +1,13 @@
 package dev.portcullis.catalog.rust;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.catalog.CatalogContext;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.ElfExecutables;
-import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.ElfSections;
+import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -39,7 +39,6 @@ public final class CargoAuditableBinaryCataloger implements Cataloger {
   static final String SECTION = ".dep-v0";
   /** Real dependency lists inflate to a few KiB; the bound stops a zlib bomb. */
   static final int MAX_JSON = 8 << 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final FileCapture SECTION_BYTES = ElfExecutables.capture("cargo-auditable-dep-v0", 1, CargoAuditableBinaryCataloger::extract);
 
   @Override
@@ -100,7 +99,7 @@ public final class CargoAuditableBinaryCataloger implements Cataloger {
 
   /** {@code {"packages":[{"name","version","source","kind","dependencies":[0],"root":true}]}}, one package each. */
   static List<Package> packages(byte[] json, Location location) throws IOException {
-    JsonNode list = JSON.readTree(json).path("packages");
+    JsonNode list = CatalogJson.MAPPER.readTree(json).path("packages");
     if (!list.isArray()) {
       throw new IllegalArgumentException("section " + SECTION + " holds no \"packages\" array");
     }

@@ -1,10 +1,10 @@
 package dev.portcullis.catalog.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
 import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.CatalogJson;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
@@ -29,7 +29,6 @@ import org.jspecify.annotations.Nullable;
  * properties (cataloger, path, layer) are read back when present.
  */
 public final class SbomReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_BYTES = 256L << 20;
 
   private SbomReader() {}
@@ -44,7 +43,7 @@ public final class SbomReader {
     }
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
+      root = CatalogJson.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new IOException("read " + what + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
