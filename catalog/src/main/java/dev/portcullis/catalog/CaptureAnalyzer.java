@@ -17,25 +17,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Runs every cataloger's {@link FileCapture}s in the pass that indexes a layer. Its cache version
  * is derived from the captures' names and versions, so adding or changing a capture invalidates
- * the cached results. What one layer keeps in memory is bounded; files beyond the bound are simply
+ * the cached results. What one scan keeps in memory is bounded; files beyond the bound are simply
  * not captured and are read again when a cataloger asks for them.
  */
 final class CaptureAnalyzer implements LayerAnalyzer<LayerCaptures> {
   private static final int MAX_NAME = 256;
   private final List<FileCapture> captures;
   private final CatalogContext context;
-  private final long maxBytesPerLayer;
+  private final long maxBytes;
+  private final AtomicLong keptBytes = new AtomicLong();
   private final int version;
 
-  CaptureAnalyzer(List<FileCapture> captures, CatalogContext context, long maxBytesPerLayer) {
+  /** @param maxBytes the most all layers of this scan keep in memory together */
+  CaptureAnalyzer(List<FileCapture> captures, CatalogContext context, long maxBytes) {
     this.captures = captures.stream().sorted(Comparator.comparing(FileCapture::name)).toList();
     this.context = context;
-    this.maxBytesPerLayer = maxBytesPerLayer;
+    this.maxBytes = maxBytes;
     StringBuilder key = new StringBuilder("1");
     for (FileCapture c : this.captures) {
       key.append('\n').append(c.name()).append(':').append(c.version());
@@ -60,16 +63,14 @@ final class CaptureAnalyzer implements LayerAnalyzer<LayerCaptures> {
 
   @Override
   public Session<LayerCaptures> start(Layer layer) {
-    Map<String, Map<Integer, byte[]>> kept = new HashMap<>();
+    Map<String, Map<Integer, byte[]>> byCapture = new HashMap<>();
     for (FileCapture c : captures) {
-      kept.put(c.name(), new HashMap<>());
+      byCapture.put(c.name(), new HashMap<>());
     }
     return new Session<>() {
-      private long bytes;
-
       @Override
       public void entry(LayerEntry entry, @Nullable InputStream content) throws IOException {
-        if (entry.type() != FileType.REGULAR || content == null || bytes > maxBytesPerLayer) {
+        if (entry.type() != FileType.REGULAR || content == null || keptBytes.get() > maxBytes) {
           return;
         }
         List<FileCapture> wanting = new ArrayList<>(1);
@@ -82,18 +83,18 @@ final class CaptureAnalyzer implements LayerAnalyzer<LayerCaptures> {
           return;
         }
         // a stream is read once: several captures of one file share a copy, if it is small enough
-        byte[] copy = wanting.size() > 1 && entry.size() <= maxBytesPerLayer - bytes ? content.readNBytes((int) entry.size()) : null;
+        byte[] copy = wanting.size() > 1 && entry.size() <= maxBytes - keptBytes.get() ? content.readNBytes((int) entry.size()) : null;
         for (int i = 0; i < wanting.size() && (i == 0 || copy != null); i++) {
           FileCapture c = wanting.get(i);
           byte[] value = c.capture(entry.path(), entry.size(), copy == null ? content : new ByteArrayInputStream(copy), context);
-          kept.get(c.name()).put(entry.ordinal(), value == null ? LayerCaptures.NOTHING : value);
-          bytes += value == null ? 0 : value.length;
+          byCapture.get(c.name()).put(entry.ordinal(), value == null ? LayerCaptures.NOTHING : value);
+          keptBytes.addAndGet(value == null ? 0 : value.length);
         }
       }
 
       @Override
       public LayerCaptures finish() {
-        return new LayerCaptures(kept);
+        return new LayerCaptures(byCapture);
       }
     };
   }
@@ -134,7 +135,7 @@ final class CaptureAnalyzer implements LayerAnalyzer<LayerCaptures> {
         if (length == -1) {
           kept.put(ordinal, LayerCaptures.NOTHING);
         } else {
-          byte[] v = new byte[count(length, (int) Math.min(Integer.MAX_VALUE - 8, maxBytesPerLayer + (1L << 30)))];
+          byte[] v = new byte[count(length, (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + (1L << 30)))];
           d.readFully(v);
           kept.put(ordinal, v);
         }

@@ -30,8 +30,8 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     unknowns = List.copyOf(unknowns);
   }
 
-  /** The most the captures keep in memory of one layer; what is over it is read again when needed. */
-  private static final long MAX_CAPTURED_PER_LAYER = 256L << 20;
+  /** The most the captures of one scan keep in memory; what is over it is read again when needed. */
+  private static final long MAX_CAPTURED = 256L << 20;
 
   /**
    * Catalogs an image reading its layers once: each layer is indexed and the catalogers' captures
@@ -39,6 +39,11 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
    * whose layers were seen before is catalogued without reading them.
    */
   public static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir) throws IOException {
+    return read(image, scanner, catalogers, tempDir, MAX_CAPTURED);
+  }
+
+  /** As {@link #read(Image, LayerScanner, List, Path)}, the captures keeping at most {@code maxCaptured} bytes in memory. */
+  static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir, long maxCaptured) throws IOException {
     List<FileCapture> captures = new ArrayList<>(List.of(OsRelease.FILES));
     Set<String> names = new HashSet<>();
     captures.forEach(c -> names.add(c.name()));
@@ -50,7 +55,7 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
         captures.add(capture);
       }
     }
-    CaptureAnalyzer analyzer = new CaptureAnalyzer(captures, new CatalogContext(null, tempDir, WholeFiles.MAX_BYTES), MAX_CAPTURED_PER_LAYER);
+    CaptureAnalyzer analyzer = new CaptureAnalyzer(captures, new CatalogContext(null, tempDir, WholeFiles.MAX_BYTES), maxCaptured);
     List<LayerIndex> indexes = new ArrayList<>();
     List<@Nullable LayerCaptures> captured = new ArrayList<>();
     for (LayerScanner.Results r : scanner.scan(image, List.of(LayerIndexer.INSTANCE, analyzer))) {

@@ -93,6 +93,16 @@ class CatalogReadTest {
     }
   }
 
+  @Test
+  void capturesOverTheMemoryBudgetAreReadFromTheLayersInstead() throws IOException {
+    try (Image image = open()) {
+      AtomicInteger opens = new AtomicInteger();
+      Catalog lean = Catalog.read(counting(image, opens), new LayerScanner(null, 100_000), Catalogers.defaults(), tmp, 0);
+      assertThat(opens).as("layers read again for what was not captured").hasValueGreaterThan(image.layers().size());
+      assertThat(lean).isEqualTo(Catalog.read(image, new LayerScanner(null, 100_000), Catalogers.defaults(), tmp));
+    }
+  }
+
   private Image open() throws IOException {
     return Images.open(new ImageSource.OciLayout(layout, null), ReadOptions.defaults());
   }

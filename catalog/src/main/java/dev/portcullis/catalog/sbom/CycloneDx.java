@@ -1,6 +1,7 @@
 package dev.portcullis.catalog.sbom;
 
 import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
@@ -31,6 +32,8 @@ public final class CycloneDx {
   public static final String LAYER_DIFF_ID = "portcullis:package:layerDiffId";
   public static final String MANAGED_BY = "portcullis:package:managedBy";
   public static final String SOURCE = "portcullis:package:source";
+  /** A document property, one per file that could not be catalogued. */
+  public static final String UNKNOWN = "portcullis:catalog:unknown";
 
   private CycloneDx() {}
 
@@ -45,6 +48,13 @@ public final class CycloneDx {
     image.setVersion(imageDigest.toString());
     image.setBomRef(imageDigest.toString());
     metadata.setComponent(image);
+    if (!catalog.unknowns().isEmpty()) {
+      List<Property> unknowns = new ArrayList<>();
+      for (Unknown u : catalog.unknowns()) {
+        unknowns.add(property(UNKNOWN, unknownText(u)));
+      }
+      metadata.setProperties(unknowns);
+    }
     bom.setMetadata(metadata);
     List<Component> components = new ArrayList<>();
     catalog.distro().ifPresent(d -> {
@@ -92,6 +102,11 @@ public final class CycloneDx {
       throw new IllegalStateException("the CycloneDX document for " + imageName + " does not validate: " + problems.get(0).getMessage());
     }
     return json;
+  }
+
+  /** {@code /app/x.jar (java-archive-cataloger): reason}, as the command line reports it. */
+  static String unknownText(Unknown u) {
+    return u.location().path() + " (" + u.cataloger() + "): " + u.reason();
   }
 
   private static Property property(String name, String value) {

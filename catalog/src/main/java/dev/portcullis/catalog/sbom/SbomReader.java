@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SbomReader {
   private static final long MAX_BYTES = 256L << 20;
+  private static final Pattern UNKNOWN_TEXT = Pattern.compile("(/.*?) \\(([a-z0-9-]+)\\): (.*)", Pattern.DOTALL);
 
   private SbomReader() {}
 
@@ -73,6 +76,14 @@ public final class SbomReader {
       toPackage(c.path("purl").asText(""), c.path("name").asText(""), c.has("name") ? c.path("group").asText("") : null, c.path("version").asText(""),
           props, "cyclonedx-sbom")
           .ifPresentOrElse(packages::add, () -> unknowns.add(unknown(c.path("name").asText("?"), c.path("purl").asText(""))));
+    }
+    for (JsonNode p : root.path("metadata").path("properties")) {
+      if (CycloneDx.UNKNOWN.equals(p.path("name").asText())) {
+        Matcher m = UNKNOWN_TEXT.matcher(p.path("value").asText());
+        if (m.matches()) {
+          unknowns.add(new Unknown(new Location(m.group(1), -1, null), m.group(2), m.group(3)));
+        }
+      }
     }
     packages.sort(null);
     return new Catalog(Optional.ofNullable(distro), packages, unknowns);

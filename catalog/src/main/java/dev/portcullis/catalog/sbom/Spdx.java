@@ -33,6 +33,11 @@ public final class Spdx {
     ObjectNode creation = doc.putObject("creationInfo");
     creation.put("created", "1970-01-01T00:00:00Z");
     creation.putArray("creators").add("Tool: portcullis-" + toolVersion);
+    if (!catalog.unknowns().isEmpty()) {
+      StringBuilder comment = new StringBuilder("Files that could not be catalogued:");
+      catalog.unknowns().forEach(u -> comment.append('\n').append(CycloneDx.unknownText(u)));
+      creation.put("comment", comment.toString());
+    }
     ArrayNode packages = doc.putArray("packages");
     ArrayNode relationships = doc.putArray("relationships");
     String imageId = "SPDXRef-Image";

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.CatalogResult;
+import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,8 @@ public final class SbomAssertions {
     assertThat(new JsonParser().validate(json.getBytes(StandardCharsets.UTF_8), Version.VERSION_16)).as("CycloneDX 1.6 schema problems").isEmpty();
     Path file = Files.writeString(Files.createTempFile(tmp, "bom", ".cdx.json"), json);
     Catalog back = SbomReader.read(file);
-    assertThat(back.unknowns()).as("components read back without a package").isEmpty();
+    assertThat(back.unknowns()).as("unknowns read back").isEqualTo(catalog.unknowns().stream()
+        .map(u -> new Unknown(new Location(u.location().path(), -1, null), u.cataloger(), u.reason())).toList());
     assertThat(identities(back.packages())).as("packages read back from sbom:" + file.getFileName()).isEqualTo(identities(catalog.packages()));
     assertThat(back.distro().map(d -> d.id() + " " + d.versionId())).isEqualTo(catalog.distro().map(d -> d.id() + " " + d.versionId()));
   }

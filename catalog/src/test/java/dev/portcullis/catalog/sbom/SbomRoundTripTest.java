@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
@@ -44,6 +45,15 @@ class SbomRoundTripTest {
     Path spdx = Files.writeString(tmp.resolve("bom.spdx.json"), Spdx.write(CATALOG, "test-image", image, "test"));
     assertThat(SbomReader.read(spdx).packages()).extracting(Package::purl)
         .containsExactlyInAnyOrder(CATALOG.packages().stream().map(Package::purl).toArray(String[]::new));
+  }
+
+  @Test
+  void filesThatCouldNotBeCataloguedAreInBothDocuments() throws IOException {
+    Catalog withUnknown = new Catalog(CATALOG.distro(), CATALOG.packages(),
+        List.of(new Unknown(new Location("/app/broken.jar", 1, LAYER), "java-archive-cataloger", "not a zip archive (no central directory)")));
+    SbomAssertions.roundTripsThroughCycloneDx(withUnknown, tmp);
+    String spdx = Spdx.write(withUnknown, "test-image", Digest.sha256("image".getBytes()), "test");
+    assertThat(spdx).contains("/app/broken.jar (java-archive-cataloger): not a zip archive (no central directory)");
   }
 
   @Test
