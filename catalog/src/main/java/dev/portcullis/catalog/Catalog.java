@@ -9,6 +9,7 @@ import dev.portcullis.oci.tree.LayerIndex;
 import dev.portcullis.oci.tree.LayerIndexer;
 import dev.portcullis.oci.tree.LayerScanner;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,10 +81,8 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     CatalogContext context = new CatalogContext(distro.orElse(null), tempDir, WholeFiles.MAX_BYTES, captured);
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
-    List<CatalogResult> results = new ArrayList<>();
-    for (Cataloger c : catalogers) {
-      CatalogResult r = c.catalog(tree, context);
-      results.add(r);
+    List<CatalogResult> results = runAll(tree, catalogers, context);
+    for (CatalogResult r : results) {
       packages.addAll(r.packages());
       unknowns.addAll(r.unknowns());
     }
@@ -93,6 +96,46 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     marked.sort(null);
     unknowns.sort((a, b) -> a.location().compareTo(b.location()));
     return new Catalog(distro, marked, unknowns);
+  }
+
+  /** Every cataloger's result, in the catalogers' order; they run side by side, one per core, as each only reads the tree. */
+  private static List<CatalogResult> runAll(FileTree tree, List<Cataloger> catalogers, CatalogContext context) throws IOException {
+    int threads = Math.min(catalogers.size(), Runtime.getRuntime().availableProcessors());
+    if (threads <= 1) {
+      List<CatalogResult> results = new ArrayList<>();
+      for (Cataloger c : catalogers) {
+        results.add(c.catalog(tree, context));
+      }
+      return results;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "catalog");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<CatalogResult>> running = new ArrayList<>();
+      for (Cataloger c : catalogers) {
+        running.add(pool.submit(() -> c.catalog(tree, context)));
+      }
+      List<CatalogResult> results = new ArrayList<>();
+      for (Future<CatalogResult> f : running) {
+        results.add(f.get());
+      }
+      return results;
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        default -> throw new IllegalStateException(e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("catalog interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**
