@@ -1,0 +1,176 @@
+package dev.portcullis.vuln.report;
+
+import dev.portcullis.core.Package;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.cyclonedx.Version;
+import org.cyclonedx.exception.GeneratorException;
+import org.cyclonedx.generators.BomGeneratorFactory;
+import org.cyclonedx.model.Bom;
+import org.cyclonedx.model.Component;
+import org.cyclonedx.model.Metadata;
+import org.cyclonedx.model.Property;
+import org.cyclonedx.model.vulnerability.Vulnerability;
+import org.cyclonedx.parsers.JsonParser;
+
+/**
+ * A CycloneDX 1.6 vulnerability disclosure report: the affected packages as components and one
+ * vulnerability per advisory, with its aliases as references, its ratings (the severity used, and
+ * the CVSS vector when known), the recommendation to upgrade, EPSS and KEV as properties, and the
+ * components it affects. Validated against the CycloneDX schema before it is returned.
+ */
+public final class Vdr {
+  private Vdr() {}
+
+  public static String write(ScanReport report, String toolVersion) throws IOException {
+    Bom bom = new Bom();
+    bom.setSerialNumber("urn:uuid:" + UUID.nameUUIDFromBytes(("vdr:" + report.imageDigest()).getBytes(StandardCharsets.UTF_8)));
+    Metadata metadata = new Metadata();
+    Component image = new Component();
+    image.setType(Component.Type.CONTAINER);
+    image.setName(report.imageName());
+    image.setVersion(report.imageDigest().toString());
+    image.setBomRef(report.imageDigest().toString());
+    metadata.setComponent(image);
+    metadata.setProperties(List.of(property("portcullis:tool:version", toolVersion)));
+    bom.setMetadata(metadata);
+
+    Map<String, Component> components = new LinkedHashMap<>();
+    Map<String, List<VulnerabilityFinding>> byId = new LinkedHashMap<>();
+    for (VulnerabilityFinding f : report.findings()) {
+      components.computeIfAbsent(ref(f.pkg()), r -> component(f.pkg(), r));
+      byId.computeIfAbsent(f.id(), k -> new ArrayList<>()).add(f);
+    }
+    bom.setComponents(new ArrayList<>(components.values()));
+    List<Vulnerability> vulnerabilities = new ArrayList<>();
+    for (var e : byId.entrySet()) {
+      VulnerabilityFinding first = e.getValue().get(0);
+      Vulnerability v = new Vulnerability();
+      v.setBomRef("vuln:" + e.getKey());
+      v.setId(e.getKey());
+      v.setSource(source(e.getKey()));
+      List<Vulnerability.Reference> refs = new ArrayList<>();
+      for (String alias : first.aliases()) {
+        Vulnerability.Reference r = new Vulnerability.Reference();
+        r.setId(alias);
+        r.setSource(source(alias));
+        refs.add(r);
+      }
+      if (!refs.isEmpty()) {
+        v.setReferences(refs);
+      }
+      v.setRatings(ratings(first));
+      if (!first.summary().isEmpty()) {
+        v.setDescription(first.summary());
+      }
+      first.fixedVersionIfAny().ifPresent(fix -> v.setRecommendation("Upgrade " + first.pkg().name() + " to " + fix + " or later."));
+      List<Property> props = new ArrayList<>();
+      if (first.epss() != null) {
+        props.add(property("portcullis:epss:probability", String.format(Locale.ROOT, "%.5f", first.epss())));
+      }
+      if (first.kev()) {
+        props.add(property("portcullis:kev", "true"));
+      }
+      if (!props.isEmpty()) {
+        v.setProperties(props);
+      }
+      List<Vulnerability.Affect> affects = new ArrayList<>();
+      for (VulnerabilityFinding f : e.getValue()) {
+        Vulnerability.Affect a = new Vulnerability.Affect();
+        a.setRef(ref(f.pkg()));
+        affects.add(a);
+      }
+      v.setAffects(affects);
+      vulnerabilities.add(v);
+    }
+    bom.setVulnerabilities(vulnerabilities);
+    String json;
+    try {
+      json = BomGeneratorFactory.createJson(Version.VERSION_16, bom).toJsonString();
+    } catch (GeneratorException e) {
+      throw new IOException("write the CycloneDX VDR of " + report.imageName() + ": " + e.getMessage(), e);
+    }
+    var problems = new JsonParser().validate(json.getBytes(StandardCharsets.UTF_8), Version.VERSION_16);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the CycloneDX VDR of " + report.imageName() + " does not validate: " + problems.get(0).getMessage());
+    }
+    return json;
+  }
+
+  private static String ref(Package p) {
+    return p.purl() + "#" + p.location().path();
+  }
+
+  private static Component component(Package p, String ref) {
+    Component c = new Component();
+    c.setType(Component.Type.LIBRARY);
+    c.setName(p.name());
+    if (!p.namespace().isEmpty() && !p.ecosystem().isOs()) {
+      c.setGroup(p.namespace());
+    }
+    c.setVersion(p.version());
+    c.setPurl(p.purl());
+    c.setBomRef(ref);
+    return c;
+  }
+
+  private static List<Vulnerability.Rating> ratings(VulnerabilityFinding f) {
+    List<Vulnerability.Rating> ratings = new ArrayList<>();
+    if (f.cvssVector() != null && f.cvssScore() != null) {
+      Vulnerability.Rating cvss = new Vulnerability.Rating();
+      cvss.setScore(f.cvssScore());
+      cvss.setVector(f.cvssVector());
+      cvss.setMethod(f.cvssVector().startsWith("CVSS:4") ? Vulnerability.Rating.Method.CVSSV4
+          : f.cvssVector().startsWith("CVSS:3.1") ? Vulnerability.Rating.Method.CVSSV31
+          : f.cvssVector().startsWith("CVSS:3") ? Vulnerability.Rating.Method.CVSSV3 : Vulnerability.Rating.Method.CVSSV2);
+      cvss.setSeverity(severity(Severity.ofScore(f.cvssScore())));
+      ratings.add(cvss);
+    }
+    Vulnerability.Rating used = new Vulnerability.Rating();
+    used.setSeverity(severity(f.severity()));
+    used.setMethod(Vulnerability.Rating.Method.OTHER);
+    used.setSource(source(f.id()));
+    ratings.add(used);
+    return ratings;
+  }
+
+  private static Vulnerability.Rating.Severity severity(Severity s) {
+    return switch (s) {
+      case CRITICAL -> Vulnerability.Rating.Severity.CRITICAL;
+      case HIGH -> Vulnerability.Rating.Severity.HIGH;
+      case MEDIUM -> Vulnerability.Rating.Severity.MEDIUM;
+      case LOW -> Vulnerability.Rating.Severity.LOW;
+      case NONE -> Vulnerability.Rating.Severity.NONE;
+      case UNKNOWN -> Vulnerability.Rating.Severity.UNKNOWN;
+    };
+  }
+
+  /** Who publishes an ID: NVD for CVEs, GitHub for GHSAs, else OSV. */
+  private static Vulnerability.Source source(String id) {
+    Vulnerability.Source s = new Vulnerability.Source();
+    if (id.startsWith("CVE-")) {
+      s.setName("NVD");
+      s.setUrl("https://nvd.nist.gov/vuln/detail/" + id);
+    } else if (id.startsWith("GHSA-")) {
+      s.setName("GitHub");
+      s.setUrl("https://github.com/advisories/" + id);
+    } else {
+      s.setName("OSV");
+      s.setUrl("https://osv.dev/vulnerability/" + id);
+    }
+    return s;
+  }
+
+  private static Property property(String name, String value) {
+    Property p = new Property();
+    p.setName(name);
+    p.setValue(value);
+    return p;
+  }
+}
