@@ -1,0 +1,302 @@
+package dev.portcullis.vuln.db;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.vuln.db.internal.Deflate;
+import dev.portcullis.vuln.db.internal.Schema;
+import dev.portcullis.vuln.osv.Advisory;
+import dev.portcullis.vuln.osv.Affected;
+import dev.portcullis.vuln.osv.Ecosystems;
+import dev.portcullis.vuln.osv.OsvParser;
+import dev.portcullis.vuln.osv.ParseResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.zip.DataFormatException;
+
+/**
+ * A database opened for reading. Opening reads only the {@code meta} table; the file is opened
+ * immutable (databases are replaced by renaming, never changed in place). Methods are thread-safe
+ * (one connection, used by one caller at a time). Close it to release the file.
+ */
+public final class Database implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+  private final Connection db;
+  private final Deflate deflate = new Deflate();
+  private final PreparedStatement byPackage;
+  private final PreparedStatement byBase;
+  private final PreparedStatement groupIds;
+  private final PreparedStatement groupsOf;
+  private final PreparedStatement advisoryById;
+  private final PreparedStatement epssOf;
+  private final PreparedStatement kevOf;
+
+  private Database(Path file, Connection db) throws SQLException {
+    this.file = file;
+    this.db = db;
+    String select = "SELECT DISTINCT a.id, a.grp, a.json FROM affected f JOIN advisory a ON a.rowid = f.advisory"
+        + " WHERE f.ecosystem_base = ? AND f.name = ? AND a.withdrawn IS NULL";
+    byPackage = db.prepareStatement(select + " AND f.ecosystem = ? ORDER BY a.id");
+    byBase = db.prepareStatement(select + " ORDER BY a.id");
+    groupIds = db.prepareStatement("SELECT i.ident FROM advisory a JOIN ident i ON i.advisory = a.rowid WHERE a.grp = ? AND i.kind < 2");
+    groupsOf = db.prepareStatement("SELECT DISTINCT a.grp FROM ident i JOIN advisory a ON a.rowid = i.advisory WHERE i.ident = ? AND i.kind < 2");
+    advisoryById = db.prepareStatement("SELECT json FROM advisory WHERE id = ?");
+    epssOf = db.prepareStatement("SELECT probability, percentile, date FROM epss WHERE cve = ?");
+    kevOf = db.prepareStatement("SELECT date_added, vendor, product, name, required_action, due_date, ransomware FROM kev WHERE cve = ?");
+  }
+
+  /** {@code ~/.cache/portcullis/db}: where the database lives unless the user names another file. */
+  public static Path defaultLocation() {
+    return Path.of(System.getProperty("user.home", "."), ".cache", "portcullis", "db");
+  }
+
+  /** Opens {@code file} read-only; fails when it is missing, not a database, or of another schema version. */
+  public static Database open(Path file) throws DatabaseException {
+    if (!Files.isRegularFile(file)) {
+      throw new DatabaseException("open vulnerability database " + file + ": no such file (build one with 'portcullis db import' or 'db update')");
+    }
+    Connection db = null;
+    try {
+      db = DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro&immutable=1");
+      String version = meta(db).get("schema_version");
+      if (!String.valueOf(Schema.VERSION).equals(version)) {
+        throw new DatabaseException("open vulnerability database " + file + ": schema version " + version + ", this Portcullis reads " + Schema.VERSION);
+      }
+      return new Database(file, db);
+    } catch (SQLException e) {
+      close(db);
+      throw new DatabaseException("open vulnerability database " + file + ": " + e.getMessage(), e);
+    } catch (DatabaseException e) {
+      close(db);
+      throw e;
+    }
+  }
+
+  private static void close(Connection db) {
+    if (db != null) {
+      try {
+        db.close();
+      } catch (SQLException e) {
+        // already failing; the first error is the one to report
+      }
+    }
+  }
+
+  private static Map<String, String> meta(Connection db) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The advisories, withdrawn ones excepted, that name the package {@code name} of {@code ecosystem},
+   * sorted by id. An ecosystem with a release ({@code Debian:12}) matches only that release; one
+   * without ({@code Debian}, {@code npm}) matches every release. The name is normalised as {@link
+   * Ecosystems#normaliseName} does.
+   */
+  public synchronized List<Candidate> query(String ecosystem, String name) throws DatabaseException {
+    String base = Ecosystems.base(ecosystem);
+    String normal = Ecosystems.normaliseName(ecosystem, name);
+    boolean release = ecosystem.contains(":");
+    List<Candidate> out = new ArrayList<>();
+    try {
+      PreparedStatement q = release ? byPackage : byBase;
+      q.setString(1, base);
+      q.setString(2, normal);
+      if (release) {
+        q.setString(3, ecosystem);
+      }
+      List<Object[]> rows = new ArrayList<>();
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getBytes(3)});
+        }
+      }
+      for (Object[] row : rows) {
+        Advisory a = advisory((String) row[0], (byte[]) row[2]);
+        List<Affected> entries = a.affected().stream().filter(e -> e.pkg().isPresent()
+            && Ecosystems.normaliseName(e.pkg().get().ecosystem(), e.pkg().get().name()).equals(normal)
+            && (release ? e.pkg().get().ecosystem().equals(ecosystem) : e.pkg().get().ecosystemBase().equals(base))).toList();
+        List<String> ids = ids((Long) row[1]);
+        List<String> cves = new ArrayList<>(ids);
+        cves.addAll(a.upstream());
+        out.add(new Candidate(a, entries, ids, bestEpss(cves), earliestKev(cves)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new DatabaseException("query " + ecosystem + "/" + name + " in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The advisory with this id, withdrawn or not. */
+  public synchronized Optional<Advisory> advisory(String id) throws DatabaseException {
+    try {
+      advisoryById.setString(1, id);
+      try (ResultSet rs = advisoryById.executeQuery()) {
+        return rs.next() ? Optional.of(advisory(id, rs.getBytes(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException("read advisory " + id + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every identifier of the alias group(s) {@code id} belongs to, sorted: look up a CVE and get the
+   * GHSA, GO, DSA... records that alias it. Empty when no advisory knows the id.
+   */
+  public synchronized List<String> aliases(String id) throws DatabaseException {
+    try {
+      groupsOf.setString(1, id);
+      List<Long> groups = new ArrayList<>();
+      try (ResultSet rs = groupsOf.executeQuery()) {
+        while (rs.next()) {
+          groups.add(rs.getLong(1));
+        }
+      }
+      TreeSet<String> out = new TreeSet<>();
+      for (long g : groups) {
+        out.addAll(ids(g));
+      }
+      return List.copyOf(out);
+    } catch (SQLException e) {
+      throw new DatabaseException("look up aliases of " + id + " in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The EPSS score of a CVE. */
+  public synchronized Optional<Epss> epss(String cve) throws DatabaseException {
+    try {
+      return epssRow(cve);
+    } catch (SQLException e) {
+      throw new DatabaseException("read EPSS of " + cve + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The KEV entry of a CVE. */
+  public synchronized Optional<Kev> kev(String cve) throws DatabaseException {
+    try {
+      return kevRow(cve);
+    } catch (SQLException e) {
+      throw new DatabaseException("read KEV entry of " + cve + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Build time, sources and counts. */
+  public synchronized Status status() throws DatabaseException {
+    try {
+      Map<String, String> meta = meta(db);
+      List<String> sources = JSON.readValue(meta.getOrDefault("sources", "[]"), new TypeReference<List<String>>() {});
+      Map<String, Long> perEcosystem = new HashMap<>();
+      try (Statement s = db.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT f.ecosystem_base, COUNT(DISTINCT f.advisory) FROM affected f GROUP BY f.ecosystem_base")) {
+          while (rs.next()) {
+            perEcosystem.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+        return new Status(Integer.parseInt(meta.get("schema_version")), meta.getOrDefault("built_at", ""), sources,
+            count(s, "SELECT COUNT(*) FROM advisory"), count(s, "SELECT COUNT(*) FROM advisory WHERE withdrawn IS NOT NULL"),
+            perEcosystem, count(s, "SELECT COUNT(*) FROM epss"), count(s, "SELECT COUNT(*) FROM kev"));
+      }
+    } catch (SQLException | IOException e) {
+      throw new DatabaseException("read the status of " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long count(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private List<String> ids(long group) throws SQLException {
+    TreeSet<String> out = new TreeSet<>();
+    groupIds.setLong(1, group);
+    try (ResultSet rs = groupIds.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private Optional<Epss> bestEpss(List<String> ids) throws SQLException {
+    Epss best = null;
+    for (String id : ids) {
+      if (id.startsWith("CVE-")) {
+        Optional<Epss> e = epssRow(id);
+        if (e.isPresent() && (best == null || e.get().probability() > best.probability())) {
+          best = e.get();
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private Optional<Kev> earliestKev(List<String> ids) throws SQLException {
+    Kev best = null;
+    for (String id : ids) {
+      if (id.startsWith("CVE-")) {
+        Optional<Kev> k = kevRow(id);
+        if (k.isPresent() && (best == null || k.get().dateAdded().compareTo(best.dateAdded()) < 0)) {
+          best = k.get();
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private Optional<Epss> epssRow(String cve) throws SQLException {
+    epssOf.setString(1, cve);
+    try (ResultSet rs = epssOf.executeQuery()) {
+      return rs.next() ? Optional.of(new Epss(cve, rs.getDouble(1), rs.getDouble(2), rs.getString(3))) : Optional.empty();
+    }
+  }
+
+  private Optional<Kev> kevRow(String cve) throws SQLException {
+    kevOf.setString(1, cve);
+    try (ResultSet rs = kevOf.executeQuery()) {
+      return rs.next()
+          ? Optional.of(new Kev(cve, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)))
+          : Optional.empty();
+    }
+  }
+
+  private Advisory advisory(String id, byte[] stored) throws SQLException {
+    try {
+      return switch (OsvParser.parse(deflate.decompress(stored))) {
+        case ParseResult.Parsed p -> p.advisory();
+        case ParseResult.Malformed m -> throw new SQLException("advisory " + id + " is stored damaged: " + m.reason());
+      };
+    } catch (DataFormatException e) {
+      throw new SQLException("advisory " + id + " is stored damaged: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws DatabaseException {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      throw new DatabaseException("close " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

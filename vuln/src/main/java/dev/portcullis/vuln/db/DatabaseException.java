@@ -1,0 +1,14 @@
+package dev.portcullis.vuln.db;
+
+import java.io.IOException;
+
+/** A database operation that could not be done at all; the message names the operation and the file. */
+public final class DatabaseException extends IOException {
+  public DatabaseException(String message) {
+    super(message);
+  }
+
+  public DatabaseException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,579 @@
+package dev.portcullis.vuln.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.vuln.cvss.Cvss;
+import dev.portcullis.vuln.cvss.InvalidVectorException;
+import dev.portcullis.vuln.db.internal.Deflate;
+import dev.portcullis.vuln.db.internal.Schema;
+import dev.portcullis.vuln.osv.Advisory;
+import dev.portcullis.vuln.osv.Affected;
+import dev.portcullis.vuln.osv.Ecosystems;
+import dev.portcullis.vuln.osv.OsvParser;
+import dev.portcullis.vuln.osv.ParseResult;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Builds a database from inputs, each one of:
+ *
+ * <ul>
+ *   <li>an OSV record ({@code *.json});
+ *   <li>a zip of OSV records, such as osv.dev's per-ecosystem {@code all.zip}, read as a stream
+ *       (nothing is written to disk), each entry and the number of entries bounded by {@link ImportOptions};
+ *   <li>FIRST's EPSS CSV ({@code *.csv} or {@code *.csv.gz}: an optional {@code #model_version...,score_date:...}
+ *       line, the header {@code cve,epss,percentile}, one row per CVE);
+ *   <li>CISA's KEV catalogue ({@code *.json} whose name contains {@code kev} or {@code known_exploited});
+ *   <li>a directory, walked in name order for all of the above.
+ * </ul>
+ *
+ * <p>A database is always built whole from the inputs given. It is written beside {@code target}
+ * under a temporary name and renamed over {@code target} only once complete, so a failed or
+ * interrupted import leaves the previous database as it was. Malformed records, unknown ecosystems,
+ * unreadable files and bad rows are {@link Problem}s in the report and never stop the import; when
+ * the same id comes twice the record with the later {@code modified} is kept.
+ */
+public final class DatabaseImporter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BATCH = 2000;
+
+  private final ImportOptions options;
+
+  public DatabaseImporter(ImportOptions options) {
+    this.options = options;
+  }
+
+  /** Builds the database of {@code inputs} and puts it at {@code target}, replacing what was there. */
+  public ImportReport importInto(Path target, List<Path> inputs) throws DatabaseException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp;
+    try {
+      Files.createDirectories(dir);
+      temp = Files.createTempFile(dir, target.getFileName() + ".", ".importing");
+    } catch (IOException e) {
+      throw new DatabaseException("import into " + target + ": cannot create a temporary file in " + dir + ": " + e.getMessage(), e);
+    }
+    try {
+      ImportReport report;
+      try (Build build = new Build(temp)) {
+        for (Path input : inputs) {
+          build.input(input);
+        }
+        report = build.finish();
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return report;
+    } catch (SQLException e) {
+      throw new DatabaseException("import into " + target + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new DatabaseException("import into " + target + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        // the temporary file is named as ours and harmless; the import's own outcome matters more
+      }
+    }
+  }
+
+  private enum Kind { OSV, OSV_ZIP, EPSS, KEV }
+
+  private static Kind kindOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".zip")) {
+      return Kind.OSV_ZIP;
+    }
+    if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+      return Kind.EPSS;
+    }
+    if (name.endsWith(".json") && (name.contains("kev") || name.contains("known_exploited"))) {
+      return Kind.KEV;
+    }
+    return name.endsWith(".json") ? Kind.OSV : null;
+  }
+
+  /** One import in progress: the connection, its statements and the tallies. */
+  private final class Build implements AutoCloseable {
+    private final Connection db;
+    private final PreparedStatement insertAdvisory;
+    private final PreparedStatement insertIdent;
+    private final PreparedStatement insertAffected;
+    private final PreparedStatement insertEpss;
+    private final PreparedStatement insertKev;
+    private final Map<PreparedStatement, int[]> pending = new HashMap<>();
+    private final Map<String, Known> byId = new HashMap<>();
+    private final List<Long> superseded = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private final Set<String> sources = new LinkedHashSet<>();
+    private final Deflate deflate = new Deflate();
+    private long nextRowid = 1;
+    private long supersededCount;
+    private long withdrawn;
+    private long epss;
+    private long kev;
+
+    private record Known(long rowid, Instant modified, boolean withdrawn) {}
+
+    Build(Path file) throws SQLException {
+      db = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement s = db.createStatement()) {
+        // a half-built file is thrown away, so it needs no journal and no syncs
+        s.execute("PRAGMA journal_mode=OFF");
+        s.execute("PRAGMA synchronous=OFF");
+        s.execute("PRAGMA locking_mode=EXCLUSIVE");
+        s.execute("PRAGMA page_size=8192");
+        s.execute("PRAGMA cache_size=-65536");
+        s.execute("PRAGMA temp_store=MEMORY");
+        db.setAutoCommit(false);
+        for (String ddl : Schema.TABLES) {
+          s.execute(ddl);
+        }
+      }
+      insertAdvisory = db.prepareStatement("INSERT INTO advisory(rowid, id, grp, modified, published, withdrawn, summary, cvss_vector, cvss_score, source, json)"
+          + " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      insertIdent = db.prepareStatement("INSERT INTO ident(ident, advisory, kind) VALUES (?,?,?)");
+      insertAffected = db.prepareStatement("INSERT INTO affected(ecosystem_base, name, ecosystem, advisory) VALUES (?,?,?,?)");
+      insertEpss = db.prepareStatement("INSERT OR REPLACE INTO epss(cve, probability, percentile, date) VALUES (?,?,?,?)");
+      insertKev = db.prepareStatement("INSERT OR REPLACE INTO kev(cve, date_added, vendor, product, name, required_action, due_date, ransomware) VALUES (?,?,?,?,?,?,?,?)");
+    }
+
+    void input(Path input) throws SQLException {
+      if (Files.isDirectory(input)) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(input)) {
+          files = walk.filter(Files::isRegularFile).filter(p -> kindOf(p) != null).sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+          problems.add(new Problem(input.toString(), "cannot list the directory: " + e.getMessage()));
+          return;
+        }
+        for (Path f : files) {
+          file(f, kindOf(f));
+        }
+        return;
+      }
+      Kind kind = kindOf(input);
+      if (kind == null) {
+        problems.add(new Problem(input.toString(), "not an input this import reads (*.json, *.zip, *.csv, *.csv.gz or a directory)"));
+        return;
+      }
+      file(input, kind);
+    }
+
+    private void file(Path file, Kind kind) throws SQLException {
+      try {
+        switch (kind) {
+          case OSV -> {
+            if (Files.size(file) > options.maxEntryBytes()) {
+              problems.add(new Problem(file.toString(), "larger than the limit of " + options.maxEntryBytes() + " bytes"));
+              return;
+            }
+            sources.add("osv " + file.getFileName());
+            advisory(Files.readAllBytes(file), file.toString());
+          }
+          case OSV_ZIP -> {
+            sources.add("osv-zip " + file.getFileName());
+            zip(file);
+          }
+          case EPSS -> {
+            sources.add("epss " + file.getFileName());
+            epss(file);
+          }
+          case KEV -> {
+            sources.add("kev " + file.getFileName());
+            kev(file);
+          }
+        }
+      } catch (IOException e) {
+        problems.add(new Problem(file.toString(), "cannot read: " + e.getMessage()));
+      }
+    }
+
+    private void zip(Path file) throws IOException, SQLException {
+      int entries = 0;
+      try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        ZipEntry entry;
+        while ((entry = zip.getNextEntry()) != null) {
+          if (entry.isDirectory() || !entry.getName().endsWith(".json")) {
+            continue;
+          }
+          String where = file + "!" + entry.getName();
+          if (++entries > options.maxZipEntries()) {
+            problems.add(new Problem(file.toString(), "more than " + options.maxZipEntries() + " entries; the rest were skipped"));
+            return;
+          }
+          byte[] bytes = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, options.maxEntryBytes() + 1));
+          if (bytes.length > options.maxEntryBytes()) {
+            problems.add(new Problem(where, "larger than the limit of " + options.maxEntryBytes() + " bytes"));
+            continue;
+          }
+          advisory(bytes, where);
+        }
+      }
+    }
+
+    private void advisory(byte[] raw, String where) throws SQLException {
+      Advisory a;
+      switch (OsvParser.parse(raw)) {
+        case ParseResult.Malformed m -> {
+          problems.add(new Problem(where, m.reason()));
+          return;
+        }
+        case ParseResult.Parsed p -> a = p.advisory();
+      }
+      Known earlier = byId.get(a.id());
+      if (earlier != null) {
+        if (!a.modified().isAfter(earlier.modified())) {
+          supersededCount++;
+          return;
+        }
+        superseded.add(earlier.rowid());
+        supersededCount++;
+        if (earlier.withdrawn()) {
+          withdrawn--;
+        }
+      }
+      long rowid = nextRowid++;
+      byId.put(a.id(), new Known(rowid, a.modified(), a.isWithdrawn()));
+      if (a.isWithdrawn()) {
+        withdrawn++;
+      }
+      String vector = null;
+      Double score = null;
+      Cvss best = null;
+      for (Advisory.Severity s : severities(a)) {
+        if (!s.type().startsWith("CVSS_")) {
+          continue;
+        }
+        try {
+          Cvss c = Cvss.parse(s.score());
+          if (best == null || c.version().compareTo(best.version()) > 0) {
+            best = c;
+          }
+        } catch (InvalidVectorException e) {
+          problems.add(new Problem(where, a.id() + ": severity left out: " + e.getMessage()));
+        }
+      }
+      if (best != null) {
+        vector = best.vector();
+        score = best.baseScore();
+      }
+      insertAdvisory.setLong(1, rowid);
+      insertAdvisory.setString(2, a.id());
+      insertAdvisory.setLong(3, rowid);
+      insertAdvisory.setString(4, a.modified().toString());
+      insertAdvisory.setString(5, a.published().map(Instant::toString).orElse(null));
+      insertAdvisory.setString(6, a.withdrawn().map(Instant::toString).orElse(null));
+      insertAdvisory.setString(7, a.summary());
+      insertAdvisory.setString(8, vector);
+      if (score == null) {
+        insertAdvisory.setNull(9, java.sql.Types.REAL);
+      } else {
+        insertAdvisory.setDouble(9, score);
+      }
+      insertAdvisory.setString(10, where);
+      insertAdvisory.setBytes(11, deflate.compress(raw));
+      add(insertAdvisory);
+      ident(a.id(), rowid, 0);
+      for (String alias : a.aliases()) {
+        if (!alias.equals(a.id())) {
+          ident(alias, rowid, 1);
+        }
+      }
+      for (String up : a.upstream()) {
+        ident(up, rowid, 2);
+      }
+      Set<String> packages = new LinkedHashSet<>();
+      Set<String> unknown = new LinkedHashSet<>();
+      for (Affected e : a.affected()) {
+        if (e.pkg().isEmpty()) {
+          continue;
+        }
+        Affected.Package p = e.pkg().get();
+        if (!Ecosystems.isKnown(p.ecosystem())) {
+          unknown.add(p.ecosystem());
+          continue;
+        }
+        String name = Ecosystems.normaliseName(p.ecosystem(), p.name());
+        if (packages.add(p.ecosystem() + "\u0000" + name)) {
+          insertAffected.setString(1, p.ecosystemBase());
+          insertAffected.setString(2, name);
+          insertAffected.setString(3, p.ecosystem());
+          insertAffected.setLong(4, rowid);
+          add(insertAffected);
+        }
+      }
+      for (String eco : unknown) {
+        problems.add(new Problem(where, a.id() + ": unknown ecosystem '" + eco + "'; its packages were left out"));
+      }
+    }
+
+    private List<Advisory.Severity> severities(Advisory a) {
+      List<Advisory.Severity> all = new ArrayList<>(a.severity());
+      a.affected().forEach(e -> all.addAll(e.severity()));
+      return all;
+    }
+
+    private void ident(String ident, long rowid, int kind) throws SQLException {
+      insertIdent.setString(1, ident);
+      insertIdent.setLong(2, rowid);
+      insertIdent.setInt(3, kind);
+      add(insertIdent);
+    }
+
+    private void epss(Path file) throws IOException, SQLException {
+      InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      in.mark(2);
+      int b1 = in.read();
+      int b2 = in.read();
+      in.reset();
+      if (b1 == 0x1f && b2 == 0x8b) {
+        in = new GZIPInputStream(in, 1 << 16);
+      }
+      String date = "";
+      int bad = 0;
+      String firstBad = null;
+      boolean header = false;
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        int n = 0;
+        while ((line = r.readLine()) != null) {
+          n++;
+          if (line.isBlank()) {
+            continue;
+          }
+          if (line.startsWith("#")) {
+            for (String part : line.substring(1).split(",")) {
+              if (part.startsWith("score_date:")) {
+                date = part.substring("score_date:".length()).strip();
+                date = date.length() >= 10 ? date.substring(0, 10) : date;
+              }
+            }
+            continue;
+          }
+          if (!header) {
+            if (!line.strip().equals("cve,epss,percentile")) {
+              problems.add(new Problem(file.toString(), "line " + n + ": expected the header cve,epss,percentile, found '" + abbreviate(line) + "'"));
+              return;
+            }
+            header = true;
+            continue;
+          }
+          String[] cells = line.split(",", -1);
+          try {
+            if (cells.length != 3) {
+              throw new IllegalArgumentException("expected 3 columns, found " + cells.length);
+            }
+            Epss e = new Epss(cells[0].strip(), Double.parseDouble(cells[1]), Double.parseDouble(cells[2]), date);
+            insertEpss.setString(1, e.cve());
+            insertEpss.setDouble(2, e.probability());
+            insertEpss.setDouble(3, e.percentile());
+            insertEpss.setString(4, e.date());
+            add(insertEpss);
+            epss++;
+          } catch (IllegalArgumentException e) {
+            if (bad++ == 0) {
+              firstBad = "line " + n + ": " + e.getMessage();
+            }
+          }
+        }
+      }
+      if (!header) {
+        problems.add(new Problem(file.toString(), "no header cve,epss,percentile: not an EPSS file"));
+      }
+      if (bad > 0) {
+        problems.add(new Problem(file.toString(), bad + " malformed rows skipped, the first at " + firstBad));
+      }
+    }
+
+    private void kev(Path file) throws IOException, SQLException {
+      if (Files.size(file) > options.maxEntryBytes()) {
+        problems.add(new Problem(file.toString(), "larger than the limit of " + options.maxEntryBytes() + " bytes"));
+        return;
+      }
+      JsonNode root;
+      try {
+        root = JSON.readTree(file.toFile());
+      } catch (IOException e) {
+        problems.add(new Problem(file.toString(), "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
+        return;
+      }
+      JsonNode vulns = root == null ? null : root.get("vulnerabilities");
+      if (vulns == null || !vulns.isArray()) {
+        problems.add(new Problem(file.toString(), "not a KEV catalogue: no 'vulnerabilities' array"));
+        return;
+      }
+      int i = 0;
+      for (JsonNode v : vulns) {
+        try {
+          Kev k = new Kev(v.path("cveID").asText(""), v.path("dateAdded").asText(""), v.path("vendorProject").asText(""),
+              v.path("product").asText(""), v.path("vulnerabilityName").asText(""), v.path("requiredAction").asText(""),
+              v.path("dueDate").asText(""), v.path("knownRansomwareCampaignUse").asText(""));
+          insertKev.setString(1, k.cve());
+          insertKev.setString(2, k.dateAdded());
+          insertKev.setString(3, k.vendor());
+          insertKev.setString(4, k.product());
+          insertKev.setString(5, k.name());
+          insertKev.setString(6, k.requiredAction());
+          insertKev.setString(7, k.dueDate());
+          insertKev.setString(8, k.ransomware());
+          add(insertKev);
+          kev++;
+        } catch (IllegalArgumentException e) {
+          problems.add(new Problem(file.toString(), "vulnerabilities[" + i + "]: " + e.getMessage()));
+        }
+        i++;
+      }
+    }
+
+    private void add(PreparedStatement s) throws SQLException {
+      s.addBatch();
+      int[] count = pending.computeIfAbsent(s, k -> new int[1]);
+      if (++count[0] >= BATCH) {
+        s.executeBatch();
+        count[0] = 0;
+      }
+    }
+
+    ImportReport finish() throws SQLException {
+      for (var e : pending.entrySet()) {
+        if (e.getValue()[0] > 0) {
+          e.getKey().executeBatch();
+        }
+      }
+      try (Statement s = db.createStatement()) {
+        if (!superseded.isEmpty()) {
+          try (PreparedStatement del = db.prepareStatement("DELETE FROM advisory WHERE rowid = ?")) {
+            for (long rowid : superseded) {
+              del.setLong(1, rowid);
+              del.addBatch();
+            }
+            del.executeBatch();
+          }
+          s.execute("DELETE FROM ident WHERE advisory NOT IN (SELECT rowid FROM advisory)");
+          s.execute("DELETE FROM affected WHERE advisory NOT IN (SELECT rowid FROM advisory)");
+        }
+        for (String ddl : Schema.INDEXES) {
+          s.execute(ddl);
+        }
+        groupAliases();
+        meta();
+        s.execute("ANALYZE");
+      }
+      db.commit();
+      long advisories = byId.size();
+      return new ImportReport(advisories, withdrawn, supersededCount, epss, kev, problems);
+    }
+
+    /** Advisories that share an id or an alias form one group, represented by the lowest rowid among them. */
+    private void groupAliases() throws SQLException {
+      int size = (int) nextRowid;
+      int[] parent = new int[size];
+      Arrays.setAll(parent, i -> i);
+      try (Statement s = db.createStatement();
+           ResultSet rs = s.executeQuery("SELECT ident, advisory FROM ident WHERE kind < 2 ORDER BY ident")) {
+        String last = null;
+        int first = 0;
+        while (rs.next()) {
+          String ident = rs.getString(1);
+          int advisory = (int) rs.getLong(2);
+          if (ident.equals(last)) {
+            union(parent, first, advisory);
+          } else {
+            last = ident;
+            first = advisory;
+          }
+        }
+      }
+      try (PreparedStatement update = db.prepareStatement("UPDATE advisory SET grp = ? WHERE rowid = ?")) {
+        int n = 0;
+        for (int i = 1; i < size; i++) {
+          int root = find(parent, i);
+          if (root != i) {
+            update.setLong(1, root);
+            update.setLong(2, i);
+            update.addBatch();
+            if (++n % BATCH == 0) {
+              update.executeBatch();
+            }
+          }
+        }
+        update.executeBatch();
+      }
+    }
+
+    private static int find(int[] parent, int i) {
+      while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+      }
+      return i;
+    }
+
+    private static void union(int[] parent, int a, int b) {
+      int ra = find(parent, a);
+      int rb = find(parent, b);
+      if (ra != rb) {
+        parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      }
+    }
+
+    private void meta() throws SQLException {
+      try (PreparedStatement m = db.prepareStatement("INSERT INTO meta(key, value) VALUES (?, ?)")) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        values.put("schema_version", Integer.toString(Schema.VERSION));
+        values.put("built_at", Instant.now(options.clock()).toString());
+        try {
+          values.put("sources", JSON.writeValueAsString(List.copyOf(sources)));
+        } catch (IOException e) {
+          throw new IllegalStateException("a list of strings always serialises", e);
+        }
+        for (var e : values.entrySet()) {
+          m.setString(1, e.getKey());
+          m.setString(2, e.getValue());
+          m.addBatch();
+        }
+        m.executeBatch();
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      db.close();
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.portcullis.vuln.osv;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads OSV JSON (schema 1.0 to 1.7; unknown fields are ignored as the schema asks). Never throws
+ * for bad input: a document that is not an OSV record comes back as {@link ParseResult.Malformed}
+ * with a one-line reason. Thread-safe.
+ */
+public final class OsvParser {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private OsvParser() {}
+
+  /** Parses one OSV document. */
+  public static ParseResult parse(byte[] json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (IOException e) {
+      return malformed("not JSON: " + firstLine(e));
+    }
+    if (root == null || !root.isObject()) {
+      return malformed("not a JSON object");
+    }
+    try {
+      return new ParseResult.Parsed(advisory(root));
+    } catch (DefectException | IllegalArgumentException e) {
+      return malformed(e.getMessage());
+    }
+  }
+
+  private static ParseResult malformed(String reason) {
+    return new ParseResult.Malformed(reason.replaceAll("\\s+", " ").strip());
+  }
+
+  private static String firstLine(IOException e) {
+    if (e instanceof JsonProcessingException j) {
+      var loc = j.getLocation();
+      return j.getOriginalMessage() + (loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr());
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  private static Advisory advisory(JsonNode root) throws DefectException {
+    String id = requiredText(root, "id", "");
+    String where = id + ": ";
+    Instant modified = timestamp(root, "modified", where).orElseThrow(() -> new DefectException(where + "missing 'modified'"));
+    List<Affected> affected = new ArrayList<>();
+    int i = 0;
+    for (JsonNode a : array(root, "affected", where)) {
+      affected.add(affected(a, where + "affected[" + i++ + "]: "));
+    }
+    return new Advisory(
+        text(root, "schema_version", where), id, modified,
+        timestamp(root, "published", where), timestamp(root, "withdrawn", where),
+        strings(root, "aliases", where), strings(root, "related", where), strings(root, "upstream", where),
+        text(root, "summary", where), text(root, "details", where),
+        severities(root, where), affected, references(root, where), credits(root, where),
+        map(root, "database_specific", where));
+  }
+
+  private static Affected affected(JsonNode a, String where) throws DefectException {
+    if (!a.isObject()) {
+      throw new DefectException(where + "not an object");
+    }
+    Optional<Affected.Package> pkg = Optional.empty();
+    JsonNode p = a.get("package");
+    if (p != null && !p.isNull()) {
+      if (!p.isObject()) {
+        throw new DefectException(where + "'package' is not an object");
+      }
+      pkg = Optional.of(new Affected.Package(requiredText(p, "ecosystem", where + "package: "), requiredText(p, "name", where + "package: "),
+          text(p, "purl", where + "package: ")));
+    }
+    List<Affected.Range> ranges = new ArrayList<>();
+    int i = 0;
+    for (JsonNode r : array(a, "ranges", where)) {
+      ranges.add(range(r, where + "ranges[" + i++ + "]: "));
+    }
+    return new Affected(pkg, severities(a, where), ranges, strings(a, "versions", where),
+        map(a, "ecosystem_specific", where), map(a, "database_specific", where));
+  }
+
+  private static Affected.Range range(JsonNode r, String where) throws DefectException {
+    String typeName = requiredText(r, "type", where);
+    Affected.RangeType type;
+    try {
+      type = Affected.RangeType.valueOf(typeName);
+    } catch (IllegalArgumentException e) {
+      throw new DefectException(where + "unknown range type '" + typeName + "'");
+    }
+    List<Affected.Event> events = new ArrayList<>();
+    for (JsonNode e : array(r, "events", where)) {
+      if (!e.isObject() || e.size() != 1) {
+        throw new DefectException(where + "an event must be an object with exactly one field");
+      }
+      var field = e.fields().next();
+      Affected.EventKind kind = switch (field.getKey()) {
+        case "introduced" -> Affected.EventKind.INTRODUCED;
+        case "fixed" -> Affected.EventKind.FIXED;
+        case "last_affected" -> Affected.EventKind.LAST_AFFECTED;
+        case "limit" -> Affected.EventKind.LIMIT;
+        default -> throw new DefectException(where + "unknown event '" + field.getKey() + "'");
+      };
+      if (!field.getValue().isTextual()) {
+        throw new DefectException(where + "event '" + field.getKey() + "' is not a string");
+      }
+      events.add(new Affected.Event(kind, field.getValue().asText()));
+    }
+    if (events.isEmpty()) {
+      throw new DefectException(where + "a range needs at least one event");
+    }
+    return new Affected.Range(type, text(r, "repo", where), events, map(r, "database_specific", where));
+  }
+
+  private static List<Advisory.Severity> severities(JsonNode node, String where) throws DefectException {
+    List<Advisory.Severity> out = new ArrayList<>();
+    for (JsonNode s : array(node, "severity", where)) {
+      out.add(new Advisory.Severity(requiredText(s, "type", where + "severity: "), requiredText(s, "score", where + "severity: ")));
+    }
+    return out;
+  }
+
+  private static List<Advisory.Reference> references(JsonNode root, String where) throws DefectException {
+    List<Advisory.Reference> out = new ArrayList<>();
+    for (JsonNode r : array(root, "references", where)) {
+      out.add(new Advisory.Reference(text(r, "type", where), requiredText(r, "url", where + "references: ")));
+    }
+    return out;
+  }
+
+  private static List<Advisory.Credit> credits(JsonNode root, String where) throws DefectException {
+    List<Advisory.Credit> out = new ArrayList<>();
+    for (JsonNode c : array(root, "credits", where)) {
+      out.add(new Advisory.Credit(requiredText(c, "name", where + "credits: "), strings(c, "contact", where), text(c, "type", where)));
+    }
+    return out;
+  }
+
+  private static Optional<Instant> timestamp(JsonNode node, String field, String where) throws DefectException {
+    String s = text(node, field, where);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(s));
+    } catch (DateTimeParseException e) {
+      throw new DefectException(where + "'" + field + "' is not an RFC 3339 UTC timestamp: '" + s + "'");
+    }
+  }
+
+  private static String requiredText(JsonNode node, String field, String where) throws DefectException {
+    String s = text(node, field, where);
+    if (s.isBlank()) {
+      throw new DefectException(where + "missing '" + field + "'");
+    }
+    return s;
+  }
+
+  private static String text(JsonNode node, String field, String where) throws DefectException {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return "";
+    }
+    if (!v.isTextual()) {
+      throw new DefectException(where + "'" + field + "' is not a string");
+    }
+    return v.asText();
+  }
+
+  private static Iterable<JsonNode> array(JsonNode node, String field, String where) throws DefectException {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new DefectException(where + "'" + field + "' is not an array");
+    }
+    return v;
+  }
+
+  private static List<String> strings(JsonNode node, String field, String where) throws DefectException {
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : array(node, field, where)) {
+      if (!s.isTextual()) {
+        throw new DefectException(where + "'" + field + "' holds a value that is not a string");
+      }
+      out.add(s.asText());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> map(JsonNode node, String field, String where) throws DefectException {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return Map.of();
+    }
+    if (!(v instanceof ObjectNode)) {
+      throw new DefectException(where + "'" + field + "' is not an object");
+    }
+    return MAPPER.convertValue(v, MAP);
+  }
+
+  /** A defect in the document; becomes a {@link ParseResult.Malformed}, never leaves the parser. */
+  private static final class DefectException extends Exception {
+    DefectException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

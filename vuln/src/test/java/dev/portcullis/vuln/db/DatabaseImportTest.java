@@ -1,0 +1,227 @@
+package dev.portcullis.vuln.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.vuln.testing.Corpus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseImportTest {
+  static final ImportOptions OPTIONS = ImportOptions.defaults().withClock(Clock.fixed(Instant.parse("2024-03-01T12:00:00Z"), ZoneOffset.UTC));
+
+  @TempDir Path tmp;
+
+  static Path resource(String name) {
+    try {
+      return Path.of(DatabaseImportTest.class.getResource(name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ImportReport importAll(Path db, Path... inputs) throws DatabaseException {
+    return new DatabaseImporter(OPTIONS).importInto(db, List.of(inputs));
+  }
+
+  @Test
+  void theWholeCorpusImportsWithoutProblems() throws IOException {
+    Path db = tmp.resolve("db");
+    ImportReport report = importAll(db, Corpus.osv());
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.advisories()).isEqualTo(37);
+    assertThat(report.withdrawn()).isEqualTo(2);
+    try (Database d = Database.open(db)) {
+      Status s = d.status();
+      assertThat(s.schemaVersion()).isEqualTo(1);
+      assertThat(s.builtAt()).isEqualTo("2024-03-01T12:00:00Z");
+      assertThat(s.advisories()).isEqualTo(37);
+      assertThat(s.withdrawn()).isEqualTo(2);
+      assertThat(s.perEcosystem()).containsExactly(
+          java.util.Map.entry("Alpine", 1L), java.util.Map.entry("Debian", 1L), java.util.Map.entry("Go", 5L),
+          java.util.Map.entry("Maven", 12L), java.util.Map.entry("PyPI", 7L), java.util.Map.entry("npm", 11L));
+      assertThat(s.sources()).hasSize(37).allMatch(x -> x.startsWith("osv "));
+    }
+  }
+
+  @Test
+  void aPackageQueryFindsEveryAdvisoryNamingItAndOnlyItsEntries() throws IOException {
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv());
+    try (Database d = Database.open(db)) {
+      assertThat(d.query("Maven", "org.apache.logging.log4j:log4j-core")).extracting(c -> c.advisory().id())
+          .containsExactly("GHSA-7rjr-3q55-vv33", "GHSA-8489-44mv-ggj8", "GHSA-jfh8-c2jp-5v3q", "GHSA-p6xc-xr62-6r2g");
+      // GHSA-36p3 names five packages; a query for one gets only that one's two entries
+      Candidate spring = d.query("Maven", "org.springframework:spring-beans").getFirst();
+      assertThat(spring.affected()).hasSize(2).allMatch(e -> e.pkg().orElseThrow().name().equals("org.springframework:spring-beans"));
+      // PEP 503: Jinja2 and jinja2 are one package
+      assertThat(d.query("PyPI", "JINJA2")).extracting(c -> c.advisory().id()).containsExactly("GHSA-g3rq-g295-4j3m", "GHSA-q2x7-8rv6-6q7h");
+      // with a release, only that release's entry; without, all of them
+      assertThat(d.query("Alpine:v3.20", "musl").getFirst().affected()).extracting(e -> e.ranges().getFirst().events().getLast().version())
+          .containsExactly("1.2.5-r1");
+      assertThat(d.query("Alpine", "musl").getFirst().affected()).hasSize(9);
+      assertThat(d.query("Alpine:v3.15", "musl")).isEmpty();
+      assertThat(d.query("Debian:9", "openssl")).extracting(c -> c.advisory().id()).containsExactly("DLA-3008-1");
+      assertThat(d.query("npm", "Lodash")).isEmpty();
+    }
+  }
+
+  @Test
+  void withdrawnAdvisoriesAreFlaggedAndNeverCandidates() throws IOException {
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv());
+    try (Database d = Database.open(db)) {
+      assertThat(d.advisory("GO-2024-2442").orElseThrow().isWithdrawn()).isTrue();
+      assertThat(d.advisory("GO-2022-0617").orElseThrow().isWithdrawn()).isTrue();
+      assertThat(d.query("Go", "github.com/gravitational/teleport")).isEmpty();
+      assertThat(d.query("Go", "k8s.io/kubernetes")).isEmpty();
+      assertThat(d.query("Go", "golang.org/x/net")).extracting(c -> c.advisory().id()).containsExactly("GO-2023-1988");
+      assertThat(d.aliases("GHSA-76cc-p55w-63g3")).containsExactly("GHSA-76cc-p55w-63g3", "GO-2024-2442");
+    }
+  }
+
+  @Test
+  void advisoriesSharingAnAliasFormOneGroupFoundByAnyOfItsIds() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("osv"));
+    write(dir.resolve("GHSA-aaaa-bbbb-cccc.json"), record("GHSA-aaaa-bbbb-cccc", "\"CVE-2021-44228\"", "Maven", "org.example:app"));
+    write(dir.resolve("GO-2099-0001.json"), record("GO-2099-0001", "\"CVE-2021-44228\", \"GHSA-zzzz-yyyy-xxxx\"", "Go", "example.com/app"));
+    write(dir.resolve("OTHER-1.json"), record("OTHER-1", "\"CVE-2000-0001\"", "npm", "app"));
+    Path db = tmp.resolve("db");
+    ImportReport report = importAll(db, dir, resource("enrich/epss_scores-2024-03-01.csv.gz"), resource("enrich/known_exploited_vulnerabilities.json"));
+    assertThat(report.epss()).isEqualTo(4);
+    assertThat(report.kev()).isEqualTo(2);
+    try (Database d = Database.open(db)) {
+      Candidate c = d.query("Maven", "org.example:app").getFirst();
+      assertThat(c.ids()).containsExactly("CVE-2021-44228", "GHSA-aaaa-bbbb-cccc", "GHSA-zzzz-yyyy-xxxx", "GO-2099-0001");
+      assertThat(c.epss()).contains(new Epss("CVE-2021-44228", 0.97565, 0.99996, "2024-03-01"));
+      assertThat(c.kev().orElseThrow().dateAdded()).isEqualTo("2021-12-10");
+      assertThat(c.kev().orElseThrow().ransomware()).isEqualTo("Known");
+      assertThat(d.aliases("CVE-2021-44228")).containsExactly("CVE-2021-44228", "GHSA-aaaa-bbbb-cccc", "GHSA-zzzz-yyyy-xxxx", "GO-2099-0001");
+      assertThat(d.aliases("GHSA-zzzz-yyyy-xxxx")).contains("GHSA-aaaa-bbbb-cccc");
+      assertThat(d.query("npm", "app").getFirst().ids()).containsExactly("CVE-2000-0001", "OTHER-1");
+      assertThat(d.query("npm", "app").getFirst().epss()).isEmpty();
+    }
+  }
+
+  @Test
+  void eachMalformedFileIsOneProblemAndTheImportGoesOn() throws IOException {
+    Path db = tmp.resolve("db");
+    ImportReport report = importAll(db, resource("malformed"), Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    assertThat(report.problems()).extracting(p -> Path.of(p.file()).getFileName().toString()).containsExactly(
+        "aliases-not-an-array.json", "event-with-two-fields.json", "missing-modified.json", "plain-text.json", "truncated-json.json",
+        "unknown-ecosystem.json", "unknown-range-type.json");
+    assertThat(report.problems()).extracting(Problem::reason).allMatch(r -> !r.contains("\n"));
+    assertThat(report.problems().get(5).reason()).isEqualTo("XYZ-2024-0001: unknown ecosystem 'Gopher Hole'; its packages were left out");
+    // the unknown-ecosystem record is kept for its known package; the lodash one is untouched
+    assertThat(report.advisories()).isEqualTo(2);
+    try (Database d = Database.open(db)) {
+      assertThat(d.query("npm", "burrow")).extracting(c -> c.advisory().id()).containsExactly("XYZ-2024-0001");
+      assertThat(d.query("npm", "lodash")).hasSize(1);
+    }
+  }
+
+  @Test
+  void anOsvDotDevZipIsStreamedAndItsLimitsHold() throws IOException {
+    Path zip = tmp.resolve("all.zip");
+    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+      for (Path f : Corpus.osvFiles()) {
+        z.putNextEntry(new ZipEntry(f.getFileName().toString()));
+        z.write(Files.readAllBytes(f));
+        z.closeEntry();
+      }
+    }
+    ImportReport all = importAll(tmp.resolve("db"), zip);
+    assertThat(all.problems()).isEmpty();
+    assertThat(all.advisories()).isEqualTo(37);
+
+    ImportOptions tight = new ImportOptions(OPTIONS.clock(), 8_000, 30);
+    ImportReport limited = new DatabaseImporter(tight).importInto(tmp.resolve("db2"), List.of(zip));
+    assertThat(limited.problems()).anyMatch(p -> p.file().equals(zip.toString()) && p.reason().equals("more than 30 entries; the rest were skipped"));
+    assertThat(limited.problems()).anyMatch(p -> p.file().endsWith("all.zip!GHSA-jfh8-c2jp-5v3q.json") && p.reason().contains("larger than the limit"));
+    assertThat(limited.advisories()).isLessThan(30);
+  }
+
+  @Test
+  void aBadEpssRowIsReportedAndTheRestKeptGzippedOrNot() throws IOException {
+    for (String name : List.of("enrich/epss_scores-2024-03-01.csv", "enrich/epss_scores-2024-03-01.csv.gz")) {
+      ImportReport r = importAll(tmp.resolve("db"), resource(name));
+      assertThat(r.epss()).isEqualTo(4);
+      assertThat(r.problems()).singleElement().extracting(Problem::reason).isEqualTo("1 malformed rows skipped, the first at line 7: not a CVE id: not-a-cve");
+      try (Database d = Database.open(tmp.resolve("db"))) {
+        assertThat(d.epss("CVE-2022-22965")).contains(new Epss("CVE-2022-22965", 0.97462, 0.99958, "2024-03-01"));
+      }
+    }
+  }
+
+  @Test
+  void theNewerOfTwoRecordsWithOneIdIsKept() throws IOException {
+    Path a = tmp.resolve("a/X-1.json");
+    Path b = tmp.resolve("b/X-1.json");
+    write(a, record("X-1", "", "npm", "old-name").replace("2024-03-01T10:00:00Z", "2024-05-01T10:00:00Z"));
+    write(b, record("X-1", "", "npm", "new-name").replace("2024-03-01T10:00:00Z", "2024-01-01T10:00:00Z"));
+    ImportReport r = importAll(tmp.resolve("db"), b, a);
+    assertThat(r.advisories()).isEqualTo(1);
+    assertThat(r.superseded()).isEqualTo(1);
+    try (Database d = Database.open(tmp.resolve("db"))) {
+      assertThat(d.query("npm", "new-name")).isEmpty();
+      assertThat(d.query("npm", "old-name")).hasSize(1);
+    }
+  }
+
+  @Test
+  void theSameInputsAndClockGiveTheSameBytes() throws IOException {
+    importAll(tmp.resolve("one"), Corpus.osv());
+    importAll(tmp.resolve("two"), Corpus.osv());
+    assertThat(Files.readAllBytes(tmp.resolve("one"))).isEqualTo(Files.readAllBytes(tmp.resolve("two")));
+  }
+
+  @Test
+  void anImportReplacesTheDatabaseWholeAndLeavesNoTemporaryFiles() throws IOException {
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv());
+    importAll(db, Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    try (Database d = Database.open(db)) {
+      assertThat(d.status().advisories()).isEqualTo(1);
+    }
+    try (var files = Files.list(tmp)) {
+      assertThat(files).containsExactly(db);
+    }
+  }
+
+  @Test
+  void openingSomethingElseSaysWhatWasBeingDone() throws IOException {
+    assertThatThrownBy(() -> Database.open(tmp.resolve("missing"))).isInstanceOf(DatabaseException.class)
+        .hasMessageStartingWith("open vulnerability database " + tmp.resolve("missing") + ": no such file");
+    Path junk = write(tmp.resolve("junk"), "this is not SQLite at all, just some text long enough to be a header".repeat(20));
+    assertThatThrownBy(() -> Database.open(junk)).isInstanceOf(DatabaseException.class).hasMessageStartingWith("open vulnerability database " + junk);
+  }
+
+  static String record(String id, String aliases, String ecosystem, String name) {
+    return """
+        {"schema_version": "1.6.0", "id": "%s", "modified": "2024-03-01T10:00:00Z", "aliases": [%s],
+         "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}],
+         "affected": [{"package": {"ecosystem": "%s", "name": "%s"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]}]}]}
+        """.formatted(id, aliases, ecosystem, name);
+  }
+
+  static Path write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (OutputStream out = Files.newOutputStream(file)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return file;
+  }
+
+}

@@ -1,0 +1,91 @@
+package dev.portcullis.vuln.osv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.vuln.testing.Corpus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class OsvParserTest {
+  static Stream<Path> corpus() {
+    return Corpus.osvFiles().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("corpus")
+  void everyCorpusAdvisoryParsesWithItsIdAndPackages(Path file) throws IOException {
+    ParseResult r = OsvParser.parse(Files.readAllBytes(file));
+    assertThat(r).isInstanceOf(ParseResult.Parsed.class);
+    Advisory a = ((ParseResult.Parsed) r).advisory();
+    assertThat(file.getFileName().toString()).isEqualTo(a.id() + ".json");
+    assertThat(a.affected()).isNotEmpty().allSatisfy(e -> assertThat(e.pkg()).isPresent());
+  }
+
+  @Test
+  void theCorpusHoldsThirtySevenAdvisories() {
+    assertThat(Corpus.osvFiles()).hasSize(37);
+  }
+
+  @Test
+  void everyFieldOfARichRecordIsRead() throws IOException {
+    Advisory a = parsed("Go/GO-2024-2442.json");
+    assertThat(a.schemaVersion()).isEqualTo("1.3.1");
+    assertThat(a.withdrawn()).contains(Instant.parse("2024-01-23T12:50:23Z"));
+    assertThat(a.isWithdrawn()).isTrue();
+    assertThat(a.aliases()).containsExactly("GHSA-76cc-p55w-63g3");
+    Affected e = a.affected().getFirst();
+    assertThat(e.pkg().orElseThrow().name()).isEqualTo("github.com/gravitational/teleport");
+    assertThat(e.ranges().getFirst().type()).isEqualTo(Affected.RangeType.SEMVER);
+    assertThat(e.ecosystemSpecific()).containsKey("custom_ranges");
+    assertThat(a.databaseSpecific()).containsEntry("review_status", "UNREVIEWED");
+
+    Advisory dla = parsed("Debian-9/DLA-3008-1.json");
+    assertThat(dla.upstream()).containsExactly("CVE-2022-1292", "DEBIAN-CVE-2022-1292");
+    assertThat(dla.affected().getFirst().versions()).hasSize(19).contains("1.1.0f-3+deb9u2");
+    assertThat(dla.affected().getFirst().pkg().orElseThrow().ecosystemBase()).isEqualTo("Debian");
+
+    Advisory request = parsed("npm/GHSA-p8p7-x288-28g6.json");
+    assertThat(request.affected().getFirst().ranges().getFirst().events())
+        .extracting(Affected.Event::kind).containsExactly(Affected.EventKind.INTRODUCED, Affected.EventKind.LAST_AFFECTED);
+    assertThat(request.severity()).extracting(Advisory.Severity::type).contains("CVSS_V3");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "not json at all|not JSON",
+      "[1,2]|not a JSON object",
+      "{\"modified\":\"2024-01-01T00:00:00Z\"}|missing 'id'",
+      "{\"id\":\"X-1\"}|X-1: missing 'modified'",
+      "{\"id\":\"X-1\",\"modified\":\"yesterday\"}|X-1: 'modified' is not an RFC 3339 UTC timestamp: 'yesterday'",
+      "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":\"CVE-1\"}|X-1: 'aliases' is not an array",
+      "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":{\"name\":\"a\"}}]}|X-1: affected[0]: package: missing 'ecosystem'",
+      "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{\"type\":\"DATE\",\"events\":[{\"introduced\":\"0\"}]}]}]}|X-1: affected[0]: ranges[0]: unknown range type 'DATE'",
+      "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\",\"fixed\":\"1\"}]}]}]}|X-1: affected[0]: ranges[0]: an event must be an object with exactly one field",
+      "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{\"type\":\"GIT\",\"events\":[{\"introduced\":\"0\"}]}]}]}|a GIT range needs a repo",
+  })
+  void malformedDocumentsBecomeOneLineReasons(String json, String reason) {
+    ParseResult r = OsvParser.parse(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(r).isInstanceOf(ParseResult.Malformed.class);
+    assertThat(((ParseResult.Malformed) r).reason()).contains(reason).doesNotContain("\n");
+  }
+
+  @Test
+  void pep503NamesAreNormalisedAndOthersKept() {
+    assertThat(List.of(Ecosystems.normaliseName("PyPI", "Jinja2"), Ecosystems.normaliseName("PyPI", "zope.interface__x"),
+        Ecosystems.normaliseName("Maven", "org.Foo:Bar"), Ecosystems.normaliseName("npm", "@Cypress/request")))
+        .containsExactly("jinja2", "zope-interface-x", "org.Foo:Bar", "@Cypress/request");
+  }
+
+  private static Advisory parsed(String relative) throws IOException {
+    return ((ParseResult.Parsed) OsvParser.parse(Files.readAllBytes(Corpus.osv(relative)))).advisory();
+  }
+}
