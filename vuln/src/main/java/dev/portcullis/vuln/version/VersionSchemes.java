@@ -1,0 +1,68 @@
+package dev.portcullis.vuln.version;
+
+import dev.portcullis.core.Ecosystem;
+import java.util.List;
+import java.util.Optional;
+
+/** The built-in version schemes, listed once, and the lookup from an ecosystem to its scheme. */
+public final class VersionSchemes {
+  private static final VersionScheme DPKG = new DebVersionScheme();
+  private static final VersionScheme RPM = new RpmVersionScheme();
+  private static final VersionScheme APK = new ApkVersionScheme();
+  private static final VersionScheme SEMVER = new SemVerScheme();
+  private static final VersionScheme MAVEN = new MavenVersionScheme();
+  private static final VersionScheme PEP440 = new Pep440VersionScheme();
+  private static final VersionScheme GO = new GoVersionScheme();
+  private static final VersionScheme RUBYGEMS = new RubyGemsVersionScheme();
+  private static final VersionScheme NUGET = new NuGetVersionScheme();
+  private static final VersionScheme CARGO = new CargoVersionScheme();
+  private static final VersionScheme COMPOSER = new ComposerVersionScheme();
+
+  private VersionSchemes() {}
+
+  /** Every built-in scheme, each name once. */
+  public static List<VersionScheme> all() {
+    return List.of(DPKG, RPM, APK, SEMVER, MAVEN, PEP440, GO, RUBYGEMS, NUGET, CARGO, COMPOSER);
+  }
+
+  /** The scheme that orders versions of {@code ecosystem}'s packages. */
+  public static VersionScheme forEcosystem(Ecosystem ecosystem) {
+    return switch (ecosystem) {
+      case DEBIAN -> DPKG;
+      case ALPINE -> APK;
+      case RPM -> RPM;
+      case MAVEN -> MAVEN;
+      case NPM -> SEMVER;
+      case PYPI -> PEP440;
+      case GO -> GO;
+      case CARGO -> CARGO;
+      case RUBYGEMS -> RUBYGEMS;
+      case NUGET -> NUGET;
+      case COMPOSER -> COMPOSER;
+    };
+  }
+
+  /**
+   * The scheme for an OSV {@code affected[].package.ecosystem} value such as {@code Debian:12},
+   * {@code Alpine:v3.20} or {@code crates.io}; the release after the first {@code :} does not
+   * matter. Empty for ecosystems Portcullis does not order.
+   */
+  public static Optional<VersionScheme> forOsvEcosystem(String osvName) {
+    int colon = osvName.indexOf(':');
+    String base = colon >= 0 ? osvName.substring(0, colon) : osvName;
+    return Optional.ofNullable(switch (base) {
+      case "Debian", "Ubuntu" -> DPKG;
+      case "Alpine", "Wolfi", "Chainguard" -> APK;
+      case "Red Hat", "Rocky Linux", "AlmaLinux", "SUSE", "openSUSE", "Mageia", "openEuler", "Photon OS" -> RPM;
+      case "Maven" -> MAVEN;
+      case "npm" -> SEMVER;
+      case "PyPI" -> PEP440;
+      case "Go" -> GO;
+      case "crates.io" -> CARGO;
+      case "RubyGems" -> RUBYGEMS;
+      case "NuGet" -> NUGET;
+      case "Packagist" -> COMPOSER;
+      default -> null;
+    });
+  }
+}
