@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * packages ({@code dpkg-query}): {@code [epoch:]upstream-revision} is also a well-formed rpm
  * {@code [epoch:]version-release}, and upstream versions with {@code ~}, {@code +}, letters and
  * long digit runs exercise every branch of {@code rpmvercmp}. The fixture {@code rpm-evrs.txt}
- * adds Fedora/RHEL-shaped EVRs ({@code .el9_3}, {@code .fc39}, {@code ^}) written for this test.
+ * adds EVRs in the shape of RHEL and Fedora errata ({@code .el9_3}, {@code .fc39}, {@code ^}), typed
+ * for this test from memory, not fetched.
  */
 class RpmVersionSchemeIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
