@@ -24,8 +24,7 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case MAVEN -> Optional.of(new PackageKey("Maven", p.namespace().isEmpty() ? p.name() : p.namespace() + ":" + p.name(), p.version(), "maven-matcher"));
       case NPM -> Optional.of(new PackageKey("npm", p.namespace().isEmpty() ? p.name() : p.namespace() + "/" + p.name(), p.version(), "npm-matcher"));
       case PYPI -> Optional.of(new PackageKey("PyPI", p.name(), p.version(), "python-matcher"));
-      // OSV's Go records write versions without the v every Go module version carries
-      case GO -> Optional.of(new PackageKey("Go", p.name(), p.version().startsWith("v") ? p.version().substring(1) : p.version(), "go-module-matcher"));
+      case GO -> Optional.of(new PackageKey("Go", p.name(), p.version(), "go-module-matcher"));
       case CARGO -> Optional.of(new PackageKey("crates.io", p.name(), p.version(), "rust-matcher"));
       case RUBYGEMS -> Optional.of(new PackageKey("RubyGems", p.name(), p.version(), "ruby-gem-matcher"));
       case NUGET -> Optional.of(new PackageKey("NuGet", p.name(), p.version(), "dotnet-matcher"));

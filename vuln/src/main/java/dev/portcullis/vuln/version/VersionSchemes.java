@@ -17,6 +17,10 @@ public final class VersionSchemes {
   private static final VersionScheme NUGET = new NuGetVersionScheme();
   private static final VersionScheme CARGO = new CargoVersionScheme();
   private static final VersionScheme COMPOSER = new ComposerVersionScheme();
+  // OSV records write Go versions without their v, and shorten SemVer versions now and then
+  private static final VersionScheme OSV_SEMVER = new OsvVersions(SEMVER, false);
+  private static final VersionScheme OSV_GO = new OsvVersions(GO, true);
+  private static final VersionScheme OSV_CARGO = new OsvVersions(CARGO, false);
 
   private VersionSchemes() {}
 
@@ -45,7 +49,9 @@ public final class VersionSchemes {
   /**
    * The scheme for an OSV {@code affected[].package.ecosystem} value such as {@code Debian:12},
    * {@code Alpine:v3.20} or {@code crates.io}; the release after the first {@code :} does not
-   * matter. Empty for ecosystems Portcullis does not order.
+   * matter. Empty for ecosystems Portcullis does not order. For Go, npm and crates.io the scheme
+   * also takes the versions OSV records write: Go versions without their {@code v}, SemVer
+   * versions shortened to {@code MAJOR} or {@code MAJOR.MINOR}.
    */
   public static Optional<VersionScheme> forOsvEcosystem(String osvName) {
     int colon = osvName.indexOf(':');
@@ -55,10 +61,10 @@ public final class VersionSchemes {
       case "Alpine", "Wolfi", "Chainguard" -> APK;
       case "Red Hat", "Rocky Linux", "AlmaLinux", "SUSE", "openSUSE", "Mageia", "openEuler", "Photon OS" -> RPM;
       case "Maven" -> MAVEN;
-      case "npm" -> SEMVER;
+      case "npm" -> OSV_SEMVER;
       case "PyPI" -> PEP440;
-      case "Go" -> GO;
-      case "crates.io" -> CARGO;
+      case "Go" -> OSV_GO;
+      case "crates.io" -> OSV_CARGO;
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;

@@ -93,7 +93,7 @@ class CorpusMatchTest {
       // guava: -jre and -android flavours against fixed 32.0.0-android and 32.0.0
       "MAVEN; com.google.guava; guava; 31.1-jre; GHSA-5mg8-w23w-74h3 GHSA-7g45-4rm6-3mm3",
       "MAVEN; com.google.guava; guava; 32.0.0-jre; ",
-      "MAVEN; com.google.guava; guava; 32.0.0-android; GHSA-7g45-4rm6-3mm3",
+      "MAVEN; com.google.guava; guava; 32.0.0-android; ",
       "MAVEN; org.yaml; snakeyaml; 1.33; GHSA-mjmj-j48q-9wg2",
       "MAVEN; org.yaml; snakeyaml; 2.0; ",
       "NPM; ; lodash; 4.17.15; GHSA-35jh-r3h4-6jhm GHSA-p6mc-m468-83gw",
