@@ -1,0 +1,9 @@
+package dev.portcullis.rules;
+
+/**
+ * An input that checks evaluate: a Dockerfile, an image, a set of Kubernetes manifests, a Compose
+ * file. {@link #name()} is what findings and problems call it (a file path, an image name).
+ */
+public interface Subject {
+  String name();
+}
