@@ -1,5 +1,6 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.rules.dockerfile.DockerfileChecks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ public final class Checks {
   /** The built-ins, by family then ID. */
   public static List<Check<?>> defaults() {
     List<Check<?>> all = new ArrayList<>();
+    all.addAll(DockerfileChecks.all());
     return distinct(all);
   }
 

@@ -20,7 +20,7 @@ public final class Engine {
 
   public Report evaluate(Subject subject) {
     List<Finding> findings = new ArrayList<>();
-    List<Problem> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>(subject.problems());
     for (Check<?> c : checks) {
       if (c.subjectType().isInstance(subject)) {
         try {

@@ -6,4 +6,9 @@ package dev.portcullis.rules;
  */
 public interface Subject {
   String name();
+
+  /** What could not be read of this input; reported with the findings. */
+  default java.util.List<Problem> problems() {
+    return java.util.List.of();
+  }
 }
