@@ -1,6 +1,7 @@
 package dev.portcullis.rules;
 
 import dev.portcullis.rules.dockerfile.DockerfileChecks;
+import dev.portcullis.rules.image.ImageChecks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ public final class Checks {
   public static List<Check<?>> defaults() {
     List<Check<?>> all = new ArrayList<>();
     all.addAll(DockerfileChecks.all());
+    all.addAll(ImageChecks.all());
     return distinct(all);
   }
 

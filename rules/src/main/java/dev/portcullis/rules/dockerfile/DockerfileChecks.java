@@ -8,6 +8,7 @@ import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
@@ -22,10 +23,6 @@ import java.util.regex.Pattern;
 public final class DockerfileChecks {
   private DockerfileChecks() {}
 
-  /** Names of variables that hold credentials; {@code _FILE}, {@code _PATH} and the like only point at one. */
-  static final Pattern SECRET_NAME = Pattern.compile(
-      "(?i).*(passw(or)?d|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth[_-]?key).*");
-  static final Pattern NOT_A_SECRET = Pattern.compile("(?i).*(_file|_path|_dir|_url|_uri|_host|_endpoint|_length|_ttl|_name|_user(name)?|_id)$");
   private static final Pattern SENSITIVE_SOURCE = Pattern.compile(
       "(?i)(^|.*/)(\\.ssh|id_(rsa|dsa|ecdsa|ed25519)|\\.env(\\.[^/]+)?|\\.git|\\.git-credentials|\\.aws|\\.npmrc|\\.pypirc|\\.netrc|\\.docker|\\.kube|kubeconfig"
           + "|\\.htpasswd|credentials(\\.json)?|[^/]+\\.(pem|key|p12|pfx|jks|keystore))/?$");
@@ -277,8 +274,8 @@ public final class DockerfileChecks {
             "Pass secrets at run time (orchestrator secrets, mounted files) and at build time with RUN --mount=type=secret.",
             List.of(cisDocker("4.10"), cwe(798)),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("ENV")).forEach(i -> Assignments.of(i).forEach((k, v) -> {
-              if (SECRET_NAME.matcher(k).matches() && !NOT_A_SECRET.matcher(k).matches() && v != null && !v.isBlank()) {
-                hits.add(i, "ENV " + k + " holds a literal value (" + mask(v) + ")");
+              if (Redaction.isSecretName(k) && v != null && Redaction.isLiteralValue(v)) {
+                hits.add(i, "ENV " + k + " holds a literal value (" + Redaction.redact(v) + ")");
               }
             }))),
         check("PCS-DF-017", Severity.MEDIUM, "Secret passed as a build argument",
@@ -286,7 +283,7 @@ public final class DockerfileChecks {
             "Use RUN --mount=type=secret,id=... and read the secret from the mounted file.",
             List.of(cisDocker("4.10"), cwe(798)),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("ARG")).forEach(i -> Assignments.of(i).forEach((k, v) -> {
-              if (SECRET_NAME.matcher(k).matches() && !NOT_A_SECRET.matcher(k).matches()) {
+              if (Redaction.isSecretName(k)) {
                 hits.add(i, "ARG " + k + " carries a secret into the build history");
               }
             }))),
@@ -516,11 +513,6 @@ public final class DockerfileChecks {
     return true;
   }
 
-  /** A value as findings may show it: its first characters and its length. */
-  static String mask(String value) {
-    int keep = Math.min(4, value.length() / 4);
-    return value.substring(0, keep) + "****" + " (" + value.length() + " chars)";
-  }
 
   private static String redactUrl(String url) {
     return url.replaceAll("(?i)(://)[^/@\\s]+@", "$1****@");
