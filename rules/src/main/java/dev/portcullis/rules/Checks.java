@@ -2,6 +2,7 @@ package dev.portcullis.rules;
 
 import dev.portcullis.rules.dockerfile.DockerfileChecks;
 import dev.portcullis.rules.image.ImageChecks;
+import dev.portcullis.rules.k8s.KubernetesChecks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class Checks {
     List<Check<?>> all = new ArrayList<>();
     all.addAll(DockerfileChecks.all());
     all.addAll(ImageChecks.all());
+    all.addAll(KubernetesChecks.all());
     return distinct(all);
   }
 
