@@ -1,5 +1,6 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.rules.compose.ComposeChecks;
 import dev.portcullis.rules.dockerfile.DockerfileChecks;
 import dev.portcullis.rules.image.ImageChecks;
 import dev.portcullis.rules.k8s.KubernetesChecks;
@@ -19,6 +20,7 @@ public final class Checks {
     all.addAll(DockerfileChecks.all());
     all.addAll(ImageChecks.all());
     all.addAll(KubernetesChecks.all());
+    all.addAll(ComposeChecks.all());
     return distinct(all);
   }
 
