@@ -1,0 +1,18 @@
+package dev.portcullis.rules;
+
+import java.util.List;
+
+/**
+ * One rule over one kind of input. Implementations are stateless and safe to share between
+ * threads; {@link #evaluate} reports each hit with where it is and never throws for bad input
+ * (what cannot be read was already reported as a {@link Problem} when the subject was made).
+ */
+public interface Check<S extends Subject> {
+  CheckInfo info();
+
+  /** The kind of input this check reads; the engine gives it only subjects of this type. */
+  Class<S> subjectType();
+
+  /** The hits in {@code subject}, in any order; empty when it passes. */
+  List<Finding> evaluate(S subject);
+}

@@ -1,0 +1,46 @@
+package dev.portcullis.rules;
+
+import dev.portcullis.rules.compose.ComposeChecks;
+import dev.portcullis.rules.dockerfile.DockerfileChecks;
+import dev.portcullis.rules.image.ImageChecks;
+import dev.portcullis.rules.k8s.KubernetesChecks;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/** The built-in checks, listed once, plus those {@link ServiceLoader} finds. */
+public final class Checks {
+  private Checks() {}
+
+  /** The built-ins, by family then ID. */
+  public static List<Check<?>> defaults() {
+    List<Check<?>> all = new ArrayList<>();
+    all.addAll(DockerfileChecks.all());
+    all.addAll(ImageChecks.all());
+    all.addAll(KubernetesChecks.all());
+    all.addAll(ComposeChecks.all());
+    return distinct(all);
+  }
+
+  /** The built-ins and the extensions on the class path; two checks with one ID fail at start. */
+  public static List<Check<?>> all() {
+    List<Check<?>> all = new ArrayList<>(defaults());
+    for (Check<?> c : ServiceLoader.load(Check.class)) {
+      all.add(c);
+    }
+    return distinct(all);
+  }
+
+  /** {@code checks} unchanged, after making sure no two share an ID. */
+  public static List<Check<?>> distinct(List<Check<?>> checks) {
+    Set<String> ids = new HashSet<>();
+    for (Check<?> c : checks) {
+      if (!ids.add(c.info().id())) {
+        throw new IllegalStateException("two checks have the ID " + c.info().id());
+      }
+    }
+    return List.copyOf(checks);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.portcullis.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs checks over subjects: each check sees only the subjects of its type. A check that fails on
+ * an input becomes a {@link Problem}; the others still run.
+ */
+public final class Engine {
+  private final List<Check<?>> checks;
+
+  public Engine(List<Check<?>> checks) {
+    this.checks = Checks.distinct(checks);
+  }
+
+  public List<Check<?>> checks() {
+    return checks;
+  }
+
+  public Report evaluate(Subject subject) {
+    List<Finding> findings = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>(subject.problems());
+    for (Check<?> c : checks) {
+      if (c.subjectType().isInstance(subject)) {
+        try {
+          findings.addAll(run(c, subject));
+        } catch (RuntimeException e) {
+          problems.add(new Problem(subject.name(), 0, 0, "check " + c.info().id() + " failed: " + e));
+        }
+      }
+    }
+    return new Report(findings, problems);
+  }
+
+  private static <S extends Subject> List<Finding> run(Check<S> check, Subject subject) {
+    return check.evaluate(check.subjectType().cast(subject));
+  }
+}

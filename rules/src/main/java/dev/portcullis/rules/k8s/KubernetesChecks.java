@@ -1,0 +1,476 @@
+package dev.portcullis.rules.k8s;
+
+import static dev.portcullis.rules.Reference.cisKubernetes;
+import static dev.portcullis.rules.Reference.nsa;
+import static dev.portcullis.rules.Reference.pssBaseline;
+import static dev.portcullis.rules.Reference.pssRestricted;
+
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.CheckInfo;
+import dev.portcullis.rules.Finding;
+import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Redaction;
+import dev.portcullis.rules.Reference;
+import dev.portcullis.rules.Severity;
+import dev.portcullis.rules.SimpleCheck;
+import dev.portcullis.rules.k8s.Manifests.Container;
+import dev.portcullis.rules.k8s.Manifests.Resource;
+import dev.portcullis.rules.k8s.Manifests.Workload;
+import dev.portcullis.rules.yaml.YamlNode;
+import dev.portcullis.rules.yaml.YamlNode.YMap;
+import dev.portcullis.rules.yaml.YamlNode.YScalar;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The {@code PCS-K8S} checks, listed once. */
+public final class KubernetesChecks {
+  private KubernetesChecks() {}
+
+  /** Capabilities the baseline profile lets a container add. */
+  static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+      "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
+  /** Sysctls the baseline profile allows: namespaced and isolated from other pods. */
+  static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+      "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+      "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
+  static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
+  static final Set<String> SELINUX_TYPES = Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+  static final Set<String> CRITICAL_HOST_PATHS = Set.of("/", "/proc", "/etc", "/sys", "/boot", "/root", "/var/lib/kubelet", "/var/lib/docker",
+      "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock", "/var/run/crio/crio.sock",
+      "/run/crio/crio.sock", "/var/run", "/run", "/var/run/containerd", "/run/containerd", "/etc/kubernetes");
+  static final Set<String> WORKLOAD_KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob");
+
+  private static final class Hits {
+    final CheckInfo info;
+    final Manifests m;
+    final List<Finding> findings = new ArrayList<>();
+
+    Hits(CheckInfo info, Manifests m) {
+      this.info = info;
+      this.m = m;
+    }
+
+    void add(int line, String message) {
+      findings.add(new Finding(info, message, FindingLocation.InFile.line(m.name(), Math.max(1, line))));
+    }
+  }
+
+  private interface Rule {
+    void apply(Manifests m, Hits hits);
+  }
+
+  private interface ContainerRule {
+    void apply(Workload w, Container c, Hits hits);
+  }
+
+  private interface PodRule {
+    void apply(Workload w, Hits hits);
+  }
+
+  private static Check<Manifests> check(String id, Severity severity, String title, String rationale, String remediation, List<Reference> refs, Rule rule) {
+    CheckInfo info = new CheckInfo(id, severity, title, rationale, remediation, refs);
+    return new SimpleCheck<>(info, Manifests.class, m -> {
+      Hits hits = new Hits(info, m);
+      rule.apply(m, hits);
+      return List.copyOf(hits.findings);
+    });
+  }
+
+  private static Rule containers(ContainerRule r) {
+    return (m, hits) -> m.workloads().forEach(w -> w.containers().forEach(c -> r.apply(w, c, hits)));
+  }
+
+  private static Rule pods(PodRule r) {
+    return (m, hits) -> m.workloads().forEach(w -> r.apply(w, hits));
+  }
+
+  private static YMap sc(Container c) {
+    return c.node().map("securityContext").orElse(empty(c.node()));
+  }
+
+  private static YMap podSc(Workload w) {
+    return w.podSpec().map("securityContext").orElse(empty(w.podSpec()));
+  }
+
+  private static YMap empty(YamlNode at) {
+    return new YMap(java.util.Map.of(), java.util.Map.of(), at.line(), at.column());
+  }
+
+  /** The container's setting, else the pod's: how the kubelet resolves the fields both levels have. */
+  private static Optional<YamlNode> effective(Workload w, Container c, String key) {
+    return sc(c).get(key).or(() -> podSc(w).get(key));
+  }
+
+  private static Optional<String> effectiveText(Workload w, Container c, String key) {
+    return effective(w, c, key).filter(YScalar.class::isInstance).map(n -> ((YScalar) n).value());
+  }
+
+  private static int lineOf(Workload w, Container c, String key) {
+    return sc(c).get(key).isPresent() ? sc(c).lineOf(key) : podSc(w).get(key).isPresent() ? podSc(w).lineOf(key) : c.node().line();
+  }
+
+  private static String where(Workload w, Container c) {
+    return w.display() + " container " + c.name();
+  }
+
+  private static List<String> added(Container c) {
+    return sc(c).map("capabilities").map(cap -> cap.list("add").stream().map(KubernetesChecks::text).toList()).orElse(List.of());
+  }
+
+  private static String text(YamlNode n) {
+    return n instanceof YScalar s && s.value() != null ? s.value() : "";
+  }
+
+  private static String cap(String c) {
+    String u = c.toUpperCase(java.util.Locale.ROOT);
+    return u.startsWith("CAP_") ? u.substring(4) : u;
+  }
+
+  private static Optional<String> seccompType(Workload w, Container c) {
+    return effective(w, c, "seccompProfile").filter(YMap.class::isInstance).map(YMap.class::cast).flatMap(p -> p.text("type"));
+  }
+
+  static String tag(String image) {
+    String noDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+    String last = noDigest.substring(noDigest.lastIndexOf('/') + 1);
+    int colon = last.indexOf(':');
+    return colon < 0 ? "" : last.substring(colon + 1);
+  }
+
+  private static boolean hasLimit(Container c, String section, String resource) {
+    return c.node().map("resources").flatMap(r -> r.map(section)).flatMap(l -> l.text(resource)).isPresent();
+  }
+
+  private static List<YMap> rules(Resource r) {
+    return r.root().maps("rules");
+  }
+
+  private static List<String> texts(YMap m, String key) {
+    return m.list(key).stream().map(KubernetesChecks::text).toList();
+  }
+
+  public static List<Check<?>> all() {
+    List<Check<?>> all = new ArrayList<>();
+    all.add(check("PCS-K8S-001", Severity.CRITICAL, "Privileged container",
+        "A privileged container has every capability and sees the host's devices; escaping to the node is trivial.",
+        "Remove privileged: true; grant only the specific capability the workload needs.",
+        List.of(pssBaseline("Privileged Containers"), nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> {
+          if (sc(c).isTrue("privileged")) {
+            hits.add(sc(c).lineOf("privileged"), where(w, c) + " is privileged");
+          }
+        })));
+    for (String[] ns : new String[][] {{"002", "hostPID", "process"}, {"003", "hostIPC", "IPC"}, {"004", "hostNetwork", "network"}}) {
+      all.add(check("PCS-K8S-" + ns[0], Severity.HIGH, "Pod shares the host " + ns[2] + " namespace",
+          "With " + ns[1] + " the pod sees the node's " + ns[2] + " namespace, and so the node's other workloads and services, and loses the isolation namespaces give.",
+          "Remove " + ns[1] + ": true.",
+          List.of(pssBaseline("Host Namespaces"), nsa("Pod security: container isolation")),
+          pods((w, hits) -> {
+            if (w.podSpec().isTrue(ns[1])) {
+              hits.add(w.podSpec().lineOf(ns[1]), w.display() + " sets " + ns[1]);
+            }
+          })));
+    }
+    all.add(check("PCS-K8S-005", Severity.HIGH, "Capability added beyond the baseline set",
+        "Capabilities outside the baseline set (SYS_ADMIN, NET_ADMIN, SYS_PTRACE...) give powers close to root over the node's kernel.",
+        "Remove the capability from securityContext.capabilities.add.",
+        List.of(pssBaseline("Capabilities")),
+        containers((w, c, hits) -> added(c).stream().filter(a -> !BASELINE_CAPABILITIES.contains(cap(a)))
+            .forEach(a -> hits.add(sc(c).map("capabilities").map(x -> x.lineOf("add")).orElse(c.node().line()), where(w, c) + " adds " + a)))));
+    all.add(check("PCS-K8S-006", Severity.HIGH, "hostPath volume",
+        "A hostPath volume exposes the node's file system to the pod; writes reach the node and reads can take its credentials.",
+        "Use a persistentVolumeClaim, emptyDir, configMap or secret instead.",
+        List.of(pssBaseline("HostPath Volumes"), nsa("Pod security: immutable container file systems")),
+        pods((w, hits) -> w.podSpec().maps("volumes").forEach(v -> v.map("hostPath").ifPresent(h ->
+            hits.add(v.lineOf("hostPath"), w.display() + " mounts host path " + h.text("path").orElse("?")))))));
+    all.add(check("PCS-K8S-007", Severity.CRITICAL, "Sensitive host path mounted",
+        "Mounting the container runtime's socket, the host root, /proc, /etc or the kubelet's directory hands the pod control of the node.",
+        "Never mount these paths into workloads; node agents that need them belong in a dedicated, reviewed namespace.",
+        List.of(pssBaseline("HostPath Volumes"), Reference.cisDocker("5.31")),
+        pods((w, hits) -> w.podSpec().maps("volumes").forEach(v -> v.map("hostPath").flatMap(h -> h.text("path")).ifPresent(p -> {
+          String norm = p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+          if (CRITICAL_HOST_PATHS.contains(norm) || norm.endsWith(".sock")) {
+            hits.add(v.lineOf("hostPath"), w.display() + " mounts " + norm + " from the node");
+          }
+        })))));
+    all.add(check("PCS-K8S-008", Severity.MEDIUM, "hostPort used",
+        "A hostPort binds a port on the node itself, bypassing Services and network policies and limiting scheduling.",
+        "Expose the pod through a Service; remove hostPort.",
+        List.of(pssBaseline("Host Ports")),
+        containers((w, c, hits) -> c.node().maps("ports").forEach(p -> p.text("hostPort").filter(v -> !v.equals("0"))
+            .ifPresent(v -> hits.add(p.lineOf("hostPort"), where(w, c) + " binds host port " + v))))));
+    all.add(check("PCS-K8S-009", Severity.MEDIUM, "AppArmor disabled",
+        "Setting the AppArmor profile to unconfined removes a mandatory access control layer the runtime applies by default.",
+        "Use RuntimeDefault or a Localhost profile.",
+        List.of(pssBaseline("AppArmor")),
+        containers((w, c, hits) -> {
+          String ann = "container.apparmor.security.beta.kubernetes.io/" + c.name();
+          w.podMetadata().map("annotations").flatMap(a -> a.text(ann)).filter(v -> !v.equals("runtime/default") && !v.startsWith("localhost/"))
+              .ifPresent(v -> hits.add(w.podMetadata().map("annotations").orElseThrow().lineOf(ann), where(w, c) + " runs with AppArmor " + v));
+          effective(w, c, "appArmorProfile").filter(YMap.class::isInstance).map(YMap.class::cast).flatMap(p -> p.text("type"))
+              .filter(t -> t.equals("Unconfined")).ifPresent(t -> hits.add(lineOf(w, c, "appArmorProfile"), where(w, c) + " runs with AppArmor Unconfined"));
+        })));
+    all.add(check("PCS-K8S-010", Severity.MEDIUM, "Custom SELinux options",
+        "Setting an SELinux user, role or a type other than the container types lets the process leave the confinement the runtime gives.",
+        "Remove seLinuxOptions, or keep to type container_t (or another container type) without user and role.",
+        List.of(pssBaseline("SELinux")),
+        containers((w, c, hits) -> effective(w, c, "seLinuxOptions").filter(YMap.class::isInstance).map(YMap.class::cast).ifPresent(o -> {
+          if (!SELINUX_TYPES.contains(o.text("type").orElse("")) || o.text("user").isPresent() || o.text("role").isPresent()) {
+            hits.add(lineOf(w, c, "seLinuxOptions"), where(w, c) + " sets SELinux options " + o.entries().keySet());
+          }
+        }))));
+    all.add(check("PCS-K8S-011", Severity.HIGH, "/proc mounted unmasked",
+        "procMount: Unmasked shows the container the parts of /proc the runtime hides, which leak host information and allow kernel tuning.",
+        "Remove procMount or set it to Default.",
+        List.of(pssBaseline("/proc Mount Type")),
+        containers((w, c, hits) -> sc(c).text("procMount").filter(v -> !v.equals("Default"))
+            .ifPresent(v -> hits.add(sc(c).lineOf("procMount"), where(w, c) + " has procMount " + v)))));
+    all.add(check("PCS-K8S-012", Severity.MEDIUM, "seccomp disabled",
+        "An Unconfined seccomp profile lets the container make every system call, including rarely needed ones that carry most kernel exploits.",
+        "Set seccompProfile.type to RuntimeDefault (or Localhost).",
+        List.of(pssBaseline("Seccomp")),
+        containers((w, c, hits) -> seccompType(w, c).filter(t -> t.equals("Unconfined"))
+            .ifPresent(t -> hits.add(lineOf(w, c, "seccompProfile"), where(w, c) + " runs with seccomp Unconfined")))));
+    all.add(check("PCS-K8S-013", Severity.HIGH, "Unsafe sysctl",
+        "Sysctls outside the safe set change kernel settings that other pods on the node share.",
+        "Remove the sysctl, or set it on dedicated nodes through the kubelet's allowlist.",
+        List.of(pssBaseline("Sysctls")),
+        pods((w, hits) -> podSc(w).maps("sysctls").forEach(s -> s.text("name").filter(n -> !SAFE_SYSCTLS.contains(n))
+            .ifPresent(n -> hits.add(s.line(), w.display() + " sets sysctl " + n))))));
+    all.add(check("PCS-K8S-014", Severity.HIGH, "Windows HostProcess container",
+        "A HostProcess container runs directly on the Windows node with the node's privileges.",
+        "Remove windowsOptions.hostProcess.",
+        List.of(pssBaseline("HostProcess")),
+        containers((w, c, hits) -> effective(w, c, "windowsOptions").filter(YMap.class::isInstance).map(YMap.class::cast)
+            .filter(o -> o.isTrue("hostProcess")).ifPresent(o -> hits.add(lineOf(w, c, "windowsOptions"), where(w, c) + " is a HostProcess container")))));
+    all.add(check("PCS-K8S-015", Severity.MEDIUM, "Privilege escalation allowed",
+        "Unless allowPrivilegeEscalation is false, a setuid program in the container can gain more privileges than the process started with.",
+        "Set securityContext.allowPrivilegeEscalation: false.",
+        List.of(pssRestricted("Privilege Escalation"), nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> {
+          if (!sc(c).text("allowPrivilegeEscalation").map(v -> v.equals("false")).orElse(false)) {
+            hits.add(sc(c).get("allowPrivilegeEscalation").isPresent() ? sc(c).lineOf("allowPrivilegeEscalation") : c.node().line(),
+                where(w, c) + " does not set allowPrivilegeEscalation: false");
+          }
+        })));
+    all.add(check("PCS-K8S-016", Severity.MEDIUM, "runAsNonRoot not required",
+        "Without runAsNonRoot: true the kubelet starts the container even when its image runs as root.",
+        "Set runAsNonRoot: true in the pod or container securityContext.",
+        List.of(pssRestricted("Running as Non-root"), nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> {
+          if (!effectiveText(w, c, "runAsNonRoot").map(v -> v.equals("true")).orElse(false)) {
+            hits.add(lineOf(w, c, "runAsNonRoot"), where(w, c) + " may run as root (runAsNonRoot is not true)");
+          }
+        })));
+    all.add(check("PCS-K8S-017", Severity.HIGH, "Runs as UID 0",
+        "runAsUser: 0 runs the container as root whatever the image says.",
+        "Set runAsUser to a non-zero UID.",
+        List.of(pssRestricted("Running as Non-root user")),
+        containers((w, c, hits) -> effectiveText(w, c, "runAsUser").filter(v -> v.equals("0"))
+            .ifPresent(v -> hits.add(lineOf(w, c, "runAsUser"), where(w, c) + " runs as UID 0")))));
+    all.add(check("PCS-K8S-018", Severity.MEDIUM, "No seccomp profile",
+        "The restricted profile requires an explicit seccomp profile; without one, older runtimes run unconfined.",
+        "Set securityContext.seccompProfile.type: RuntimeDefault on the pod.",
+        List.of(pssRestricted("Seccomp"), nsa("Pod security: seccomp")),
+        containers((w, c, hits) -> {
+          if (seccompType(w, c).filter(t -> t.equals("RuntimeDefault") || t.equals("Localhost")).isEmpty() && !seccompType(w, c).equals(Optional.of("Unconfined"))) {
+            hits.add(c.node().line(), where(w, c) + " sets no seccomp profile");
+          }
+        })));
+    all.add(check("PCS-K8S-019", Severity.MEDIUM, "Capabilities not dropped",
+        "The runtime's default capabilities include some (NET_RAW, MKNOD...) most applications never need.",
+        "Set securityContext.capabilities.drop: [\"ALL\"] and add back only what is needed.",
+        List.of(pssRestricted("Capabilities"), nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> {
+          boolean dropsAll = sc(c).map("capabilities").map(cp -> cp.list("drop").stream().anyMatch(d -> cap(text(d)).equals("ALL"))).orElse(false);
+          if (!dropsAll) {
+            hits.add(sc(c).get("capabilities").isPresent() ? sc(c).lineOf("capabilities") : c.node().line(), where(w, c) + " does not drop ALL capabilities");
+          }
+        })));
+    all.add(check("PCS-K8S-020", Severity.MEDIUM, "Capability other than NET_BIND_SERVICE added",
+        "The restricted profile only lets containers add NET_BIND_SERVICE.",
+        "Remove the capability; bind to ports above 1024 or add NET_BIND_SERVICE only.",
+        List.of(pssRestricted("Capabilities")),
+        containers((w, c, hits) -> added(c).stream().filter(a -> !cap(a).equals("NET_BIND_SERVICE") && BASELINE_CAPABILITIES.contains(cap(a)))
+            .forEach(a -> hits.add(sc(c).map("capabilities").map(x -> x.lineOf("add")).orElse(c.node().line()), where(w, c) + " adds " + a)))));
+    all.add(check("PCS-K8S-021", Severity.MEDIUM, "Volume type outside the restricted set",
+        "The restricted profile allows only volumes that do not reach node or network storage directly (configMap, emptyDir, secret, PVCs...).",
+        "Use a persistentVolumeClaim for storage and configMap, secret or projected volumes for configuration.",
+        List.of(pssRestricted("Volume Types")),
+        pods((w, hits) -> w.podSpec().maps("volumes").forEach(v -> v.entries().keySet().stream().filter(k -> !k.equals("name") && !RESTRICTED_VOLUMES.contains(k))
+            .findFirst().ifPresent(k -> hits.add(v.lineOf(k), w.display() + " uses a " + k + " volume"))))));
+    all.add(check("PCS-K8S-022", Severity.LOW, "Root file system writable",
+        "A writable root file system lets an intruder change programs and drop tools inside the container.",
+        "Set readOnlyRootFilesystem: true and mount emptyDir volumes where the application writes.",
+        List.of(nsa("Pod security: immutable container file systems")),
+        containers((w, c, hits) -> {
+          if (!sc(c).isTrue("readOnlyRootFilesystem")) {
+            hits.add(sc(c).get("readOnlyRootFilesystem").isPresent() ? sc(c).lineOf("readOnlyRootFilesystem") : c.node().line(), where(w, c) + " has a writable root file system");
+          }
+        })));
+    String[][] res = {{"023", "limits", "memory", "MEDIUM"}, {"024", "limits", "cpu", "LOW"}, {"025", "requests", "memory", "LOW"}, {"026", "requests", "cpu", "LOW"}};
+    for (String[] r : res) {
+      all.add(check("PCS-K8S-" + r[0], Severity.valueOf(r[3]), "No " + r[2] + " " + r[1].replace("s", "") + (r[1].equals("limits") ? "" : ""),
+          r[1].equals("limits")
+              ? "Without a " + r[2] + " limit one container can take the node's " + r[2] + " and starve its neighbours, or be used for denial of service."
+              : "Without a " + r[2] + " request the scheduler cannot place the pod sensibly, and it is evicted first under pressure.",
+          "Set resources." + r[1] + "." + r[2] + " on every container.",
+          List.of(nsa("Pod security: resource policies")),
+          containers((w, c, hits) -> {
+            if (!c.field().equals("ephemeralContainers") && !hasLimit(c, r[1], r[2])) {
+              hits.add(c.node().line(), where(w, c) + " has no " + r[2] + " " + r[1].substring(0, r[1].length() - 1));
+            }
+          })));
+    }
+    all.add(check("PCS-K8S-027", Severity.LOW, "Service account token mounted automatically",
+        "Every pod gets an API token by default; an intruder in a pod that never talks to the API server can use it to explore the cluster.",
+        "Set automountServiceAccountToken: false on the pod (or its service account) unless it calls the API.",
+        List.of(nsa("Authentication and authorization"), cisKubernetes("5.1.6")),
+        pods((w, hits) -> {
+          if (!w.podSpec().text("automountServiceAccountToken").map(v -> v.equals("false")).orElse(false)) {
+            hits.add(w.podSpec().get("automountServiceAccountToken").isPresent() ? w.podSpec().lineOf("automountServiceAccountToken") : w.podSpec().line(),
+                w.display() + " mounts a service account token");
+          }
+        })));
+    all.add(check("PCS-K8S-028", Severity.MEDIUM, "Image on 'latest' or without a tag",
+        "A mutable tag makes each node pull whatever the tag means that day: pods of one Deployment can run different code, and rollbacks do not roll back.",
+        "Name a version tag, preferably with its digest.",
+        List.of(nsa("Supply chain: image scanning")),
+        containers((w, c, hits) -> c.node().text("image").filter(i -> !i.contains("@") && (tag(i).isEmpty() || tag(i).equals("latest")))
+            .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " uses image " + i)))));
+    all.add(check("PCS-K8S-029", Severity.LOW, "Image not pinned by digest",
+        "Tags can be moved to other content; only a digest names exactly the image that was scanned and approved.",
+        "Reference images as name:tag@sha256:... .",
+        List.of(nsa("Supply chain: image scanning")),
+        containers((w, c, hits) -> c.node().text("image").filter(i -> !i.contains("@sha256:") && !tag(i).isEmpty() && !tag(i).equals("latest"))
+            .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " image " + i + " has no digest")))));
+    all.add(check("PCS-K8S-030", Severity.HIGH, "Secret as a literal environment value",
+        "A credential written in the manifest lives in version control and in the object stored by the API server, readable by anyone who can read the workload.",
+        "Store it in a Secret and reference it with valueFrom.secretKeyRef (or mount it as a file).",
+        List.of(nsa("Secrets"), Reference.cwe(798)),
+        containers((w, c, hits) -> c.node().maps("env").forEach(e -> {
+          String name = e.text("name").orElse("");
+          e.text("value").filter(v -> Redaction.isSecretName(name) && Redaction.isLiteralValue(v))
+              .ifPresent(v -> hits.add(e.lineOf("value"), where(w, c) + " sets " + name + " to " + Redaction.redact(v)));
+        }))));
+    all.add(check("PCS-K8S-031", Severity.HIGH, "RBAC rule with wildcards",
+        "A '*' in verbs, resources or apiGroups grants everything, including resources and verbs added to the cluster later.",
+        "List the exact verbs, resources and API groups the subject needs.",
+        List.of(nsa("Authentication and authorization"), cisKubernetes("5.1.3")),
+        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole")).forEach(r -> rules(r).forEach(rule -> {
+          for (String key : List.of("verbs", "resources", "apiGroups")) {
+            if (texts(rule, key).contains("*")) {
+              hits.add(rule.lineOf(key), r.kind() + "/" + r.name() + " grants '*' " + key);
+            }
+          }
+        }))));
+    all.add(check("PCS-K8S-032", Severity.HIGH, "Binding to cluster-admin",
+        "cluster-admin can do anything in every namespace; a binding to it should be rare and reviewed.",
+        "Bind a role with only the permissions the subject needs.",
+        List.of(cisKubernetes("5.1.1"), nsa("Authentication and authorization")),
+        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("ClusterRoleBinding") || r.kind().equals("RoleBinding"))
+            .forEach(r -> r.root().map("roleRef").filter(ref -> ref.text("name").filter(n -> n.equals("cluster-admin")).isPresent())
+                .ifPresent(ref -> hits.add(ref.lineOf("name"), r.kind() + "/" + r.name() + " binds cluster-admin")))));
+    all.add(check("PCS-K8S-033", Severity.MEDIUM, "Namespace without a NetworkPolicy",
+        "Without a NetworkPolicy every pod in the namespace accepts traffic from every other pod in the cluster, so one compromised pod reaches them all.",
+        "Add a default-deny NetworkPolicy to the namespace and allow the flows the application needs.",
+        List.of(nsa("Network separation and hardening"), cisKubernetes("5.3.2")),
+        (m, hits) -> {
+          Set<String> covered = new TreeSet<>();
+          m.resources().stream().filter(r -> r.kind().equals("NetworkPolicy")).forEach(r -> covered.add(ns(r)));
+          Set<String> reported = new TreeSet<>();
+          m.resources().stream().filter(r -> WORKLOAD_KINDS.contains(r.kind()) && !covered.contains(ns(r)) && reported.add(ns(r)))
+              .forEach(r -> hits.add(r.root().lineOf("kind"), "namespace " + ns(r) + " has workloads (" + r.kind() + "/" + r.name() + ") and no NetworkPolicy in this input"));
+        }));
+    all.add(check("PCS-K8S-034", Severity.MEDIUM, "Runs with GID 0",
+        "runAsGroup 0 (or fsGroup 0) gives the process root's group, which owns many files and devices.",
+        "Set runAsGroup and fsGroup to a non-zero GID.",
+        List.of(pssRestricted("Running as Non-root"), nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> {
+          effectiveText(w, c, "runAsGroup").filter(v -> v.equals("0")).ifPresent(v -> hits.add(lineOf(w, c, "runAsGroup"), where(w, c) + " runs with GID 0"));
+          if (c.field().equals("containers") && w.containers().stream().filter(x -> x.field().equals("containers")).findFirst().orElseThrow() == c) {
+            podSc(w).text("fsGroup").filter(v -> v.equals("0")).ifPresent(v -> hits.add(podSc(w).lineOf("fsGroup"), w.display() + " sets fsGroup 0"));
+          }
+        })));
+    all.add(check("PCS-K8S-035", Severity.LOW, "Workload in the default namespace",
+        "The default namespace is shared by everything that forgets to name one, which defeats namespace-scoped policies and RBAC.",
+        "Put the workload in a namespace of its own.",
+        List.of(cisKubernetes("5.7.4"), nsa("Network separation and hardening")),
+        (m, hits) -> m.resources().stream().filter(r -> WORKLOAD_KINDS.contains(r.kind()) && (r.namespace().isEmpty() || r.namespace().equals("default")))
+            .forEach(r -> hits.add(r.root().lineOf("kind"), r.kind() + "/" + r.name() + " is in the " + (r.namespace().isEmpty() ? "default namespace (none given)" : "default namespace")))));
+    all.add(check("PCS-K8S-036", Severity.LOW, "No liveness probe",
+        "Without a liveness probe a hung process is never restarted.",
+        "Add a livenessProbe.",
+        List.of(nsa("Logging and threat detection")),
+        containers((w, c, hits) -> {
+          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob|Pod") && c.node().get("livenessProbe").isEmpty()) {
+            hits.add(c.node().line(), where(w, c) + " has no liveness probe");
+          }
+        })));
+    all.add(check("PCS-K8S-037", Severity.LOW, "No readiness probe",
+        "Without a readiness probe traffic is sent to the container before it can serve.",
+        "Add a readinessProbe.",
+        List.of(nsa("Logging and threat detection")),
+        containers((w, c, hits) -> {
+          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob|Pod") && c.node().get("readinessProbe").isEmpty()) {
+            hits.add(c.node().line(), where(w, c) + " has no readiness probe");
+          }
+        })));
+    all.add(check("PCS-K8S-038", Severity.HIGH, "Credential in a ConfigMap",
+        "ConfigMaps are not meant for secrets: they are readable more widely than Secrets and are never encrypted at rest.",
+        "Move the value to a Secret.",
+        List.of(nsa("Secrets"), Reference.cwe(312)),
+        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("ConfigMap")).forEach(r -> r.root().map("data").ifPresent(d -> d.entries().forEach((k, v) -> {
+          String value = text(v);
+          if (Redaction.isSecretName(k) && Redaction.isLiteralValue(value)) {
+            hits.add(d.lineOf(k), "ConfigMap/" + r.name() + " key " + k + " holds " + Redaction.redact(value));
+          }
+        })))));
+    all.add(check("PCS-K8S-039", Severity.MEDIUM, "Role can read Secrets",
+        "get, list or watch on secrets reads every credential in scope, including service account tokens of more powerful accounts.",
+        "Grant access to named secrets only (resourceNames), or not at all.",
+        List.of(cisKubernetes("5.1.2"), nsa("Authentication and authorization")),
+        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole")).forEach(r -> rules(r).forEach(rule -> {
+          if (texts(rule, "resources").contains("secrets") && rule.list("resourceNames").isEmpty()
+              && texts(rule, "verbs").stream().anyMatch(v -> v.equals("get") || v.equals("list") || v.equals("watch"))) {
+            hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " can read all secrets");
+          }
+        }))));
+    all.add(check("PCS-K8S-040", Severity.HIGH, "Role can escalate its privileges",
+        "Creating pods, exec into pods, or the escalate, bind and impersonate verbs let a subject obtain more rights than the role lists.",
+        "Remove these verbs and resources unless the subject is a trusted controller.",
+        List.of(cisKubernetes("5.1.4"), cisKubernetes("5.1.8"), nsa("Authentication and authorization")),
+        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole")).forEach(r -> rules(r).forEach(rule -> {
+          List<String> verbs = texts(rule, "verbs");
+          List<String> resources = texts(rule, "resources");
+          boolean risky = verbs.stream().anyMatch(v -> v.equals("escalate") || v.equals("bind") || v.equals("impersonate"))
+              || verbs.contains("create") && resources.stream().anyMatch(x -> x.equals("pods") || x.equals("pods/exec") || x.equals("pods/attach"));
+          if (risky) {
+            hits.add(rule.lineOf("verbs"), r.kind() + "/" + r.name() + " grants " + verbs + " on " + resources);
+          }
+        }))));
+    all.add(check("PCS-K8S-041", Severity.LOW, "Process namespace shared between containers",
+        "With shareProcessNamespace every container of the pod sees and can signal the others' processes and read their environment.",
+        "Remove shareProcessNamespace unless a sidecar really needs it.",
+        List.of(nsa("Pod security: container isolation")),
+        pods((w, hits) -> {
+          if (w.podSpec().isTrue("shareProcessNamespace")) {
+            hits.add(w.podSpec().lineOf("shareProcessNamespace"), w.display() + " shares its process namespace");
+          }
+        })));
+    all.add(check("PCS-K8S-042", Severity.CRITICAL, "SYS_ADMIN or another node-level capability added",
+        "SYS_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO or BPF give the container enough power over the kernel to escape.",
+        "Remove the capability.",
+        List.of(pssBaseline("Capabilities"), nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> added(c).stream().filter(a -> Set.of("SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "BPF", "ALL").contains(cap(a)))
+            .forEach(a -> hits.add(sc(c).map("capabilities").map(x -> x.lineOf("add")).orElse(c.node().line()), where(w, c) + " adds " + a)))));
+    return List.copyOf(all);
+  }
+
+  private static String ns(Resource r) {
+    return r.namespace().isEmpty() ? "default" : r.namespace();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.portcullis.rules.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Finding;
+import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Report;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every Kubernetes check against its fixtures: {@code bad.yaml} (the hardened manifest with one
+ * defect) hits it on the line its last comment names, {@code good.yaml} (a near miss) does not.
+ */
+class KubernetesChecksTest {
+  private static final Pattern EXPECT = Pattern.compile("# expect line (\\d+)");
+
+  static Stream<Check<?>> checks() {
+    return KubernetesChecks.all().stream();
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = KubernetesChecksTest.class.getResourceAsStream(name)) {
+      assertThat(in).as(name).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("checks")
+  void badFixtureIsFoundOnItsLine(Check<?> check) throws IOException {
+    String id = check.info().id();
+    String text = resource("checks/" + id + "/bad.yaml");
+    Matcher m = EXPECT.matcher(text);
+    assertThat(m.find()).isTrue();
+    Report r = new Engine(List.of(check)).evaluate(Manifests.parse(id + "/bad.yaml", text));
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.findings()).as(id).isNotEmpty();
+    Finding f = r.findings().get(0);
+    assertThat(((FindingLocation.InFile) f.location()).line()).as(id + ": " + f.message()).isEqualTo(Integer.parseInt(m.group(1)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("checks")
+  void goodFixturePasses(Check<?> check) throws IOException {
+    String id = check.info().id();
+    Report r = new Engine(List.of(check)).evaluate(Manifests.parse(id + "/good.yaml", resource("checks/" + id + "/good.yaml")));
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.findings()).as(id).isEmpty();
+  }
+
+  @Test
+  void theHardenedManifestPassesEveryCheck() throws IOException {
+    Report r = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("hardened.yaml", resource("checks/hardened.yaml")));
+    assertThat(r.findings()).isEmpty();
+  }
+
+  @Test
+  void everyWorkloadKindAndListItemsAreChecked() {
+    String pod = "spec:\n  containers:\n    - name: c\n      image: x:1\n      securityContext: {privileged: true}\n";
+    String tmpl = "  template:\n" + pod.replaceAll("(?m)^", "    ").stripTrailing() + "\n";
+    String text = String.join("---\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + pod,
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n" + tmpl,
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n" + tmpl,
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\nspec:\n" + tmpl,
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n" + tmpl,
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj}\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n" + tmpl.replaceAll("(?m)^", "    "),
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: dep}\n    spec:\n" + tmpl.replaceAll("(?m)^", "    "));
+    Report r = new Engine(List.of(KubernetesChecks.all().get(0))).evaluate(Manifests.parse("all.yaml", text));
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.findings()).extracting(Finding::message).containsExactly(
+        "Pod/p container c is privileged", "StatefulSet/s container c is privileged", "DaemonSet/d container c is privileged",
+        "ReplicaSet/r container c is privileged", "Job/j container c is privileged", "CronJob/cj container c is privileged",
+        "Deployment/dep container c is privileged");
+  }
+
+  @Test
+  void malformedYamlIsAProblemWithLineAndColumn() {
+    Report r = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n"));
+    assertThat(r.problems()).singleElement().satisfies(p -> {
+      assertThat(p.file()).isEqualTo("broken.yaml");
+      assertThat(p.line()).isGreaterThan(0);
+      assertThat(p.column()).isGreaterThan(0);
+      assertThat(p.message()).startsWith("malformed YAML");
+    });
+  }
+
+  @Test
+  void anAliasBombStopsEarly() {
+    StringBuilder y = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (char c = 'b'; c <= 'j'; c++) {
+      char p = (char) (c - 1);
+      y.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p).append(",*").append(p).append(",*").append(p)
+          .append(",*").append(p).append(",*").append(p).append(",*").append(p).append(",*").append(p).append(",*").append(p).append("]\n");
+    }
+    long start = System.nanoTime();
+    Manifests m = Manifests.parse("bomb.yaml", y.toString());
+    assertThat(m.problems()).singleElement().satisfies(p -> assertThat(p.message()).containsAnyOf("alias", "nodes"));
+    assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+  }
+}

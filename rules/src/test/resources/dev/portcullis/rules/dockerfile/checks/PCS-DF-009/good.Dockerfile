@@ -1,0 +1,6 @@
+FROM debian:12.5
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl=7.88.1-10 ca-certificates=20230311 \
+ && rm -rf /var/lib/apt/lists/*
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

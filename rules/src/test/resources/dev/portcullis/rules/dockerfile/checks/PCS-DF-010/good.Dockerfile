@@ -1,0 +1,9 @@
+FROM debian:12.5
+RUN <<EOF
+set -e
+apt-get update
+apt-get install -y --no-install-recommends curl=7.88.1-10
+rm -rf /var/lib/apt/lists/*
+EOF
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

@@ -1,0 +1,4 @@
+FROM python:3.12.2-slim
+RUN pip install --no-cache-dir flask==3.0.2 && pip install --no-cache-dir -r requirements.txt
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

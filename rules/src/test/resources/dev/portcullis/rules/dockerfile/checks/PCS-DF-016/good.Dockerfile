@@ -1,0 +1,4 @@
+FROM debian:12.5
+ENV APP_MODE=prod DB_PASSWORD_FILE=/run/secrets/db DB_PASSWORD=
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

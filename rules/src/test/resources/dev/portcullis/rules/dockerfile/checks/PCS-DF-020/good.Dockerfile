@@ -1,0 +1,4 @@
+FROM debian:12.5
+EXPOSE 8080 2222
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

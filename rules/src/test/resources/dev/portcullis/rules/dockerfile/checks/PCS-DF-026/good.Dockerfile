@@ -1,0 +1,6 @@
+FROM debian:12.5
+ENV APP=/app
+WORKDIR $APP
+WORKDIR /srv
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

@@ -1,0 +1,5 @@
+FROM golang:1.22 AS build
+FROM node:20.11 AS web
+FROM debian:12.5
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

@@ -1,0 +1,4 @@
+FROM debian:12.5
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+CMD ["/app/server", "--port", "8080"]

@@ -1,0 +1,4 @@
+FROM debian:12.5
+EXPOSE 80/tcp 53/udp 8000-8010 ${PORT}
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

@@ -1,0 +1,5 @@
+FROM debian:12.5
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+HEALTHCHECK NONE
+# expect line 4

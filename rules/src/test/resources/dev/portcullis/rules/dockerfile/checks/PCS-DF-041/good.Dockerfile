@@ -1,0 +1,3 @@
+FROM debian:12.5
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
