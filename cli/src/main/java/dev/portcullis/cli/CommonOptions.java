@@ -21,7 +21,9 @@ final class CommonOptions {
     TABLE("table"),
     JSON("json"),
     CYCLONEDX_JSON("cyclonedx-json"),
-    SPDX_JSON("spdx-json");
+    SPDX_JSON("spdx-json"),
+    SARIF("sarif"),
+    CYCLONEDX_VDR("cyclonedx-vdr");
 
     final String text;
 
@@ -35,12 +37,13 @@ final class CommonOptions {
           return f;
         }
       }
-      throw new IllegalArgumentException("unknown format '" + text + "' (table, json, cyclonedx-json, spdx-json)");
+      throw new IllegalArgumentException("unknown format '" + text + "' (table, json, cyclonedx-json, spdx-json, sarif, cyclonedx-vdr)");
     }
   }
 
   @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
-      description = "Output format on stdout: table or json (sbom also cyclonedx-json, spdx-json); default table.", defaultValue = "table")
+      description = "Output format on stdout: table or json (sbom also cyclonedx-json, spdx-json; scan also sarif, cyclonedx-vdr); default table.",
+      defaultValue = "table")
   Format format = Format.TABLE;
 
   /** Reads {@code --format} values as users write them. */

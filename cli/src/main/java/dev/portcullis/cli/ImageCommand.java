@@ -70,15 +70,16 @@ final class ImageCommand {
     public final Integer call() throws Exception {
       stdout = Main.of(spec).out;
       stderr = Main.of(spec).err;
-      if (!acceptsSbomFormats() && (common.format == CommonOptions.Format.CYCLONEDX_JSON || common.format == CommonOptions.Format.SPDX_JSON)) {
-        throw new IllegalArgumentException("--format " + common.format.text + " is for portcullis sbom; this command writes table or json");
+      if (!formats().contains(common.format)) {
+        throw new IllegalArgumentException("--format " + common.format.text + " is not one this command writes ("
+            + formats().stream().map(f -> f.text).collect(java.util.stream.Collectors.joining(", ")) + ")");
       }
       return run();
     }
 
-    /** Whether {@code --format cyclonedx-json|spdx-json} makes sense here. */
-    boolean acceptsSbomFormats() {
-      return false;
+    /** The {@code --format}s this command writes. */
+    java.util.Set<CommonOptions.Format> formats() {
+      return java.util.EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON);
     }
 
     abstract int run() throws Exception;

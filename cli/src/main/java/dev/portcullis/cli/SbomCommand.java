@@ -13,6 +13,8 @@ import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 /** {@code portcullis sbom SOURCE}: every package in an image, as a table, JSON, CycloneDX or SPDX. */
@@ -21,8 +23,8 @@ import picocli.CommandLine.Command;
         + "--format table|json|cyclonedx-json|spdx-json. SOURCE may also be sbom:PATH, a CycloneDX or SPDX JSON SBOM.")
 final class SbomCommand extends ImageCommand.Base {
   @Override
-  boolean acceptsSbomFormats() {
-    return true;
+  Set<CommonOptions.Format> formats() {
+    return EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON, CommonOptions.Format.CYCLONEDX_JSON, CommonOptions.Format.SPDX_JSON);
   }
 
   @Override
@@ -48,6 +50,7 @@ final class SbomCommand extends ImageCommand.Base {
       case SPDX_JSON -> stdout.println(Spdx.write(catalog, name, digest, version));
       case JSON -> json(asJson(catalog));
       case TABLE -> table(catalog);
+      case SARIF, CYCLONEDX_VDR -> throw new IllegalStateException("sbom does not write " + common.format.text);
     }
     for (Unknown u : catalog.unknowns()) {
       common.listener(stderr).warn("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());

@@ -29,7 +29,8 @@ class CliTest {
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    boolean readsImages = args.length > 1 && (args[0].equals("image") || args[0].equals("sbom")) && !args[args.length - 1].equals("--help");
+    boolean readsImages = args.length > 1 && (args[0].equals("image") || args[0].equals("sbom") || args[0].equals("scan"))
+        && !args[args.length - 1].equals("--help");
     String[] all = readsImages ? Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new) : args;
     int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         new ByteArrayInputStream(new byte[0]));
@@ -158,7 +159,7 @@ class CliTest {
     assertThat(spdx.path("relationships").get(0).path("relationshipType").asText()).isEqualTo("DESCRIBES");
     Run wrong = run("image", "inspect", "--format", "spdx-json", EXAMPLE.toString());
     assertThat(wrong.exit()).isEqualTo(1);
-    assertThat(wrong.err()).contains("--format spdx-json is for portcullis sbom");
+    assertThat(wrong.err()).contains("--format spdx-json is not one this command writes (table, json)");
   }
 
   @Test
@@ -169,5 +170,37 @@ class CliTest {
     assertThat(n.path("distro").path("id").asText()).isEqualTo("portcullis-example");
     assertThat(n.path("packages")).extracting(p -> p.path("purl").asText()).containsExactly("pkg:npm/left-pad@1.3.0", "pkg:npm/minimist@1.2.0");
     assertThat(n.path("packages").get(0).path("layer").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void scanReportsTheExampleAdvisoriesAndGatesOnSeverity() throws IOException {
+    Path db = tmp.resolve("db");
+    Path advisories = EXAMPLE.resolveSibling("advisories");
+    Run imported = run("db", "import", "--db", db.toString(), advisories.toString());
+    assertThat(imported.exit()).as(imported.err()).isZero();
+    assertThat(imported.out()).startsWith("imported 2 advisories");
+    Run status = run("db", "status", "--db", db.toString(), "--format", "json");
+    assertThat(JsonOutput.MAPPER.readTree(status.out()).path("perEcosystem").path("npm").asInt()).isEqualTo(2);
+
+    Run json = run("scan", "--db", db.toString(), "--format", "json", "oci-dir:" + EXAMPLE);
+    assertThat(json.exit()).as(json.err()).isZero();
+    JsonNode report = JsonOutput.MAPPER.readTree(json.out());
+    assertThat(report.path("findings")).extracting(f -> f.path("id").asText() + " " + f.path("package").path("name").asText() + " "
+        + f.path("fixedVersion").asText() + " " + f.path("severity").asText())
+        .containsExactly("GHSA-xvch-5gv4-984h minimist 1.2.6 critical", "GHSA-vh95-rmgr-6w4m minimist 1.2.3 medium");
+    assertThat(report.path("findings").get(0).path("package").path("layerDiffId").asText()).startsWith("sha256:");
+
+    assertThat(run("scan", "--db", db.toString(), "--fail-on", "critical", "--exit-code", "9", "--quiet", "oci-dir:" + EXAMPLE).exit()).isEqualTo(9);
+    assertThat(run("scan", "--db", db.toString(), "--fail-on", "critical", "--severity", "high", "--ignore-unfixed", "oci-dir:" + EXAMPLE).exit())
+        .isEqualTo(1);
+    Run vdr = run("scan", "--db", db.toString(), "--format", "cyclonedx-vdr", "oci-dir:" + EXAMPLE);
+    assertThat(JsonOutput.MAPPER.readTree(vdr.out()).path("vulnerabilities")).hasSize(2);
+
+    Run badSeverity = run("scan", "--db", db.toString(), "--severity", "urgent", "oci-dir:" + EXAMPLE);
+    assertThat(badSeverity.exit()).isEqualTo(1);
+    assertThat(badSeverity.err()).isEqualTo("portcullis: --severity urgent is not a severity (low, medium, high, critical)\n");
+    Run noDb = run("scan", "--db", tmp.resolve("missing").toString(), "oci-dir:" + EXAMPLE);
+    assertThat(noDb.exit()).isEqualTo(1);
+    assertThat(noDb.err()).startsWith("portcullis: open vulnerability database ").doesNotContain("Exception").hasLineCount(1);
   }
 }

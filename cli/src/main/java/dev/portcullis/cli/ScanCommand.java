@@ -1,0 +1,160 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.sbom.SbomReader;
+import dev.portcullis.core.Digest;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.match.VulnerabilityMatcher;
+import dev.portcullis.vuln.report.IgnoreFile;
+import dev.portcullis.vuln.report.IgnoreRule;
+import dev.portcullis.vuln.report.NoiseControl;
+import dev.portcullis.vuln.report.ReportJson;
+import dev.portcullis.vuln.report.ReportTable;
+import dev.portcullis.vuln.report.Sarif;
+import dev.portcullis.vuln.report.ScanReport;
+import dev.portcullis.vuln.report.Severity;
+import dev.portcullis.vuln.report.Vdr;
+import dev.portcullis.vuln.report.VexReader;
+import dev.portcullis.vuln.report.VexStatement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code portcullis scan SOURCE}: the known vulnerabilities of an image's packages, from the offline database. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+    description = "Match every package of an image (or of an SBOM given as sbom:PATH) against the offline vulnerability database; "
+        + "--format table|json|sarif|cyclonedx-vdr.")
+final class ScanCommand extends ImageCommand.Base {
+  private static final String IGNORE_FILE = ".portcullisignore.yaml";
+
+  @Option(names = "--db", paramLabel = "FILE", description = "The vulnerability database (default: ~/.cache/portcullis/db).")
+  @Nullable Path db;
+
+  @Option(names = "--severity", paramLabel = "SEVERITY", description = "Show only findings at or above: low, medium, high, critical.")
+  @Nullable String severity;
+
+  @Option(names = "--ignore-unfixed", description = "Leave out vulnerabilities that have no fixed version yet.")
+  boolean ignoreUnfixed;
+
+  @Option(names = "--ignorefile", paramLabel = "FILE", description = "Ignore entries (default: ./" + IGNORE_FILE + " when it exists).")
+  @Nullable Path ignoreFile;
+
+  @Option(names = "--vex", paramLabel = "FILE", description = "An OpenVEX or CycloneDX VEX document; not_affected statements suppress findings. Repeatable.")
+  List<Path> vex = new ArrayList<>();
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with --exit-code when a shown finding is at or above this severity.")
+  @Nullable String failOn;
+
+  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
+  int exitCode = 1;
+
+  @Override
+  Set<CommonOptions.Format> formats() {
+    return EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON, CommonOptions.Format.SARIF, CommonOptions.Format.CYCLONEDX_VDR);
+  }
+
+  @Override
+  int run() throws IOException {
+    Severity min = severity == null ? Severity.UNKNOWN : severityOption("--severity", severity);
+    Severity fail = failOn == null ? null : severityOption("--fail-on", failOn);
+    if (exitCode < 0 || exitCode > 255) {
+      throw new IllegalArgumentException("--exit-code " + exitCode + " is not an exit code (0 to 255)");
+    }
+    List<IgnoreRule> ignores = ignores();
+    List<VexStatement> statements = new ArrayList<>();
+    for (Path v : vex) {
+      statements.addAll(VexReader.read(v));
+    }
+    NoiseControl noise = new NoiseControl(min, ignoreUnfixed, ignores, statements, LocalDate.now(ZoneOffset.UTC));
+
+    Path dbFile = db == null ? Database.defaultLocation() : db;
+    try (Database database = Database.open(dbFile)) {
+      ScanReport report;
+      if (source.startsWith("sbom:")) {
+        Path file = Path.of(source.substring("sbom:".length()));
+        Catalog catalog = SbomReader.read(file);
+        report = report(database, catalog, source, Digest.sha256(Files.readAllBytes(file)), i -> Optional.empty(), noise);
+      } else {
+        try (Image image = openImage()) {
+          Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+          List<Layer> layers = image.layers();
+          IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
+          report = report(database, catalog, image.name(), image.digest(), createdBy, noise);
+        }
+      }
+      print(report);
+      return fail != null && report.anyAtOrAbove(fail) ? exitCode : 0;
+    }
+  }
+
+  private ScanReport report(Database database, Catalog catalog, String name, Digest digest, IntFunction<Optional<String>> createdBy,
+      NoiseControl noise) throws IOException {
+    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(catalog, createdBy);
+    NoiseControl.Outcome outcome = noise.apply(result.findings());
+    List<String> notes = new ArrayList<>(result.notes());
+    for (Unknown u : catalog.unknowns()) {
+      notes.add("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
+    }
+    Instant built = builtAt(database);
+    return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(), built, notes);
+  }
+
+  private static @Nullable Instant builtAt(Database database) {
+    try {
+      return Instant.parse(database.status().builtAt());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void print(ScanReport report) throws IOException {
+    String version = Main.Version.number();
+    switch (common.format) {
+      case TABLE -> stdout.print(ReportTable.of(report));
+      case JSON -> json(ReportJson.of(report));
+      case SARIF -> stdout.println(Sarif.write(report, version));
+      case CYCLONEDX_VDR -> stdout.println(Vdr.write(report, version));
+      case CYCLONEDX_JSON, SPDX_JSON -> throw new IllegalStateException("scan does not write " + common.format.text);
+    }
+    var listener = common.listener(stderr);
+    for (IgnoreRule r : report.expiredIgnores()) {
+      listener.warn("ignore entry expired on " + r.expiresIfAny().map(Object::toString).orElse("?") + " (" + r.where() + "), no longer applied: " + r.reason());
+    }
+    long undecided = report.notes().stream().filter(n -> n.contains("not decided")).count();
+    if (undecided > 0) {
+      listener.warn(undecided + " advisory ranges could not be evaluated (versions the scheme does not know); --format json lists them");
+    }
+  }
+
+  private List<IgnoreRule> ignores() throws IOException {
+    if (ignoreFile != null) {
+      return IgnoreFile.read(ignoreFile);
+    }
+    Path here = Path.of(IGNORE_FILE);
+    return Files.isRegularFile(here) ? IgnoreFile.read(here) : List.of();
+  }
+
+  private static Severity severityOption(String option, String value) {
+    Optional<Severity> s = Severity.parse(value);
+    if (s.isEmpty() || s.get() == Severity.UNKNOWN || s.get() == Severity.NONE) {
+      throw new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)");
+    }
+    return s.get();
+  }
+}
