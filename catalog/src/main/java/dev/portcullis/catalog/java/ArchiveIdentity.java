@@ -73,12 +73,25 @@ record ArchiveIdentity(String groupId, String artifactId, String version, Eviden
       artifact = name.name();
     }
     String group = vendor.orElseGet(() -> symbolic.filter(s -> s.endsWith("." + artifact))
-        .map(s -> s.substring(0, s.length() - artifact.length() - 1)).orElse(classPackage));
+        .map(s -> s.substring(0, s.length() - artifact.length() - 1)).orElseGet(() -> groupOfPackage(classPackage, artifact)));
     // OSGi normalises Maven versions (31.1-jre becomes 31.1.0.jre), so the file name's comes before Bundle-Version
     String version = implementation.or(name::version).or(() -> bundle).orElse("");
     boolean manifestSaid = title.isPresent() || vendor.isPresent() || implementation.isPresent()
         || !artifact.equals(name.name()) || name.version().isEmpty() && bundle.isPresent();
     return new ArchiveIdentity(group, artifact, version, manifestSaid ? Evidence.MANIFEST : Evidence.FILE_NAME, Optional.empty());
+  }
+
+  /**
+   * A groupId guessed from the package all classes share: a last segment that repeats the
+   * artifact's last word is dropped ({@code org.springframework.beans} of spring-beans is
+   * {@code org.springframework}, {@code org.apache.commons.text} of commons-text
+   * {@code org.apache.commons}), as long as two segments remain.
+   */
+  static String groupOfPackage(String classPackage, String artifact) {
+    String[] words = artifact.toLowerCase(java.util.Locale.ROOT).split("[-_.]");
+    int dot = classPackage.lastIndexOf('.');
+    boolean longEnough = classPackage.chars().filter(c -> c == '.').count() >= 2;
+    return longEnough && classPackage.substring(dot + 1).equals(words[words.length - 1]) ? classPackage.substring(0, dot) : classPackage;
   }
 
   private static Optional<String> value(Map<String, String> manifest, String key) {
