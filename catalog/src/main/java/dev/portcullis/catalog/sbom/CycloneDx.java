@@ -91,15 +91,25 @@ public final class CycloneDx {
       components.add(c);
     }
     bom.setComponents(components);
+    return validatedJson(bom, "the CycloneDX SBOM of " + imageName);
+  }
+
+  /**
+   * {@code bom} as CycloneDX 1.6 JSON, checked against the CycloneDX schema: a document we write
+   * that does not validate is our bug, never the user's.
+   *
+   * @param what the document, for messages ({@code the CycloneDX SBOM of alpine:3.20})
+   */
+  public static String validatedJson(Bom bom, String what) throws IOException {
     String json;
     try {
       json = BomGeneratorFactory.createJson(Version.VERSION_16, bom).toJsonString();
     } catch (GeneratorException e) {
-      throw new IOException("write CycloneDX for " + imageName + ": " + e.getMessage(), e);
+      throw new IOException("write " + what + ": " + e.getMessage(), e);
     }
     var problems = new JsonParser().validate(json.getBytes(StandardCharsets.UTF_8), Version.VERSION_16);
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("the CycloneDX document for " + imageName + " does not validate: " + problems.get(0).getMessage());
+      throw new IllegalStateException(what + " does not validate: " + problems.get(0).getMessage());
     }
     return json;
   }
@@ -109,7 +119,8 @@ public final class CycloneDx {
     return u.location().path() + " (" + u.cataloger() + "): " + u.reason();
   }
 
-  private static Property property(String name, String value) {
+  /** A CycloneDX property. */
+  public static Property property(String name, String value) {
     Property p = new Property();
     p.setName(name);
     p.setValue(value);

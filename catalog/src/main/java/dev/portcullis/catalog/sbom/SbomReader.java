@@ -5,6 +5,7 @@ import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.CatalogJson;
+import dev.portcullis.catalog.DocumentFiles;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
@@ -12,8 +13,6 @@ import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +37,7 @@ public final class SbomReader {
 
   public static Catalog read(Path file) throws IOException {
     String what = "sbom:" + file;
-    if (!Files.isRegularFile(file)) {
-      throw new NoSuchFileException(file.toString(), null, "read " + what + ": no such file");
-    }
-    if (Files.size(file) > MAX_BYTES) {
-      throw new IOException("read " + what + ": larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode root;
-    try {
-      root = CatalogJson.MAPPER.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException("read " + what + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    }
+    JsonNode root = DocumentFiles.readTree(file, "read " + what, MAX_BYTES, CatalogJson.MAPPER, "JSON");
     if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
       return cycloneDx(root);
     }

@@ -3,9 +3,8 @@ package dev.portcullis.vuln.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.catalog.DocumentFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -26,18 +25,7 @@ public final class IgnoreFile {
 
   public static List<IgnoreRule> read(Path file) throws IOException {
     String what = "read ignore file " + file;
-    if (!Files.isRegularFile(file)) {
-      throw new NoSuchFileException(file.toString(), null, what + ": no such file");
-    }
-    if (Files.size(file) > MAX_BYTES) {
-      throw new IOException(what + ": larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode root;
-    try {
-      root = YAML.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException(what + ": not YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    }
+    JsonNode root = DocumentFiles.readTree(file, what, MAX_BYTES, YAML, "YAML");
     if (root == null || root.isMissingNode() || root.isNull()) {
       return List.of();
     }

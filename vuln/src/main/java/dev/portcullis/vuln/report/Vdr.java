@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.report;
 
+import dev.portcullis.catalog.sbom.CycloneDx;
 import dev.portcullis.core.Package;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,15 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.cyclonedx.Version;
-import org.cyclonedx.exception.GeneratorException;
-import org.cyclonedx.generators.BomGeneratorFactory;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Metadata;
 import org.cyclonedx.model.Property;
 import org.cyclonedx.model.vulnerability.Vulnerability;
-import org.cyclonedx.parsers.JsonParser;
 
 /**
  * A CycloneDX 1.6 vulnerability disclosure report: the affected packages as components and one
@@ -38,7 +35,7 @@ public final class Vdr {
     image.setVersion(report.imageDigest().toString());
     image.setBomRef(report.imageDigest().toString());
     metadata.setComponent(image);
-    metadata.setProperties(List.of(property("portcullis:tool:version", toolVersion)));
+    metadata.setProperties(List.of(CycloneDx.property("portcullis:tool:version", toolVersion)));
     bom.setMetadata(metadata);
 
     Map<String, Component> components = new LinkedHashMap<>();
@@ -72,10 +69,10 @@ public final class Vdr {
       first.fixedVersionIfAny().ifPresent(fix -> v.setRecommendation("Upgrade " + first.pkg().name() + " to " + fix + " or later."));
       List<Property> props = new ArrayList<>();
       if (first.epss() != null) {
-        props.add(property("portcullis:epss:probability", String.format(Locale.ROOT, "%.5f", first.epss())));
+        props.add(CycloneDx.property("portcullis:epss:probability", String.format(Locale.ROOT, "%.5f", first.epss())));
       }
       if (first.kev()) {
-        props.add(property("portcullis:kev", "true"));
+        props.add(CycloneDx.property("portcullis:kev", "true"));
       }
       if (!props.isEmpty()) {
         v.setProperties(props);
@@ -90,17 +87,7 @@ public final class Vdr {
       vulnerabilities.add(v);
     }
     bom.setVulnerabilities(vulnerabilities);
-    String json;
-    try {
-      json = BomGeneratorFactory.createJson(Version.VERSION_16, bom).toJsonString();
-    } catch (GeneratorException e) {
-      throw new IOException("write the CycloneDX VDR of " + report.imageName() + ": " + e.getMessage(), e);
-    }
-    var problems = new JsonParser().validate(json.getBytes(StandardCharsets.UTF_8), Version.VERSION_16);
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException("the CycloneDX VDR of " + report.imageName() + " does not validate: " + problems.get(0).getMessage());
-    }
-    return json;
+    return CycloneDx.validatedJson(bom, "the CycloneDX VDR of " + report.imageName());
   }
 
   private static String ref(Package p) {
@@ -165,12 +152,5 @@ public final class Vdr {
       s.setUrl("https://osv.dev/vulnerability/" + id);
     }
     return s;
-  }
-
-  private static Property property(String name, String value) {
-    Property p = new Property();
-    p.setName(name);
-    p.setValue(value);
-    return p;
   }
 }

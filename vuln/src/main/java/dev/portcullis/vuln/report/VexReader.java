@@ -2,9 +2,8 @@ package dev.portcullis.vuln.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.catalog.DocumentFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +23,7 @@ public final class VexReader {
 
   public static List<VexStatement> read(Path file) throws IOException {
     String what = "read VEX document " + file;
-    if (!Files.isRegularFile(file)) {
-      throw new NoSuchFileException(file.toString(), null, what + ": no such file");
-    }
-    if (Files.size(file) > MAX_BYTES) {
-      throw new IOException(what + ": larger than " + MAX_BYTES + " bytes");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException(what + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    }
+    JsonNode root = DocumentFiles.readTree(file, what, MAX_BYTES, JSON, "JSON");
     String source = file.getFileName().toString();
     if (root != null && root.has("statements")) {
       return openVex(root, source);
