@@ -1,9 +1,13 @@
 package dev.portcullis.rules;
 
 import dev.portcullis.rules.compose.ComposeChecks;
+import dev.portcullis.rules.content.Interest;
+import dev.portcullis.rules.content.KeywordIndex;
+import dev.portcullis.rules.debug.DebugChecks;
 import dev.portcullis.rules.dockerfile.DockerfileChecks;
 import dev.portcullis.rules.image.ImageChecks;
 import dev.portcullis.rules.k8s.KubernetesChecks;
+import dev.portcullis.rules.secrets.SecretChecks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +25,16 @@ public final class Checks {
     all.addAll(ImageChecks.all());
     all.addAll(KubernetesChecks.all());
     all.addAll(ComposeChecks.all());
+    all.addAll(SecretChecks.all());
+    all.addAll(DebugChecks.all());
     return distinct(all);
+  }
+
+  /** Which files the built-in content checks (secrets, debug leftovers) read: those with one of their keywords or a path they name. */
+  public static Interest contentInterest() {
+    List<String> keywords = new ArrayList<>(SecretChecks.SCANNER.keywords().keywords());
+    keywords.addAll(DebugChecks.KEYWORDS);
+    return new Interest(KeywordIndex.of(keywords), DebugChecks::wantsPath);
   }
 
   /** The built-ins and the extensions on the class path; two checks with one ID fail at start. */

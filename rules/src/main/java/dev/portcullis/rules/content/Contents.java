@@ -1,0 +1,172 @@
+package dev.portcullis.rules.content;
+
+import dev.portcullis.oci.ImageConfig;
+import dev.portcullis.oci.tree.DeletedEntry;
+import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.FileType;
+import dev.portcullis.rules.Problem;
+import dev.portcullis.rules.Subject;
+import dev.portcullis.rules.image.ImageSubject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The texts of one input that content checks (secrets, debug leftovers) search: for an image, its
+ * env, labels, entrypoint, cmd, exposed ports and history commands, and every text file of every
+ * layer (including files a later layer deleted: they still ship); for paths, the text files under
+ * them. Binary files (a NUL byte near the start) and files over the size bound are skipped.
+ * Checks may share work through {@link #derived}; the texts never change.
+ */
+public final class Contents implements Subject {
+  private final String name;
+  private final List<Text> texts;
+  private final List<Problem> problems;
+  private final Map<Object, Object> derived = new ConcurrentHashMap<>();
+
+  public Contents(String name, List<Text> texts, List<Problem> problems) {
+    this.name = name;
+    this.texts = List.copyOf(texts);
+    this.problems = List.copyOf(problems);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public List<Text> texts() {
+    return texts;
+  }
+
+  @Override
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  /** A value computed once from these texts and shared by the checks that ask with the same key. */
+  @SuppressWarnings("unchecked")
+  public <T> T derived(Object key, Supplier<T> compute) {
+    return (T) derived.computeIfAbsent(key, k -> compute.get());
+  }
+
+  /** The values of an image config as texts, each at its field. */
+  public static List<Text> configTexts(String image, ImageConfig config) {
+    List<Text> out = new ArrayList<>();
+    for (int i = 0; i < config.env().size(); i++) {
+      out.add(Text.config(Text.Kind.ENV, image, "config.Env[" + i + "]", config.env().get(i)));
+    }
+    new TreeMap<>(config.labels()).forEach((k, v) -> out.add(Text.config(Text.Kind.LABEL, image, "config.Labels[\"" + k + "\"]", k + "=" + v)));
+    if (!config.entrypoint().isEmpty()) {
+      out.add(Text.config(Text.Kind.ENTRYPOINT, image, "config.Entrypoint", String.join(" ", config.entrypoint())));
+    }
+    if (!config.cmd().isEmpty()) {
+      out.add(Text.config(Text.Kind.CMD, image, "config.Cmd", String.join(" ", config.cmd())));
+    }
+    for (String p : config.exposedPorts()) {
+      out.add(Text.config(Text.Kind.EXPOSED_PORT, image, "config.ExposedPorts[\"" + p + "\"]", p));
+    }
+    for (int i = 0; i < config.history().size(); i++) {
+      out.add(Text.config(Text.Kind.HISTORY, image, "history[" + i + "].created_by", config.history().get(i).createdBy()));
+    }
+    return out;
+  }
+
+  /** The config texts of an image and the text files of all its layers that {@code interest} wants. */
+  public static Contents ofImage(ImageSubject image, Interest interest, ReadLimits limits) throws IOException {
+    List<Text> texts = new ArrayList<>(configTexts(image.name(), image.config()));
+    List<Problem> problems = new ArrayList<>();
+    FileTree tree = image.tree();
+    if (tree != null) {
+      Map<FileEntry, Integer> wanted = new HashMap<>();
+      for (FileEntry e : tree.entries()) {
+        if (e.type() == FileType.REGULAR && e.size() > 0 && e.size() <= limits.maxFileBytes()) {
+          wanted.put(e, -1);
+        }
+      }
+      for (DeletedEntry d : tree.deleted()) {
+        FileEntry e = d.entry();
+        if (e.type() == FileType.REGULAR && e.size() > 0 && e.size() <= limits.maxFileBytes()) {
+          wanted.put(e, d.removedBy());
+        }
+      }
+      long[] kept = {0};
+      boolean[] full = {false};
+      tree.contents(wanted.keySet(), (e, in) -> {
+        if (full[0]) {
+          return;
+        }
+        byte[] bytes = in.readNBytes((int) e.size());
+        if (ReadLimits.isBinary(bytes)) {
+          return;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (interest.wants(e.path(), text)) {
+          if (kept[0] + bytes.length > limits.maxKeptBytes()) {
+            full[0] = true;
+            problems.add(new Problem(image.name(), 0, 0, "content checks stopped at " + e.path() + " (layer " + e.layer() + "): more than "
+                + (limits.maxKeptBytes() >> 20) + " MiB of candidate text"));
+            return;
+          }
+          kept[0] += bytes.length;
+          texts.add(new Text(Text.Kind.FILE, e.path(), new Text.Origin.InLayer(image.name(), image.location(e), wanted.get(e)), text));
+        }
+      });
+    }
+    texts.sort(ORDER);
+    return new Contents(image.name(), texts, problems);
+  }
+
+  private static final Comparator<Text> ORDER = Comparator.comparing((Text t) -> t.kind() == Text.Kind.FILE ? 1 : 0)
+      .thenComparing(t -> t.kind() == Text.Kind.FILE ? t.path() : "")
+      .thenComparing(t -> t.origin() instanceof Text.Origin.InLayer l ? l.location().layerIndex() : 0);
+
+  /** The text files {@code interest} wants among {@code paths} (files, or directories walked without following links). */
+  public static Contents ofPaths(String name, List<Path> paths, Interest interest, ReadLimits limits) throws IOException {
+    List<Text> texts = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    for (Path root : paths) {
+      if (!Files.exists(root)) {
+        throw new java.nio.file.NoSuchFileException(root.toString(), null, "no such file or directory");
+      }
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(root)) {
+        files = s.filter(Files::isRegularFile).sorted().toList();
+      } catch (UncheckedIOException e) {
+        throw new IOException("walk " + root + ": " + e.getCause().getMessage(), e.getCause());
+      }
+      for (Path f : files) {
+        String display = f.toString();
+        try {
+          if (Files.size(f) == 0 || Files.size(f) > limits.maxFileBytes()) {
+            continue;
+          }
+          byte[] bytes = Files.readAllBytes(f);
+          if (ReadLimits.isBinary(bytes)) {
+            continue;
+          }
+          String text = new String(bytes, StandardCharsets.UTF_8);
+          String path = f.toString().replace('\\', '/');
+          if (interest.wants(path, text)) {
+            texts.add(new Text(Text.Kind.FILE, path, new Text.Origin.OnDisk(display), text));
+          }
+        } catch (IOException e) {
+          problems.add(new Problem(display, 0, 0, "not read: " + e.getClass().getSimpleName()));
+        }
+      }
+    }
+    return new Contents(name, texts, problems);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.portcullis.rules.debug;
+
+import static dev.portcullis.rules.Reference.cwe;
+
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.CheckInfo;
+import dev.portcullis.rules.Finding;
+import dev.portcullis.rules.Reference;
+import dev.portcullis.rules.Severity;
+import dev.portcullis.rules.SimpleCheck;
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.Text;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code PCS-DEBUG} checks, listed once: debuggers, debug modes and development settings that
+ * should never reach a production image. They read the image's env, entrypoint, cmd and exposed
+ * ports and the files {@link #wantsPath} names or {@link #KEYWORDS} occur in.
+ */
+public final class DebugChecks {
+  private DebugChecks() {}
+
+  /** Words of the debug settings that can sit in any file. */
+  public static final List<String> KEYWORDS = List.of("debugpy", "pydevd", "xdebug", "management.endpoints", "spring.devtools", "-agentlib:jdwp", "-xrunjdwp");
+
+  private static final Pattern PHP_INI = Pattern.compile(".*/php[^/]*/.*\\.ini|.*/php\\.ini|.*xdebug[^/]*\\.ini");
+  private static final Pattern DEBUG_FILE = Pattern.compile("(?i)(?:[A-Za-z0-9_-]*[._-])?debug\\.(?:properties|ini|conf|cfg|ya?ml|json|toml)");
+  private static final Pattern DJANGO_SETTINGS = Pattern.compile(".*/settings(?:/[^/]+|\\.py)$|.*/settings_[^/]*\\.py");
+
+  /** Whether a file at {@code path} is read by some debug check whatever its text. */
+  public static boolean wantsPath(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return SpringProperties.isConfigFile(path) || PHP_INI.matcher(path).matches() || DEBUG_FILE.matcher(name).matches()
+        || name.equals("settings.py") && path.contains("/");
+  }
+
+  private static final Set<Text.Kind> COMMAND = EnumSet.of(Text.Kind.ENV, Text.Kind.ENTRYPOINT, Text.Kind.CMD);
+  private static final List<Reference> REFS = List.of(cwe(489));
+
+  private record LineRule(Set<Text.Kind> kinds, Predicate<String> paths, Pattern pattern) {}
+
+  /** Each line of each text a line rule reads that its pattern finds, reported with what it matched (group 1, or all of it). */
+  private static Check<Contents> lines(CheckInfo info, String what, LineRule... rules) {
+    return new SimpleCheck<>(info, Contents.class, contents -> {
+      List<Finding> out = new ArrayList<>();
+      for (Text t : contents.texts()) {
+        for (LineRule r : rules) {
+          if (!r.kinds().contains(t.kind()) || t.kind() == Text.Kind.FILE && !r.paths().test(t.path())) {
+            continue;
+          }
+          int n = 0;
+          for (String line : t.content().split("\n", -1)) {
+            n++;
+            Matcher m = r.pattern().matcher(line);
+            if (m.find()) {
+              String found = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
+              out.add(new Finding(info, what + ": " + abbreviate(found) + t.lineNote(n), t.at(n, m.start() + 1)));
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static String abbreviate(String s) {
+    String t = s.strip();
+    return t.length() > 120 ? t.substring(0, 117) + "..." : t;
+  }
+
+  private static CheckInfo info(String id, Severity severity, String title, String rationale, String remediation) {
+    return new CheckInfo(id, severity, title, rationale, remediation, REFS);
+  }
+
+  private static LineRule in(Set<Text.Kind> kinds, String regex) {
+    return new LineRule(kinds, p -> false, Pattern.compile(regex));
+  }
+
+  private static LineRule inFiles(Predicate<String> paths, String regex) {
+    return new LineRule(EnumSet.of(Text.Kind.FILE), paths, Pattern.compile(regex));
+  }
+
+  /** Spring settings whose key is {@code key} (or under it) and whose value {@code bad} accepts. */
+  private static Check<Contents> spring(CheckInfo info, String what, Predicate<String> key, Predicate<String> bad) {
+    return new SimpleCheck<>(info, Contents.class, contents -> {
+      List<Finding> out = new ArrayList<>();
+      for (Text t : contents.texts()) {
+        for (SpringProperties.Property p : SpringProperties.of(t)) {
+          if (key.test(p.key()) && bad.test(p.value().toLowerCase(Locale.ROOT))) {
+            out.add(new Finding(info, what + ": " + p.key() + "=" + abbreviate(p.value()) + t.lineNote(p.line()), t.at(p.line(), 0)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static final CheckInfo DEBUG_FILE_INFO = info("PCS-DEBUG-009", Severity.LOW, "Debug configuration file",
+      "A file named for debugging (debug.properties, app-debug.yml) is development configuration that should not ship, and often turns debug options on.",
+      "Keep debug configuration out of the build context (.dockerignore) or out of the final stage.");
+
+  public static List<Check<?>> all() {
+    return List.of(
+        lines(info("PCS-DEBUG-001", Severity.HIGH, "JDWP debug agent enabled",
+                "A JVM started with the JDWP agent listens for a debugger, and a debugger that connects can run any code in the process: remote code execution for whoever reaches the port.",
+                "Remove -agentlib:jdwp / -Xrunjdwp from the entrypoint, command and JAVA_TOOL_OPTIONS / JAVA_OPTS / JDK_JAVA_OPTIONS; attach debuggers only to development builds."),
+            "the JVM loads the JDWP agent",
+            in(COMMAND, "(-agentlib:jdwp\\S*|-Xrunjdwp\\S*)")),
+        lines(info("PCS-DEBUG-002", Severity.MEDIUM, "Application debug mode enabled",
+                "Debug modes of web frameworks (Flask, Django, Laravel and alike) show stack traces, settings and sometimes an interactive console to anyone who triggers an error.",
+                "Set the debug flag to false in the image and enable it only in development."),
+            "debug mode is on",
+            in(EnumSet.of(Text.Kind.ENV), "(?i)^((?:[A-Z0-9]+_)?DEBUG=(?:true|1|yes|on))\\s*$"),
+            inFiles(p -> p.endsWith("/settings.py") || DJANGO_SETTINGS.matcher(p).matches(), "^(DEBUG\\s*=\\s*True)\\b")),
+        lines(info("PCS-DEBUG-003", Severity.LOW, "Development environment selected",
+                "Frameworks relax security in development mode: verbose errors, live reloading, permissive CORS, no caching of templates, dev-only routes.",
+                "Set the environment to production in the image (NODE_ENV=production, RAILS_ENV=production, ASPNETCORE_ENVIRONMENT=Production)."),
+            "the environment is a development one",
+            in(EnumSet.of(Text.Kind.ENV), "(?i)^((?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|MIX_ENV|ASPNETCORE_ENVIRONMENT|DOTNET_ENVIRONMENT|SPRING_PROFILES_ACTIVE)=(?:.*[,=])?(?:dev|development|local)(?:,.*)?)\\s*$")),
+        lines(info("PCS-DEBUG-004", Severity.HIGH, "Node.js inspector enabled",
+                "node --inspect opens the V8 inspector, which runs any JavaScript a client sends: remote code execution for whoever reaches the port.",
+                "Remove --inspect / --inspect-brk from the command and NODE_OPTIONS."),
+            "node starts its inspector",
+            in(COMMAND, "(?<![A-Za-z0-9-])(--inspect(?:-brk|-wait)?(?:=\\S+)?)(?=\\s|$|\")")),
+        spring(info("PCS-DEBUG-005", Severity.HIGH, "Spring Boot actuator exposes sensitive endpoints over HTTP",
+                "Exposing all actuator endpoints, or env and heapdump, over HTTP gives away configuration, credentials in memory and a full heap dump to whoever reaches the port.",
+                "Expose only health and info (management.endpoints.web.exposure.include=health,info) and put the rest behind authentication on a separate management port."),
+            "actuator endpoints exposed",
+            k -> k.equals("management.endpoints.web.exposure.include"),
+            v -> v.contains("*") || List.of(v.split("\\s*,\\s*")).stream().anyMatch(e -> e.equals("env") || e.equals("heapdump") || e.equals("threaddump") || e.equals("jolokia") || e.equals("shutdown"))),
+        spring(info("PCS-DEBUG-006", Severity.MEDIUM, "Spring Boot devtools configured",
+                "Spring Boot devtools is a development aid: live restart, relaxed caching and, with a remote secret, a remote update endpoint.",
+                "Leave spring-boot-devtools out of production artifacts (it is optional and excluded from repackaged jars by default) and drop its settings."),
+            "devtools setting",
+            k -> k.startsWith("spring.devtools."),
+            v -> !v.equals("false")),
+        lines(info("PCS-DEBUG-007", Severity.MEDIUM, "PHP Xdebug enabled",
+                "Xdebug in debug mode connects to a debugger client named by the request or the configuration, and slows every request; it exposes the code and its variables.",
+                "Do not install or load the xdebug extension in production images (remove its ini file, or set xdebug.mode=off)."),
+            "Xdebug is loaded or set to debug",
+            inFiles(p -> PHP_INI.matcher(p).matches() || p.endsWith(".ini"),
+                "^\\s*((?:zend_extension\\s*=\\s*\\S*xdebug\\S*)|xdebug\\.mode\\s*=\\s*\\S*debug\\S*|xdebug\\.remote_enable\\s*=\\s*(?:1|on|true)|xdebug\\.start_with_request\\s*=\\s*(?:yes|1|trigger))"),
+            in(EnumSet.of(Text.Kind.ENV), "^(XDEBUG_MODE=\\S*debug\\S*)")),
+        lines(info("PCS-DEBUG-008", Severity.HIGH, "Python remote debugger listening",
+                "debugpy and pydevd accept a debugger over the network that can evaluate any Python in the process; pdb stops the process waiting for a terminal.",
+                "Remove debugpy, pydevd and pdb from the entrypoint, command and code of production images."),
+            "a Python debugger is started",
+            in(COMMAND, "(-m\\s+(?:debugpy|pdb|pydevd)\\b\\S*|\\bdebugpy\\b.*--listen\\s+\\S+|\\bpydevd(?:\\.py)?\\b)"),
+            inFiles(p -> p.endsWith(".py"), "(debugpy\\.listen\\([^)]*\\)|pydevd(?:_pycharm)?\\.settrace\\()")),
+        new SimpleCheck<>(DEBUG_FILE_INFO, Contents.class, contents -> contents.texts().stream()
+            .filter(t -> t.kind() == Text.Kind.FILE && DEBUG_FILE.matcher(t.fileName()).matches())
+            .map(t -> new Finding(DEBUG_FILE_INFO, "debug configuration file " + t.fileName(), t.at(1, 0)))
+            .toList()),
+        lines(info("PCS-DEBUG-010", Severity.HIGH, "Delve debugger server",
+                "dlv in headless mode serves the Delve API, through which a client can run any code in the debugged Go program.",
+                "Start the Go binary directly; build and run debug images only in development."),
+            "Delve serves a debugger",
+            in(COMMAND, "(\\bdlv\\b.*(?:--headless|--listen|--accept-multiclient)\\S*)")),
+        lines(info("PCS-DEBUG-011", Severity.MEDIUM, "Debugger port exposed",
+                "The image declares a port that debuggers use by convention: 5005 (JDWP), 9229 (Node.js inspector), 2345 (Delve), 5678 (debugpy), 9003 (Xdebug).",
+                "Remove the EXPOSE and the debugger behind it."),
+            "debugger port exposed",
+            in(EnumSet.of(Text.Kind.EXPOSED_PORT), "^((?:5005|9229|2345|5678|9003)(?:/tcp)?)$")));
+  }
+
+}

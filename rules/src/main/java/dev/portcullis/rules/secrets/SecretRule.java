@@ -1,0 +1,42 @@
+package dev.portcullis.rules.secrets;
+
+import dev.portcullis.rules.CheckInfo;
+import dev.portcullis.rules.content.Text;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * A kind of secret as data: the keywords one of its matches always contains (lower case; the
+ * prefilter), the pattern and the group that is the secret, whether the pattern spans lines, which
+ * texts it reads and a last test of a candidate. Where two rules match the same characters, only
+ * those of the lowest {@code rank} are kept: 0 for a token format, 1 for a credential file entry
+ * that may hold such a token, 2 for the generic assignment rule.
+ *
+ * @param kinds the kinds of text searched
+ * @param paths which file paths are searched (all for most rules)
+ * @param accept a last test of a match, e.g. entropy or a decodable structure
+ */
+public record SecretRule(
+    CheckInfo info, List<String> keywords, Pattern pattern, int group, boolean multiline, Set<Text.Kind> kinds,
+    Predicate<String> paths, Predicate<MatchResult> accept, int rank) {
+  public SecretRule {
+    keywords = List.copyOf(keywords);
+    kinds = Set.copyOf(kinds);
+    if (keywords.isEmpty()) {
+      throw new IllegalArgumentException(info.id() + ": a secret rule needs a keyword for the prefilter");
+    }
+    for (String k : keywords) {
+      if (!k.equals(k.toLowerCase(java.util.Locale.ROOT))) {
+        throw new IllegalArgumentException(info.id() + ": keywords are lower case: " + k);
+      }
+    }
+  }
+
+  /** Whether this rule searches {@code text}. */
+  public boolean reads(Text text) {
+    return kinds.contains(text.kind()) && (text.kind() != Text.Kind.FILE || paths.test(text.path()));
+  }
+}

@@ -1,0 +1,297 @@
+package dev.portcullis.rules.secrets;
+
+import static dev.portcullis.rules.Reference.cwe;
+
+import dev.portcullis.rules.CheckInfo;
+import dev.portcullis.rules.Redaction;
+import dev.portcullis.rules.Severity;
+import dev.portcullis.rules.content.Text;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/** The kinds of secret Portcullis knows, listed once; each becomes one {@code PCS-SECRET} check. */
+public final class SecretRules {
+  private SecretRules() {}
+
+  private static final Set<Text.Kind> EVERYWHERE = EnumSet.of(Text.Kind.FILE, Text.Kind.ENV, Text.Kind.LABEL, Text.Kind.ENTRYPOINT, Text.Kind.CMD, Text.Kind.HISTORY);
+  private static final Set<Text.Kind> FILES = EnumSet.of(Text.Kind.FILE);
+  private static final Predicate<String> ANY_PATH = p -> true;
+  private static final Predicate<MatchResult> ANY_MATCH = m -> true;
+  /** Before and after a token: not a character a token could continue with. */
+  private static final String B = "(?<![A-Za-z0-9_])";
+  private static final String E = "(?![A-Za-z0-9_])";
+
+  private static final String ROTATE = "Revoke the credential at its issuer now (it has shipped and must be treated as public), issue a new one, and provide it at run time from a secret store or a mounted file; rebuild the image without it.";
+
+  private static final class Spec {
+    final String id;
+    final Severity severity;
+    final String title;
+    final String what;
+    List<String> keywords = List.of();
+    String regex = "";
+    int group = 1;
+    boolean multiline;
+    Set<Text.Kind> kinds = EVERYWHERE;
+    Predicate<String> paths = ANY_PATH;
+    Predicate<MatchResult> accept = ANY_MATCH;
+    int rank;
+
+    Spec(String id, Severity severity, String title, String what) {
+      this.id = id;
+      this.severity = severity;
+      this.title = title;
+      this.what = what;
+    }
+
+    Spec keywords(String... k) {
+      keywords = List.of(k);
+      return this;
+    }
+
+    Spec regex(String r) {
+      regex = r;
+      return this;
+    }
+
+    Spec group(int g) {
+      group = g;
+      return this;
+    }
+
+    Spec multiline() {
+      multiline = true;
+      return this;
+    }
+
+    Spec files(Predicate<String> p) {
+      kinds = FILES;
+      paths = p;
+      return this;
+    }
+
+    Spec accept(Predicate<MatchResult> a) {
+      accept = a;
+      return this;
+    }
+
+    Spec rank(int r) {
+      rank = r;
+      return this;
+    }
+
+    SecretRule build() {
+      CheckInfo info = new CheckInfo(id, severity, title,
+          what + " Anyone who can pull the image or read the file can use it: image layers, configs and build history are copied to every registry, cache and host that holds the image, and deleting the file in a later layer does not remove it.",
+          ROTATE, List.of(cwe(798)));
+      return new SecretRule(info, keywords, Pattern.compile(regex, multiline ? Pattern.DOTALL : 0), group, multiline, kinds, paths, accept, rank);
+    }
+  }
+
+  private static Spec rule(String id, Severity severity, String title, String what) {
+    return new Spec(id, severity, title, what);
+  }
+
+  private static Predicate<MatchResult> secret(Predicate<String> p, int group) {
+    return m -> p.test(m.group(group));
+  }
+
+  private static Predicate<String> named(String... names) {
+    return path -> {
+      String file = path.substring(path.lastIndexOf('/') + 1);
+      for (String n : names) {
+        if (file.equals(n)) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+
+  private static final Pattern IDENTIFIER_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
+  private static final Pattern STOP_WORDS = Pattern.compile(
+      "(?i).*(changeme|change[_-]me|change[_-]?it|placeholder|example|redacted|replace[_-]?me|your[_-]|dummy|sample|secret[_-]?here|password[_-]?here|fixme|todo|x{4,}|\\*{3,}|\\.{3}|\\$\\{|\\{\\{|%\\(|\\$\\(|<[^>]*>).*");
+
+  /** Whether a value is worth reporting as a password: no placeholder, reference or expression, and varied enough characters. */
+  static boolean plausiblePassword(String value, double minEntropy) {
+    String v = value.strip();
+    if (!Redaction.isLiteralValue(v) || STOP_WORDS.matcher(v).matches() || IDENTIFIER_PATH.matcher(v).matches()) {
+      return false;
+    }
+    String lower = v.toLowerCase(Locale.ROOT);
+    if (lower.equals("password") || lower.equals("secret") || lower.equals("passwd") || lower.startsWith("$") || lower.startsWith("%")) {
+      return false;
+    }
+    return Entropy.bitsPerChar(v) >= minEntropy;
+  }
+
+  private static boolean notExample(String v) {
+    return !v.toUpperCase(Locale.ROOT).contains("EXAMPLE");
+  }
+
+  private static byte[] base64(String s, boolean url) {
+    String t = s.replaceAll("\\s", "");
+    try {
+      return url ? Base64.getUrlDecoder().decode(t.replace("=", "")) : Base64.getMimeDecoder().decode(t);
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
+  }
+
+  /** Whether a PEM private key body (with its headers) is encrypted: a legacy DEK header, PKCS#8 encrypted, or an OpenSSH key with a cipher. */
+  static boolean encryptedKey(String label, String body) {
+    if (label.startsWith("ENCRYPTED") || body.contains("ENCRYPTED")) {
+      return true;
+    }
+    if (label.startsWith("OPENSSH")) {
+      byte[] b = base64(body, false);
+      // openssh-key-v1\0, then a uint32 length and the cipher name
+      int at = "openssh-key-v1".length() + 1;
+      if (b.length > at + 4) {
+        int len = ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+        if (len > 0 && len < 64 && b.length >= at + 4 + len) {
+          return !new String(b, at + 4, len, StandardCharsets.US_ASCII).equals("none");
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean keyBody(String body) {
+    String b64 = body.lines().filter(l -> !l.contains(":")).reduce("", String::concat).strip();
+    return b64.length() >= 64 && b64.matches("[A-Za-z0-9+/=\\s]+");
+  }
+
+  private static boolean jwt(String token) {
+    String header = new String(base64(token.substring(0, token.indexOf('.')), true), StandardCharsets.UTF_8);
+    return header.startsWith("{") && header.contains("\"alg\"");
+  }
+
+  private static boolean dockerAuth(String value) {
+    String decoded = new String(base64(value, false), StandardCharsets.UTF_8);
+    int colon = decoded.indexOf(':');
+    return colon > 0 && colon < decoded.length() - 1;
+  }
+
+  private static final String PEM = "-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----\\r?\\n((?:[A-Za-z0-9+/=:,\\- ]*\\r?\\n){1,1000}?)-----END \\1-----";
+
+  public static List<SecretRule> all() {
+    List<Spec> s = new ArrayList<>();
+    s.add(rule("PCS-SECRET-001", Severity.HIGH, "AWS access key ID", "An AWS access key ID names an IAM credential; it is found with its secret key more often than not.")
+        .keywords("akia", "asia", "abia", "acca").regex(B + "((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})" + E).accept(secret(SecretRules::notExample, 1)));
+    s.add(rule("PCS-SECRET-002", Severity.CRITICAL, "AWS secret access key", "An AWS secret access key signs API requests as its IAM user or role.")
+        .keywords("aws").regex("(?i)aws[a-z0-9_.\\-]{0,20}?(?:secret|sk)[a-z0-9_.\\-]{0,20}[\"']?\\s*(?:=>|:=|=|:)\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
+        .accept(secret(v -> notExample(v) && Entropy.bitsPerChar(v) >= 3.5, 1)));
+    s.add(rule("PCS-SECRET-003", Severity.CRITICAL, "GitHub personal access token", "A classic GitHub personal access token acts as its user on every repository and organisation its scopes reach.")
+        .keywords("ghp_").regex(B + "(ghp_[A-Za-z0-9]{36})" + E));
+    s.add(rule("PCS-SECRET-004", Severity.CRITICAL, "GitHub OAuth access token", "A GitHub OAuth access token acts as the user who authorised the OAuth app.")
+        .keywords("gho_").regex(B + "(gho_[A-Za-z0-9]{36})" + E));
+    s.add(rule("PCS-SECRET-005", Severity.CRITICAL, "GitHub App token", "A GitHub App user-to-server or installation token acts as the app on the repositories it is installed on.")
+        .keywords("ghu_", "ghs_").regex(B + "(gh[us]_[A-Za-z0-9]{36})" + E));
+    s.add(rule("PCS-SECRET-006", Severity.CRITICAL, "GitHub refresh token", "A GitHub refresh token mints new user access tokens for a GitHub App.")
+        .keywords("ghr_").regex(B + "(ghr_[A-Za-z0-9]{36,76})" + E));
+    s.add(rule("PCS-SECRET-007", Severity.CRITICAL, "GitHub fine-grained personal access token", "A fine-grained GitHub token acts as its user on the repositories it was granted.")
+        .keywords("github_pat_").regex(B + "(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + E));
+    s.add(rule("PCS-SECRET-008", Severity.CRITICAL, "GitLab personal access token", "A GitLab personal, project or group access token acts on the GitLab API and Git repositories.")
+        .keywords("glpat-").regex(B + "(glpat-[A-Za-z0-9_\\-]{20,})" + E));
+    s.add(rule("PCS-SECRET-009", Severity.HIGH, "GitLab runner, deploy or trigger token", "GitLab runner, deploy, pipeline-trigger and feed tokens register runners, pull code and packages, or start pipelines.")
+        .keywords("glrt-", "gldt-", "glptt-", "glft-", "glcbt-", "glimt-", "glagent-", "gr1348941")
+        .regex(B + "((?:glrt|gldt|glptt|glft|glcbt|glimt|glagent)-[A-Za-z0-9_\\-]{20,}|GR1348941[A-Za-z0-9_\\-]{20,})" + E));
+    s.add(rule("PCS-SECRET-010", Severity.HIGH, "Slack token", "A Slack bot, user, workspace or configuration token reads and posts in the workspace that issued it.")
+        .keywords("xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-").regex(B + "(xox[abeoprs]-[0-9]{6,}-[A-Za-z0-9\\-]{10,250})" + E));
+    s.add(rule("PCS-SECRET-011", Severity.HIGH, "Slack app-level token", "A Slack app-level token connects to the workspace as the app (Socket Mode, events).")
+        .keywords("xapp-").regex(B + "(xapp-[0-9]-[A-Z0-9]{8,}-[0-9]{8,}-[a-z0-9]{32,})" + E));
+    s.add(rule("PCS-SECRET-012", Severity.MEDIUM, "Slack incoming webhook", "A Slack webhook URL posts messages into its channel without any other credential.")
+        .keywords("hooks.slack.com").regex("(https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\\-]{20,})"));
+    s.add(rule("PCS-SECRET-013", Severity.CRITICAL, "Stripe live secret key", "A Stripe live secret or restricted key moves real money: charges, refunds and payouts.")
+        .keywords("sk_live_", "rk_live_").regex(B + "((?:sk|rk)_live_[A-Za-z0-9]{20,247})" + E));
+    s.add(rule("PCS-SECRET-014", Severity.LOW, "Stripe test secret key", "A Stripe test-mode key reaches the account's test data only, but names the account and often sits next to the live key.")
+        .keywords("sk_test_", "rk_test_").regex(B + "((?:sk|rk)_test_[A-Za-z0-9]{20,247})" + E));
+    s.add(rule("PCS-SECRET-015", Severity.HIGH, "Google API key", "A Google API key is billed to its project and opens every API the project enabled that it is not restricted from.")
+        .keywords("aiza").regex(B + "(AIza[A-Za-z0-9_\\-]{35})(?![A-Za-z0-9_\\-])"));
+    s.add(rule("PCS-SECRET-016", Severity.CRITICAL, "Google Cloud service account key", "A service account key file holds the account's private key: whoever has it is the service account until the key is deleted.")
+        .keywords("service_account").multiline().files(ANY_PATH)
+        .regex("\"type\"\\s*:\\s*\"service_account\".{0,4000}?\"private_key\"\\s*:\\s*\"(-----BEGIN [^\"]{64,}?)\"|\"private_key\"\\s*:\\s*\"(-----BEGIN [^\"]{64,}?)\".{0,4000}?\"type\"\\s*:\\s*\"service_account\"")
+        .group(1));
+    s.add(rule("PCS-SECRET-017", Severity.CRITICAL, "Private key", "An unencrypted private key (PKCS#1, SEC 1, PKCS#8 or OpenSSH) is all it takes to act as its owner: decrypt, sign, log in over SSH or serve TLS.")
+        .keywords("private key-----").multiline().regex(PEM).group(2)
+        .accept(m -> !encryptedKey(m.group(1), m.group(2)) && keyBody(m.group(2))));
+    s.add(rule("PCS-SECRET-018", Severity.MEDIUM, "Encrypted private key", "An encrypted private key still invites an offline attack on its passphrase, which often sits nearby.")
+        .keywords("private key-----").multiline().regex(PEM).group(2)
+        .accept(m -> encryptedKey(m.group(1), m.group(2)) && keyBody(m.group(2))));
+    s.add(rule("PCS-SECRET-019", Severity.HIGH, "PGP private key block", "An exported PGP secret key signs and decrypts as its owner, protected at most by its passphrase.")
+        .keywords("pgp private key block").multiline()
+        .regex("-----BEGIN PGP PRIVATE KEY BLOCK-----\\r?\\n((?:[A-Za-z0-9+/=:,.\\- ]*\\r?\\n){1,2000}?)-----END PGP PRIVATE KEY BLOCK-----")
+        .accept(m -> keyBody(m.group(1))));
+    s.add(rule("PCS-SECRET-020", Severity.MEDIUM, "JSON Web Token", "A signed JWT is a bearer credential: until it expires, whoever presents it is its subject.")
+        .keywords("eyj").regex(B + "(eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{16,})(?![A-Za-z0-9_\\-.])")
+        .accept(secret(SecretRules::jwt, 1)));
+    s.add(rule("PCS-SECRET-021", Severity.CRITICAL, "npm access token", "An npm access token publishes packages as its user: a supply-chain attack on everyone who installs them.")
+        .keywords("npm_").regex(B + "(npm_[A-Za-z0-9]{36})" + E));
+    s.add(rule("PCS-SECRET-022", Severity.HIGH, "npm registry credential in .npmrc", "An _auth or _authToken entry logs in to the npm registry it names.")
+        .keywords("_auth").files(ANY_PATH).regex("(?i)_auth(?:token)?\\s*=\\s*[\"']?([^\\s\"']{8,})")
+        .accept(secret(v -> plausiblePassword(v, 2.5), 1)).rank(1));
+    s.add(rule("PCS-SECRET-023", Severity.CRITICAL, "PyPI API token", "A PyPI API token uploads releases of its user's or project's packages.")
+        .keywords("pypi-ageichlwas5vcmc").regex(B + "(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,})" + E));
+    s.add(rule("PCS-SECRET-024", Severity.HIGH, "Password in .pypirc", "A password in .pypirc uploads packages to the index it names.")
+        .keywords("password").files(named(".pypirc")).regex("(?i)^\\s*password\\s*[:=]\\s*(\\S+)")
+        .accept(secret(v -> plausiblePassword(v, 2.0), 1)).rank(1));
+    s.add(rule("PCS-SECRET-025", Severity.CRITICAL, "Registry credentials in a Docker config.json", "An auths entry with auth holds a registry user name and password (base64 is an encoding, not a protection): push and pull as that user.")
+        .keywords("\"auths\"").multiline().files(ANY_PATH).regex("\"auth\"\\s*:\\s*\"([A-Za-z0-9+/]{6,}={0,2})\"")
+        .accept(secret(SecretRules::dockerAuth, 1)));
+    s.add(rule("PCS-SECRET-026", Severity.HIGH, "Password in .netrc", "A .netrc password logs in to its machine for curl, git, ftp and anything else that reads the file.")
+        .keywords("password").files(named(".netrc", "_netrc")).regex("(?:^|\\s)password\\s+(\\S+)")
+        .accept(secret(v -> plausiblePassword(v, 1.5), 1)));
+    s.add(rule("PCS-SECRET-027", Severity.HIGH, "Credentials in .git-credentials", "git's credential store keeps passwords and tokens for Git hosts in clear text.")
+        .keywords("://").files(named(".git-credentials")).regex("[a-z][a-z0-9+.\\-]*://[^:/\\s@]*:([^@\\s/]+)@")
+        .accept(secret(v -> Redaction.isLiteralValue(v), 1)));
+    s.add(rule("PCS-SECRET-028", Severity.HIGH, "Database or service URL with a password", "A connection URL with user and password logs in to its database, cache, broker or directory.")
+        .keywords("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver", "ldap", "ftp", "oracle", "clickhouse", "cockroachdb")
+        .regex("(?i)" + B + "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|ldaps?|ftps?|oracle|clickhouse|cockroachdb)(?:\\+[a-z0-9]+)?://[^:/\\s@\"']*:([^@\\s/\"']+)@[^\\s\"'/]+")
+        .accept(secret(v -> plausiblePassword(v, 1.5), 1)));
+    s.add(rule("PCS-SECRET-029", Severity.MEDIUM, "Password or key assigned in a file", "A credential-named setting (password, secret, token, api_key) holds a literal, varied value rather than a reference to a secret store.")
+        .keywords("password", "passwd", "pwd", "secret", "api_key", "api-key", "apikey", "token", "access_key", "access-key", "auth_key", "private_key")
+        .files(ANY_PATH)
+        .regex("(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]{0,40}(?:passw(?:or)?d|passwd|pwd|secret|api[_\\-]?key|token|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key)[A-Za-z0-9_.\\-]{0,40})[\"']?\\s*(?::=|=>|=|:)\\s*[\"'`]?([^\\s\"'`;,<>(){}\\[\\]]{8,200})")
+        .group(2).accept(m -> Redaction.isSecretName(m.group(1)) && plausiblePassword(m.group(2), 3.0)).rank(2));
+    s.add(rule("PCS-SECRET-030", Severity.HIGH, "SendGrid API key", "A SendGrid API key sends mail as its account, the raw material of phishing from a trusted domain.")
+        .keywords("sg.").regex(B + "(SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43})" + E));
+    s.add(rule("PCS-SECRET-031", Severity.HIGH, "Shopify access token", "A Shopify access token or shared secret acts on the shop's admin API.")
+        .keywords("shpat_", "shpca_", "shppa_", "shpss_").regex(B + "(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})" + E));
+    s.add(rule("PCS-SECRET-032", Severity.HIGH, "Hugging Face access token", "A Hugging Face token reads, and with write scope replaces, its user's models and datasets.")
+        .keywords("hf_").regex(B + "(hf_[A-Za-z]{34})" + E));
+    s.add(rule("PCS-SECRET-033", Severity.CRITICAL, "DigitalOcean token", "A DigitalOcean personal access, OAuth or refresh token controls the team's droplets, volumes and keys.")
+        .keywords("dop_v1_", "doo_v1_", "dor_v1_").regex(B + "(do[opr]_v1_[a-f0-9]{64})" + E));
+    s.add(rule("PCS-SECRET-034", Severity.HIGH, "Anthropic API key", "An Anthropic API key is billed to its organisation.")
+        .keywords("sk-ant-").regex(B + "(sk-ant-(?:api03|admin01)-[A-Za-z0-9_\\-]{80,120})(?![A-Za-z0-9_\\-])"));
+    s.add(rule("PCS-SECRET-035", Severity.HIGH, "OpenAI API key", "An OpenAI API key is billed to its organisation and reads its files and assistants.")
+        .keywords("t3blbkfj").regex(B + "(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}T3BlbkFJ[A-Za-z0-9_\\-]{20,})(?![A-Za-z0-9_\\-])"));
+    s.add(rule("PCS-SECRET-036", Severity.HIGH, "Mailgun API key", "A Mailgun private API key sends mail and reads logs for its domains.")
+        .keywords("key-").regex(B + "(key-[0-9a-f]{32})" + E));
+    s.add(rule("PCS-SECRET-037", Severity.CRITICAL, "Azure storage account key", "An Azure storage account key has full control of every container, queue and table of the account.")
+        .keywords("accountkey=").regex("(?i)AccountKey=([A-Za-z0-9+/]{86}==)"));
+    s.add(rule("PCS-SECRET-038", Severity.CRITICAL, "Kubernetes client key in a kubeconfig", "A kubeconfig with client-key-data logs in to its cluster as that client certificate's user.")
+        .keywords("client-key-data").regex("client-key-data:\\s*[\"']?([A-Za-z0-9+/]{40,}={0,2})"));
+    s.add(rule("PCS-SECRET-039", Severity.HIGH, "age secret key", "An age secret key decrypts every file encrypted to its recipient.")
+        .keywords("age-secret-key-1").regex(B + "(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + E));
+    s.add(rule("PCS-SECRET-040", Severity.MEDIUM, "Telegram bot token", "A Telegram bot token controls the bot: reads its messages and posts as it.")
+        .keywords(":aa").regex(B + "([0-9]{8,10}:AA[A-Za-z0-9_\\-]{33})(?![A-Za-z0-9_\\-])"));
+    s.add(rule("PCS-SECRET-041", Severity.MEDIUM, "Discord webhook", "A Discord webhook URL posts into its channel without any other credential.")
+        .keywords("discord").regex("(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{5,}/[A-Za-z0-9_\\-]{60,})"));
+    s.add(rule("PCS-SECRET-042", Severity.CRITICAL, "HashiCorp Vault token", "A Vault service token reads every secret its policies allow.")
+        .keywords("hvs.").regex(B + "(hvs\\.[A-Za-z0-9_\\-]{90,})(?![A-Za-z0-9_\\-])"));
+    s.add(rule("PCS-SECRET-043", Severity.HIGH, "Doppler token", "A Doppler token reads the secrets of its project or workplace.")
+        .keywords("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.").regex(B + "(dp\\.(?:pt|st|sa|ct)\\.[A-Za-z0-9]{40,44})" + E));
+    s.add(rule("PCS-SECRET-044", Severity.HIGH, "Databricks access token", "A Databricks personal access token runs jobs and reads data in its workspace.")
+        .keywords("dapi").regex(B + "(dapi[a-f0-9]{32}(?:-[0-9])?)" + E));
+    return s.stream().map(Spec::build).toList();
+  }
+}

@@ -1,0 +1,156 @@
+package dev.portcullis.rules.secrets;
+
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.KeywordIndex;
+import dev.portcullis.rules.content.Text;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+/**
+ * Finds the secrets of many rules in texts, reading each text once: one keyword pass tells which
+ * lines (or, for multi-line rules, which texts) can match which rules, and only those patterns run
+ * there. Immutable; safe to share.
+ */
+public final class SecretScanner {
+  /** Lines longer than this are searched only by the rules whose keyword they hold, from the keyword on, within this window. */
+  static final int MAX_LINE = 16 * 1024;
+
+  private final List<SecretRule> rules;
+  private final KeywordIndex index;
+  private final int[][] rulesOfKeyword;
+
+  public SecretScanner(List<SecretRule> rules) {
+    this.rules = List.copyOf(rules);
+    List<String> keywords = new ArrayList<>();
+    Map<String, Integer> number = new HashMap<>();
+    Map<Integer, List<Integer>> byKeyword = new HashMap<>();
+    for (int r = 0; r < rules.size(); r++) {
+      for (String k : rules.get(r).keywords()) {
+        int n = number.computeIfAbsent(k, x -> {
+          keywords.add(x);
+          return keywords.size() - 1;
+        });
+        byKeyword.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
+      }
+    }
+    this.index = KeywordIndex.of(keywords);
+    this.rulesOfKeyword = new int[keywords.size()][];
+    byKeyword.forEach((k, rs) -> rulesOfKeyword[k] = rs.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  public List<SecretRule> rules() {
+    return rules;
+  }
+
+  /** Every keyword of every rule: what a file must contain to be worth reading for secrets. */
+  public KeywordIndex keywords() {
+    return index;
+  }
+
+  /** The secrets in all texts of {@code contents}, computed once per scanner and shared by its checks. */
+  public List<SecretHit> scan(Contents contents) {
+    return contents.derived(this, () -> {
+      List<SecretHit> out = new ArrayList<>();
+      for (Text t : contents.texts()) {
+        out.addAll(scan(t));
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  public List<SecretHit> scan(Text text) {
+    String s = text.content();
+    int[] lineStarts = lineStarts(s);
+    // rule -> lines (0-based) where one of its keywords occurs; multi-line rules: any occurrence
+    Map<Integer, BitSet> lines = new HashMap<>();
+    Set<Integer> whole = new LinkedHashSet<>();
+    index.scan(s, (k, end) -> {
+      for (int r : rulesOfKeyword[k]) {
+        SecretRule rule = rules.get(r);
+        if (!rule.reads(text)) {
+          continue;
+        }
+        if (rule.multiline()) {
+          whole.add(r);
+        } else {
+          lines.computeIfAbsent(r, x -> new BitSet()).set(lineOf(lineStarts, end - 1));
+        }
+      }
+    });
+    List<SecretHit> hits = new ArrayList<>();
+    for (int r : whole) {
+      find(rules.get(r), text, lineStarts, 0, s.length(), hits);
+    }
+    lines.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      BitSet b = e.getValue();
+      for (int l = b.nextSetBit(0); l >= 0; l = b.nextSetBit(l + 1)) {
+        int start = lineStarts[l];
+        int end = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : s.length();
+        if (end - start > MAX_LINE) {
+          end = start + MAX_LINE;
+        }
+        find(rules.get(e.getKey()), text, lineStarts, start, end, hits);
+      }
+    });
+    return withoutShadowed(hits);
+  }
+
+  private static void find(SecretRule rule, Text text, int[] lineStarts, int from, int to, List<SecretHit> hits) {
+    Matcher m = rule.pattern().matcher(text.content());
+    m.region(from, to);
+    while (m.find()) {
+      int g = rule.group();
+      if (m.group(g) == null) {
+        for (g = 1; g <= m.groupCount() && m.group(g) == null; g++) {
+          // the first alternative that matched
+        }
+      }
+      if (g > m.groupCount() || !rule.accept().test(m)) {
+        continue;
+      }
+      int start = m.start(g);
+      int line = lineOf(lineStarts, start);
+      hits.add(new SecretHit(rule, text, line + 1, start - lineStarts[line] + 1, start, m.end(g), m.group(g)));
+    }
+  }
+
+  private static List<SecretHit> withoutShadowed(List<SecretHit> hits) {
+    List<SecretHit> out = new ArrayList<>();
+    for (SecretHit h : hits) {
+      boolean shadowed = hits.stream().anyMatch(o -> o.rule().rank() < h.rule().rank() && o.start() < h.end() && h.start() < o.end());
+      boolean duplicate = out.stream().anyMatch(o -> o.rule() == h.rule() && o.start() == h.start());
+      if (!shadowed && !duplicate) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  private static int[] lineStarts(String s) {
+    int[] starts = new int[16];
+    int n = 0;
+    starts[n++] = 0;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == '\n') {
+        if (n == starts.length) {
+          starts = Arrays.copyOf(starts, n * 2);
+        }
+        starts[n++] = i + 1;
+      }
+    }
+    return Arrays.copyOf(starts, n);
+  }
+
+  /** The 0-based line holding character {@code pos}. */
+  private static int lineOf(int[] lineStarts, int pos) {
+    int i = Arrays.binarySearch(lineStarts, pos);
+    return i >= 0 ? i : -i - 2;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.portcullis.rules.content;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.oci.Images;
+import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.LayerScanner;
+import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Finding;
+import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Report;
+import dev.portcullis.rules.debug.DebugChecks;
+import dev.portcullis.rules.image.ImageSubject;
+import dev.portcullis.rules.secrets.SecretChecks;
+import dev.portcullis.testkit.LayerBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secrets and debug leftovers in an image: files of every layer, deleted ones included, and the config values. */
+class ContentsImageTest {
+  @TempDir
+  Path tmp;
+
+  static String key() {
+    byte[] body = new byte[480];
+    new Random(1).nextBytes(body);
+    String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(body);
+    return "-----BEGIN " + "RSA PRIVATE KEY-----\n" + b64 + "\n-----END " + "RSA PRIVATE KEY-----\n";
+  }
+
+  Report scan(OciLayoutBuilder b) throws IOException {
+    Path dir = Files.createTempDirectory(tmp, "layout");
+    b.write(dir);
+    try (Image image = Images.open(new ImageSource.OciLayout(dir, null), ReadOptions.defaults())) {
+      FileTree tree = FileTree.read(image, new LayerScanner(null, 100_000));
+      Contents c = Contents.ofImage(ImageSubject.of(image, tree), Checks.contentInterest(), ReadLimits.DEFAULT);
+      List<dev.portcullis.rules.Check<?>> checks = new ArrayList<>(SecretChecks.all());
+      checks.addAll(DebugChecks.all());
+      return new Engine(checks).evaluate(c);
+    }
+  }
+
+  @Test
+  void aKeyAddedInOneLayerAndDeletedInTheNextIsReportedWithTheLayerThatAddedIt() throws IOException {
+    String key = key();
+    Report r = scan(new OciLayoutBuilder()
+        .layer(new LayerBuilder().dir("root").dir("root/.ssh").file("root/.ssh/id_rsa", key.getBytes(StandardCharsets.UTF_8), 0600)
+            .file("bin/tool", new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 'p', 'a', 's', 's', 'w', 'o', 'r', 'd'}, 0755).build(),
+            OciLayoutBuilder.Compression.GZIP, "/bin/sh -c #(nop) COPY id_rsa /root/.ssh/")
+        .layer(new LayerBuilder().whiteout("root/.ssh/id_rsa").build(), OciLayoutBuilder.Compression.GZIP, "/bin/sh -c rm /root/.ssh/id_rsa"));
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.findings()).extracting(Finding::id).containsExactly("PCS-SECRET-017");
+    Finding f = r.findings().get(0);
+    assertThat(f.location()).isInstanceOf(FindingLocation.InLayer.class);
+    assertThat(f.location().display()).isEqualTo("/root/.ssh/id_rsa (layer 0)");
+    assertThat(f.message()).contains("deleted by layer 1").doesNotContain(key.lines().skip(1).findFirst().orElseThrow());
+  }
+
+  @Test
+  void configValuesAndFilesAreSearchedForDebugLeftoversAndSecrets() throws IOException {
+    String token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    Report r = scan(new OciLayoutBuilder()
+        .config("\"User\":\"1000\",\"Env\":[\"JAVA_TOOL_OPTIONS=-agentlib:jdwp=transport=dt_socket,server=y,address=*:5005\",\"GH_TOKEN=" + token + "\"],"
+            + "\"ExposedPorts\":{\"5005/tcp\":{}},\"Cmd\":[\"java\",\"-jar\",\"/app/app.jar\"]")
+        .layer(new LayerBuilder().dir("app").file("app/application.yml", "management:\n  endpoints:\n    web:\n      exposure:\n        include: '*'\n").build(),
+            OciLayoutBuilder.Compression.GZIP, "/bin/sh -c #(nop) COPY app /app"));
+    assertThat(r.findings()).extracting(f -> f.id() + " " + f.location().display()).containsExactly(
+        "PCS-DEBUG-001 config.Env[0]", "PCS-SECRET-003 config.Env[1]", "PCS-DEBUG-011 config.ExposedPorts[\"5005/tcp\"]",
+        "PCS-DEBUG-005 /app/application.yml (layer 0)");
+    assertThat(r.findings()).allSatisfy(f -> assertThat(f.message()).doesNotContain(token));
+  }
+}

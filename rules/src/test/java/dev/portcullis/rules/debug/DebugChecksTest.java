@@ -1,0 +1,81 @@
+package dev.portcullis.rules.debug;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.Platform;
+import dev.portcullis.oci.ImageConfig;
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Report;
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.Text;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every debug check against its fixtures: {@code checks/<ID>/bad} and {@code good}, each an image
+ * as a {@code config.json} (the config fields that matter) and a {@code rootfs} tree. The bad one
+ * hits the check, the good one (a near miss) does not.
+ */
+class DebugChecksTest {
+  static Stream<Check<?>> checks() {
+    return DebugChecks.all().stream();
+  }
+
+  static List<String> strings(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    n.forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
+  static Contents image(String id, String which) throws IOException, URISyntaxException {
+    Path dir = Path.of(DebugChecksTest.class.getResource("checks/" + id + "/" + which).toURI());
+    List<Text> texts = new ArrayList<>();
+    Path configFile = dir.resolve("config.json");
+    if (Files.exists(configFile)) {
+      JsonNode c = new ObjectMapper().readTree(configFile.toFile());
+      List<String> ports = new ArrayList<>();
+      c.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+      Map<String, String> labels = new TreeMap<>();
+      c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      ImageConfig config = new ImageConfig(Platform.parse("linux/amd64"), "", "1000", strings(c.path("Env")), strings(c.path("Entrypoint")),
+          strings(c.path("Cmd")), "", ports, List.of(), labels, "", null, List.of(), List.of());
+      texts.addAll(Contents.configTexts(id, config));
+    }
+    Path rootfs = dir.resolve("rootfs");
+    if (Files.isDirectory(rootfs)) {
+      try (Stream<Path> files = Files.walk(rootfs)) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          String path = "/" + rootfs.relativize(f).toString().replace('\\', '/');
+          texts.add(new Text(Text.Kind.FILE, path, new Text.Origin.OnDisk(path), Files.readString(f)));
+        }
+      }
+    }
+    return new Contents(id, texts, List.of());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("checks")
+  void badFixtureHitsTheCheck(Check<?> check) throws Exception {
+    Report r = new Engine(List.of(check)).evaluate(image(check.info().id(), "bad"));
+    assertThat(r.findings()).as(check.info().id()).isNotEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("checks")
+  void goodFixturePasses(Check<?> check) throws Exception {
+    Report r = new Engine(List.of(check)).evaluate(image(check.info().id(), "good"));
+    assertThat(r.findings()).as(check.info().id()).isEmpty();
+  }
+}
