@@ -15,4 +15,12 @@ public interface Check<S extends Subject> {
 
   /** The hits in {@code subject}, in any order; empty when it passes. */
   List<Finding> evaluate(S subject);
+
+  /**
+   * The hits and what this check could not evaluate on {@code subject} (a custom rule that fails
+   * on one object); the engine calls this. By default, {@link #evaluate} with no problems.
+   */
+  default Report report(S subject) {
+    return new Report(evaluate(subject), List.of());
+  }
 }

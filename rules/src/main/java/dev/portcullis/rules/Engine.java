@@ -24,7 +24,9 @@ public final class Engine {
     for (Check<?> c : checks) {
       if (c.subjectType().isInstance(subject)) {
         try {
-          findings.addAll(run(c, subject));
+          Report r = run(c, subject);
+          findings.addAll(r.findings());
+          problems.addAll(r.problems());
         } catch (RuntimeException e) {
           problems.add(new Problem(subject.name(), 0, 0, "check " + c.info().id() + " failed: " + e));
         }
@@ -33,7 +35,7 @@ public final class Engine {
     return new Report(findings, problems);
   }
 
-  private static <S extends Subject> List<Finding> run(Check<S> check, Subject subject) {
-    return check.evaluate(check.subjectType().cast(subject));
+  private static <S extends Subject> Report run(Check<S> check, Subject subject) {
+    return check.report(check.subjectType().cast(subject));
   }
 }

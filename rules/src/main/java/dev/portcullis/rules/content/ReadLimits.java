@@ -15,7 +15,8 @@ public record ReadLimits(long maxFileBytes, long maxKeptBytes) {
     }
   }
 
-  static boolean isBinary(byte[] bytes) {
+  /** Whether the first {@value #SNIFF_BYTES} bytes hold a NUL. */
+  public static boolean isBinary(byte[] bytes) {
     for (int i = 0; i < Math.min(bytes.length, SNIFF_BYTES); i++) {
       if (bytes[i] == 0) {
         return true;

@@ -73,6 +73,19 @@ public record YamlDocuments(List<YamlNode> documents, List<Problem> problems) {
     }
   }
 
+  private static YamlNode.Kind kind(Tag tag) {
+    if (tag.equals(Tag.NULL)) {
+      return YamlNode.Kind.NULL;
+    } else if (tag.equals(Tag.BOOL)) {
+      return YamlNode.Kind.BOOLEAN;
+    } else if (tag.equals(Tag.INT)) {
+      return YamlNode.Kind.INTEGER;
+    } else if (tag.equals(Tag.FLOAT)) {
+      return YamlNode.Kind.FLOAT;
+    }
+    return YamlNode.Kind.STRING;
+  }
+
   private static YamlNode convert(Node n, int[] budget, Map<Node, YamlNode> seen) {
     if (--budget[0] < 0) {
       throw new TooLarge();
@@ -80,7 +93,7 @@ public record YamlDocuments(List<YamlNode> documents, List<Problem> problems) {
     int line = n.getStartMark().getLine() + 1;
     int col = n.getStartMark().getColumn() + 1;
     return switch (n) {
-      case ScalarNode s -> new YamlNode.YScalar(s.getTag().equals(Tag.NULL) ? null : s.getValue(), line, col);
+      case ScalarNode s -> new YamlNode.YScalar(s.getTag().equals(Tag.NULL) ? null : s.getValue(), line, col, kind(s.getTag()));
       case SequenceNode s -> {
         List<YamlNode> items = new ArrayList<>();
         for (Node c : s.getValue()) {

@@ -55,6 +55,22 @@ public sealed interface YamlNode {
     }
   }
 
-  /** A scalar; {@code value} is null for a YAML null. */
-  record YScalar(@org.jspecify.annotations.Nullable String value, int line, int column) implements YamlNode {}
+  /**
+   * A scalar as written; {@code value} is null for a YAML null. {@code kind} is what a plain
+   * scalar resolves to ({@code true} is a boolean, {@code "true"} a string).
+   */
+  record YScalar(@org.jspecify.annotations.Nullable String value, int line, int column, Kind kind) implements YamlNode {
+    public YScalar(@org.jspecify.annotations.Nullable String value, int line, int column) {
+      this(value, line, column, value == null ? Kind.NULL : Kind.STRING);
+    }
+  }
+
+  /** What a scalar resolves to under the YAML 1.1 rules Kubernetes and Compose files are read with. */
+  enum Kind {
+    STRING,
+    BOOLEAN,
+    INTEGER,
+    FLOAT,
+    NULL
+  }
 }

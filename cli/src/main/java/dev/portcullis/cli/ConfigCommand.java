@@ -1,0 +1,264 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Problem;
+import dev.portcullis.rules.Report;
+import dev.portcullis.rules.Severity;
+import dev.portcullis.rules.Subject;
+import dev.portcullis.rules.compose.ComposeFile;
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.ReadLimits;
+import dev.portcullis.rules.custom.CustomRules;
+import dev.portcullis.rules.custom.RuleCompiler;
+import dev.portcullis.rules.dockerfile.Dockerfile;
+import dev.portcullis.rules.image.ImageSubject;
+import dev.portcullis.rules.k8s.Manifests;
+import dev.portcullis.rules.output.ReportWriter;
+import dev.portcullis.rules.yaml.YamlDocuments;
+import dev.portcullis.rules.yaml.YamlNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code portcullis config TARGET}: misconfiguration, secrets and debug leftovers in an image or in Dockerfiles, manifests and Compose files. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+    description = "Check an image, or Dockerfiles, Kubernetes manifests and Compose files, against the built-in rules "
+        + "(portcullis rules list) and custom CEL rules; --format table|json|sarif.",
+    footer = {"",
+        "TARGET is an image source (oci-dir:, oci-archive:, docker-archive:, registry:, or a bare path of a layout or archive, or a reference),",
+        "or a file, or a directory of files. What a file is comes from its name, then its content:",
+        "  Dockerfile: Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile, or a file whose first instruction is FROM or ARG;",
+        "  Compose:    compose.y(a)ml, docker-compose*.y(a)ml, or YAML with a services map and no kind;",
+        "  Kubernetes: YAML (.yaml, .yml, .json) with apiVersion and kind (multi-document, List, Helm output).",
+        "A directory is walked (hidden directories skipped) and files of none of these kinds are passed over; a directory with",
+        "an oci-layout file is an image. An image is checked whole: config, history and the text files of every layer.",
+        "",
+        "--rules DIR reads custom rules from *.yaml files: id (not PCS-...), severity, title, remediation, optional rationale,",
+        "target (image, dockerfile, kubernetes, compose), expression (CEL, true means a finding) and optional message with",
+        "{{ CEL }} placeholders. Variables: image.user, image.env, image.labels, image.exposedPorts, image.entrypoint, image.cmd,",
+        "image.history, image.healthcheck, image.workingDir, image.volumes, image.name; dockerfile.stages, dockerfile.instructions,",
+        "dockerfile.directives and, per instruction, instruction.keyword|arguments|line|stage|flags|words|inFinalStage;",
+        "object, containers and, per container, container; service and serviceName. A bad rule stops the run (exit 1) with",
+        "every problem as file:line:column: message on stderr."})
+final class ConfigCommand extends ImageCommand.Base {
+  @Option(names = "--rules", paramLabel = "DIR", description = "A directory (or file) of custom CEL rules.")
+  @Nullable Path rules;
+
+  @Option(names = "--severity", paramLabel = "SEVERITY", description = "Show only findings at or above: low, medium, high, critical.")
+  @Nullable String severity;
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with --exit-code when a shown finding is at or above this severity.")
+  @Nullable String failOn;
+
+  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
+  int exitCode = 1;
+
+  /** What a file holds, as far as the checks care. */
+  enum Kind {
+    DOCKERFILE,
+    KUBERNETES,
+    COMPOSE
+  }
+
+  @Override
+  Set<CommonOptions.Format> formats() {
+    return EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON, CommonOptions.Format.SARIF);
+  }
+
+  @Override
+  int run() throws IOException {
+    Severity min = severity == null ? Severity.LOW : severityOption("--severity", severity);
+    Severity fail = failOn == null ? null : severityOption("--fail-on", failOn);
+    if (exitCode < 0 || exitCode > 255) {
+      throw new IllegalArgumentException("--exit-code " + exitCode + " is not an exit code (0 to 255)");
+    }
+    List<Check<?>> checks = new ArrayList<>(Checks.all());
+    if (rules != null) {
+      switch (CustomRules.load(rules, new RuleCompiler())) {
+        case CustomRules.Loaded.Rules r -> checks.addAll(r.checks());
+        case CustomRules.Loaded.Invalid i -> {
+          i.problems().forEach(p -> stderr.println(p.display()));
+          stderr.println("portcullis: " + i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the custom rules of " + rules);
+          return Main.FAILED;
+        }
+      }
+    }
+    Engine engine;
+    try {
+      engine = new Engine(checks);
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("custom rules: " + e.getMessage(), e);
+    }
+    Report report = imageSource().isPresent() ? checkImage(engine) : checkFiles(engine, Path.of(source));
+    Report shown = new Report(report.findings().stream().filter(f -> f.severity().compareTo(min) >= 0).toList(), report.problems());
+    ReportWriter.Format format = switch (common.format) {
+      case JSON -> ReportWriter.Format.JSON;
+      case SARIF -> ReportWriter.Format.SARIF;
+      default -> ReportWriter.Format.TABLE;
+    };
+    String text = ReportWriter.write(shown, format, Main.Version.number());
+    stdout.print(text.endsWith("\n") ? text : text + "\n");
+    return fail != null && shown.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0) ? exitCode : 0;
+  }
+
+  /** The source when TARGET names an image: a source prefix, a layout directory, a file that is no config file, or a reference. */
+  private Optional<String> imageSource() throws IOException {
+    if (source.matches("(oci-dir|oci-archive|docker-archive|registry):.*")) {
+      return Optional.of(source);
+    }
+    Path p = Path.of(source);
+    if (Files.isDirectory(p)) {
+      return Files.isRegularFile(p.resolve("oci-layout")) ? Optional.of(source) : Optional.empty();
+    }
+    if (Files.isRegularFile(p)) {
+      return kind(p, true).isPresent() ? Optional.empty() : Optional.of(source);
+    }
+    String name = p.getFileName() == null ? source : p.getFileName().toString();
+    if (nameKind(name).isPresent() || name.matches("(?i).*\\.(ya?ml|json)")) {
+      throw new IOException("read " + source + ": no such file or directory");
+    }
+    return Optional.of(source); // a registry reference
+  }
+
+  private Report checkImage(Engine engine) throws IOException {
+    try (Image image = openImage()) {
+      FileTree tree = tree(image);
+      ImageSubject subject = ImageSubject.of(image, tree);
+      Report r = engine.evaluate(subject);
+      r = r.plus(engine.evaluate(Contents.ofImage(subject, Checks.contentInterest(), ReadLimits.DEFAULT)));
+      for (String w : tree.warnings()) {
+        common.listener(stderr).warn(w);
+      }
+      return r;
+    }
+  }
+
+  private Report checkFiles(Engine engine, Path target) throws IOException {
+    List<Path> files;
+    boolean single = Files.isRegularFile(target);
+    if (single) {
+      files = List.of(target);
+    } else {
+      try (Stream<Path> s = Files.walk(target)) {
+        files = s.filter(Files::isRegularFile).filter(f -> !hidden(target.relativize(f))).sorted().toList();
+      }
+    }
+    Report report = Report.EMPTY;
+    int checked = 0;
+    for (Path f : files) {
+      Optional<Kind> kind = kind(f, single);
+      if (kind.isEmpty()) {
+        continue;
+      }
+      checked++;
+      String name = f.toString();
+      if (Files.size(f) > YamlDocuments.MAX_CHARS) {
+        report = report.plusProblems(List.of(new Problem(name, 0, 0, "larger than " + (YamlDocuments.MAX_CHARS >> 20) + " MiB; not read")));
+        continue;
+      }
+      String text = Files.readString(f, StandardCharsets.UTF_8);
+      Subject subject = switch (kind.get()) {
+        case DOCKERFILE -> Dockerfile.parse(name, text);
+        case KUBERNETES -> Manifests.parse(name, text);
+        case COMPOSE -> ComposeFile.parse(name, text);
+      };
+      report = report.plus(engine.evaluate(subject));
+    }
+    if (checked == 0) {
+      common.listener(stderr).warn("no Dockerfile, Kubernetes manifest or Compose file in " + target);
+    }
+    return report;
+  }
+
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".") && !part.toString().equals(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Optional<Kind> nameKind(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.equals("dockerfile") || n.equals("containerfile") || n.startsWith("dockerfile.") || n.startsWith("containerfile.")
+        || n.endsWith(".dockerfile") || n.endsWith(".containerfile")) {
+      return Optional.of(Kind.DOCKERFILE);
+    }
+    if (n.matches("(docker-)?compose([.-][^/]*)?\\.ya?ml")) {
+      return Optional.of(Kind.COMPOSE);
+    }
+    return Optional.empty();
+  }
+
+  /** What {@code file} is, by name and then by content; {@code sniffDockerfile} also looks into files without a telling name. */
+  static Optional<Kind> kind(Path file, boolean sniffDockerfile) throws IOException {
+    String name = file.getFileName().toString();
+    Optional<Kind> byName = nameKind(name);
+    if (byName.isPresent()) {
+      return byName;
+    }
+    boolean yaml = name.toLowerCase(Locale.ROOT).matches(".*\\.(ya?ml|json)");
+    if (!yaml && !sniffDockerfile) {
+      return Optional.empty();
+    }
+    if (Files.size(file) > YamlDocuments.MAX_CHARS) {
+      return yaml ? Optional.of(Kind.KUBERNETES) : Optional.empty(); // reported as too large when read
+    }
+    byte[] head;
+    try (var in = Files.newInputStream(file)) {
+      head = in.readNBytes(ReadLimits.SNIFF_BYTES);
+    }
+    if (ReadLimits.isBinary(head)) {
+      return Optional.empty();
+    }
+    if (!yaml) {
+      for (String line : new String(head, StandardCharsets.UTF_8).lines().toList()) {
+        String l = line.strip().toUpperCase(Locale.ROOT);
+        if (l.isEmpty() || l.startsWith("#")) {
+          continue;
+        }
+        return l.startsWith("FROM ") || l.startsWith("ARG ") ? Optional.of(Kind.DOCKERFILE) : Optional.empty();
+      }
+      return Optional.empty();
+    }
+    YamlDocuments docs = YamlDocuments.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    boolean services = false;
+    for (YamlNode doc : docs.documents()) {
+      if (doc instanceof YamlNode.YMap m) {
+        if (m.text("kind").isPresent() && m.text("apiVersion").isPresent()) {
+          return Optional.of(Kind.KUBERNETES);
+        }
+        services |= m.map("services").isPresent() && m.get("kind").isEmpty();
+      }
+    }
+    if (services) {
+      return Optional.of(Kind.COMPOSE);
+    }
+    // malformed YAML is reported as a problem of the file rather than passed over
+    return docs.problems().isEmpty() ? Optional.empty() : Optional.of(Kind.KUBERNETES);
+  }
+
+  static Severity severityOption(String option, String value) {
+    try {
+      return Severity.valueOf(value.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)");
+    }
+  }
+}

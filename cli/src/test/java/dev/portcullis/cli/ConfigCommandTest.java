@@ -1,0 +1,101 @@
+package dev.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.rules.Checks;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code portcullis config} on files and {@code portcullis rules list}, without images. */
+class ConfigCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        new ByteArrayInputStream(new byte[0]));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void filesAreToldApartByNameThenContent() throws IOException {
+    Files.writeString(tmp.resolve("Dockerfile.prod"), "FROM alpine\n");
+    Files.writeString(tmp.resolve("build"), "# syntax=docker/dockerfile:1\nARG V=1\nFROM alpine:${V}\n");
+    Files.writeString(tmp.resolve("docker-compose.override.yml"), "services: {}\n");
+    Files.writeString(tmp.resolve("stack.yaml"), "services:\n  web: {image: nginx}\n");
+    Files.writeString(tmp.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n");
+    Files.writeString(tmp.resolve("values.yaml"), "replicas: 2\n");
+    Files.writeString(tmp.resolve("notes.txt"), "FROM the start\n");
+    assertThat(ConfigCommand.kind(tmp.resolve("Dockerfile.prod"), false)).contains(ConfigCommand.Kind.DOCKERFILE);
+    assertThat(ConfigCommand.kind(tmp.resolve("build"), true)).contains(ConfigCommand.Kind.DOCKERFILE);
+    assertThat(ConfigCommand.kind(tmp.resolve("build"), false)).isEmpty();
+    assertThat(ConfigCommand.kind(tmp.resolve("docker-compose.override.yml"), false)).contains(ConfigCommand.Kind.COMPOSE);
+    assertThat(ConfigCommand.kind(tmp.resolve("stack.yaml"), false)).contains(ConfigCommand.Kind.COMPOSE);
+    assertThat(ConfigCommand.kind(tmp.resolve("pod.yaml"), false)).contains(ConfigCommand.Kind.KUBERNETES);
+    assertThat(ConfigCommand.kind(tmp.resolve("values.yaml"), false)).isEqualTo(Optional.empty());
+    assertThat(ConfigCommand.kind(tmp.resolve("notes.txt"), false)).isEmpty();
+  }
+
+  @Test
+  void aDirectoryIsCheckedFileByFile() throws IOException {
+    Files.createDirectories(tmp.resolve("k8s"));
+    Files.createDirectories(tmp.resolve(".git"));
+    Files.writeString(tmp.resolve("Dockerfile"), "FROM alpine:latest\nUSER root\n");
+    Files.writeString(tmp.resolve("k8s/pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  hostPID: true\n  containers: [{name: c, image: x}]\n");
+    Files.writeString(tmp.resolve(".git/Dockerfile"), "FROM scratch\n");
+    Run r = run("config", tmp.toString(), "--format", "json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode findings = JsonOutput.MAPPER.readTree(r.out()).path("findings");
+    assertThat(findings.findValuesAsText("file")).allSatisfy(f -> assertThat(f).doesNotContain(".git"))
+        .contains(tmp.resolve("Dockerfile").toString(), tmp.resolve("k8s/pod.yaml").toString());
+    assertThat(findings.findValuesAsText("id")).contains("PCS-DF-002", "PCS-K8S-002");
+  }
+
+  @Test
+  void badCustomRulesStopTheRunWithEveryProblem() throws IOException {
+    Files.writeString(tmp.resolve("Dockerfile"), "FROM alpine:3.20\n");
+    Path rules = Files.createDirectories(tmp.resolve("rules"));
+    Files.writeString(rules.resolve("r.yaml"), "- id: X-DF-001\n  severity: low\n  title: t\n  remediation: r\n  target: dockerfile\n  expression: instruction.keyword = 1\n"
+        + "- id: PCS-DF-900\n  severity: low\n  title: t\n  remediation: r\n  target: dockerfile\n  expression: 'true'\n");
+    Run r = run("config", tmp.resolve("Dockerfile").toString(), "--rules", rules.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    String file = rules.resolve("r.yaml").toString();
+    assertThat(r.err().lines().toList()).hasSize(4).startsWith(
+        file + ":6:35: expression: token recognition error at: '= '",
+        file + ":6:37: expression: extraneous input '1' expecting <EOF>");
+    assertThat(r.err().lines().toList().get(2)).startsWith(file + ":7:7: rule ID PCS-DF-900 uses a prefix of the built-in checks");
+    assertThat(r.err().lines().toList().get(3)).isEqualTo("portcullis: 3 problems in the custom rules of " + rules);
+  }
+
+  @Test
+  void rulesListNamesEveryBuiltInCheck() throws IOException {
+    Run table = run("rules", "list");
+    assertThat(table.exit()).isZero();
+    Run json = run("rules", "list", "--format", "json");
+    JsonNode arr = JsonOutput.MAPPER.readTree(json.out());
+    assertThat(arr.size()).isEqualTo(Checks.all().size());
+    Checks.all().forEach(c -> assertThat(table.out()).contains(c.info().id()));
+    assertThat(arr.get(0).path("remediation").asText()).isNotBlank();
+    assertThat(run("rules", "list", "--format", "sarif").exit()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingConfigFileIsOneLine() {
+    Run r = run("config", tmp.resolve("nope/deploy.yaml").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().lines()).singleElement().asString().startsWith("portcullis: read ").endsWith("no such file or directory");
+  }
+}
