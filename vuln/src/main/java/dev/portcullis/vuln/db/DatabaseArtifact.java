@@ -89,6 +89,8 @@ public final class DatabaseArtifact {
    */
   public static Pushed push(RegistryClient client, ImageRef ref, Path database) throws IOException {
     String what = "push database " + database + " to " + ref;
+    // refuse a missing or foreign file before making anything beside it
+    Database.open(database).close();
     Path absolute = database.toAbsolutePath();
     Path layerFile = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".push.gz");
     try {

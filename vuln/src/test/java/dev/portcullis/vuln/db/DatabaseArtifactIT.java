@@ -116,6 +116,26 @@ class DatabaseArtifactIT {
     assertUntouched(target, before);
   }
 
+  @Test
+  void aDatabaseOfAnotherSchemaIsRefusedBeforeItIsDownloaded() throws IOException {
+    Path target = previousDatabase();
+    byte[] before = Files.readAllBytes(target);
+    DatabaseArtifact.Pushed pushed = DatabaseArtifact.push(client, ref("portcullis/db:now"), corpusDb);
+    String manifest = new String(Skopeo.rawManifest("docker://" + registry.host() + "/portcullis/db:now", "--tls-verify=false"),
+        java.nio.charset.StandardCharsets.UTF_8);
+    String future = manifest.replace("\"dev.portcullis.db.schema-version\":\"1\"", "\"dev.portcullis.db.schema-version\":\"99\"");
+    assertThat(future).isNotEqualTo(manifest);
+    client.putManifest(ref("portcullis/db:future"), future.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/vnd.oci.image.manifest.v1+json");
+    // were the layer fetched, this would fail on its digest instead
+    Files.write(registry.blobDataFile(pushed.layer().digest().hex()), new byte[] {0});
+
+    assertThatThrownBy(() -> DatabaseArtifact.pull(client, ref("portcullis/db:future"), target))
+        .hasMessageEndingWith(": the artifact holds a database of schema version 99, this Portcullis reads 1");
+    assertUntouched(target, before);
+    assertThatThrownBy(() -> DatabaseArtifact.push(client, ref("portcullis/db:none"), tmp.resolve("missing")))
+        .hasMessageStartingWith("open vulnerability database " + tmp.resolve("missing") + ": no such file");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"flipped-byte", "truncated"})
   void aLayerThatDoesNotMatchItsDigestIsRefusedAndTheOldDatabaseStays(String defect) throws IOException {
