@@ -4,15 +4,14 @@ import dev.portcullis.core.Platform;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.ReadOptions;
-import dev.portcullis.oci.RegistryOptions;
 import dev.portcullis.oci.tree.LayerCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every image command takes: output, registry access, limits, cache. */
@@ -63,17 +62,7 @@ final class CommonOptions {
   @Option(names = "--platform", paramLabel = "os/arch[/variant]", description = "Platform to pick from a multi-platform image (default: this machine's).")
   @Nullable String platform;
 
-  @Option(names = "--insecure", description = "Talk to the registry over plain HTTP.")
-  boolean insecure;
-
-  @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for the registry.")
-  @Nullable Path caFile;
-
-  @Option(names = "--username", description = "Registry user name; the password is read from stdin (--password-stdin).")
-  @Nullable String username;
-
-  @Option(names = "--password-stdin", description = "Read the registry password from stdin.")
-  boolean passwordStdin;
+  @Mixin RegistryFlags registry = new RegistryFlags();
 
   @Option(names = "--max-image-size", paramLabel = "SIZE", description = "Refuse images larger than this uncompressed (e.g. 8g, 512m; default 32g).")
   @Nullable String maxImageSize;
@@ -92,17 +81,7 @@ final class CommonOptions {
     if (maxImageSize != null) {
       o = o.withLimits(o.limits().withMaxImageBytes(parseSize(maxImageSize)));
     }
-    RegistryOptions.Credentials credentials = null;
-    if (passwordStdin) {
-      if (username == null) {
-        throw new IllegalArgumentException("--password-stdin needs --username");
-      }
-      String password = new String(stdin.readAllBytes(), StandardCharsets.UTF_8).strip();
-      credentials = new RegistryOptions.Credentials(username, password);
-    } else if (username != null) {
-      throw new IllegalArgumentException("--username needs --password-stdin (passwords are never taken as arguments)");
-    }
-    o = o.withRegistry(new RegistryOptions(insecure, caFile, credentials, null, RegistryOptions.DEFAULT.maxAttempts()));
+    o = o.withRegistry(registry.registryOptions(stdin));
     return o.withListener(listener(err));
   }
 

@@ -1,19 +1,30 @@
 package dev.portcullis.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.db.DatabaseArtifact;
 import dev.portcullis.vuln.db.DatabaseImporter;
 import dev.portcullis.vuln.db.ImportOptions;
 import dev.portcullis.vuln.db.ImportReport;
 import dev.portcullis.vuln.db.Problem;
+import dev.portcullis.vuln.db.MirrorUpdater;
 import dev.portcullis.vuln.db.Status;
+import dev.portcullis.vuln.db.UpdateOutcome;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -21,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code portcullis db ...}: the offline vulnerability database. */
 @Command(name = "db", mixinStandardHelpOptions = true, description = "Build and inspect the offline vulnerability database.",
-    subcommands = {DbCommand.Import.class, DbCommand.StatusCommand.class})
+    subcommands = {DbCommand.Import.class, DbCommand.Update.class, DbCommand.Push.class, DbCommand.Pull.class, DbCommand.StatusCommand.class})
 final class DbCommand {
   private DbCommand() {}
 
@@ -59,9 +70,7 @@ final class DbCommand {
       PrintStream out = Main.of(spec).out;
       PrintStream err = Main.of(spec).err;
       ImportReport report = new DatabaseImporter(ImportOptions.defaults()).importInto(file(), inputs);
-      for (Problem p : report.problems()) {
-        err.println("portcullis: warning: skipped " + p);
-      }
+      warn(err, report);
       if (json) {
         ObjectNode root = JsonOutput.MAPPER.createObjectNode().put("database", file().toString()).put("advisories", report.advisories())
             .put("withdrawn", report.withdrawn()).put("superseded", report.superseded()).put("epss", report.epss()).put("kev", report.kev());
@@ -72,6 +81,137 @@ final class DbCommand {
         out.println("imported " + report.advisories() + " advisories (" + report.withdrawn() + " withdrawn, " + report.superseded() + " superseded), "
             + report.epss() + " EPSS scores, " + report.kev() + " KEV entries into " + file()
             + (report.problems().isEmpty() ? "" : "; " + report.problems().size() + " files or records skipped"));
+      }
+      return 0;
+    }
+  }
+
+  static void warn(PrintStream err, ImportReport report) {
+    for (Problem p : report.problems()) {
+      err.println("portcullis: warning: skipped " + p);
+    }
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true,
+      description = "Rebuild the database from the files a mirror lists in its index.json (OSV dumps, EPSS, KEV), fetching only what changed; "
+          + "replaces the database atomically when complete, so a failed update leaves the previous one working.")
+  static final class Update extends Base {
+    // a mirror that sends nothing for this long is given up on
+    private static final Duration STALL = Duration.ofMinutes(1);
+
+    @Option(names = "--mirror", required = true, paramLabel = "URL", description = "The mirror: an http(s) directory URL holding index.json.")
+    URI mirror;
+
+    @Override
+    public Integer call() throws Exception {
+      boolean json = json();
+      if (mirror.getScheme() == null || !(mirror.getScheme().equals("http") || mirror.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("--mirror " + mirror + " is not an http:// or https:// URL");
+      }
+      PrintStream out = Main.of(spec).out;
+      UpdateOutcome outcome;
+      try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build()) {
+        outcome = new MirrorUpdater(http, ImportOptions.defaults(), STALL).update(mirror, file());
+      }
+      switch (outcome) {
+        case UpdateOutcome.UpToDate u -> {
+          if (json) {
+            out.println(JsonOutput.MAPPER.writeValueAsString(JsonOutput.MAPPER.createObjectNode().put("database", file().toString())
+                .put("mirror", mirror.toString()).put("upToDate", true)));
+          } else {
+            out.println(file() + " is up to date with " + mirror);
+          }
+        }
+        case UpdateOutcome.Updated u -> {
+          warn(Main.of(spec).err, u.report());
+          ImportReport r = u.report();
+          if (json) {
+            out.println(JsonOutput.MAPPER.writeValueAsString(JsonOutput.MAPPER.createObjectNode().put("database", file().toString())
+                .put("mirror", mirror.toString()).put("upToDate", false).put("downloaded", u.downloaded()).put("cached", u.cached())
+                .put("advisories", r.advisories()).put("withdrawn", r.withdrawn()).put("epss", r.epss()).put("kev", r.kev())
+                .put("problems", r.problems().size())));
+          } else {
+            out.println("downloaded " + u.downloaded() + " files from " + mirror + " (" + u.cached() + " unchanged, from the cache); imported "
+                + r.advisories() + " advisories, " + r.epss() + " EPSS scores, " + r.kev() + " KEV entries into " + file()
+                + (r.problems().isEmpty() ? "" : "; " + r.problems().size() + " files or records skipped"));
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** Reads {@code oci://REGISTRY/REPO:TAG} (or {@code @DIGEST}). */
+  static final class OciReference implements CommandLine.ITypeConverter<ImageRef> {
+    @Override
+    public ImageRef convert(String value) {
+      if (!value.startsWith("oci://")) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not an oci://REGISTRY/REPO:TAG reference");
+      }
+      try {
+        return ImageRef.parse(value.substring("oci://".length()));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "': " + e.getMessage());
+      }
+    }
+  }
+
+  /** The commands that move the database through a registry. */
+  abstract static class Transfer extends Base {
+    @Mixin RegistryFlags registry = new RegistryFlags();
+
+    @Parameters(index = "0", paramLabel = "oci://REGISTRY/REPO:TAG", converter = OciReference.class, description = "Where the database artifact lives.")
+    ImageRef ref;
+
+    RegistryClient client() throws IOException {
+      PrintStream err = Main.of(spec).err;
+      return RegistryClient.create(registry.registryOptions(Main.of(spec).in), new ConsoleProgress(err, Boolean.getBoolean("portcullis.stderr.tty")));
+    }
+  }
+
+  @Command(name = "push", mixinStandardHelpOptions = true,
+      description = "Upload the database to a registry as an OCI artifact (artifactType " + DatabaseArtifact.ARTIFACT_TYPE + "), "
+          + "so that it can be mirrored like an image.")
+  static final class Push extends Transfer {
+    @Override
+    public Integer call() throws Exception {
+      boolean json = json();
+      PrintStream out = Main.of(spec).out;
+      DatabaseArtifact.Pushed p;
+      try (RegistryClient client = client()) {
+        p = DatabaseArtifact.push(client, ref, file());
+      }
+      if (json) {
+        out.println(JsonOutput.MAPPER.writeValueAsString(JsonOutput.MAPPER.createObjectNode().put("database", file().toString())
+            .put("reference", ref.toString()).put("digest", p.manifest().toString()).put("layerSize", p.layer().size())
+            .put("schemaVersion", p.status().schemaVersion()).put("builtAt", p.status().builtAt()).put("advisories", p.status().advisories())));
+      } else {
+        out.println("pushed " + file() + " to " + ref + "@" + p.manifest() + " (" + p.status().advisories() + " advisories, built "
+            + p.status().builtAt() + ", " + p.layer().size() + " bytes gzipped)");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "pull", mixinStandardHelpOptions = true,
+      description = "Fetch a database pushed with 'db push', verify it, and replace the database atomically; "
+          + "anything else (an image, a damaged download) is refused and the previous database stays.")
+  static final class Pull extends Transfer {
+    @Override
+    public Integer call() throws Exception {
+      boolean json = json();
+      PrintStream out = Main.of(spec).out;
+      DatabaseArtifact.Pulled p;
+      try (RegistryClient client = client()) {
+        p = DatabaseArtifact.pull(client, ref, file());
+      }
+      if (json) {
+        out.println(JsonOutput.MAPPER.writeValueAsString(JsonOutput.MAPPER.createObjectNode().put("database", file().toString())
+            .put("reference", ref.toString()).put("digest", p.manifest().toString()).put("bytes", p.bytes())
+            .put("schemaVersion", p.status().schemaVersion()).put("builtAt", p.status().builtAt()).put("advisories", p.status().advisories())));
+      } else {
+        out.println("pulled " + ref + "@" + p.manifest() + " into " + file() + " (" + p.status().advisories() + " advisories, built "
+            + p.status().builtAt() + ")");
       }
       return 0;
     }

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,16 @@ class CliRegistryIT {
   record Run(int exit, String out, String err) {}
 
   private Run run(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--cache-dir");
     all.add(tmp.resolve("cache").toString());
+    return runAsIs(stdin, all);
+  }
+
+  /** For commands without a layer cache. */
+  private Run runAsIs(String stdin, List<String> all) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -81,5 +87,50 @@ class CliRegistryIT {
       assertThat(missing.exit()).isEqualTo(1);
       assertThat(missing.err()).contains("404");
     }
+  }
+
+  @Test
+  void dbPushThenPullGivesTheSameDatabaseAndAnImageIsRefused() throws IOException {
+    try (RegistryProcess registry = RegistryProcess.start(RegistryProcess.Options.basicAuth("alice", "wonderland"))) {
+      Path db = tmp.resolve("built/db");
+      Run imported = runAsIs("", List.of("db", "import", "--db", db.toString(), CliTest.EXAMPLE.resolveSibling("advisories").toString()));
+      assertThat(imported.exit()).as(imported.err()).isZero();
+      String ref = "oci://" + registry.host() + "/portcullis/db:1";
+      List<String> login = List.of("--insecure", "--username", "alice", "--password-stdin");
+
+      Run pushed = runAsIs("wonderland\n", concat(List.of("db", "push", "--db", db.toString(), ref), login));
+      assertThat(pushed.exit()).as(pushed.err()).isZero();
+      assertThat(pushed.out()).startsWith("pushed " + db + " to " + registry.host() + "/portcullis/db:1@sha256:").contains("(2 advisories, built ");
+      JsonNode manifest = JsonOutput.MAPPER.readTree(Skopeo.rawManifest("docker://" + registry.host() + "/portcullis/db:1", "--tls-verify=false",
+          "--creds", "alice:wonderland"));
+      assertThat(manifest.path("artifactType").asText()).isEqualTo("application/vnd.portcullis.db.v1");
+
+      Path pulledDb = tmp.resolve("pulled/db");
+      Run pulled = runAsIs("wonderland\n", concat(List.of("db", "pull", "--db", pulledDb.toString(), ref, "--format", "json"), login));
+      assertThat(pulled.exit()).as(pulled.err()).isZero();
+      assertThat(JsonOutput.MAPPER.readTree(pulled.out()).path("advisories").asInt()).isEqualTo(2);
+      assertThat(Files.mismatch(db, pulledDb)).isEqualTo(-1);
+      Run statusBuilt = runAsIs("", List.of("db", "status", "--db", db.toString()));
+      Run statusPulled = runAsIs("", List.of("db", "status", "--db", pulledDb.toString()));
+      assertThat(statusPulled.out().replace(pulledDb.toString(), "DB")).isEqualTo(statusBuilt.out().replace(db.toString(), "DB"));
+
+      push(registry, "portcullis/db:image", "--dest-creds", "alice:wonderland");
+      byte[] before = Files.readAllBytes(pulledDb);
+      Run refused = runAsIs("wonderland\n", concat(List.of("db", "pull", "--db", pulledDb.toString(), "oci://" + registry.host() + "/portcullis/db:image"), login));
+      assertThat(refused.exit()).isEqualTo(1);
+      assertThat(refused.err()).hasLineCount(1).startsWith("portcullis: pull database " + registry.host() + "/portcullis/db:image into " + pulledDb
+          + ": not a Portcullis database");
+      assertThat(Files.readAllBytes(pulledDb)).isEqualTo(before);
+
+      Run anonymous = runAsIs("", List.of("db", "pull", "--insecure", "--db", pulledDb.toString(), ref));
+      assertThat(anonymous.exit()).isEqualTo(1);
+      assertThat(anonymous.err()).hasLineCount(1).contains("401");
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.core.Digest;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +47,8 @@ class CliTest {
   void versionAndHelpOnEveryCommand() {
     assertThat(run("--version").out()).startsWith("portcullis 0.");
     for (String[] cmd : new String[][] {{"--help"}, {"image", "--help"}, {"image", "inspect", "--help"}, {"image", "files", "--help"},
-        {"image", "export", "--help"}, {"cache", "--help"}, {"cache", "clean", "--help"}}) {
+        {"image", "export", "--help"}, {"cache", "--help"}, {"cache", "clean", "--help"}, {"db", "update", "--help"}, {"db", "push", "--help"},
+        {"db", "pull", "--help"}}) {
       Run r = run(cmd);
       assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
       assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: portcullis");
@@ -202,5 +209,83 @@ class CliTest {
     Run noDb = run("scan", "--db", tmp.resolve("missing").toString(), "oci-dir:" + EXAMPLE);
     assertThat(noDb.exit()).isEqualTo(1);
     assertThat(noDb.err()).startsWith("portcullis: open vulnerability database ").doesNotContain("Exception").hasLineCount(1);
+  }
+
+  /** A mirror as {@code db update} expects one: index.json with the sha256 and size of each file, ETags, 304 when unchanged. */
+  private static HttpServer mirror(Path site, List<String> requests) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/mirror/", ex -> {
+      String path = ex.getRequestURI().getPath().substring("/mirror/".length());
+      requests.add(ex.getRequestMethod() + " " + path);
+      Path file = site.resolve(path);
+      if (!Files.isRegularFile(file)) {
+        ex.sendResponseHeaders(404, -1);
+        ex.close();
+        return;
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      String etag = "\"" + Digest.sha256(bytes).shortHex() + "\"";
+      ex.getResponseHeaders().add("ETag", etag);
+      if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+        ex.sendResponseHeaders(304, -1);
+      } else {
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+      }
+      ex.close();
+    });
+    server.start();
+    return server;
+  }
+
+  @Test
+  void dbUpdateFetchesWhatTheMirrorListsAndThenSaysUpToDate() throws IOException {
+    Path site = Files.createDirectories(tmp.resolve("site/osv"));
+    StringBuilder index = new StringBuilder("{\"files\": [");
+    try (Stream<Path> files = Files.list(EXAMPLE.resolveSibling("advisories"))) {
+      for (Path f : files.sorted().toList()) {
+        byte[] bytes = Files.readAllBytes(f);
+        Files.write(site.resolve(f.getFileName()), bytes);
+        index.append(index.charAt(index.length() - 1) == '[' ? "" : ", ").append("{\"path\": \"osv/").append(f.getFileName())
+            .append("\", \"sha256\": \"").append(Digest.sha256(bytes).hex()).append("\", \"size\": ").append(bytes.length).append('}');
+      }
+    }
+    Files.writeString(site.resolveSibling("index.json"), index.append("]}"));
+    List<String> requests = new CopyOnWriteArrayList<>();
+    HttpServer server = mirror(site.getParent(), requests);
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror";
+      Path db = tmp.resolve("db");
+      Run first = run("db", "update", "--db", db.toString(), "--mirror", url);
+      assertThat(first.exit()).as(first.err()).isZero();
+      assertThat(first.out()).isEqualTo("downloaded 2 files from " + url + " (0 unchanged, from the cache); imported 2 advisories, 0 EPSS scores, "
+          + "0 KEV entries into " + db + "\n");
+      assertThat(JsonOutput.MAPPER.readTree(run("db", "status", "--db", db.toString(), "--format", "json").out()).path("perEcosystem").path("npm").asInt())
+          .isEqualTo(2);
+      byte[] before = Files.readAllBytes(db);
+
+      Run second = run("db", "update", "--db", db.toString(), "--mirror", url, "--format", "json");
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(JsonOutput.MAPPER.readTree(second.out()).path("upToDate").asBoolean()).isTrue();
+      assertThat(requests).hasSize(4).endsWith("GET index.json");
+      assertThat(Files.readAllBytes(db)).isEqualTo(before);
+
+      Run gone = run("db", "update", "--db", db.toString(), "--mirror", url + "/nowhere");
+      assertThat(gone.exit()).isEqualTo(1);
+      assertThat(gone.err()).isEqualTo("portcullis: update " + db + " from " + url + "/nowhere/: GET index.json: HTTP 404\n");
+      assertThat(Files.readAllBytes(db)).isEqualTo(before);
+      assertThat(run("db", "update", "--db", db.toString(), "--mirror", "ftp://example.org/").err())
+          .isEqualTo("portcullis: --mirror ftp://example.org/ is not an http:// or https:// URL\n");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void dbPushAndPullTakeOnlyOciReferences() {
+    Run r = run("db", "pull", "registry.example/db:1");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("'registry.example/db:1' is not an oci://REGISTRY/REPO:TAG reference");
+    assertThat(run("db", "push").exit()).isEqualTo(2);
   }
 }

@@ -16,6 +16,7 @@ import dev.portcullis.oci.internal.BoundedInputStream;
 import dev.portcullis.oci.internal.ImageAssembler;
 import dev.portcullis.oci.internal.ImageParser;
 import dev.portcullis.oci.internal.Json;
+import dev.portcullis.oci.internal.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -196,6 +197,21 @@ public final class RegistryClient implements AutoCloseable {
         ? contentType
         : ImageParser.mediaTypeOf(Json.object(bytes, "manifest " + ref), contentType);
     return new ManifestBytes(actual, mediaType, bytes);
+  }
+
+  /**
+   * Opens the blob {@code blob} describes in the repository of {@code repo}. The stream fails as soon
+   * as more than {@code blob.size()} bytes arrive, and at its end unless the content has exactly that
+   * size and {@code blob.digest()}: a caller that reads to the end has verified bytes.
+   */
+  public InputStream blob(ImageRef repo, Descriptor blob) throws IOException {
+    String what = "blob " + blob.digest() + " of " + repoName(repo);
+    Transport.Purpose purpose = pull("pull " + what, repo);
+    Transport.Reply reply = transport.send(purpose, Transport.Call.get(blobUri(repo, blob.digest()), Map.of()));
+    if (reply.status() != 200) {
+      throw transport.failure(purpose, reply);
+    }
+    return new VerifyingInputStream(reply.response().body(), blob.digest(), blob.size(), what);
   }
 
   /** Whether the repository of {@code repo} has the blob {@code digest}. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.core.Platform;
+import dev.portcullis.oci.Descriptor;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.ProgressListener;
@@ -225,6 +226,31 @@ class RegistryClientTest {
     try (RegistryClient client = client(null, 1)) {
       assertThatThrownBy(() -> client.image(ref("app:1"), read()))
           .hasMessage("verify manifest " + registry.host() + "/app:1: digest mismatch: expected " + other + ", got " + m.digest());
+    }
+  }
+
+  @Test
+  void aBlobIsVerifiedAgainstItsDescriptorAsItStreams() throws Exception {
+    byte[] content = "the real content".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Digest.sha256(content);
+    Descriptor d = new Descriptor("application/octet-stream", digest, content.length);
+    try (RegistryClient client = client(null, 1)) {
+      registry.on("GET", "/v2/app/blobs/" + digest, r -> answer(200, content));
+      try (InputStream in = client.blob(ref("app:1"), d)) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+      byte[] forged = "the false content".getBytes(StandardCharsets.UTF_8);
+      registry.on("GET", "/v2/app/blobs/" + digest, r -> answer(200, forged));
+      try (InputStream in = client.blob(ref("app:1"), d)) {
+        assertThatThrownBy(in::readAllBytes).isInstanceOf(ImageReadException.class)
+            .hasMessageContaining("blob " + digest + " of " + registry.host() + "/app").hasMessageContaining("more than the 16 bytes");
+      }
+      byte[] sameSize = "the fake content".getBytes(StandardCharsets.UTF_8);
+      registry.on("GET", "/v2/app/blobs/" + digest, r -> answer(200, sameSize));
+      try (InputStream in = client.blob(ref("app:1"), d)) {
+        assertThatThrownBy(in::readAllBytes).hasMessage("verify blob " + digest + " of " + registry.host() + "/app: digest mismatch: expected "
+            + digest + ", got " + Digest.sha256(sameSize));
+      }
     }
   }
 
