@@ -26,23 +26,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 import java.util.zip.DataFormatException;
 
 /**
  * A database opened for reading. Opening reads only the {@code meta} table; the file is opened
- * immutable (databases are replaced by renaming, never changed in place). Methods are thread-safe:
- * one connection serves one caller at a time, while the advisories read are decoded side by side.
- * Close it to release the file.
+ * immutable (databases are replaced by renaming, never changed in place). Methods are thread-safe
+ * (one connection, used by one caller at a time). Close it to release the file.
  */
 public final class Database implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
   private final Connection db;
-  // one per thread decoding at a time: queries decode outside the connection's lock
-  private final ConcurrentLinkedQueue<Deflate> inflaters = new ConcurrentLinkedQueue<>();
+  private final Deflate deflate = new Deflate();
   private final Map<String, String> meta;
   private final boolean hasEpss;
   private final boolean hasKev;
@@ -129,27 +126,25 @@ public final class Database implements AutoCloseable {
    * without ({@code Debian}, {@code npm}) matches every release. The name is normalised as {@link
    * Ecosystems#normaliseName} does.
    */
-  public List<Candidate> query(String ecosystem, String name) throws DatabaseException {
+  public synchronized List<Candidate> query(String ecosystem, String name) throws DatabaseException {
     String base = Ecosystems.base(ecosystem);
     String normal = Ecosystems.normaliseName(ecosystem, name);
     boolean release = ecosystem.contains(":");
     try {
       PreparedStatement q = release ? byRelease : byBase;
+      q.setString(1, normal);
+      if (release) {
+        q.setString(2, ecosystem);
+      } else {
+        q.setString(2, base);
+        q.setString(3, base + ":");
+        q.setString(4, base + ";");
+      }
       // by id, each advisory once however many releases of the package it names
       TreeMap<String, Stored> rows = new TreeMap<>();
-      synchronized (this) {
-        q.setString(1, normal);
-        if (release) {
-          q.setString(2, ecosystem);
-        } else {
-          q.setString(2, base);
-          q.setString(3, base + ":");
-          q.setString(4, base + ";");
-        }
-        try (ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            rows.putIfAbsent(rs.getString(1), new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)));
-          }
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          rows.putIfAbsent(rs.getString(1), new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)));
         }
       }
       List<Candidate> out = new ArrayList<>(rows.size());
@@ -261,7 +256,7 @@ public final class Database implements AutoCloseable {
     return List.copyOf(out);
   }
 
-  private synchronized Optional<Epss> bestEpss(List<String> ids) throws SQLException {
+  private Optional<Epss> bestEpss(List<String> ids) throws SQLException {
     if (!hasEpss) {
       return Optional.empty();
     }
@@ -277,7 +272,7 @@ public final class Database implements AutoCloseable {
     return Optional.ofNullable(best);
   }
 
-  private synchronized Optional<Kev> earliestKev(List<String> ids) throws SQLException {
+  private Optional<Kev> earliestKev(List<String> ids) throws SQLException {
     if (!hasKev) {
       return Optional.empty();
     }
@@ -310,10 +305,6 @@ public final class Database implements AutoCloseable {
   }
 
   private Advisory advisory(String id, byte[] stored) throws SQLException {
-    Deflate deflate = inflaters.poll();
-    if (deflate == null) {
-      deflate = new Deflate();
-    }
     try {
       return switch (OsvParser.parse(deflate.decompress(stored))) {
         case ParseResult.Parsed p -> p.advisory();
@@ -321,8 +312,6 @@ public final class Database implements AutoCloseable {
       };
     } catch (DataFormatException e) {
       throw new SQLException("advisory " + id + " is stored damaged: " + e.getMessage(), e);
-    } finally {
-      inflaters.add(deflate);
     }
   }
 
