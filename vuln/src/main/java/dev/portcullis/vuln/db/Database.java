@@ -19,11 +19,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import java.util.zip.DataFormatException;
 
 /**
@@ -37,23 +40,29 @@ public final class Database implements AutoCloseable {
   private final Path file;
   private final Connection db;
   private final Deflate deflate = new Deflate();
-  private final PreparedStatement byPackage;
+  private final Map<String, String> meta;
+  private final boolean hasEpss;
+  private final boolean hasKev;
+  private final PreparedStatement byRelease;
   private final PreparedStatement byBase;
-  private final PreparedStatement groupIds;
-  private final PreparedStatement groupsOf;
+  private final PreparedStatement advisoriesOf;
+  private final PreparedStatement advisoryByRowid;
   private final PreparedStatement advisoryById;
   private final PreparedStatement epssOf;
   private final PreparedStatement kevOf;
 
-  private Database(Path file, Connection db) throws SQLException {
+  private Database(Path file, Connection db, Map<String, String> meta) throws SQLException {
     this.file = file;
     this.db = db;
-    String select = "SELECT DISTINCT a.id, a.grp, a.json FROM affected f JOIN advisory a ON a.rowid = f.advisory"
-        + " WHERE f.ecosystem_base = ? AND f.name = ? AND a.withdrawn IS NULL";
-    byPackage = db.prepareStatement(select + " AND f.ecosystem = ? ORDER BY a.id");
-    byBase = db.prepareStatement(select + " ORDER BY a.id");
-    groupIds = db.prepareStatement("SELECT i.ident FROM advisory a JOIN ident i ON i.advisory = a.rowid WHERE a.grp = ? AND i.kind < 2");
-    groupsOf = db.prepareStatement("SELECT DISTINCT a.grp FROM ident i JOIN advisory a ON a.rowid = i.advisory WHERE i.ident = ? AND i.kind < 2");
+    this.meta = Map.copyOf(meta);
+    this.hasEpss = !"0".equals(meta.get("epss"));
+    this.hasKev = !"0".equals(meta.get("kev"));
+    String select = "SELECT a.id, a.ids, a.json FROM affected f JOIN advisory a ON a.rowid = f.advisory WHERE f.name = ? AND a.withdrawn IS NULL";
+    byRelease = db.prepareStatement(select + " AND f.ecosystem = ?");
+    // the release itself, or any name it starts ("Debian" finds "Debian:11" and "Debian:12"): ':' + 1 is ';'
+    byBase = db.prepareStatement(select + " AND (f.ecosystem = ? OR f.ecosystem >= ? AND f.ecosystem < ?)");
+    advisoriesOf = db.prepareStatement("SELECT DISTINCT advisory FROM ident WHERE ident = ? AND kind < 2");
+    advisoryByRowid = db.prepareStatement("SELECT id, ids, json FROM advisory WHERE rowid = ?");
     advisoryById = db.prepareStatement("SELECT json FROM advisory WHERE id = ?");
     epssOf = db.prepareStatement("SELECT probability, percentile, date FROM epss WHERE cve = ?");
     kevOf = db.prepareStatement("SELECT date_added, vendor, product, name, required_action, due_date, ransomware FROM kev WHERE cve = ?");
@@ -72,11 +81,16 @@ public final class Database implements AutoCloseable {
     Connection db = null;
     try {
       db = DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro&immutable=1");
-      String version = meta(db).get("schema_version");
+      try (Statement s = db.createStatement()) {
+        // lookups jump about the whole file: mapped pages cost no read(2) each
+        s.execute("PRAGMA mmap_size=" + (1L << 32));
+      }
+      Map<String, String> meta = meta(db);
+      String version = meta.get("schema_version");
       if (!String.valueOf(Schema.VERSION).equals(version)) {
         throw new DatabaseException("open vulnerability database " + file + ": schema version " + version + ", this Portcullis reads " + Schema.VERSION);
       }
-      return new Database(file, db);
+      return new Database(file, db, meta);
     } catch (SQLException e) {
       close(db);
       throw new DatabaseException("open vulnerability database " + file + ": " + e.getMessage(), e);
@@ -116,26 +130,34 @@ public final class Database implements AutoCloseable {
     String base = Ecosystems.base(ecosystem);
     String normal = Ecosystems.normaliseName(ecosystem, name);
     boolean release = ecosystem.contains(":");
-    List<Candidate> out = new ArrayList<>();
     try {
-      PreparedStatement q = release ? byPackage : byBase;
-      q.setString(1, base);
-      q.setString(2, normal);
+      PreparedStatement q = release ? byRelease : byBase;
+      q.setString(1, normal);
       if (release) {
-        q.setString(3, ecosystem);
+        q.setString(2, ecosystem);
+      } else {
+        q.setString(2, base);
+        q.setString(3, base + ":");
+        q.setString(4, base + ";");
       }
-      List<Object[]> rows = new ArrayList<>();
+      // by id, each advisory once however many releases of the package it names
+      TreeMap<String, Stored> rows = new TreeMap<>();
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
-          rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getBytes(3)});
+          rows.putIfAbsent(rs.getString(1), new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)));
         }
       }
-      for (Object[] row : rows) {
-        Advisory a = advisory((String) row[0], (byte[]) row[2]);
-        List<Affected> entries = a.affected().stream().filter(e -> e.pkg().isPresent()
-            && Ecosystems.normaliseName(e.pkg().get().ecosystem(), e.pkg().get().name()).equals(normal)
-            && (release ? e.pkg().get().ecosystem().equals(ecosystem) : e.pkg().get().ecosystemBase().equals(base))).toList();
-        List<String> ids = ids((Long) row[1]);
+      List<Candidate> out = new ArrayList<>(rows.size());
+      for (Stored row : rows.values()) {
+        Advisory a = advisory(row.id(), row.json());
+        List<Affected> entries = new ArrayList<>();
+        for (Affected e : a.affected()) {
+          if (e.pkg().isPresent() && (release ? e.pkg().get().ecosystem().equals(ecosystem) : e.pkg().get().ecosystemBase().equals(base))
+              && Ecosystems.normaliseName(e.pkg().get().ecosystem(), e.pkg().get().name()).equals(normal)) {
+            entries.add(e);
+          }
+        }
+        List<String> ids = ids(a, row.ids());
         List<String> cves = new ArrayList<>(ids);
         cves.addAll(a.upstream());
         out.add(new Candidate(a, entries, ids, bestEpss(cves), earliestKev(cves)));
@@ -145,6 +167,9 @@ public final class Database implements AutoCloseable {
       throw new DatabaseException("query " + ecosystem + "/" + name + " in " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /** An advisory row as read, before its JSON is parsed. */
+  private record Stored(String id, @Nullable String ids, byte[] json) {}
 
   /** The advisory with this id, withdrawn or not. */
   public synchronized Optional<Advisory> advisory(String id) throws DatabaseException {
@@ -164,16 +189,22 @@ public final class Database implements AutoCloseable {
    */
   public synchronized List<String> aliases(String id) throws DatabaseException {
     try {
-      groupsOf.setString(1, id);
-      List<Long> groups = new ArrayList<>();
-      try (ResultSet rs = groupsOf.executeQuery()) {
+      advisoriesOf.setString(1, id);
+      List<Long> advisories = new ArrayList<>();
+      try (ResultSet rs = advisoriesOf.executeQuery()) {
         while (rs.next()) {
-          groups.add(rs.getLong(1));
+          advisories.add(rs.getLong(1));
         }
       }
       TreeSet<String> out = new TreeSet<>();
-      for (long g : groups) {
-        out.addAll(ids(g));
+      for (long rowid : advisories) {
+        advisoryByRowid.setLong(1, rowid);
+        try (ResultSet rs = advisoryByRowid.executeQuery()) {
+          if (rs.next()) {
+            String ids = rs.getString(2);
+            out.addAll(ids != null ? Arrays.asList(ids.split(" ")) : ids(advisory(rs.getString(1), rs.getBytes(3)), null));
+          }
+        }
       }
       return List.copyOf(out);
     } catch (SQLException e) {
@@ -202,43 +233,33 @@ public final class Database implements AutoCloseable {
   /** Build time, sources and counts. */
   public synchronized Status status() throws DatabaseException {
     try {
-      Map<String, String> meta = meta(db);
       List<String> sources = JSON.readValue(meta.getOrDefault("sources", "[]"), new TypeReference<List<String>>() {});
-      Map<String, Long> perEcosystem = new HashMap<>();
-      try (Statement s = db.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT f.ecosystem_base, COUNT(DISTINCT f.advisory) FROM affected f GROUP BY f.ecosystem_base")) {
-          while (rs.next()) {
-            perEcosystem.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-        return new Status(Integer.parseInt(meta.get("schema_version")), meta.getOrDefault("built_at", ""), sources,
-            count(s, "SELECT COUNT(*) FROM advisory"), count(s, "SELECT COUNT(*) FROM advisory WHERE withdrawn IS NOT NULL"),
-            perEcosystem, count(s, "SELECT COUNT(*) FROM epss"), count(s, "SELECT COUNT(*) FROM kev"));
-      }
-    } catch (SQLException | IOException e) {
+      Map<String, Long> perEcosystem = JSON.readValue(meta.getOrDefault("ecosystems", "{}"), new TypeReference<Map<String, Long>>() {});
+      return new Status(Integer.parseInt(meta.get("schema_version")), meta.getOrDefault("built_at", ""), sources, number("advisories"),
+          number("withdrawn"), perEcosystem, number("epss"), number("kev"));
+    } catch (IOException | NumberFormatException e) {
       throw new DatabaseException("read the status of " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static long count(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private long number(String key) {
+    return Long.parseLong(meta.getOrDefault(key, "0"));
   }
 
-  private List<String> ids(long group) throws SQLException {
-    TreeSet<String> out = new TreeSet<>();
-    groupIds.setLong(1, group);
-    try (ResultSet rs = groupIds.executeQuery()) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
+  /** The ids of the advisory's alias group, sorted: as stored for a group of several, else its own id and aliases. */
+  private static List<String> ids(Advisory a, @Nullable String stored) {
+    if (stored != null) {
+      return List.of(stored.split(" "));
     }
+    TreeSet<String> out = new TreeSet<>(a.aliases());
+    out.add(a.id());
     return List.copyOf(out);
   }
 
   private Optional<Epss> bestEpss(List<String> ids) throws SQLException {
+    if (!hasEpss) {
+      return Optional.empty();
+    }
     Epss best = null;
     for (String id : ids) {
       if (id.startsWith("CVE-")) {
@@ -252,6 +273,9 @@ public final class Database implements AutoCloseable {
   }
 
   private Optional<Kev> earliestKev(List<String> ids) throws SQLException {
+    if (!hasKev) {
+      return Optional.empty();
+    }
     Kev best = null;
     for (String id : ids) {
       if (id.startsWith("CVE-")) {

@@ -31,11 +31,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -149,7 +151,8 @@ public final class DatabaseImporter {
     private long epss;
     private long kev;
 
-    private record Known(long rowid, Instant modified, boolean withdrawn) {}
+    /** @param bases the ecosystem base names of its packages, for the counts {@code db status} shows */
+    private record Known(long rowid, Instant modified, boolean withdrawn, Set<String> bases) {}
 
     Build(Path file) throws SQLException {
       db = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -166,10 +169,10 @@ public final class DatabaseImporter {
           s.execute(ddl);
         }
       }
-      insertAdvisory = db.prepareStatement("INSERT INTO advisory(rowid, id, grp, modified, published, withdrawn, summary, cvss_vector, cvss_score, source, json)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-      insertIdent = db.prepareStatement("INSERT INTO ident(ident, advisory, kind) VALUES (?,?,?)");
-      insertAffected = db.prepareStatement("INSERT INTO affected(ecosystem_base, name, ecosystem, advisory) VALUES (?,?,?,?)");
+      insertAdvisory = db.prepareStatement("INSERT INTO advisory(rowid, id, withdrawn, source, json) VALUES (?,?,?,?,?)");
+      // an alias list may name an id twice
+      insertIdent = db.prepareStatement("INSERT OR IGNORE INTO ident(ident, kind, advisory) VALUES (?,?,?)");
+      insertAffected = db.prepareStatement("INSERT INTO affected(name, ecosystem, advisory) VALUES (?,?,?)");
       insertEpss = db.prepareStatement("INSERT OR REPLACE INTO epss(cve, probability, percentile, date) VALUES (?,?,?,?)");
       insertKev = db.prepareStatement("INSERT OR REPLACE INTO kev(cve, date_added, vendor, product, name, required_action, due_date, ransomware) VALUES (?,?,?,?,?,?,?,?)");
     }
@@ -270,45 +273,24 @@ public final class DatabaseImporter {
         }
       }
       long rowid = nextRowid++;
-      byId.put(a.id(), new Known(rowid, a.modified(), a.isWithdrawn()));
       if (a.isWithdrawn()) {
         withdrawn++;
       }
-      String vector = null;
-      Double score = null;
-      Cvss best = null;
+      // a vector the matcher could not score is reported now; the vectors themselves stay in the JSON
       for (Advisory.Severity s : severities(a)) {
-        if (!s.type().startsWith("CVSS_")) {
-          continue;
-        }
-        try {
-          Cvss c = Cvss.parse(s.score());
-          if (best == null || c.version().compareTo(best.version()) > 0) {
-            best = c;
+        if (s.type().startsWith("CVSS_")) {
+          try {
+            Cvss.parse(s.score());
+          } catch (InvalidVectorException e) {
+            problems.add(new Problem(where, a.id() + ": severity left out: " + e.getMessage()));
           }
-        } catch (InvalidVectorException e) {
-          problems.add(new Problem(where, a.id() + ": severity left out: " + e.getMessage()));
         }
-      }
-      if (best != null) {
-        vector = best.vector();
-        score = best.baseScore();
       }
       insertAdvisory.setLong(1, rowid);
       insertAdvisory.setString(2, a.id());
-      insertAdvisory.setLong(3, rowid);
-      insertAdvisory.setString(4, a.modified().toString());
-      insertAdvisory.setString(5, a.published().map(Instant::toString).orElse(null));
-      insertAdvisory.setString(6, a.withdrawn().map(Instant::toString).orElse(null));
-      insertAdvisory.setString(7, a.summary());
-      insertAdvisory.setString(8, vector);
-      if (score == null) {
-        insertAdvisory.setNull(9, java.sql.Types.REAL);
-      } else {
-        insertAdvisory.setDouble(9, score);
-      }
-      insertAdvisory.setString(10, where);
-      insertAdvisory.setBytes(11, deflate.compress(raw));
+      insertAdvisory.setString(3, a.withdrawn().map(Instant::toString).orElse(null));
+      insertAdvisory.setString(4, where);
+      insertAdvisory.setBytes(5, deflate.compress(raw));
       add(insertAdvisory);
       ident(a.id(), rowid, 0);
       for (String alias : a.aliases()) {
@@ -319,7 +301,8 @@ public final class DatabaseImporter {
       for (String up : a.upstream()) {
         ident(up, rowid, 2);
       }
-      Set<String> packages = new LinkedHashSet<>();
+      Set<String> packages = new HashSet<>();
+      Set<String> bases = new TreeSet<>();
       Set<String> unknown = new LinkedHashSet<>();
       for (Affected e : a.affected()) {
         if (e.pkg().isEmpty()) {
@@ -332,13 +315,14 @@ public final class DatabaseImporter {
         }
         String name = Ecosystems.normaliseName(p.ecosystem(), p.name());
         if (packages.add(p.ecosystem() + "\u0000" + name)) {
-          insertAffected.setString(1, p.ecosystemBase());
-          insertAffected.setString(2, name);
-          insertAffected.setString(3, p.ecosystem());
-          insertAffected.setLong(4, rowid);
+          insertAffected.setString(1, name);
+          insertAffected.setString(2, p.ecosystem());
+          insertAffected.setLong(3, rowid);
           add(insertAffected);
+          bases.add(p.ecosystemBase());
         }
       }
+      byId.put(a.id(), new Known(rowid, a.modified(), a.isWithdrawn(), Set.copyOf(bases)));
       for (String eco : unknown) {
         problems.add(new Problem(where, a.id() + ": unknown ecosystem '" + eco + "'; its packages were left out"));
       }
@@ -352,8 +336,8 @@ public final class DatabaseImporter {
 
     private void ident(String ident, long rowid, int kind) throws SQLException {
       insertIdent.setString(1, ident);
-      insertIdent.setLong(2, rowid);
-      insertIdent.setInt(3, kind);
+      insertIdent.setInt(2, kind);
+      insertIdent.setLong(3, rowid);
       add(insertIdent);
     }
 
@@ -494,6 +478,8 @@ public final class DatabaseImporter {
         }
         groupAliases();
         meta();
+        // a sample is plenty for the planner's few choices, and reading every row of a large build is seconds
+        s.execute("PRAGMA analysis_limit=1000");
         s.execute("ANALYZE");
       }
       db.commit();
@@ -501,13 +487,17 @@ public final class DatabaseImporter {
       return new ImportReport(advisories, withdrawn, supersededCount, epss, kev, problems);
     }
 
-    /** Advisories that share an id or an alias form one group, represented by the lowest rowid among them. */
+    /**
+     * Advisories that share an id or an alias form one group; each member of a group of more than one
+     * gets the group's ids, sorted. A lone advisory's ids are its own id and aliases, read from its JSON.
+     */
     private void groupAliases() throws SQLException {
       int size = (int) nextRowid;
       int[] parent = new int[size];
       Arrays.setAll(parent, i -> i);
-      try (Statement s = db.createStatement();
-           ResultSet rs = s.executeQuery("SELECT ident, advisory FROM ident WHERE kind < 2 ORDER BY ident")) {
+      // the primary key orders the rows by ident
+      String byIdent = "SELECT ident, advisory FROM ident WHERE kind < 2 ORDER BY ident";
+      try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(byIdent)) {
         String last = null;
         int first = 0;
         while (rs.next()) {
@@ -521,12 +511,29 @@ public final class DatabaseImporter {
           }
         }
       }
-      try (PreparedStatement update = db.prepareStatement("UPDATE advisory SET grp = ? WHERE rowid = ?")) {
+      int[] members = new int[size];
+      boolean grouped = false;
+      for (int i = 1; i < size; i++) {
+        grouped |= ++members[find(parent, i)] > 1;
+      }
+      if (!grouped) {
+        return;
+      }
+      Map<Integer, Set<String>> ids = new HashMap<>();
+      try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(byIdent)) {
+        while (rs.next()) {
+          int root = find(parent, (int) rs.getLong(2));
+          if (members[root] > 1) {
+            ids.computeIfAbsent(root, k -> new TreeSet<>()).add(rs.getString(1));
+          }
+        }
+      }
+      try (PreparedStatement update = db.prepareStatement("UPDATE advisory SET ids = ? WHERE rowid = ?")) {
         int n = 0;
         for (int i = 1; i < size; i++) {
-          int root = find(parent, i);
-          if (root != i) {
-            update.setLong(1, root);
+          Set<String> group = ids.get(find(parent, i));
+          if (group != null) {
+            update.setString(1, String.join(" ", group));
             update.setLong(2, i);
             update.addBatch();
             if (++n % BATCH == 0) {
@@ -559,8 +566,17 @@ public final class DatabaseImporter {
         Map<String, String> values = new java.util.TreeMap<>();
         values.put("schema_version", Integer.toString(Schema.VERSION));
         values.put("built_at", Instant.now(options.clock()).toString());
+        values.put("advisories", Long.toString(byId.size()));
+        values.put("withdrawn", Long.toString(withdrawn));
+        values.put("epss", Long.toString(count("SELECT COUNT(*) FROM epss")));
+        values.put("kev", Long.toString(count("SELECT COUNT(*) FROM kev")));
+        Map<String, Long> perEcosystem = new java.util.TreeMap<>();
+        for (Known k : byId.values()) {
+          k.bases().forEach(b -> perEcosystem.merge(b, 1L, Long::sum));
+        }
         try {
           values.put("sources", JSON.writeValueAsString(List.copyOf(sources)));
+          values.put("ecosystems", JSON.writeValueAsString(perEcosystem));
         } catch (IOException e) {
           throw new IllegalStateException("a list of strings always serialises", e);
         }
@@ -570,6 +586,13 @@ public final class DatabaseImporter {
           m.addBatch();
         }
         m.executeBatch();
+      }
+    }
+
+    private long count(String sql) throws SQLException {
+      try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
       }
     }
 

@@ -2,6 +2,7 @@ package dev.portcullis.vuln.osv;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The ecosystems OSV 1.6 defines, and the rules for naming packages within them. */
 public final class Ecosystems {
@@ -11,6 +12,8 @@ public final class Ecosystems {
       "crates.io", "Debian", "Echo", "GHC", "GitHub Actions", "Go", "Hackage", "Hex", "Julia", "Kubernetes", "Linux",
       "Mageia", "Maven", "MinimOS", "npm", "NuGet", "openEuler", "openSUSE", "OSS-Fuzz", "Packagist", "Photon OS",
       "Pub", "PyPI", "Red Hat", "Rocky Linux", "RubyGems", "SUSE", "SwiftURL", "Ubuntu", "VSCode", "Wolfi");
+
+  private static final Pattern PEP_503_SEPARATORS = Pattern.compile("[-_.]+");
 
   private Ecosystems() {}
 
@@ -32,7 +35,7 @@ public final class Ecosystems {
    */
   public static String normaliseName(String ecosystem, String name) {
     return switch (base(ecosystem)) {
-      case "PyPI" -> name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+      case "PyPI" -> PEP_503_SEPARATORS.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("-");
       case "NuGet" -> name.toLowerCase(Locale.ROOT);
       default -> name;
     };

@@ -45,7 +45,7 @@ class DatabaseImportTest {
     assertThat(report.withdrawn()).isEqualTo(2);
     try (Database d = Database.open(db)) {
       Status s = d.status();
-      assertThat(s.schemaVersion()).isEqualTo(1);
+      assertThat(s.schemaVersion()).isEqualTo(2);
       assertThat(s.builtAt()).isEqualTo("2024-03-01T12:00:00Z");
       assertThat(s.advisories()).isEqualTo(37);
       assertThat(s.withdrawn()).isEqualTo(2);

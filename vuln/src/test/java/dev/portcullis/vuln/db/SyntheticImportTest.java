@@ -2,7 +2,7 @@ package dev.portcullis.vuln.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.vuln.testing.SyntheticAdvisories;
+import dev.portcullis.testkit.SyntheticAdvisories;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,13 +3,16 @@ package dev.portcullis.vuln.db.internal;
 import java.util.List;
 
 /**
- * The tables of schema version {@value #VERSION}. Raw OSV JSON is kept deflate-compressed; every
- * identifier an advisory is known by sits in {@code ident}, and {@code advisory.grp} names the
- * advisory that represents its alias group (the lowest rowid among advisories sharing an id or alias).
+ * The tables of schema version {@value #VERSION}. Raw OSV JSON is kept deflate-compressed and is the
+ * only copy of what can be read from it (summary, severity, dates); the other columns are what
+ * lookups need. Every identifier an advisory is known by sits in {@code ident}. Advisories that
+ * share an id or an alias form a group; {@code advisory.ids} lists every id and alias of the group,
+ * sorted, space-separated, and is null when the group is the advisory alone (its ids are then its
+ * own id and aliases). The {@code meta} table carries the counts {@code db status} shows.
  */
 public final class Schema {
   /** Bumped whenever a table or column changes meaning; a reader refuses any other version. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final List<String> TABLES = List.of(
       "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -17,19 +20,14 @@ public final class Schema {
       CREATE TABLE advisory(
         rowid INTEGER PRIMARY KEY,
         id TEXT NOT NULL,
-        grp INTEGER NOT NULL,
-        modified TEXT NOT NULL,
-        published TEXT,
+        ids TEXT,
         withdrawn TEXT,
-        summary TEXT NOT NULL,
-        cvss_vector TEXT,
-        cvss_score REAL,
         source TEXT NOT NULL,
         json BLOB NOT NULL)""",
       // kind: 0 the advisory's own id, 1 an alias, 2 an upstream id
-      "CREATE TABLE ident(ident TEXT NOT NULL, advisory INTEGER NOT NULL, kind INTEGER NOT NULL)",
-      // ecosystem as written ("Debian:12") and without its release ("Debian"); name normalised
-      "CREATE TABLE affected(ecosystem_base TEXT NOT NULL, name TEXT NOT NULL, ecosystem TEXT NOT NULL, advisory INTEGER NOT NULL)",
+      "CREATE TABLE ident(ident TEXT NOT NULL, kind INTEGER NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY(ident, kind, advisory)) WITHOUT ROWID",
+      // ecosystem as written ("Debian:12"); name normalised. Keyed for lookups by name, then release
+      "CREATE TABLE affected(name TEXT NOT NULL, ecosystem TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY(name, ecosystem, advisory)) WITHOUT ROWID",
       "CREATE TABLE epss(cve TEXT PRIMARY KEY, probability REAL NOT NULL, percentile REAL NOT NULL, date TEXT NOT NULL) WITHOUT ROWID",
       """
       CREATE TABLE kev(
@@ -43,12 +41,7 @@ public final class Schema {
         ransomware TEXT NOT NULL) WITHOUT ROWID""");
 
   /** Created once the rows are in: building an index at the end is faster than keeping it up to date. */
-  public static final List<String> INDEXES = List.of(
-      "CREATE UNIQUE INDEX advisory_by_id ON advisory(id)",
-      "CREATE INDEX advisory_by_grp ON advisory(grp)",
-      "CREATE INDEX ident_by_ident ON ident(ident)",
-      "CREATE INDEX ident_by_advisory ON ident(advisory)",
-      "CREATE INDEX affected_by_package ON affected(ecosystem_base, name, ecosystem)");
+  public static final List<String> INDEXES = List.of("CREATE UNIQUE INDEX advisory_by_id ON advisory(id)");
 
   private Schema() {}
 }
