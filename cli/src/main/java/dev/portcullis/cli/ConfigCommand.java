@@ -138,14 +138,19 @@ final class ConfigCommand extends ImageCommand.Base {
   private Report checkImage(Engine engine) throws IOException {
     try (Image image = openImage()) {
       FileTree tree = tree(image);
-      ImageSubject subject = ImageSubject.of(image, tree);
-      Report r = engine.evaluate(subject);
-      r = r.plus(engine.evaluate(Contents.ofImage(subject, Checks.contentInterest(), ReadLimits.DEFAULT)));
+      Report r = checkImage(engine, image, tree);
       for (String w : tree.warnings()) {
         common.listener(stderr).warn(w);
       }
       return r;
     }
+  }
+
+  /** Every check of {@code engine} on an image: its config and history, then the text files of every layer. */
+  static Report checkImage(Engine engine, Image image, FileTree tree) throws IOException {
+    ImageSubject subject = ImageSubject.of(image, tree);
+    Report r = engine.evaluate(subject);
+    return r.plus(engine.evaluate(Contents.ofImage(subject, Checks.contentInterest(), ReadLimits.DEFAULT)));
   }
 
   private Report checkFiles(Engine engine, Path target) throws IOException {

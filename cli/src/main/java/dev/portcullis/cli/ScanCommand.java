@@ -103,7 +103,8 @@ final class ScanCommand extends ImageCommand.Base {
     }
   }
 
-  private ScanReport report(Database database, Catalog catalog, String name, Digest digest, IntFunction<Optional<String>> createdBy,
+  /** The vulnerabilities of {@code catalog}, after {@code noise}: what scan shows and gate scores. */
+  static ScanReport report(Database database, Catalog catalog, String name, Digest digest, IntFunction<Optional<String>> createdBy,
       NoiseControl noise) throws IOException {
     VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(catalog, createdBy);
     NoiseControl.Outcome outcome = noise.apply(result.findings());

@@ -31,34 +31,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RuleCompiler {
   /** What a compilation gives: a program, or the errors with their positions in the expression. */
-  sealed interface Compilation {}
+  public sealed interface Compilation {}
 
   /** {@code reads} are the variables the expression refers to. */
-  record Compiled(CelRuntime.Program program, Set<String> reads) implements Compilation {
-    Object eval(Map<String, Object> variables) throws CelEvaluationException {
+  public record Compiled(CelRuntime.Program program, Set<String> reads) implements Compilation {
+    public Object eval(Map<String, Object> variables) throws CelEvaluationException {
       return program.eval(variables);
     }
   }
 
   /** One error: {@code line} counts from 1 and {@code column} from 0 within the expression. */
-  record Error(int line, int column, String message) {}
+  public record Error(int line, int column, String message) {}
 
-  record Failed(List<Error> errors) implements Compilation {}
+  public record Failed(List<Error> errors) implements Compilation {}
 
   /** Whether the expression must be a condition or may be any value (a message placeholder). */
-  enum Result {
+  public enum Result {
     CONDITION,
     VALUE
   }
 
   private final Map<Target, Cel> environments = new EnumMap<>(Target.class);
+  private final Map<String, Cel> others = new ConcurrentHashMap<>();
   private final Map<String, Compilation> cache = new ConcurrentHashMap<>();
 
   public RuleCompiler() {
     for (Target t : Target.values()) {
-      var b = CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
-      t.variables().forEach(b::addVar);
-      environments.put(t, b.build());
+      environments.put(t, build(t.variables()));
     }
   }
 
@@ -68,11 +67,32 @@ public final class RuleCompiler {
   }
 
   Compilation compile(Target target, Result result, String source) {
-    return cache.computeIfAbsent(key(target, result, source), k -> doCompile(target, result, source));
+    return cache.computeIfAbsent(key(target.text(), result, source), k -> doCompile(environments.get(target), target.variables(), result, source));
   }
 
-  private Compilation doCompile(Target target, Result result, String source) {
-    Cel cel = environments.get(target);
+  /**
+   * The variables of an environment other than the custom rules' targets (a policy's input);
+   * {@code name} tells environments apart in the cache, so one name must always mean the same variables.
+   */
+  public record Environment(String name, Map<String, CelType> variables) {
+    public Environment {
+      variables = Map.copyOf(variables);
+    }
+  }
+
+  /** Compiles {@code source} against {@code environment}'s variables, once per distinct source. */
+  public Compilation compile(Environment environment, Result result, String source) {
+    Cel cel = others.computeIfAbsent(environment.name(), n -> build(environment.variables()));
+    return cache.computeIfAbsent(key("env:" + environment.name(), result, source), k -> doCompile(cel, environment.variables(), result, source));
+  }
+
+  private static Cel build(Map<String, CelType> variables) {
+    var b = CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+    variables.forEach(b::addVar);
+    return b.build();
+  }
+
+  private Compilation doCompile(Cel cel, Map<String, CelType> variables, Result result, String source) {
     CelValidationResult r = cel.compile(source);
     if (r.hasError()) {
       List<Error> errors = new ArrayList<>();
@@ -91,7 +111,7 @@ public final class RuleCompiler {
       }
       Set<String> reads = new TreeSet<>();
       for (CelReference ref : ast.getReferenceMap().values()) {
-        if (!ref.name().isEmpty() && target.variables().containsKey(ref.name())) {
+        if (!ref.name().isEmpty() && variables.containsKey(ref.name())) {
           reads.add(ref.name());
         }
       }
@@ -101,10 +121,10 @@ public final class RuleCompiler {
     }
   }
 
-  private static String key(Target target, Result result, String source) {
+  private static String key(String environment, Result result, String source) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update((target.text() + '\0' + result + '\0').getBytes(StandardCharsets.UTF_8));
+      d.update((environment + '\0' + result + '\0').getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d.digest(source.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK always has SHA-256", e);

@@ -9,9 +9,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * escapes in double quotes are walked over so that an offset into the value lands on the source
  * character it came from.
  */
-final class ScalarPositions {
+public final class ScalarPositions {
   /** A position in the file: line and column count from 1. */
-  record Position(int line, int column) {}
+  public record Position(int line, int column) {}
 
   private final int[] lineStarts;
   private final int[] offsets;
@@ -23,7 +23,8 @@ final class ScalarPositions {
     this.end = end;
   }
 
-  static int[] lineStarts(String text) {
+  /** Where each line of {@code text} starts: what {@link #of} takes. */
+  public static int[] lineStarts(String text) {
     int n = 1;
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) == '\n') {
@@ -40,7 +41,8 @@ final class ScalarPositions {
     return starts;
   }
 
-  static ScalarPositions of(String text, int[] lineStarts, ScalarNode node) {
+  /** The positions of {@code node}'s value in {@code text}, the whole file it was read from. */
+  public static ScalarPositions of(String text, int[] lineStarts, ScalarNode node) {
     String value = node.getValue();
     int line = node.getStartMark().getLine();
     int start = Math.min(text.length(), (line < lineStarts.length ? lineStarts[line] : text.length()) + node.getStartMark().getColumn());
@@ -128,7 +130,7 @@ final class ScalarPositions {
   }
 
   /** Where the value's character at {@code offset} is written; the end of the value for {@code offset} at or past its length. */
-  Position at(int offset) {
+  public Position at(int offset) {
     int source = offset < offsets.length ? offsets[Math.max(0, offset)] : end;
     int line = java.util.Arrays.binarySearch(lineStarts, source);
     if (line < 0) {

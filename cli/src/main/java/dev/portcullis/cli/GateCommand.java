@@ -1,0 +1,246 @@
+package dev.portcullis.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.ExceptionFile;
+import dev.portcullis.policy.Gate;
+import dev.portcullis.policy.Policy;
+import dev.portcullis.policy.PolicyException;
+import dev.portcullis.policy.PolicyFile;
+import dev.portcullis.policy.Reason;
+import dev.portcullis.policy.score.Category;
+import dev.portcullis.policy.score.Factor;
+import dev.portcullis.policy.score.ImageFacts;
+import dev.portcullis.policy.score.RiskReport;
+import dev.portcullis.policy.score.RiskReportJson;
+import dev.portcullis.policy.score.RiskReports;
+import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Report;
+import dev.portcullis.rules.custom.RuleCompiler;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.report.NoiseControl;
+import dev.portcullis.vuln.report.ScanReport;
+import dev.portcullis.vuln.report.Severity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code portcullis gate SOURCE --stage STAGE}: scan (or read a saved report), score, apply exceptions, and decide. */
+@Command(name = "gate", mixinStandardHelpOptions = true,
+    description = "Scan an image for vulnerabilities, misconfigurations, secrets and debug leftovers (or read a saved risk report), score it, "
+        + "apply exceptions and decide allow, warn or deny for a stage of a policy (the built-in dev/test/prod one by default).",
+    footer = {"", "Exit codes: 0 allow or warn (warnings on stderr; --warn-as-error makes them 1), 1 deny, 2 and above errors.",
+        "With --report, SOURCE is not read: the saved report names the image. docs/policy.md describes policies and exceptions."})
+final class GateCommand extends ImageCommand.Base {
+  static final int ERROR = 2;
+
+  @Option(names = "--stage", required = true, paramLabel = "STAGE", description = "The stage to decide for (dev, test, prod with the built-in policy).")
+  String stage;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "A policy file (default: the built-in policy).")
+  @Nullable Path policy;
+
+  @Option(names = "--exceptions", paramLabel = "FILE", description = "An exceptions file.")
+  @Nullable Path exceptions;
+
+  @Option(names = "--report", paramLabel = "SAVED.json", description = "Decide on a saved risk report instead of scanning.")
+  @Nullable Path report;
+
+  @Option(names = "--save-report", paramLabel = "FILE", description = "Write the risk report (before exceptions) to FILE.")
+  @Nullable Path saveReport;
+
+  @Option(names = "--db", paramLabel = "FILE", description = "The vulnerability database (default: ~/.cache/portcullis/db).")
+  @Nullable Path db;
+
+  @Option(names = "--warn-as-error", description = "Exit 1 on warn as well as on deny.")
+  boolean warnAsError;
+
+  @Option(names = "--at", hidden = true, paramLabel = "INSTANT", description = "Decide as of this time (tests).")
+  @Nullable Instant at;
+
+  @Override
+  int run() {
+    try {
+      return decide();
+    } catch (IOException | IllegalArgumentException | Main.CommandFailure e) {
+      stderr.println("portcullis: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      if (common.debug) {
+        e.printStackTrace(stderr);
+      }
+      return ERROR;
+    }
+  }
+
+  private int decide() throws IOException {
+    Instant now = at != null ? at : Instant.now();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    PolicyFile policies = new PolicyFile(new RuleCompiler());
+    Policy chosen;
+    if (policy == null) {
+      chosen = policies.defaultPolicy();
+    } else {
+      switch (policies.load(policy)) {
+        case PolicyFile.Valid v -> chosen = v.policy();
+        case PolicyFile.Invalid i -> {
+          i.problems().forEach(p -> stderr.println(p.display()));
+          throw new Main.CommandFailure(i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the policy " + policy);
+        }
+      }
+    }
+    if (chosen.stage(stage).isEmpty()) {
+      throw new IllegalArgumentException("policy " + chosen.name() + " has no stage " + stage + " (" + String.join(", ", chosen.stageNames()) + ")");
+    }
+    ExceptionFile.Loaded loaded = exceptions == null ? ExceptionFile.Loaded.NONE : ExceptionFile.read(exceptions);
+    RiskReport risk = report != null ? RiskReportJson.read(report.toString(), Files.readString(report, StandardCharsets.UTF_8)) : scan();
+    if (saveReport != null) {
+      Files.writeString(saveReport, RiskReportJson.write(risk), StandardCharsets.UTF_8);
+    }
+    Gate.Result result = Gate.evaluate(chosen, stage, risk, loaded, today);
+    var listener = common.listener(stderr);
+    for (ExceptionFile.Refused r : result.refused()) {
+      listener.warn("exception " + r.name() + " refused: " + r.reason());
+    }
+    for (PolicyException e : result.expired()) {
+      listener.warn("exception " + e.name() + " expired on " + e.expires() + " and no longer applies (" + e.scope() + ")");
+    }
+    if (common.format == CommonOptions.Format.JSON) {
+      json(document(result, now));
+    } else {
+      stdout.print(text(result));
+    }
+    if (result.decision() instanceof Decision.Warn w) {
+      for (Reason r : w.warnings()) {
+        listener.warn(r.rule() + ": " + r.message());
+      }
+    }
+    return switch (result.decision()) {
+      case Decision.Allow a -> 0;
+      case Decision.Warn w -> warnAsError ? Main.FAILED : 0;
+      case Decision.Deny d -> Main.FAILED;
+    };
+  }
+
+  /** Vulnerabilities and every rules check, the way scan and config do, from one read of the image. */
+  private RiskReport scan() throws IOException {
+    Path dbFile = db == null ? Database.defaultLocation() : db;
+    try (Database database = Database.open(dbFile); Image image = openImage()) {
+      Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+      List<Layer> layers = image.layers();
+      IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
+      NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.now(ZoneOffset.UTC));
+      ScanReport vulnerabilities = ScanCommand.report(database, catalog, image.name(), image.digest(), createdBy, noise);
+      FileTree tree = tree(image);
+      Report rules = ConfigCommand.checkImage(new Engine(Checks.all()), image, tree);
+      for (String w : tree.warnings()) {
+        common.listener(stderr).warn(w);
+      }
+      ImageFacts facts = new ImageFacts(image.name(), image.digest().toString(), image.config().user(), image.config().labels());
+      return RiskReports.of(facts, vulnerabilities, rules);
+    }
+  }
+
+  static String text(Gate.Result r) {
+    StringBuilder b = new StringBuilder();
+    RiskReport after = r.after();
+    b.append(r.decision().label().toUpperCase(Locale.ROOT)).append("  ").append(after.image().name()).append(" at ").append(r.stage())
+        .append(" (policy ").append(r.policy().name()).append(")\n");
+    b.append("image   ").append(after.image().digest()).append('\n');
+    b.append("score   ").append(after.score().value()).append("/100, grade ").append(after.score().grade());
+    if (after.score().value() != r.before().score().value()) {
+      b.append(" (").append(r.before().score().value()).append(" before exceptions)");
+    }
+    b.append(", stage minimum ").append(r.policy().stage(r.stage()).orElseThrow().minScore()).append('\n');
+    for (Map.Entry<Category, Double> d : after.score().deductions().entrySet()) {
+      b.append(String.format(Locale.ROOT, "  %-17s -%5.1f %%%n", d.getKey().label(), 100 * d.getValue()));
+      for (Factor f : after.score().factors()) {
+        if (f.category() == d.getKey() && f.ceiling() == null) {
+          b.append(String.format(Locale.ROOT, "      %.4f  %s%s%n", f.weight(), f.reason(), f.findings().isEmpty() ? "" : ": " + String.join(", ", f.findings())));
+        }
+      }
+    }
+    for (Factor f : after.score().factors()) {
+      if (f.ceiling() != null) {
+        b.append("  ceiling ").append(f.ceiling()).append(": ").append(f.reason()).append(": ").append(String.join(", ", f.findings())).append('\n');
+      }
+    }
+    if (!r.decision().reasons().isEmpty()) {
+      b.append("reasons\n");
+      for (Reason reason : r.decision().reasons()) {
+        b.append("  ").append(reason.action().label()).append("  ").append(reason.rule()).append(": ").append(reason.message()).append('\n');
+      }
+    }
+    for (Gate.Used u : r.used()) {
+      PolicyException e = u.exception();
+      b.append("excepted ").append(e.name()).append(" (").append(e.scope()).append("), until ").append(e.expires()).append(", owner ").append(e.owner())
+          .append(", approved by ").append(e.approver()).append(": ").append(String.join(", ", u.findings())).append('\n');
+    }
+    for (PolicyException e : r.expired()) {
+      b.append("expired  ").append(e.name()).append(" (").append(e.scope()).append(") on ").append(e.expires()).append('\n');
+    }
+    for (ExceptionFile.Refused e : r.refused()) {
+      b.append("refused  ").append(e.name()).append(": ").append(e.reason()).append('\n');
+    }
+    return b.toString();
+  }
+
+  static ObjectNode document(Gate.Result r, Instant now) throws IOException {
+    ObjectNode d = JsonOutput.MAPPER.createObjectNode();
+    RiskReport after = r.after();
+    d.put("image", after.image().name());
+    d.put("imageDigest", after.image().digest());
+    d.put("stage", r.stage());
+    d.put("decision", r.decision().label());
+    d.put("score", after.score().value());
+    d.put("grade", after.score().grade().name());
+    d.put("scoreBeforeExceptions", r.before().score().value());
+    ObjectNode score = RiskReportJson.score(after.score());
+    d.set("deductions", score.get("deductions"));
+    d.set("factors", score.get("factors"));
+    ArrayNode fired = d.putArray("rulesFired");
+    for (Reason reason : r.decision().reasons()) {
+      fired.addObject().put("rule", reason.rule()).put("action", reason.action().label()).put("message", reason.message());
+    }
+    ArrayNode used = d.putArray("exceptionsUsed");
+    for (Gate.Used u : r.used()) {
+      ObjectNode e = exception(used.addObject(), u.exception());
+      u.findings().forEach(e.putArray("findings")::add);
+    }
+    ArrayNode expired = d.putArray("exceptionsExpired");
+    r.expired().forEach(e -> exception(expired.addObject(), e));
+    ArrayNode refused = d.putArray("exceptionsRefused");
+    r.refused().forEach(e -> refused.addObject().put("id", e.name()).put("reason", e.reason()));
+    d.putObject("policy").put("name", r.policy().name()).put("digest", r.policy().digest());
+    if (after.databaseBuilt() != null) {
+      d.put("databaseBuilt", after.databaseBuilt().toString());
+    } else {
+      d.putNull("databaseBuilt");
+    }
+    d.put("toolVersion", Main.Version.number());
+    d.put("time", now.toString());
+    return d;
+  }
+
+  private static ObjectNode exception(ObjectNode n, PolicyException e) {
+    return n.put("id", e.name()).put("scope", e.scope()).put("justification", e.justification()).put("owner", e.owner())
+        .put("requester", e.requester()).put("approver", e.approver()).put("expires", e.expires().toString());
+  }
+}

@@ -1,0 +1,121 @@
+package dev.portcullis.policy;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.portcullis.policy.score.Factor;
+import dev.portcullis.policy.score.Provenance;
+import dev.portcullis.policy.score.RiskFinding;
+import dev.portcullis.policy.score.RiskReport;
+import dev.portcullis.rules.custom.RuleCompiler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a policy's CEL expressions see. Every map is {@code map(string, dyn)}:
+ *
+ * <ul>
+ *   <li>{@code image}: {@code ref}, {@code digest}, {@code user} strings, {@code labels} map(string, string);
+ *   <li>{@code stage} string, {@code minScore} int (the stage's threshold), {@code score} int, {@code grade} string;
+ *   <li>{@code factors}: list of {@code {category, weight, reason, findings}};
+ *   <li>{@code findings}: list of {@code {id, ids, kind, severity, rank, package, version, purl, osManaged, kev,
+ *       epss, fixed, fix, fixedVersion, realFormat, title, location}}; {@code kind} is vulnerability,
+ *       misconfiguration, secret or debug; {@code severity} lower case with {@code rank} 4 critical, 3 high,
+ *       2 medium, 1 low, 0 none or unknown; {@code epss} 0.0 when unknown; {@code fixed} true when a fix exists;
+ *       {@code fix} fixed, not-fixed, wont-fix or not-applicable. Excepted findings are not in the list.
+ *   <li>{@code signatures}: list of {@code {signer, verified}}; {@code attestations}: list of
+ *       {@code {predicateType, signer, verified}}; both empty when nobody looked;
+ *   <li>{@code variables}: the policy's variables by name, each computed in the order written.
+ * </ul>
+ */
+public final class PolicyInput {
+  public static final RuleCompiler.Environment ENVIRONMENT = new RuleCompiler.Environment("portcullis-policy-v1", variables());
+
+  private PolicyInput() {}
+
+  private static Map<String, CelType> variables() {
+    CelType map = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    Map<String, CelType> v = new LinkedHashMap<>();
+    v.put("image", map);
+    v.put("stage", SimpleType.STRING);
+    v.put("minScore", SimpleType.INT);
+    v.put("score", SimpleType.INT);
+    v.put("grade", SimpleType.STRING);
+    v.put("factors", ListType.create(map));
+    v.put("findings", ListType.create(map));
+    v.put("signatures", ListType.create(map));
+    v.put("attestations", ListType.create(map));
+    v.put("variables", map);
+    return v;
+  }
+
+  /** The variables for {@code report} at {@code stage}; {@code variables} is filled in by the policy. */
+  static Map<String, Object> of(RiskReport report, String stage, int minScore) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    Map<String, Object> image = new LinkedHashMap<>();
+    image.put("ref", report.image().name());
+    image.put("digest", report.image().digest());
+    image.put("user", report.image().user());
+    image.put("labels", report.image().labels());
+    v.put("image", image);
+    v.put("stage", stage);
+    v.put("minScore", (long) minScore);
+    v.put("score", (long) report.score().value());
+    v.put("grade", report.score().grade().name());
+    List<Object> factors = new ArrayList<>();
+    for (Factor f : report.score().factors()) {
+      factors.add(Map.of("category", f.category().label(), "weight", f.weight(), "reason", f.reason(), "findings", f.findings()));
+    }
+    v.put("factors", factors);
+    List<Object> findings = new ArrayList<>(report.findings().size());
+    for (RiskFinding f : report.findings()) {
+      findings.add(finding(f));
+    }
+    v.put("findings", findings);
+    List<Object> sigs = new ArrayList<>();
+    List<Object> atts = new ArrayList<>();
+    report.provenanceIfAny().ifPresent(p -> {
+      for (Provenance.Signature s : p.signatures()) {
+        sigs.add(Map.of("signer", s.signer(), "verified", s.verified()));
+      }
+      for (Provenance.Attestation a : p.attestations()) {
+        atts.add(Map.of("predicateType", a.predicateType(), "signer", a.signer(), "verified", a.verified()));
+      }
+    });
+    v.put("signatures", sigs);
+    v.put("attestations", atts);
+    v.put("variables", new LinkedHashMap<String, Object>());
+    return v;
+  }
+
+  static Map<String, Object> finding(RiskFinding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", f.id());
+    m.put("ids", f.ids());
+    m.put("kind", f.kind().label());
+    m.put("severity", f.severity().label());
+    m.put("rank", (long) switch (f.severity()) {
+      case CRITICAL -> 4;
+      case HIGH -> 3;
+      case MEDIUM -> 2;
+      case LOW -> 1;
+      case NONE, UNKNOWN -> 0;
+    });
+    m.put("package", f.packageName());
+    m.put("version", f.version());
+    m.put("purl", f.purl());
+    m.put("osManaged", f.osManaged());
+    m.put("kev", f.kev());
+    m.put("epss", f.epssIfAny().orElse(0.0));
+    m.put("fixed", f.fix() == RiskFinding.Fix.FIXED);
+    m.put("fix", f.fix().label());
+    m.put("fixedVersion", f.fixedVersion() == null ? "" : f.fixedVersion());
+    m.put("realFormat", f.realFormat());
+    m.put("title", f.title());
+    m.put("location", f.location());
+    return m;
+  }
+}

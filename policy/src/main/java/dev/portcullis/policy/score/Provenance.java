@@ -1,0 +1,30 @@
+package dev.portcullis.policy.score;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The signatures and attestations found for the image, once someone looked: an absent
+ * provenance means nobody did, and then it neither costs nor earns anything.
+ */
+public record Provenance(List<Signature> signatures, List<Attestation> attestations) {
+  public Provenance {
+    signatures = signatures.stream().sorted(Comparator.comparing(Signature::signer).thenComparing(Signature::verified)).toList();
+    attestations = attestations.stream()
+        .sorted(Comparator.comparing(Attestation::predicateType).thenComparing(Attestation::signer).thenComparing(Attestation::verified)).toList();
+  }
+
+  /** A signature over the image digest, by {@code signer} (key ID or certificate identity). */
+  public record Signature(String signer, boolean verified) {}
+
+  /** An attestation of {@code predicateType} (e.g. {@code https://slsa.dev/provenance/v1}) by {@code signer}. */
+  public record Attestation(String predicateType, String signer, boolean verified) {}
+
+  public boolean anyVerifiedSignature() {
+    return signatures.stream().anyMatch(Signature::verified);
+  }
+
+  public boolean anyVerifiedAttestation() {
+    return attestations.stream().anyMatch(Attestation::verified);
+  }
+}
