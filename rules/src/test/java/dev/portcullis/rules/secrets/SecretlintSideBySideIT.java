@@ -121,6 +121,12 @@ class SecretlintSideBySideIT {
     PORTCULLIS.put("Docker registry auth", Set.of("PCS-SECRET-025"));
     PORTCULLIS.put("Stripe key", Set.of("PCS-SECRET-013"));
     PORTCULLIS.put("Password assignment", Set.of("PCS-SECRET-029", "PCS-SECRET-024", "PCS-SECRET-026"));
+    PORTCULLIS.put("Linear key", Set.of("PCS-SECRET-069"));
+    PORTCULLIS.put("Notion token", Set.of("PCS-SECRET-070"));
+    PORTCULLIS.put("Figma token", Set.of("PCS-SECRET-071"));
+    PORTCULLIS.put("Grafana token", Set.of("PCS-SECRET-068"));
+    PORTCULLIS.put("Groq key", Set.of("PCS-SECRET-080"));
+    PORTCULLIS.put("Password in an HTTP URL", Set.of("PCS-SECRET-081"));
   }
 
   private static Path corpusDir;
@@ -268,6 +274,15 @@ class SecretlintSideBySideIT {
     c.text("package-lock.json", "{\n  \"packages\": {\n    \"node_modules/left-pad\": {\n      \"version\": \"1.3.0\",");
     c.decoy("Hash", "package-lock.json", "      \"integrity\": \"sha512-" + random(B64, 86, 44) + "==\"");
     c.text("package-lock.json", "    }\n  }\n}");
+    c.text("tools/integrations.mjs", "// the team's integrations, for the weekly report script");
+    c.secret("Linear key", "tools/integrations.mjs", "const LINEAR_API_KEY = '" + "lin_api_" + random(ALNUM, 40, 45) + "';");
+    c.secret("Notion token", "tools/integrations.mjs", "const notion = new Client({ auth: '" + "ntn_" + random("0123456789", 11, 46) + random(ALNUM, 35, 47) + "' });");
+    c.secret("Figma token", "tools/integrations.mjs", "const figmaToken = '" + "figd_" + random(ALNUM + "_-", 40, 48) + "';");
+    c.secret("Grafana token", "tools/integrations.mjs", "const grafana = '" + "glsa_" + random(ALNUM, 32, 49) + "_" + random(HEX, 8, 50) + "';");
+    c.secret("Groq key", "tools/integrations.mjs", "const groq = new Groq({ apiKey: '" + "gsk_" + random(ALNUM, 52, 51) + "' });");
+    c.decoy("Linear key", "tools/integrations.mjs", "const LINEAR_DOCS = 'https://linear.app/docs/api-and-webhooks'; // keys start with lin_api_");
+    c.secret("Password in an HTTP URL", "etc/pip.conf", "[global]\nindex-url = https://ci:" + random(ALNUM, 20, 52) + "@pypi.internal.example.org/simple");
+    c.decoy("Password in an HTTP URL", "etc/pip.conf", "extra-index-url = https://${PIP_USER}:${PIP_PASSWORD}@pypi.example.org/simple");
     c.decoy("Password assignment", "docker-compose.yml", "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password");
     return c;
   }
