@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Secures the container lifecycle: reads, scans and gates container images.",
-    subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, RulesCommand.class, GateCommand.class, PolicyCommand.class, DbCommand.class, CacheCommand.class,
+    subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class, RulesCommand.class, GateCommand.class,
+        PolicyCommand.class, DbCommand.class, CacheCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int FAILED = 1;

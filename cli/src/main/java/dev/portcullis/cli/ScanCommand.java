@@ -12,9 +12,6 @@ import dev.portcullis.vuln.match.VulnerabilityMatcher;
 import dev.portcullis.vuln.report.IgnoreFile;
 import dev.portcullis.vuln.report.IgnoreRule;
 import dev.portcullis.vuln.report.NoiseControl;
-import dev.portcullis.vuln.report.ReportJson;
-import dev.portcullis.vuln.report.ReportTable;
-import dev.portcullis.vuln.report.Sarif;
 import dev.portcullis.vuln.report.ScanReport;
 import dev.portcullis.vuln.report.Severity;
 import dev.portcullis.vuln.report.Vdr;
@@ -36,10 +33,11 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code portcullis scan SOURCE}: the known vulnerabilities of an image's packages, from the offline database. */
+/** {@code portcullis scan SOURCE}: every scanner on an image: known vulnerabilities, misconfiguration and debug leftovers, secrets. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-    description = "Match every package of an image (or of an SBOM given as sbom:PATH) against the offline vulnerability database; "
-        + "--format table|json|sarif|cyclonedx-vdr.")
+    description = "Match every package of an image (or of an SBOM given as sbom:PATH) against the offline vulnerability database, "
+        + "and check the image's config, history and files against the built-in rules (misconfiguration, debug leftovers, secrets); "
+        + "--scanners picks which run; --format table|json|sarif|cyclonedx-vdr.")
 final class ScanCommand extends ImageCommand.Base {
   private static final String IGNORE_FILE = ".portcullisignore.yaml";
 
@@ -64,6 +62,14 @@ final class ScanCommand extends ImageCommand.Base {
   @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
   int exitCode = 1;
 
+  @Option(names = "--scanners", paramLabel = "LIST", defaultValue = Scanners.ALL,
+      description = "Which scanners run, comma-separated: vuln, config (misconfiguration and debug leftovers), secret; default all. "
+          + "An SBOM has only packages: vuln alone runs on it.")
+  String scanners = Scanners.ALL;
+
+  @Option(names = "--skip-check", paramLabel = "ID", split = ",", description = "Do not run this rule check (PCS-IMG-002, ...). Repeatable.")
+  List<String> skipChecks = List.of();
+
   @Override
   Set<CommonOptions.Format> formats() {
     return EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON, CommonOptions.Format.SARIF, CommonOptions.Format.CYCLONEDX_VDR);
@@ -83,24 +89,62 @@ final class ScanCommand extends ImageCommand.Base {
     }
     NoiseControl noise = new NoiseControl(min, ignoreUnfixed, ignores, statements, LocalDate.now(ZoneOffset.UTC));
 
+    Set<Scanners> which = Scanners.parse(scanners);
+    Set<String> skipped = SecretsCommand.checkIds(skipChecks);
+    if (common.format == CommonOptions.Format.CYCLONEDX_VDR && !which.contains(Scanners.VULN)) {
+      throw new IllegalArgumentException("--format cyclonedx-vdr lists vulnerabilities: --scanners must include vuln");
+    }
     Path dbFile = db == null ? Database.defaultLocation() : db;
-    try (Database database = Database.open(dbFile)) {
-      ScanReport report;
+    Database database = which.contains(Scanners.VULN) ? Database.open(dbFile) : null;
+    try {
+      ScanReport report = null;
+      CombinedReport combined;
       if (source.startsWith("sbom:")) {
+        if (database == null) {
+          throw new IllegalArgumentException("an SBOM has only packages: --scanners must include vuln");
+        }
         Path file = Path.of(source.substring("sbom:".length()));
         Catalog catalog = SbomReader.read(file);
-        report = report(database, catalog, source, Digest.sha256(Files.readAllBytes(file)), i -> Optional.empty(), noise);
+        Digest digest = Digest.sha256(Files.readAllBytes(file));
+        report = report(database, catalog, source, digest, i -> Optional.empty(), noise);
+        combined = new CombinedReport(source, digest, report, dev.portcullis.rules.Report.EMPTY, EnumSet.of(Scanners.VULN));
       } else {
         try (Image image = openImage()) {
-          Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
-          List<Layer> layers = image.layers();
-          IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
-          report = report(database, catalog, image.name(), image.digest(), createdBy, noise);
+          if (database != null) {
+            Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+            List<Layer> layers = image.layers();
+            IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
+            report = report(database, catalog, image.name(), image.digest(), createdBy, noise);
+          }
+          dev.portcullis.rules.Report checks = dev.portcullis.rules.Report.EMPTY;
+          if (which.contains(Scanners.CONFIG) || which.contains(Scanners.SECRET)) {
+            var tree = tree(image);
+            checks = Scanners.checkImage(image, tree, which, List.of(), skipped);
+            dev.portcullis.rules.Severity shownFrom = ruleSeverity(min);
+            checks = new dev.portcullis.rules.Report(checks.findings().stream().filter(f -> f.severity().compareTo(shownFrom) >= 0).toList(), checks.problems());
+          }
+          combined = new CombinedReport(image.name(), image.digest(), report, checks, which);
         }
       }
-      print(report);
-      return fail != null && report.anyAtOrAbove(fail) ? exitCode : 0;
+      print(combined);
+      boolean failed = fail != null && (report != null && report.anyAtOrAbove(fail)
+          || combined.checks().findings().stream().anyMatch(f -> f.severity().compareTo(ruleSeverity(fail)) >= 0));
+      return failed ? exitCode : 0;
+    } finally {
+      if (database != null) {
+        database.close();
+      }
     }
+  }
+
+  /** The rule severity a vulnerability severity threshold stands for (unknown and none: everything). */
+  private static dev.portcullis.rules.Severity ruleSeverity(Severity s) {
+    return switch (s) {
+      case UNKNOWN, NONE, LOW -> dev.portcullis.rules.Severity.LOW;
+      case MEDIUM -> dev.portcullis.rules.Severity.MEDIUM;
+      case HIGH -> dev.portcullis.rules.Severity.HIGH;
+      case CRITICAL -> dev.portcullis.rules.Severity.CRITICAL;
+    };
   }
 
   /** The vulnerabilities of {@code catalog}, after {@code noise}: what scan shows and gate scores. */
@@ -124,14 +168,18 @@ final class ScanCommand extends ImageCommand.Base {
     }
   }
 
-  private void print(ScanReport report) throws IOException {
+  private void print(CombinedReport combined) throws IOException {
     String version = Main.Version.number();
     switch (common.format) {
-      case TABLE -> stdout.print(ReportTable.of(report));
-      case JSON -> json(ReportJson.of(report));
-      case SARIF -> stdout.println(Sarif.write(report, version));
-      case CYCLONEDX_VDR -> stdout.println(Vdr.write(report, version));
+      case TABLE -> stdout.print(combined.table());
+      case JSON -> json(combined.json());
+      case SARIF -> stdout.println(combined.sarif(version));
+      case CYCLONEDX_VDR -> stdout.println(Vdr.write(java.util.Objects.requireNonNull(combined.vulnerabilities()), version));
       case CYCLONEDX_JSON, SPDX_JSON -> throw new IllegalStateException("scan does not write " + common.format.text);
+    }
+    ScanReport report = combined.vulnerabilities();
+    if (report == null) {
+      return;
     }
     var listener = common.listener(stderr);
     for (IgnoreRule r : report.expiredIgnores()) {

@@ -183,6 +183,113 @@ public final class SecretRules {
 
   private static final String PEM = "-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----\\r?\\n((?:[A-Za-z0-9+/=:,\\- ]*\\r?\\n){1,1000}?)-----END \\1-----";
 
+
+  /** A value assigned to a setting whose name starts with {@code service} and names a token, key or secret. */
+  private static String assigned(String service, String value) {
+    return "(?i)" + service + "[a-z0-9_.\\-]{0,24}?(?:token|key|secret|pat|auth)[a-z0-9_.\\-]{0,16}[\"']?\\s*(?:=>|:=|=|:)\\s*[\"'`]?(" + value + ")(?![A-Za-z0-9_\\-])";
+  }
+
+  private static final Predicate<MatchResult> VARIED = secret(v -> Entropy.bitsPerChar(v) >= 3.0, 1);
+  private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+  private static boolean kubeconfig(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    return path.endsWith(".kube/config") || name.contains("kubeconfig") || name.endsWith(".kubeconfig");
+  }
+
+  /** Cloud, CI, chat, payment, mail and developer-platform tokens with a telling format or name. */
+  private static List<Spec> providers() {
+    List<Spec> s = new ArrayList<>();
+    s.add(rule("PCS-SECRET-045", Severity.CRITICAL, "Azure AD client secret", "A Microsoft Entra ID (Azure AD) application client secret signs in as the application and gets every permission granted to it.")
+        .keywords("q~").regex("(?<![A-Za-z0-9_~.\\-])([A-Za-z0-9_~.\\-]{3}[0-9]Q~[A-Za-z0-9_~.\\-]{31,34})(?![A-Za-z0-9_~.\\-])").accept(VARIED));
+    s.add(rule("PCS-SECRET-046", Severity.HIGH, "Alibaba Cloud AccessKey ID", "An Alibaba Cloud AccessKey ID names a RAM credential; its secret is rarely far away.")
+        .keywords("ltai").regex(B + "(LTAI[A-Za-z0-9]{20})" + E).accept(VARIED));
+    s.add(rule("PCS-SECRET-047", Severity.CRITICAL, "IBM Cloud API key", "An IBM Cloud API key logs in to the IAM of its account as its user or service ID.")
+        .keywords("ibm").regex(assigned("ibm", "[A-Za-z0-9_\\-]{44}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-048", Severity.HIGH, "Heroku API key", "A Heroku API key controls its user's apps: config vars (and the secrets in them), deploys and add-ons.")
+        .keywords("heroku", "hrku-").regex(B + "(HRKU-AA[A-Za-z0-9_\\-]{58})(?![A-Za-z0-9_\\-])|" + assigned("heroku", UUID)));
+    s.add(rule("PCS-SECRET-049", Severity.HIGH, "Netlify access token", "A Netlify personal access token deploys and reconfigures its user's sites.")
+        .keywords("nfp_").regex(B + "(nfp_[A-Za-z0-9]{36})" + E));
+    s.add(rule("PCS-SECRET-050", Severity.HIGH, "Vercel access token", "A Vercel token deploys, reads environment variables of and deletes its scope's projects.")
+        .keywords("vercel").regex(assigned("vercel", "[A-Za-z0-9]{24}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-051", Severity.HIGH, "CircleCI token", "A CircleCI personal or project API token triggers pipelines and reads their environment variables and artifacts.")
+        .keywords("ccipat_", "cciprj_").regex(B + "(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})" + E));
+    s.add(rule("PCS-SECRET-052", Severity.HIGH, "Travis CI token", "A Travis CI API token triggers builds and reads the settings of its user's repositories.")
+        .keywords("travis").regex(assigned("travis", "[A-Za-z0-9_\\-]{22}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-053", Severity.HIGH, "Jenkins API token", "A Jenkins API token calls the controller's API as its user: run jobs, read credentials bindings, change configuration.")
+        .keywords("jenkins").regex(assigned("jenkins", "11[0-9a-f]{32}|[0-9a-f]{32}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-054", Severity.HIGH, "Buildkite API token", "A Buildkite API access token manages pipelines and builds of its organisations.")
+        .keywords("bkua_").regex(B + "(bkua_[a-f0-9]{40})" + E));
+    s.add(rule("PCS-SECRET-055", Severity.HIGH, "Atlassian API token", "An Atlassian API token signs in to Jira, Confluence and Bitbucket Cloud as its user.")
+        .keywords("atatt3").regex(B + "(ATATT3[A-Za-z0-9_\\-=]{150,250})(?![A-Za-z0-9_\\-=])"));
+    s.add(rule("PCS-SECRET-056", Severity.HIGH, "Twilio API key", "A Twilio API key (with its secret) sends SMS and places calls billed to the account.")
+        .keywords("sk").regex(B + "(SK[0-9a-f]{32})" + E).accept(VARIED));
+    s.add(rule("PCS-SECRET-057", Severity.HIGH, "Mailchimp API key", "A Mailchimp API key reads audiences and sends campaigns of its account.")
+        .keywords("-us").regex(B + "([0-9a-f]{32}-us[0-9]{1,2})" + E).accept(VARIED));
+    s.add(rule("PCS-SECRET-058", Severity.HIGH, "Postmark server token", "A Postmark server or account token sends mail from the account's verified senders.")
+        .keywords("postmark").regex(assigned("postmark", UUID)));
+    s.add(rule("PCS-SECRET-059", Severity.CRITICAL, "Square access token or secret", "A Square access token or OAuth secret takes payments and reads the merchant's customers.")
+        .keywords("eaaa", "sq0csp-", "sq0atp-").regex(B + "(EAAA[A-Za-z0-9_\\-]{60}|sq0csp-[A-Za-z0-9_\\-]{43}|sq0atp-[A-Za-z0-9_\\-]{22})(?![A-Za-z0-9_\\-])").accept(VARIED));
+    s.add(rule("PCS-SECRET-060", Severity.CRITICAL, "PayPal Braintree access token", "A Braintree production access token charges cards and issues refunds for the merchant.")
+        .keywords("access_token$production$").regex("(access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32})" + E));
+    s.add(rule("PCS-SECRET-061", Severity.CRITICAL, "Adyen API key", "An Adyen API key makes payments and modifications on its merchant account.")
+        .keywords("aqe").regex(B + "(AQE[A-Za-z0-9+/=_.\\-]{100,250})(?![A-Za-z0-9+/=_.\\-])").accept(secret(v -> Entropy.bitsPerChar(v) >= 4.0, 1)));
+    s.add(rule("PCS-SECRET-062", Severity.CRITICAL, "Okta API token", "An Okta API token acts as the administrator who made it on the organisation's users, groups and applications.")
+        .keywords("okta").regex(assigned("okta", "00[A-Za-z0-9_\\-]{40}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-063", Severity.HIGH, "Auth0 client secret", "An Auth0 client secret lets anyone mint tokens as the application, and for a management client, change the tenant.")
+        .keywords("auth0").regex(assigned("auth0", "[A-Za-z0-9_\\-]{64}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-064", Severity.HIGH, "Sentry auth token", "A Sentry auth token reads issues (with their captured request data) and manages the organisation's projects.")
+        .keywords("sntrys_", "sntryu_").regex(B + "(sntrys_eyJ[A-Za-z0-9+/=_\\-]{60,}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/=_\\-])"));
+    s.add(rule("PCS-SECRET-065", Severity.LOW, "Sentry DSN", "A Sentry DSN lets anyone send events to the project, which costs quota and floods it; keep it in configuration, not in images that others pull.")
+        .keywords("sentry.io").regex("(https://[0-9a-f]{32}@[a-z0-9.\\-]*sentry\\.io/[0-9]+)"));
+    s.add(rule("PCS-SECRET-066", Severity.HIGH, "New Relic key", "A New Relic user API key queries and changes the account; an ingest or browser key writes data into it.")
+        .keywords("nrak-", "nrii-", "nrjs-").regex(B + "(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\\-]{32}|NRJS-[a-f0-9]{19})" + E));
+    s.add(rule("PCS-SECRET-067", Severity.HIGH, "Datadog API or application key", "A Datadog API key sends data to the organisation; an application key with it reads dashboards, logs and monitors.")
+        .keywords("datadog", "dd_api", "dd_app", "dd-api", "dd-app")
+        .regex("(?i)(?:datadog|dd)[a-z0-9_.\\-]{0,16}?(?:api|app|application)[_\\-]?key[\"']?\\s*(?:=>|:=|=|:)\\s*[\"']?([0-9a-f]{40}|[0-9a-f]{32})(?![0-9a-z])")
+        .accept(VARIED));
+    s.add(rule("PCS-SECRET-068", Severity.HIGH, "Grafana token", "A Grafana Cloud access policy token or service account token reads and writes the stack's dashboards and data sources.")
+        .keywords("glc_", "glsa_").regex(B + "(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9+/=_])"));
+    s.add(rule("PCS-SECRET-069", Severity.HIGH, "Linear API key", "A Linear API key reads and changes its user's issues and projects.")
+        .keywords("lin_api_").regex(B + "(lin_api_[A-Za-z0-9]{40})" + E));
+    s.add(rule("PCS-SECRET-070", Severity.HIGH, "Notion integration token", "A Notion integration token reads and edits every page shared with the integration.")
+        .keywords("ntn_", "secret_").regex(B + "(ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})" + E).accept(VARIED));
+    s.add(rule("PCS-SECRET-071", Severity.HIGH, "Figma access token", "A Figma personal access token reads its user's files and comments.")
+        .keywords("figd_").regex(B + "(figd_[A-Za-z0-9_\\-]{40})(?![A-Za-z0-9_\\-])"));
+    s.add(rule("PCS-SECRET-072", Severity.HIGH, "Dropbox access token", "A Dropbox access token reads and writes its user's or team's files.")
+        .keywords("sl.").regex(B + "(sl\\.(?:u\\.)?[A-Za-z0-9_\\-]{130,})(?![A-Za-z0-9_\\-])").accept(VARIED));
+    s.add(rule("PCS-SECRET-073", Severity.HIGH, "Asana access token", "An Asana personal access token acts as its user in every workspace they belong to.")
+        .keywords("asana").regex("(?i)asana.{0,40}?(?<![0-9])([0-9]{1,2}/[0-9]{10,20}(?:/[0-9]{10,20})?:[0-9a-f]{32})(?![0-9a-f])"));
+    s.add(rule("PCS-SECRET-074", Severity.MEDIUM, "Twitch API token", "A Twitch OAuth token or client secret acts as the channel or application it was issued to.")
+        .keywords("twitch").regex(assigned("twitch", "[a-z0-9]{30}")).accept(VARIED));
+    s.add(rule("PCS-SECRET-075", Severity.CRITICAL, "Terraform Cloud API token", "A Terraform Cloud or Enterprise token runs plans and applies, and reads state with every secret it holds.")
+        .keywords(".atlasv1.").regex(B + "([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,70})(?![A-Za-z0-9_\\-=])"));
+    s.add(rule("PCS-SECRET-076", Severity.CRITICAL, "Pulumi access token", "A Pulumi access token updates stacks and decrypts their secrets.")
+        .keywords("pul-").regex(B + "(pul-[a-f0-9]{40})" + E));
+    s.add(rule("PCS-SECRET-077", Severity.CRITICAL, "AWS session token", "An AWS session token, with its key pair, acts as the assumed role until it expires.")
+        .keywords("aws_session_token", "aws-session-token").regex("(?i)aws[_\\-]session[_\\-]token[\"']?\\s*(?:=>|:=|=|:)\\s*[\"']?([A-Za-z0-9/+=]{100,})").accept(VARIED));
+    s.add(rule("PCS-SECRET-078", Severity.CRITICAL, "Bearer token in a kubeconfig", "A user token in a kubeconfig calls the cluster's API as that user or service account.")
+        .keywords("token:").files(SecretRules::kubeconfig).regex("(?m)^\\s*token:\\s*[\"']?([A-Za-z0-9_.\\-]{20,})").accept(VARIED).rank(1));
+    s.add(rule("PCS-SECRET-079", Severity.CRITICAL, "1Password service account token", "A 1Password service account token reads the items of every vault the account was granted.")
+        .keywords("ops_eyj").regex(B + "(ops_eyJ[A-Za-z0-9+/=_\\-]{100,})(?![A-Za-z0-9+/=_\\-])"));
+    s.add(rule("PCS-SECRET-080", Severity.HIGH, "Groq API key", "A Groq API key is billed to its organisation.")
+        .keywords("gsk_").regex(B + "(gsk_[A-Za-z0-9]{52})" + E));
+    s.add(rule("PCS-SECRET-081", Severity.HIGH, "Password in an HTTP URL", "An http(s) URL with user and password logs in to its host for anyone who reads it: a Git remote, a package index, an API.")
+        .keywords("http://", "https://").regex("(?i)https?://[^:/\\s@\"'<>]+:([^@\\s/\"'<>]+)@[A-Za-z0-9.\\-]+")
+        .accept(secret(v -> plausiblePassword(v, 1.5), 1)).rank(1));
+    s.add(rule("PCS-SECRET-082", Severity.HIGH, "Mapbox secret token", "A Mapbox secret token manages the account's styles, tilesets and tokens.")
+        .keywords("sk.eyj").regex(B + "(sk\\.eyJ[A-Za-z0-9_\\-]{50,}\\.[A-Za-z0-9_\\-]{20,})(?![A-Za-z0-9_\\-.])"));
+    s.add(rule("PCS-SECRET-083", Severity.HIGH, "Postman API key", "A Postman API key reads and changes its user's collections, environments (often full of credentials) and monitors.")
+        .keywords("pmak-").regex(B + "(PMAK-[a-f0-9]{24}-[a-f0-9]{34})" + E));
+    s.add(rule("PCS-SECRET-084", Severity.HIGH, "Brevo (Sendinblue) API key", "A Brevo API key sends mail and SMS and exports the account's contacts.")
+        .keywords("xkeysib-").regex(B + "(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})" + E));
+    s.add(rule("PCS-SECRET-085", Severity.CRITICAL, "PlanetScale token or password", "A PlanetScale service token or database password reads and writes its databases.")
+        .keywords("pscale_").regex(B + "(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\\-.]{32,64})(?![A-Za-z0-9_\\-.])"));
+    s.add(rule("PCS-SECRET-086", Severity.HIGH, "Fly.io access token", "A Fly.io token deploys and reads secrets of its organisation's apps.")
+        .keywords("fo1_").regex(B + "(fo1_[A-Za-z0-9_\\-]{43})(?![A-Za-z0-9_\\-])"));
+    return s;
+  }
+
   public static List<SecretRule> all() {
     List<Spec> s = new ArrayList<>();
     s.add(rule("PCS-SECRET-001", Severity.HIGH, "AWS access key ID", "An AWS access key ID names an IAM credential; it is found with its secret key more often than not.")
@@ -292,6 +399,7 @@ public final class SecretRules {
         .keywords("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.").regex(B + "(dp\\.(?:pt|st|sa|ct)\\.[A-Za-z0-9]{40,44})" + E));
     s.add(rule("PCS-SECRET-044", Severity.HIGH, "Databricks access token", "A Databricks personal access token runs jobs and reads data in its workspace.")
         .keywords("dapi").regex(B + "(dapi[a-f0-9]{32}(?:-[0-9])?)" + E));
+    s.addAll(providers());
     return s.stream().map(Spec::build).toList();
   }
 }

@@ -36,7 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SecretChecksTest {
   /** {@code path}, the text with the secret, and the secret itself. */
-  record Planted(String path, String text, String secret) {}
+  record Planted(String path, String text, String secret) {
+    /** The same text, with the secret being what follows {@code prefix} inside it up to the next {@code @}. */
+    Planted withSecretAfter(String prefix) {
+      int from = secret.indexOf(prefix) + prefix.length();
+      return new Planted(path, text, secret.substring(from, secret.indexOf('@', from)));
+    }
+  }
 
   private static Planted at(String path, String before, String secret, String after) {
     return new Planted(path, "# config\n" + before + secret + after + "\n", secret);
@@ -131,13 +137,71 @@ class SecretChecksTest {
         Arguments.of("PCS-SECRET-044", line("databricks ", "dapi" + random(HEX, 32)), line("databricks ", "dapi" + random(HEX, 10))));
   }
 
+  static String uuid(long seed) {
+    return random(HEX, 8, seed) + "-" + random(HEX, 4, seed + 1) + "-4" + random(HEX, 3, seed + 2) + "-a" + random(HEX, 3, seed + 3) + "-" + random(HEX, 12, seed + 4);
+  }
+
+  /** The detectors of cloud, CI, chat, payment, mail and developer-platform tokens. */
+  static Stream<Arguments> providers() {
+    return Stream.of(
+        Arguments.of("PCS-SECRET-045", line("AZURE_CLIENT_SECRET=", random(ALNUM, 3) + "8Q~" + random(ALNUM + "_~.", 34)), line("AZURE_CLIENT_SECRET=", random(ALNUM, 3) + "8Q~" + random(ALNUM, 12))),
+        Arguments.of("PCS-SECRET-046", line("alibaba.access_key_id=", "LTAI" + random(ALNUM, 20)), line("alibaba.access_key_id=", "LTAI" + random(ALNUM, 12))),
+        Arguments.of("PCS-SECRET-047", line("IBM_CLOUD_API_KEY=", random(URLSAFE, 44)), line("IBM_CLOUD_API_KEY=", random(URLSAFE, 30))),
+        Arguments.of("PCS-SECRET-048", line("HEROKU_API_KEY=", uuid(5)), line("HEROKU_APP_NAME=", uuid(5))),
+        Arguments.of("PCS-SECRET-049", line("netlify ", "nfp_" + random(ALNUM, 36)), line("netlify ", "nfp_" + random(ALNUM, 20))),
+        Arguments.of("PCS-SECRET-050", line("VERCEL_TOKEN=", random(ALNUM, 24)), line("VERCEL_TOKEN=", random(ALNUM, 12))),
+        Arguments.of("PCS-SECRET-051", line("circleci ", "CCIPAT_" + random(ALNUM, 22) + "_" + random(HEX, 40)), line("circleci ", "CCIPAT_" + random(ALNUM, 22) + "_" + random(HEX, 12))),
+        Arguments.of("PCS-SECRET-052", line("TRAVIS_TOKEN=", random(URLSAFE, 22)), line("TRAVIS_TOKEN=", "aaaaaaaaaaaaaaaaaaaaaa")),
+        Arguments.of("PCS-SECRET-053", line("JENKINS_API_TOKEN=", "11" + random(HEX, 32)), line("JENKINS_API_TOKEN=", "11" + random(HEX, 12))),
+        Arguments.of("PCS-SECRET-054", line("buildkite ", "bkua_" + random(HEX, 40)), line("buildkite ", "bkua_" + random(HEX, 20))),
+        Arguments.of("PCS-SECRET-055", line("jira ", "ATATT3" + random(URLSAFE, 186)), line("jira ", "ATATT3" + random(URLSAFE, 40))),
+        Arguments.of("PCS-SECRET-056", line("twilio ", "SK" + random(HEX, 32)), line("twilio ", "SK" + random(HEX, 31))),
+        Arguments.of("PCS-SECRET-057", line("mailchimp ", random(HEX, 32) + "-us14"), line("mailchimp ", random(HEX, 20) + "-us14")),
+        Arguments.of("PCS-SECRET-058", line("POSTMARK_SERVER_TOKEN=", uuid(7)), line("POSTMARK_SERVER_TOKEN=", "00000000-0000")),
+        Arguments.of("PCS-SECRET-059", line("square ", "sq0csp-" + random(URLSAFE, 43)), line("square ", "sq0csp-" + random(URLSAFE, 20))),
+        Arguments.of("PCS-SECRET-060", line("braintree ", "access_token$production$" + random(LOWER + DIGITS, 16) + "$" + random(HEX, 32)),
+            line("braintree ", "access_token$sandbox$" + random(LOWER + DIGITS, 16) + "$" + random(HEX, 32))),
+        Arguments.of("PCS-SECRET-061", line("adyen ", "AQE" + random(ALNUM + "+/", 150)), line("adyen ", "AQE" + random(ALNUM, 40))),
+        Arguments.of("PCS-SECRET-062", line("OKTA_API_TOKEN=", "00" + random(URLSAFE, 40)), line("OKTA_API_TOKEN=", "00" + random(URLSAFE, 20))),
+        Arguments.of("PCS-SECRET-063", line("AUTH0_CLIENT_SECRET=", random(URLSAFE, 64)), line("AUTH0_CLIENT_SECRET=", random(URLSAFE, 30))),
+        Arguments.of("PCS-SECRET-064", line("sentry ", "sntryu_" + random(HEX, 64)), line("sentry ", "sntryu_" + random(HEX, 30))),
+        Arguments.of("PCS-SECRET-065", line("dsn: ", "https://" + random(HEX, 32) + "@o4504.ingest.sentry.io/4504"), line("dsn: ", "https://sentry.io/for/java/")),
+        Arguments.of("PCS-SECRET-066", line("newrelic ", "NRAK-" + random(UPPER + DIGITS, 27)), line("newrelic ", "NRAK-" + random(UPPER + DIGITS, 10))),
+        Arguments.of("PCS-SECRET-067", line("DD_API_KEY=", random(HEX, 32)), line("DD_API_KEY=", random(HEX, 16))),
+        Arguments.of("PCS-SECRET-068", line("grafana ", "glsa_" + random(ALNUM, 32) + "_" + random(HEX, 8)), line("grafana ", "glsa_" + random(ALNUM, 12))),
+        Arguments.of("PCS-SECRET-069", line("linear ", "lin_api_" + random(ALNUM, 40)), line("linear ", "lin_api_" + random(ALNUM, 20))),
+        Arguments.of("PCS-SECRET-070", line("notion ", "ntn_" + random(DIGITS, 11) + random(ALNUM, 35)), line("notion ", "ntn_" + random(ALNUM, 20))),
+        Arguments.of("PCS-SECRET-071", line("figma ", "figd_" + random(URLSAFE, 40)), line("figma ", "figd_" + random(URLSAFE, 20))),
+        Arguments.of("PCS-SECRET-072", line("dropbox ", "sl." + random(URLSAFE, 138)), line("dropbox ", "sl." + random(URLSAFE, 40))),
+        Arguments.of("PCS-SECRET-073", line("asana token ", "1/" + random(DIGITS, 16) + ":" + random(HEX, 32)), line("asana token ", "1/" + random(DIGITS, 16))),
+        Arguments.of("PCS-SECRET-074", line("TWITCH_CLIENT_SECRET=", random(LOWER + DIGITS, 30)), line("TWITCH_CLIENT_SECRET=", random(LOWER + DIGITS, 12))),
+        Arguments.of("PCS-SECRET-075", line("credentials ", random(ALNUM, 14) + ".atlasv1." + random(URLSAFE, 67)), line("credentials ", random(ALNUM, 14) + ".atlasv1." + random(URLSAFE, 10))),
+        Arguments.of("PCS-SECRET-076", line("PULUMI_ACCESS_TOKEN=", "pul-" + random(HEX, 40)), line("PULUMI_ACCESS_TOKEN=", "pul-" + random(HEX, 20))),
+        Arguments.of("PCS-SECRET-077", at("/root/.aws/credentials", "[default]\naws_session_token = ", random(B64, 300), ""), at("/root/.aws/credentials", "[default]\naws_session_token = ", "${AWS_SESSION_TOKEN}", "")),
+        Arguments.of("PCS-SECRET-078", at("/root/.kube/config", "users:\n- name: ci\n  user:\n    token: ", random(URLSAFE, 40), ""), at("/app/notes.yaml", "users:\n- name: ci\n  user:\n    token: ", random(URLSAFE, 40), "")),
+        Arguments.of("PCS-SECRET-079", line("OP_SERVICE_ACCOUNT_TOKEN=", "ops_" + base64url("{\"signInAddress\":\"my.1password.com\",\"userAuth\":{\"method\":\"SRPg-4096\"},\"email\":\"x@y\"}") + random(URLSAFE, 60)),
+            line("OP_SERVICE_ACCOUNT_TOKEN=", "ops_" + random(ALNUM, 40))),
+        Arguments.of("PCS-SECRET-080", line("groq ", "gsk_" + random(ALNUM, 52)), line("groq ", "gsk_" + random(ALNUM, 30))),
+        Arguments.of("PCS-SECRET-081", line("remote = ", "https://deploy:" + random(ALNUM, 18) + "@git.example.org/app.git").withSecretAfter("https://deploy:"),
+            line("remote = ", "https://deploy:${GIT_PASSWORD}@git.example.org/app.git")),
+        Arguments.of("PCS-SECRET-082", line("mapbox ", "sk.eyJ" + random(URLSAFE, 60) + "." + random(URLSAFE, 22)), line("mapbox ", "pk.eyJ" + random(URLSAFE, 60) + "." + random(URLSAFE, 22))),
+        Arguments.of("PCS-SECRET-083", line("postman ", "PMAK-" + random(HEX, 24) + "-" + random(HEX, 34)), line("postman ", "PMAK-" + random(HEX, 24))),
+        Arguments.of("PCS-SECRET-084", line("brevo ", "xkeysib-" + random(HEX, 64) + "-" + random(ALNUM, 16)), line("brevo ", "xkeysib-" + random(HEX, 30))),
+        Arguments.of("PCS-SECRET-085", line("planetscale ", "pscale_tkn_" + random(URLSAFE, 43)), line("planetscale ", "pscale_tkn_" + random(URLSAFE, 10))),
+        Arguments.of("PCS-SECRET-086", line("fly ", "fo1_" + random(URLSAFE, 43)), line("fly ", "fo1_" + random(URLSAFE, 20))));
+  }
+
+  static Stream<Arguments> all() {
+    return Stream.concat(detectors(), providers());
+  }
+
   static Report scan(Planted p) {
     Text t = new Text(Text.Kind.FILE, p.path(), new Text.Origin.OnDisk(p.path()), p.text());
     return new Engine(SecretChecks.all()).evaluate(new Contents("test", List.of(t), List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("detectors")
+  @MethodSource("all")
   void aCredentialInItsFormatIsFoundRedactedOnItsLine(String id, Planted positive, Planted negative) {
     Report r = scan(positive);
     assertThat(r.findings()).extracting(Finding::id).as(positive.text()).containsExactly(id);
@@ -148,7 +212,7 @@ class SecretChecksTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("detectors")
+  @MethodSource("all")
   void aNearMissIsNotFound(String id, Planted positive, Planted negative) {
     // the generic assignment rule may still see a near miss of a token format as a password: only this detector must stay quiet
     assertThat(scan(negative).findings()).as(negative.text()).extracting(Finding::id).doesNotContain(id);
@@ -156,7 +220,7 @@ class SecretChecksTest {
 
   @Test
   void everyDetectorHasAPositiveAndANegative() {
-    Set<String> tested = detectors().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> tested = all().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
     assertThat(tested).containsExactlyElementsOf(SecretRules.all().stream().map(r -> r.info().id()).sorted().toList());
   }
 

@@ -1,0 +1,119 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Report;
+import dev.portcullis.rules.Severity;
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.ReadLimits;
+import dev.portcullis.rules.output.ReportWriter;
+import dev.portcullis.rules.secrets.SecretChecks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code portcullis secrets PATH|SOURCE}: embedded credentials in files on disk or anywhere in an image. */
+@Command(name = "secrets", mixinStandardHelpOptions = true,
+    description = "Find embedded credentials (the PCS-SECRET checks of portcullis rules list) in files and directories, or in an image; "
+        + "--format table|json|sarif. A secret is never shown whole: its first 4 characters and a fingerprint.",
+    footer = {"",
+        "TARGET is a file or a directory (walked without following links, hidden files included), or an image source",
+        "(oci-dir:, oci-archive:, docker-archive:, registry:, a layout directory, a .tar archive, or a reference).",
+        "An image is searched whole: env, labels, entrypoint, cmd, history and every text file of every layer,",
+        "including files a later layer deleted, each reported with the layer that added it.",
+        "Binary files and files over 2 MiB are skipped."})
+final class SecretsCommand extends ImageCommand.Base {
+  @Option(names = "--severity", paramLabel = "SEVERITY", description = "Show only findings at or above: low, medium, high, critical.")
+  @Nullable String severity;
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with --exit-code when a shown finding is at or above this severity.")
+  @Nullable String failOn;
+
+  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
+  int exitCode = 1;
+
+  @Option(names = "--skip-check", paramLabel = "ID", split = ",", description = "Do not run this check (PCS-SECRET-029, ...). Repeatable.")
+  List<String> skipChecks = List.of();
+
+  @Override
+  Set<CommonOptions.Format> formats() {
+    return EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON, CommonOptions.Format.SARIF);
+  }
+
+  @Override
+  int run() throws IOException {
+    Severity min = severity == null ? Severity.LOW : ConfigCommand.severityOption("--severity", severity);
+    Severity fail = failOn == null ? null : ConfigCommand.severityOption("--fail-on", failOn);
+    if (exitCode < 0 || exitCode > 255) {
+      throw new IllegalArgumentException("--exit-code " + exitCode + " is not an exit code (0 to 255)");
+    }
+    Set<String> skipped = checkIds(skipChecks);
+    Report report;
+    if (isImage()) {
+      try (Image image = openImage()) {
+        FileTree tree = tree(image);
+        report = Scanners.checkImage(image, tree, EnumSet.of(Scanners.SECRET), List.of(), skipped);
+        for (String w : tree.warnings()) {
+          common.listener(stderr).warn(w);
+        }
+      }
+    } else {
+      List<Check<?>> checks = SecretChecks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList();
+      Contents contents = Contents.ofPaths(source, List.of(Path.of(source)), Scanners.secretInterest(), ReadLimits.DEFAULT);
+      report = new Engine(checks).evaluate(contents);
+    }
+    Report shown = new Report(report.findings().stream().filter(f -> f.severity().compareTo(min) >= 0).toList(), report.problems());
+    ReportWriter.Format format = switch (common.format) {
+      case JSON -> ReportWriter.Format.JSON;
+      case SARIF -> ReportWriter.Format.SARIF;
+      default -> ReportWriter.Format.TABLE;
+    };
+    String text = ReportWriter.write(shown, format, Main.Version.number());
+    stdout.print(text.endsWith("\n") ? text : text + "\n");
+    return fail != null && shown.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0) ? exitCode : 0;
+  }
+
+  /** The IDs of {@code --skip-check}, each one a known secret check. */
+  static Set<String> checkIds(List<String> ids) {
+    Set<String> known = new HashSet<>();
+    dev.portcullis.rules.Checks.all().forEach(c -> known.add(c.info().id()));
+    Set<String> out = new HashSet<>();
+    for (String id : ids) {
+      String i = id.strip().toUpperCase(Locale.ROOT);
+      if (!known.contains(i)) {
+        throw new IllegalArgumentException("--skip-check " + id + ": no such check (portcullis rules list)");
+      }
+      out.add(i);
+    }
+    return out;
+  }
+
+  /** Whether TARGET names an image rather than files: a source prefix, a layout directory, an archive, or a name that is no path. */
+  private boolean isImage() throws IOException {
+    if (source.matches("(oci-dir|oci|oci-archive|docker-archive|registry|docker):.*")) {
+      return true;
+    }
+    Path p = Path.of(source);
+    if (Files.isDirectory(p)) {
+      return Files.isRegularFile(p.resolve("oci-layout")) || Files.isRegularFile(p.resolve("index.json"));
+    }
+    if (Files.isRegularFile(p)) {
+      return source.toLowerCase(Locale.ROOT).matches(".*\\.(tar|tar\\.gz|tgz)");
+    }
+    if (source.startsWith("/") || source.startsWith("./") || source.startsWith("../") || source.startsWith("~") || !source.contains("/") && source.contains(".")
+        && !source.contains(":")) {
+      throw new IOException("read " + source + ": no such file or directory");
+    }
+    return true; // a registry reference
+  }
+}
