@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code portcullis config TARGET}: misconfiguration, secrets and debug leftovers in an image or in Dockerfiles, manifests and Compose files. */
@@ -59,14 +60,8 @@ final class ConfigCommand extends ImageCommand.Base {
   @Option(names = "--rules", paramLabel = "DIR", description = "A directory (or file) of custom CEL rules.")
   @Nullable Path rules;
 
-  @Option(names = "--severity", paramLabel = "SEVERITY", description = "Show only findings at or above: low, medium, high, critical.")
-  @Nullable String severity;
+  @Mixin ThresholdOptions threshold;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with --exit-code when a shown finding is at or above this severity.")
-  @Nullable String failOn;
-
-  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
-  int exitCode = 1;
 
   /** What a file holds, as far as the checks care. */
   enum Kind {
@@ -82,11 +77,9 @@ final class ConfigCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
-    Severity min = severity == null ? Severity.LOW : severityOption("--severity", severity);
-    Severity fail = failOn == null ? null : severityOption("--fail-on", failOn);
-    if (exitCode < 0 || exitCode > 255) {
-      throw new IllegalArgumentException("--exit-code " + exitCode + " is not an exit code (0 to 255)");
-    }
+    Severity min = threshold.severity == null ? Severity.LOW : severityOption("--severity", threshold.severity);
+    Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
+    int exitCode = threshold.exitCode();
     List<Check<?>> checks = new ArrayList<>(Checks.all());
     if (rules != null) {
       switch (CustomRules.load(rules, new RuleCompiler())) {

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code portcullis scan SOURCE}: every scanner on an image: known vulnerabilities, misconfiguration and debug leftovers, secrets. */
@@ -44,8 +45,7 @@ final class ScanCommand extends ImageCommand.Base {
   @Option(names = "--db", paramLabel = "FILE", description = "The vulnerability database (default: ~/.cache/portcullis/db).")
   @Nullable Path db;
 
-  @Option(names = "--severity", paramLabel = "SEVERITY", description = "Show only findings at or above: low, medium, high, critical.")
-  @Nullable String severity;
+  @Mixin ThresholdOptions threshold;
 
   @Option(names = "--ignore-unfixed", description = "Leave out vulnerabilities that have no fixed version yet.")
   boolean ignoreUnfixed;
@@ -56,11 +56,6 @@ final class ScanCommand extends ImageCommand.Base {
   @Option(names = "--vex", paramLabel = "FILE", description = "An OpenVEX or CycloneDX VEX document; not_affected statements suppress findings. Repeatable.")
   List<Path> vex = new ArrayList<>();
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with --exit-code when a shown finding is at or above this severity.")
-  @Nullable String failOn;
-
-  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
-  int exitCode = 1;
 
   @Option(names = "--scanners", paramLabel = "LIST", defaultValue = Scanners.ALL,
       description = "Which scanners run, comma-separated: vuln, config (misconfiguration and debug leftovers), secret; default all. "
@@ -77,11 +72,9 @@ final class ScanCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
-    Severity min = severity == null ? Severity.UNKNOWN : severityOption("--severity", severity);
-    Severity fail = failOn == null ? null : severityOption("--fail-on", failOn);
-    if (exitCode < 0 || exitCode > 255) {
-      throw new IllegalArgumentException("--exit-code " + exitCode + " is not an exit code (0 to 255)");
-    }
+    Severity min = threshold.severity == null ? Severity.UNKNOWN : severityOption("--severity", threshold.severity);
+    Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
+    int exitCode = threshold.exitCode();
     List<IgnoreRule> ignores = ignores();
     List<VexStatement> statements = new ArrayList<>();
     for (Path v : vex) {

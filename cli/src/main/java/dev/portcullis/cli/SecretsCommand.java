@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code portcullis secrets PATH|SOURCE}: embedded credentials in files on disk or anywhere in an image. */
@@ -33,14 +34,8 @@ import picocli.CommandLine.Option;
         "including files a later layer deleted, each reported with the layer that added it.",
         "Binary files and files over 2 MiB are skipped."})
 final class SecretsCommand extends ImageCommand.Base {
-  @Option(names = "--severity", paramLabel = "SEVERITY", description = "Show only findings at or above: low, medium, high, critical.")
-  @Nullable String severity;
+  @Mixin ThresholdOptions threshold;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with --exit-code when a shown finding is at or above this severity.")
-  @Nullable String failOn;
-
-  @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
-  int exitCode = 1;
 
   @Option(names = "--skip-check", paramLabel = "ID", split = ",", description = "Do not run this check (PCS-SECRET-029, ...). Repeatable.")
   List<String> skipChecks = List.of();
@@ -52,11 +47,9 @@ final class SecretsCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
-    Severity min = severity == null ? Severity.LOW : ConfigCommand.severityOption("--severity", severity);
-    Severity fail = failOn == null ? null : ConfigCommand.severityOption("--fail-on", failOn);
-    if (exitCode < 0 || exitCode > 255) {
-      throw new IllegalArgumentException("--exit-code " + exitCode + " is not an exit code (0 to 255)");
-    }
+    Severity min = threshold.severity == null ? Severity.LOW : ConfigCommand.severityOption("--severity", threshold.severity);
+    Severity fail = threshold.failOn == null ? null : ConfigCommand.severityOption("--fail-on", threshold.failOn);
+    int exitCode = threshold.exitCode();
     Set<String> skipped = checkIds(skipChecks);
     Report report;
     if (isImage()) {
