@@ -123,14 +123,16 @@ class DatabaseArtifactIT {
     DatabaseArtifact.Pushed pushed = DatabaseArtifact.push(client, ref("portcullis/db:now"), corpusDb);
     String manifest = new String(Skopeo.rawManifest("docker://" + registry.host() + "/portcullis/db:now", "--tls-verify=false"),
         java.nio.charset.StandardCharsets.UTF_8);
-    String future = manifest.replace("\"dev.portcullis.db.schema-version\":\"1\"", "\"dev.portcullis.db.schema-version\":\"99\"");
+    String schema = "\"dev.portcullis.db.schema-version\":\"" + dev.portcullis.vuln.db.internal.Schema.VERSION + "\"";
+    assertThat(manifest).contains(schema);
+    String future = manifest.replace(schema, "\"dev.portcullis.db.schema-version\":\"99\"");
     assertThat(future).isNotEqualTo(manifest);
     client.putManifest(ref("portcullis/db:future"), future.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/vnd.oci.image.manifest.v1+json");
     // were the layer fetched, this would fail on its digest instead
     Files.write(registry.blobDataFile(pushed.layer().digest().hex()), new byte[] {0});
 
     assertThatThrownBy(() -> DatabaseArtifact.pull(client, ref("portcullis/db:future"), target))
-        .hasMessageEndingWith(": the artifact holds a database of schema version 99, this Portcullis reads 1");
+        .hasMessageEndingWith(": the artifact holds a database of schema version 99, this Portcullis reads " + dev.portcullis.vuln.db.internal.Schema.VERSION);
     assertUntouched(target, before);
     assertThatThrownBy(() -> DatabaseArtifact.push(client, ref("portcullis/db:none"), tmp.resolve("missing")))
         .hasMessageStartingWith("open vulnerability database " + tmp.resolve("missing") + ": no such file");

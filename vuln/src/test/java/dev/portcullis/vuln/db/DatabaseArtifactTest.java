@@ -74,7 +74,7 @@ class DatabaseArtifactTest {
     JsonNode a = m.path("annotations");
     assertThat(fieldNames(a)).containsExactly("dev.portcullis.db.advisories", "dev.portcullis.db.schema-version", "org.opencontainers.image.created");
     assertThat(a.path("org.opencontainers.image.created").asText()).isEqualTo("2024-03-01T12:00:00Z");
-    assertThat(a.path("dev.portcullis.db.schema-version").asText()).isEqualTo("1");
+    assertThat(a.path("dev.portcullis.db.schema-version").asText()).isEqualTo(Integer.toString(dev.portcullis.vuln.db.internal.Schema.VERSION));
     assertThat(a.path("dev.portcullis.db.advisories").asText()).isEqualTo("2");
   }
 
