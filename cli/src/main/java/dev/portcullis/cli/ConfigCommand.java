@@ -169,7 +169,13 @@ final class ConfigCommand extends ImageCommand.Base {
         report = report.plusProblems(List.of(new Problem(name, 0, 0, "larger than " + (YamlDocuments.MAX_CHARS >> 20) + " MiB; not read")));
         continue;
       }
-      String text = Files.readString(f, StandardCharsets.UTF_8);
+      byte[] bytes = Files.readAllBytes(f);
+      if (ReadLimits.isBinary(bytes)) {
+        report = report.plusProblems(List.of(new Problem(name, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10)
+            + " KiB)")));
+        continue;
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8);
       Subject subject = switch (kind.get()) {
         case DOCKERFILE -> Dockerfile.parse(name, text);
         case KUBERNETES -> Manifests.parse(name, text);
@@ -223,7 +229,7 @@ final class ConfigCommand extends ImageCommand.Base {
       head = in.readNBytes(ReadLimits.SNIFF_BYTES);
     }
     if (ReadLimits.isBinary(head)) {
-      return Optional.empty();
+      return yaml ? Optional.of(Kind.KUBERNETES) : Optional.empty(); // reported as binary when read
     }
     if (!yaml) {
       for (String line : new String(head, StandardCharsets.UTF_8).lines().toList()) {
@@ -235,7 +241,7 @@ final class ConfigCommand extends ImageCommand.Base {
       }
       return Optional.empty();
     }
-    YamlDocuments docs = YamlDocuments.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    YamlDocuments docs = YamlDocuments.parse(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
     boolean services = false;
     for (YamlNode doc : docs.documents()) {
       if (doc instanceof YamlNode.YMap m) {

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,40 @@ class ConfigCommandTest {
     Checks.all().forEach(c -> assertThat(table.out()).contains(c.info().id()));
     assertThat(arr.get(0).path("remediation").asText()).isNotBlank();
     assertThat(run("rules", "list", "--format", "sarif").exit()).isEqualTo(1);
+  }
+
+  @Test
+  void binaryJunkInvalidTextMalformedYamlAndAnAliasBombAreProblemsAndTheRestIsChecked() throws IOException {
+    byte[] junk = new byte[4096];
+    new java.util.Random(5).nextBytes(junk);
+    junk[10] = 0;
+    Files.write(tmp.resolve("deploy.yaml"), junk);
+    Files.write(tmp.resolve("Dockerfile"), junk);
+    byte[] latin1 = new byte[4096];
+    java.util.Arrays.fill(latin1, (byte) 0xe9);
+    Files.write(tmp.resolve("svc.yaml"), latin1);
+    Files.writeString(tmp.resolve("broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [p\n");
+    StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (char c = 'b'; c <= 'j'; c++) {
+      bomb.append(c).append(": &").append(c).append(" [").append(("*" + (char) (c - 1) + ", ").repeat(9)).append("*").append((char) (c - 1)).append("]\n");
+    }
+    Files.writeString(tmp.resolve("laughs.yaml"), bomb);
+    Files.createDirectories(tmp.resolve("ok"));
+    Files.writeString(tmp.resolve("ok/Dockerfile"), "FROM alpine:latest\n");
+
+    Run r = run("config", tmp.toString(), "--format", "json");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode json = JsonOutput.MAPPER.readTree(r.out());
+    assertThat(json.path("findings").findValuesAsText("file")).containsOnly(tmp.resolve("ok/Dockerfile").toString());
+    Map<String, String> problems = new java.util.TreeMap<>();
+    json.path("problems").forEach(p -> problems.merge(Path.of(p.path("file").asText()).getFileName().toString(), p.path("message").asText(),
+        (a, b) -> a + " | " + b));
+    assertThat(problems).containsOnlyKeys("deploy.yaml", "Dockerfile", "broken.yaml", "laughs.yaml");
+    assertThat(problems.get("deploy.yaml")).isEqualTo("skipped: binary (a NUL byte in the first 8 KiB)");
+    assertThat(problems.get("Dockerfile")).isEqualTo("skipped: binary (a NUL byte in the first 8 KiB)");
+    assertThat(problems.get("broken.yaml")).startsWith("malformed YAML");
+    assertThat(problems.get("laughs.yaml")).containsAnyOf("alias", "nodes");
   }
 
   @Test

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * The texts of one input that content checks (secrets, debug leftovers) search: for an image, its
  * env, labels, entrypoint, cmd, exposed ports and history commands, and every text file of every
  * layer (including files a later layer deleted: they still ship); for paths, the text files under
- * them. Binary files (a NUL byte near the start) and files over the size bound are skipped.
+ * them. Binary files (a NUL byte near the start) and files over the size bound are skipped, each
+ * skip reported as a {@link Problem} naming the file and why (an image's binaries in one problem).
  * Checks may share work through {@link #derived}; the texts never change.
  */
 public final class Contents implements Subject {
@@ -91,25 +92,39 @@ public final class Contents implements Subject {
     FileTree tree = image.tree();
     if (tree != null) {
       Map<FileEntry, Integer> wanted = new HashMap<>();
+      List<FileEntry> tooLarge = new ArrayList<>();
       for (FileEntry e : tree.entries()) {
-        if (e.type() == FileType.REGULAR && e.size() > 0 && e.size() <= limits.maxFileBytes()) {
-          wanted.put(e, -1);
+        if (e.type() == FileType.REGULAR && e.size() > 0) {
+          if (e.size() <= limits.maxFileBytes()) {
+            wanted.put(e, -1);
+          } else {
+            tooLarge.add(e);
+          }
         }
       }
       for (DeletedEntry d : tree.deleted()) {
         FileEntry e = d.entry();
-        if (e.type() == FileType.REGULAR && e.size() > 0 && e.size() <= limits.maxFileBytes()) {
-          wanted.put(e, d.removedBy());
+        if (e.type() == FileType.REGULAR && e.size() > 0) {
+          if (e.size() <= limits.maxFileBytes()) {
+            wanted.put(e, d.removedBy());
+          } else {
+            tooLarge.add(e);
+          }
         }
+      }
+      for (FileEntry e : tooLarge) {
+        problems.add(new Problem(image.name(), 0, 0, "skipped " + e.path() + " (layer " + e.layer() + "): " + tooLarge(e.size(), limits)));
       }
       long[] kept = {0};
       boolean[] full = {false};
+      List<String> binaries = new ArrayList<>();
       tree.contents(wanted.keySet(), (e, in) -> {
         if (full[0]) {
           return;
         }
         byte[] bytes = in.readNBytes((int) e.size());
         if (ReadLimits.isBinary(bytes)) {
+          binaries.add(e.path() + " (layer " + e.layer() + ")");
           return;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
@@ -124,6 +139,12 @@ public final class Contents implements Subject {
           texts.add(new Text(Text.Kind.FILE, e.path(), new Text.Origin.InLayer(image.name(), image.location(e), wanted.get(e)), text));
         }
       });
+      if (!binaries.isEmpty()) {
+        // an image holds thousands of executables: one note names them all without flooding the report
+        binaries.sort(null);
+        problems.add(new Problem(image.name(), 0, 0, "skipped " + binaries.size() + " binary file" + (binaries.size() == 1 ? "" : "s")
+            + " (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB): " + String.join(", ", binaries)));
+      }
     }
     texts.sort(ORDER);
     return new Contents(image.name(), texts, problems);
@@ -150,11 +171,17 @@ public final class Contents implements Subject {
       for (Path f : files) {
         String display = f.toString();
         try {
-          if (Files.size(f) == 0 || Files.size(f) > limits.maxFileBytes()) {
+          long size = Files.size(f);
+          if (size == 0) {
+            continue;
+          }
+          if (size > limits.maxFileBytes()) {
+            problems.add(new Problem(display, 0, 0, "skipped: " + tooLarge(size, limits)));
             continue;
           }
           byte[] bytes = Files.readAllBytes(f);
           if (ReadLimits.isBinary(bytes)) {
+            problems.add(new Problem(display, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB)"));
             continue;
           }
           String text = new String(bytes, StandardCharsets.UTF_8);
@@ -168,5 +195,9 @@ public final class Contents implements Subject {
       }
     }
     return new Contents(name, texts, problems);
+  }
+
+  private static String tooLarge(long size, ReadLimits limits) {
+    return size + " bytes, over the " + (limits.maxFileBytes() >> 20) + " MiB limit for content checks";
   }
 }

@@ -58,10 +58,13 @@ class ContentsImageTest {
     String key = key();
     Report r = scan(new OciLayoutBuilder()
         .layer(new LayerBuilder().dir("root").dir("root/.ssh").file("root/.ssh/id_rsa", key.getBytes(StandardCharsets.UTF_8), 0600)
-            .file("bin/tool", new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 'p', 'a', 's', 's', 'w', 'o', 'r', 'd'}, 0755).build(),
+            .file("bin/tool", new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 'p', 'a', 's', 's', 'w', 'o', 'r', 'd'}, 0755)
+            .file("var/log/huge.log", "password=".repeat(400_000).getBytes(StandardCharsets.UTF_8), 0644).build(),
             OciLayoutBuilder.Compression.GZIP, "/bin/sh -c #(nop) COPY id_rsa /root/.ssh/")
         .layer(new LayerBuilder().whiteout("root/.ssh/id_rsa").build(), OciLayoutBuilder.Compression.GZIP, "/bin/sh -c rm /root/.ssh/id_rsa"));
-    assertThat(r.problems()).isEmpty();
+    assertThat(r.problems()).extracting(dev.portcullis.rules.Problem::message).containsExactly(
+        "skipped /var/log/huge.log (layer 0): 3600000 bytes, over the 2 MiB limit for content checks",
+        "skipped 1 binary file (a NUL byte in the first 8 KiB): /bin/tool (layer 0)");
     assertThat(r.findings()).extracting(Finding::id).containsExactly("PCS-SECRET-017");
     Finding f = r.findings().get(0);
     assertThat(f.location()).isInstanceOf(FindingLocation.InLayer.class);
