@@ -70,6 +70,7 @@ record CombinedReport(String image, Digest digest, @Nullable ScanReport vulnerab
     }
     if (scanners.contains(Scanners.CONFIG) || scanners.contains(Scanners.SECRET)) {
       root.set("checkProblems", checkJson.path("problems"));
+      root.set("allowed", checkJson.path("allowed"));
     }
     return root;
   }

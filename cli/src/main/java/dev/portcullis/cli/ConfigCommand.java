@@ -18,6 +18,7 @@ import dev.portcullis.rules.dockerfile.Dockerfile;
 import dev.portcullis.rules.image.ImageSubject;
 import dev.portcullis.rules.k8s.Manifests;
 import dev.portcullis.rules.output.ReportWriter;
+import dev.portcullis.rules.secrets.Allowlist;
 import dev.portcullis.rules.yaml.YamlDocuments;
 import dev.portcullis.rules.yaml.YamlNode;
 import java.io.IOException;
@@ -62,6 +63,8 @@ final class ConfigCommand extends ImageCommand.Base {
 
   @Mixin ThresholdOptions threshold;
 
+  @Mixin AllowlistOption allowlist;
+
 
   /** What a file holds, as far as the checks care. */
   enum Kind {
@@ -80,6 +83,7 @@ final class ConfigCommand extends ImageCommand.Base {
     Severity min = threshold.severity == null ? Severity.LOW : severityOption("--severity", threshold.severity);
     Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
     int exitCode = threshold.exitCode();
+    Allowlist allowed = allowlist.resolve(source);
     List<Check<?>> checks = new ArrayList<>(Checks.all());
     if (rules != null) {
       switch (CustomRules.load(rules, new RuleCompiler())) {
@@ -98,7 +102,7 @@ final class ConfigCommand extends ImageCommand.Base {
       throw new IllegalArgumentException("custom rules: " + e.getMessage(), e);
     }
     Report report = imageSource().isPresent() ? checkImage(engine) : checkFiles(engine, Path.of(source));
-    Report shown = new Report(report.findings().stream().filter(f -> f.severity().compareTo(min) >= 0).toList(), report.problems());
+    Report shown = allowed.apply(report).atLeast(min);
     ReportWriter.Format format = switch (common.format) {
       case JSON -> ReportWriter.Format.JSON;
       case SARIF -> ReportWriter.Format.SARIF;

@@ -47,6 +47,8 @@ final class ScanCommand extends ImageCommand.Base {
 
   @Mixin ThresholdOptions threshold;
 
+  @Mixin AllowlistOption allowlist;
+
   @Option(names = "--ignore-unfixed", description = "Leave out vulnerabilities that have no fixed version yet.")
   boolean ignoreUnfixed;
 
@@ -84,6 +86,7 @@ final class ScanCommand extends ImageCommand.Base {
 
     Set<Scanners> which = Scanners.parse(scanners);
     Set<String> skipped = SecretsCommand.checkIds(skipChecks);
+    dev.portcullis.rules.secrets.Allowlist allowed = allowlist.resolve(source);
     if (common.format == CommonOptions.Format.CYCLONEDX_VDR && !which.contains(Scanners.VULN)) {
       throw new IllegalArgumentException("--format cyclonedx-vdr lists vulnerabilities: --scanners must include vuln");
     }
@@ -114,7 +117,7 @@ final class ScanCommand extends ImageCommand.Base {
             var tree = tree(image);
             checks = Scanners.checkImage(image, tree, which, List.of(), skipped);
             dev.portcullis.rules.Severity shownFrom = ruleSeverity(min);
-            checks = new dev.portcullis.rules.Report(checks.findings().stream().filter(f -> f.severity().compareTo(shownFrom) >= 0).toList(), checks.problems());
+            checks = allowed.apply(checks).atLeast(shownFrom);
           }
           combined = new CombinedReport(image.name(), image.digest(), report, checks, which);
         }

@@ -9,6 +9,7 @@ import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.output.ReportWriter;
+import dev.portcullis.rules.secrets.Allowlist;
 import dev.portcullis.rules.secrets.SecretChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,9 +33,11 @@ import picocli.CommandLine.Option;
         "(oci-dir:, oci-archive:, docker-archive:, registry:, a layout directory, a .tar archive, or a reference).",
         "An image is searched whole: env, labels, entrypoint, cmd, history and every text file of every layer,",
         "including files a later layer deleted, each reported with the layer that added it.",
-        "Binary files and files over 2 MiB are skipped."})
+        "Binary files and files over 2 MiB are skipped, each skip reported as a problem."})
 final class SecretsCommand extends ImageCommand.Base {
   @Mixin ThresholdOptions threshold;
+
+  @Mixin AllowlistOption allowlist;
 
 
   @Option(names = "--skip-check", paramLabel = "ID", split = ",", description = "Do not run this check (PCS-SECRET-029, ...). Repeatable.")
@@ -50,6 +53,7 @@ final class SecretsCommand extends ImageCommand.Base {
     Severity min = threshold.severity == null ? Severity.LOW : ConfigCommand.severityOption("--severity", threshold.severity);
     Severity fail = threshold.failOn == null ? null : ConfigCommand.severityOption("--fail-on", threshold.failOn);
     int exitCode = threshold.exitCode();
+    Allowlist allowed = allowlist.resolve(source);
     Set<String> skipped = checkIds(skipChecks);
     Report report;
     if (isImage()) {
@@ -65,7 +69,7 @@ final class SecretsCommand extends ImageCommand.Base {
       Contents contents = Contents.ofPaths(source, List.of(Path.of(source)), Scanners.secretInterest(), ReadLimits.DEFAULT);
       report = new Engine(checks).evaluate(contents);
     }
-    Report shown = new Report(report.findings().stream().filter(f -> f.severity().compareTo(min) >= 0).toList(), report.problems());
+    Report shown = allowed.apply(report).atLeast(min);
     ReportWriter.Format format = switch (common.format) {
       case JSON -> ReportWriter.Format.JSON;
       case SARIF -> ReportWriter.Format.SARIF;

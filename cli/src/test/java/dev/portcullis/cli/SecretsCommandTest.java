@@ -74,6 +74,34 @@ class SecretsCommandTest {
   }
 
   @Test
+  void anAllowlistInTheTargetOrNamedWithTheOptionListsFindingsApart() throws IOException {
+    Files.createDirectories(tmp.resolve("app"));
+    Files.writeString(tmp.resolve("app/gh.yml"), "oauth_token: " + GITHUB + "\n");
+    Files.writeString(tmp.resolve("app/billing.py"), "stripe.api_key = \"" + STRIPE + "\"\n");
+    Files.writeString(tmp.resolve("app/.portcullis-secrets-allow.yaml"), "allow:\n  - path: \"*.yml\"\n    reason: fixture token\n");
+
+    Run r = run("secrets", "--format", "json", "--fail-on", "critical", tmp.resolve("app").toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    JsonNode json = JsonOutput.MAPPER.readTree(r.out());
+    assertThat(json.path("findings").findValuesAsText("id")).containsExactly("PCS-SECRET-013");
+    assertThat(json.path("allowed").findValuesAsText("reason")).containsExactly("fixture token");
+
+    Path named = tmp.resolve("stripe-allow.yaml");
+    // a named allowlist replaces the one in the target
+    Files.writeString(named, "allow:\n  - rule: PCS-SECRET-013\n    reason: test-mode keys\n  - fingerprint: "
+        + dev.portcullis.rules.Redaction.fingerprint(GITHUB) + "\n    reason: revoked\n");
+    Run withOption = run("secrets", "--fail-on", "critical", "--allowlist", named.toString(), tmp.resolve("app").toString());
+    assertThat(withOption.exit()).as(withOption.err()).isZero();
+    assertThat(withOption.out()).startsWith("No findings.\n").contains("allowed: PCS-SECRET-013 ").contains("(test-mode keys)")
+        .contains("(revoked)").doesNotContain("fixture token");
+
+    Files.writeString(named, "allow:\n  - rule: PCS-SECRET-013\n");
+    Run bad = run("secrets", "--allowlist", named.toString(), tmp.resolve("app").toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).isEqualTo("portcullis: allowlist " + named + ":2: an allowlist entry needs a reason\n");
+  }
+
+  @Test
   void badArgumentsAreToldInOneLine() {
     Run missing = run("secrets", tmp.resolve("nothing-here").toString());
     assertThat(missing.exit()).isEqualTo(1);

@@ -3,13 +3,18 @@ package dev.portcullis.rules;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What checking one or more subjects gave: findings and problems, each sorted. */
-public record Report(List<Finding> findings, List<Problem> problems) {
+/** What checking one or more subjects gave: findings, problems and findings an allowlist let through, each sorted. */
+public record Report(List<Finding> findings, List<Problem> problems, List<Allowed> allowed) {
   public static final Report EMPTY = new Report(List.of(), List.of());
 
   public Report {
     findings = findings.stream().sorted().distinct().toList();
     problems = problems.stream().sorted().distinct().toList();
+    allowed = allowed.stream().sorted().distinct().toList();
+  }
+
+  public Report(List<Finding> findings, List<Problem> problems) {
+    this(findings, problems, List.of());
   }
 
   public Report plus(Report other) {
@@ -17,10 +22,17 @@ public record Report(List<Finding> findings, List<Problem> problems) {
     f.addAll(other.findings);
     List<Problem> p = new ArrayList<>(problems);
     p.addAll(other.problems);
-    return new Report(f, p);
+    List<Allowed> a = new ArrayList<>(allowed);
+    a.addAll(other.allowed);
+    return new Report(f, p, a);
   }
 
   public Report plusProblems(List<Problem> more) {
     return plus(new Report(List.of(), more));
+  }
+
+  /** This report with only the findings at or above {@code min}; problems and allowed findings stay. */
+  public Report atLeast(Severity min) {
+    return new Report(findings.stream().filter(f -> f.severity().compareTo(min) >= 0).toList(), problems, allowed);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.rules.Allowed;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * A {@link Report} as text in one of the output formats. Output is deterministic: findings and
- * problems in report order, rules by ID. Only findings' messages are written, never the inputs.
+ * problems in report order, rules by ID; findings an allowlist let through are listed apart (not in
+ * SARIF). Only findings' messages are written, never the inputs.
  */
 public final class ReportWriter {
   /** The formats a report can be written in. */
@@ -62,6 +64,9 @@ public final class ReportWriter {
     for (Problem p : report.problems()) {
       sb.append("problem: ").append(p.display()).append('\n');
     }
+    for (Allowed a : report.allowed()) {
+      sb.append("allowed: ").append(a.finding().id()).append(' ').append(a.finding().location().display()).append(" (").append(a.reason()).append(")\n");
+    }
     return sb.toString();
   }
 
@@ -83,6 +88,15 @@ public final class ReportWriter {
       n.put("line", p.line());
       n.put("column", p.column());
       n.put("message", p.message());
+    }
+    ArrayNode allowed = root.putArray("allowed");
+    for (Allowed a : report.allowed()) {
+      ObjectNode n = allowed.addObject();
+      n.put("id", a.finding().id());
+      n.put("severity", a.finding().severity().name());
+      n.put("message", a.finding().message());
+      location(n.putObject("location"), a.finding().location());
+      n.put("reason", a.reason());
     }
     return text(root);
   }
