@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,12 +36,18 @@ public final class Contents implements Subject {
   private final String name;
   private final List<Text> texts;
   private final List<Problem> problems;
+  private final List<FileRef> files;
   private final Map<Object, Object> derived = new ConcurrentHashMap<>();
 
   public Contents(String name, List<Text> texts, List<Problem> problems) {
+    this(name, texts, problems, List.of());
+  }
+
+  public Contents(String name, List<Text> texts, List<Problem> problems, List<FileRef> files) {
     this.name = name;
     this.texts = List.copyOf(texts);
     this.problems = List.copyOf(problems);
+    this.files = List.copyOf(files);
   }
 
   @Override
@@ -50,6 +57,11 @@ public final class Contents implements Subject {
 
   public List<Text> texts() {
     return texts;
+  }
+
+  /** Every file, directory and link of the input, text or not, sorted by path: for an image also those a later layer deleted. */
+  public List<FileRef> files() {
+    return files;
   }
 
   @Override
@@ -89,8 +101,15 @@ public final class Contents implements Subject {
   public static Contents ofImage(ImageSubject image, Interest interest, ReadLimits limits) throws IOException {
     List<Text> texts = new ArrayList<>(configTexts(image.name(), image.config()));
     List<Problem> problems = new ArrayList<>();
+    List<FileRef> files = new ArrayList<>();
     FileTree tree = image.tree();
     if (tree != null) {
+      for (FileEntry e : tree.entries()) {
+        files.add(new FileRef(e.path(), e.type(), new Text.Origin.InLayer(image.name(), image.location(e), -1)));
+      }
+      for (DeletedEntry d : tree.deleted()) {
+        files.add(new FileRef(d.entry().path(), d.entry().type(), new Text.Origin.InLayer(image.name(), image.location(d.entry()), d.removedBy())));
+      }
       Map<FileEntry, Integer> wanted = new HashMap<>();
       List<FileEntry> tooLarge = new ArrayList<>();
       for (FileEntry e : tree.entries()) {
@@ -147,7 +166,8 @@ public final class Contents implements Subject {
       }
     }
     texts.sort(ORDER);
-    return new Contents(image.name(), texts, problems);
+    files.sort(Comparator.comparing(FileRef::path));
+    return new Contents(image.name(), texts, problems, files);
   }
 
   private static final Comparator<Text> ORDER = Comparator.comparing((Text t) -> t.kind() == Text.Kind.FILE ? 1 : 0)
@@ -158,13 +178,19 @@ public final class Contents implements Subject {
   public static Contents ofPaths(String name, List<Path> paths, Interest interest, ReadLimits limits) throws IOException {
     List<Text> texts = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
+    List<FileRef> refs = new ArrayList<>();
     for (Path root : paths) {
       if (!Files.exists(root)) {
         throw new java.nio.file.NoSuchFileException(root.toString(), null, "no such file or directory");
       }
       List<Path> files;
       try (Stream<Path> s = Files.walk(root)) {
-        files = s.filter(Files::isRegularFile).sorted().toList();
+        List<Path> all = s.sorted().toList();
+        for (Path p : all) {
+          FileType type = Files.isSymbolicLink(p) ? FileType.SYMLINK : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? FileType.DIRECTORY : FileType.REGULAR;
+          refs.add(new FileRef(p.toString().replace('\\', '/'), type, new Text.Origin.OnDisk(p.toString())));
+        }
+        files = all.stream().filter(Files::isRegularFile).toList();
       } catch (UncheckedIOException e) {
         throw new IOException("walk " + root + ": " + e.getCause().getMessage(), e.getCause());
       }
@@ -194,7 +220,7 @@ public final class Contents implements Subject {
         }
       }
     }
-    return new Contents(name, texts, problems);
+    return new Contents(name, texts, problems, refs);
   }
 
   private static String tooLarge(long size, ReadLimits limits) {

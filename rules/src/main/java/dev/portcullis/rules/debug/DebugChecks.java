@@ -2,6 +2,7 @@ package dev.portcullis.rules.debug;
 
 import static dev.portcullis.rules.Reference.cwe;
 
+import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
@@ -9,12 +10,16 @@ import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.FileRef;
 import dev.portcullis.rules.content.Text;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +27,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code PCS-DEBUG} checks, listed once: debuggers, debug modes and development settings that
  * should never reach a production image. They read the image's env, entrypoint, cmd and exposed
- * ports and the files {@link #wantsPath} names or {@link #KEYWORDS} occur in.
+ * ports, the files {@link #wantsPath} names or {@link #KEYWORDS} occur in, and the list of all
+ * files (installed debuggers, {@code .git} directories, source maps).
  */
 public final class DebugChecks {
   private DebugChecks() {}
@@ -106,6 +112,73 @@ public final class DebugChecks {
       "A file named for debugging (debug.properties, app-debug.yml) is development configuration that should not ship, and often turns debug options on.",
       "Keep debug configuration out of the build context (.dockerignore) or out of the final stage.");
 
+  private static final List<String> BIN_DIRS = List.of("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/");
+  private static final Set<String> DEBUGGERS = Set.of("gdb", "gdbserver", "strace", "ltrace", "tcpdump");
+
+  private static final CheckInfo DEBUGGER_INFO = info("PCS-DEBUG-012", Severity.MEDIUM, "Debugger, tracer or sniffer installed",
+      "gdb, strace and ltrace attach to running processes and read their memory, secrets included; tcpdump captures the traffic of the network namespace. "
+          + "In a production image they serve an attacker who got in more than anyone else.",
+      "Install debugging tools only in a debug variant of the image or an ephemeral debug container (kubectl debug), never in the production stage.");
+
+  private static final CheckInfo GIT_DIR_INFO = info("PCS-DEBUG-013", Severity.MEDIUM, "Git repository in the image",
+      "A .git directory carries the full source history, including files deleted long ago, remote URLs with embedded tokens and credentials committed by mistake.",
+      "Add .git to .dockerignore, or copy only build output into the final stage.");
+
+  private static final CheckInfo SOURCE_MAP_INFO = info("PCS-DEBUG-014", Severity.LOW, "JavaScript source map shipped",
+      "A source map rebuilds the original sources of minified JavaScript, comments and internal names included; served next to a bundle it hands them to every visitor.",
+      "Build production bundles without source maps, or upload them to the error tracker and leave them out of the image.");
+
+  /** Debuggers and sniffers in the usual bin directories; deleted copies cannot run, so they are left out. */
+  private static List<Finding> debuggers(Contents contents) {
+    List<Finding> out = new ArrayList<>();
+    for (FileRef f : contents.files()) {
+      if (f.type() == FileType.DIRECTORY || f.deleted() || !DEBUGGERS.contains(f.fileName())) {
+        continue;
+      }
+      String dir = f.path().substring(0, f.path().length() - f.fileName().length());
+      if (BIN_DIRS.stream().anyMatch(dir::endsWith)) {
+        out.add(new Finding(DEBUGGER_INFO, f.fileName() + " is installed at " + f.path(), f.at()));
+      }
+    }
+    return out;
+  }
+
+  /** Each {@code .git} directory once, at its own entry when there is one, else at its first file. */
+  private static List<Finding> gitDirectories(Contents contents) {
+    Map<String, FileRef> roots = new TreeMap<>();
+    for (FileRef f : contents.files()) {
+      int inside = f.path().indexOf("/.git/");
+      String root = inside >= 0 ? f.path().substring(0, inside + 5) : f.path().endsWith("/.git") && f.type() == FileType.DIRECTORY ? f.path() : null;
+      if (root != null && (f.path().equals(root) || !roots.containsKey(root))) {
+        roots.put(root, f);
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    roots.forEach((root, f) -> out.add(new Finding(GIT_DIR_INFO, "git repository " + root + f.deletedNote(), f.at())));
+    return out;
+  }
+
+  /** {@code *.js.map}, or {@code x.map} beside an {@code x.js}; dependencies' maps under node_modules are not served and are left out. */
+  private static List<Finding> sourceMaps(Contents contents) {
+    Set<String> scripts = new HashSet<>();
+    for (FileRef f : contents.files()) {
+      if (f.path().endsWith(".js")) {
+        scripts.add(f.path());
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    for (FileRef f : contents.files()) {
+      String p = f.path();
+      if (f.type() == FileType.DIRECTORY || p.contains("/node_modules/") || !p.endsWith(".map")) {
+        continue;
+      }
+      if (p.endsWith(".js.map") || scripts.contains(p.substring(0, p.length() - 4) + ".js")) {
+        out.add(new Finding(SOURCE_MAP_INFO, "source map " + p + f.deletedNote(), f.at()));
+      }
+    }
+    return out;
+  }
+
   public static List<Check<?>> all() {
     return List.of(
         lines(info("PCS-DEBUG-001", Severity.HIGH, "JDWP debug agent enabled",
@@ -167,7 +240,10 @@ public final class DebugChecks {
                 "The image declares a port that debuggers use by convention: 5005 (JDWP), 9229 (Node.js inspector), 2345 (Delve), 5678 (debugpy), 9003 (Xdebug).",
                 "Remove the EXPOSE and the debugger behind it."),
             "debugger port exposed",
-            in(EnumSet.of(Text.Kind.EXPOSED_PORT), "^((?:5005|9229|2345|5678|9003)(?:/tcp)?)$")));
+            in(EnumSet.of(Text.Kind.EXPOSED_PORT), "^((?:5005|9229|2345|5678|9003)(?:/tcp)?)$")),
+        new SimpleCheck<>(DEBUGGER_INFO, Contents.class, DebugChecks::debuggers),
+        new SimpleCheck<>(GIT_DIR_INFO, Contents.class, DebugChecks::gitDirectories),
+        new SimpleCheck<>(SOURCE_MAP_INFO, Contents.class, DebugChecks::sourceMaps));
   }
 
 }

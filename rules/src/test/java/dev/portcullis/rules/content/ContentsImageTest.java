@@ -85,4 +85,20 @@ class ContentsImageTest {
         "PCS-DEBUG-005 /app/application.yml (layer 0)");
     assertThat(r.findings()).allSatisfy(f -> assertThat(f.message()).doesNotContain(token));
   }
+
+  @Test
+  void debuggersGitDirectoriesAndSourceMapsAreFoundInTheLayersEvenWhenDeleted() throws IOException {
+    Report r = scan(new OciLayoutBuilder()
+        .layer(new LayerBuilder().dir("usr").dir("usr/bin").file("usr/bin/strace", new byte[] {0x7f, 'E', 'L', 'F', 0}, 0755)
+            .dir("srv").dir("srv/.git").file("srv/.git/HEAD", "ref: refs/heads/main\n")
+            .file("srv/app.js", "x()\n").file("srv/app.js.map", "{\"version\":3}\n").build(),
+            OciLayoutBuilder.Compression.GZIP, "/bin/sh -c #(nop) COPY . /srv")
+        .layer(new LayerBuilder().whiteout("srv/.git").build(), OciLayoutBuilder.Compression.GZIP, "/bin/sh -c rm -rf /srv/.git"));
+    assertThat(r.findings()).filteredOn(f -> f.id().compareTo("PCS-DEBUG-012") >= 0 && f.id().startsWith("PCS-DEBUG"))
+        .extracting(f -> f.id() + " " + f.location().display() + " " + f.message())
+        .containsExactly(
+            "PCS-DEBUG-013 /srv/.git (layer 0) git repository /srv/.git (deleted by layer 1, still in the image)",
+            "PCS-DEBUG-014 /srv/app.js.map (layer 0) source map /srv/app.js.map",
+            "PCS-DEBUG-012 /usr/bin/strace (layer 0) strace is installed at /usr/bin/strace");
+  }
 }

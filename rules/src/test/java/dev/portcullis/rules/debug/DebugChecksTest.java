@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.Platform;
 import dev.portcullis.oci.ImageConfig;
+import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.FileRef;
 import dev.portcullis.rules.content.Text;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -25,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every debug check against its fixtures: {@code checks/<ID>/bad} and {@code good}, each an image
- * as a {@code config.json} (the config fields that matter) and a {@code rootfs} tree. The bad one
+ * as a {@code config.json} (the config fields that matter), a {@code rootfs} tree and a
+ * {@code listing.txt} of entries a fixture tree cannot hold. The bad one
  * hits the check, the good one (a near miss) does not.
  */
 class DebugChecksTest {
@@ -53,16 +56,29 @@ class DebugChecksTest {
           strings(c.path("Cmd")), "", ports, List.of(), labels, "", null, List.of(), List.of());
       texts.addAll(Contents.configTexts(id, config));
     }
+    List<FileRef> refs = new ArrayList<>();
     Path rootfs = dir.resolve("rootfs");
     if (Files.isDirectory(rootfs)) {
       try (Stream<Path> files = Files.walk(rootfs)) {
-        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        for (Path f : files.filter(f -> !f.equals(rootfs)).sorted().toList()) {
           String path = "/" + rootfs.relativize(f).toString().replace('\\', '/');
-          texts.add(new Text(Text.Kind.FILE, path, new Text.Origin.OnDisk(path), Files.readString(f)));
+          boolean regular = Files.isRegularFile(f);
+          refs.add(new FileRef(path, regular ? FileType.REGULAR : FileType.DIRECTORY, new Text.Origin.OnDisk(path)));
+          if (regular) {
+            texts.add(new Text(Text.Kind.FILE, path, new Text.Origin.OnDisk(path), Files.readString(f)));
+          }
         }
       }
     }
-    return new Contents(id, texts, List.of());
+    // "d /path" or "f /path" a line: entries git cannot hold in a fixture tree, such as .git directories
+    Path listing = dir.resolve("listing.txt");
+    if (Files.exists(listing)) {
+      for (String line : Files.readAllLines(listing)) {
+        String path = line.substring(2);
+        refs.add(new FileRef(path, line.startsWith("d ") ? FileType.DIRECTORY : FileType.REGULAR, new Text.Origin.OnDisk(path)));
+      }
+    }
+    return new Contents(id, texts, List.of(), refs);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,2 @@
+console.log("app");
+//# sourceMappingURL=main.4f2a.js.map
