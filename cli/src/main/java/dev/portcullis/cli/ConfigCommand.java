@@ -65,6 +65,8 @@ final class ConfigCommand extends ImageCommand.Base {
 
   @Mixin AllowlistOption allowlist;
 
+  @Mixin SkipChecksOption skipChecks;
+
 
   /** What a file holds, as far as the checks care. */
   enum Kind {
@@ -84,7 +86,8 @@ final class ConfigCommand extends ImageCommand.Base {
     Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
     int exitCode = threshold.exitCode();
     Allowlist allowed = allowlist.resolve(source);
-    List<Check<?>> checks = new ArrayList<>(Checks.all());
+    Set<String> skipped = skipChecks.ids();
+    List<Check<?>> checks = new ArrayList<>(Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList());
     if (rules != null) {
       switch (CustomRules.load(rules, new RuleCompiler())) {
         case CustomRules.Loaded.Rules r -> checks.addAll(r.checks());

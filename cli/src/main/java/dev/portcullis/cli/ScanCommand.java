@@ -64,8 +64,7 @@ final class ScanCommand extends ImageCommand.Base {
           + "An SBOM has only packages: vuln alone runs on it.")
   String scanners = Scanners.ALL;
 
-  @Option(names = "--skip-check", paramLabel = "ID", split = ",", description = "Do not run this rule check (PCS-IMG-002, ...). Repeatable.")
-  List<String> skipChecks = List.of();
+  @Mixin SkipChecksOption skipChecks;
 
   @Override
   Set<CommonOptions.Format> formats() {
@@ -85,7 +84,7 @@ final class ScanCommand extends ImageCommand.Base {
     NoiseControl noise = new NoiseControl(min, ignoreUnfixed, ignores, statements, LocalDate.now(ZoneOffset.UTC));
 
     Set<Scanners> which = Scanners.parse(scanners);
-    Set<String> skipped = SecretsCommand.checkIds(skipChecks);
+    Set<String> skipped = skipChecks.ids();
     dev.portcullis.rules.secrets.Allowlist allowed = allowlist.resolve(source);
     if (common.format == CommonOptions.Format.CYCLONEDX_VDR && !which.contains(Scanners.VULN)) {
       throw new IllegalArgumentException("--format cyclonedx-vdr lists vulnerabilities: --scanners must include vuln");

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,8 +39,7 @@ final class SecretsCommand extends ImageCommand.Base {
   @Mixin AllowlistOption allowlist;
 
 
-  @Option(names = "--skip-check", paramLabel = "ID", split = ",", description = "Do not run this check (PCS-SECRET-029, ...). Repeatable.")
-  List<String> skipChecks = List.of();
+  @Mixin SkipChecksOption skipChecks;
 
   @Override
   Set<CommonOptions.Format> formats() {
@@ -54,7 +52,7 @@ final class SecretsCommand extends ImageCommand.Base {
     Severity fail = threshold.failOn == null ? null : ConfigCommand.severityOption("--fail-on", threshold.failOn);
     int exitCode = threshold.exitCode();
     Allowlist allowed = allowlist.resolve(source);
-    Set<String> skipped = checkIds(skipChecks);
+    Set<String> skipped = skipChecks.ids();
     Report report;
     if (isImage()) {
       try (Image image = openImage()) {
@@ -78,21 +76,6 @@ final class SecretsCommand extends ImageCommand.Base {
     String text = ReportWriter.write(shown, format, Main.Version.number());
     stdout.print(text.endsWith("\n") ? text : text + "\n");
     return fail != null && shown.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0) ? exitCode : 0;
-  }
-
-  /** The IDs of {@code --skip-check}, each one a known secret check. */
-  static Set<String> checkIds(List<String> ids) {
-    Set<String> known = new HashSet<>();
-    dev.portcullis.rules.Checks.all().forEach(c -> known.add(c.info().id()));
-    Set<String> out = new HashSet<>();
-    for (String id : ids) {
-      String i = id.strip().toUpperCase(Locale.ROOT);
-      if (!known.contains(i)) {
-        throw new IllegalArgumentException("--skip-check " + id + ": no such check (portcullis rules list)");
-      }
-      out.add(i);
-    }
-    return out;
   }
 
   /** Whether TARGET names an image rather than files: a source prefix, a layout directory, an archive, or a name that is no path. */

@@ -128,6 +128,29 @@ class ConfigCommandTest {
   }
 
   @Test
+  void debugLeftoversInAnImageAreFoundAndSkipCheckLeavesOneOut() throws IOException {
+    Path layout = tmp.resolve("layout");
+    new dev.portcullis.testkit.OciLayoutBuilder()
+        .config("\"User\":\"1000\",\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}")
+        .layer(new dev.portcullis.testkit.LayerBuilder().dir("usr").dir("usr/bin").file("usr/bin/gdb", new byte[] {0x7f, 'E', 'L', 'F', 0}, 0755)
+            .dir("srv").dir("srv/.git").file("srv/.git/HEAD", "ref: refs/heads/main\n"))
+        .write(layout);
+    String cache = tmp.resolve("cache").toString();
+
+    Run all = run("config", "--format", "json", "--cache-dir", cache, "oci-dir:" + layout);
+    assertThat(all.exit()).as(all.err()).isZero();
+    assertThat(JsonOutput.MAPPER.readTree(all.out()).path("findings").findValuesAsText("id")).contains("PCS-DEBUG-012", "PCS-DEBUG-013");
+
+    Run skipped = run("config", "--format", "json", "--skip-check", "pcs-debug-012", "--cache-dir", cache, "oci-dir:" + layout);
+    assertThat(skipped.exit()).as(skipped.err()).isZero();
+    assertThat(JsonOutput.MAPPER.readTree(skipped.out()).path("findings").findValuesAsText("id")).contains("PCS-DEBUG-013").doesNotContain("PCS-DEBUG-012");
+
+    Run unknown = run("config", "--skip-check", "PCS-DEBUG-999", "--cache-dir", cache, "oci-dir:" + layout);
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).isEqualTo("portcullis: --skip-check PCS-DEBUG-999: no such check (portcullis rules list)\n");
+  }
+
+  @Test
   void aMissingConfigFileIsOneLine() {
     Run r = run("config", tmp.resolve("nope/deploy.yaml").toString());
     assertThat(r.exit()).isEqualTo(1);
