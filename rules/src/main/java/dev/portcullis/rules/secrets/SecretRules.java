@@ -366,8 +366,10 @@ public final class SecretRules {
         .accept(secret(v -> plausiblePassword(v, 1.5), 1)));
     s.add(rule("PCS-SECRET-029", Severity.MEDIUM, "Password or key assigned in a file", "A credential-named setting (password, secret, token, api_key) holds a literal, varied value rather than a reference to a secret store.")
         .keywords("password", "passwd", "pwd", "secret", "api_key", "api-key", "apikey", "token", "access_key", "access-key", "auth_key", "private_key")
-        .files(ANY_PATH)
-        .regex("(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]{0,40}(?:passw(?:or)?d|passwd|pwd|secret|api[_\\-]?key|token|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key)[A-Za-z0-9_.\\-]{0,40})[\"']?\\s*(?::=|=>|=|:)\\s*[\"'`]?([^\\s\"'`;,<>(){}\\[\\]]{8,200})")
+        // lintian overrides name packages such as passwd, each followed by a tag, never a value
+        .files(p -> !p.contains("usr/share/lintian/overrides/"))
+        // a value followed by "(" is a call and one in backticks a command (Perl's $pwd = Cwd::getcwd(), `pwd`), not a literal
+        .regex("(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]{0,40}(?:passw(?:or)?d|passwd|pwd|secret|api[_\\-]?key|token|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key)[A-Za-z0-9_.\\-]{0,40})[\"']?\\s*(?::=|=>|=|:)\\s*[\"']?([^\\s\"'`;,<>(){}\\[\\]]{8,200}+)(?!\\s*\\()")
         .group(2).accept(m -> Redaction.isSecretName(m.group(1)) && plausiblePassword(m.group(2), 3.0)).rank(2));
     s.add(rule("PCS-SECRET-030", Severity.HIGH, "SendGrid API key", "A SendGrid API key sends mail as its account, the raw material of phishing from a trusted domain.")
         .keywords("sg.").regex(B + "(SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43})" + E));

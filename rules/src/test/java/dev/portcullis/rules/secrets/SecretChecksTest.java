@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -232,6 +233,28 @@ class SecretChecksTest {
         Text.config(Text.Kind.ENV, "img", "config.Env[1]", "DB_PASSWORD=" + random(ALNUM, 20)));
     Report r = new Engine(SecretChecks.all()).evaluate(new Contents("img", texts, List.of()));
     assertThat(r.findings()).extracting(f -> f.id() + " " + f.location().display()).containsExactly("PCS-SECRET-003 config.Env[0]");
+  }
+
+  // lines of Debian bookworm's perl-base, adduser and passwd packages that made every Debian image "ship secrets"
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      /usr/lib/x86_64-linux-gnu/perl-base/Cwd.pm | $newpwd = Win32::GetFullPathName($newdir);
+      /usr/lib/x86_64-linux-gnu/perl-base/Cwd.pm | $pwd = Dos::GetCwd();
+      /usr/lib/x86_64-linux-gnu/perl-base/Cwd.pm | my $pwd = `/usr/bin/fullpath -t`;
+      /usr/sbin/deluser                          | my @passwd = getpwnam($user);
+      /usr/share/lintian/overrides/passwd        | passwd: elevated-privileges 4755 root/root [usr/bin/chfn]
+      /usr/share/lintian/overrides/base-passwd   | base-passwd: no-debconf-config
+      """)
+  void callsCommandsAndLintianTagsAreNotPasswords(String path, String text) {
+    Report r = new Engine(SecretChecks.all()).evaluate(new Contents("x", List.of(new Text(Text.Kind.FILE, path, new Text.Origin.OnDisk(path), text + "\n")), List.of()));
+    assertThat(r.findings()).isEmpty();
+  }
+
+  @Test
+  void aLiteralBeforeAnUnrelatedParenthesisIsStillAPassword() {
+    String password = random(ALNUM, 20);
+    Report r = scan(at("/app/run.pl", "my $db_password = '", password, "'; connect($db_password);"));
+    assertThat(r.findings()).extracting(Finding::id).containsExactly("PCS-SECRET-029");
   }
 
   @Test
