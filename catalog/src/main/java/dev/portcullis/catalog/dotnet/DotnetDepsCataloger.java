@@ -1,19 +1,14 @@
 package dev.portcullis.catalog.dotnet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogJson;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,23 +20,11 @@ import java.util.TreeMap;
  * {@code *.deps.json} ({@code "Newtonsoft.Json/13.0.3": {"type": "package"}}). Projects and the
  * application itself are not packages.
  */
-public final class DotnetDepsCataloger implements Cataloger {
+public final class DotnetDepsCataloger extends FileCataloger {
   public static final String NAME = "dotnet-deps-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("dotnet-deps-json", "**/*.deps.json");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, DotnetDepsCataloger::parse);
+  public DotnetDepsCataloger() {
+    super(NAME, WholeFiles.matching("dotnet-deps-json", "**/*.deps.json"), DotnetDepsCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {

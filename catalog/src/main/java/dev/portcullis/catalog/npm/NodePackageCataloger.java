@@ -1,17 +1,12 @@
 package dev.portcullis.catalog.npm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogJson;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -23,24 +18,16 @@ import java.util.TreeMap;
  * {@code package.json} files inside a package (test fixtures, {@code esm/package.json}) are not
  * packages, nor is a private package without a version.
  */
-public final class NodePackageCataloger implements Cataloger {
+public final class NodePackageCataloger extends FileCataloger {
   public static final String NAME = "node-package-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("node-package-json", "**/node_modules/**/package.json");
 
-  @Override
-  public String name() {
-    return NAME;
+  public NodePackageCataloger() {
+    super(NAME, WholeFiles.matching("node-package-json", "**/node_modules/**/package.json"), NodePackageCataloger::parse);
   }
 
   @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> manifests = FILES.select(tree).stream().filter(e -> isPackageDir(e.path())).toList();
-    return FileParsing.parseEach(tree, manifests, context, NAME, FILES, NodePackageCataloger::parse);
+  protected boolean reads(String path) {
+    return isPackageDir(path);
   }
 
   /** Whether {@code path} is {@code .../node_modules/name/package.json} or {@code .../node_modules/@scope/name/package.json}. */

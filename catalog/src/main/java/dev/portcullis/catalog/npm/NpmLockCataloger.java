@@ -1,15 +1,10 @@
 package dev.portcullis.catalog.npm;
 
-import dev.portcullis.catalog.CatalogContext;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,24 +16,16 @@ import java.util.List;
  * it belongs to a package's own development, not to what is installed. The project itself and
  * workspace links are not packages.
  */
-public final class NpmLockCataloger implements Cataloger {
+public final class NpmLockCataloger extends FileCataloger {
   public static final String NAME = "npm-lock-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("npm-lock-files", "**/package-lock.json", "**/yarn.lock", "**/pnpm-lock.yaml");
 
-  @Override
-  public String name() {
-    return NAME;
+  public NpmLockCataloger() {
+    super(NAME, WholeFiles.matching("npm-lock-files", "**/package-lock.json", "**/yarn.lock", "**/pnpm-lock.yaml"), NpmLockCataloger::parse);
   }
 
   @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> locks = FILES.select(tree).stream().filter(e -> !e.path().contains("/node_modules/")).toList();
-    return FileParsing.parseEach(tree, locks, context, NAME, FILES, NpmLockCataloger::parse);
+  protected boolean reads(String path) {
+    return !path.contains("/node_modules/");
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {

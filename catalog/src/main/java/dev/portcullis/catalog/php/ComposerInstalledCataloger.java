@@ -1,19 +1,14 @@
 package dev.portcullis.catalog.php;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogJson;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,23 +22,11 @@ import java.util.TreeMap;
  * and {@code {"packages": [...], "dev-package-names": [...]}} in Composer 2. {@code vendor/name}
  * gives namespace and name; the version is kept as written ({@code v6.4.0}).
  */
-public final class ComposerInstalledCataloger implements Cataloger {
+public final class ComposerInstalledCataloger extends FileCataloger {
   public static final String NAME = "composer-installed-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("composer-installed-json", "**/vendor/composer/installed.json");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, ComposerInstalledCataloger::parse);
+  public ComposerInstalledCataloger() {
+    super(NAME, WholeFiles.matching("composer-installed-json", "**/vendor/composer/installed.json"), ComposerInstalledCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {

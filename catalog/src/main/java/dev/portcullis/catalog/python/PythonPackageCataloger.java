@@ -1,20 +1,13 @@
 package dev.portcullis.catalog.python;
 
-import dev.portcullis.catalog.CatalogContext;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,24 +20,12 @@ import java.util.regex.Pattern;
  * {@code *.egg-info/PKG-INFO} or a lone {@code *.egg-info} file (setuptools). The package keeps
  * the name as written; its PURL carries the PEP 503 normalised name. The location is the metadata file.
  */
-public final class PythonPackageCataloger implements Cataloger {
+public final class PythonPackageCataloger extends FileCataloger {
   public static final String NAME = "python-package-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("python-metadata", "**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.egg-info");
   private static final Pattern SEPARATORS = Pattern.compile("[-_.]+");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, PythonPackageCataloger::parse);
+  public PythonPackageCataloger() {
+    super(NAME, WholeFiles.matching("python-metadata", "**/*.dist-info/METADATA", "**/*.egg-info/PKG-INFO", "**/*.egg-info"), PythonPackageCataloger::parse);
   }
 
   /** PEP 503: lower case, each run of {@code -}, {@code _} and {@code .} one {@code -}. */

@@ -1,18 +1,12 @@
 package dev.portcullis.catalog.ruby;
 
-import dev.portcullis.catalog.CatalogContext;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,27 +19,15 @@ import java.util.regex.Pattern;
  * Installed gems: the {@code specifications/*.gemspec} that RubyGems writes for each, read as text
  * (never evaluated): the {@code s.name}, {@code s.version} and {@code s.licenses} assignments.
  */
-public final class GemspecCataloger implements Cataloger {
+public final class GemspecCataloger extends FileCataloger {
   public static final String NAME = "gemspec-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("gemspec", "**/specifications/*.gemspec");
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^\\s*s\\.name\\s*=\\s*[\"']([^\"']+)[\"']");
   private static final Pattern VERSION_LINE = Pattern.compile("(?m)^\\s*s\\.version\\s*=\\s*(?:Gem::Version\\.new\\()?\\s*[\"']([^\"']+)[\"']");
   private static final Pattern LICENSES_LINE = Pattern.compile("(?m)^\\s*s\\.licenses?\\s*=\\s*\\[?([^\\n\\]]*)");
   private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']+)[\"']");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, GemspecCataloger::parse);
+  public GemspecCataloger() {
+    super(NAME, WholeFiles.matching("gemspec", "**/specifications/*.gemspec"), GemspecCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) {

@@ -1,18 +1,12 @@
 package dev.portcullis.catalog.rust;
 
-import dev.portcullis.catalog.CatalogContext;
-import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.FileCapture;
-import dev.portcullis.catalog.FileParsing;
+import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.PackageUrls;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
-import dev.portcullis.oci.tree.FileTree;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,23 +19,11 @@ import java.util.TreeMap;
  * {@code version} and {@code source}, read by hand (only {@code key = "string"} lines matter).
  * A package without {@code source} is a member of the project's own workspace, not a dependency.
  */
-public final class CargoLockCataloger implements Cataloger {
+public final class CargoLockCataloger extends FileCataloger {
   public static final String NAME = "cargo-lock-cataloger";
-  private static final WholeFiles FILES = WholeFiles.matching("cargo-lock", "**/Cargo.lock");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<FileCapture> captures() {
-    return List.of(FILES);
-  }
-
-  @Override
-  public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    return FileParsing.parseEach(tree, FILES.select(tree), context, NAME, FILES, CargoLockCataloger::parse);
+  public CargoLockCataloger() {
+    super(NAME, WholeFiles.matching("cargo-lock", "**/Cargo.lock"), CargoLockCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) {
