@@ -106,12 +106,18 @@ final class ConfigCommand extends ImageCommand.Base {
     }
     Report report = imageSource().isPresent() ? checkImage(engine) : checkFiles(engine, Path.of(source));
     Report shown = allowed.apply(report).atLeast(min);
-    ReportWriter.Format format = switch (common.format) {
+    return write(shown, common.format, stdout, fail, exitCode);
+  }
+
+  /** Prints {@code shown} in {@code format}; the exit code {@code --fail-on} calls for. */
+  static int write(Report shown, CommonOptions.Format format, java.io.PrintStream stdout, @Nullable Severity fail, int exitCode)
+      throws IOException {
+    ReportWriter.Format as = switch (format) {
       case JSON -> ReportWriter.Format.JSON;
       case SARIF -> ReportWriter.Format.SARIF;
       default -> ReportWriter.Format.TABLE;
     };
-    String text = ReportWriter.write(shown, format, Main.Version.number());
+    String text = ReportWriter.write(shown, as, Main.Version.number());
     stdout.print(text.endsWith("\n") ? text : text + "\n");
     return fail != null && shown.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0) ? exitCode : 0;
   }

@@ -8,7 +8,6 @@ import dev.portcullis.rules.Report;
 import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
-import dev.portcullis.rules.output.ReportWriter;
 import dev.portcullis.rules.secrets.Allowlist;
 import dev.portcullis.rules.secrets.SecretChecks;
 import java.io.IOException;
@@ -68,14 +67,7 @@ final class SecretsCommand extends ImageCommand.Base {
       report = new Engine(checks).evaluate(contents);
     }
     Report shown = allowed.apply(report).atLeast(min);
-    ReportWriter.Format format = switch (common.format) {
-      case JSON -> ReportWriter.Format.JSON;
-      case SARIF -> ReportWriter.Format.SARIF;
-      default -> ReportWriter.Format.TABLE;
-    };
-    String text = ReportWriter.write(shown, format, Main.Version.number());
-    stdout.print(text.endsWith("\n") ? text : text + "\n");
-    return fail != null && shown.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0) ? exitCode : 0;
+    return ConfigCommand.write(shown, common.format, stdout, fail, exitCode);
   }
 
   /** Whether TARGET names an image rather than files: a source prefix, a layout directory, an archive, or a name that is no path. */
