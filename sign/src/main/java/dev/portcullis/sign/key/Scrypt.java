@@ -16,8 +16,10 @@ record Scrypt(long n, long r, long p) {
 
   /** Refuses parameters that are not scrypt's, or cost more than {@link #MAX_WORK}. */
   void check(String doing) throws KeyFileException {
-    if (n < 2 || Long.bitCount(n) != 1 || r < 1 || p < 1) {
-      throw new KeyFileException(Problem.MALFORMED, doing + ": scrypt parameters N=" + n + " r=" + r + " p=" + p + " are invalid (N a power of two above 1, r and p at least 1)");
+    // RFC 7914 §2: N a power of two above 1 and below 2^(128·r/8); r and p positive
+    if (n < 2 || Long.bitCount(n) != 1 || r < 1 || p < 1 || (r < 8 && n >= 1L << (16 * r))) {
+      throw new KeyFileException(Problem.MALFORMED, doing + ": scrypt parameters N=" + n + " r=" + r + " p=" + p
+          + " are invalid (N a power of two above 1 and below 2^(16·r), r and p at least 1)");
     }
     if (n > MAX_WORK || r > MAX_WORK || p > MAX_WORK || n * r * p > MAX_WORK) {
       throw new KeyFileException(Problem.UNSAFE_PARAMETERS, doing + ": scrypt parameters N=" + n + " r=" + r + " p=" + p

@@ -208,13 +208,15 @@ class PrivateKeysTest {
     assertThat(e.getMessage()).contains("N=" + n + " r=" + r + " p=" + p).contains("128 MiB");
   }
 
-  @Test
-  void scryptParametersThatAreNotScryptsAreMalformed() throws IOException {
+  @ParameterizedTest
+  @CsvSource({"1000, 8, 1", "1, 8, 1", "32768, 0, 1", "32768, 8, 0", "131072, 1, 1"})
+  void scryptParametersThatAreNotScryptsAreMalformed(long n, long r, long p) throws IOException {
     KeyFileException e = failure(editCosign(cosignPem, d -> {
-      ((ObjectNode) d.at("/kdf/params")).put("N", 1000);
+      ((ObjectNode) d.at("/kdf/params")).put("N", n).put("r", r).put("p", p);
       return d;
     }), SECRET);
     assertThat(e.problem()).isEqualTo(Problem.MALFORMED);
+    assertThat(e.getMessage()).contains("are invalid");
   }
 
   @Test
