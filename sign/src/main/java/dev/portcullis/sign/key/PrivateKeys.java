@@ -99,7 +99,7 @@ public final class PrivateKeys {
   public static String writeKeyPair(KeyPair pair, Passphrase passphrase, KeyFormat format, Path privateKeyFile, Path publicKeyFile) throws IOException {
     for (Path p : List.of(privateKeyFile, publicKeyFile)) {
       if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileAlreadyExistsException(p.toString(), null, "write key pair: " + p + " exists; refusing to overwrite a key");
+        throw new FileAlreadyExistsException(p.toString(), null, "a file exists there; refusing to overwrite it with a new key");
       }
     }
     String pem = toEncryptedPem(pair.getPrivate(), passphrase, format);
@@ -110,14 +110,16 @@ public final class PrivateKeys {
 
   private static void writeNew(Path file, String text, boolean secret) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    boolean posix = dir != null && Files.getFileStore(dir).supportsFileAttributeView("posix");
     Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    try (SeekableByteChannel out = posix && secret
-        ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-        : Files.newByteChannel(file, options)) {
-      ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
-      while (bytes.hasRemaining()) {
-        out.write(bytes);
+    try {
+      boolean posix = dir != null && Files.getFileStore(dir).supportsFileAttributeView("posix");
+      try (SeekableByteChannel out = posix && secret
+          ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+          : Files.newByteChannel(file, options)) {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) {
+          out.write(bytes);
+        }
       }
     } catch (IOException e) {
       throw new IOException("write " + (secret ? "private" : "public") + " key " + file + ": " + e.getMessage(), e);

@@ -317,7 +317,7 @@ class PrivateKeysTest {
     try (Passphrase p = secret()) {
       assertThat(LocalSigner.read(key, p).publicKey()).isEqualTo(pair.getPublic());
       assertThatThrownBy(() -> PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), p, KeyFormat.DEFAULT, key, dir.resolve("other.pub")))
-          .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("refusing to overwrite");
+          .isInstanceOf(FileAlreadyExistsException.class).hasMessage(key + ": a file exists there; refusing to overwrite it with a new key");
     }
     assertThat(LocalSigner.of(pair.getPrivate()).publicKey()).isEqualTo(pair.getPublic());
   }
