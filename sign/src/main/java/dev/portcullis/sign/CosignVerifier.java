@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Verifies the signatures and attestations cosign (or {@link ImageSigner}) stored beside an image.
@@ -64,8 +65,9 @@ public final class CosignVerifier implements SignatureVerifier {
       return new Verification.Rejected(pinned, Reason.MALFORMED, e.getMessage());
     }
     if (stored.isEmpty() || stored.get().manifest().layers().isEmpty()) {
-      return new Verification.Rejected(pinned, Reason.NO_SIGNATURES, "no " + kind.noun() + "s stored for " + pinned + " (no " + kind.in(pinned, digestOf(pinned))
-          + (stored.isEmpty() ? ")" : " has no layers)"));
+      ImageRef tag = kind.in(pinned, digestOf(pinned));
+      return new Verification.Rejected(pinned, Reason.NO_SIGNATURES, "no " + kind.noun() + "s stored for " + pinned
+          + (stored.isEmpty() ? " (no " + tag + ")" : " (" + tag + " has no layers)"));
     }
     Checker checker = new Checker(pinned, stored.get().tag(), requirement.keys());
     List<Evidence> accepted = new ArrayList<>();
@@ -248,7 +250,7 @@ public final class CosignVerifier implements SignatureVerifier {
       return Optional.of(new LayerCheck.Accepted(new Evidence.Attestation(layer, signers, statement, time)));
     }
 
-    private List<String> signers(java.util.function.Predicate<PublicKey> verifies) {
+    private List<String> signers(Predicate<PublicKey> verifies) {
       TreeSet<String> ids = new TreeSet<>();
       for (PublicKey key : keys) {
         if (verifies.test(key)) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Signs images and attests to them in their registry, stored as cosign stores them, so that cosign,
@@ -37,7 +38,7 @@ public final class ImageSigner {
    */
   public CosignStore.Appended sign(ImageRef image, Signer signer, Map<String, String> optional) throws IOException {
     ImageRef pinned = store.resolve(image);
-    byte[] payload = new SimpleSigningPayload(repositoryName(pinned), java.util.Objects.requireNonNull(pinned.digest()), optional).toBytes();
+    byte[] payload = new SimpleSigningPayload(repositoryName(pinned), Objects.requireNonNull(pinned.digest()), optional).toBytes();
     String signature = Base64.getEncoder().encodeToString(signer.sign(payload));
     return store.append(pinned, Attachment.SIGNATURES, payload, Map.of(SignatureManifest.SIGNATURE_ANNOTATION, signature), signer.publicKey());
   }
@@ -52,7 +53,7 @@ public final class ImageSigner {
       throw new IllegalArgumentException("an in-toto predicate is a JSON object, not " + predicate.getNodeType());
     }
     ImageRef pinned = store.resolve(image);
-    Statement statement = new Statement(List.of(new Statement.Subject(repositoryName(pinned), java.util.Objects.requireNonNull(pinned.digest()))),
+    Statement statement = new Statement(List.of(new Statement.Subject(repositoryName(pinned), Objects.requireNonNull(pinned.digest()))),
         predicateType, predicate);
     DsseEnvelope envelope = DsseEnvelope.sign(DsseEnvelope.IN_TOTO, statement.toBytes(), signer);
     // cosign leaves the signature annotation of an attestation empty: the envelope carries it

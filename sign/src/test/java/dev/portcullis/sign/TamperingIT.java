@@ -89,6 +89,12 @@ class TamperingIT {
         .isEqualTo(new Rejected(image, Reason.NO_SIGNATURES, "no signatures stored for " + image + " (no " + tag(image, Attachment.SIGNATURES) + ")"));
     assertThat(f.verifier.verify(image, verdictBy(ALICE, Optional.empty())))
         .isEqualTo(new Rejected(image, Reason.NO_SIGNATURES, "no attestations stored for " + image + " (no " + tag(image, Attachment.ATTESTATIONS) + ")"));
+    // a manifest without layers holds no signature either
+    SignatureManifest empty = SignatureManifest.EMPTY;
+    f.client.putBlob(image, new ByteArrayInputStream(empty.config()), empty.config().length, empty.configDescriptor().digest());
+    f.client.putManifest(tag(image, Attachment.SIGNATURES), empty.toBytes(), MediaTypes.OCI_MANIFEST);
+    assertThat(f.verifier.verify(image, SIGNED_BY_ALICE))
+        .isEqualTo(new Rejected(image, Reason.NO_SIGNATURES, "no signatures stored for " + image + " (" + tag(image, Attachment.SIGNATURES) + " has no layers)"));
     // an attestation of another type is not the one asked for
     ObjectNode sbom = SignedJson.MAPPER.createObjectNode().put("bomFormat", "CycloneDX");
     f.signer.attest(image, PredicateTypes.CYCLONEDX, sbom, ALICE);
