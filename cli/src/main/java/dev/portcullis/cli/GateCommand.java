@@ -92,29 +92,7 @@ final class GateCommand extends ImageCommand.Base {
 
   private int decide() throws IOException {
     Instant now = at != null ? at : Instant.now();
-    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    PolicyFile policies = new PolicyFile(new RuleCompiler());
-    Policy chosen;
-    if (policy == null) {
-      chosen = policies.defaultPolicy();
-    } else {
-      switch (policies.load(policy)) {
-        case PolicyFile.Valid v -> chosen = v.policy();
-        case PolicyFile.Invalid i -> {
-          i.problems().forEach(p -> stderr.println(p.display()));
-          throw new Main.CommandFailure(i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the policy " + policy);
-        }
-      }
-    }
-    if (chosen.stage(stage).isEmpty()) {
-      throw new IllegalArgumentException("policy " + chosen.name() + " has no stage " + stage + " (" + String.join(", ", chosen.stageNames()) + ")");
-    }
-    ExceptionFile.Loaded loaded = exceptions == null ? ExceptionFile.Loaded.NONE : ExceptionFile.read(exceptions);
-    RiskReport risk = report != null ? RiskReportJson.read(report.toString(), Files.readString(report, StandardCharsets.UTF_8)) : scan();
-    if (saveReport != null) {
-      Files.writeString(saveReport, RiskReportJson.write(risk), StandardCharsets.UTF_8);
-    }
-    Gate.Result result = Gate.evaluate(chosen, stage, risk, loaded, today);
+    Gate.Result result = evaluate(this, stage, policy, exceptions, report, saveReport, db, now);
     var listener = common.listener(stderr);
     for (ExceptionFile.Refused r : result.refused()) {
       listener.warn("exception " + r.name() + " refused: " + r.reason());
@@ -139,19 +117,50 @@ final class GateCommand extends ImageCommand.Base {
     };
   }
 
+  /**
+   * The gate's decision on {@code command}'s image (or a saved report) at {@code stage}: what {@code gate}
+   * prints and {@code attest --type verdict} signs.
+   */
+  static Gate.Result evaluate(ImageCommand.Base command, String stage, @Nullable Path policy, @Nullable Path exceptions, @Nullable Path report,
+      @Nullable Path saveReport, @Nullable Path db, Instant now) throws IOException {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    PolicyFile policies = new PolicyFile(new RuleCompiler());
+    Policy chosen;
+    if (policy == null) {
+      chosen = policies.defaultPolicy();
+    } else {
+      switch (policies.load(policy)) {
+        case PolicyFile.Valid v -> chosen = v.policy();
+        case PolicyFile.Invalid i -> {
+          i.problems().forEach(p -> command.stderr.println(p.display()));
+          throw new Main.CommandFailure(i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the policy " + policy);
+        }
+      }
+    }
+    if (chosen.stage(stage).isEmpty()) {
+      throw new IllegalArgumentException("policy " + chosen.name() + " has no stage " + stage + " (" + String.join(", ", chosen.stageNames()) + ")");
+    }
+    ExceptionFile.Loaded loaded = exceptions == null ? ExceptionFile.Loaded.NONE : ExceptionFile.read(exceptions);
+    RiskReport risk = report != null ? RiskReportJson.read(report.toString(), Files.readString(report, StandardCharsets.UTF_8)) : scan(command, db);
+    if (saveReport != null) {
+      Files.writeString(saveReport, RiskReportJson.write(risk), StandardCharsets.UTF_8);
+    }
+    return Gate.evaluate(chosen, stage, risk, loaded, today);
+  }
+
   /** Vulnerabilities and every rules check, the way scan and config do, from one read of the image. */
-  private RiskReport scan() throws IOException {
+  private static RiskReport scan(ImageCommand.Base command, @Nullable Path db) throws IOException {
     Path dbFile = db == null ? Database.defaultLocation() : db;
-    try (Database database = Database.open(dbFile); Image image = openImage()) {
-      Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+    try (Database database = Database.open(dbFile); Image image = command.openImage()) {
+      Catalog catalog = Catalog.read(image, command.scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
       List<Layer> layers = image.layers();
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
       NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.now(ZoneOffset.UTC));
       ScanReport vulnerabilities = ScanCommand.report(database, catalog, image.name(), image.digest(), createdBy, noise);
-      FileTree tree = tree(image);
+      FileTree tree = command.tree(image);
       Report rules = ConfigCommand.checkImage(new Engine(Checks.all()), image, tree);
       for (String w : tree.warnings()) {
-        common.listener(stderr).warn(w);
+        command.common.listener(command.stderr).warn(w);
       }
       ImageFacts facts = new ImageFacts(image.name(), image.digest().toString(), image.config().user(), image.config().labels());
       return RiskReports.of(facts, vulnerabilities, rules);

@@ -68,6 +68,6 @@ public final class Gate {
     }
     RiskReport after = covered.isEmpty() ? report : report.withFindings(kept);
     List<Used> used = covered.entrySet().stream().map(e -> new Used(e.getKey(), e.getValue())).toList();
-    return new Result(stage, policy.decide(after, stage), policy, report, after, used, expired, exceptions.refused());
+    return new Result(stage, policy.decide(after, stage, today), policy, report, after, used, expired, exceptions.refused());
   }
 }

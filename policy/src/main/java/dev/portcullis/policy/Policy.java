@@ -1,8 +1,11 @@
 package dev.portcullis.policy;
 
 import dev.cel.runtime.CelEvaluationException;
+import dev.portcullis.policy.score.Provenance;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.custom.RuleCompiler;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled policy: stages, each with a minimum score and rules. Deciding never throws for a
@@ -28,9 +32,60 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
 
   public record Variable(String name, RuleCompiler.Compiled program) {}
 
-  public record Stage(String name, int minScore, List<Rule> rules) {
+  public record Stage(String name, int minScore, List<Rule> rules, List<AttestationRequirement> attestations) {
     public Stage {
       rules = List.copyOf(rules);
+      attestations = List.copyOf(attestations);
+    }
+
+    public Stage(String name, int minScore, List<Rule> rules) {
+      this(name, minScore, rules, List.of());
+    }
+  }
+
+  /**
+   * "An attestation of {@code predicateType}, verified, signed by one of {@code signers} (key IDs),
+   * made for {@code stage} with a score of at least {@code minScore}, at most {@code maxAgeDays} old";
+   * each of the last three only when given. When no attestation meets it, {@code action} with a
+   * message that says what was missing.
+   */
+  public record AttestationRequirement(String name, String predicateType, List<String> signers, @Nullable String stage,
+      @Nullable Integer minScore, @Nullable Integer maxAgeDays, Action action) {
+    public AttestationRequirement {
+      signers = List.copyOf(signers);
+      if (signers.isEmpty()) {
+        throw new IllegalArgumentException("an attestation requirement names at least one signer");
+      }
+    }
+
+    /** Whether {@code a} meets this requirement on {@code today} (UTC). */
+    public boolean metBy(Provenance.Attestation a, LocalDate today) {
+      return a.verified() && a.predicateType().equals(predicateType) && signers.contains(a.signer())
+          && (stage == null || stage.equals(a.stage()))
+          && (minScore == null || (a.score() != null && a.score() >= minScore))
+          && (maxAgeDays == null || (a.issued() != null && !LocalDate.ofInstant(a.issued(), ZoneOffset.UTC).plusDays(maxAgeDays).isBefore(today)));
+    }
+
+    String unmet(Optional<Provenance> provenance) {
+      StringBuilder b = new StringBuilder("no verified attestation ").append(predicateType).append(" signed by ")
+          .append(signers.size() == 1 ? signers.get(0) : "one of " + String.join(", ", signers));
+      if (stage != null) {
+        b.append(" for stage ").append(stage);
+      }
+      if (minScore != null) {
+        b.append(" with a score of at least ").append(minScore);
+      }
+      if (maxAgeDays != null) {
+        b.append(" at most ").append(maxAgeDays).append(maxAgeDays == 1 ? " day" : " days").append(" old");
+      }
+      if (provenance.isEmpty()) {
+        return b.append(" (attestations were not looked for: the image did not come from a registry)").toString();
+      }
+      List<String> seen = provenance.get().attestations().stream().filter(a -> a.predicateType().equals(predicateType))
+          .map(a -> (a.verified() ? "" : "unverified ") + "by " + a.signer() + a.stageIfAny().map(st -> " for " + st).orElse("")
+              + a.scoreIfAny().map(sc -> " score " + sc).orElse("") + a.issuedIfAny().map(t -> " at " + t).orElse(""))
+          .toList();
+      return b.append(seen.isEmpty() ? " (none found)" : " (found: " + String.join("; ", seen) + ")").toString();
     }
   }
 
@@ -52,8 +107,13 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
     return Optional.ofNullable(stages.get(stage));
   }
 
-  /** The decision of {@code stage} on {@code report}; an unknown stage is a caller's error. */
+  /** The decision of {@code stage} on {@code report} today (UTC); an unknown stage is a caller's error. */
   public Decision decide(RiskReport report, String stage) {
+    return decide(report, stage, LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /** The decision of {@code stage} on {@code report} on {@code today}, the day attestations' ages are counted to. */
+  public Decision decide(RiskReport report, String stage, LocalDate today) {
     Stage s = stage(stage).orElseThrow(() -> new IllegalArgumentException(
         "policy " + name + " has no stage " + stage + " (" + String.join(", ", stages.keySet()) + ")"));
     Map<String, Object> input = PolicyInput.of(report, stage, s.minScore());
@@ -71,6 +131,11 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
     if (score < s.minScore()) {
       reasons.add(new Reason(Reason.MIN_SCORE, Action.DENY, "score " + score + " (" + report.score().grade() + ") is below the " + stage
           + " minimum of " + s.minScore()));
+    }
+    for (AttestationRequirement a : s.attestations()) {
+      if (report.provenanceIfAny().stream().flatMap(p -> p.attestations().stream()).noneMatch(x -> a.metBy(x, today))) {
+        reasons.add(new Reason(a.name(), a.action(), a.unmet(report.provenanceIfAny())));
+      }
     }
     for (Rule r : s.rules()) {
       Object holds;

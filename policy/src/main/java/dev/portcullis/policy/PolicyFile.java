@@ -3,6 +3,9 @@ package dev.portcullis.policy;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.custom.ScalarPositions;
+import dev.portcullis.sign.KeyIds;
+import dev.portcullis.sign.PredicateTypes;
+import dev.portcullis.sign.PublicKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -49,6 +52,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *         expression: size(variables.kevWithFix) > 0
  *         action: deny              # or warn
  *         message: "fixable KEV: {{ variables.kevWithFix.map(f, f.id) }}"
+ *     attestations:                 # optional: what must have been attested, signed by whom
+ *       - name: tested              # like a rule name; default attestation-TYPE
+ *         type: verdict             # verdict, sbom, vuln or a predicate type URI
+ *         signers: [keys/ci.pub]    # public key files (relative to this file) or inline PEM
+ *         stage: test               # verdicts only: made for this stage,
+ *         minScore: 70              #   with at least this score,
+ *         maxAgeDays: 7             #   at most this many days old
+ *         action: deny              # or warn; deny when absent
  * </pre>
  *
  * Compiling reports every problem of the file at once, each at its line and column (inside a
@@ -60,6 +71,7 @@ public final class PolicyFile {
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern VARIABLE_USE = Pattern.compile("\\bvariables\\.([A-Za-z_][A-Za-z0-9_]*)");
   private static final long MAX_BYTES = 1 << 20;
+  private static final long MAX_KEY_BYTES = 64 << 10;
   private static final String DEFAULT_RESOURCE = "default-policy.yaml";
 
   private final RuleCompiler compiler;
@@ -221,24 +233,13 @@ public final class PolicyFile {
         problem(node, "stage " + name + " must be a map with minScore and rules");
         return Optional.empty();
       }
-      Map<String, NodeTuple> e = entries(map, Set.of("minScore", "rules"));
-      int minScore = 0;
-      if (e.containsKey("minScore")) {
-        Node n = e.get("minScore").getValueNode();
-        try {
-          minScore = Integer.parseInt(n instanceof ScalarNode s ? s.getValue().strip() : "x");
-          if (minScore < 0 || minScore > 100) {
-            problem(n, "minScore must be 0 to 100, not " + minScore);
-          }
-        } catch (NumberFormatException x) {
-          problem(n, "minScore must be a whole number 0 to 100");
-        }
-      }
+      Map<String, NodeTuple> e = entries(map, Set.of("minScore", "rules", "attestations"));
+      int minScore = number(e, "minScore", 100).orElse(0);
       List<Policy.Rule> rules = new ArrayList<>();
+      List<String> names = new ArrayList<>();
       if (e.containsKey("rules")) {
         Node rs = e.get("rules").getValueNode();
         if (rs instanceof SequenceNode seq) {
-          List<String> names = new ArrayList<>();
           for (Node r : seq.getValue()) {
             rule(r, names).ifPresent(rules::add);
           }
@@ -246,7 +247,119 @@ public final class PolicyFile {
           problem(rs, "rules must be a list");
         }
       }
-      return Optional.of(new Policy.Stage(name, minScore, rules));
+      List<Policy.AttestationRequirement> attestations = new ArrayList<>();
+      if (e.containsKey("attestations")) {
+        Node as = e.get("attestations").getValueNode();
+        if (as instanceof SequenceNode seq) {
+          for (Node a : seq.getValue()) {
+            attestation(a, names).ifPresent(attestations::add);
+          }
+        } else {
+          problem(as, "attestations must be a list");
+        }
+      }
+      return Optional.of(new Policy.Stage(name, minScore, rules, attestations));
+    }
+
+    /** The whole number under {@code key}, 0 to {@code max}, when given. */
+    private Optional<Integer> number(Map<String, NodeTuple> e, String key, int max) {
+      if (!e.containsKey(key)) {
+        return Optional.empty();
+      }
+      Node n = e.get(key).getValueNode();
+      try {
+        int value = Integer.parseInt(n instanceof ScalarNode s ? s.getValue().strip() : "x");
+        if (value >= 0 && value <= max) {
+          return Optional.of(value);
+        }
+        problem(n, key + " must be 0 to " + max + ", not " + value);
+        return Optional.empty();
+      } catch (NumberFormatException x) {
+        // reported below
+      }
+      problem(n, key + " must be a whole number 0 to " + max);
+      return Optional.empty();
+    }
+
+    private Optional<Policy.AttestationRequirement> attestation(Node node, List<String> names) {
+      if (!(node instanceof MappingNode map)) {
+        problem(node, "an attestation requirement is a map with type and signers");
+        return Optional.empty();
+      }
+      int before = problems.size();
+      Map<String, NodeTuple> e = entries(map, Set.of("name", "type", "signers", "stage", "minScore", "maxAgeDays", "action"));
+      Optional<String> type = scalar(map, e, "type").flatMap(t -> {
+        Optional<String> uri = PredicateTypes.resolve(t.getValue());
+        if (uri.isEmpty()) {
+          problem(t, "type must be verdict, sbom, vuln or a predicate type URI, not '" + t.getValue() + "'");
+        }
+        return uri;
+      });
+      String name = type.map(t -> "attestation-" + t.replaceAll("^[a-z]+://", "").replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "")).orElse("");
+      if (e.containsKey("name")) {
+        name = scalar(map, e, "name").map(n -> {
+          if (!RULE_NAME.matcher(n.getValue()).matches()) {
+            problem(n, "name " + n.getValue() + " must be lower case letters, digits and dashes");
+          }
+          return n.getValue();
+        }).orElse(name);
+      }
+      if (names.contains(name) || name.equals(Reason.MIN_SCORE)) {
+        problem(map, "name " + name + " is used twice in this stage");
+      }
+      names.add(name);
+      List<String> signers = new ArrayList<>();
+      if (!e.containsKey("signers")) {
+        problem(map, "missing signers (public key files)");
+      } else if (e.get("signers").getValueNode() instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
+        for (Node k : seq.getValue()) {
+          signer(k).ifPresent(signers::add);
+        }
+      } else {
+        problem(e.get("signers").getValueNode(), "signers must be a non-empty list of public key files");
+      }
+      String stage = e.containsKey("stage") ? scalar(map, e, "stage").map(ScalarNode::getValue).orElse(null) : null;
+      Integer minScore = number(e, "minScore", 100).orElse(null);
+      Integer maxAgeDays = number(e, "maxAgeDays", 36_500).orElse(null);
+      Action action = Action.DENY;
+      if (e.containsKey("action")) {
+        action = scalar(map, e, "action").flatMap(a -> {
+          Optional<Action> parsed = Action.parse(a.getValue());
+          if (parsed.isEmpty()) {
+            problem(a, "action must be deny or warn, not '" + a.getValue() + "'");
+          }
+          return parsed;
+        }).orElse(Action.DENY);
+      }
+      if (problems.size() > before || type.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Policy.AttestationRequirement(name, type.get(), signers, stage, minScore, maxAgeDays, action));
+    }
+
+    /** The key ID of a public key given inline as PEM or as a file relative to the policy's directory. */
+    private Optional<String> signer(Node node) {
+      if (!(node instanceof ScalarNode s)) {
+        problem(node, "a signer is a public key file or PEM text");
+        return Optional.empty();
+      }
+      String value = s.getValue();
+      try {
+        String pem = value;
+        if (!value.contains("-----BEGIN")) {
+          Path base = Path.of(file).toAbsolutePath().getParent();
+          Path key = base == null ? Path.of(value) : base.resolve(value);
+          if (!Files.isRegularFile(key) || Files.size(key) > MAX_KEY_BYTES) {
+            problem(s, "signer " + value + ": " + (Files.isRegularFile(key) ? "larger than 64 KiB" : "no such file " + key));
+            return Optional.empty();
+          }
+          pem = Files.readString(key, StandardCharsets.US_ASCII);
+        }
+        return Optional.of(KeyIds.of(PublicKeys.readPem(pem)));
+      } catch (IOException | IllegalArgumentException e) {
+        problem(s, "signer " + (value.contains("-----BEGIN") ? "(inline PEM)" : value) + ": " + e.getMessage());
+        return Optional.empty();
+      }
     }
 
     private Optional<Policy.Rule> rule(Node node, List<String> names) {

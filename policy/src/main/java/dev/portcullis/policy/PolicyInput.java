@@ -27,7 +27,8 @@ import java.util.Map;
  *       2 medium, 1 low, 0 none or unknown; {@code epss} 0.0 when unknown; {@code fixed} true when a fix exists;
  *       {@code fix} fixed, not-fixed, wont-fix or not-applicable. Excepted findings are not in the list.
  *   <li>{@code signatures}: list of {@code {signer, verified}}; {@code attestations}: list of
- *       {@code {predicateType, signer, verified}}; both empty when nobody looked;
+ *       {@code {predicateType, signer, verified, issued, stage, score}} ({@code issued} an RFC 3339 time or
+ *       empty, {@code stage} empty and {@code score} -1 when the predicate is not a verdict); both empty when nobody looked;
  *   <li>{@code variables}: the policy's variables by name, each computed in the order written.
  * </ul>
  */
@@ -82,7 +83,8 @@ public final class PolicyInput {
         sigs.add(Map.of("signer", s.signer(), "verified", s.verified()));
       }
       for (Provenance.Attestation a : p.attestations()) {
-        atts.add(Map.of("predicateType", a.predicateType(), "signer", a.signer(), "verified", a.verified()));
+        atts.add(Map.of("predicateType", a.predicateType(), "signer", a.signer(), "verified", a.verified(),
+            "issued", a.issuedIfAny().map(Object::toString).orElse(""), "stage", a.stageIfAny().orElse(""), "score", (long) a.scoreIfAny().orElse(-1)));
       }
     });
     v.put("signatures", sigs);

@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The in-toto predicate types Portcullis attests with, listed once, and where each predicate says
- * when it was made (what an attestation's age is measured from).
+ * The in-toto predicate types Portcullis writes and requires, the short names users give them, and
+ * where each predicate says when it was made (what an attestation's age is measured from).
  */
 public final class PredicateTypes {
   /** The gate's decision document: score, factors, decision, stage, policy digest, database time; its {@code time} says when. */
   public static final String VERDICT = "https://portcullis.dev/attestation/verdict/v1";
-  /** A CycloneDX SBOM as the predicate; its {@code metadata.timestamp} says when. */
+  /** A CycloneDX SBOM, as cosign's {@code --type cyclonedx} names it; its {@code metadata.timestamp} says when. */
   public static final String CYCLONEDX = "https://cyclonedx.org/bom";
   /** cosign's vulnerability scan predicate; its {@code metadata.scanFinishedOn} says when. */
   public static final String COSIGN_VULN = "https://cosign.sigstore.dev/attestation/vuln/v1";
 
+  private static final Map<String, String> ALIASES = Map.of("verdict", VERDICT, "sbom", CYCLONEDX, "cyclonedx", CYCLONEDX, "vuln", COSIGN_VULN);
   private static final Map<String, String> TIME_POINTERS = Map.of(
       VERDICT, "/time",
       CYCLONEDX, "/metadata/timestamp",
@@ -27,6 +28,15 @@ public final class PredicateTypes {
   private static final String DEFAULT_TIME_POINTER = "/time";
 
   private PredicateTypes() {}
+
+  /** {@code verdict}, {@code sbom} ({@code cyclonedx}) or {@code vuln} as their URIs; any URI as itself. */
+  public static Optional<String> resolve(String nameOrUri) {
+    String uri = ALIASES.get(nameOrUri);
+    if (uri != null) {
+      return Optional.of(uri);
+    }
+    return nameOrUri.matches("[a-z][a-z0-9+.-]*://\\S+") ? Optional.of(nameOrUri) : Optional.empty();
+  }
 
   /**
    * When the predicate of type {@code predicateType} says it was made: an RFC 3339 date-time with an

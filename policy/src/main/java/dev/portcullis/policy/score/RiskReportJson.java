@@ -81,7 +81,12 @@ public final class RiskReportJson {
       ArrayNode sigs = n.putArray("signatures");
       p.signatures().forEach(s -> sigs.addObject().put("signer", s.signer()).put("verified", s.verified()));
       ArrayNode atts = n.putArray("attestations");
-      p.attestations().forEach(a -> atts.addObject().put("predicateType", a.predicateType()).put("signer", a.signer()).put("verified", a.verified()));
+      p.attestations().forEach(a -> {
+        ObjectNode o = atts.addObject().put("predicateType", a.predicateType()).put("signer", a.signer()).put("verified", a.verified());
+        a.issuedIfAny().ifPresent(t -> o.put("issued", t.toString()));
+        a.stageIfAny().ifPresent(t -> o.put("stage", t));
+        a.scoreIfAny().ifPresent(t -> o.put("score", t));
+      });
     });
     return root;
   }
@@ -145,7 +150,9 @@ public final class RiskReportJson {
         root.get("provenance").path("signatures").forEach(s -> sigs.add(new Provenance.Signature(s.path("signer").asText(), s.path("verified").asBoolean())));
         List<Provenance.Attestation> atts = new ArrayList<>();
         root.get("provenance").path("attestations").forEach(a -> atts.add(
-            new Provenance.Attestation(a.path("predicateType").asText(), a.path("signer").asText(), a.path("verified").asBoolean())));
+            new Provenance.Attestation(a.path("predicateType").asText(), a.path("signer").asText(), a.path("verified").asBoolean(),
+                a.hasNonNull("issued") ? Instant.parse(a.get("issued").asText()) : null, a.hasNonNull("stage") ? a.get("stage").asText() : null,
+                a.hasNonNull("score") ? a.get("score").asInt() : null)));
         provenance = new Provenance(sigs, atts);
       }
       RiskReport report = RiskReport.of(image, built, findings, provenance);
