@@ -1,18 +1,31 @@
 package dev.portcullis.sign;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
-/** The in-toto predicate types Portcullis writes and requires, and the short names users give them. */
+/**
+ * The in-toto predicate types Portcullis writes and requires, the short names users give them, and
+ * where each predicate says when it was made (what an attestation's age is measured from).
+ */
 public final class PredicateTypes {
-  /** The gate's decision document: score, factors, decision, stage, policy digest, database time. */
+  /** The gate's decision document: score, factors, decision, stage, policy digest, database time; its {@code time} says when. */
   public static final String VERDICT = "https://portcullis.dev/attestation/verdict/v1";
-  /** A CycloneDX SBOM, as cosign's {@code --type cyclonedx} names it. */
+  /** A CycloneDX SBOM, as cosign's {@code --type cyclonedx} names it; its {@code metadata.timestamp} says when. */
   public static final String CYCLONEDX = "https://cyclonedx.org/bom";
-  /** cosign's vulnerability scan predicate. */
+  /** cosign's vulnerability scan predicate; its {@code metadata.scanFinishedOn} says when. */
   public static final String COSIGN_VULN = "https://cosign.sigstore.dev/attestation/vuln/v1";
 
   private static final Map<String, String> ALIASES = Map.of("verdict", VERDICT, "sbom", CYCLONEDX, "cyclonedx", CYCLONEDX, "vuln", COSIGN_VULN);
+  private static final Map<String, String> TIME_POINTERS = Map.of(
+      VERDICT, "/time",
+      CYCLONEDX, "/metadata/timestamp",
+      COSIGN_VULN, "/metadata/scanFinishedOn");
+  /** Where other predicates are looked at for their time. */
+  private static final String DEFAULT_TIME_POINTER = "/time";
 
   private PredicateTypes() {}
 
@@ -23,5 +36,22 @@ public final class PredicateTypes {
       return Optional.of(uri);
     }
     return nameOrUri.matches("[a-z][a-z0-9+.-]*://\\S+") ? Optional.of(nameOrUri) : Optional.empty();
+  }
+
+  /**
+   * When the predicate of type {@code predicateType} says it was made: an RFC 3339 date-time with an
+   * offset at the place that type keeps it ({@code time} for types not listed here). Empty when there
+   * is none or it is not such a date-time.
+   */
+  public static Optional<Instant> time(String predicateType, JsonNode predicate) {
+    JsonNode node = predicate.at(TIME_POINTERS.getOrDefault(predicateType, DEFAULT_TIME_POINTER));
+    if (!node.isTextual()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.from(DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(node.asText())));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -168,8 +168,24 @@ public final class RegistryClient implements AutoCloseable {
    * one, else against the registry's {@code Docker-Content-Digest}, else taken as the sha256 of the bytes.
    */
   public ManifestBytes manifest(ImageRef ref, long maxBytes) throws IOException {
+    return manifest(ref, maxBytes, false).orElseThrow();
+  }
+
+  /**
+   * As {@link #manifest}, but empty when the registry answers 404: for documents that may not exist
+   * yet, such as the signatures stored under a tag derived from an image's digest.
+   */
+  public Optional<ManifestBytes> findManifest(ImageRef ref, long maxBytes) throws IOException {
+    return manifest(ref, maxBytes, true);
+  }
+
+  private Optional<ManifestBytes> manifest(ImageRef ref, long maxBytes, boolean absentIsEmpty) throws IOException {
     Transport.Purpose purpose = pull("pull manifest " + ref, ref);
     Transport.Reply reply = transport.send(purpose, Transport.Call.get(manifestUri(ref, ref.reference()), Map.of("Accept", MediaTypes.ACCEPT_MANIFESTS)));
+    if (reply.status() == 404 && absentIsEmpty) {
+      reply.discard();
+      return Optional.empty();
+    }
     if (reply.status() != 200) {
       throw transport.failure(purpose, reply);
     }
@@ -196,7 +212,7 @@ public final class RegistryClient implements AutoCloseable {
     String mediaType = MediaTypes.INDEXES.contains(contentType) || MediaTypes.MANIFESTS.contains(contentType)
         ? contentType
         : ImageParser.mediaTypeOf(Json.object(bytes, "manifest " + ref), contentType);
-    return new ManifestBytes(actual, mediaType, bytes);
+    return Optional.of(new ManifestBytes(actual, mediaType, bytes));
   }
 
   /**

@@ -193,6 +193,19 @@ class RegistryClientTest {
   }
 
   @Test
+  void findManifestIsEmptyOnA404AndFailsOnOtherErrors() throws Exception {
+    OciLayoutFixture.Blob m = tagImage("1");
+    registry.on("GET", "/v2/app/manifests/missing", r -> error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
+    registry.on("GET", "/v2/app/manifests/denied", r -> error(403, "DENIED", "requested access to the resource is denied"));
+    try (RegistryClient client = client(null, 1)) {
+      assertThat(client.findManifest(ref("app:missing"), 1 << 20)).isEmpty();
+      assertThat(client.findManifest(ref("app:1"), 1 << 20)).hasValueSatisfying(found -> assertThat(found.digest()).isEqualTo(m.digest()));
+      assertThatThrownBy(() -> client.findManifest(ref("app:denied"), 1 << 20))
+          .hasMessage("pull manifest " + registry.host() + "/app:denied: 403 DENIED (requested access to the resource is denied)");
+    }
+  }
+
+  @Test
   void aRetryAfterLongerThanWeWaitIsReportedAtOnce() throws Exception {
     registry.on("GET", "/v2/app/manifests/1", r -> error(429, "TOOMANYREQUESTS", "pull rate limit", "Retry-After", "3600"));
     try (RegistryClient client = client(null, 5)) {
