@@ -4,6 +4,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Catalogers;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.core.Digest;
+import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.oci.registry.RegistryClient;
+import dev.portcullis.policy.score.Provenance;
+import dev.portcullis.sign.CosignVerifier;
+import dev.portcullis.sign.Evidence;
+import dev.portcullis.sign.Listing;
+import dev.portcullis.sign.PredicateTypes;
+import dev.portcullis.sign.cosign.Attachment;
+import dev.portcullis.sign.cosign.CosignStore;
+import dev.portcullis.sign.cosign.SignatureManifest;
+import dev.portcullis.sign.trust.TrustPolicy;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.tree.FileTree;
@@ -35,7 +49,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.security.PublicKey;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +90,10 @@ final class GateCommand extends ImageCommand.Base {
   @Option(names = "--db", paramLabel = "FILE", description = "The vulnerability database (default: ~/.cache/portcullis/db).")
   @Nullable Path db;
 
+  @Option(names = "--trust", paramLabel = "FILE", description = "A trust policy: its keys check the image's signatures and attestations "
+      + "(an image in a registry only; the policy's attestation requirements add their own keys).")
+  @Nullable Path trust;
+
   @Option(names = "--warn-as-error", description = "Exit 1 on warn as well as on deny.")
   boolean warnAsError;
 
@@ -92,7 +115,8 @@ final class GateCommand extends ImageCommand.Base {
 
   private int decide() throws IOException {
     Instant now = at != null ? at : Instant.now();
-    Gate.Result result = evaluate(this, stage, policy, exceptions, report, saveReport, db, now);
+    Gate.Result result = evaluate(this, stage, policy, exceptions, report, saveReport, db, now,
+        trust == null ? List.of() : TrustPolicy.load(trust).keys());
     var listener = common.listener(stderr);
     for (ExceptionFile.Refused r : result.refused()) {
       listener.warn("exception " + r.name() + " refused: " + r.reason());
@@ -122,7 +146,7 @@ final class GateCommand extends ImageCommand.Base {
    * prints and {@code attest --type verdict} signs.
    */
   static Gate.Result evaluate(ImageCommand.Base command, String stage, @Nullable Path policy, @Nullable Path exceptions, @Nullable Path report,
-      @Nullable Path saveReport, @Nullable Path db, Instant now) throws IOException {
+      @Nullable Path saveReport, @Nullable Path db, Instant now, List<PublicKey> trusted) throws IOException {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     PolicyFile policies = new PolicyFile(new RuleCompiler());
     Policy chosen;
@@ -142,10 +166,57 @@ final class GateCommand extends ImageCommand.Base {
     }
     ExceptionFile.Loaded loaded = exceptions == null ? ExceptionFile.Loaded.NONE : ExceptionFile.read(exceptions);
     RiskReport risk = report != null ? RiskReportJson.read(report.toString(), Files.readString(report, StandardCharsets.UTF_8)) : scan(command, db);
+    Set<PublicKey> keys = new LinkedHashSet<>(trusted);
+    chosen.stage(stage).orElseThrow().attestations().forEach(a -> keys.addAll(a.keys()));
+    if (report == null && !keys.isEmpty() && ImageSource.parse(command.source) instanceof ImageSource.Remote remote) {
+      risk = risk.withProvenance(provenance(command, remote.ref().withDigest(Digest.parse(risk.image().digest())), List.copyOf(keys)));
+    }
     if (saveReport != null) {
       Files.writeString(saveReport, RiskReportJson.write(risk), StandardCharsets.UTF_8);
     }
     return Gate.evaluate(chosen, stage, risk, loaded, today);
+  }
+
+  /**
+   * The signatures and attestations stored beside {@code image} (pinned to the digest scanned), each
+   * checked against {@code keys}: one entry per key that verifies it, one unverified entry otherwise. A
+   * verdict attestation also gives its stage, score and time.
+   */
+  static Provenance provenance(ImageCommand.Base command, ImageRef image, List<PublicKey> keys) throws IOException {
+    List<Provenance.Signature> signatures = new ArrayList<>();
+    List<Provenance.Attestation> attestations = new ArrayList<>();
+    try (RegistryClient client = RegistryClient.create(command.common.readOptions(command.stderr, Main.of(command.spec).in).registry(),
+        command.common.listener(command.stderr))) {
+      Listing listing = new CosignVerifier(new CosignStore(client), Clock.systemUTC()).list(image, keys);
+      for (Listing.Entry e : listing.entries()) {
+        String type = e.layer().annotations().getOrDefault(SignatureManifest.PREDICATE_TYPE_ANNOTATION, "");
+        switch (e.check()) {
+          case Listing.LayerCheck.Refused r -> {
+            if (e.kind() == Attachment.SIGNATURES) {
+              signatures.add(new Provenance.Signature("", false));
+            } else {
+              attestations.add(new Provenance.Attestation(type, "", false));
+            }
+          }
+          case Listing.LayerCheck.Accepted a -> {
+            for (String keyId : a.evidence().keyIds()) {
+              switch (a.evidence()) {
+                case Evidence.Signature sig -> signatures.add(new Provenance.Signature(keyId, true));
+                case Evidence.Attestation att -> {
+                  JsonNode p = att.statement().predicate();
+                  boolean verdict = att.statement().predicateType().equals(PredicateTypes.VERDICT);
+                  attestations.add(new Provenance.Attestation(att.statement().predicateType(), keyId, true, att.time().orElse(null),
+                      verdict && p.path("stage").isTextual() ? p.get("stage").asText() : null,
+                      verdict && p.path("score").isInt() ? p.get("score").asInt() : null));
+                }
+              }
+            }
+          }
+        }
+      }
+      listing.unreadable().forEach(u -> command.common.listener(command.stderr).warn("signatures of " + image + ": " + u));
+    }
+    return new Provenance(signatures, attestations);
   }
 
   /** Vulnerabilities and every rules check, the way scan and config do, from one read of the image. */

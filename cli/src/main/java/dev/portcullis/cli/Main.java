@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Secures the container lifecycle: reads, scans and gates container images.",
     subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class, RulesCommand.class, GateCommand.class,
-        PolicyCommand.class, DbCommand.class, CacheCommand.class,
+        PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, AttestCommand.class,
+        VerifyAttestationCommand.class, SignaturesCommand.class, BundleCommand.class, DbCommand.class, CacheCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int FAILED = 1;
@@ -26,11 +27,13 @@ public final class Main {
   final PrintStream out;
   final PrintStream err;
   final InputStream in;
+  final java.util.Map<String, String> env;
 
-  Main(PrintStream out, PrintStream err, InputStream in) {
+  Main(PrintStream out, PrintStream err, InputStream in, java.util.Map<String, String> env) {
     this.out = out;
     this.err = err;
     this.in = in;
+    this.env = java.util.Map.copyOf(env);
   }
 
   /** The streams of the command line {@code spec} belongs to. */
@@ -61,7 +64,12 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
-    CommandLine cl = new CommandLine(new Main(out, err, in));
+    return run(args, out, err, in, System.getenv());
+  }
+
+  /** As the process would run with {@code env} as its environment (passphrases come from there). */
+  public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, java.util.Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Main(out, err, in, env));
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, err, parsed.hasMatchedOption("--debug") || debugRequested(args)));

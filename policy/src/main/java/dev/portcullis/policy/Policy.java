@@ -4,6 +4,8 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.portcullis.policy.score.Provenance;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.custom.RuleCompiler;
+import dev.portcullis.sign.KeyIds;
+import java.security.PublicKey;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -49,24 +51,30 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
    * each of the last three only when given. When no attestation meets it, {@code action} with a
    * message that says what was missing.
    */
-  public record AttestationRequirement(String name, String predicateType, List<String> signers, @Nullable String stage,
+  public record AttestationRequirement(String name, String predicateType, List<PublicKey> keys, @Nullable String stage,
       @Nullable Integer minScore, @Nullable Integer maxAgeDays, Action action) {
     public AttestationRequirement {
-      signers = List.copyOf(signers);
-      if (signers.isEmpty()) {
+      keys = List.copyOf(keys);
+      if (keys.isEmpty()) {
         throw new IllegalArgumentException("an attestation requirement names at least one signer");
       }
     }
 
+    /** The key IDs ({@link KeyIds}) of the signers. */
+    public List<String> signers() {
+      return keys.stream().map(KeyIds::of).toList();
+    }
+
     /** Whether {@code a} meets this requirement on {@code today} (UTC). */
     public boolean metBy(Provenance.Attestation a, LocalDate today) {
-      return a.verified() && a.predicateType().equals(predicateType) && signers.contains(a.signer())
+      return a.verified() && a.predicateType().equals(predicateType) && signers().contains(a.signer())
           && (stage == null || stage.equals(a.stage()))
           && (minScore == null || (a.score() != null && a.score() >= minScore))
           && (maxAgeDays == null || (a.issued() != null && !LocalDate.ofInstant(a.issued(), ZoneOffset.UTC).plusDays(maxAgeDays).isBefore(today)));
     }
 
     String unmet(Optional<Provenance> provenance) {
+      List<String> signers = signers();
       StringBuilder b = new StringBuilder("no verified attestation ").append(predicateType).append(" signed by ")
           .append(signers.size() == 1 ? signers.get(0) : "one of " + String.join(", ", signers));
       if (stage != null) {

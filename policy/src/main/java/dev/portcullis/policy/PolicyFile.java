@@ -3,7 +3,6 @@ package dev.portcullis.policy;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.custom.ScalarPositions;
-import dev.portcullis.sign.KeyIds;
 import dev.portcullis.sign.PredicateTypes;
 import dev.portcullis.sign.PublicKeys;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -308,7 +308,7 @@ public final class PolicyFile {
         problem(map, "name " + name + " is used twice in this stage");
       }
       names.add(name);
-      List<String> signers = new ArrayList<>();
+      List<PublicKey> signers = new ArrayList<>();
       if (!e.containsKey("signers")) {
         problem(map, "missing signers (public key files)");
       } else if (e.get("signers").getValueNode() instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
@@ -337,8 +337,8 @@ public final class PolicyFile {
       return Optional.of(new Policy.AttestationRequirement(name, type.get(), signers, stage, minScore, maxAgeDays, action));
     }
 
-    /** The key ID of a public key given inline as PEM or as a file relative to the policy's directory. */
-    private Optional<String> signer(Node node) {
+    /** A public key given inline as PEM or as a file relative to the policy's directory. */
+    private Optional<PublicKey> signer(Node node) {
       if (!(node instanceof ScalarNode s)) {
         problem(node, "a signer is a public key file or PEM text");
         return Optional.empty();
@@ -355,7 +355,7 @@ public final class PolicyFile {
           }
           pem = Files.readString(key, StandardCharsets.US_ASCII);
         }
-        return Optional.of(KeyIds.of(PublicKeys.readPem(pem)));
+        return Optional.of(PublicKeys.readPem(pem));
       } catch (IOException | IllegalArgumentException e) {
         problem(s, "signer " + (value.contains("-----BEGIN") ? "(inline PEM)" : value) + ": " + e.getMessage());
         return Optional.empty();

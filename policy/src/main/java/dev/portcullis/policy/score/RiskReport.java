@@ -31,6 +31,11 @@ public record RiskReport(ImageFacts image, @Nullable Instant databaseBuilt, List
     return of(image, databaseBuilt, other, provenance);
   }
 
+  /** The same facts with what was found of signatures and attestations, scored again. */
+  public RiskReport withProvenance(@Nullable Provenance found) {
+    return of(image, databaseBuilt, findings, found);
+  }
+
   public Optional<Provenance> provenanceIfAny() {
     return Optional.ofNullable(provenance);
   }

@@ -1,0 +1,151 @@
+package dev.portcullis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.sbom.CycloneDx;
+import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.registry.RegistryClient;
+import dev.portcullis.policy.Gate;
+import dev.portcullis.sign.ImageSigner;
+import dev.portcullis.sign.PredicateTypes;
+import dev.portcullis.sign.Signer;
+import dev.portcullis.sign.cosign.CosignStore;
+import dev.portcullis.sign.dsse.FormatException;
+import dev.portcullis.sign.dsse.SignedJson;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.report.NoiseControl;
+import dev.portcullis.vuln.report.ReportJson;
+import dev.portcullis.vuln.report.ScanReport;
+import dev.portcullis.vuln.report.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code portcullis attest SOURCE --type verdict|sbom|vuln --key FILE}: a signed in-toto statement about the image. */
+@Command(name = "attest", mixinStandardHelpOptions = true,
+    description = "Attach a signed attestation to an image in a registry, as cosign does (an in-toto Statement v1 in a DSSE envelope, added "
+        + "to REPO:sha256-<hex>.att). --type verdict runs the gate for --stage and attests its decision document; sbom attests the CycloneDX "
+        + "SBOM; vuln attests the vulnerability scan in cosign's vuln predicate. --predicate FILE attests a document made earlier instead.",
+    footer = {"", "The image is read by digest: what is attested is exactly what was scanned.",
+        "The key's passphrase comes from $" + PassphraseOptions.ENV + " (or $" + PassphraseOptions.COSIGN_ENV
+            + "), --passphrase-stdin, or the terminal.", "Exit codes: 0 attested, 2 errors."})
+final class AttestCommand extends SigningBase {
+  @Option(names = "--type", required = true, paramLabel = "TYPE", description = "verdict, sbom, vuln, or a predicate type URI (with --predicate).")
+  String type;
+
+  @Option(names = "--key", required = true, paramLabel = "FILE", description = "The private key.")
+  Path key;
+
+  @Option(names = "--predicate", paramLabel = "FILE", description = "The predicate (a JSON object) to attest, instead of computing it.")
+  @Nullable Path predicate;
+
+  @Option(names = "--stage", paramLabel = "STAGE", description = "verdict: the stage to decide for.")
+  @Nullable String stage;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "verdict: a policy file (default: the built-in policy).")
+  @Nullable Path policy;
+
+  @Option(names = "--exceptions", paramLabel = "FILE", description = "verdict: an exceptions file.")
+  @Nullable Path exceptions;
+
+  @Option(names = "--db", paramLabel = "FILE", description = "verdict, vuln: the vulnerability database (default: ~/.cache/portcullis/db).")
+  @Nullable Path db;
+
+  @Option(names = "--at", hidden = true, paramLabel = "INSTANT", description = "Decide as of this time (tests).")
+  @Nullable Instant at;
+
+  @Mixin PassphraseOptions passphrase = new PassphraseOptions();
+
+  @Override
+  int sign() throws IOException {
+    String predicateType = PredicateTypes.resolve(type)
+        .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not verdict, sbom, vuln or a predicate type URI"));
+    ImageRef image = ref();
+    Signer signer = signer(key, passphrase);
+    Predicate p = predicate != null ? new Predicate(image, read(predicate)) : compute(predicateType, image);
+    try (RegistryClient client = client()) {
+      CosignStore.Appended done = new ImageSigner(new CosignStore(client)).attest(p.image(), predicateType, p.body(), signer);
+      SignCommand.printAppended(this, "attested " + type + " of", done, signer.keyId());
+    }
+    return 0;
+  }
+
+  /** A predicate, and the image pinned to the digest it is about. */
+  private record Predicate(ImageRef image, JsonNode body) {}
+
+  private static JsonNode read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("read predicate " + file + ": no such file");
+    }
+    try {
+      return SignedJson.object(Files.readAllBytes(file), "predicate " + file);
+    } catch (FormatException e) {
+      throw new IOException("read " + e.getMessage(), e);
+    }
+  }
+
+  private Predicate compute(String predicateType, ImageRef image) throws IOException {
+    Instant now = at != null ? at : Instant.now();
+    switch (predicateType) {
+      case PredicateTypes.VERDICT -> {
+        if (stage == null) {
+          throw new IllegalArgumentException("--type verdict needs --stage: a verdict is the decision for a stage");
+        }
+        Gate.Result result = GateCommand.evaluate(this, stage, policy, exceptions, null, null, db, now, List.of());
+        ObjectNode doc = GateCommand.document(result, now);
+        return new Predicate(pinned(image, result.after().image().digest()), doc);
+      }
+      case PredicateTypes.CYCLONEDX -> {
+        try (Image img = openImage()) {
+          Catalog catalog = Catalog.read(img, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+          String bom = CycloneDx.write(catalog, img.name(), img.digest(), Main.Version.number());
+          return new Predicate(pinned(image, img.digest().toString()), JsonOutput.MAPPER.readTree(bom));
+        }
+      }
+      case PredicateTypes.COSIGN_VULN -> {
+        try (Database database = Database.open(db == null ? Database.defaultLocation() : db); Image img = openImage()) {
+          Catalog catalog = Catalog.read(img, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
+          List<Layer> layers = img.layers();
+          IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
+          NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.ofInstant(now, ZoneOffset.UTC));
+          ScanReport report = ScanCommand.report(database, catalog, img.name(), img.digest(), createdBy, noise);
+          return new Predicate(pinned(image, img.digest().toString()), vulnPredicate(report, now, Instant.now()));
+        }
+      }
+      default -> throw new IllegalArgumentException("--type " + type + ": Portcullis computes verdict, sbom and vuln; give --predicate FILE for others");
+    }
+  }
+
+  private static ImageRef pinned(ImageRef image, String digest) {
+    return image.withDigest(dev.portcullis.core.Digest.parse(digest));
+  }
+
+  /** cosign's vulnerability scan predicate, with Portcullis's scan report as the scanner's result. */
+  static ObjectNode vulnPredicate(ScanReport report, Instant started, Instant finished) throws IOException {
+    ObjectNode p = JsonOutput.MAPPER.createObjectNode();
+    ObjectNode invocation = p.putObject("invocation");
+    invocation.putNull("parameters");
+    invocation.put("uri", "").put("event_id", "").put("builder.id", "");
+    ObjectNode scanner = p.putObject("scanner");
+    scanner.put("uri", "pkg:github/portcullis/portcullis@" + Main.Version.number());
+    scanner.put("version", Main.Version.number());
+    scanner.putObject("db").put("uri", "").put("version", report.databaseBuilt() == null ? "" : String.valueOf(report.databaseBuilt()));
+    scanner.set("result", ReportJson.of(report));
+    p.putObject("metadata").put("scanStartedOn", started.toString()).put("scanFinishedOn", finished.toString());
+    return p;
+  }
+}
