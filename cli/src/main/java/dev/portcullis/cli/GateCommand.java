@@ -105,11 +105,7 @@ final class GateCommand extends ImageCommand.Base {
     try {
       return decide();
     } catch (IOException | IllegalArgumentException | Main.CommandFailure e) {
-      stderr.println("portcullis: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-      if (common.debug) {
-        e.printStackTrace(stderr);
-      }
-      return ERROR;
+      return failed(e, ERROR);
     }
   }
 

@@ -84,6 +84,15 @@ final class ImageCommand {
 
     abstract int run() throws Exception;
 
+    /** One line on stderr for a failure the user can act on (the stack trace with --debug); returns {@code exitCode}. */
+    int failed(Exception e, int exitCode) {
+      stderr.println("portcullis: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      if (common.debug) {
+        e.printStackTrace(stderr);
+      }
+      return exitCode;
+    }
+
     void json(Object node) throws IOException {
       stdout.println(JsonOutput.MAPPER.writer().writeValueAsString(node));
     }

@@ -11,8 +11,6 @@ import dev.portcullis.sign.key.LocalSigner;
 import dev.portcullis.sign.key.Passphrase;
 import dev.portcullis.sign.trust.TrustPolicy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -26,18 +24,13 @@ import java.util.Optional;
  */
 abstract class SigningBase extends ImageCommand.Base {
   static final int ERROR = 2;
-  private static final long MAX_KEY_BYTES = 64 << 10;
 
   @Override
   final int run() {
     try {
       return sign();
     } catch (IOException | IllegalArgumentException | Main.CommandFailure e) {
-      stderr.println("portcullis: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-      if (common.debug) {
-        e.printStackTrace(stderr);
-      }
-      return ERROR;
+      return failed(e, ERROR);
     }
   }
 
@@ -70,17 +63,7 @@ abstract class SigningBase extends ImageCommand.Base {
   static List<PublicKey> publicKeys(List<Path> files) throws IOException {
     List<PublicKey> keys = new ArrayList<>();
     for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        throw new IOException("read public key " + f + ": no such file");
-      }
-      if (Files.size(f) > MAX_KEY_BYTES) {
-        throw new IOException("read public key " + f + ": larger than 64 KiB");
-      }
-      try {
-        keys.add(PublicKeys.readPem(Files.readString(f, StandardCharsets.US_ASCII)));
-      } catch (IllegalArgumentException | java.nio.charset.MalformedInputException e) {
-        throw new IOException("read public key " + f + ": " + e.getMessage(), e);
-      }
+      keys.add(PublicKeys.read(f));
     }
     return keys;
   }

@@ -71,7 +71,6 @@ public final class PolicyFile {
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern VARIABLE_USE = Pattern.compile("\\bvariables\\.([A-Za-z_][A-Za-z0-9_]*)");
   private static final long MAX_BYTES = 1 << 20;
-  private static final long MAX_KEY_BYTES = 64 << 10;
   private static final String DEFAULT_RESOURCE = "default-policy.yaml";
 
   private final RuleCompiler compiler;
@@ -261,6 +260,17 @@ public final class PolicyFile {
       return Optional.of(new Policy.Stage(name, minScore, rules, attestations));
     }
 
+    /** The action under {@code action}: deny or warn. */
+    private Optional<Action> action(MappingNode map, Map<String, NodeTuple> e) {
+      return scalar(map, e, "action").flatMap(a -> {
+        Optional<Action> parsed = Action.parse(a.getValue());
+        if (parsed.isEmpty()) {
+          problem(a, "action must be deny or warn, not '" + a.getValue() + "'");
+        }
+        return parsed;
+      });
+    }
+
     /** The whole number under {@code key}, 0 to {@code max}, when given. */
     private Optional<Integer> number(Map<String, NodeTuple> e, String key, int max) {
       if (!e.containsKey(key)) {
@@ -321,16 +331,7 @@ public final class PolicyFile {
       String stage = e.containsKey("stage") ? scalar(map, e, "stage").map(ScalarNode::getValue).orElse(null) : null;
       Integer minScore = number(e, "minScore", 100).orElse(null);
       Integer maxAgeDays = number(e, "maxAgeDays", 36_500).orElse(null);
-      Action action = Action.DENY;
-      if (e.containsKey("action")) {
-        action = scalar(map, e, "action").flatMap(a -> {
-          Optional<Action> parsed = Action.parse(a.getValue());
-          if (parsed.isEmpty()) {
-            problem(a, "action must be deny or warn, not '" + a.getValue() + "'");
-          }
-          return parsed;
-        }).orElse(Action.DENY);
-      }
+      Action action = e.containsKey("action") ? action(map, e).orElse(Action.DENY) : Action.DENY;
       if (problems.size() > before || type.isEmpty()) {
         return Optional.empty();
       }
@@ -345,19 +346,13 @@ public final class PolicyFile {
       }
       String value = s.getValue();
       try {
-        String pem = value;
-        if (!value.contains("-----BEGIN")) {
-          Path base = Path.of(file).toAbsolutePath().getParent();
-          Path key = base == null ? Path.of(value) : base.resolve(value);
-          if (!Files.isRegularFile(key) || Files.size(key) > MAX_KEY_BYTES) {
-            problem(s, "signer " + value + ": " + (Files.isRegularFile(key) ? "larger than 64 KiB" : "no such file " + key));
-            return Optional.empty();
-          }
-          pem = Files.readString(key, StandardCharsets.US_ASCII);
+        if (value.contains("-----BEGIN")) {
+          return Optional.of(PublicKeys.readPem(value));
         }
-        return Optional.of(PublicKeys.readPem(pem));
+        Path base = Path.of(file).toAbsolutePath().getParent();
+        return Optional.of(PublicKeys.read(base == null ? Path.of(value) : base.resolve(value)));
       } catch (IOException | IllegalArgumentException e) {
-        problem(s, "signer " + (value.contains("-----BEGIN") ? "(inline PEM)" : value) + ": " + e.getMessage());
+        problem(s, value.contains("-----BEGIN") ? "signer (inline PEM): " + e.getMessage() : "signer " + value + ": " + e.getMessage());
         return Optional.empty();
       }
     }
@@ -378,13 +373,7 @@ public final class PolicyFile {
         }
         names.add(n.getValue());
       });
-      Optional<Action> action = scalar(map, e, "action").flatMap(a -> {
-        Optional<Action> parsed = Action.parse(a.getValue());
-        if (parsed.isEmpty()) {
-          problem(a, "action must be deny or warn, not '" + a.getValue() + "'");
-        }
-        return parsed;
-      });
+      Optional<Action> action = action(map, e);
       Optional<RuleCompiler.Compiled> condition = scalar(map, e, "expression")
           .flatMap(x -> compile(RuleCompiler.Result.CONDITION, x, 0, x.getValue(), "expression"));
       List<Policy.Part> message = List.of();

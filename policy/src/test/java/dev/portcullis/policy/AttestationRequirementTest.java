@@ -131,7 +131,7 @@ class AttestationRequirementTest {
     PolicyFile.Invalid c = (PolicyFile.Invalid) new PolicyFile(new RuleCompiler()).parse(dir.resolve("p.yaml").toString(), text);
     assertThat(c.problems()).extracting(Problem::display).containsExactly(
         dir.resolve("p.yaml") + ":6:15: type must be verdict, sbom, vuln or a predicate type URI, not 'slsa'",
-        dir.resolve("p.yaml") + ":7:19: signer nope.pub: no such file " + dir.resolve("nope.pub"),
+        dir.resolve("p.yaml") + ":7:19: signer nope.pub: read public key " + dir.resolve("nope.pub") + ": no such file",
         dir.resolve("p.yaml") + ":8:21: maxAgeDays must be 0 to 36500, not -1",
         dir.resolve("p.yaml") + ":10:18: signers must be a non-empty list of public key files");
   }

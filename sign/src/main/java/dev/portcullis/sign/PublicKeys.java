@@ -1,6 +1,10 @@
 package dev.portcullis.sign;
 
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
@@ -21,6 +25,7 @@ import java.util.regex.Pattern;
 public final class PublicKeys {
   private static final Pattern PEM = Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
   private static final List<String> ALGORITHMS = List.of("EC", "RSA", "Ed25519");
+  private static final long MAX_FILE_BYTES = 64 << 10;
 
   private PublicKeys() {}
 
@@ -37,6 +42,25 @@ public final class PublicKeys {
       throw new IllegalArgumentException("the PUBLIC KEY block is not base64: " + e.getMessage(), e);
     }
     return fromDer(der);
+  }
+
+  /**
+   * The public key in a PEM file; an {@link IOException} saying {@code read public key FILE: why}
+   * when it is missing, larger than 64 KiB, or holds none.
+   */
+  public static PublicKey read(Path file) throws IOException {
+    String what = "read public key " + file;
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(what + ": no such file");
+    }
+    if (Files.size(file) > MAX_FILE_BYTES) {
+      throw new IOException(what + ": larger than 64 KiB");
+    }
+    try {
+      return readPem(Files.readString(file, StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException | MalformedInputException e) {
+      throw new IOException(what + ": " + e.getMessage(), e);
+    }
   }
 
   /** A DER SubjectPublicKeyInfo of an EC, RSA or Ed25519 key. */

@@ -42,7 +42,6 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 public record TrustPolicy(String name, Optional<Requirement> fallback, Map<String, Requirement> stages) {
   private static final long MAX_BYTES = 1 << 20;
-  private static final long MAX_KEY_BYTES = 64 << 10;
   private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
       .loaderOptions(limits()).build()).build();
 
@@ -235,17 +234,10 @@ public record TrustPolicy(String name, Optional<Requirement> fallback, Map<Strin
       if (file == null || file.isBlank() || (node.isObject() && node.size() != 1)) {
         throw new IOException(where + ": " + at + " must be a public key file, or {key: FILE}");
       }
-      Path path = base.resolve(file);
-      if (!Files.isRegularFile(path)) {
-        throw new IOException(where + ": " + at + ": no such key file " + path);
-      }
-      if (Files.size(path) > MAX_KEY_BYTES) {
-        throw new IOException(where + ": " + at + ": key file " + path + " is larger than 64 KiB");
-      }
       try {
-        return new KeySigner(file, PublicKeys.readPem(Files.readString(path, StandardCharsets.US_ASCII)));
-      } catch (IllegalArgumentException | java.nio.charset.MalformedInputException e) {
-        throw new IOException(where + ": " + at + ": key file " + path + ": " + e.getMessage(), e);
+        return new KeySigner(file, PublicKeys.read(base.resolve(file)));
+      } catch (IOException e) {
+        throw new IOException(where + ": " + at + ": " + e.getMessage(), e);
       }
     }
   }

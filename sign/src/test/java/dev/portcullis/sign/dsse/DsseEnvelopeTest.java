@@ -6,39 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portcullis.core.Digest;
 import dev.portcullis.sign.PublicKeys;
 import dev.portcullis.sign.Signer;
+import dev.portcullis.sign.key.LocalSigner;
+import dev.portcullis.sign.key.PrivateKeys;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DsseEnvelopeTest {
-  static Signer signer() throws GeneralSecurityException {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair pair = g.generateKeyPair();
-    return new Signer() {
-      @Override
-      public PublicKey publicKey() {
-        return pair.getPublic();
-      }
-
-      @Override
-      public byte[] sign(byte[] message) {
-        try {
-          Signature s = Signature.getInstance("SHA256withECDSA");
-          s.initSign(pair.getPrivate());
-          s.update(message);
-          return s.sign();
-        } catch (GeneralSecurityException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
+  static Signer signer() {
+    return LocalSigner.of(PrivateKeys.generateP256().getPrivate());
   }
 
   @Test

@@ -77,7 +77,7 @@ class TrustPolicyTest {
   void mistakesNameTheFieldAndKeylessIdentitiesWait() throws IOException {
     String head = "apiVersion: portcullis.dev/v1\nkind: TrustPolicy\n";
     assertThatThrownBy(() -> TrustPolicy.load(policy(head + "signatures: {anyOf: [keys/none.pub]}\n")))
-        .hasMessage("read trust policy " + dir.resolve("trust.yaml") + ": signatures.anyOf[0]: no such key file " + dir.resolve("keys/none.pub"));
+        .hasMessage("read trust policy " + dir.resolve("trust.yaml") + ": signatures.anyOf[0]: read public key " + dir.resolve("keys/none.pub") + ": no such file");
     assertThatThrownBy(() -> TrustPolicy.load(policy(head + "signatures: {anyOf: [keys/ci.pub], allOf: [keys/ci.pub]}\n")))
         .hasMessageEndingWith(": signatures must be a map with exactly one of anyOf or allOf");
     assertThatThrownBy(() -> TrustPolicy.load(policy(head + "stages: {prod: {signatures: {anyOf: [{identity: {issuer: x, subject: y}}]}}}\n")))
