@@ -190,7 +190,8 @@ public final class Contents implements Subject {
           FileType type = Files.isSymbolicLink(p) ? FileType.SYMLINK : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? FileType.DIRECTORY : FileType.REGULAR;
           refs.add(new FileRef(p.toString().replace('\\', '/'), type, new Text.Origin.OnDisk(p.toString())));
         }
-        files = all.stream().filter(Files::isRegularFile).toList();
+        // a link is not followed: in an extracted image root an absolute one names a file of this machine
+        files = all.stream().filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
       } catch (UncheckedIOException e) {
         throw new IOException("walk " + root + ": " + e.getCause().getMessage(), e.getCause());
       }
