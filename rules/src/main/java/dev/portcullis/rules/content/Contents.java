@@ -206,10 +206,17 @@ public final class Contents implements Subject {
             problems.add(new Problem(display, 0, 0, "skipped: " + tooLarge(size, limits)));
             continue;
           }
-          byte[] bytes = Files.readAllBytes(f);
-          if (ReadLimits.isBinary(bytes)) {
-            problems.add(new Problem(display, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB)"));
-            continue;
+          byte[] bytes;
+          try (java.io.InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+            // the start tells a binary, whose rest is then never read
+            byte[] head = in.readNBytes(ReadLimits.SNIFF_BYTES);
+            if (ReadLimits.isBinary(head)) {
+              problems.add(new Problem(display, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB)"));
+              continue;
+            }
+            byte[] rest = in.readAllBytes();
+            bytes = java.util.Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, bytes, head.length, rest.length);
           }
           String text = new String(bytes, StandardCharsets.UTF_8);
           String path = f.toString().replace('\\', '/');
