@@ -1,7 +1,6 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.oci.Image;
-import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
@@ -143,20 +142,20 @@ final class ConfigCommand extends ImageCommand.Base {
 
   private Report checkImage(Engine engine) throws IOException {
     try (Image image = openImage()) {
-      FileTree tree = tree(image);
-      Report r = checkImage(engine, image, tree);
-      for (String w : tree.warnings()) {
+      Contents.ImageRead read = Contents.read(image, scanner(), Checks.contentInterest(), ReadLimits.DEFAULT);
+      Report r = checkImage(engine, image, read);
+      for (String w : read.tree().warnings()) {
         common.listener(stderr).warn(w);
       }
       return r;
     }
   }
 
-  /** Every check of {@code engine} on an image: its config and history, then the text files of every layer. */
-  static Report checkImage(Engine engine, Image image, FileTree tree) throws IOException {
-    ImageSubject subject = ImageSubject.of(image, tree);
+  /** Every check of {@code engine} on an image read with {@link Checks#contentInterest()}: its config and history, then the text files of every layer. */
+  static Report checkImage(Engine engine, Image image, Contents.ImageRead read) throws IOException {
+    ImageSubject subject = ImageSubject.of(image, read.tree());
     Report r = engine.evaluate(subject);
-    return r.plus(engine.evaluate(Contents.ofImage(subject, Checks.contentInterest(), ReadLimits.DEFAULT)));
+    return r.plus(engine.evaluate(Contents.ofImage(subject, read)));
   }
 
   private Report checkFiles(Engine engine, Path target) throws IOException {

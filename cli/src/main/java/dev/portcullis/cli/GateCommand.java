@@ -20,7 +20,6 @@ import dev.portcullis.sign.cosign.SignatureManifest;
 import dev.portcullis.sign.trust.TrustPolicy;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.Layer;
-import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.ExceptionFile;
 import dev.portcullis.policy.Gate;
@@ -37,6 +36,8 @@ import dev.portcullis.policy.score.RiskReports;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.report.NoiseControl;
@@ -224,9 +225,9 @@ final class GateCommand extends ImageCommand.Base {
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
       NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.now(ZoneOffset.UTC));
       ScanReport vulnerabilities = ScanCommand.report(database, catalog, image.name(), image.digest(), createdBy, noise);
-      FileTree tree = command.tree(image);
-      Report rules = ConfigCommand.checkImage(new Engine(Checks.all()), image, tree);
-      for (String w : tree.warnings()) {
+      Contents.ImageRead read = Contents.read(image, command.scanner(), Checks.contentInterest(), ReadLimits.DEFAULT);
+      Report rules = ConfigCommand.checkImage(new Engine(Checks.all()), image, read);
+      for (String w : read.tree().warnings()) {
         command.common.listener(command.stderr).warn(w);
       }
       ImageFacts facts = new ImageFacts(image.name(), image.digest().toString(), image.config().user(), image.config().labels());

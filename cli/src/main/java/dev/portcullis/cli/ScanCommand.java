@@ -89,8 +89,8 @@ final class ScanCommand extends ImageCommand.Base {
     if (common.format == CommonOptions.Format.CYCLONEDX_VDR && !which.contains(Scanners.VULN)) {
       throw new IllegalArgumentException("--format cyclonedx-vdr lists vulnerabilities: --scanners must include vuln");
     }
-    Path dbFile = db == null ? Database.defaultLocation() : db;
-    Database database = which.contains(Scanners.VULN) ? Database.open(dbFile) : null;
+    // without vuln the database is not touched, not even its class (its JSON mapper costs start-up)
+    Database database = which.contains(Scanners.VULN) ? Database.open(db == null ? Database.defaultLocation() : db) : null;
     try {
       ScanReport report = null;
       CombinedReport combined;
@@ -113,8 +113,7 @@ final class ScanCommand extends ImageCommand.Base {
           }
           dev.portcullis.rules.Report checks = dev.portcullis.rules.Report.EMPTY;
           if (which.contains(Scanners.CONFIG) || which.contains(Scanners.SECRET)) {
-            var tree = tree(image);
-            checks = Scanners.checkImage(image, tree, which, List.of(), skipped);
+            checks = Scanners.checkImage(image, Scanners.read(image, scanner(), which), which, List.of(), skipped);
             dev.portcullis.rules.Severity shownFrom = ruleSeverity(min);
             checks = allowed.apply(checks).atLeast(shownFrom);
           }

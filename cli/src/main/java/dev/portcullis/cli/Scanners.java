@@ -1,7 +1,7 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.oci.Image;
-import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
@@ -57,8 +57,18 @@ enum Scanners {
     return new Interest(SecretChecks.SCANNER.keywords(), path -> false);
   }
 
-  /** The checks of {@code which} (CONFIG, SECRET or both) on an image: its config and history, then the contents of its layers. */
-  static Report checkImage(Image image, FileTree tree, Set<Scanners> which, List<Check<?>> extra, Set<String> skipped) throws IOException {
+  /** The files the checks of {@code which} read: the content checks' when config runs, else the secret checks' alone. */
+  static Interest interest(Set<Scanners> which) {
+    return which.contains(CONFIG) ? Checks.contentInterest() : secretInterest();
+  }
+
+  /** The image's tree and the texts the checks of {@code which} want, from one pass over each layer. */
+  static Contents.ImageRead read(Image image, LayerScanner scanner, Set<Scanners> which) throws IOException {
+    return Contents.read(image, scanner, interest(which), ReadLimits.DEFAULT);
+  }
+
+  /** The checks of {@code which} (CONFIG, SECRET or both) on an image {@link #read} for them: its config and history, then the contents of its layers. */
+  static Report checkImage(Image image, Contents.ImageRead read, Set<Scanners> which, List<Check<?>> extra, Set<String> skipped) throws IOException {
     boolean config = which.contains(CONFIG);
     boolean secret = which.contains(SECRET);
     if (!config && !secret) {
@@ -75,9 +85,8 @@ enum Scanners {
       checks.addAll(extra);
     }
     Engine engine = new Engine(checks);
-    ImageSubject subject = ImageSubject.of(image, tree);
+    ImageSubject subject = ImageSubject.of(image, read.tree());
     Report r = config ? engine.evaluate(subject) : Report.EMPTY;
-    Interest interest = config ? Checks.contentInterest() : secretInterest();
-    return r.plus(engine.evaluate(Contents.ofImage(subject, interest, ReadLimits.DEFAULT)));
+    return r.plus(engine.evaluate(Contents.ofImage(subject, read)));
   }
 }

@@ -1,7 +1,6 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.oci.Image;
-import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
@@ -55,9 +54,9 @@ final class SecretsCommand extends ImageCommand.Base {
     Report report;
     if (isImage()) {
       try (Image image = openImage()) {
-        FileTree tree = tree(image);
-        report = Scanners.checkImage(image, tree, EnumSet.of(Scanners.SECRET), List.of(), skipped);
-        for (String w : tree.warnings()) {
+        Contents.ImageRead read = Scanners.read(image, scanner(), EnumSet.of(Scanners.SECRET));
+        report = Scanners.checkImage(image, read, EnumSet.of(Scanners.SECRET), List.of(), skipped);
+        for (String w : read.tree().warnings()) {
           common.listener(stderr).warn(w);
         }
       }

@@ -1,10 +1,14 @@
 package dev.portcullis.rules.content;
 
+import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.tree.DeletedEntry;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
+import dev.portcullis.oci.tree.LayerIndex;
+import dev.portcullis.oci.tree.LayerIndexer;
+import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Subject;
 import dev.portcullis.rules.image.ImageSubject;
@@ -23,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The texts of one input that content checks (secrets, debug leftovers) search: for an image, its
@@ -97,8 +102,48 @@ public final class Contents implements Subject {
     return out;
   }
 
-  /** The config texts of an image and the text files of all its layers that {@code interest} wants. */
+  /**
+   * An image read for its checks: the squashed tree and, from the same pass over each layer, the
+   * texts {@code interest} wants (one {@link LayerTexts} per layer, base first).
+   */
+  public record ImageRead(FileTree tree, Interest interest, ReadLimits limits, List<LayerTexts> texts) {
+    public ImageRead {
+      texts = List.copyOf(texts);
+    }
+  }
+
+  /** Reads every layer of {@code image} once (none whose results {@code scanner}'s cache holds): its index and the texts {@code interest} wants. */
+  public static ImageRead read(Image image, LayerScanner scanner, Interest interest, ReadLimits limits) throws IOException {
+    TextCapture capture = new TextCapture(interest, limits);
+    List<LayerIndex> indexes = new ArrayList<>();
+    List<LayerTexts> texts = new ArrayList<>();
+    for (LayerScanner.Results r : scanner.scan(image, List.of(LayerIndexer.INSTANCE, capture))) {
+      indexes.add(r.get(LayerIndexer.INSTANCE));
+      texts.add(r.get(capture));
+    }
+    return new ImageRead(FileTree.squash(image, indexes), interest, limits, texts);
+  }
+
+  /** The config texts of an image and the text files of all its layers that the read wanted, taken from what {@link #read} kept. */
+  public static Contents ofImage(ImageSubject image, ImageRead read) throws IOException {
+    if (image.tree() != read.tree()) {
+      throw new IllegalArgumentException("the image subject's tree is not the one read");
+    }
+    return ofImage(image, read.interest(), read.limits(), read.texts());
+  }
+
+  /** The config texts of an image and the text files of all its layers that {@code interest} wants, each read again from its layer. */
   public static Contents ofImage(ImageSubject image, Interest interest, ReadLimits limits) throws IOException {
+    return ofImage(image, interest, limits, List.of());
+  }
+
+  /** A file's text, or that it is binary, in the order files were read: layer, then tar order. */
+  private record Candidate(FileEntry entry, @Nullable String text) {}
+
+  private static final Comparator<Candidate> READ_ORDER = Comparator.comparingInt((Candidate c) -> c.entry().content().layer())
+      .thenComparingInt(c -> c.entry().content().ordinal()).thenComparing(c -> c.entry().path());
+
+  private static Contents ofImage(ImageSubject image, Interest interest, ReadLimits limits, List<LayerTexts> captured) throws IOException {
     List<Text> texts = new ArrayList<>(configTexts(image.name(), image.config()));
     List<Problem> problems = new ArrayList<>();
     List<FileRef> files = new ArrayList<>();
@@ -134,30 +179,44 @@ public final class Contents implements Subject {
       for (FileEntry e : tooLarge) {
         problems.add(new Problem(image.name(), 0, 0, "skipped " + e.path() + " (layer " + e.layer() + "): " + tooLarge(e.size(), limits)));
       }
-      long[] kept = {0};
-      boolean[] full = {false};
-      List<String> binaries = new ArrayList<>();
-      tree.contents(wanted.keySet(), (e, in) -> {
-        if (full[0]) {
-          return;
+      // what the first pass took is used as it is; the rest is read from the layers now
+      List<Candidate> candidates = new ArrayList<>();
+      List<FileEntry> toRead = new ArrayList<>();
+      for (FileEntry e : wanted.keySet()) {
+        int layer = e.content().layer();
+        int ordinal = e.content().ordinal();
+        LayerTexts taken = layer >= 0 && layer < captured.size() ? captured.get(layer) : LayerTexts.NONE;
+        if (taken.binaries().contains(ordinal)) {
+          candidates.add(new Candidate(e, null));
+        } else if (taken.texts().containsKey(ordinal)) {
+          candidates.add(new Candidate(e, taken.texts().get(ordinal)));
+        } else if (!taken.complete() || interest.paths().test(e.path())) {
+          // not looked at, or a text without any keyword that a check wants by its path in the tree
+          toRead.add(e);
         }
+      }
+      tree.contents(toRead, (e, in) -> {
         byte[] bytes = in.readNBytes((int) e.size());
-        if (ReadLimits.isBinary(bytes)) {
+        candidates.add(new Candidate(e, ReadLimits.isBinary(bytes) ? null : new String(bytes, StandardCharsets.UTF_8)));
+      });
+      candidates.sort(READ_ORDER);
+      long kept = 0;
+      List<String> binaries = new ArrayList<>();
+      for (Candidate c : candidates) {
+        FileEntry e = c.entry();
+        if (c.text() == null) {
           binaries.add(e.path() + " (layer " + e.layer() + ")");
-          return;
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        if (interest.wants(e.path(), text)) {
-          if (kept[0] + bytes.length > limits.maxKeptBytes()) {
-            full[0] = true;
+        } else if (interest.wants(e.path(), c.text())) {
+          long size = c.text().length();
+          if (kept + size > limits.maxKeptBytes()) {
             problems.add(new Problem(image.name(), 0, 0, "content checks stopped at " + e.path() + " (layer " + e.layer() + "): more than "
                 + (limits.maxKeptBytes() >> 20) + " MiB of candidate text"));
-            return;
+            break;
           }
-          kept[0] += bytes.length;
-          texts.add(new Text(Text.Kind.FILE, e.path(), new Text.Origin.InLayer(image.name(), image.location(e), wanted.get(e)), text));
+          kept += size;
+          texts.add(new Text(Text.Kind.FILE, e.path(), new Text.Origin.InLayer(image.name(), image.location(e), wanted.get(e)), c.text()));
         }
-      });
+      }
       if (!binaries.isEmpty()) {
         // an image holds thousands of executables: one note names them all without flooding the report
         binaries.sort(null);
@@ -190,7 +249,8 @@ public final class Contents implements Subject {
           FileType type = Files.isSymbolicLink(p) ? FileType.SYMLINK : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? FileType.DIRECTORY : FileType.REGULAR;
           refs.add(new FileRef(p.toString().replace('\\', '/'), type, new Text.Origin.OnDisk(p.toString())));
         }
-        files = all.stream().filter(Files::isRegularFile).toList();
+        // a link is not followed: in an extracted image root an absolute one names a file of this machine
+        files = all.stream().filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
       } catch (UncheckedIOException e) {
         throw new IOException("walk " + root + ": " + e.getCause().getMessage(), e.getCause());
       }
@@ -205,10 +265,17 @@ public final class Contents implements Subject {
             problems.add(new Problem(display, 0, 0, "skipped: " + tooLarge(size, limits)));
             continue;
           }
-          byte[] bytes = Files.readAllBytes(f);
-          if (ReadLimits.isBinary(bytes)) {
-            problems.add(new Problem(display, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB)"));
-            continue;
+          byte[] bytes;
+          try (java.io.InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+            // the start tells a binary, whose rest is then never read
+            byte[] head = in.readNBytes(ReadLimits.SNIFF_BYTES);
+            if (ReadLimits.isBinary(head)) {
+              problems.add(new Problem(display, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB)"));
+              continue;
+            }
+            byte[] rest = in.readAllBytes();
+            bytes = java.util.Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, bytes, head.length, rest.length);
           }
           String text = new String(bytes, StandardCharsets.UTF_8);
           String path = f.toString().replace('\\', '/');

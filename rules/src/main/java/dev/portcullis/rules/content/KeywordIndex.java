@@ -22,14 +22,23 @@ public final class KeywordIndex {
   }
 
   private final List<String> keywords;
-  private final List<Map<Character, Integer>> next = new ArrayList<>();
-  private final List<int[]> outputs = new ArrayList<>();
-  private final int[] fail;
+  /** The character class of each lower-cased ASCII character; 0 is every character no keyword holds. */
+  private final int[] asciiClass = new int[128];
+  /** The classes of the non-ASCII characters keywords hold, by lower-cased character. */
+  private final Map<Character, Integer> otherClass = new HashMap<>();
+  private final int classes;
+  /** The complete automaton: {@code delta[state * classes + class]}, failure links already followed. */
+  private final int[] delta;
+  private final int[][] outputs;
+  private final boolean[] accepting;
 
   private KeywordIndex(List<String> keywords) {
     this.keywords = List.copyOf(keywords);
-    next.add(new HashMap<>());
-    outputs.add(new int[0]);
+    Map<Character, Integer> classOf = new HashMap<>();
+    List<Map<Character, Integer>> trie = new ArrayList<>();
+    List<int[]> found = new ArrayList<>();
+    trie.add(new HashMap<>());
+    found.add(new int[0]);
     for (int k = 0; k < keywords.size(); k++) {
       String w = keywords.get(k).toLowerCase(Locale.ROOT);
       if (w.isEmpty()) {
@@ -37,37 +46,53 @@ public final class KeywordIndex {
       }
       int state = 0;
       for (int i = 0; i < w.length(); i++) {
-        Integer to = next.get(state).get(w.charAt(i));
+        classOf.putIfAbsent(w.charAt(i), classOf.size() + 1);
+        Integer to = trie.get(state).get(w.charAt(i));
         if (to == null) {
-          to = next.size();
-          next.get(state).put(w.charAt(i), to);
-          next.add(new HashMap<>());
-          outputs.add(new int[0]);
+          to = trie.size();
+          trie.get(state).put(w.charAt(i), to);
+          trie.add(new HashMap<>());
+          found.add(new int[0]);
         }
         state = to;
       }
-      outputs.set(state, append(outputs.get(state), k));
+      found.set(state, append(found.get(state), k));
     }
-    int[] fail = new int[next.size()];
-    this.fail = fail;
-    ArrayDeque<Integer> queue = new ArrayDeque<>(next.get(0).values());
+    this.classes = classOf.size() + 1;
+    for (char c = 0; c < 128; c++) {
+      asciiClass[c] = classOf.getOrDefault(Character.toLowerCase(c), 0);
+    }
+    classOf.forEach((c, cls) -> {
+      if (c >= 128) {
+        otherClass.put(c, cls);
+      }
+    });
+    int states = trie.size();
+    this.delta = new int[states * classes];
+    int[] fail = new int[states];
+    // breadth first, so that a state's failure target is complete before the state itself
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (Map.Entry<Character, Integer> e : trie.get(0).entrySet()) {
+      delta[classOf.get(e.getKey())] = e.getValue();
+      queue.add(e.getValue());
+    }
     while (!queue.isEmpty()) {
       int s = queue.poll();
-      for (Map.Entry<Character, Integer> e : next.get(s).entrySet()) {
+      int f = fail[s];
+      System.arraycopy(delta, f * classes, delta, s * classes, classes);
+      found.set(s, merge(found.get(s), found.get(f)));
+      for (Map.Entry<Character, Integer> e : trie.get(s).entrySet()) {
+        int cls = classOf.get(e.getKey());
         int t = e.getValue();
-        int f = fail[s];
-        while (f != 0 && !next.get(f).containsKey(e.getKey())) {
-          f = fail[f];
-        }
-        Integer g = next.get(f).get(e.getKey());
-        fail[t] = g != null && g != t ? g : 0;
-        int[] merged = outputs.get(t);
-        for (int o : outputs.get(fail[t])) {
-          merged = append(merged, o);
-        }
-        outputs.set(t, merged);
+        fail[t] = delta[f * classes + cls];
+        delta[s * classes + cls] = t;
         queue.add(t);
       }
+    }
+    this.outputs = found.toArray(int[][]::new);
+    this.accepting = new boolean[states];
+    for (int s = 0; s < states; s++) {
+      accepting[s] = outputs[s].length > 0;
     }
   }
 
@@ -75,6 +100,14 @@ public final class KeywordIndex {
     int[] b = Arrays.copyOf(a, a.length + 1);
     b[a.length] = v;
     return b;
+  }
+
+  private static int[] merge(int[] own, int[] inherited) {
+    int[] out = own;
+    for (int v : inherited) {
+      out = append(out, v);
+    }
+    return out;
   }
 
   public static KeywordIndex of(Collection<String> keywords) {
@@ -85,35 +118,37 @@ public final class KeywordIndex {
     return keywords;
   }
 
+  private int classOf(char c) {
+    if (c < 128) {
+      return asciiClass[c];
+    }
+    char lower = Character.toLowerCase(c);
+    return lower < 128 ? asciiClass[lower] : otherClass.getOrDefault(lower, 0);
+  }
+
   /** Every occurrence of every keyword in {@code text}, overlapping ones included, left to right. */
   public void scan(CharSequence text, Hit hit) {
-    int state = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = Character.toLowerCase(text.charAt(i));
-      Integer to;
-      while ((to = next.get(state).get(c)) == null && state != 0) {
-        state = fail[state];
-      }
-      state = to == null ? 0 : to;
-      for (int k : outputs.get(state)) {
-        hit.at(k, i + 1);
+    int base = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      int state = delta[base + classOf(text.charAt(i))];
+      base = state * classes;
+      if (accepting[state]) {
+        for (int k : outputs[state]) {
+          hit.at(k, i + 1);
+        }
       }
     }
   }
 
   /** Whether any keyword occurs in {@code text}. */
   public boolean anyIn(CharSequence text) {
-    int state = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = Character.toLowerCase(text.charAt(i));
-      Integer to;
-      while ((to = next.get(state).get(c)) == null && state != 0) {
-        state = fail[state];
-      }
-      state = to == null ? 0 : to;
-      if (outputs.get(state).length > 0) {
+    int base = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      int state = delta[base + classOf(text.charAt(i))];
+      if (accepting[state]) {
         return true;
       }
+      base = state * classes;
     }
     return false;
   }

@@ -144,6 +144,18 @@ public final class KubernetesChecks {
     return c.node().map("resources").flatMap(r -> r.map(section)).flatMap(l -> l.text(resource)).isPresent();
   }
 
+  /**
+   * Where a missing limit or request belongs: the {@code limits} or {@code requests} key, else the
+   * {@code resources} key (kubectl writes {@code resources: {}} into every container), else the container.
+   */
+  private static int resourcesLine(Container c, String section) {
+    Optional<YMap> resources = c.node().map("resources");
+    if (resources.isPresent() && resources.get().get(section).isPresent()) {
+      return resources.get().lineOf(section);
+    }
+    return c.node().get("resources").isPresent() ? c.node().lineOf("resources") : c.node().line();
+  }
+
   private static List<YMap> rules(Resource r) {
     return r.root().maps("rules");
   }
@@ -321,7 +333,7 @@ public final class KubernetesChecks {
           List.of(nsa("Pod security: resource policies")),
           containers((w, c, hits) -> {
             if (!c.field().equals("ephemeralContainers") && !hasLimit(c, r[1], r[2])) {
-              hits.add(c.node().line(), where(w, c) + " has no " + r[2] + " " + r[1].substring(0, r[1].length() - 1));
+              hits.add(resourcesLine(c, r[1]), where(w, c) + " has no " + r[2] + " " + r[1].substring(0, r[1].length() - 1));
             }
           })));
     }

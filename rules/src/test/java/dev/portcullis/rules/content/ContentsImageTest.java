@@ -7,6 +7,7 @@ import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
@@ -41,17 +42,70 @@ class ContentsImageTest {
     return "-----BEGIN " + "RSA PRIVATE KEY-----\n" + b64 + "\n-----END " + "RSA PRIVATE KEY-----\n";
   }
 
-  Report scan(OciLayoutBuilder b) throws IOException {
+  Path layout(OciLayoutBuilder b) throws IOException {
     Path dir = Files.createTempDirectory(tmp, "layout");
     b.write(dir);
-    try (Image image = Images.open(new ImageSource.OciLayout(dir, null), ReadOptions.defaults())) {
-      FileTree tree = FileTree.read(image, new LayerScanner(null, 100_000));
-      Contents c = Contents.ofImage(ImageSubject.of(image, tree), Checks.contentInterest(), ReadLimits.DEFAULT);
+    return dir;
+  }
+
+  /** The content checks as the commands run them: the texts taken in the one pass that indexes each layer. */
+  Report scan(OciLayoutBuilder b) throws IOException {
+    try (Image image = Images.open(new ImageSource.OciLayout(layout(b), null), ReadOptions.defaults())) {
+      Contents.ImageRead read = Contents.read(image, new LayerScanner(null, 100_000), Checks.contentInterest(), ReadLimits.DEFAULT);
+      Contents c = Contents.ofImage(ImageSubject.of(image, read.tree()), read);
       List<dev.portcullis.rules.Check<?>> checks = new ArrayList<>(SecretChecks.all());
       checks.addAll(DebugChecks.all());
       return new Engine(checks).evaluate(c);
     }
   }
+
+  /** Texts and problems from the texts the first pass took (through {@code scanner}), and from every file read again from its layer. */
+  static void assertSameContents(Image image, LayerScanner scanner, Interest interest, ReadLimits limits) throws IOException {
+    Contents.ImageRead read = Contents.read(image, scanner, interest, limits);
+    Contents taken = Contents.ofImage(ImageSubject.of(image, read.tree()), read);
+    FileTree tree = FileTree.read(image, new LayerScanner(null, 100_000));
+    Contents again = Contents.ofImage(ImageSubject.of(image, tree), interest, limits);
+    assertThat(taken.texts()).isNotEmpty().containsExactlyElementsOf(again.texts());
+    assertThat(taken.problems()).containsExactlyElementsOf(again.problems());
+  }
+
+  /**
+   * Layer 0: a text with a keyword and a hard link to it, a text without one, a binary that holds
+   * the keyword after a NUL, and a link /app to /srv. Layer 1: a file written as /app/settings.txt,
+   * which the tree holds at /srv/settings.txt, then a keyword file that is deleted in layer 2.
+   */
+  static OciLayoutBuilder everyKindOfFile() {
+    return new OciLayoutBuilder()
+        .layer(new LayerBuilder().dir("srv").file("srv/a.env", "TOKEN=abc\n").hardlink("srv/b.env", "srv/a.env").file("srv/plain.txt", "nothing\n")
+            .file("srv/tool", new byte[] {0x7f, 'E', 'L', 'F', 0, 't', 'o', 'k', 'e', 'n'}, 0755).symlink("app", "srv").build(),
+            OciLayoutBuilder.Compression.GZIP, "COPY . /")
+        .layer(new LayerBuilder().file("app/settings.txt", "port=8080\n").file("srv/old.env", "TOKEN=old\n").build(),
+            OciLayoutBuilder.Compression.GZIP, "COPY settings.txt /app/")
+        .layer(new LayerBuilder().whiteout("srv/old.env").build(), OciLayoutBuilder.Compression.GZIP, "RUN rm /srv/old.env");
+  }
+
+  @Test
+  void theTextsTakenInTheFirstPassAreThoseReadAgainFromTheLayers() throws IOException {
+    // a path rule on the tree's paths: /srv/settings.txt is wanted, though its tar path is /app/settings.txt
+    Interest interest = new Interest(KeywordIndex.of(List.of("token")), path -> path.startsWith("/srv/settings"));
+    try (Image image = Images.open(new ImageSource.OciLayout(layout(everyKindOfFile()), null), ReadOptions.defaults())) {
+      Contents.ImageRead read = Contents.read(image, new LayerScanner(null, 100_000), interest, ReadLimits.DEFAULT);
+      Contents c = Contents.ofImage(ImageSubject.of(image, read.tree()), read);
+      // a hard link is no regular file of its own: its text is searched at the file it links to
+      assertThat(c.texts()).filteredOn(t -> t.kind() == Text.Kind.FILE).extracting(Text::path)
+          .containsExactly("/srv/a.env", "/srv/old.env", "/srv/settings.txt");
+      assertThat(c.problems()).extracting(dev.portcullis.rules.Problem::message)
+          .containsExactly("skipped 1 binary file (a NUL byte in the first 8 KiB): /srv/tool (layer 0)");
+      assertSameContents(image, new LayerScanner(null, 100_000), interest, ReadLimits.DEFAULT);
+      // a memory bound reached half way: what the first pass could not keep is read again, and the bound stops at the same file
+      assertSameContents(image, new LayerScanner(null, 100_000), interest, new ReadLimits(2L << 20, 15));
+      // from the layer cache: the second read takes every layer's texts from it
+      LayerCache cache = new LayerCache(tmp.resolve("cache"));
+      assertSameContents(image, new LayerScanner(cache, 100_000), interest, ReadLimits.DEFAULT);
+      assertSameContents(image, new LayerScanner(cache, 100_000), interest, ReadLimits.DEFAULT);
+    }
+  }
+
 
   @Test
   void aKeyAddedInOneLayerAndDeletedInTheNextIsReportedWithTheLayerThatAddedIt() throws IOException {

@@ -41,6 +41,23 @@ class ContentsSkipsTest {
   }
 
   @Test
+  void linksAreNotFollowedOutOfTheTree() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("host"));
+    Files.writeString(outside.resolve("credentials"), "[default]\naws_secret_access_key = " + "wJalrXUtnFEMIK7MDENGbPxRfiCYzq4Tm8vH2sLd" + "\n");
+    Path root = Files.createDirectories(tmp.resolve("rootfs/etc"));
+    Files.createSymbolicLink(root.resolve("credentials"), outside.resolve("credentials"));
+    Files.createSymbolicLink(root.resolve("host"), outside);
+    Files.writeString(root.resolve("hostname"), "web-1\n");
+
+    Contents c = Contents.ofPaths("rootfs", List.of(tmp.resolve("rootfs")), EVERYTHING, ReadLimits.DEFAULT);
+
+    assertThat(c.texts()).extracting(Text::fileName).containsExactly("hostname");
+    assertThat(new Engine(SecretChecks.all()).evaluate(c).findings()).isEmpty();
+    assertThat(new Engine(SecretChecks.all()).evaluate(Contents.ofPaths("host", List.of(outside), EVERYTHING, ReadLimits.DEFAULT)).findings())
+        .as("the file itself holds a secret").isNotEmpty();
+  }
+
+  @Test
   void aBinaryFileIsReportedAsSkipped() throws IOException {
     Path junk = tmp.resolve("junk.bin");
     Files.write(junk, new byte[] {(byte) 0x7f, 'E', 'L', 'F', 0, 0, 1, 2});

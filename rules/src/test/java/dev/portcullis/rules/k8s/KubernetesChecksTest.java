@@ -85,6 +85,21 @@ class KubernetesChecksTest {
         "Deployment/dep container c is privileged");
   }
 
+  /** {@code kubectl create deployment web --image=nginx:1.27 --dry-run=client -o yaml} (1.32) writes {@code resources: {}} into the container. */
+  @Test
+  void aMissingLimitOrRequestPointsAtTheResourcesKey() throws IOException {
+    Report kubectl = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("create-deployment.yaml", resource("kubectl/create-deployment.yaml")));
+    assertThat(kubectl.problems()).isEmpty();
+    assertThat(kubectl.findings()).filteredOn(f -> f.check().id().matches("PCS-K8S-02[3-6]"))
+        .extracting(f -> f.check().id() + ":" + ((FindingLocation.InFile) f.location()).line())
+        .containsExactlyInAnyOrder("PCS-K8S-023:23", "PCS-K8S-024:23", "PCS-K8S-025:23", "PCS-K8S-026:23");
+
+    String noResources = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: x:1\n";
+    Report bare = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("bare.yaml", noResources));
+    assertThat(bare.findings()).filteredOn(f -> f.check().id().matches("PCS-K8S-02[3-6]"))
+        .extracting(f -> ((FindingLocation.InFile) f.location()).line()).containsExactly(6, 6, 6, 6);
+  }
+
   @Test
   void malformedYamlIsAProblemWithLineAndColumn() {
     Report r = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n"));
