@@ -67,4 +67,29 @@ class PolicyFileTest {
     assertThat(prod).isInstanceOf(Decision.Deny.class);
     assertThat(prod.reasons()).containsExactly(new Reason("debug-leftover", Action.DENY, "debug leftovers: PCS-DEBUG-001 at config.Env[0]"));
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5})
+  void byKindAndKevHoldTheFindingsThatFilteringWouldGive(long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    List<RiskFinding> list = new java.util.ArrayList<>();
+    Kind[] kinds = Kind.values();
+    for (int i = 0; i < 200; i++) {
+      Kind kind = kinds[random.nextInt(kinds.length)];
+      list.add(kind == Kind.VULNERABILITY
+          ? new RiskFinding("CVE-" + i, List.of(), kind, Severity.HIGH, "p", "1", "pkg:npm/p@1", false, random.nextInt(5) == 0, null,
+              RiskFinding.Fix.FIXED, "2", false, "t", "/p")
+          : RiskFinding.rule("PCS-" + i, kind, Severity.LOW, false, "t", "/f" + i));
+    }
+    RiskReport r = RiskReport.of(new ImageFacts("app:1", "sha256:" + "c".repeat(64), "1000", Map.of()), null, list, null);
+    StringBuilder rules = new StringBuilder();
+    for (Kind k : kinds) {
+      rules.append("      - name: ").append(k.label()).append("\n        expression: byKind['").append(k.label())
+          .append("'] != findings.filter(f, f.kind == '").append(k.label()).append("')\n        action: deny\n");
+    }
+    rules.append("      - name: kev\n        expression: kev != findings.filter(f, f.kind == 'vulnerability' && f.kev) || size(kev) == 0\n        action: deny\n");
+    String text = "apiVersion: portcullis.dev/v1\nkind: Policy\nstages:\n  s:\n    rules:\n" + rules;
+    Policy p = ((PolicyFile.Valid) policies.parse("p.yaml", text)).policy();
+    assertThat(p.decide(r, "s")).isEqualTo(new Decision.Allow());
+  }
 }

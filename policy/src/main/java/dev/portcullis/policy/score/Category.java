@@ -16,9 +16,11 @@ public enum Category {
   PROVENANCE(1.0);
 
   private final double cap;
+  private final String label;
 
   Category(double cap) {
     this.cap = cap;
+    this.label = name().toLowerCase(Locale.ROOT);
   }
 
   /** The largest fraction of the score this category can remove. */
@@ -27,7 +29,7 @@ public enum Category {
   }
 
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   public static java.util.Optional<Category> parse(String label) {

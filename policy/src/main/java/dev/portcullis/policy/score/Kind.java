@@ -11,8 +11,10 @@ public enum Kind {
   DEBUG;
 
   /** {@code vulnerability}, {@code misconfiguration}, {@code secret}, {@code debug}. */
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   public static Optional<Kind> parse(String label) {

@@ -52,8 +52,10 @@ public record RiskFinding(
     WONT_FIX,
     NOT_APPLICABLE;
 
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     public String label() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return label;
     }
 
     public static Optional<Fix> parse(String label) {

@@ -12,6 +12,8 @@ public enum Severity {
   HIGH,
   CRITICAL;
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** The CVSS v3/v4 qualitative rating of a base score (0.0 none, 0.1–3.9 low, 4.0–6.9 medium, 7.0–8.9 high, 9.0–10.0 critical). */
   public static Severity ofScore(double score) {
     if (score <= 0.0) {
@@ -34,6 +36,6 @@ public enum Severity {
   }
 
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 }
