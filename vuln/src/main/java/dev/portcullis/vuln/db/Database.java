@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import java.util.zip.DataFormatException;
@@ -40,6 +41,8 @@ public final class Database implements AutoCloseable {
   private final Path file;
   private final Connection db;
   private final Deflate deflate = new Deflate();
+  /** Inflaters for lookups parsing outside the lock, one per thread at a time, kept for the next. */
+  private final ConcurrentLinkedQueue<Deflate> inflaters = new ConcurrentLinkedQueue<>();
   private final Map<String, String> meta;
   private final boolean hasEpss;
   private final boolean hasKev;
@@ -126,30 +129,33 @@ public final class Database implements AutoCloseable {
    * without ({@code Debian}, {@code npm}) matches every release. The name is normalised as {@link
    * Ecosystems#normaliseName} does.
    */
-  public synchronized List<Candidate> query(String ecosystem, String name) throws DatabaseException {
+  public List<Candidate> query(String ecosystem, String name) throws DatabaseException {
     String base = Ecosystems.base(ecosystem);
     String normal = Ecosystems.normaliseName(ecosystem, name);
     boolean release = ecosystem.contains(":");
     try {
-      PreparedStatement q = release ? byRelease : byBase;
-      q.setString(1, normal);
-      if (release) {
-        q.setString(2, ecosystem);
-      } else {
-        q.setString(2, base);
-        q.setString(3, base + ":");
-        q.setString(4, base + ";");
-      }
       // by id, each advisory once however many releases of the package it names
       TreeMap<String, Stored> rows = new TreeMap<>();
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          rows.putIfAbsent(rs.getString(1), new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+      synchronized (this) {
+        PreparedStatement q = release ? byRelease : byBase;
+        q.setString(1, normal);
+        if (release) {
+          q.setString(2, ecosystem);
+        } else {
+          q.setString(2, base);
+          q.setString(3, base + ":");
+          q.setString(4, base + ";");
+        }
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            rows.putIfAbsent(rs.getString(1), new Stored(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+          }
         }
       }
+      // parsing is most of a lookup's time, and needs no connection: callers on several threads parse at once
       List<Candidate> out = new ArrayList<>(rows.size());
       for (Stored row : rows.values()) {
-        Advisory a = advisory(row.id(), row.json());
+        Advisory a = parsed(row.id(), row.json());
         List<Affected> entries = new ArrayList<>();
         for (Affected e : a.affected()) {
           if (e.pkg().isPresent() && (release ? e.pkg().get().ecosystem().equals(ecosystem) : e.pkg().get().ecosystemBase().equals(base))
@@ -160,11 +166,23 @@ public final class Database implements AutoCloseable {
         List<String> ids = ids(a, row.ids());
         List<String> cves = new ArrayList<>(ids);
         cves.addAll(a.upstream());
-        out.add(new Candidate(a, entries, ids, bestEpss(cves), earliestKev(cves)));
+        synchronized (this) {
+          out.add(new Candidate(a, entries, ids, bestEpss(cves), earliestKev(cves)));
+        }
       }
       return out;
     } catch (SQLException e) {
       throw new DatabaseException("query " + ecosystem + "/" + name + " in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #advisory(String, byte[])} with an inflater of its own, outside the connection's lock. */
+  private Advisory parsed(String id, byte[] stored) throws SQLException {
+    Deflate d = inflaters.poll();
+    try {
+      return advisory(d == null ? d = new Deflate() : d, id, stored);
+    } finally {
+      inflaters.offer(d);
     }
   }
 
@@ -305,6 +323,10 @@ public final class Database implements AutoCloseable {
   }
 
   private Advisory advisory(String id, byte[] stored) throws SQLException {
+    return advisory(deflate, id, stored);
+  }
+
+  private static Advisory advisory(Deflate deflate, String id, byte[] stored) throws SQLException {
     try {
       return switch (OsvParser.parse(deflate.decompress(stored))) {
         case ParseResult.Parsed p -> p.advisory();

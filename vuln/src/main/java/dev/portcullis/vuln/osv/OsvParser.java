@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,10 +159,57 @@ public final class OsvParser {
       return Optional.empty();
     }
     try {
-      return Optional.of(Instant.parse(s));
+      return Optional.of(instant(s));
     } catch (DateTimeParseException e) {
       throw new DefectException(where + "'" + field + "' is not an RFC 3339 UTC timestamp: '" + s + "'");
     }
+  }
+
+  /**
+   * {@link Instant#parse} with a fast path for the form every OSV feed writes,
+   * {@code 2024-01-31T12:34:56Z} with optional fractional seconds: the general parser is a tenth of
+   * matching's time when each candidate advisory is read.
+   */
+  static Instant instant(String s) {
+    int n = s.length();
+    if (n >= 20 && s.charAt(n - 1) == 'Z' && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
+        && s.charAt(16) == ':' && (n == 20 || n > 21 && n <= 30 && s.charAt(19) == '.')) {
+      int year = digits(s, 0, 4);
+      int month = digits(s, 5, 7);
+      int day = digits(s, 8, 10);
+      int hour = digits(s, 11, 13);
+      int minute = digits(s, 14, 16);
+      int second = digits(s, 17, 19);
+      int nanos = 0;
+      if (n > 20) {
+        int fraction = digits(s, 20, n - 1);
+        nanos = fraction < 0 ? -1 : fraction * POWERS[9 - (n - 21)];
+      }
+      if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59
+          && second >= 0 && second <= 59 && nanos >= 0) {
+        try {
+          return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+          // an impossible date (February 30th): the general parser says so
+        }
+      }
+    }
+    return Instant.parse(s);
+  }
+
+  private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+
+  /** The decimal number in {@code s[from, to)}, or -1 when a character is not a digit. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   private static String requiredText(JsonNode node, String field, String where) throws DefectException {

@@ -88,4 +88,41 @@ class OsvParserTest {
   private static Advisory parsed(String relative) throws IOException {
     return ((ParseResult.Parsed) OsvParser.parse(Files.readAllBytes(Corpus.osv(relative)))).advisory();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  void theFastTimestampPathAgreesWithInstantParse(long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    List<String> samples = new java.util.ArrayList<>(List.of("2024-01-31T12:34:56Z", "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2024-04-31T00:00:00Z", "2024-01-01T23:59:60Z", "2024-01-01T24:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00.1Z",
+        "2024-01-01T00:00:00.123456789Z", "2024-01-01T00:00:00.1234567890Z", "2024-01-01T00:00:00.Z", "2024-01-01t00:00:00Z",
+        "2024-01-01T00:00:00+00:00", "+12024-01-01T00:00:00Z", "2024-1-01T00:00:00Z", "2024-01-01T00:00:0xZ", "0000-01-01T00:00:00Z"));
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", r.nextInt(3000), r.nextInt(14),
+          r.nextInt(33), r.nextInt(25), r.nextInt(61), r.nextInt(61)));
+      int fraction = r.nextInt(12);
+      if (fraction > 0) {
+        b.append('.');
+        for (int d = 0; d < fraction - 1; d++) {
+          b.append((char) ('0' + r.nextInt(10)));
+        }
+      }
+      samples.add(b.append('Z').toString());
+    }
+    for (String s : samples) {
+      Object expected;
+      try {
+        expected = java.time.Instant.parse(s);
+      } catch (java.time.format.DateTimeParseException e) {
+        expected = "refused";
+      }
+      Object actual;
+      try {
+        actual = OsvParser.instant(s);
+      } catch (java.time.format.DateTimeParseException e) {
+        actual = "refused";
+      }
+      assertThat(actual).as(s).isEqualTo(expected);
+    }
+  }
 }
