@@ -36,7 +36,10 @@ import java.util.zip.DataFormatException;
  * (one connection, used by one caller at a time). Close it to release the file.
  */
 public final class Database implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Only {@link #status()} reads JSON: opening a database does not pay for a mapper's start-up. */
+  private static final class Meta {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   private final Path file;
   private final Connection db;
@@ -251,8 +254,8 @@ public final class Database implements AutoCloseable {
   /** Build time, sources and counts. */
   public synchronized Status status() throws DatabaseException {
     try {
-      List<String> sources = JSON.readValue(meta.getOrDefault("sources", "[]"), new TypeReference<List<String>>() {});
-      Map<String, Long> perEcosystem = JSON.readValue(meta.getOrDefault("ecosystems", "{}"), new TypeReference<Map<String, Long>>() {});
+      List<String> sources = Meta.JSON.readValue(meta.getOrDefault("sources", "[]"), new TypeReference<List<String>>() {});
+      Map<String, Long> perEcosystem = Meta.JSON.readValue(meta.getOrDefault("ecosystems", "{}"), new TypeReference<Map<String, Long>>() {});
       return new Status(Integer.parseInt(meta.get("schema_version")), meta.getOrDefault("built_at", ""), sources, number("advisories"),
           number("withdrawn"), perEcosystem, number("epss"), number("kev"));
     } catch (IOException | NumberFormatException e) {
