@@ -6,6 +6,7 @@ import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.Evidence;
 import dev.portcullis.sign.PredicateTypes;
+import dev.portcullis.sign.PublicKeys;
 import dev.portcullis.sign.Requirement;
 import dev.portcullis.sign.Verification;
 import dev.portcullis.sign.bundle.BundleVerification;
@@ -62,7 +63,7 @@ final class BundleCommand {
 
     @Override
     int sign() throws IOException {
-      PublicKey publicKey = publicKeys(List.of(key)).get(0);
+      PublicKey publicKey = PublicKeys.read(key);
       boolean signature = type.equals("sig");
       String predicateType = signature ? "" : PredicateTypes.resolve(type)
           .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not sig, verdict, sbom, vuln or a predicate type URI"));
@@ -144,7 +145,7 @@ final class BundleCommand {
     }
 
     private int verify(Main main) throws IOException {
-      PublicKey publicKey = SigningBase.publicKeys(List.of(key)).get(0);
+      PublicKey publicKey = PublicKeys.read(key);
       Digest image = imageDigest == null ? null : Digest.parse(imageDigest);
       byte[] json = read(bundleFile, "bundle");
       SigstoreBundle bundle;
