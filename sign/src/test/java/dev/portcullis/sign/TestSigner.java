@@ -1,47 +1,35 @@
 package dev.portcullis.sign;
 
+import dev.portcullis.sign.key.LocalSigner;
+import dev.portcullis.sign.key.PrivateKeys;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
-/** A P-256 key pair in memory behind {@link Signer}, for tests until the keys branch brings LocalSigner. */
+/** A fresh P-256 {@link LocalSigner} that can also show its private key, for the tests that hand it to openssl. */
 public final class TestSigner implements Signer {
   private final KeyPair pair;
+  private final LocalSigner signer;
 
   private TestSigner(KeyPair pair) {
     this.pair = pair;
+    this.signer = LocalSigner.of(pair.getPrivate());
   }
 
   public static TestSigner generate() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"));
-      return new TestSigner(g.generateKeyPair());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot make P-256 keys", e);
-    }
+    return new TestSigner(PrivateKeys.generateP256());
   }
 
   @Override
   public PublicKey publicKey() {
-    return pair.getPublic();
+    return signer.publicKey();
   }
 
   @Override
-  public byte[] sign(byte[] message) {
-    try {
-      Signature s = Signature.getInstance("SHA256withECDSA");
-      s.initSign(pair.getPrivate());
-      s.update(message);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("sign with a test key", e);
-    }
+  public byte[] sign(byte[] message) throws IOException {
+    return signer.sign(message);
   }
 
   /** The private key as unencrypted PKCS#8 PEM, which {@code openssl dgst -sign} reads. */
