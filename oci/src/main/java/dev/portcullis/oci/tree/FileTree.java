@@ -3,6 +3,7 @@ package dev.portcullis.oci.tree;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.internal.BlobLayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +56,7 @@ public final class FileTree {
     }
     Squasher s = new Squasher();
     for (int i = 0; i < indexes.size(); i++) {
-      s.apply(i, indexes.get(i));
+      s.apply(i, indexes.get(i), BlobLayer.describe(image.layers().get(i), image.name()));
     }
     return new FileTree(image, s, indexes);
   }

@@ -46,7 +46,11 @@ public interface LayerAnalyzer<R> {
 
     default void opaque(String dir) {}
 
-    default void warning(String message) {}
+    /**
+     * An entry of the layer could not be taken as it is; {@code problem} names the entry but not the
+     * layer or the image, since a cached result serves every image that has this layer.
+     */
+    default void warning(String problem) {}
 
     /** Called once the whole layer has been read and its digests verified. */
     R finish();

@@ -23,7 +23,7 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
 
   @Override
   public int version() {
-    return 2;
+    return 3; // 3: warnings no longer name the layer and image
   }
 
   // A compact binary form: an image's index can hold hundreds of thousands of entries, and a warm

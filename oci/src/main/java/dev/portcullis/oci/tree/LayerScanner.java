@@ -72,8 +72,9 @@ public final class LayerScanner {
       }
 
       @Override
-      public void warning(String message) {
-        sessions.forEach(s -> s.warning(message));
+      public void warning(String where, String problem) {
+        // results are cached per layer and replayed for any image that has it: the image is named on replay (FileTree)
+        sessions.forEach(s -> s.warning(problem));
       }
     });
     Map<LayerAnalyzer<?>, Object> results = new LinkedHashMap<>();

@@ -33,6 +33,15 @@ public final class LayerWalker {
 
     /** An entry was read but could not be taken as it is (clamped, unsupported). */
     default void warning(String message) {}
+
+    /**
+     * As {@link #warning(String)}, with the layer apart: {@code where} names the layer and the image
+     * being read, {@code problem} only the entry and what is wrong with it (so it holds for every
+     * image that has this layer).
+     */
+    default void warning(String where, String problem) {
+      warning(where + ": " + problem);
+    }
   }
 
   private LayerWalker() {}
@@ -54,7 +63,7 @@ public final class LayerWalker {
           if (dataEnd >= 0 && counted.count() >= dataEnd && counted.read() < 0) {
             // umoci 0.4.7 insert ends its tars right after the last file's data; Go's archive/tar
             // (Docker, containerd, umoci, skopeo) reads such a tar as complete, so must we
-            visitor.warning(where + ": tar ends without padding and end-of-archive blocks after entry " + (ordinal - 1) + "; read as complete");
+            visitor.warning(where, "tar ends without padding and end-of-archive blocks after entry " + (ordinal - 1) + "; read as complete");
             break;
           }
           throw new ImageReadException("read tar of " + where + ": malformed entry after entry " + ordinal + " (" + ex.getMessage() + ")", ex);
@@ -71,7 +80,7 @@ public final class LayerWalker {
               + (name.indexOf('\0') >= 0 ? "name" : "link target"));
         }
         if (TarPaths.escapes(name)) {
-          visitor.warning(where + ": entry '" + name + "' climbs above the root; kept inside it as " + TarPaths.normalize(name));
+          visitor.warning(where, "entry '" + name + "' climbs above the root; kept inside it as " + TarPaths.normalize(name));
         }
         String path = TarPaths.normalize(name);
         String base = TarPaths.baseName(path);
@@ -93,7 +102,7 @@ public final class LayerWalker {
         }
         FileType type = typeOf(e);
         if (type == null) {
-          visitor.warning(where + ": entry '" + name + "' has unsupported tar type '" + (char) e.getLinkFlag() + "'; skipped");
+          visitor.warning(where, "entry '" + name + "' has unsupported tar type '" + (char) e.getLinkFlag() + "'; skipped");
           continue;
         }
         String link = switch (type) {

@@ -37,8 +37,9 @@ final class Squasher {
     return links;
   }
 
-  void apply(int layer, LayerIndex index) throws IOException {
-    warnings.addAll(index.warnings());
+  /** Applies layer {@code layer}; {@code where} names it and the image for its (cached, image-free) warnings. */
+  void apply(int layer, LayerIndex index, String where) throws IOException {
+    index.warnings().forEach(w -> warnings.add(where + ": " + w));
     for (String dir : index.opaqueDirs()) {
       resolveParents(dir, layer).ifPresent(d -> removeBelow(d, layer, DeletedEntry.Removal.OPAQUE_DIRECTORY));
     }

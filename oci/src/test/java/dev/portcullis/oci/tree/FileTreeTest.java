@@ -135,6 +135,26 @@ class FileTreeTest {
   }
 
   @Test
+  void aWarningReplayedFromTheCacheNamesTheImageBeingRead() throws IOException {
+    byte[] shared = new LayerBuilder().file("../evil", "e").build();
+    LayerCache cache = new LayerCache(tmp.resolve("cache"));
+    try (Image first = open(new OciLayoutBuilder().layer(shared, OciLayoutBuilder.Compression.GZIP, "ADD evil"));
+        Image second = open(new OciLayoutBuilder().layer(new LayerBuilder().file("base", "b"))
+            .layer(shared, OciLayoutBuilder.Compression.GZIP, "ADD evil"))) {
+      assertThat(first.layers().get(0).digest()).isEqualTo(second.layers().get(1).digest());
+      FileTree one = FileTree.read(first, new LayerScanner(cache, Limits.DEFAULT.maxEntries()));
+      assertThat(one.warnings()).containsExactly("layer 0 (" + first.layers().get(0).digest() + ") of " + first.name()
+          + ": entry '../evil' climbs above the root; kept inside it as /evil");
+
+      LayerScanner warm = new LayerScanner(cache, Limits.DEFAULT.maxEntries());
+      assertThat(warm.scan(second, java.util.List.of(LayerIndexer.INSTANCE)).get(1).read()).as("the shared layer comes from the cache").isFalse();
+      FileTree two = FileTree.read(second, warm);
+      assertThat(two.warnings()).containsExactly("layer 1 (" + second.layers().get(1).digest() + ") of " + second.name()
+          + ": entry '../evil' climbs above the root; kept inside it as /evil");
+    }
+  }
+
+  @Test
   void zstdAndUncompressedLayersReadTheSameAsGzip() throws IOException {
     byte[] tar = new LayerBuilder().file("hello", "world").build();
     for (OciLayoutBuilder.Compression c : OciLayoutBuilder.Compression.values()) {
