@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
@@ -73,7 +74,7 @@ final class BundleCommand {
             : new Requirement.Attested(List.of(publicKey), predicateType, java.util.Optional.empty()));
         if (!(v instanceof Verification.Verified ok)) {
           Verification.Rejected no = (Verification.Rejected) v;
-          stderr.println("portcullis: " + no.image() + ": nothing to export (" + no.reason().name().toLowerCase(Locale.ROOT).replace('_', '-') + "): "
+          Main.printFailure(stderr, no.image() + ": nothing to export (" + no.reason().name().toLowerCase(Locale.ROOT).replace('_', '-') + "): "
               + no.message());
           return Main.FAILED;
         }
@@ -139,7 +140,7 @@ final class BundleCommand {
       try {
         return verify(main);
       } catch (IOException | IllegalArgumentException e) {
-        main.err.println("portcullis: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        Main.printFailure(main.err, String.valueOf(e.getMessage()));
         return SigningBase.ERROR;
       }
     }
@@ -152,7 +153,7 @@ final class BundleCommand {
       try {
         bundle = SigstoreBundle.parse(json);
       } catch (FormatException e) {
-        main.err.println("portcullis: " + bundleFile + ": not verified (malformed): " + e.getMessage());
+        Main.printFailure(main.err, bundleFile + ": not verified (malformed): " + e.getMessage());
         return Main.FAILED;
       }
       byte[] artifactBytes = null;
@@ -168,7 +169,7 @@ final class BundleCommand {
       };
       switch (SigstoreBundle.verify(json, publicKey, expected)) {
         case BundleVerification.Rejected r -> {
-          main.err.println("portcullis: " + bundleFile + ": not verified (" + r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-') + "): " + r.detail());
+          Main.printFailure(main.err, bundleFile + ": not verified (" + r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-') + "): " + r.detail());
           return Main.FAILED;
         }
         case BundleVerification.Verified ok -> {
@@ -178,13 +179,13 @@ final class BundleCommand {
             try {
               SimpleSigningPayload p = SimpleSigningPayload.parse(artifactBytes);
               if (image != null && !p.manifestDigest().equals(image)) {
-                main.err.println("portcullis: " + bundleFile + ": not verified (digest-mismatch): the payload names " + p.manifestDigest() + ", not " + image);
+                Main.printFailure(main.err, bundleFile + ": not verified (digest-mismatch): the payload names " + p.manifestDigest() + ", not " + image);
                 return Main.FAILED;
               }
               about = p.dockerReference() + "@" + p.manifestDigest();
             } catch (FormatException e) {
               if (image != null) {
-                main.err.println("portcullis: " + bundleFile + ": not verified (malformed): --image-digest given, but " + e.getMessage());
+                Main.printFailure(main.err, bundleFile + ": not verified (malformed): --image-digest given, but " + e.getMessage());
                 return Main.FAILED;
               }
             }
@@ -192,7 +193,7 @@ final class BundleCommand {
             Statement st = Statement.parse(((SigstoreBundle.Envelope) ok.bundle().content()).envelope().payload());
             about = st.predicateType() + " about " + String.join(", ", st.subjects().stream().map(s -> s.name() + "@" + s.digest()).toList());
           }
-          main.out.println("verified " + bundleFile + ": signed by " + ok.keyId() + "; " + about);
+          main.out.println(TerminalText.escape("verified " + bundleFile + ": signed by " + ok.keyId() + "; " + about));
           return 0;
         }
       }

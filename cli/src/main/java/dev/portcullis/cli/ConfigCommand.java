@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.Image;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Checks;
@@ -91,7 +92,7 @@ final class ConfigCommand extends ImageCommand.Base {
       switch (CustomRules.load(rules, new RuleCompiler())) {
         case CustomRules.Loaded.Rules r -> checks.addAll(r.checks());
         case CustomRules.Loaded.Invalid i -> {
-          i.problems().forEach(p -> stderr.println(p.display()));
+          i.problems().forEach(p -> stderr.println(TerminalText.escape(p.display())));
           stderr.println("portcullis: " + i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the custom rules of " + rules);
           return Main.FAILED;
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.ProgressListener;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -7,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Progress on stderr: a bar redrawn in place per task when stderr is a terminal, nothing when it
- * is not (logs stay clean); warnings always, one line each.
+ * is not (logs stay clean); warnings always, one line each, escaped by {@link TerminalText} since
+ * they quote what images hold.
  */
 final class ConsoleProgress implements ProgressListener {
   private static final int WIDTH = 30;
@@ -39,7 +41,7 @@ final class ConsoleProgress implements ProgressListener {
     } else {
       bar = "";
     }
-    err.print("\r\033[K" + task + " " + bar + " " + human(done) + (total > 0 ? "/" + human(total) : ""));
+    err.print("\r\033[K" + TerminalText.escape(task) + " " + bar + " " + human(done) + (total > 0 ? "/" + human(total) : ""));
     err.flush();
   }
 
@@ -57,7 +59,7 @@ final class ConsoleProgress implements ProgressListener {
     if (terminal) {
       err.print("\r\033[K");
     }
-    err.println("portcullis: warning: " + message);
+    err.println("portcullis: warning: " + TerminalText.escape(message));
   }
 
   static String human(long bytes) {

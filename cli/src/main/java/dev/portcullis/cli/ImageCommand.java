@@ -2,6 +2,7 @@ package dev.portcullis.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.ImageSource;
@@ -86,7 +87,7 @@ final class ImageCommand {
 
     /** One line on stderr for a failure the user can act on (the stack trace with --debug); returns {@code exitCode}. */
     int failed(Exception e, int exitCode) {
-      stderr.println("portcullis: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      Main.printFailure(stderr, String.valueOf(e.getMessage()));
       if (common.debug) {
         e.printStackTrace(stderr);
       }
@@ -180,7 +181,7 @@ final class ImageCommand {
       }
       layers.print(stdout);
       for (Image.SkippedLayer s : image.skippedLayers()) {
-        stdout.println("skipped " + s.descriptor().digest() + ": " + s.reason());
+        stdout.println(TerminalText.escape("skipped " + s.descriptor().digest() + ": " + s.reason()));
       }
     }
   }
@@ -322,7 +323,8 @@ final class ImageCommand {
           n.set("skipped", strings(r.skipped()));
           json(n);
         } else if (!common.quiet) {
-          stderr.println("exported " + r.entries() + " entries of " + image.name() + " to " + output + (r.skipped().isEmpty() ? "" : " (" + r.skipped().size() + " skipped)"));
+          stderr.println(TerminalText.escape("exported " + r.entries() + " entries of " + image.name() + " to " + output
+              + (r.skipped().isEmpty() ? "" : " (" + r.skipped().size() + " skipped)")));
         }
       }
       return 0;
@@ -352,7 +354,7 @@ final class ImageCommand {
           n.put("digest", digest.toString());
           json(n);
         } else if (!common.quiet) {
-          stderr.println("saved " + image.name() + " to oci-dir:" + output + ":" + refName);
+          stderr.println(TerminalText.escape("saved " + image.name() + " to oci-dir:" + output + ":" + refName));
         }
       }
       return 0;

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -92,9 +93,9 @@ public final class Main {
     boolean userFacing = t instanceof IOException || t instanceof IllegalArgumentException || t instanceof CommandFailure;
     String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     if (userFacing) {
-      err.println("portcullis: " + message.lines().findFirst().orElse(message));
+      printFailure(err, message);
     } else {
-      err.println("portcullis: internal error: " + t.getClass().getName() + ": " + message + (debug ? "" : " (run with --debug for details)"));
+      printFailure(err, "internal error: " + t.getClass().getName() + ": " + message + (debug ? "" : " (run with --debug for details)"));
     }
     if (debug) {
       t.printStackTrace(err);
@@ -102,7 +103,16 @@ public final class Main {
     return userFacing ? FAILED : INTERNAL_ERROR;
   }
 
-  /** A command could not do what it was asked; the message is shown as is. */
+  /**
+   * The one way a failure reaches the user: {@code portcullis: MESSAGE} on one line. Messages quote
+   * what images, registries and documents hold, so the whole message goes through {@link
+   * TerminalText#escape} (a line break in it shows as {@code \n}, never as a second line).
+   */
+  static void printFailure(PrintStream err, String message) {
+    err.println("portcullis: " + TerminalText.escape(message));
+  }
+
+  /** A command could not do what it was asked; the message is shown as it is, escaped. */
   static final class CommandFailure extends RuntimeException {
     CommandFailure(String message) {
       super(message);

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.policy.Policy;
 import dev.portcullis.policy.PolicyCases;
 import dev.portcullis.policy.PolicyFile;
@@ -33,12 +34,12 @@ final class PolicyCommand {
       return switch (new PolicyFile(new RuleCompiler()).load(file)) {
         case PolicyFile.Valid v -> {
           Policy p = v.policy();
-          out.println(file + ": valid (" + p.digest() + "); stages " + String.join(", ", p.stageNames().stream()
-              .map(s -> s + " (minScore " + p.stage(s).orElseThrow().minScore() + ", " + p.stage(s).orElseThrow().rules().size() + " rules)").toList()));
+          out.println(TerminalText.escape(file + ": valid (" + p.digest() + "); stages " + String.join(", ", p.stageNames().stream()
+              .map(s -> s + " (minScore " + p.stage(s).orElseThrow().minScore() + ", " + p.stage(s).orElseThrow().rules().size() + " rules)").toList())));
           yield 0;
         }
         case PolicyFile.Invalid i -> {
-          i.problems().forEach(pr -> err.println(pr.display()));
+          i.problems().forEach(pr -> err.println(TerminalText.escape(pr.display())));
           err.println("portcullis: " + i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in " + file);
           yield Main.FAILED;
         }
@@ -61,9 +62,9 @@ final class PolicyCommand {
       List<PolicyCases.Outcome> outcomes = PolicyCases.run(dir, new PolicyFile(new RuleCompiler()));
       long failed = 0;
       for (PolicyCases.Outcome o : outcomes) {
-        out.println((o.passed() ? "pass  " : "FAIL  ") + o.name());
+        out.println(TerminalText.escape((o.passed() ? "pass  " : "FAIL  ") + o.name()));
         for (String f : o.failures()) {
-          out.println("      " + f);
+          out.println(TerminalText.escape("      " + f));
         }
         failed += o.passed() ? 0 : 1;
       }

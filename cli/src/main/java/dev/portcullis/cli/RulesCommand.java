@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.rules.Check;
@@ -50,7 +51,7 @@ final class RulesCommand {
         switch (CustomRules.load(rules, new RuleCompiler())) {
           case CustomRules.Loaded.Rules r -> checks.addAll(r.checks());
           case CustomRules.Loaded.Invalid i -> {
-            i.problems().forEach(p -> err.println(p.display()));
+            i.problems().forEach(p -> err.println(TerminalText.escape(p.display())));
             err.println("portcullis: " + i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the custom rules of " + rules);
             return Main.FAILED;
           }

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.catalog.Catalog;
@@ -58,7 +59,7 @@ final class SbomCommand extends ImageCommand.Base {
   }
 
   private void table(Catalog catalog) {
-    catalog.distro().ifPresent(d -> stdout.println("OS: " + d + (d.prettyName().isEmpty() ? "" : " (" + d.prettyName() + ")")));
+    catalog.distro().ifPresent(d -> stdout.println(TerminalText.escape("OS: " + d + (d.prettyName().isEmpty() ? "" : " (" + d.prettyName() + ")"))));
     Table t = new Table("NAME", "VERSION", "TYPE", "LAYER", "FOUND BY", "PATH");
     for (Package p : catalog.packages()) {
       String name = p.namespace().isEmpty() || p.ecosystem().isOs() ? p.name() : p.namespace() + ":" + p.name();

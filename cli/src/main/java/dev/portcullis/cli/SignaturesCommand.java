@@ -60,7 +60,7 @@ final class SignaturesCommand extends SigningBase {
         } else {
           t.print(stdout);
         }
-        listing.unreadable().forEach(u -> stderr.println("portcullis: unreadable: " + u));
+        listing.unreadable().forEach(u -> Main.printFailure(stderr, "unreadable: " + u));
       }
     }
     return 0;

@@ -1,10 +1,15 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.TerminalText;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table: columns padded to their widest cell, the last column left ragged. */
+/**
+ * A plain text table: columns padded to their widest cell, the last column left ragged. Every cell
+ * is shown through {@link TerminalText#escape}, so a value from an image (a file name, a label)
+ * stays in its own cell on its own row.
+ */
 final class Table {
   private final List<String[]> rows = new ArrayList<>();
 
@@ -15,7 +20,7 @@ final class Table {
   Table row(Object... cells) {
     String[] r = new String[cells.length];
     for (int i = 0; i < cells.length; i++) {
-      r[i] = String.valueOf(cells[i]);
+      r[i] = TerminalText.escape(String.valueOf(cells[i]));
     }
     rows.add(r);
     return this;

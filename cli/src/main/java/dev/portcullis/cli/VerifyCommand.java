@@ -101,10 +101,10 @@ final class VerifyCommand extends SigningBase {
       }
     }
     if (v instanceof Verification.Rejected no) {
-      command.stderr.println("portcullis: " + no.image() + ": not verified (" + no.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')
+      Main.printFailure(command.stderr, no.image() + ": not verified (" + no.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')
           + "): " + no.message());
     } else if (trust.orElse(null) instanceof TrustPolicy.Unsatisfied u) {
-      command.stderr.println("portcullis: " + v.image() + ": not verified (trust policy): " + u.message());
+      Main.printFailure(command.stderr, v.image() + ": not verified (trust policy): " + u.message());
     }
     return verified ? 0 : Main.FAILED;
   }

@@ -29,4 +29,11 @@ class ConsoleProgressTest {
   void aPipeOrFileGetsWarningsOnly() {
     assertThat(render(false)).isEqualTo("portcullis: warning: skipped foreign layer 1\n");
   }
+
+  @Test
+  void aWarningQuotingAnImageIsOneEscapedLine() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    new ConsoleProgress(new PrintStream(err, true, StandardCharsets.UTF_8), false).warn("entry '\033[2Jx\ny\u202e' skipped");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("portcullis: warning: entry '\\033[2Jx\\ny\\u202e' skipped\n");
+  }
 }

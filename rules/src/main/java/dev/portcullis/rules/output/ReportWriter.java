@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.rules.Allowed;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
 /**
  * A {@link Report} as text in one of the output formats. Output is deterministic: findings and
  * problems in report order, rules by ID; findings an allowlist let through are listed apart (not in
- * SARIF). Only findings' messages are written, never the inputs.
+ * SARIF). Only findings' messages are written, never the inputs. The table is for a terminal: its
+ * paths, messages and reasons go through {@link TerminalText#escape}; JSON and SARIF keep them exact.
  */
 public final class ReportWriter {
   /** The formats a report can be written in. */
@@ -55,17 +57,19 @@ public final class ReportWriter {
     if (report.findings().isEmpty()) {
       sb.append("No findings.\n");
     } else {
-      int w = report.findings().stream().mapToInt(f -> f.location().display().length()).max().orElse(8);
-      sb.append(String.format(Locale.ROOT, "%-14s %-8s %-" + w + "s %s%n", "ID", "SEVERITY", "WHERE", "FINDING"));
+      int w = report.findings().stream().mapToInt(f -> TerminalText.escape(f.location().display()).length()).max().orElse(8);
+      String row = "%-14s %-8s %-" + w + "s %s";
+      sb.append(String.format(Locale.ROOT, row, "ID", "SEVERITY", "WHERE", "FINDING")).append('\n');
       for (Finding f : report.findings()) {
-        sb.append(String.format(Locale.ROOT, "%-14s %-8s %-" + w + "s %s%n", f.id(), f.severity(), f.location().display(), f.message()));
+        sb.append(String.format(Locale.ROOT, row, TerminalText.escape(f.id()), f.severity(), TerminalText.escape(f.location().display()),
+            TerminalText.escape(f.message()))).append('\n');
       }
     }
     for (Problem p : report.problems()) {
-      sb.append("problem: ").append(p.display()).append('\n');
+      sb.append(TerminalText.escape("problem: " + p.display())).append('\n');
     }
     for (Allowed a : report.allowed()) {
-      sb.append("allowed: ").append(a.finding().id()).append(' ').append(a.finding().location().display()).append(" (").append(a.reason()).append(")\n");
+      sb.append(TerminalText.escape("allowed: " + a.finding().id() + " " + a.finding().location().display() + " (" + a.reason() + ")")).append('\n');
     }
     return sb.toString();
   }

@@ -1,49 +1,58 @@
 package dev.portcullis.vuln.report;
 
 import dev.portcullis.core.Package;
+import dev.portcullis.core.TerminalText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The report for people: findings grouped by package, the most severe package first, then what was suppressed and why. */
+/**
+ * The report for people: findings grouped by package, the most severe package first, then what was
+ * suppressed and why. Each line goes through {@link TerminalText#escape}: names, versions, paths
+ * and reasons come from images, advisories and VEX documents.
+ */
 public final class ReportTable {
   private ReportTable() {}
 
   public static String of(ScanReport report) {
     StringBuilder out = new StringBuilder();
-    report.distro().ifPresent(d -> out.append("OS: ").append(d).append('\n'));
-    out.append(report.packages()).append(" packages, ").append(report.findings().size()).append(" vulnerabilities")
-        .append(countsBySeverity(report.findings())).append('\n');
+    report.distro().ifPresent(d -> line(out, "OS: " + d));
+    line(out, report.packages() + " packages, " + report.findings().size() + " vulnerabilities" + countsBySeverity(report.findings()));
     Map<Package, List<VulnerabilityFinding>> byPackage = new LinkedHashMap<>();
     for (VulnerabilityFinding f : report.findings()) { // already most severe first
       byPackage.computeIfAbsent(f.pkg(), k -> new ArrayList<>()).add(f);
     }
     for (var e : byPackage.entrySet()) {
       Package p = e.getKey();
-      out.append('\n').append(p.namespace().isEmpty() || p.ecosystem().isOs() ? "" : p.namespace() + "/").append(p.name()).append(' ')
-          .append(p.version()).append("  (").append(p.ecosystem().purlType()).append(", ").append(p.location().path())
-          .append(", layer ").append(p.location().layerIndex()).append(p.managedByIfAny().map(m -> ", from " + m).orElse("")).append(")\n");
+      out.append('\n');
+      line(out, (p.namespace().isEmpty() || p.ecosystem().isOs() ? "" : p.namespace() + "/") + p.name() + " " + p.version() + "  ("
+          + p.ecosystem().purlType() + ", " + p.location().path() + ", layer " + p.location().layerIndex()
+          + p.managedByIfAny().map(m -> ", from " + m).orElse("") + ")");
       for (VulnerabilityFinding f : e.getValue()) {
-        out.append(String.format(Locale.ROOT, "  %-8s %-20s fixed in %-18s%s%s  %s%n", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
+        line(out, String.format(Locale.ROOT, "  %-8s %-20s fixed in %-18s%s%s  %s", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
             f.fixedVersionIfAny().orElse(f.status() == VulnerabilityFinding.Status.WONT_FIX ? "(will not fix)" : "(no fix)"),
             f.epss() == null ? "" : String.format(Locale.ROOT, " EPSS %.1f%%", 100 * f.epss()), f.kev() ? " KEV" : "",
             f.aliases().isEmpty() ? "" : String.join(" ", f.aliases())));
       }
     }
     if (!report.suppressed().isEmpty()) {
-      out.append('\n').append(report.suppressed().size()).append(" suppressed:\n");
+      out.append('\n');
+      line(out, report.suppressed().size() + " suppressed:");
       for (Suppression s : report.suppressed()) {
-        out.append("  ").append(s.finding().id()).append(' ').append(s.finding().pkg().name()).append(' ').append(s.finding().installedVersion())
-            .append(": ").append(s.reason()).append('\n');
+        line(out, "  " + s.finding().id() + " " + s.finding().pkg().name() + " " + s.finding().installedVersion() + ": " + s.reason());
       }
     }
     for (IgnoreRule r : report.expiredIgnores()) {
-      out.append("expired ignore entry (").append(r.where()).append(", ").append(r.expiresIfAny().map(Object::toString).orElse(""))
-          .append("): ").append(r.reason()).append('\n');
+      line(out, "expired ignore entry (" + r.where() + ", " + r.expiresIfAny().map(Object::toString).orElse("") + "): " + r.reason());
     }
     return out.toString();
+  }
+
+  /** Appends {@code text} as one terminal line. */
+  private static void line(StringBuilder out, String text) {
+    out.append(TerminalText.escape(text)).append('\n');
   }
 
   private static String countsBySeverity(List<VulnerabilityFinding> findings) {

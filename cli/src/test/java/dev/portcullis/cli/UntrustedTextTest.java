@@ -1,0 +1,102 @@
+package dev.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.testkit.LayerBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names an image chooses reach the terminal escaped, one row each, and machine formats exactly. */
+class UntrustedTextTest {
+  @TempDir Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  private Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] all = Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new);
+    int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        new ByteArrayInputStream(new byte[0]));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Raw name in the tar, then how a terminal must show its path. */
+  private static final String[][] NAMES = {
+      {"fake\n-rw-r--r--  0:0  1  0  shadow", "/fake\\n-rw-r--r--  0:0  1  0  shadow"},
+      {"over\rwrite", "/over\\rwrite"},
+      {"\033[31mred\033[0m", "/\\033[31mred\\033[0m"},
+      {"invoice\u202efdp.exe", "/invoice\\u202efdp.exe"},
+      {"back\\slash", "/back\\\\slash"},
+  };
+
+  /** Climbs above the root, so reading it warns, quoting the raw name. */
+  private static final String CLIMBER = "../\033]0;pwned\007up\nportcullis: all clear";
+
+  private String image() {
+    LayerBuilder layer = new LayerBuilder();
+    for (String[] n : NAMES) {
+      layer.file(n[0], "x");
+    }
+    layer.file(CLIMBER, "y");
+    Path dir = tmp.resolve("hostile-names");
+    new OciLayoutBuilder().layer(layer).write(dir);
+    return "oci-dir:" + dir;
+  }
+
+  private static void assertTerminalSafe(String text) {
+    assertThat(text).doesNotContain("\033", "\r", "\u202e", "\007");
+  }
+
+  @Test
+  void imageFilesShowsEachHostileNameOnItsOwnRowEscaped() {
+    Run r = run("image", "files", image());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertTerminalSafe(r.out());
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines).as(r.out()).hasSize(1 + NAMES.length + 1);
+    List<String> paths = new ArrayList<>();
+    for (String[] n : NAMES) {
+      paths.add(n[1]);
+    }
+    paths.add("/\\033]0;pwned\\aup\\nportcullis: all clear");
+    for (String p : paths) {
+      assertThat(lines).as(p).anyMatch(l -> l.endsWith(" " + p));
+    }
+  }
+
+  @Test
+  void aWarningQuotingAHostileNameIsOneEscapedLine() {
+    Run r = run("image", "files", image());
+    assertTerminalSafe(r.err());
+    assertThat(r.err().lines()).as(r.err()).singleElement().satisfies(w -> {
+      assertThat(w).startsWith("portcullis: warning: layer 0 (sha256:");
+      assertThat(w).endsWith(": entry '../\\033]0;pwned\\aup\\nportcullis: all clear' climbs above the root; "
+          + "kept inside it as /\\033]0;pwned\\aup\\nportcullis: all clear");
+    });
+  }
+
+  @Test
+  void jsonKeepsTheExactNames() throws IOException {
+    Run r = run("image", "files", "--format", "json", image());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode files = JsonOutput.MAPPER.readTree(r.out());
+    List<String> paths = new ArrayList<>();
+    files.forEach(f -> paths.add(f.path("path").asText()));
+    for (String[] n : NAMES) {
+      assertThat(paths).contains("/" + n[0]);
+    }
+    assertThat(paths).contains("/\033]0;pwned\007up\nportcullis: all clear");
+  }
+}
