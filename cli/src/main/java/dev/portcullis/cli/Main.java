@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,7 +76,43 @@ public final class Main {
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, err, parsed.hasMatchedOption("--debug") || debugRequested(args)));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine.IParameterExceptionHandler picocliDefault = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, line) -> ex instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u, err)
+        : picocliDefault.handleParseException(ex, line));
+    // picocli lets --help through with arguments it could not match (portcullis UNKNOWN --help); we do not
+    cl.setExecutionStrategy(parsed -> {
+      for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+        if (!p.unmatched().isEmpty()) {
+          return unmatched(new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched()), err);
+        }
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cl.execute(args);
+  }
+
+  /**
+   * One line for arguments no command takes, exit 2: an unknown command where the command has
+   * subcommands, else an unknown option or an unexpected argument.
+   */
+  private static int unmatched(CommandLine.UnmatchedArgumentException e, PrintStream err) {
+    CommandLine command = e.getCommandLine();
+    String name = command.getCommandSpec().qualifiedName();
+    String first = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
+    String what;
+    if (first.startsWith("-") && first.length() > 1) {
+      what = "unknown option '" + first + "' for '" + name + "'";
+    } else if (!command.getSubcommands().isEmpty()) {
+      // picocli's guesses are loose (UNKNOWN -> bundle): offer only those that begin as the word does
+      String start = first.length() < 2 ? "\0" : first.substring(0, 2).toLowerCase(java.util.Locale.ROOT);
+      List<String> near = e.getSuggestions().stream().filter(c -> c.toLowerCase(java.util.Locale.ROOT).startsWith(start)).limit(3).toList();
+      what = "unknown command '" + (name + " " + first).substring("portcullis ".length()) + "'"
+          + (near.isEmpty() ? "" : " (did you mean '" + String.join("' or '", near) + "'?)");
+    } else {
+      what = "unexpected argument '" + first + "' for '" + name + "'";
+    }
+    printFailure(err, what + " (see '" + name + " --help')");
+    return CommandLine.ExitCode.USAGE;
   }
 
   private static boolean debugRequested(String[] args) {
