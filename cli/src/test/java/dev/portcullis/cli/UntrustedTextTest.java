@@ -99,4 +99,20 @@ class UntrustedTextTest {
     }
     assertThat(paths).contains("/\033]0;pwned\007up\nportcullis: all clear");
   }
+
+  @Test
+  void aWarningReplayedFromTheLayerCacheNamesTheImageBeingRead() {
+    byte[] shared = new LayerBuilder().file("../climber", "c").build();
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    new OciLayoutBuilder().layer(shared, OciLayoutBuilder.Compression.GZIP, "ADD climber").write(first);
+    new OciLayoutBuilder().layer(new LayerBuilder().file("base", "b")).layer(shared, OciLayoutBuilder.Compression.GZIP, "ADD climber").write(second);
+    Run one = run("image", "files", "oci-dir:" + first);
+    assertThat(one.err()).contains("layer 0 (sha256:").contains(first.toString()).contains("entry '../climber' climbs above the root");
+    Run two = run("image", "files", "oci-dir:" + second); // the same --cache-dir: layer 1 comes from the cache
+    assertThat(two.err().lines()).as(two.err()).singleElement().satisfies(w -> assertThat(w)
+        .startsWith("portcullis: warning: layer 1 (sha256:").contains(") of oci-dir:" + second).doesNotContain(first.toString())
+        .endsWith(": entry '../climber' climbs above the root; kept inside it as /climber"));
+    assertThat(tmp.resolve("cache")).isNotEmptyDirectory();
+  }
 }
