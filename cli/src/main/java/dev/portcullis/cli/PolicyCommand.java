@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,11 +27,13 @@ final class PolicyCommand {
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
+    @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
     @Override
     public Integer call() throws IOException {
       PrintStream out = Main.of(spec).out;
       PrintStream err = Main.of(spec).err;
-      return switch (new PolicyFile(new RuleCompiler()).load(file)) {
+      return switch (new PolicyFile(new RuleCompiler(cel.limits())).load(file)) {
         case PolicyFile.Valid v -> {
           Policy p = v.policy();
           out.println(file + ": valid (" + p.digest() + "); stages " + String.join(", ", p.stageNames().stream()
@@ -55,10 +58,12 @@ final class PolicyCommand {
     @Parameters(index = "0", paramLabel = "DIR")
     Path dir;
 
+    @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
     @Override
     public Integer call() throws IOException {
       PrintStream out = Main.of(spec).out;
-      List<PolicyCases.Outcome> outcomes = PolicyCases.run(dir, new PolicyFile(new RuleCompiler()));
+      List<PolicyCases.Outcome> outcomes = PolicyCases.run(dir, new PolicyFile(new RuleCompiler(cel.limits())));
       long failed = 0;
       for (PolicyCases.Outcome o : outcomes) {
         out.println((o.passed() ? "pass  " : "FAIL  ") + o.name());
