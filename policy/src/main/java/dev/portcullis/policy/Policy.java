@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * rule that fails at run time (a missing key, a type mismatch in a {@code dyn}): the rule counts as
  * holding, with its own action and the error as its message, so a broken deny rule fails closed.
  * A decision spends one {@link CelBudget} of {@code limits} over every expression it evaluates; an
- * expression that goes over it is stopped and denies, whatever its rule's action, naming where it
- * is written, and the expressions after it are not evaluated and deny too.
+ * expression that goes over a limit is stopped and denies at every stage, whatever its rule's
+ * action, naming where it is written; once the decision's cost or time is spent, the expressions
+ * after it are not evaluated and deny too.
  *
  * @param name the file it came from, or {@code built-in:default}
  * @param digest {@code sha256:} of its source text
