@@ -70,6 +70,8 @@ final class AttestCommand extends SigningBase {
 
   @Mixin PassphraseOptions passphrase = new PassphraseOptions();
 
+  @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
   @Override
   int sign() throws IOException {
     String predicateType = PredicateTypes.resolve(type)
@@ -105,7 +107,7 @@ final class AttestCommand extends SigningBase {
         if (stage == null) {
           throw new IllegalArgumentException("--type verdict needs --stage: a verdict is the decision for a stage");
         }
-        Gate.Result result = GateCommand.evaluate(this, stage, policy, exceptions, null, null, db, now, List.of());
+        Gate.Result result = GateCommand.evaluate(this, stage, policy, exceptions, null, null, db, now, cel.limits(), List.of());
         ObjectNode doc = GateCommand.document(result, now);
         return new Predicate(pinned(image, result.after().image().digest()), doc);
       }

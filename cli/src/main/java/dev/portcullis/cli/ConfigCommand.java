@@ -12,6 +12,7 @@ import dev.portcullis.rules.Subject;
 import dev.portcullis.rules.compose.ComposeFile;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
+import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.CustomRules;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.dockerfile.Dockerfile;
@@ -67,6 +68,8 @@ final class ConfigCommand extends ImageCommand.Base {
 
   @Mixin SkipChecksOption skipChecks;
 
+  @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
 
   /** What a file holds, as far as the checks care. */
   enum Kind {
@@ -87,9 +90,10 @@ final class ConfigCommand extends ImageCommand.Base {
     int exitCode = threshold.exitCode();
     Allowlist allowed = allowlist.resolve(source);
     Set<String> skipped = skipChecks.ids();
+    CelLimits celLimits = cel.limits();
     List<Check<?>> checks = new ArrayList<>(Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList());
     if (rules != null) {
-      switch (CustomRules.load(rules, new RuleCompiler())) {
+      switch (CustomRules.load(rules, new RuleCompiler(celLimits))) {
         case CustomRules.Loaded.Rules r -> checks.addAll(r.checks());
         case CustomRules.Loaded.Invalid i -> {
           i.problems().forEach(p -> stderr.println(TerminalText.escape(p.display())));

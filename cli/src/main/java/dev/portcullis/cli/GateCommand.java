@@ -38,6 +38,7 @@ import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
+import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.report.NoiseControl;
@@ -62,6 +63,7 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code portcullis gate SOURCE --stage STAGE}: scan (or read a saved report), score, apply exceptions, and decide. */
@@ -101,6 +103,8 @@ final class GateCommand extends ImageCommand.Base {
   @Option(names = "--at", hidden = true, paramLabel = "INSTANT", description = "Decide as of this time (tests).")
   @Nullable Instant at;
 
+  @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
   @Override
   int run() {
     try {
@@ -112,7 +116,7 @@ final class GateCommand extends ImageCommand.Base {
 
   private int decide() throws IOException {
     Instant now = at != null ? at : Instant.now();
-    Gate.Result result = evaluate(this, stage, policy, exceptions, report, saveReport, db, now,
+    Gate.Result result = evaluate(this, stage, policy, exceptions, report, saveReport, db, now, cel.limits(),
         trust == null ? List.of() : TrustPolicy.load(trust).keys());
     var listener = common.listener(stderr);
     for (ExceptionFile.Refused r : result.refused()) {
@@ -143,9 +147,9 @@ final class GateCommand extends ImageCommand.Base {
    * prints and {@code attest --type verdict} signs.
    */
   static Gate.Result evaluate(ImageCommand.Base command, String stage, @Nullable Path policy, @Nullable Path exceptions, @Nullable Path report,
-      @Nullable Path saveReport, @Nullable Path db, Instant now, List<PublicKey> trusted) throws IOException {
+      @Nullable Path saveReport, @Nullable Path db, Instant now, CelLimits limits, List<PublicKey> trusted) throws IOException {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    PolicyFile policies = new PolicyFile(new RuleCompiler());
+    PolicyFile policies = new PolicyFile(new RuleCompiler(limits));
     Policy chosen;
     if (policy == null) {
       chosen = policies.defaultPolicy();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,11 +28,13 @@ final class PolicyCommand {
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
+    @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
     @Override
     public Integer call() throws IOException {
       PrintStream out = Main.of(spec).out;
       PrintStream err = Main.of(spec).err;
-      return switch (new PolicyFile(new RuleCompiler()).load(file)) {
+      return switch (new PolicyFile(new RuleCompiler(cel.limits())).load(file)) {
         case PolicyFile.Valid v -> {
           Policy p = v.policy();
           out.println(TerminalText.escape(file + ": valid (" + p.digest() + "); stages " + String.join(", ", p.stageNames().stream()
@@ -56,10 +59,12 @@ final class PolicyCommand {
     @Parameters(index = "0", paramLabel = "DIR")
     Path dir;
 
+    @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
     @Override
     public Integer call() throws IOException {
       PrintStream out = Main.of(spec).out;
-      List<PolicyCases.Outcome> outcomes = PolicyCases.run(dir, new PolicyFile(new RuleCompiler()));
+      List<PolicyCases.Outcome> outcomes = PolicyCases.run(dir, new PolicyFile(new RuleCompiler(cel.limits())));
       long failed = 0;
       for (PolicyCases.Outcome o : outcomes) {
         out.println(TerminalText.escape((o.passed() ? "pass  " : "FAIL  ") + o.name()));

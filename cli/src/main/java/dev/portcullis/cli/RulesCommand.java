@@ -7,6 +7,7 @@ import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Reference;
+import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.CustomRules;
 import dev.portcullis.rules.custom.RuleCompiler;
 import java.io.PrintStream;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +40,8 @@ final class RulesCommand {
     @Option(names = "--rules", paramLabel = "DIR", description = "Also list the custom CEL rules in this directory (or file).")
     @Nullable Path rules;
 
+    @Mixin CelLimitsOptions cel = new CelLimitsOptions();
+
     @Override
     public Integer call() throws Exception {
       PrintStream out = Main.of(spec).out;
@@ -46,9 +50,10 @@ final class RulesCommand {
       if (!f.equals("table") && !f.equals("json")) {
         throw new IllegalArgumentException("--format " + format + " is not one this command writes (table, json)");
       }
+      CelLimits celLimits = cel.limits();
       List<Check<?>> checks = new ArrayList<>(Checks.all());
       if (rules != null) {
-        switch (CustomRules.load(rules, new RuleCompiler())) {
+        switch (CustomRules.load(rules, new RuleCompiler(celLimits))) {
           case CustomRules.Loaded.Rules r -> checks.addAll(r.checks());
           case CustomRules.Loaded.Invalid i -> {
             i.problems().forEach(p -> err.println(TerminalText.escape(p.display())));

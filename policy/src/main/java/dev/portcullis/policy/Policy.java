@@ -3,6 +3,8 @@ package dev.portcullis.policy;
 import dev.cel.runtime.CelEvaluationException;
 import dev.portcullis.policy.score.Provenance;
 import dev.portcullis.policy.score.RiskReport;
+import dev.portcullis.rules.custom.CelBudget;
+import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.sign.KeyIds;
 import java.security.PublicKey;
@@ -22,17 +24,27 @@ import org.jspecify.annotations.Nullable;
  * A compiled policy: stages, each with a minimum score and rules. Deciding never throws for a
  * rule that fails at run time (a missing key, a type mismatch in a {@code dyn}): the rule counts as
  * holding, with its own action and the error as its message, so a broken deny rule fails closed.
+ * A decision spends one {@link CelBudget} of {@code limits} over every expression it evaluates; an
+ * expression that goes over a limit is stopped and denies at every stage, whatever its rule's
+ * action, naming where it is written; once the decision's cost or time is spent, the expressions
+ * after it are not evaluated and deny too.
  *
  * @param name the file it came from, or {@code built-in:default}
  * @param digest {@code sha256:} of its source text
  */
-public record Policy(String name, String digest, List<Variable> variables, Map<String, Stage> stages) {
+public record Policy(String name, String digest, List<Variable> variables, Map<String, Stage> stages, CelLimits limits) {
   public Policy {
     variables = List.copyOf(variables);
     stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
   }
 
-  public record Variable(String name, RuleCompiler.Compiled program) {}
+  /** A policy under {@link CelLimits#DEFAULT}. */
+  public Policy(String name, String digest, List<Variable> variables, Map<String, Stage> stages) {
+    this(name, digest, variables, stages, CelLimits.DEFAULT);
+  }
+
+  /** {@code at} is where the expression starts: {@code file:line:column}. */
+  public record Variable(String name, RuleCompiler.Compiled program, String at) {}
 
   public record Stage(String name, int minScore, List<Rule> rules, List<AttestationRequirement> attestations) {
     public Stage {
@@ -97,8 +109,8 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
     }
   }
 
-  /** A rule: when {@code condition} is true, {@code action} with the rendered message. */
-  public record Rule(String name, Action action, RuleCompiler.Compiled condition, List<Part> message) {
+  /** A rule: when {@code condition} (written at {@code at}, {@code file:line:column}) is true, {@code action} with the rendered message. */
+  public record Rule(String name, Action action, RuleCompiler.Compiled condition, List<Part> message, String at) {
     public Rule {
       message = List.copyOf(message);
     }
@@ -109,7 +121,8 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
 
   public record Literal(String text) implements Part {}
 
-  public record Placeholder(RuleCompiler.Compiled program) implements Part {}
+  /** {@code at} is where the expression starts: {@code file:line:column}. */
+  public record Placeholder(RuleCompiler.Compiled program, String at) implements Part {}
 
   public Optional<Stage> stage(String stage) {
     return Optional.ofNullable(stages.get(stage));
@@ -127,14 +140,18 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
     Map<String, Object> input = PolicyInput.of(report, stage, s.minScore());
     @SuppressWarnings("unchecked")
     Map<String, Object> values = (Map<String, Object>) input.get("variables");
+    CelBudget budget = CelBudget.start(limits);
+    List<Reason> reasons = new ArrayList<>();
     for (Variable v : variables) {
       try {
-        values.put(v.name(), v.program().eval(input));
+        values.put(v.name(), v.program().eval(input, budget));
+      } catch (CelBudget.Exceeded e) {
+        // left out, like a failed one; the denial says why
+        reasons.add(overBudget("variables." + v.name(), v.at(), e));
       } catch (CelEvaluationException e) {
         // left out: a rule that reads it fails, and says so
       }
     }
-    List<Reason> reasons = new ArrayList<>();
     int score = report.score().value();
     if (score < s.minScore()) {
       reasons.add(new Reason(Reason.MIN_SCORE, Action.DENY, "score " + score + " (" + report.score().grade() + ") is below the " + stage
@@ -148,19 +165,27 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
     for (Rule r : s.rules()) {
       Object holds;
       try {
-        holds = r.condition().eval(input);
+        holds = r.condition().eval(input, budget);
+      } catch (CelBudget.Exceeded e) {
+        reasons.add(overBudget(r.name(), r.at(), e));
+        continue;
       } catch (CelEvaluationException e) {
         reasons.add(new Reason(r.name(), r.action(), "could not be evaluated: " + e.getMessage()));
         continue;
       }
       if (Boolean.TRUE.equals(holds)) {
-        reasons.add(new Reason(r.name(), r.action(), render(r, input)));
+        reasons.add(new Reason(r.name(), r.action(), render(r, input, budget, reasons)));
       }
     }
     return Decision.of(reasons);
   }
 
-  private static String render(Rule r, Map<String, Object> input) {
+  /** Over budget is a policy error, not a result: it denies at every stage, whatever the rule's action. */
+  private static Reason overBudget(String name, String at, CelBudget.Exceeded e) {
+    return new Reason(name, Action.DENY, "policy error at " + at + ": " + e.getMessage());
+  }
+
+  private static String render(Rule r, Map<String, Object> input, CelBudget budget, List<Reason> reasons) {
     if (r.message().isEmpty()) {
       return r.name();
     }
@@ -170,7 +195,10 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
         case Literal l -> b.append(l.text());
         case Placeholder ph -> {
           try {
-            b.append(text(ph.program().eval(input)));
+            b.append(text(ph.program().eval(input, budget)));
+          } catch (CelBudget.Exceeded e) {
+            reasons.add(overBudget(r.name(), ph.at(), e));
+            b.append("<over budget>");
           } catch (CelEvaluationException e) {
             b.append("<").append(e.getMessage()).append(">");
           }

@@ -190,7 +190,7 @@ public final class PolicyFile {
       } else {
         problem(top.get("stages").getValueNode(), "stages must be a map of stage name to {minScore, rules}");
       }
-      return problems.isEmpty() ? new Valid(new Policy(file, digest, variables, stages)) : new Invalid(problems);
+      return problems.isEmpty() ? new Valid(new Policy(file, digest, variables, stages, compiler.limits())) : new Invalid(problems);
     }
 
     private void expect(MappingNode root, Map<String, NodeTuple> top, String key, String value) {
@@ -221,7 +221,7 @@ public final class PolicyFile {
       }
       Optional<RuleCompiler.Compiled> program = expression.flatMap(x -> compile(RuleCompiler.Result.VALUE, x, 0, x.getValue(), "expression"));
       name.ifPresent(n -> variableNames.add(n.getValue()));
-      return name.isPresent() && program.isPresent() ? Optional.of(new Policy.Variable(name.get().getValue(), program.get())) : Optional.empty();
+      return name.isPresent() && program.isPresent() ? Optional.of(new Policy.Variable(name.get().getValue(), program.get(), at(expression.orElseThrow(), 0))) : Optional.empty();
     }
 
     private Optional<Policy.Stage> stage(String name, Node node) {
@@ -387,7 +387,7 @@ public final class PolicyFile {
       if (problems.size() > before || name.isEmpty() || action.isEmpty() || condition.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new Policy.Rule(name.get().getValue(), action.get(), condition.get(), message));
+      return Optional.of(new Policy.Rule(name.get().getValue(), action.get(), condition.get(), message, at(e.get("expression").getValueNode(), 0)));
     }
 
     private List<Policy.Part> template(ScalarNode node) {
@@ -410,7 +410,8 @@ public final class PolicyFile {
         if (source.isBlank()) {
           problemAt(node, open, "message: empty {{ }}");
         } else {
-          compile(RuleCompiler.Result.VALUE, node, open + 2, source, "message").ifPresent(c -> parts.add(new Policy.Placeholder(c)));
+          String at = at(node, open + 2);
+          compile(RuleCompiler.Result.VALUE, node, open + 2, source, "message").ifPresent(c -> parts.add(new Policy.Placeholder(c, at)));
         }
         i = close + 2;
       }
@@ -474,6 +475,12 @@ public final class PolicyFile {
 
     private void problem(Node at, String message) {
       problems.add(new Problem(file, at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, message));
+    }
+
+    /** {@code file:line:column} of {@code offset} in {@code node}'s value. */
+    private String at(Node node, int offset) {
+      ScalarPositions.Position p = ScalarPositions.of(text, lineStarts, (ScalarNode) node).at(offset);
+      return file + ":" + p.line() + ":" + p.column();
     }
 
     private void problemAt(ScalarNode node, int offset, String message) {

@@ -22,13 +22,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A custom rule: where its expression is true, a finding with the rule's ID and severity. An
  * expression that fails on an input (a missing key read without {@code has()}) is a problem of
- * that input, reported once per rule and input; the other inputs are still checked.
+ * that input, reported once per rule and input; the other inputs are still checked. The rule
+ * spends one {@link CelBudget} per input; going over it stops the rule, is a problem at the rule's
+ * file, line and column, and the rule is not evaluated again in this run (each later input gets a
+ * problem saying so), so a runaway rule costs one budget, not one per input.
  */
 final class CelRule implements Check<Subject> {
   private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_.-]*)=(\\S+)");
@@ -38,19 +43,26 @@ final class CelRule implements Check<Subject> {
 
   record Literal(String text) implements Part {}
 
-  record Placeholder(RuleCompiler.Compiled program) implements Part {}
+  /** {@code line} and {@code column} (from 1) of the expression in the rule file. */
+  record Placeholder(RuleCompiler.Compiled program, int line, int column) implements Part {}
 
   private final CheckInfo info;
   private final Target target;
   private final String file;
+  private final int line;
+  private final int column;
   private final RuleCompiler.Compiled condition;
   private final List<Part> message;
   private final boolean perItem;
+  private final AtomicReference<@Nullable String> stopped = new AtomicReference<>();
 
-  CelRule(CheckInfo info, Target target, String file, RuleCompiler.Compiled condition, List<Part> message) {
+  /** {@code line} and {@code column} (from 1) are where {@code condition} starts in {@code file}. */
+  CelRule(CheckInfo info, Target target, String file, int line, int column, RuleCompiler.Compiled condition, List<Part> message) {
     this.info = info;
     this.target = target;
     this.file = file;
+    this.line = line;
+    this.column = column;
     this.condition = condition;
     this.message = List.copyOf(message);
     Set<String> reads = new TreeSet<>(condition.reads());
@@ -97,16 +109,25 @@ final class CelRule implements Check<Subject> {
     };
     List<Finding> findings = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
+    String before = stopped.get();
+    if (before != null) {
+      return new Report(List.of(), List.of(new Problem(file, line, column, "custom rule " + info.id() + " was not evaluated on " + subject.name()
+          + ": it was stopped earlier (" + before + ")")));
+    }
+    CelBudget budget = CelBudget.start(condition.limits());
     for (Binding b : bindings) {
       try {
-        Object hit = condition.eval(b.variables());
+        Object hit = condition.eval(b.variables(), budget);
         if (!(hit instanceof Boolean)) {
           problems.add(problem(subject, b, "gave " + hit.getClass().getSimpleName() + ", not a bool"));
           break;
         }
         if ((Boolean) hit) {
-          findings.add(new Finding(info, message(b), b.location()));
+          findings.add(new Finding(info, message(subject, b, budget, problems), b.location()));
         }
+      } catch (CelBudget.Exceeded e) {
+        problems.add(overBudget(subject, b, line, column, e));
+        break;
       } catch (CelEvaluationException e) {
         problems.add(problem(subject, b, "failed: " + e.getMessage()));
         break; // one problem per rule and input is enough to fix the rule
@@ -120,7 +141,14 @@ final class CelRule implements Check<Subject> {
     return new Problem(subject.name(), line, 0, "custom rule " + info.id() + " (" + file + ") " + what + " on " + b.what());
   }
 
-  private String message(Binding b) {
+  /** An expression over budget is the rule's problem, so it is reported where the rule is written. */
+  private Problem overBudget(Subject subject, Binding b, int atLine, int atColumn, CelBudget.Exceeded e) {
+    String on = b.what().contains(subject.name()) ? b.what() : b.what() + " in " + subject.name();
+    stopped.compareAndSet(null, "on " + on + ": " + e.getMessage());
+    return new Problem(file, atLine, atColumn, "custom rule " + info.id() + " on " + on + ": " + e.getMessage());
+  }
+
+  private String message(Subject subject, Binding b, CelBudget budget, List<Problem> problems) {
     if (message.isEmpty()) {
       return b.what() + ": " + info.title();
     }
@@ -130,7 +158,10 @@ final class CelRule implements Check<Subject> {
         case Literal l -> out.append(l.text());
         case Placeholder ph -> {
           try {
-            out.append(show(ph.program().eval(b.variables())));
+            out.append(show(ph.program().eval(b.variables(), budget)));
+          } catch (CelBudget.Exceeded e) {
+            problems.add(overBudget(subject, b, ph.line(), ph.column(), e));
+            out.append("?");
           } catch (CelEvaluationException e) {
             out.append("?");
           }
@@ -163,7 +194,7 @@ final class CelRule implements Check<Subject> {
     return out;
   }
 
-  private static void collect(@org.jspecify.annotations.Nullable String key, Object value, Set<String> secrets) {
+  private static void collect(@Nullable String key, Object value, Set<String> secrets) {
     switch (value) {
       case Map<?, ?> m -> {
         if (m.get("name") instanceof String n && m.get("value") instanceof String v && Redaction.isSecretName(n)) {

@@ -246,7 +246,8 @@ public final class CustomRules {
       String why = rationale.map(ScalarNode::getValue).filter(s -> !s.isBlank()).orElse("A custom rule, from " + file + ".");
       CheckInfo info = new CheckInfo(id.orElseThrow().getValue(), sev.orElseThrow(), title.orElseThrow().getValue().strip(), why.strip(),
           remediation.orElseThrow().getValue().strip(), List.of());
-      rules.add(new CelRule(info, tgt.orElseThrow(), file, condition.get(), parts));
+      ScalarPositions.Position at = ScalarPositions.of(text, lineStarts, expression.orElseThrow()).at(0);
+      rules.add(new CelRule(info, tgt.orElseThrow(), file, at.line(), at.column(), condition.get(), parts));
     }
 
     private Optional<ScalarNode> required(MappingNode map, Map<String, NodeTuple> entries, String key) {
@@ -313,7 +314,9 @@ public final class CustomRules {
           ScalarPositions.Position p = ScalarPositions.of(text, lineStarts, node).at(open);
           problems.add(new Problem(file, p.line(), p.column(), "message: empty {{ }}"));
         } else {
-          compile(target, RuleCompiler.Result.VALUE, node, open + 2, source).ifPresent(c -> parts.add(new CelRule.Placeholder(c)));
+          ScalarPositions.Position at = ScalarPositions.of(text, lineStarts, node).at(open + 2);
+          compile(target, RuleCompiler.Result.VALUE, node, open + 2, source)
+              .ifPresent(c -> parts.add(new CelRule.Placeholder(c, at.line(), at.column())));
         }
         i = close + 2;
       }
