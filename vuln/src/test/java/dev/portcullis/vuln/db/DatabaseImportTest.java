@@ -196,6 +196,8 @@ class DatabaseImportTest {
         Arguments.of("a zip holding a malformed record", "all.zip", "all.zip!plain-text.json: not JSON: "),
         Arguments.of("a zip cut short", "cut.zip", "cut.zip: cannot read: "),
         Arguments.of("a KEV file that is not a catalogue", "known_exploited_vulnerabilities.json", "not a KEV catalogue"),
+        Arguments.of("a KEV file of more tokens than the limit", "kev-bomb.json",
+            "kev-bomb.json: more than 1000000 JSON tokens, the limit for the KEV catalogue"),
         Arguments.of("an OSV record larger than the limit", "huge.json", "huge.json: larger than the limit of 8000 bytes"));
   }
 
@@ -229,6 +231,7 @@ class DatabaseImportTest {
         }
       }
       case "known_exploited_vulnerabilities.json" -> write(input, "{\"title\": \"not a catalogue\"}");
+      case "kev-bomb.json" -> write(input, "{\"vulnerabilities\": [" + "0,".repeat((int) DatabaseImporter.MAX_KEV_TOKENS) + "0]}");
       case "huge.json" -> write(input, record("HUGE-1", "\"" + "x".repeat(9000) + "\"", "npm", "huge"));
       default -> { }
     }
