@@ -7,6 +7,7 @@ import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.db.DatabaseArtifact;
 import dev.portcullis.vuln.db.DatabaseImporter;
 import dev.portcullis.vuln.db.ImportOptions;
+import dev.portcullis.vuln.db.ImportRefusedException;
 import dev.portcullis.vuln.db.ImportReport;
 import dev.portcullis.vuln.db.Problem;
 import dev.portcullis.vuln.db.MirrorUpdater;
@@ -59,23 +60,30 @@ final class DbCommand {
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = "Build the database from OSV JSON files, directories of them and osv.dev all.zip dumps, with FIRST's EPSS CSV (.csv or .csv.gz) "
-          + "and CISA's KEV JSON; replaces the database atomically when complete. Files that cannot be read are reported and skipped.")
+          + "and CISA's KEV JSON; replaces the database atomically when complete. An input, record or row that cannot be read refuses the "
+          + "import and leaves the database as it was (unless --allow-partial); so do inputs without a single advisory.")
   static final class Import extends Base {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "OSV files, directories, all.zip dumps, EPSS CSVs, the KEV catalogue.")
     List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--allow-partial", description = "Import what can be read and report the rest as warnings, instead of refusing the import "
+        + "at the first input, record or row that cannot be read.")
+    boolean allowPartial;
 
     @Override
     public Integer call() throws Exception {
       boolean json = json();
       PrintStream out = Main.of(spec).out;
       PrintStream err = Main.of(spec).err;
-      ImportReport report = new DatabaseImporter(ImportOptions.defaults()).importInto(file(), inputs);
+      ImportReport report = refusedAsFailure(() -> new DatabaseImporter(ImportOptions.defaults().withAllowPartial(allowPartial)).importInto(file(), inputs));
       warn(err, report);
       if (json) {
         ObjectNode root = JsonOutput.MAPPER.createObjectNode().put("database", file().toString()).put("advisories", report.advisories())
             .put("withdrawn", report.withdrawn()).put("superseded", report.superseded()).put("epss", report.epss()).put("kev", report.kev());
         var problems = root.putArray("problems");
         report.problems().forEach(p -> problems.addObject().put("file", p.file()).put("reason", p.reason()));
+        var notes = root.putArray("notes");
+        report.notes().forEach(p -> notes.addObject().put("file", p.file()).put("reason", p.reason()));
         out.println(JsonOutput.MAPPER.writeValueAsString(root));
       } else {
         out.println("imported " + report.advisories() + " advisories (" + report.withdrawn() + " withdrawn, " + report.superseded() + " superseded), "
@@ -90,6 +98,25 @@ final class DbCommand {
     for (Problem p : report.problems()) {
       err.println("portcullis: warning: skipped " + p);
     }
+    for (Problem p : report.notes()) {
+      err.println("portcullis: warning: " + p);
+    }
+  }
+
+  interface DatabaseWork<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code work}; a refused import says how to import the rest anyway. */
+  static <T> T refusedAsFailure(DatabaseWork<T> work) throws IOException {
+    try {
+      return work.run();
+    } catch (ImportRefusedException e) {
+      if (e.problem().isPresent()) {
+        throw new Main.CommandFailure(e.getMessage() + " (--allow-partial imports the rest)");
+      }
+      throw e;
+    }
   }
 
   @Command(name = "update", mixinStandardHelpOptions = true,
@@ -102,6 +129,10 @@ final class DbCommand {
     @Option(names = "--mirror", required = true, paramLabel = "URL", description = "The mirror: an http(s) directory URL holding index.json.")
     URI mirror;
 
+    @Option(names = "--allow-partial", description = "Import what can be read from the mirror's files and report the rest as warnings, "
+        + "instead of refusing the update at the first record or row that cannot be read.")
+    boolean allowPartial;
+
     @Override
     public Integer call() throws Exception {
       boolean json = json();
@@ -111,7 +142,7 @@ final class DbCommand {
       PrintStream out = Main.of(spec).out;
       UpdateOutcome outcome;
       try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build()) {
-        outcome = new MirrorUpdater(http, ImportOptions.defaults(), STALL).update(mirror, file());
+        outcome = refusedAsFailure(() -> new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), STALL).update(mirror, file()));
       }
       switch (outcome) {
         case UpdateOutcome.UpToDate u -> {

@@ -282,6 +282,58 @@ class CliTest {
   }
 
   @Test
+  void aFailedDbImportOrUpdateLeavesTheDatabaseAndTheGateAsTheyWere() throws IOException {
+    Path db = tmp.resolve("db");
+    Path advisories = EXAMPLE.resolveSibling("advisories");
+    assertThat(run("db", "import", "--db", db.toString(), advisories.toString()).exit()).isZero();
+    byte[] before = Files.readAllBytes(db);
+    String[] gate = {"scan", "--db", db.toString(), "--fail-on", "high", "--exit-code", "3", "--quiet", "oci-dir:" + EXAMPLE};
+    assertThat(run(gate).exit()).isEqualTo(3);
+
+    Path missing = tmp.resolve("PATH-THAT-DOES-NOT-EXIST");
+    Path malformed = Files.writeString(tmp.resolve("malformed.json"), "{\"id\": \"GHSA-");
+    for (Path input : List.of(missing, malformed)) {
+      Run r = run("db", "import", input.toString(), "--db", db.toString());
+      assertThat(r.exit()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).hasLineCount(1).startsWith("portcullis: import into " + db + " refused, the database was left as it was: " + input + ": ")
+          .endsWith(" (--allow-partial imports the rest)\n");
+      assertThat(r.out()).isEmpty();
+      assertThat(Files.readAllBytes(db)).isEqualTo(before);
+      assertThat(run(gate).exit()).isEqualTo(3);
+    }
+    assertThat(run("db", "import", missing.toString(), "--db", db.toString()).err()).contains(missing + ": cannot read: no such file or directory");
+
+    // what can be read, when the user says so; but never nothing
+    Run nothing = run("db", "import", "--allow-partial", missing.toString(), malformed.toString(), "--db", db.toString());
+    assertThat(nothing.exit()).isEqualTo(1);
+    assertThat(nothing.err()).endsWith("portcullis: import into " + db + " refused, the database was left as it was: the inputs hold no advisories\n");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    Run partial = run("db", "import", "--allow-partial", missing.toString(), advisories.toString(), "--db", db.toString());
+    assertThat(partial.exit()).as(partial.err()).isZero();
+    assertThat(partial.err()).isEqualTo("portcullis: warning: skipped " + missing + ": cannot read: no such file or directory\n");
+    assertThat(partial.out()).startsWith("imported 2 advisories").endsWith("; 1 files or records skipped\n");
+    assertThat(run(gate).exit()).isEqualTo(3);
+    before = Files.readAllBytes(db);
+
+    Path site = Files.createDirectories(tmp.resolve("site"));
+    Files.writeString(site.resolve("index.json"), "{\"files\":[]}");
+    HttpServer server = mirror(site, new CopyOnWriteArrayList<>());
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror";
+      Run update = run("db", "update", "--db", db.toString(), "--mirror", url);
+      assertThat(update.exit()).isEqualTo(1);
+      assertThat(update.err()).isEqualTo("portcullis: update " + db + " from " + url + "/: index.json lists no files; the database was left as it was\n");
+    } finally {
+      server.stop(0);
+    }
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    assertThat(run(gate).exit()).isEqualTo(3);
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).noneMatch(p -> p.getFileName().toString().endsWith(".importing"));
+    }
+  }
+
+  @Test
   void dbPushAndPullTakeOnlyOciReferences() {
     Run r = run("db", "pull", "registry.example/db:1");
     assertThat(r.exit()).isEqualTo(2);

@@ -1,5 +1,8 @@
 package dev.portcullis.vuln.db;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.vuln.cvss.Cvss;
@@ -17,8 +20,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
@@ -36,6 +42,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -57,13 +64,28 @@ import java.util.zip.ZipInputStream;
  * </ul>
  *
  * <p>A database is always built whole from the inputs given. It is written beside {@code target}
- * under a temporary name and renamed over {@code target} only once complete, so a failed or
- * interrupted import leaves the previous database as it was. Malformed records, unknown ecosystems,
- * unreadable files and bad rows are {@link Problem}s in the report and never stop the import; when
- * the same id comes twice the record with the later {@code modified} is kept.
+ * under a temporary name and renamed over {@code target} only once complete, so a failed, refused or
+ * interrupted import leaves the previous database byte for byte as it was and no temporary file behind.
+ * An import is refused ({@link ImportRefusedException}) when
+ *
+ * <ul>
+ *   <li>an input cannot be read, or one of its files, zip entries, records or rows cannot be parsed or is
+ *       over a limit (a {@link Problem}), unless {@link ImportOptions#allowPartial()} is set, when the
+ *       problems are reported and the rest is imported;
+ *   <li>the inputs hold no advisory in force (none, or only withdrawn ones), whatever the options: an
+ *       empty database would pass every scan.
+ * </ul>
+ *
+ * <p>A record imported without some of its parts (an unknown ecosystem's packages, a severity vector
+ * the matcher cannot score) is a note, never a refusal. When the same id comes twice the record with
+ * the later {@code modified} is kept.
  */
 public final class DatabaseImporter {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most JSON tokens read from a KEV catalogue: CISA's has about 40,000. */
+  static final long MAX_KEV_TOKENS = 1_000_000;
+  private static final ObjectMapper KEV_JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_KEV_TOKENS).build()).build());
   private static final int BATCH = 2000;
 
   private final ImportOptions options;
@@ -72,7 +94,13 @@ public final class DatabaseImporter {
     this.options = options;
   }
 
-  /** Builds the database of {@code inputs} and puts it at {@code target}, replacing what was there. */
+  /**
+   * Builds the database of {@code inputs} and puts it at {@code target}, replacing what was there.
+   *
+   * @throws ImportRefusedException when an input could not be read (without {@link ImportOptions#allowPartial()})
+   *     or the inputs hold no advisory in force; {@code target} is unchanged
+   * @throws DatabaseException when the database could not be written; {@code target} is unchanged
+   */
   public ImportReport importInto(Path target, List<Path> inputs) throws DatabaseException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp;
@@ -89,6 +117,12 @@ public final class DatabaseImporter {
           build.input(input);
         }
         report = build.finish();
+      } catch (Refusal r) {
+        throw new ImportRefusedException("import into " + target + " refused, the database was left as it was: " + r.problem, Optional.of(r.problem));
+      }
+      if (report.advisories() == report.withdrawn()) {
+        throw new ImportRefusedException("import into " + target + " refused, the database was left as it was: the inputs hold no advisories"
+            + (report.withdrawn() == 0 ? "" : " in force (" + report.withdrawn() + " withdrawn)"), Optional.empty());
       }
       try {
         // temporary files are owner-only; a database is meant to be shared like an image
@@ -104,6 +138,8 @@ public final class DatabaseImporter {
       return report;
     } catch (SQLException e) {
       throw new DatabaseException("import into " + target + ": " + e.getMessage(), e);
+    } catch (DatabaseException e) {
+      throw e;
     } catch (IOException e) {
       throw new DatabaseException("import into " + target + ": " + e.getMessage(), e);
     } finally {
@@ -112,6 +148,16 @@ public final class DatabaseImporter {
       } catch (IOException e) {
         // the temporary file is named as ours and harmless; the import's own outcome matters more
       }
+    }
+  }
+
+  /** The first problem of an import that does not allow any; unwinds the build. */
+  private static final class Refusal extends Exception {
+    private final Problem problem;
+
+    Refusal(Problem problem) {
+      super(problem.toString(), null, false, false);
+      this.problem = problem;
     }
   }
 
@@ -143,6 +189,7 @@ public final class DatabaseImporter {
     private final Map<String, Known> byId = new HashMap<>();
     private final List<Long> superseded = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final List<Problem> notes = new ArrayList<>();
     private final Set<String> sources = new LinkedHashSet<>();
     private final Deflate deflate = new Deflate();
     private long nextRowid = 1;
@@ -177,13 +224,30 @@ public final class DatabaseImporter {
       insertKev = db.prepareStatement("INSERT OR REPLACE INTO kev(cve, date_added, vendor, product, name, required_action, due_date, ransomware) VALUES (?,?,?,?,?,?,?,?)");
     }
 
-    void input(Path input) throws SQLException {
+    /** Records a problem, or refuses the whole import at the first one when partial imports are not allowed. */
+    private void problem(String file, String reason) throws Refusal {
+      Problem p = new Problem(file, reason);
+      if (!options.allowPartial()) {
+        throw new Refusal(p);
+      }
+      problems.add(p);
+    }
+
+    void input(Path input) throws SQLException, Refusal {
+      if (!Files.exists(input)) {
+        problem(input.toString(), "cannot read: " + (Files.exists(input, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            ? "a symbolic link to nothing" : "no such file or directory"));
+        return;
+      }
       if (Files.isDirectory(input)) {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(input)) {
           files = walk.filter(Files::isRegularFile).filter(p -> kindOf(p) != null).sorted().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-          problems.add(new Problem(input.toString(), "cannot list the directory: " + e.getMessage()));
+        } catch (IOException e) {
+          problem(input.toString(), "cannot list the directory: " + describe(e));
+          return;
+        } catch (java.io.UncheckedIOException e) {
+          problem(input.toString(), "cannot list the directory: " + describe(e.getCause()));
           return;
         }
         for (Path f : files) {
@@ -193,18 +257,18 @@ public final class DatabaseImporter {
       }
       Kind kind = kindOf(input);
       if (kind == null) {
-        problems.add(new Problem(input.toString(), "not an input this import reads (*.json, *.zip, *.csv, *.csv.gz or a directory)"));
+        problem(input.toString(), "not an input this import reads (*.json, *.zip, *.csv, *.csv.gz or a directory)");
         return;
       }
       file(input, kind);
     }
 
-    private void file(Path file, Kind kind) throws SQLException {
+    private void file(Path file, Kind kind) throws SQLException, Refusal {
       try {
         switch (kind) {
           case OSV -> {
             if (Files.size(file) > options.maxEntryBytes()) {
-              problems.add(new Problem(file.toString(), "larger than the limit of " + options.maxEntryBytes() + " bytes"));
+              problem(file.toString(), "larger than the limit of " + options.maxEntryBytes() + " bytes");
               return;
             }
             sources.add("osv " + file.getFileName());
@@ -224,11 +288,11 @@ public final class DatabaseImporter {
           }
         }
       } catch (IOException e) {
-        problems.add(new Problem(file.toString(), "cannot read: " + e.getMessage()));
+        problem(file.toString(), "cannot read: " + describe(e));
       }
     }
 
-    private void zip(Path file) throws IOException, SQLException {
+    private void zip(Path file) throws IOException, SQLException, Refusal {
       int entries = 0;
       try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
         ZipEntry entry;
@@ -238,12 +302,12 @@ public final class DatabaseImporter {
           }
           String where = file + "!" + entry.getName();
           if (++entries > options.maxZipEntries()) {
-            problems.add(new Problem(file.toString(), "more than " + options.maxZipEntries() + " entries; the rest were skipped"));
+            problem(file.toString(), "more than " + options.maxZipEntries() + " entries; the rest were skipped");
             return;
           }
           byte[] bytes = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, options.maxEntryBytes() + 1));
           if (bytes.length > options.maxEntryBytes()) {
-            problems.add(new Problem(where, "larger than the limit of " + options.maxEntryBytes() + " bytes"));
+            problem(where, "larger than the limit of " + options.maxEntryBytes() + " bytes");
             continue;
           }
           advisory(bytes, where);
@@ -251,11 +315,11 @@ public final class DatabaseImporter {
       }
     }
 
-    private void advisory(byte[] raw, String where) throws SQLException {
+    private void advisory(byte[] raw, String where) throws SQLException, Refusal {
       Advisory a;
       switch (OsvParser.parse(raw)) {
         case ParseResult.Malformed m -> {
-          problems.add(new Problem(where, m.reason()));
+          problem(where, m.reason());
           return;
         }
         case ParseResult.Parsed p -> a = p.advisory();
@@ -282,7 +346,7 @@ public final class DatabaseImporter {
           try {
             Cvss.parse(s.score());
           } catch (InvalidVectorException e) {
-            problems.add(new Problem(where, a.id() + ": severity left out: " + e.getMessage()));
+            notes.add(new Problem(where, a.id() + ": severity left out: " + e.getMessage()));
           }
         }
       }
@@ -324,7 +388,7 @@ public final class DatabaseImporter {
       }
       byId.put(a.id(), new Known(rowid, a.modified(), a.isWithdrawn(), Set.copyOf(bases)));
       for (String eco : unknown) {
-        problems.add(new Problem(where, a.id() + ": unknown ecosystem '" + eco + "'; its packages were left out"));
+        notes.add(new Problem(where, a.id() + ": unknown ecosystem '" + eco + "'; its packages were left out"));
       }
     }
 
@@ -341,7 +405,7 @@ public final class DatabaseImporter {
       add(insertIdent);
     }
 
-    private void epss(Path file) throws IOException, SQLException {
+    private void epss(Path file) throws IOException, SQLException, Refusal {
       InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
       in.mark(2);
       int b1 = in.read();
@@ -373,7 +437,7 @@ public final class DatabaseImporter {
           }
           if (!header) {
             if (!line.strip().equals("cve,epss,percentile")) {
-              problems.add(new Problem(file.toString(), "line " + n + ": expected the header cve,epss,percentile, found '" + abbreviate(line) + "'"));
+              problem(file.toString(), "line " + n + ": expected the header cve,epss,percentile, found '" + abbreviate(line) + "'");
               return;
             }
             header = true;
@@ -399,28 +463,31 @@ public final class DatabaseImporter {
         }
       }
       if (!header) {
-        problems.add(new Problem(file.toString(), "no header cve,epss,percentile: not an EPSS file"));
+        problem(file.toString(), "no header cve,epss,percentile: not an EPSS file");
       }
       if (bad > 0) {
-        problems.add(new Problem(file.toString(), bad + " malformed rows skipped, the first at " + firstBad));
+        problem(file.toString(), bad + " malformed rows skipped, the first at " + firstBad);
       }
     }
 
-    private void kev(Path file) throws IOException, SQLException {
+    private void kev(Path file) throws IOException, SQLException, Refusal {
       if (Files.size(file) > options.maxEntryBytes()) {
-        problems.add(new Problem(file.toString(), "larger than the limit of " + options.maxEntryBytes() + " bytes"));
+        problem(file.toString(), "larger than the limit of " + options.maxEntryBytes() + " bytes");
         return;
       }
       JsonNode root;
       try {
-        root = JSON.readTree(file.toFile());
+        root = KEV_JSON.readTree(file.toFile());
+      } catch (StreamConstraintsException e) {
+        problem(file.toString(), "more than " + MAX_KEV_TOKENS + " JSON tokens, the limit for the KEV catalogue");
+        return;
       } catch (IOException e) {
-        problems.add(new Problem(file.toString(), "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
+        problem(file.toString(), "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         return;
       }
       JsonNode vulns = root == null ? null : root.get("vulnerabilities");
       if (vulns == null || !vulns.isArray()) {
-        problems.add(new Problem(file.toString(), "not a KEV catalogue: no 'vulnerabilities' array"));
+        problem(file.toString(), "not a KEV catalogue: no 'vulnerabilities' array");
         return;
       }
       int i = 0;
@@ -440,7 +507,7 @@ public final class DatabaseImporter {
           add(insertKev);
           kev++;
         } catch (IllegalArgumentException e) {
-          problems.add(new Problem(file.toString(), "vulnerabilities[" + i + "]: " + e.getMessage()));
+          problem(file.toString(), "vulnerabilities[" + i + "]: " + e.getMessage());
         }
         i++;
       }
@@ -484,7 +551,7 @@ public final class DatabaseImporter {
       }
       db.commit();
       long advisories = byId.size();
-      return new ImportReport(advisories, withdrawn, supersededCount, epss, kev, problems);
+      return new ImportReport(advisories, withdrawn, supersededCount, epss, kev, problems, notes);
     }
 
     /**
@@ -600,6 +667,16 @@ public final class DatabaseImporter {
     public void close() throws SQLException {
       db.close();
     }
+  }
+
+  /** An I/O failure in words: the JDK's file exceptions carry only the path as their message. */
+  private static String describe(IOException e) {
+    return switch (e) {
+      case NoSuchFileException x -> "no such file or directory";
+      case AccessDeniedException x -> "permission denied";
+      case FileSystemException x when x.getReason() != null -> x.getReason();
+      default -> String.valueOf(e.getMessage());
+    };
   }
 
   private static String abbreviate(String s) {

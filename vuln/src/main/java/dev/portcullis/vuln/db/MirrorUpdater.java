@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * the last update, and a listed file already in the cache with the listed sha256 is not fetched
  * again. Every download is checked against its size and sha256 before it enters the cache. The
  * database is rebuilt from the cached files and swapped in atomically, so a failed or interrupted
- * update (server gone mid-transfer, checksum mismatch) leaves the previous database as it was.
+ * update (server gone mid-transfer, checksum mismatch, an index that lists nothing, an import {@link
+ * DatabaseImporter} refuses) leaves the previous database as it was.
  */
 public final class MirrorUpdater {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -149,6 +150,10 @@ public final class MirrorUpdater {
       }
       out.add(new Listed(path, sha, size));
       i++;
+    }
+    if (out.isEmpty()) {
+      // a database built from nothing would pass every scan
+      throw new DatabaseException(what + ": index.json lists no files; the database was left as it was");
     }
     return out;
   }

@@ -1,6 +1,9 @@
 package dev.portcullis.vuln.osv;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +23,24 @@ import java.util.Optional;
  * Reads OSV JSON (schema 1.0 to 1.7; unknown fields are ignored as the schema asks). Never throws
  * for bad input: a document that is not an OSV record comes back as {@link ParseResult.Malformed}
  * with a one-line reason. Thread-safe.
+ *
+ * <p>The memory a record takes is bounded whatever its size in bytes: a record of more than {@link
+ * #MAX_TOKENS} JSON tokens is refused while it is read, before the rest of it is held, and one whose
+ * {@code aliases}, {@code related} or {@code upstream} list has more than {@link #MAX_IDENTIFIERS}
+ * entries is refused before its identifiers are copied (each one becomes a row and joins alias groups).
  */
 public final class OsvParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * The most JSON tokens (values, field names, and the start and end of objects and arrays) one record
+   * may have: the largest records osv.dev publishes have a few tens of thousands.
+   */
+  public static final long MAX_TOKENS = 1_000_000;
+
+  /** The most entries each of a record's {@code aliases}, {@code related} and {@code upstream} lists may have. */
+  public static final int MAX_IDENTIFIERS = 10_000;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build());
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private OsvParser() {}
@@ -32,6 +50,8 @@ public final class OsvParser {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
+    } catch (StreamConstraintsException e) {
+      return malformed(tooLarge(e));
     } catch (IOException e) {
       return malformed("not JSON: " + firstLine(e));
     }
@@ -47,6 +67,15 @@ public final class OsvParser {
 
   private static ParseResult malformed(String reason) {
     return new ParseResult.Malformed(reason.replaceAll("\\s+", " ").strip());
+  }
+
+  private static String tooLarge(StreamConstraintsException e) {
+    String original = String.valueOf(e.getOriginalMessage());
+    if (original.startsWith("Token count")) {
+      return "more than " + MAX_TOKENS + " JSON tokens, the limit for one record";
+    }
+    // Jackson's other read limits (nesting depth, string and number lengths); its messages name the accessor too
+    return "beyond a limit of the JSON reader: " + original.replaceAll(", from `[^`]*`", "");
   }
 
   private static String firstLine(IOException e) {
@@ -69,7 +98,7 @@ public final class OsvParser {
     return new Advisory(
         text(root, "schema_version", where), id, modified,
         timestamp(root, "published", where), timestamp(root, "withdrawn", where),
-        strings(root, "aliases", where), strings(root, "related", where), strings(root, "upstream", where),
+        identifiers(root, "aliases", where), identifiers(root, "related", where), identifiers(root, "upstream", where),
         text(root, "summary", where), text(root, "details", where),
         severities(root, where), affected, references(root, where), credits(root, where),
         map(root, "database_specific", where));
@@ -240,6 +269,14 @@ public final class OsvParser {
       throw new DefectException(where + "'" + field + "' is not an array");
     }
     return v;
+  }
+
+  private static List<String> identifiers(JsonNode node, String field, String where) throws DefectException {
+    JsonNode v = node.get(field);
+    if (v != null && v.isArray() && v.size() > MAX_IDENTIFIERS) {
+      throw new DefectException(where + "'" + field + "' has " + v.size() + " entries, more than the limit of " + MAX_IDENTIFIERS);
+    }
+    return strings(node, field, where);
   }
 
   private static List<String> strings(JsonNode node, String field, String where) throws DefectException {

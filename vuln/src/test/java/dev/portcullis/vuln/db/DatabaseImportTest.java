@@ -16,8 +16,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class DatabaseImportTest {
   static final ImportOptions OPTIONS = ImportOptions.defaults().withClock(Clock.fixed(Instant.parse("2024-03-01T12:00:00Z"), ZoneOffset.UTC));
@@ -116,14 +120,17 @@ class DatabaseImportTest {
   }
 
   @Test
-  void eachMalformedFileIsOneProblemAndTheImportGoesOn() throws IOException {
+  void withPartialImportsAllowedEachMalformedFileIsOneProblemAndTheImportGoesOn() throws IOException {
     Path db = tmp.resolve("db");
-    ImportReport report = importAll(db, resource("malformed"), Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    ImportReport report = new DatabaseImporter(OPTIONS.withAllowPartial(true)).importInto(db,
+        List.of(resource("malformed"), Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json")));
     assertThat(report.problems()).extracting(p -> Path.of(p.file()).getFileName().toString()).containsExactly(
         "aliases-not-an-array.json", "event-with-two-fields.json", "missing-modified.json", "plain-text.json", "truncated-json.json",
-        "unknown-ecosystem.json", "unknown-range-type.json");
+        "unknown-range-type.json");
     assertThat(report.problems()).extracting(Problem::reason).allMatch(r -> !r.contains("\n"));
-    assertThat(report.problems().get(5).reason()).isEqualTo("XYZ-2024-0001: unknown ecosystem 'Gopher Hole'; its packages were left out");
+    // an ecosystem this version does not know is a note: no scanned package can be in it
+    assertThat(report.notes()).singleElement().extracting(Problem::reason)
+        .isEqualTo("XYZ-2024-0001: unknown ecosystem 'Gopher Hole'; its packages were left out");
     // the unknown-ecosystem record is kept for its known package; the lodash one is untouched
     assertThat(report.advisories()).isEqualTo(2);
     try (Database d = Database.open(db)) {
@@ -146,7 +153,7 @@ class DatabaseImportTest {
     assertThat(all.problems()).isEmpty();
     assertThat(all.advisories()).isEqualTo(37);
 
-    ImportOptions tight = new ImportOptions(OPTIONS.clock(), 8_000, 30);
+    ImportOptions tight = new ImportOptions(OPTIONS.clock(), 8_000, 30, true);
     ImportReport limited = new DatabaseImporter(tight).importInto(tmp.resolve("db2"), List.of(zip));
     assertThat(limited.problems()).anyMatch(p -> p.file().equals(zip.toString()) && p.reason().equals("more than 30 entries; the rest were skipped"));
     assertThat(limited.problems()).anyMatch(p -> p.file().endsWith("all.zip!GHSA-jfh8-c2jp-5v3q.json") && p.reason().contains("larger than the limit"));
@@ -154,15 +161,110 @@ class DatabaseImportTest {
   }
 
   @Test
-  void aBadEpssRowIsReportedAndTheRestKeptGzippedOrNot() throws IOException {
+  void epssIsReadGzippedOrNot() throws IOException {
     for (String name : List.of("enrich/epss_scores-2024-03-01.csv", "enrich/epss_scores-2024-03-01.csv.gz")) {
-      ImportReport r = importAll(tmp.resolve("db"), resource(name));
+      ImportReport r = importAll(tmp.resolve("db"), resource(name), Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
       assertThat(r.epss()).isEqualTo(4);
-      assertThat(r.problems()).singleElement().extracting(Problem::reason).isEqualTo("1 malformed rows skipped, the first at line 7: not a CVE id: not-a-cve");
+      assertThat(r.problems()).isEmpty();
       try (Database d = Database.open(tmp.resolve("db"))) {
         assertThat(d.epss("CVE-2022-22965")).contains(new Epss("CVE-2022-22965", 0.97462, 0.99958, "2024-03-01"));
       }
     }
+  }
+
+  @Test
+  void aBadEpssRowRefusesTheImportOrWithPartialImportsAllowedIsReportedAndTheRestKept() throws IOException {
+    Path epss = resource("epss-defects/epss-with-a-malformed-row.csv");
+    Path lodash = Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json");
+    assertThatThrownBy(() -> importAll(tmp.resolve("db"), epss, lodash)).isInstanceOf(ImportRefusedException.class)
+        .hasMessage("import into " + tmp.resolve("db") + " refused, the database was left as it was: " + epss
+            + ": 1 malformed rows skipped, the first at line 7: not a CVE id: not-a-cve");
+    assertThat(tmp.resolve("db")).doesNotExist();
+
+    ImportReport r = new DatabaseImporter(OPTIONS.withAllowPartial(true)).importInto(tmp.resolve("db"), List.of(epss, lodash));
+    assertThat(r.epss()).isEqualTo(4);
+    assertThat(r.problems()).singleElement().extracting(Problem::reason).isEqualTo("1 malformed rows skipped, the first at line 7: not a CVE id: not-a-cve");
+  }
+
+  /** Each way an input can fail, and how it is named in the refusal. */
+  static Stream<Arguments> failedInputs() {
+    return Stream.of(
+        Arguments.of("a path that does not exist", "no-such-file.json", "no-such-file.json: cannot read: no such file or directory"),
+        Arguments.of("a name this import does not read", "README.txt", "README.txt: not an input this import reads"),
+        Arguments.of("a file that is not JSON", "malformed.json", "malformed.json: not JSON: "),
+        Arguments.of("a directory holding a malformed record", "dir", "missing-modified.json: GHSA-miss-ing0-mod0: missing 'modified'"),
+        Arguments.of("a zip holding a malformed record", "all.zip", "all.zip!plain-text.json: not JSON: "),
+        Arguments.of("a zip cut short", "cut.zip", "cut.zip: cannot read: "),
+        Arguments.of("a KEV file that is not a catalogue", "known_exploited_vulnerabilities.json", "not a KEV catalogue"),
+        Arguments.of("a KEV file of more tokens than the limit", "kev-bomb.json",
+            "kev-bomb.json: more than 1000000 JSON tokens, the limit for the KEV catalogue"),
+        Arguments.of("an OSV record larger than the limit", "huge.json", "huge.json: larger than the limit of 8000 bytes"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failedInputs")
+  void anInputThatCannotBeReadRefusesTheImportAndLeavesTheDatabaseByteIdentical(String what, String name, String reason) throws IOException {
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv());
+    byte[] before = Files.readAllBytes(db);
+    Path input = tmp.resolve("in").resolve(name);
+    Files.createDirectories(input.getParent());
+    switch (name) {
+      case "README.txt" -> write(input, "not advisories");
+      case "malformed.json" -> write(input, "{\"id\": \"X-1\", ");
+      case "dir" -> {
+        Files.createDirectories(input);
+        Files.copy(Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"), input.resolve("GHSA-35jh-r3h4-6jhm.json"));
+        Files.copy(resource("malformed/missing-modified.json"), input.resolve("missing-modified.json"));
+      }
+      case "all.zip", "cut.zip" -> {
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(input))) {
+          for (Path f : List.of(Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"), resource("malformed/plain-text.json"))) {
+            z.putNextEntry(new ZipEntry(f.getFileName().toString()));
+            z.write(Files.readAllBytes(f));
+            z.closeEntry();
+          }
+        }
+        if (name.equals("cut.zip")) {
+          byte[] whole = Files.readAllBytes(input);
+          Files.write(input, java.util.Arrays.copyOf(whole, 100));
+        }
+      }
+      case "known_exploited_vulnerabilities.json" -> write(input, "{\"title\": \"not a catalogue\"}");
+      case "kev-bomb.json" -> write(input, "{\"vulnerabilities\": [" + "0,".repeat((int) DatabaseImporter.MAX_KEV_TOKENS) + "0]}");
+      case "huge.json" -> write(input, record("HUGE-1", "\"" + "x".repeat(9000) + "\"", "npm", "huge"));
+      default -> { }
+    }
+    // the good inputs come first: a refusal throws away what was already read
+    ImportOptions options = name.equals("huge.json") ? new ImportOptions(OPTIONS.clock(), 8_000, 100, false) : OPTIONS;
+    assertThatThrownBy(() -> new DatabaseImporter(options).importInto(db, List.of(Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"), input)))
+        .as(what).isInstanceOf(ImportRefusedException.class)
+        .hasMessageStartingWith("import into " + db + " refused, the database was left as it was: ")
+        .hasMessageContaining(reason)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThat(Files.readAllBytes(db)).as(what).isEqualTo(before);
+    try (var files = Files.list(tmp)) {
+      assertThat(files).as(what + ": no temporary file left").containsExactlyInAnyOrder(db, tmp.resolve("in"));
+    }
+  }
+
+  @Test
+  void inputsWithoutAnAdvisoryInForceAreRefusedEvenWithPartialImportsAllowed() throws IOException {
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv());
+    byte[] before = Files.readAllBytes(db);
+    DatabaseImporter partial = new DatabaseImporter(OPTIONS.withAllowPartial(true));
+    assertThatThrownBy(() -> partial.importInto(db, List.of(resource("enrich/epss_scores-2024-03-01.csv"))))
+        .isInstanceOf(ImportRefusedException.class)
+        .hasMessage("import into " + db + " refused, the database was left as it was: the inputs hold no advisories")
+        .satisfies(e -> assertThat(((ImportRefusedException) e).problem()).isEmpty());
+    assertThatThrownBy(() -> partial.importInto(db, List.of(resource("malformed/plain-text.json"), tmp.resolve("missing"))))
+        .isInstanceOf(ImportRefusedException.class).hasMessageEndingWith("the inputs hold no advisories");
+    assertThatThrownBy(() -> partial.importInto(db, List.of(Files.createDirectories(tmp.resolve("empty")))))
+        .isInstanceOf(ImportRefusedException.class).hasMessageEndingWith("the inputs hold no advisories");
+    assertThatThrownBy(() -> partial.importInto(db, List.of(Corpus.osv("Go/GO-2024-2442.json"))))
+        .isInstanceOf(ImportRefusedException.class).hasMessageEndingWith("the inputs hold no advisories in force (1 withdrawn)");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
   }
 
   @Test

@@ -184,6 +184,34 @@ class MirrorUpdaterTest {
   }
 
   @Test
+  void anIndexThatListsNothingIsRefusedAndTheOldDatabaseKept() throws IOException {
+    publish(Corpus.osvFiles(), false);
+    Path db = tmp.resolve("db");
+    updater().update(mirror(), db);
+    byte[] before = Files.readAllBytes(db);
+    Files.writeString(site.resolve("index.json"), "{\"files\": []}");
+    assertThatThrownBy(() -> updater().update(mirror(), db)).isInstanceOf(DatabaseException.class)
+        .hasMessage("update " + db + " from " + mirror() + "/: index.json lists no files; the database was left as it was");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+  }
+
+  @Test
+  void aMalformedRecordInAMirroredDumpRefusesTheUpdateAndTheOldDatabaseIsKept() throws IOException {
+    publish(Corpus.osvFiles(), false);
+    Path db = tmp.resolve("db");
+    updater().update(mirror(), db);
+    byte[] before = Files.readAllBytes(db);
+    publish(List.of(Corpus.osvFiles().getFirst(), DatabaseImportTest.resource("malformed/truncated-json.json")), false);
+    assertThatThrownBy(() -> updater().update(mirror(), db)).isInstanceOf(ImportRefusedException.class)
+        .hasMessageStartingWith("import into " + db + " refused, the database was left as it was: ")
+        .hasMessageContaining("all.zip!truncated-json.json: not JSON");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    try (var left = Files.list(tmp)) {
+      assertThat(left).noneMatch(p -> p.getFileName().toString().endsWith(".importing"));
+    }
+  }
+
+  @Test
   void anIndexThatEscapesTheMirrorIsRefused() throws IOException {
     Files.writeString(site.resolve("index.json"), "{\"files\": [{\"path\": \"../../etc/passwd\", \"sha256\": \"" + "0".repeat(64) + "\", \"size\": 1}]}",
         StandardCharsets.UTF_8);

@@ -78,6 +78,40 @@ class OsvParserTest {
     assertThat(((ParseResult.Malformed) r).reason()).contains(reason).doesNotContain("\n");
   }
 
+  private static String withAliases(int count, String extra) {
+    StringBuilder json = new StringBuilder("{\"id\": \"X-1\", \"modified\": \"2024-03-01T10:00:00Z\", \"aliases\": [");
+    for (int i = 0; i < count; i++) {
+      json.append(i == 0 ? "" : ",").append("\"CVE-2024-").append(i).append('"');
+    }
+    return json.append("]").append(extra).append('}').toString();
+  }
+
+  private static ParseResult parse(String json) {
+    return OsvParser.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void identifierListsAreCappedPerRecord() {
+    assertThat(parse(withAliases(OsvParser.MAX_IDENTIFIERS, ""))).isInstanceOfSatisfying(ParseResult.Parsed.class,
+        p -> assertThat(p.advisory().aliases()).hasSize(OsvParser.MAX_IDENTIFIERS));
+    assertThat(parse(withAliases(OsvParser.MAX_IDENTIFIERS + 1, ""))).isEqualTo(
+        new ParseResult.Malformed("X-1: 'aliases' has 10001 entries, more than the limit of 10000"));
+    String related = ", \"related\": [" + "\"CVE-1\",".repeat(OsvParser.MAX_IDENTIFIERS) + "\"CVE-2\"]";
+    assertThat(parse(withAliases(1, related))).isEqualTo(
+        new ParseResult.Malformed("X-1: 'related' has 10001 entries, more than the limit of 10000"));
+  }
+
+  @Test
+  void aRecordOfMoreTokensThanTheLimitIsRefusedWhileItIsRead() {
+    // each version is one token; the record's own fields bring a few more
+    String versions = ", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"a\"}, \"versions\": ["
+        + "\"1\",".repeat((int) OsvParser.MAX_TOKENS) + "\"2\"]}]";
+    assertThat(parse(withAliases(1, versions))).isEqualTo(new ParseResult.Malformed("more than 1000000 JSON tokens, the limit for one record"));
+    String fewer = ", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"a\"}, \"versions\": ["
+        + "\"1\",".repeat((int) OsvParser.MAX_TOKENS - 100) + "\"2\"]}]";
+    assertThat(parse(withAliases(1, fewer))).isInstanceOf(ParseResult.Parsed.class);
+  }
+
   @Test
   void pep503NamesAreNormalisedAndOthersKept() {
     assertThat(List.of(Ecosystems.normaliseName("PyPI", "Jinja2"), Ecosystems.normaliseName("PyPI", "zope.interface__x"),
