@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.portcullis.catalog.DocumentFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,21 +32,36 @@ import org.jspecify.annotations.Nullable;
  * ({@code not_affected}: not affected; {@code exploitable}: affected; {@code in_triage}: under
  * investigation; {@code resolved}, {@code resolved_with_pedigree}: fixed; {@code false_positive}:
  * affected, since only {@code not_affected} is read as a suppression). {@code affects[].ref} is a
- * Package URL or the {@code bom-ref} of a component of the document; when {@code metadata.component}
- * is the product (an image or a package), what it affects is scoped to it, as OpenVEX subcomponents
- * are. The time is {@code analysis.lastUpdated}, {@code updated}, {@code analysis.firstIssued},
+ * Package URL or the {@code bom-ref} of a component of the document; when the document has a
+ * {@code metadata.component}, it is the product (an image or a package) and what it affects is scoped
+ * to it, as OpenVEX subcomponents are; one without a readable {@code purl} scopes them to nothing. The time is {@code analysis.lastUpdated}, {@code updated}, {@code analysis.firstIssued},
  * {@code published}, else {@code metadata.timestamp}; the document is {@code serialNumber} and
  * {@code version}. A {@code not_affected} entry whose {@code affects} lists {@code versions} is not
  * applied (its version ranges are not evaluated); other states are applied to every version.
  *
+ * <p>A statement, product, CycloneDX vulnerability or {@code metadata} with a field the format does
+ * not define refuses the document: a misspelled {@code subcomponents} or {@code component} would
+ * otherwise widen a statement to a whole image or to every copy of a package.
+ *
  * <p>Products that are not Package URLs, and refs that resolve to none, are kept out: they apply to
- * nothing. A document that is not JSON, repeats a key, is larger than {@link #MAX_BYTES}, or has a
+ * nothing. So is a product whose {@code subcomponents} are given but name no Package URL: read as
+ * "no subcomponents", it would apply to the whole product. A document that is not JSON, repeats a key, is larger than {@link #MAX_BYTES}, or has a
  * statement without a vulnerability, with an unknown status or with a time that is not RFC 3339 is
  * refused whole with an {@link IOException} whose message is one line.
  */
 public final class VexReader {
   // a repeated key would let a reviewer read one status while the scan uses another
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
+  // a misspelled field could hide a limit of scope ("subcomponets", "componnet"): unknown fields refuse the document
+  private static final Set<String> STATEMENT_FIELDS = Set.of("@id", "version", "vulnerability", "timestamp", "last_updated", "products",
+      "subcomponents", "status", "supplier", "status_notes", "justification", "impact_statement", "action_statement", "action_statement_timestamp");
+  private static final Set<String> PRODUCT_FIELDS = Set.of("@id", "@type", "identifiers", "hashes", "subcomponents");
+  private static final Set<String> METADATA_FIELDS = Set.of("timestamp", "lifecycles", "tools", "authors", "component", "manufacture",
+      "manufacturer", "supplier", "licenses", "properties");
+  private static final Set<String> VULNERABILITY_FIELDS = Set.of("bom-ref", "id", "source", "references", "ratings", "cwes", "description",
+      "detail", "recommendation", "workaround", "proofOfConcept", "advisories", "created", "published", "updated", "rejected", "credits", "tools",
+      "analysis", "affects", "properties");
 
   /** The largest VEX document read. */
   public static final long MAX_BYTES = 16L << 20;
@@ -81,19 +98,23 @@ public final class VexReader {
       if (!s.isObject()) {
         throw new IllegalArgumentException(where + " is not an object");
       }
+      knownFields(s, STATEMENT_FIELDS, where);
       JsonNode v = s.path("vulnerability");
       String id = v.isTextual() ? v.asText() : text(v, "name").or(() -> text(v, "@id")).orElse("");
       if (id.isBlank()) {
         throw new IllegalArgumentException(where + " names no vulnerability");
       }
       VexStatus status = openVexStatus(s.path("status").asText(""), where);
-      List<Purl> shared = purls(s.path("subcomponents"));
+      Optional<List<Purl>> shared = subcomponents(s.get("subcomponents"));
       List<VexProduct> products = new ArrayList<>();
-      for (JsonNode p : s.path("products")) {
+      JsonNode listed = s.path("products");
+      for (JsonNode p : listed.isArray() ? listed : MissingNode.getInstance()) {
+        knownFields(p, PRODUCT_FIELDS, where + " product");
         Optional<Purl> product = purl(p);
-        if (product.isPresent()) {
-          List<Purl> subcomponents = new ArrayList<>(purls(p.path("subcomponents")));
-          subcomponents.addAll(shared);
+        Optional<List<Purl>> own = subcomponents(p.get("subcomponents"));
+        if (product.isPresent() && own.isPresent() && shared.isPresent()) {
+          List<Purl> subcomponents = new ArrayList<>(own.get());
+          subcomponents.addAll(shared.get());
           products.add(new VexProduct(product.get(), subcomponents));
         }
       }
@@ -121,17 +142,21 @@ public final class VexReader {
       throw new IllegalArgumentException("'vulnerabilities' is not a list");
     }
     Map<String, Purl> byRef = new HashMap<>();
+    knownFields(root.path("metadata"), METADATA_FIELDS, "metadata");
     JsonNode metadataComponent = root.path("metadata").path("component");
     collectRefs(metadataComponent, byRef);
     for (JsonNode c : root.path("components")) {
       collectRefs(c, byRef);
     }
+    // a product that is given but cannot be read scopes its statements to nothing, never to everything
+    boolean scoped = !metadataComponent.isMissingNode();
     Optional<Purl> product = text(metadataComponent, "purl").flatMap(Purl::parse);
     Instant documentTime = time(root.path("metadata"), "metadata", "timestamp");
     List<VexStatement> out = new ArrayList<>();
     int n = 0;
     for (JsonNode v : vulnerabilities) {
       String where = "vulnerabilities[" + n++ + "]";
+      knownFields(v, VULNERABILITY_FIELDS, where);
       JsonNode analysis = v.path("analysis");
       if (!analysis.isObject() || !analysis.has("state")) {
         continue; // a vulnerability without analysis is a finding, not a statement
@@ -150,9 +175,9 @@ public final class VexReader {
         if (affected.isEmpty()) {
           continue;
         }
-        if (product.isEmpty() || product.get().equals(affected.get()) || affected.get().isImage()) {
+        if (!scoped || affected.get().isImage() || product.isPresent() && product.get().equals(affected.get())) {
           products.add(new VexProduct(affected.get(), List.of()));
-        } else {
+        } else if (product.isPresent()) {
           products.add(new VexProduct(product.get(), List.of(affected.get())));
         }
       }
@@ -212,12 +237,22 @@ public final class VexReader {
     return text(p, "@id").flatMap(Purl::parse).or(() -> text(p.path("identifiers"), "purl").flatMap(Purl::parse));
   }
 
-  private static List<Purl> purls(JsonNode list) {
-    List<Purl> out = new ArrayList<>();
-    for (JsonNode p : list) {
-      purl(p).ifPresent(out::add);
+  /**
+   * The subcomponents a product is limited to: none when the field is absent; empty (the product
+   * then applies to nothing) when it is given but names no Package URL, since reading it as "no
+   * limit" would widen the statement to the whole product.
+   */
+  private static Optional<List<Purl>> subcomponents(@Nullable JsonNode field) {
+    if (field == null) {
+      return Optional.of(List.of());
     }
-    return out;
+    List<Purl> out = new ArrayList<>();
+    if (field.isArray()) {
+      for (JsonNode p : field) {
+        purl(p).ifPresent(out::add);
+      }
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(out);
   }
 
   /** The first of {@code fields} that {@code node} has, as an instant; refused when it is not RFC 3339. */
@@ -234,6 +269,16 @@ public final class VexReader {
       }
     }
     return null;
+  }
+
+  private static void knownFields(JsonNode node, Set<String> known, String where) {
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        if (!known.contains(field.getKey())) {
+          throw new IllegalArgumentException(where + " has an unknown field '" + abbreviate(field.getKey()) + "'");
+        }
+      }
+    }
   }
 
   private static long version(JsonNode root) {

@@ -37,7 +37,7 @@ class VexTest {
       List.of(new Location("/app/node_modules/lodash/package.json", 1, ZERO)), null, null, Map.of());
   static final VulnerabilityFinding PROTOTYPE_POLLUTION = new VulnerabilityFinding("GHSA-xvch-5gv4-984h", List.of("CVE-2021-44906"), MINIMIST, "1.2.0",
       "1.2.6", Severity.CRITICAL, 9.8, null, null, null, false, VulnerabilityFinding.Status.FIXED, "minimist prototype pollution", "npm-matcher", null);
-  private static final VulnerabilityFinding LODASH_TEMPLATE = new VulnerabilityFinding("GHSA-p6mc-m468-83gw", List.of("CVE-2020-8203"), LODASH, "4.17.15",
+  static final VulnerabilityFinding LODASH_TEMPLATE_FINDING = new VulnerabilityFinding("GHSA-p6mc-m468-83gw", List.of("CVE-2020-8203"), LODASH, "4.17.15",
       "4.17.19", Severity.HIGH, null, null, null, null, false, VulnerabilityFinding.Status.FIXED, "lodash", "npm-matcher", null);
 
   @TempDir Path tmp;
@@ -48,7 +48,7 @@ class VexTest {
 
   private static List<String> suppressed(VexSubject subject, VexDocument... documents) {
     NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(documents), TODAY);
-    return noise.apply(List.of(PROTOTYPE_POLLUTION, LODASH_TEMPLATE), subject).suppressed().stream().map(s -> s.finding().id()).toList();
+    return noise.apply(List.of(PROTOTYPE_POLLUTION, LODASH_TEMPLATE_FINDING), subject).suppressed().stream().map(s -> s.finding().id()).toList();
   }
 
   // item 2: the attack as reported, in both formats
@@ -216,6 +216,8 @@ class VexTest {
       bad version        | {"version": "two", "statements": []}                                                                                 | version 'two' is not a whole number
       duplicate status   | {"statements": [{"vulnerability": "CVE-1", "status": "affected", "status": "not_affected", "products": ["pkg:npm/a"]}]} | not JSON (Duplicate field 'status'
       unknown CDX state  | {"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "CVE-1", "analysis": {"state": "fine"}}]}                     | vulnerabilities[0] has analysis state 'fine', not one of
+      misspelled limit   | {"statements": [{"vulnerability": "CVE-1", "status": "not_affected", "products": [{"@id": "pkg:oci/x", "subcomponets": ["pkg:npm/a"]}]}]} | statement 1 product has an unknown field 'subcomponets'
+      misspelled product | {"bomFormat": "CycloneDX", "metadata": {"componnet": {"purl": "pkg:oci/x"}}, "vulnerabilities": []}          | metadata has an unknown field 'componnet'
       neither            | {"vulnerabilities": []}                                                                                              | neither OpenVEX (statements) nor CycloneDX (bomFormat)
       """)
   void aMalformedDocumentIsRefusedInOneLine(String what, String json, String message) throws IOException {
@@ -223,6 +225,45 @@ class VexTest {
     assertThatThrownBy(() -> VexReader.read(file)).isInstanceOf(IOException.class)
         .hasMessageStartingWith("read VEX document " + file + ": " + message)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @ParameterizedTest(name = "subcomponents: {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      "pkg:npm/minimist@1.2.0"
+      []
+      [42]
+      [{"@id": "minimist"}]
+      [[{"@id": "pkg:npm/minimist@1.2.0"}]]
+      null
+      {"@id": "pkg:npm/minimist@1.2.0"}
+      """)
+  void subcomponentsThatAreGivenButUnreadableLimitTheProductToNothingNotToEverything(String subcomponents) throws IOException {
+    Path file = Files.writeString(tmp.resolve("spoiled.json"), """
+        {"statements": [{"vulnerability": "CVE-2020-8203", "status": "not_affected",
+          "products": [{"@id": "%s", "subcomponents": %s}]}]}
+        """.formatted(PRODUCT, subcomponents));
+    assertThat(suppressed(HELLO_FROM_A_FILE, VexReader.read(file))).isEmpty();
+  }
+
+  @ParameterizedTest(name = "metadata.component: {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      {"bom-ref": "hello"}
+      {"bom-ref": "hello", "purl": "pkg:oci/"}
+      {"bom-ref": "hello", "purl": 42}
+      null
+      []
+      """)
+  void aCycloneDxProductThatIsGivenButUnreadableScopesItsStatementsToNothing(String component) throws IOException {
+    Path file = Files.writeString(tmp.resolve("spoiled.json"), """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": %s},
+         "components": [{"bom-ref": "lodash", "purl": "pkg:npm/lodash@4.17.15"}],
+         "vulnerabilities": [{"id": "CVE-2020-8203", "analysis": {"state": "not_affected"}, "affects": [{"ref": "lodash"}]}]}
+        """.formatted(component));
+    assertThat(suppressed(HELLO_FROM_A_FILE, VexReader.read(file))).isEmpty();
+    assertThat(suppressed(VexSubject.PACKAGES_ONLY, VexReader.read(file))).isEmpty();
+    // without metadata.component the same statement is about the package, wherever it is
+    Files.writeString(file, Files.readString(file).replace("\"metadata\": {\"component\": " + component + "},", ""));
+    assertThat(suppressed(VexSubject.PACKAGES_ONLY, VexReader.read(file))).containsExactly("GHSA-p6mc-m468-83gw");
   }
 
   @Test
