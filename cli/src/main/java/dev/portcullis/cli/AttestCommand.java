@@ -124,7 +124,7 @@ final class AttestCommand extends SigningBase {
           List<Layer> layers = img.layers();
           IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
           NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.ofInstant(now, ZoneOffset.UTC));
-          ScanReport report = ScanCommand.report(database, catalog, img.name(), img.digest(), createdBy, noise);
+          ScanReport report = ScanCommand.report(database, catalog, img.name(), img.digest(), ScanCommand.vexSubject(source, img), createdBy, noise);
           return new Predicate(pinned(image, img.digest().toString()), vulnPredicate(report, now, Instant.now()));
         }
       }

@@ -228,7 +228,8 @@ final class GateCommand extends ImageCommand.Base {
       List<Layer> layers = image.layers();
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
       NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.now(ZoneOffset.UTC));
-      ScanReport vulnerabilities = ScanCommand.report(database, catalog, image.name(), image.digest(), createdBy, noise);
+      ScanReport vulnerabilities = ScanCommand.report(database, catalog, image.name(), image.digest(), ScanCommand.vexSubject(command.source, image),
+          createdBy, noise);
       Contents.ImageRead read = Contents.read(image, command.scanner(), Checks.contentInterest(), ReadLimits.DEFAULT);
       Report rules = ConfigCommand.checkImage(new Engine(Checks.all()), image, read);
       for (String w : read.tree().warnings()) {

@@ -5,7 +5,9 @@ import dev.portcullis.catalog.Catalogers;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.match.VulnerabilityMatcher;
@@ -16,7 +18,8 @@ import dev.portcullis.vuln.report.ScanReport;
 import dev.portcullis.vuln.report.Severity;
 import dev.portcullis.vuln.report.Vdr;
 import dev.portcullis.vuln.report.VexReader;
-import dev.portcullis.vuln.report.VexStatement;
+import dev.portcullis.vuln.report.VexDocument;
+import dev.portcullis.vuln.report.VexSubject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +58,7 @@ final class ScanCommand extends ImageCommand.Base {
   @Option(names = "--ignorefile", paramLabel = "FILE", description = "Ignore entries (default: ./" + IGNORE_FILE + " when it exists).")
   @Nullable Path ignoreFile;
 
-  @Option(names = "--vex", paramLabel = "FILE", description = "An OpenVEX or CycloneDX VEX document; not_affected statements suppress findings. Repeatable.")
+  @Option(names = "--vex", paramLabel = "FILE", description = "An OpenVEX or CycloneDX VEX document; a not_affected statement suppresses a finding when its product is this image (by digest) or the package itself, and no later statement says otherwise. Repeatable.")
   List<Path> vex = new ArrayList<>();
 
 
@@ -77,11 +80,11 @@ final class ScanCommand extends ImageCommand.Base {
     Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
     int exitCode = threshold.exitCode();
     List<IgnoreRule> ignores = ignores();
-    List<VexStatement> statements = new ArrayList<>();
+    List<VexDocument> documents = new ArrayList<>();
     for (Path v : vex) {
-      statements.addAll(VexReader.read(v));
+      documents.add(VexReader.read(v));
     }
-    NoiseControl noise = new NoiseControl(min, ignoreUnfixed, ignores, statements, LocalDate.now(ZoneOffset.UTC));
+    NoiseControl noise = new NoiseControl(min, ignoreUnfixed, ignores, documents, LocalDate.now(ZoneOffset.UTC));
 
     Set<Scanners> which = Scanners.parse(scanners);
     Set<String> skipped = skipChecks.ids();
@@ -101,7 +104,7 @@ final class ScanCommand extends ImageCommand.Base {
         Path file = Path.of(source.substring("sbom:".length()));
         Catalog catalog = SbomReader.read(file);
         Digest digest = Digest.sha256(Files.readAllBytes(file));
-        report = report(database, catalog, source, digest, i -> Optional.empty(), noise);
+        report = report(database, catalog, source, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), noise);
         combined = new CombinedReport(source, digest, report, dev.portcullis.rules.Report.EMPTY, EnumSet.of(Scanners.VULN));
       } else {
         try (Image image = openImage()) {
@@ -109,7 +112,7 @@ final class ScanCommand extends ImageCommand.Base {
             Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
             List<Layer> layers = image.layers();
             IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
-            report = report(database, catalog, image.name(), image.digest(), createdBy, noise);
+            report = report(database, catalog, image.name(), image.digest(), vexSubject(source, image), createdBy, noise);
           }
           dev.portcullis.rules.Report checks = dev.portcullis.rules.Report.EMPTY;
           if (which.contains(Scanners.CONFIG) || which.contains(Scanners.SECRET)) {
@@ -141,17 +144,23 @@ final class ScanCommand extends ImageCommand.Base {
     };
   }
 
-  /** The vulnerabilities of {@code catalog}, after {@code noise}: what scan shows and gate scores. */
-  static ScanReport report(Database database, Catalog catalog, String name, Digest digest, IntFunction<Optional<String>> createdBy,
-      NoiseControl noise) throws IOException {
+  /** The vulnerabilities of {@code catalog}, after {@code noise} for {@code subject}: what scan shows and gate scores. */
+  static ScanReport report(Database database, Catalog catalog, String name, Digest digest, VexSubject subject,
+      IntFunction<Optional<String>> createdBy, NoiseControl noise) throws IOException {
     VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(catalog, createdBy);
-    NoiseControl.Outcome outcome = noise.apply(result.findings());
+    NoiseControl.Outcome outcome = noise.apply(result.findings(), subject);
     List<String> notes = new ArrayList<>(result.notes());
     for (Unknown u : catalog.unknowns()) {
       notes.add("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
     }
     Instant built = builtAt(database);
     return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(), built, notes);
+  }
+
+  /** The image as VEX products name it: its manifest and index digests, and the registry reference it was pulled by. */
+  static VexSubject vexSubject(String source, Image image) {
+    ImageRef ref = ImageSource.parse(source) instanceof ImageSource.Remote r ? r.ref() : null;
+    return VexSubject.image(image.digest(), image.indexDigests(), ref);
   }
 
   private static @Nullable Instant builtAt(Database database) {

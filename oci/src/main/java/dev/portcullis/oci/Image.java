@@ -16,6 +16,14 @@ public interface Image extends AutoCloseable {
   /** Digest of the manifest bytes. */
   Digest digest();
 
+  /**
+   * Digests of the verified indexes followed to reach the manifest, outermost first; empty when the
+   * manifest was named directly. A VEX product may name the image by any of them.
+   */
+  default List<Digest> indexDigests() {
+    return List.of();
+  }
+
   Manifest manifest();
 
   /** The manifest exactly as stored (its digest is {@link #digest()}). */

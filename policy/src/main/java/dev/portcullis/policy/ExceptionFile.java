@@ -1,11 +1,16 @@
 package dev.portcullis.policy;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.core.Identity;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -33,10 +38,17 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * An entry that is incomplete, or approved by its own requester, is refused with its reason and
- * never applied; the rest still are. Only a file that is not YAML at all stops the run.
+ * never applied; the rest still are. Requester and approver are compared as {@link Identity}s, so
+ * {@code Alice} with a no-break space or in fullwidth letters is still Alice. A file that is not
+ * YAML, repeats a key, is larger than {@link #MAX_BYTES}, or names a requester or approver with an
+ * invisible, control or look-alike character stops the run with an {@link IOException} whose one-line
+ * message names the file, the entry and the field.
  */
 public final class ExceptionFile {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // a repeated key would let a reviewer read one value while the gate uses another
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  /** The largest exceptions file read. */
+  public static final long MAX_BYTES = 2L << 20;
   private static final Set<String> KEYS = Set.of("id", "finding", "package", "purl", "image", "stages", "justification", "owner", "requester",
       "approver", "expires");
 
@@ -56,15 +68,33 @@ public final class ExceptionFile {
   }
 
   public static Loaded read(Path file) throws IOException {
-    return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    String what = "read exceptions " + file;
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, what + ": no such file");
+    }
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException(what + ": larger than " + MAX_BYTES + " bytes");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (bytes.length > MAX_BYTES) {
+      throw new IOException(what + ": larger than " + MAX_BYTES + " bytes");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IOException(what + ": not UTF-8", e);
+    }
+    return parse(file.toString(), text);
   }
 
   public static Loaded parse(String name, String text) throws IOException {
     JsonNode root;
     try {
       root = YAML.readTree(text);
-    } catch (IOException e) {
-      throw new IOException("read exceptions " + name + ": malformed YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+    } catch (IOException | RuntimeException e) {
+      // SnakeYAML reports some limits (nesting, aliases, size) as unchecked exceptions
+      throw new IOException("read exceptions " + name + ": malformed YAML: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
     }
     if (root == null || !root.isObject() || !"portcullis.dev/v1".equals(root.path("apiVersion").asText())
         || !"Exceptions".equals(root.path("kind").asText()) || !root.path("exceptions").isArray()) {
@@ -108,7 +138,9 @@ public final class ExceptionFile {
       }
       String requester = text(e, "requester");
       String approver = text(e, "approver");
-      if (requester != null && approver != null && PolicyException.person(requester).equals(PolicyException.person(approver))) {
+      Identity requesterId = identity(name, id, "requester", requester);
+      Identity approverId = identity(name, id, "approver", approver);
+      if (requesterId != null && approverId != null && requesterId.sameAs(approverId)) {
         problems.add("approved by its own requester " + requester + ": separation of duties needs someone else to approve");
       }
       List<String> stages = new ArrayList<>();
@@ -120,6 +152,17 @@ public final class ExceptionFile {
       accepted.add(new PolicyException(id, finding, pkg, purl, image, stages, text(e, "justification"), text(e, "owner"), requester, approver, expires));
     }
     return new Loaded(accepted, refused);
+  }
+
+  private static @Nullable Identity identity(String file, String entry, String field, @Nullable String text) throws IOException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Identity.of(text);
+    } catch (IllegalArgumentException x) {
+      throw new IOException("read exceptions " + file + ": " + entry + ": " + field + " " + x.getMessage(), x);
+    }
   }
 
   private static @Nullable String text(JsonNode e, String key) {

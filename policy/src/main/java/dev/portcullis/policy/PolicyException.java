@@ -1,17 +1,17 @@
 package dev.portcullis.policy;
 
+import dev.portcullis.core.Identity;
 import dev.portcullis.policy.score.RiskFinding;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An accepted risk: the findings it covers, why, whose it is, until when, and who asked and who
- * approved. Patterns are globs ({@code *} any run of characters, {@code ?} one); every field given
- * must match, and an exception that names only an image covers all of that image's findings.
+ * approved, never the requester (compared as {@link Identity}s). Patterns are globs ({@code *} any
+ * run of characters, {@code ?} one); every field given must match, and an exception that names only an image covers all of that image's findings.
  *
  * @param name what the file calls it (its {@code id}, or its position)
  * @param finding a finding ID or alias pattern ({@code CVE-2021-44228}, {@code PCS-DEBUG-*})
@@ -38,6 +38,9 @@ public record PolicyException(
     stages = List.copyOf(stages);
     if (finding == null && packageName == null && purl == null && image == null) {
       throw new IllegalArgumentException(name + ": an exception names a finding, a package, a PURL or an image");
+    }
+    if (Identity.of(requester).sameAs(Identity.of(approver))) {
+      throw new IllegalArgumentException(name + ": approved by its own requester " + requester);
     }
   }
 
@@ -84,9 +87,5 @@ public record PolicyException(
       }
     }
     return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE).matcher(value).matches();
-  }
-
-  static String person(String who) {
-    return who.strip().toLowerCase(Locale.ROOT);
   }
 }

@@ -49,6 +49,7 @@ public final class ImageAssembler {
    */
   public Image assemble(Descriptor root, Runnable onClose) throws IOException {
     Descriptor manifestDescriptor = root;
+    List<Digest> indexes = new ArrayList<>();
     byte[] bytes = readDocument(root, "manifest");
     JsonNode node = Json.object(bytes, "manifest " + root.digest() + " of " + sourceName);
     for (int depth = 0; ImageParser.isIndex(ImageParser.mediaTypeOf(node, root.mediaType())); depth++) {
@@ -56,15 +57,20 @@ public final class ImageAssembler {
         throw new ImageReadException("read " + sourceName + ": indexes nested more than " + MAX_INDEX_DEPTH + " deep");
       }
       ImageIndex index = ImageParser.index(node, "index " + manifestDescriptor.digest() + " of " + sourceName);
+      indexes.add(manifestDescriptor.digest());
       manifestDescriptor = choosePlatform(index.manifests(), options.platform(), sourceName);
       bytes = readDocument(manifestDescriptor, "manifest");
       node = Json.object(bytes, "manifest " + manifestDescriptor.digest() + " of " + sourceName);
     }
-    return fromManifest(manifestDescriptor.digest(), bytes, node, onClose);
+    return fromManifest(indexes, manifestDescriptor.digest(), bytes, node, onClose);
   }
 
   /** Assembles an image from manifest bytes already verified against {@code digest}. */
   public Image fromManifest(Digest digest, byte[] manifestBytes, JsonNode node, Runnable onClose) throws IOException {
+    return fromManifest(List.of(), digest, manifestBytes, node, onClose);
+  }
+
+  private Image fromManifest(List<Digest> indexes, Digest digest, byte[] manifestBytes, JsonNode node, Runnable onClose) throws IOException {
     String name = sourceName + "@" + digest;
     Manifest manifest = ImageParser.manifest(node, "manifest of " + name);
     byte[] configBytes = readDocument(manifest.config(), "config");
@@ -90,7 +96,7 @@ public final class ImageAssembler {
       String createdBy = historyMatches ? history.get(i).createdBy() : null;
       layers.add(new BlobLayer(layers.size(), d, config.diffIds().get(i), createdBy, blobs, budget, name, options.listener()));
     }
-    return new BlobImage(name, digest, manifest, manifestBytes, config, configBytes, layers, skipped, blobs, onClose);
+    return new BlobImage(name, digest, List.copyOf(indexes), manifest, manifestBytes, config, configBytes, layers, skipped, blobs, onClose);
   }
 
   /**
@@ -113,7 +119,7 @@ public final class ImageAssembler {
 
   /** The image read from a {@link BlobStore}; its blobs stay available as stored. */
   private record BlobImage(
-      String name, Digest digest, Manifest manifest, byte[] rawManifest, ImageConfig config, byte[] rawConfig,
+      String name, Digest digest, List<Digest> indexDigests, Manifest manifest, byte[] rawManifest, ImageConfig config, byte[] rawConfig,
       List<Layer> layers, List<SkippedLayer> skippedLayers, BlobStore blobs, Runnable onClose) implements Image, BlobSource {
     @Override
     public Optional<InputStream> openRaw(Descriptor d) throws IOException {

@@ -94,9 +94,10 @@ class ReportTest {
 
   @Test
   void vexNotAffectedSuppressesAndOtherStatusesDoNot() throws Exception {
-    List<VexStatement> vex = new java.util.ArrayList<>(VexReader.read(resource("openvex-not-affected.json")));
-    vex.addAll(VexReader.read(resource("cyclonedx-vex.json")));
-    assertThat(vex).extracting(VexStatement::vulnerability).containsExactly("CVE-2020-8203", "CVE-2020-28168");
+    List<VexDocument> vex = List.of(VexReader.read(resource("openvex-not-affected.json")), VexReader.read(resource("cyclonedx-vex.json")));
+    assertThat(vex).flatExtracting(VexDocument::statements).extracting(VexStatement::vulnerability, VexStatement::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("CVE-2020-8203", VexStatus.NOT_AFFECTED), org.assertj.core.groups.Tuple.tuple("CVE-2021-23337", VexStatus.AFFECTED),
+        org.assertj.core.groups.Tuple.tuple("CVE-2020-28168", VexStatus.NOT_AFFECTED), org.assertj.core.groups.Tuple.tuple("CVE-2021-3749", VexStatus.AFFECTED));
     NoiseControl.Outcome o = new NoiseControl(Severity.UNKNOWN, false, List.of(), vex, TODAY).apply(ALL);
     assertThat(o.suppressed()).extracting(s -> s.finding().id(), Suppression::reason).containsExactlyInAnyOrder(
         org.assertj.core.groups.Tuple.tuple("GHSA-p6mc-m468-83gw", "not affected (VEX openvex-not-affected.json): vulnerable_code_not_in_execute_path"),
