@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code db import} of records inside the 64 MiB size limit, in a JVM with the default 512 MiB heap: memory is
  * bounded by the parser's token and identifier limits, not by the record's size.
  */
-class DbImportMemoryTest {
+class DbImportMemoryIT {
   private static final String HEAP = "-Xmx512m";
   private static final long RECORD_BYTES = 60_000_000;
   private static final String PADDING = "0".repeat(56);
