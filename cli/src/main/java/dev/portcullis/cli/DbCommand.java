@@ -96,11 +96,10 @@ final class DbCommand {
       description = "Rebuild the database from the files a mirror lists in its index.json (OSV dumps, EPSS, KEV), fetching only what changed; "
           + "replaces the database atomically when complete, so a failed update leaves the previous one working.")
   static final class Update extends Base {
-    // a mirror that sends nothing for this long is given up on
-    private static final Duration STALL = Duration.ofMinutes(1);
-
     @Option(names = "--mirror", required = true, paramLabel = "URL", description = "The mirror: an http(s) directory URL holding index.json.")
     URI mirror;
+
+    @Mixin NetworkFlags network = new NetworkFlags();
 
     @Override
     public Integer call() throws Exception {
@@ -111,7 +110,7 @@ final class DbCommand {
       PrintStream out = Main.of(spec).out;
       UpdateOutcome outcome;
       try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build()) {
-        outcome = new MirrorUpdater(http, ImportOptions.defaults(), STALL).update(mirror, file());
+        outcome = new MirrorUpdater(http, ImportOptions.defaults(), network.deadlines()).update(mirror, file());
       }
       switch (outcome) {
         case UpdateOutcome.UpToDate u -> {
