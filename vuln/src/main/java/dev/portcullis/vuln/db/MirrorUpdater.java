@@ -82,7 +82,7 @@ public final class MirrorUpdater {
       ObjectNode state = Files.isRegularFile(statePath) ? (ObjectNode) JSON.readTree(statePath.toFile()) : JSON.createObjectNode();
 
       URI indexUri = base.resolve("index.json");
-      NetworkRead indexRead = deadlines.start(what);
+      NetworkRead indexRead = deadlines.start(what + ": GET index.json");
       HttpRequest.Builder indexRequest = HttpRequest.newBuilder(indexUri).timeout(indexRead.responseTimeout(indexUri, false)).GET();
       if (Files.isRegularFile(database)) {
         if (state.hasNonNull("etag")) {
@@ -172,7 +172,7 @@ public final class MirrorUpdater {
     Files.createDirectories(local.getParent());
     Path temp = Files.createTempFile(local.getParent(), local.getFileName() + ".", ".download");
     try {
-      NetworkRead read = deadlines.start(what);
+      NetworkRead read = deadlines.start(what + ": GET " + f.path());
       HttpResponse<InputStream> reply = send(read, HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, false)).GET().build());
       MessageDigest sha = sha256();
       long total = 0;
