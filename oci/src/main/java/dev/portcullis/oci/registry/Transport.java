@@ -154,9 +154,10 @@ final class Transport implements AutoCloseable {
       boolean toRegistry = authenticate && origin(uri).equals(purpose.origin());
       Auth auth = toRegistry ? authorization(purpose, origin(uri)) : Auth.NONE;
       String authorization = auth.header() != null ? auth.header() : sameOrigin(uri, call.uri()) ? call.authorization() : null;
+      Duration timeout = read.responseTimeout(uri, sendsBody);
       HttpRequest.Builder b;
       try {
-        b = HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, sendsBody)).method(call.method(), call.body())
+        b = HttpRequest.newBuilder(uri).timeout(timeout).method(call.method(), call.body())
             .header("User-Agent", USER_AGENT);
         call.headers().forEach(b::header);
       } catch (IllegalArgumentException e) {
@@ -169,9 +170,9 @@ final class Transport implements AutoCloseable {
       try {
         response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
-        IOException failure = e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)
-            ? read.noResponse(uri, e)
-            : connectionFailure(purpose, uri, e);
+        // the client reports our timeout as a connect timeout when it passes while connecting
+        boolean ours = e instanceof HttpTimeoutException && (!(e instanceof HttpConnectTimeoutException) || timeout.compareTo(CONNECT_TIMEOUT) < 0);
+        IOException failure = ours ? read.noResponse(uri, e) : connectionFailure(purpose, uri, e);
         Duration wait = retry.backoff(attempt);
         if (e instanceof SSLException || !call.replayable() || attempt >= retry.maxAttempts() || !read.allows(wait)) {
           throw failure;

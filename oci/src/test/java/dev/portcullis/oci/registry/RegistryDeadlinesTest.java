@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * read fails with a one-line message naming the operation, the URL and the deadline or the missing bytes.
  */
 class RegistryDeadlinesTest {
-  static final TransferDeadlines SHORT = new TransferDeadlines(Duration.ofSeconds(2), Duration.ofSeconds(1), 1024);
+  // short enough for a fast suite, long enough that an honest exchange on a busy machine makes it
+  static final TransferDeadlines SHORT = new TransferDeadlines(Duration.ofSeconds(4), Duration.ofSeconds(2), 1024);
   private static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
   @TempDir Path tmp;
@@ -84,7 +85,7 @@ class RegistryDeadlinesTest {
     server.on("/v2/app/manifests/1", (r, in, out) -> silence(in));
     try (RegistryClient client = client()) {
       assertThatThrownBy(() -> client.manifest(ref("app:1"), 1 << 20)).isInstanceOf(NetworkReadException.class)
-          .hasMessage("pull manifest " + server.host() + "/app:1: no answer from " + url("/v2/app/manifests/1") + " within the stall timeout of 1 s");
+          .hasMessage("pull manifest " + server.host() + "/app:1: no answer from " + url("/v2/app/manifests/1") + " within the stall timeout of 2 s");
     }
   }
 
@@ -94,8 +95,8 @@ class RegistryDeadlinesTest {
     long size = 1L << 30;
     server.on("/v2/app/blobs/" + digest, (r, in, out) -> {
       head(out, 200, "Content-Length", Long.toString(size));
-      // 40 KiB/s: fast enough for the stall timeout, far too slow for 1 GiB in 2 s
-      for (int i = 0; i < 1000; i++) {
+      // 40 KiB/s: fast enough for the stall timeout, far too slow for 1 GiB in 4 s
+      for (int i = 0; i < 2000; i++) {
         out.write(bytes(4096));
         out.flush();
         Thread.sleep(100);
@@ -104,7 +105,7 @@ class RegistryDeadlinesTest {
     try (RegistryClient client = client(); InputStream in = client.blob(ref("app:1"), new Descriptor("application/octet-stream", digest, size))) {
       assertThatThrownBy(() -> in.transferTo(java.io.OutputStream.nullOutputStream())).isInstanceOf(NetworkReadException.class)
           .hasMessageStartingWith("pull blob " + digest + " of " + server.host() + "/app: reading " + url("/v2/app/blobs/" + digest)
-              + " took longer than the network timeout of 2 s (")
+              + " took longer than the network timeout of 4 s (")
           .hasMessageEndingWith(" of " + size + " bytes read)");
     }
   }
@@ -133,7 +134,7 @@ class RegistryDeadlinesTest {
     try (RegistryClient client = client()) {
       assertThatThrownBy(() -> client.putBlob(ref("app:1"), new ByteArrayInputStream(content), content.length, digest))
           .isInstanceOf(NetworkReadException.class)
-          .hasMessage("push blob " + digest + " to " + server.host() + "/app: no answer from " + url("/upload/1") + " within the network timeout of 2 s");
+          .hasMessage("push blob " + digest + " to " + server.host() + "/app: no answer from " + url("/upload/1") + " within the network timeout of 4 s");
     }
   }
 

@@ -214,9 +214,12 @@ public final class MirrorUpdater {
   private HttpResponse<InputStream> send(NetworkRead read, HttpRequest request) throws IOException, InterruptedException {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
-      throw e;
     } catch (HttpTimeoutException e) {
+      // the client reports our timeout as a connect timeout when it passes while connecting
+      Duration ours = request.timeout().orElseThrow();
+      if (e instanceof HttpConnectTimeoutException && http.connectTimeout().filter(c -> c.compareTo(ours) <= 0).isPresent()) {
+        throw e;
+      }
       throw read.noResponse(request.uri(), e);
     }
   }
