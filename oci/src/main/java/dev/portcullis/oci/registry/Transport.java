@@ -260,7 +260,10 @@ final class Transport implements AutoCloseable {
 
   /** The exception for an unexpected answer: {@code WHAT: 404 MANIFEST_UNKNOWN (manifest unknown)}. Consumes the body. */
   ImageReadException failure(Purpose purpose, Reply reply) {
-    return new ImageReadException(purpose.what() + ": " + describe(reply));
+    URI at = reply.response().uri();
+    // an answer from where a redirect led names that place
+    String where = origin(at).equals(purpose.origin()) ? "" : NetworkRead.display(at) + " answered ";
+    return new ImageReadException(purpose.what() + ": " + where + describe(reply));
   }
 
   /** {@code 404 MANIFEST_UNKNOWN (manifest unknown)}, from the registry's JSON errors when it sent some. Consumes the body. */
@@ -381,11 +384,15 @@ final class Transport implements AutoCloseable {
     if (reply.status() != 200) {
       throw new ImageReadException(tokenPurpose.what() + ": " + describe(new Reply(reply.response(), reply.body(), creds.map(c -> "as user " + c.username()).orElse("anonymous"))));
     }
-    byte[] body;
+    JsonNode node;
     try (InputStream in = reply.body()) {
-      body = BoundedInputStream.readAtMost(in, MAX_ERROR_BODY * 4L, "token from " + realm);
+      node = Json.object(BoundedInputStream.readAtMost(in, MAX_ERROR_BODY * 4L, "token"), "token");
+    } catch (NetworkReadException e) {
+      throw e;
+    } catch (ImageReadException e) {
+      // too large or not JSON: said after what was being done
+      throw new ImageReadException(tokenPurpose.what() + ": " + e.getMessage(), e);
     }
-    JsonNode node = Json.object(body, "token from " + realm);
     String token = node.path("token").asText("");
     if (token.isEmpty()) {
       token = node.path("access_token").asText("");

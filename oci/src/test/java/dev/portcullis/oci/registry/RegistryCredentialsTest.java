@@ -157,7 +157,7 @@ class RegistryCredentialsTest {
     try (RegistryClient client = client(true, null)) {
       assertThatThrownBy(() -> client.putBlob(ref("app:1"), new ByteArrayInputStream(content), content.length, digest))
           .isInstanceOf(ImageReadException.class)
-          .hasMessage("push blob " + digest + " to " + registry.host() + "/app: 401 UNAUTHORIZED (give me your password)");
+          .hasMessage("push blob " + digest + " to " + registry.host() + "/app: http://" + foreign.host() + "/upload/1 answered 401 UNAUTHORIZED (give me your password)");
     }
     assertThat(foreign.seen()).hasSize(1).allMatch(s -> s.authorization() == null);
   }
@@ -169,7 +169,7 @@ class RegistryCredentialsTest {
     foreign.on("GET", "/v2/app/tags/list", r -> error(401, "UNAUTHORIZED", "who are you",
         "WWW-Authenticate", "Bearer realm=\"http://" + foreign.host() + "/token\""));
     try (RegistryClient client = client(true, null)) {
-      assertThatThrownBy(() -> client.tags(ref("app:1"))).hasMessage("list tags of " + registry.host() + "/app: 401 UNAUTHORIZED (who are you)");
+      assertThatThrownBy(() -> client.tags(ref("app:1"))).hasMessage("list tags of " + registry.host() + "/app: http://" + foreign.host() + "/v2/app/tags/list answered 401 UNAUTHORIZED (who are you)");
     }
     assertThat(foreign.seen()).hasSize(1).allMatch(s -> s.authorization() == null);
   }
