@@ -123,15 +123,14 @@ final class DbCommand {
       description = "Rebuild the database from the files a mirror lists in its index.json (OSV dumps, EPSS, KEV), fetching only what changed; "
           + "replaces the database atomically when complete, so a failed update leaves the previous one working.")
   static final class Update extends Base {
-    // a mirror that sends nothing for this long is given up on
-    private static final Duration STALL = Duration.ofMinutes(1);
-
     @Option(names = "--mirror", required = true, paramLabel = "URL", description = "The mirror: an http(s) directory URL holding index.json.")
     URI mirror;
 
     @Option(names = "--allow-partial", description = "Import what can be read from the mirror's files and report the rest as warnings, "
         + "instead of refusing the update at the first record or row that cannot be read.")
     boolean allowPartial;
+
+    @Mixin NetworkFlags network = new NetworkFlags();
 
     @Override
     public Integer call() throws Exception {
@@ -142,7 +141,7 @@ final class DbCommand {
       PrintStream out = Main.of(spec).out;
       UpdateOutcome outcome;
       try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build()) {
-        outcome = refusedAsFailure(() -> new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), STALL).update(mirror, file()));
+        outcome = refusedAsFailure(() -> new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), network.deadlines()).update(mirror, file()));
       }
       switch (outcome) {
         case UpdateOutcome.UpToDate u -> {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How a command reaches a registry: the options every command that reads or writes one takes. */
@@ -22,6 +23,8 @@ final class RegistryFlags {
   @Option(names = "--password-stdin", description = "Read the registry password from stdin.")
   boolean passwordStdin;
 
+  @Mixin NetworkFlags network = new NetworkFlags();
+
   /** The options these flags ask for; reads the password from {@code stdin} when {@code --password-stdin} is given. */
   RegistryOptions registryOptions(InputStream stdin) throws IOException {
     RegistryOptions.Credentials credentials = null;
@@ -34,6 +37,6 @@ final class RegistryFlags {
     } else if (username != null) {
       throw new IllegalArgumentException("--username needs --password-stdin (passwords are never taken as arguments)");
     }
-    return new RegistryOptions(insecure, caFile, credentials, null, RegistryOptions.DEFAULT.maxAttempts());
+    return new RegistryOptions(insecure, caFile, credentials, null, RegistryOptions.DEFAULT.maxAttempts(), network.deadlines());
   }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.oci;
 
+import dev.portcullis.oci.registry.TransferDeadlines;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -12,19 +13,30 @@ import org.jspecify.annotations.Nullable;
  * @param credentials explicit credentials for the registry named in the source; else {@code dockerConfig} is consulted
  * @param dockerConfig a Docker {@code config.json}; by default {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}
  * @param maxAttempts attempts per request on 429, 5xx and connection failures
+ * @param deadlines how long each request may wait on the registry
  */
 public record RegistryOptions(
     boolean insecure,
     @Nullable Path caFile,
     @Nullable Credentials credentials,
     @Nullable Path dockerConfig,
-    int maxAttempts) {
+    int maxAttempts,
+    TransferDeadlines deadlines) {
   public static final RegistryOptions DEFAULT = new RegistryOptions(false, null, null, null, 5);
 
   public RegistryOptions {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
+  }
+
+  /** Options with the default {@link TransferDeadlines}. */
+  public RegistryOptions(boolean insecure, @Nullable Path caFile, @Nullable Credentials credentials, @Nullable Path dockerConfig, int maxAttempts) {
+    this(insecure, caFile, credentials, dockerConfig, maxAttempts, TransferDeadlines.DEFAULT);
+  }
+
+  public RegistryOptions withDeadlines(TransferDeadlines d) {
+    return new RegistryOptions(insecure, caFile, credentials, dockerConfig, maxAttempts, d);
   }
 
   public Optional<Credentials> credentialsIfAny() {

@@ -58,8 +58,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Transport: HTTPS with the JDK's CAs plus {@link RegistryOptions#caFile()}, or plain HTTP when
  * {@link RegistryOptions#insecure()}; 429, 5xx and connection failures are retried with exponential
  * backoff (200 ms doubling, at most 10 s, or the server's {@code Retry-After} up to 60 s), at most
- * {@link RegistryOptions#maxAttempts()} attempts; other 4xx never are. Blob redirects are followed
- * without the {@code Authorization} header when they leave the registry's origin.
+ * {@link RegistryOptions#maxAttempts()} attempts; other 4xx never are. Credentials go only to the
+ * origin they are for (the registry's, or the token realm's): redirects to another origin, such as
+ * blob storage, are followed without them, and a redirect from https to http is refused. Every
+ * request, its answer's body included, runs under {@link RegistryOptions#deadlines()}.
  *
  * <p>Bearer tokens are kept for the client's life; when the registry refuses a kept token, a fresh
  * one is fetched once. A connection that breaks in the middle of a blob is not resumed: the layer's
@@ -116,7 +118,8 @@ public final class RegistryClient implements AutoCloseable {
       http.sslContext(TrustStores.withExtraCas(options.caFile()));
     }
     DockerConfig config = loadDockerConfig(options.dockerConfig(), env, userHome, listener);
-    Transport.Builder transport = credentials -> new Transport(http.build(), RetryPolicy.of(options.maxAttempts()), sleeper, clock, listener, credentials);
+    Transport.Builder transport = credentials -> new Transport(http.build(), options.deadlines(), RetryPolicy.of(options.maxAttempts()), sleeper, clock,
+        listener, credentials);
     return new RegistryClient(options, listener, transport, config);
   }
 
@@ -190,7 +193,7 @@ public final class RegistryClient implements AutoCloseable {
       throw transport.failure(purpose, reply);
     }
     byte[] bytes;
-    try (InputStream in = reply.response().body()) {
+    try (InputStream in = reply.body()) {
       bytes = BoundedInputStream.readAtMost(in, maxBytes, "manifest " + ref);
     }
     Digest expected = ref.digest();
@@ -227,7 +230,7 @@ public final class RegistryClient implements AutoCloseable {
     if (reply.status() != 200) {
       throw transport.failure(purpose, reply);
     }
-    return new VerifyingInputStream(reply.response().body(), blob.digest(), blob.size(), what);
+    return new VerifyingInputStream(reply.body(), blob.digest(), blob.size(), what);
   }
 
   /** Whether the repository of {@code repo} has the blob {@code digest}. */
@@ -255,7 +258,7 @@ public final class RegistryClient implements AutoCloseable {
       return false;
     }
     Transport.Purpose purpose = new Transport.Purpose("mount blob " + digest + " from " + from.repository() + " into " + repoName(repo),
-        repo.registry(), List.of(scope(repo, "pull,push"), scope(from, "pull")));
+        repo.registry(), Transport.origin(base(repo)), List.of(scope(repo, "pull,push"), scope(from, "pull")));
     URI uri = base(repo).resolve("blobs/uploads/?mount=" + enc(digest.toString()) + "&from=" + enc(from.repository()));
     Transport.Reply reply = transport.send(purpose, post(uri));
     switch (reply.status()) {
@@ -268,7 +271,7 @@ public final class RegistryClient implements AutoCloseable {
         // the registry opened an upload instead: cancel it rather than leave it to expire
         Optional<String> location = reply.header("Location");
         if (location.isPresent()) {
-          Transport.Reply cancelled = transport.send(purpose, new Transport.Call("DELETE", uri.resolve(location.get()), Map.of(),
+          Transport.Reply cancelled = transport.send(purpose, new Transport.Call("DELETE", resolve(purpose, uri, location.get(), "upload Location"), Map.of(),
               HttpRequest.BodyPublishers.noBody(), true, false));
           cancelled.discard();
         }
@@ -296,8 +299,9 @@ public final class RegistryClient implements AutoCloseable {
     opened.discard();
     String location = opened.header("Location")
         .orElseThrow(() -> new ImageReadException(purpose.what() + ": the registry opened an upload without a Location"));
-    URI uploadUri = base(repo).resolve(location);
-    URI putUri = URI.create(uploadUri + (uploadUri.getRawQuery() == null ? "?" : "&") + "digest=" + enc(digest.toString()));
+    URI uploadUri = resolve(purpose, base(repo), location, "upload Location");
+    URI putUri = resolve(purpose, uploadUri, uploadUri + (uploadUri.getRawQuery() == null ? "?" : "&") + "digest=" + enc(digest.toString()),
+        "upload Location");
     String task = "push blob " + digest.shortHex();
     listener.started(task, size);
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
@@ -344,7 +348,7 @@ public final class RegistryClient implements AutoCloseable {
         throw transport.failure(purpose, reply);
       }
       byte[] body;
-      try (InputStream in = reply.response().body()) {
+      try (InputStream in = reply.body()) {
         body = BoundedInputStream.readAtMost(in, 16L << 20, "tag list of " + repoName(repo));
       }
       JsonNode node = Json.object(body, "tag list of " + repoName(repo));
@@ -354,7 +358,7 @@ public final class RegistryClient implements AutoCloseable {
       if (next.isEmpty()) {
         return tags;
       }
-      uri = uri.resolve(next.get());
+      uri = resolve(purpose, uri, next.get(), "next page link");
     }
     throw new ImageReadException(purpose.what() + ": more than " + MAX_TAG_PAGES + " pages of tags");
   }
@@ -388,7 +392,7 @@ public final class RegistryClient implements AutoCloseable {
       if (reply.status() != 200) {
         throw transport.failure(purpose, reply);
       }
-      return reply.response().body();
+      return reply.body();
     }
   }
 
@@ -453,16 +457,29 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
+  /** {@code reference} (a URL the registry sent) resolved against {@code base}; a malformed one is the registry's error. */
+  private static URI resolve(Transport.Purpose purpose, URI base, String reference, String what) throws ImageReadException {
+    try {
+      URI uri = base.resolve(reference.strip());
+      if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("not an http(s) URL");
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ImageReadException(purpose.what() + ": the registry sent a malformed " + what + " '" + reference + "' (" + e.getMessage() + ")", e);
+    }
+  }
+
   private static Transport.Call post(URI uri) {
     return new Transport.Call("POST", uri, Map.of(), HttpRequest.BodyPublishers.noBody(), true, false);
   }
 
-  private static Transport.Purpose pull(String what, ImageRef ref) {
-    return new Transport.Purpose(what, ref.registry(), List.of(scope(ref, "pull")));
+  private Transport.Purpose pull(String what, ImageRef ref) {
+    return new Transport.Purpose(what, ref.registry(), Transport.origin(base(ref)), List.of(scope(ref, "pull")));
   }
 
-  private static Transport.Purpose push(String what, ImageRef ref) {
-    return new Transport.Purpose(what, ref.registry(), List.of(scope(ref, "pull,push")));
+  private Transport.Purpose push(String what, ImageRef ref) {
+    return new Transport.Purpose(what, ref.registry(), Transport.origin(base(ref)), List.of(scope(ref, "pull,push")));
   }
 
   private static String scope(ImageRef ref, String actions) {

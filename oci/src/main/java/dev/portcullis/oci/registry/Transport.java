@@ -37,18 +37,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * HTTP exchanges with registries: answers authentication challenges (basic credentials, bearer
  * tokens fetched once per scope and kept for the transport's life), retries what is worth
- * retrying, and follows redirects without taking the {@code Authorization} header to another
- * origin. Thread-safe.
+ * retrying, and follows redirects. An {@code Authorization} header goes only to the origin (scheme,
+ * host, port) it was issued for: the registry's own for its challenges, the token realm's for the
+ * credentials that buy a token; a redirect elsewhere goes without it, and a redirect from https to
+ * plain http is refused. Every exchange runs under the {@link TransferDeadlines}. Thread-safe.
  */
 final class Transport implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   static final int MAX_REDIRECTS = 5;
   static final int MAX_ERROR_BODY = 64 << 10;
   static final String USER_AGENT = "portcullis/0.1";
 
-  /** What an exchange is for, for messages and for the token scopes it needs. */
-  record Purpose(String what, String registry, List<String> scopes) {
+  /**
+   * What an exchange is for, for messages and for the token scopes it needs: {@code registry} names
+   * the credentials, whose challenges are answered only at {@code origin}, the registry's API origin
+   * ({@link #origin(URI)}).
+   */
+  record Purpose(String what, String registry, String origin, List<String> scopes) {
     Purpose {
       scopes = List.copyOf(scopes);
     }
@@ -56,11 +61,20 @@ final class Transport implements AutoCloseable {
 
   /**
    * One request. Bodies that can be sent only once ({@code replayable == false}) are never
-   * retried; redirects are followed only when {@code followRedirects}.
+   * retried; redirects are followed only when {@code followRedirects}. {@code authorization}, when
+   * given, is sent only to the origin of {@code uri}; {@code headers} never hold one.
    */
-  record Call(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, boolean replayable, boolean followRedirects) {
+  record Call(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, boolean replayable, boolean followRedirects,
+      @Nullable String authorization) {
     Call {
       headers = Map.copyOf(headers);
+      if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+        throw new IllegalArgumentException("an Authorization header is bound to its origin: pass it as the call's authorization");
+      }
+    }
+
+    Call(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body, boolean replayable, boolean followRedirects) {
+      this(method, uri, headers, body, replayable, followRedirects, null);
     }
 
     static Call get(URI uri, Map<String, String> headers) {
@@ -72,8 +86,8 @@ final class Transport implements AutoCloseable {
     }
   }
 
-  /** A response and how the request was authenticated, for messages. */
-  record Reply(HttpResponse<InputStream> response, String authNote) {
+  /** A response, its body (read under the deadlines), and how the request was authenticated, for messages. */
+  record Reply(HttpResponse<InputStream> response, InputStream body, String authNote) {
     int status() {
       return response.statusCode();
     }
@@ -84,7 +98,7 @@ final class Transport implements AutoCloseable {
 
     void discard() {
       try {
-        response.body().close();
+        body.close();
       } catch (IOException ignored) {
         // the connection is dropped with it
       }
@@ -98,6 +112,7 @@ final class Transport implements AutoCloseable {
   }
 
   private final HttpClient http;
+  private final TransferDeadlines deadlines;
   private final RetryPolicy retry;
   private final RetryPolicy.Sleeper sleeper;
   private final Clock clock;
@@ -106,9 +121,10 @@ final class Transport implements AutoCloseable {
   private final ConcurrentMap<String, Challenge> challenges = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, String> tokens = new ConcurrentHashMap<>();
 
-  Transport(HttpClient http, RetryPolicy retry, RetryPolicy.Sleeper sleeper, Clock clock, ProgressListener listener,
+  Transport(HttpClient http, TransferDeadlines deadlines, RetryPolicy retry, RetryPolicy.Sleeper sleeper, Clock clock, ProgressListener listener,
       Function<String, Optional<Credentials>> credentials) {
     this.http = http;
+    this.deadlines = deadlines;
     this.retry = retry;
     this.sleeper = sleeper;
     this.clock = clock;
@@ -118,43 +134,56 @@ final class Transport implements AutoCloseable {
 
   /**
    * Sends {@code call} until it has an answer worth returning: any status but a retryable one
-   * (while attempts remain), a 401 that authentication could answer, or a redirect to follow.
-   * Connection failures on the last attempt become an {@link ImageReadException}.
+   * (while attempts remain and the network timeout allows), a 401 that authentication could answer,
+   * or a redirect to follow. Connection failures on the last attempt become an {@link
+   * ImageReadException}; the reply's body is read under the deadlines.
    */
   Reply send(Purpose purpose, Call call) throws IOException {
     return exchange(purpose, call, true);
   }
 
   private Reply exchange(Purpose purpose, Call call, boolean authenticate) throws IOException {
+    NetworkRead read = deadlines.start(purpose.what());
+    boolean sendsBody = call.body().contentLength() != 0;
     URI uri = call.uri();
     int attempt = 0;
     int redirects = 0;
     boolean reauthenticated = false;
     while (true) {
       attempt++;
-      boolean toRegistry = authenticate && sameOrigin(uri, call.uri());
+      boolean toRegistry = authenticate && origin(uri).equals(purpose.origin());
       Auth auth = toRegistry ? authorization(purpose, origin(uri)) : Auth.NONE;
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).method(call.method(), call.body())
-          .header("User-Agent", USER_AGENT);
-      call.headers().forEach(b::header);
-      if (auth.header() != null) {
-        b.header("Authorization", auth.header());
+      String authorization = auth.header() != null ? auth.header() : sameOrigin(uri, call.uri()) ? call.authorization() : null;
+      Duration timeout = read.responseTimeout(uri, sendsBody);
+      HttpRequest.Builder b;
+      try {
+        b = HttpRequest.newBuilder(uri).timeout(timeout).method(call.method(), call.body())
+            .header("User-Agent", USER_AGENT);
+        call.headers().forEach(b::header);
+      } catch (IllegalArgumentException e) {
+        throw new ImageReadException(purpose.what() + ": cannot request " + NetworkRead.display(uri) + " (" + e.getMessage() + ")", e);
+      }
+      if (authorization != null) {
+        b.header("Authorization", authorization);
       }
       HttpResponse<InputStream> response;
       try {
         response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
-        if (e instanceof SSLException || !call.replayable() || attempt >= retry.maxAttempts()) {
-          throw connectionFailure(purpose, uri, e);
+        // the client reports our timeout as a connect timeout when it passes while connecting
+        boolean ours = e instanceof HttpTimeoutException && (!(e instanceof HttpConnectTimeoutException) || timeout.compareTo(CONNECT_TIMEOUT) < 0);
+        IOException failure = ours ? read.noResponse(uri, e) : connectionFailure(purpose, uri, e);
+        Duration wait = retry.backoff(attempt);
+        if (e instanceof SSLException || !call.replayable() || attempt >= retry.maxAttempts() || !read.allows(wait)) {
+          throw failure;
         }
-        listener.warn(purpose.what() + ": " + describeConnectionFailure(uri, e) + "; attempt " + (attempt + 1) + " of " + retry.maxAttempts() + " follows");
-        pause(retry.backoff(attempt));
+        listener.warn(failure.getMessage() + "; attempt " + (attempt + 1) + " of " + retry.maxAttempts() + " follows");
+        pause(wait);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException(purpose.what() + ": interrupted");
       }
-      Reply reply = new Reply(response, auth.note());
       int status = response.statusCode();
       if (status == 401 && toRegistry && !reauthenticated && call.replayable()) {
         Optional<Challenge> challenge = Challenge.preferred(response.headers().allValues("WWW-Authenticate"));
@@ -165,51 +194,85 @@ final class Transport implements AutoCloseable {
           }
           Auth next = authorization(purpose, origin(uri));
           if (next.header() != null && !next.header().equals(auth.header())) {
-            reply.discard();
+            close(response);
             reauthenticated = true;
             attempt--;
             continue;
           }
-          return new Reply(response, next.note());
+          return new Reply(response, read.body(response), next.note());
         }
-        return reply;
+        return new Reply(response, read.body(response), auth.note());
       }
       Optional<String> location = response.headers().firstValue("Location");
       if (call.followRedirects() && isRedirect(status) && location.isPresent()) {
+        close(response);
+        URI next = redirectTarget(purpose, uri, location.get());
         if (++redirects > MAX_REDIRECTS) {
-          reply.discard();
-          throw new ImageReadException(purpose.what() + ": more than " + MAX_REDIRECTS + " redirects (last to " + location.get() + ")");
+          throw new ImageReadException(purpose.what() + ": more than " + MAX_REDIRECTS + " redirects (last to " + NetworkRead.display(next) + ")");
         }
-        reply.discard();
-        uri = uri.resolve(location.get());
+        uri = next;
         attempt = 0;
         continue;
       }
       if (RetryPolicy.retryable(status) && call.replayable() && attempt < retry.maxAttempts()) {
         Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(v -> RetryPolicy.parseRetryAfter(v, clock.instant()));
-        Optional<Duration> wait = retry.delay(attempt, retryAfter);
+        Optional<Duration> wait = retry.delay(attempt, retryAfter).filter(read::allows);
         if (wait.isPresent()) {
-          reply.discard();
+          close(response);
           listener.warn(purpose.what() + ": " + status + " from " + origin(uri) + "; attempt " + (attempt + 1) + " of " + retry.maxAttempts() + " in " + wait.get().toMillis() + " ms");
           pause(wait.get());
           continue;
         }
       }
-      return reply;
+      return new Reply(response, read.body(response), auth.note());
+    }
+  }
+
+  /**
+   * Where a redirect from {@code from} to {@code location} leads; refused when it is not an http(s)
+   * URL or would take the request from https to plain http.
+   */
+  private static URI redirectTarget(Purpose purpose, URI from, String location) throws ImageReadException {
+    URI next;
+    try {
+      next = from.resolve(location.strip());
+    } catch (IllegalArgumentException e) {
+      throw new ImageReadException(purpose.what() + ": " + NetworkRead.display(from) + " redirects to '" + location + "', which is not a URL");
+    }
+    String scheme = Objects.requireNonNullElse(next.getScheme(), "").toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http") || next.getHost() == null) {
+      throw new ImageReadException(purpose.what() + ": " + NetworkRead.display(from) + " redirects to '" + location + "', which is not an http(s) URL");
+    }
+    if (scheme.equals("http") && "https".equalsIgnoreCase(from.getScheme())) {
+      throw new ImageReadException(purpose.what() + ": refused the redirect from " + NetworkRead.display(from) + " to plain http "
+          + NetworkRead.display(next) + " (a downgrade from https)");
+    }
+    return next;
+  }
+
+  private static void close(HttpResponse<InputStream> response) {
+    try {
+      response.body().close();
+    } catch (IOException ignored) {
+      // the connection is dropped with it
     }
   }
 
   /** The exception for an unexpected answer: {@code WHAT: 404 MANIFEST_UNKNOWN (manifest unknown)}. Consumes the body. */
   ImageReadException failure(Purpose purpose, Reply reply) {
-    return new ImageReadException(purpose.what() + ": " + describe(reply));
+    URI at = reply.response().uri();
+    // an answer from where a redirect led names that place
+    String where = origin(at).equals(purpose.origin()) ? "" : NetworkRead.display(at) + " answered ";
+    return new ImageReadException(purpose.what() + ": " + where + describe(reply));
   }
 
   /** {@code 404 MANIFEST_UNKNOWN (manifest unknown)}, from the registry's JSON errors when it sent some. Consumes the body. */
   static String describe(Reply reply) {
     byte[] body;
-    try (InputStream in = reply.response().body()) {
+    try (InputStream in = reply.body()) {
       body = in.readNBytes(MAX_ERROR_BODY);
     } catch (IOException e) {
+      // a body that stalls or breaks leaves the status to speak
       body = new byte[0];
     }
     String text = describeStatus(reply.status(), body);
@@ -306,20 +369,30 @@ final class Transport implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ImageReadException(purpose.what() + ": the registry's token realm '" + realm + "' is not a URL", e);
     }
-    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new ImageReadException(purpose.what() + ": the registry's token realm '" + realm + "' is not an http(s) URL");
     }
-    Map<String, String> headers = creds.map(c -> Map.of("Authorization", basic(c), "Accept", "application/json")).orElse(Map.of("Accept", "application/json"));
-    Purpose tokenPurpose = new Purpose(purpose.what() + ": get token from " + realm, purpose.registry(), List.of());
-    Reply reply = exchange(tokenPurpose, Call.get(uri, headers), false);
+    if (creds.isPresent() && "http".equals(uri.getScheme()) && purpose.origin().startsWith("https:")) {
+      throw new ImageReadException(purpose.what() + ": the registry's token realm " + NetworkRead.display(uri)
+          + " is plain http while the registry is https; credentials are not sent in the clear");
+    }
+    // the credentials are for the realm alone: a redirect to another origin goes without them
+    Call call = new Call("GET", uri, Map.of("Accept", "application/json"), HttpRequest.BodyPublishers.noBody(), true, true,
+        creds.map(Transport::basic).orElse(null));
+    Purpose tokenPurpose = new Purpose(purpose.what() + ": get token from " + realm, purpose.registry(), purpose.origin(), List.of());
+    Reply reply = exchange(tokenPurpose, call, false);
     if (reply.status() != 200) {
-      throw new ImageReadException(tokenPurpose.what() + ": " + describe(new Reply(reply.response(), creds.map(c -> "as user " + c.username()).orElse("anonymous"))));
+      throw new ImageReadException(tokenPurpose.what() + ": " + describe(new Reply(reply.response(), reply.body(), creds.map(c -> "as user " + c.username()).orElse("anonymous"))));
     }
-    byte[] body;
-    try (InputStream in = reply.response().body()) {
-      body = BoundedInputStream.readAtMost(in, MAX_ERROR_BODY * 4L, "token from " + realm);
+    JsonNode node;
+    try (InputStream in = reply.body()) {
+      node = Json.object(BoundedInputStream.readAtMost(in, MAX_ERROR_BODY * 4L, "token"), "token");
+    } catch (NetworkReadException e) {
+      throw e;
+    } catch (ImageReadException e) {
+      // too large or not JSON: said after what was being done
+      throw new ImageReadException(tokenPurpose.what() + ": " + e.getMessage(), e);
     }
-    JsonNode node = Json.object(body, "token from " + realm);
     String token = node.path("token").asText("");
     if (token.isEmpty()) {
       token = node.path("access_token").asText("");
@@ -380,9 +453,6 @@ final class Transport implements AutoCloseable {
     }
     if (e instanceof HttpConnectTimeoutException) {
       return "cannot connect to " + host + " (no answer within " + CONNECT_TIMEOUT.toSeconds() + " s)";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return host + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
     }
     if (e instanceof ConnectException || hasCause(e, ConnectException.class) || hasCause(e, java.nio.channels.UnresolvedAddressException.class)) {
       return "cannot connect to " + host + " (" + reason + ")";

@@ -3,6 +3,9 @@ package dev.portcullis.vuln.db;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.oci.registry.NetworkRead;
+import dev.portcullis.oci.registry.NetworkReadException;
+import dev.portcullis.oci.registry.TransferDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,6 +43,7 @@ import java.util.regex.Pattern;
  * database is rebuilt from the cached files and swapped in atomically, so a failed or interrupted
  * update (server gone mid-transfer, checksum mismatch, an index that lists nothing, an import {@link
  * DatabaseImporter} refuses) leaves the previous database as it was.
+ * Every read from the mirror runs under the {@link TransferDeadlines} given.
  */
 public final class MirrorUpdater {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,16 +53,21 @@ public final class MirrorUpdater {
 
   private final HttpClient http;
   private final ImportOptions options;
-  private final Duration stallTimeout;
+  private final TransferDeadlines deadlines;
 
   /**
-   * An updater over {@code http} (the caller owns it) importing with {@code options}; a download that
-   * receives nothing for {@code stallTimeout} is abandoned (the JDK client has no read timeout of its own).
+   * An updater over {@code http} (the caller owns it) importing with {@code options}; each request to
+   * the mirror (index and files) fails when it misses one of {@code deadlines}.
    */
-  public MirrorUpdater(HttpClient http, ImportOptions options, Duration stallTimeout) {
+  public MirrorUpdater(HttpClient http, ImportOptions options, TransferDeadlines deadlines) {
     this.http = http;
     this.options = options;
-    this.stallTimeout = stallTimeout;
+    this.deadlines = deadlines;
+  }
+
+  /** As the main constructor, with the default deadlines and this stall timeout. */
+  public MirrorUpdater(HttpClient http, ImportOptions options, Duration stallTimeout) {
+    this(http, options, TransferDeadlines.DEFAULT.withStall(stallTimeout));
   }
 
   private record Listed(String path, String sha256, long size) {}
@@ -71,7 +82,9 @@ public final class MirrorUpdater {
       Path statePath = cache.resolve("state.json");
       ObjectNode state = Files.isRegularFile(statePath) ? (ObjectNode) JSON.readTree(statePath.toFile()) : JSON.createObjectNode();
 
-      HttpRequest.Builder indexRequest = HttpRequest.newBuilder(base.resolve("index.json")).timeout(Duration.ofMinutes(1)).GET();
+      URI indexUri = base.resolve("index.json");
+      NetworkRead indexRead = deadlines.start(what + ": GET index.json");
+      HttpRequest.Builder indexRequest = HttpRequest.newBuilder(indexUri).timeout(indexRead.responseTimeout(indexUri, false)).GET();
       if (Files.isRegularFile(database)) {
         if (state.hasNonNull("etag")) {
           indexRequest.header("If-None-Match", state.get("etag").asText());
@@ -80,9 +93,9 @@ public final class MirrorUpdater {
           indexRequest.header("If-Modified-Since", state.get("lastModified").asText());
         }
       }
-      HttpResponse<InputStream> reply = http.send(indexRequest.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> reply = send(indexRead, indexRequest.build());
       byte[] indexBytes;
-      try (InputStream in = reply.body()) {
+      try (InputStream in = indexRead.body(reply)) {
         if (reply.statusCode() == 304 && Files.isRegularFile(database)) {
           return new UpdateOutcome.UpToDate();
         }
@@ -120,6 +133,8 @@ public final class MirrorUpdater {
       return outcome;
     } catch (DatabaseException e) {
       throw e;
+    } catch (NetworkReadException e) {
+      throw new DatabaseException(e.getMessage(), e);
     } catch (IOException e) {
       throw new DatabaseException(what + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -162,27 +177,11 @@ public final class MirrorUpdater {
     Files.createDirectories(local.getParent());
     Path temp = Files.createTempFile(local.getParent(), local.getFileName() + ".", ".download");
     try {
-      HttpResponse<InputStream> reply = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofHours(1)).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      NetworkRead read = deadlines.start(what + ": GET " + f.path());
+      HttpResponse<InputStream> reply = send(read, HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, false)).GET().build());
       MessageDigest sha = sha256();
       long total = 0;
-      java.util.concurrent.atomic.AtomicLong lastProgress = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-      InputStream body = reply.body();
-      // closing the body from another thread is the only way to end a read that never returns
-      Thread watchdog = Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            Thread.sleep(Math.max(10, stallTimeout.toMillis() / 4));
-            if (System.nanoTime() - lastProgress.get() > stallTimeout.toNanos()) {
-              body.close();
-              return;
-            }
-          }
-        } catch (InterruptedException | IOException e) {
-          // the download ended first, or the stream is already gone
-        }
-      });
-      try (InputStream in = body; OutputStream out = Files.newOutputStream(temp)) {
+      try (InputStream in = read.body(reply); OutputStream out = Files.newOutputStream(temp)) {
         if (reply.statusCode() != 200) {
           throw new DatabaseException(what + ": GET " + f.path() + ": HTTP " + reply.statusCode());
         }
@@ -193,17 +192,17 @@ public final class MirrorUpdater {
           if (total > f.size()) {
             throw new DatabaseException(what + ": GET " + f.path() + ": more than the " + f.size() + " bytes index.json lists");
           }
-          lastProgress.set(System.nanoTime());
           sha.update(buffer, 0, n);
           out.write(buffer, 0, n);
         }
+      } catch (NetworkReadException e) {
+        // it says what was read from where, and which deadline or how many bytes were missing
+        throw new DatabaseException(e.getMessage(), e);
       } catch (IOException e) {
         if (e instanceof DatabaseException) {
           throw e;
         }
         throw new DatabaseException(what + ": GET " + f.path() + ": transfer broke after " + total + " bytes: " + e.getMessage(), e);
-      } finally {
-        watchdog.interrupt();
       }
       String actual = HexFormat.of().formatHex(sha.digest());
       if (total != f.size() || !actual.equals(f.sha256())) {
@@ -213,6 +212,20 @@ public final class MirrorUpdater {
       Files.move(temp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Sends {@code request} under {@code read}; a response that does not start in time fails with the deadline that passed. */
+  private HttpResponse<InputStream> send(NetworkRead read, HttpRequest request) throws IOException, InterruptedException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      // the client reports our timeout as a connect timeout when it passes while connecting
+      Duration ours = request.timeout().orElseThrow();
+      if (e instanceof HttpConnectTimeoutException && http.connectTimeout().filter(c -> c.compareTo(ours) <= 0).isPresent()) {
+        throw e;
+      }
+      throw read.noResponse(request.uri(), e);
     }
   }
 
