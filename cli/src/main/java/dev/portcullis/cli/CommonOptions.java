@@ -67,6 +67,13 @@ final class CommonOptions {
   @Option(names = "--max-image-size", paramLabel = "SIZE", description = "Refuse images larger than this uncompressed (e.g. 8g, 512m; default 32g).")
   @Nullable String maxImageSize;
 
+  @Option(names = "--max-entries", paramLabel = "N", description = "Refuse images with more tar entries than this over all layers (default 5000000).")
+  @Nullable Long maxEntries;
+
+  @Option(names = "--max-archive-entries", paramLabel = "N",
+      description = "Refuse oci-archive and docker-archive files whose outer tar has more entries than this (default 100000).")
+  @Nullable Long maxArchiveEntries;
+
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where per-layer results are cached (default: ~/.cache/portcullis/layers).")
   @Nullable Path cacheDir;
 
@@ -78,9 +85,7 @@ final class CommonOptions {
     if (platform != null) {
       o = o.withPlatform(Platform.parse(platform));
     }
-    if (maxImageSize != null) {
-      o = o.withLimits(o.limits().withMaxImageBytes(parseSize(maxImageSize)));
-    }
+    o = o.withLimits(limits());
     o = o.withRegistry(registry.registryOptions(stdin));
     return o.withListener(listener(err));
   }
@@ -97,7 +102,21 @@ final class CommonOptions {
   }
 
   Limits limits() {
-    return maxImageSize == null ? Limits.DEFAULT : Limits.DEFAULT.withMaxImageBytes(parseSize(maxImageSize));
+    Limits l = maxImageSize == null ? Limits.DEFAULT : Limits.DEFAULT.withMaxImageBytes(parseSize(maxImageSize));
+    if (maxEntries != null) {
+      l = l.withMaxEntries(positive("--max-entries", maxEntries));
+    }
+    if (maxArchiveEntries != null) {
+      l = l.withMaxArchiveEntries(positive("--max-archive-entries", maxArchiveEntries));
+    }
+    return l;
+  }
+
+  private static long positive(String option, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(option + " must be a positive number, not " + value);
+    }
+    return value;
   }
 
   static long parseSize(String text) {

@@ -216,66 +216,100 @@ final class ImageCommand {
       return 0;
     }
 
+    // listings stream: an image may hold millions of entries, and none is kept while printing
+
     private void printTree(FileTree tree) throws IOException {
       List<FileEntry> entries = tree.entries();
       if (common.format == CommonOptions.Format.JSON) {
-        ArrayNode arr = JsonOutput.MAPPER.createArrayNode();
-        for (FileEntry e : entries) {
-          ObjectNode n = entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
-          n.put("layer", e.layer());
-          n.put("diffId", tree.layer(e).diffId().toString());
-        }
-        json(arr);
+        jsonArray(gen -> {
+          for (FileEntry e : entries) {
+            ObjectNode n = entryJson(JsonOutput.MAPPER.createObjectNode(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
+            n.put("layer", e.layer());
+            n.put("diffId", tree.layer(e).diffId().toString());
+            JsonOutput.MAPPER.writeTree(gen, n);
+          }
+        });
         return;
       }
-      Table t = new Table("MODE", "UID:GID", "SIZE", "LAYER", "PATH");
-      for (FileEntry e : entries) {
-        t.row(e.type().letter() + e.permissions(), e.uid() + ":" + e.gid(), e.size(), e.layer(), display(e.path(), e.type(), e.linkTarget()));
-      }
-      t.print(stdout);
+      Table.print(stdout, new String[] {"MODE", "UID:GID", "SIZE", "LAYER", "PATH"}, row -> {
+        for (FileEntry e : entries) {
+          row.accept(new Object[] {e.type().letter() + e.permissions(), e.uid() + ":" + e.gid(), e.size(), e.layer(), display(e.path(), e.type(), e.linkTarget())});
+        }
+      });
+    }
+
+    /** Writes one JSON array, element by element, as one line. */
+    private void jsonArray(JsonElements elements) throws IOException {
+      com.fasterxml.jackson.core.JsonGenerator gen = JsonOutput.MAPPER.createGenerator(stdout);
+      gen.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      gen.writeStartArray();
+      elements.write(gen);
+      gen.writeEndArray();
+      gen.flush();
+      stdout.println();
+    }
+
+    /** Writes the elements of a JSON array. */
+    private interface JsonElements {
+      void write(com.fasterxml.jackson.core.JsonGenerator gen) throws IOException;
     }
 
     private void printLayer(LayerIndex index, int n) throws IOException {
       if (common.format == CommonOptions.Format.JSON) {
-        ObjectNode root = JsonOutput.MAPPER.createObjectNode();
-        root.put("layer", n);
-        ArrayNode arr = root.putArray("entries");
+        com.fasterxml.jackson.core.JsonGenerator gen = JsonOutput.MAPPER.createGenerator(stdout);
+        gen.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        gen.writeStartObject();
+        gen.writeNumberField("layer", n);
+        gen.writeArrayFieldStart("entries");
         for (LayerEntry e : index.entries()) {
-          entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
+          JsonOutput.MAPPER.writeTree(gen, entryJson(JsonOutput.MAPPER.createObjectNode(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget()));
         }
-        root.set("whiteouts", strings(index.whiteouts()));
-        root.set("opaqueDirectories", strings(index.opaqueDirs()));
-        json(root);
+        gen.writeEndArray();
+        gen.writeArrayFieldStart("whiteouts");
+        for (String w : index.whiteouts()) {
+          gen.writeString(w);
+        }
+        gen.writeEndArray();
+        gen.writeArrayFieldStart("opaqueDirectories");
+        for (String d : index.opaqueDirs()) {
+          gen.writeString(d);
+        }
+        gen.writeEndArray();
+        gen.writeEndObject();
+        gen.flush();
+        stdout.println();
         return;
       }
-      Table t = new Table("MODE", "UID:GID", "SIZE", "PATH");
-      for (LayerEntry e : index.entries()) {
-        t.row(e.type().letter() + permissions(e.mode()), e.uid() + ":" + e.gid(), e.size(), display(e.path(), e.type(), e.linkTarget()));
-      }
-      index.whiteouts().forEach(w -> t.row("whiteout", "", "", w));
-      index.opaqueDirs().forEach(d -> t.row("opaque", "", "", d + "/"));
-      t.print(stdout);
+      Table.print(stdout, new String[] {"MODE", "UID:GID", "SIZE", "PATH"}, row -> {
+        for (LayerEntry e : index.entries()) {
+          row.accept(new Object[] {e.type().letter() + permissions(e.mode()), e.uid() + ":" + e.gid(), e.size(), display(e.path(), e.type(), e.linkTarget())});
+        }
+        index.whiteouts().forEach(w -> row.accept(new Object[] {"whiteout", "", "", w}));
+        index.opaqueDirs().forEach(d -> row.accept(new Object[] {"opaque", "", "", d + "/"}));
+      });
     }
 
     private void printDeleted(List<DeletedEntry> deleted) throws IOException {
       if (common.format == CommonOptions.Format.JSON) {
-        ArrayNode arr = JsonOutput.MAPPER.createArrayNode();
-        for (DeletedEntry d : deleted) {
-          FileEntry e = d.entry();
-          ObjectNode n = entryJson(arr.addObject(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
-          n.put("layer", e.layer());
-          n.put("removedBy", d.removedBy());
-          n.put("how", d.how().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        json(arr);
+        jsonArray(gen -> {
+          for (DeletedEntry d : deleted) {
+            FileEntry e = d.entry();
+            ObjectNode n = entryJson(JsonOutput.MAPPER.createObjectNode(), e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget());
+            n.put("layer", e.layer());
+            n.put("removedBy", d.removedBy());
+            n.put("how", d.how().name().toLowerCase(java.util.Locale.ROOT));
+            JsonOutput.MAPPER.writeTree(gen, n);
+          }
+        });
         return;
       }
-      Table t = new Table("MODE", "SIZE", "LAYER", "REMOVED BY", "HOW", "PATH");
-      for (DeletedEntry d : deleted) {
-        FileEntry e = d.entry();
-        t.row(e.type().letter() + e.permissions(), e.size(), e.layer(), d.removedBy(), d.how().name().toLowerCase(java.util.Locale.ROOT), display(e.path(), e.type(), e.linkTarget()));
-      }
-      t.print(stdout);
+      Table.print(stdout, new String[] {"MODE", "SIZE", "LAYER", "REMOVED BY", "HOW", "PATH"}, row -> {
+        for (DeletedEntry d : deleted) {
+          FileEntry e = d.entry();
+          row.accept(new Object[] {e.type().letter() + e.permissions(), e.size(), e.layer(), d.removedBy(), d.how().name().toLowerCase(java.util.Locale.ROOT),
+              display(e.path(), e.type(), e.linkTarget())});
+        }
+      });
     }
 
     private static ObjectNode entryJson(ObjectNode n, String path, FileType type, int mode, long uid, long gid, long size, String link) {

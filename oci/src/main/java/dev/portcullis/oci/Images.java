@@ -75,7 +75,7 @@ public final class Images {
     Path toDelete = spooled;
     FileAccess.Tar files = null;
     try {
-      files = new FileAccess.Tar(tar, name);
+      files = new FileAccess.Tar(tar, name, options.limits().maxArchiveEntries());
       FileAccess.Tar opened = files;
       return opener.open(files, () -> {
         closeQuietly(opened);

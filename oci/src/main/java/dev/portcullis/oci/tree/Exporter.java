@@ -17,15 +17,8 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Exporter {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  /** The most of the image root's mode the target directory takes. */
+  static final int SAFE_ROOT_MODE = 0755;
 
   /** What an export wrote, and what it could not. */
   public record Result(long entries, List<String> skipped) {
@@ -51,23 +46,39 @@ public final class Exporter {
   private final Path root;
   private final ProgressListener listener;
   private final List<String> skipped = new ArrayList<>();
-  private final Map<String, LayerEntry> directories = new HashMap<>();
-  /** What this export has put on disk so far: the target is ours alone, so no need to stat it. */
-  private final NavigableMap<String, Written> onDisk = new TreeMap<>();
+  private long skippedDropped;
+  /**
+   * What this export has put on disk so far (the target is ours alone, so no need to stat it): per
+   * path, its type, the layer that last wrote it, the link text of symlinks and the metadata of
+   * directories, whose modes are set last.
+   */
+  private final PathTrie onDisk;
+  private final SpillBuffer linkTexts = new SpillBuffer();
+  private @Nullable LayerEntry rootEntry;
   private final int ownUid;
   private final int ownGid;
   private boolean chownAllowed = true;
   private long entries;
+  private int layerNumber;
 
-  /** One thing on disk: its type and, for symlinks (and hardlinks to them), the link text. */
-  private record Written(FileType type, String linkTarget) {}
+  // the state of a node, after PathTrie.USER
+  private static final int TYPE = 0; // FileType ordinal + 1, 0 when nothing is there
+  private static final int HAS_DIR_META = 1;
+  private static final int DIR_MODE = 2;
+  private static final int WRITTEN_BY = 4; // layer number + 1
+  private static final int LINK = 8;
+  private static final int DIR_UID = 16;
+  private static final int DIR_GID = 20;
+  private static final int DIR_MTIME = 24;
+  private static final FileType[] TYPES = FileType.values();
 
-  private Exporter(Image image, Path root, ProgressListener listener) throws IOException {
+  private Exporter(Image image, Path root, ProgressListener listener, long maxEntries) throws IOException {
     this.image = image;
     this.root = root;
     this.listener = listener;
     this.ownUid = (Integer) Files.getAttribute(root, "unix:uid");
     this.ownGid = (Integer) Files.getAttribute(root, "unix:gid");
+    this.onDisk = new PathTrie(2 * maxEntries + 100_000);
   }
 
   public static Result export(Image image, Path target, ProgressListener listener) throws IOException {
@@ -96,7 +107,7 @@ public final class Exporter {
     try {
       // a temporary directory is 0700; a root file system is 0755 unless a layer's ./ entry says otherwise
       Files.setAttribute(work, "unix:mode", 0755);
-      Exporter e = new Exporter(image, work, listener);
+      Exporter e = new Exporter(image, work, listener, maxEntries);
       EntryBudget budget = new EntryBudget(maxEntries);
       for (Layer layer : image.layers()) {
         e.applyLayer(layer, budget);
@@ -104,20 +115,34 @@ public final class Exporter {
       e.finishDirectories();
       Files.deleteIfExists(abs);
       Files.move(work, abs, StandardCopyOption.ATOMIC_MOVE);
-      return new Result(e.entries, e.skipped);
-    } catch (IOException | RuntimeException ex) {
-      deleteTree(work);
+      return new Result(e.entries, e.skippedList());
+    } catch (Throwable ex) {
+      // whatever stopped the export (a refusal, a full disk, an interrupt, an error), nothing partial stays
+      try {
+        deleteTree(work);
+      } catch (IOException | RuntimeException cleanup) {
+        ex.addSuppressed(cleanup);
+      }
       throw ex;
     }
   }
 
+  private List<String> skippedList() {
+    List<String> all = new ArrayList<>(skipped);
+    if (skippedDropped > 0) {
+      all.add(skippedDropped + " more entries skipped");
+    }
+    return all;
+  }
+
   private void applyLayer(Layer layer, EntryBudget budget) throws IOException {
-    NavigableSet<String> written = new TreeSet<>();
+    layerNumber = layer.index();
+    String where = BlobLayer.describe(layer, image.name());
     LayerWalker.walk(layer, image.name(), budget, new LayerWalker.Visitor() {
       @Override
       public void entry(LayerEntry e, @Nullable InputStream content) throws IOException {
         try {
-          place(layer, e, content, written);
+          place(layer, e, content, where);
         } catch (FileSystemException ex) {
           // names this file system cannot hold (too long a component or path) come from the image
           String reason = ex.getReason() != null ? ex.getReason() : ex.getClass().getSimpleName();
@@ -129,7 +154,10 @@ public final class Exporter {
       public void whiteout(String path) throws IOException {
         Optional<String> r = resolveParents(path, layer);
         if (r.isPresent() && !r.get().equals("/")) {
-          deleteExcept(r.get(), written);
+          int n = onDisk.find(r.get());
+          if (n != PathTrie.NONE) {
+            deleteExcept(n);
+          }
         }
       }
 
@@ -139,16 +167,17 @@ public final class Exporter {
         if (r.isEmpty()) {
           return;
         }
-        if (isDirectory(r.get())) {
-          for (String child : children(r.get())) {
-            deleteExcept(child, written);
+        int n = onDisk.find(r.get());
+        if (n != PathTrie.NONE && isDirectory(n)) {
+          for (int child : children(n)) {
+            deleteExcept(child);
           }
         }
       }
 
       @Override
       public void root(LayerEntry e) {
-        directories.put("/", e);
+        rootEntry = e;
       }
 
       @Override
@@ -158,45 +187,50 @@ public final class Exporter {
     });
   }
 
-  private void place(Layer layer, LayerEntry e, @Nullable InputStream content, NavigableSet<String> written) throws IOException {
+  private void place(Layer layer, LayerEntry e, @Nullable InputStream content, String where) throws IOException {
     Optional<String> resolved = resolveParents(e.path(), layer);
     if (resolved.isEmpty() || resolved.get().equals("/")) {
       return;
     }
     String path = resolved.get();
     Path p = disk(path);
-    if (!makeParents(path)) {
+    int node = onDisk.intern(path, where);
+    if (!makeParents(node)) {
       skip(layer, e.path() + ": a parent is not a directory");
       return;
     }
-    Written existing = onDisk.get(path);
+    FileType existing = typeOf(node);
     boolean exists = existing != null;
-    boolean isDir = exists && existing.type() == FileType.DIRECTORY;
+    boolean isDir = existing == FileType.DIRECTORY;
     if (e.type() == FileType.DIRECTORY) {
       if (exists && !isDir) {
         Files.delete(p);
       }
       if (!isDir) {
         Files.createDirectory(p);
-        onDisk.put(path, new Written(FileType.DIRECTORY, ""));
+        setType(node, FileType.DIRECTORY);
       }
-      directories.put(path, e);
-      written.add(path);
+      onDisk.putByte(node, HAS_DIR_META, (byte) 1);
+      onDisk.putShort(node, DIR_MODE, (short) e.mode());
+      onDisk.putInt(node, DIR_UID, (int) e.uid());
+      onDisk.putInt(node, DIR_GID, (int) e.gid());
+      onDisk.putLong(node, DIR_MTIME, e.modifiedEpochSeconds());
+      onDisk.putInt(node, WRITTEN_BY, layerNumber + 1);
       entries++;
       return;
     }
     if (isDir) {
       deleteTree(p);
-      forget(path);
+      forget(node);
     } else if (exists) {
       Files.delete(p);
-      onDisk.remove(path);
+      setType(node, null);
     }
     switch (e.type()) {
       case REGULAR -> {
         Files.copy(content == null ? InputStream.nullInputStream() : content, p);
-        onDisk.put(path, new Written(FileType.REGULAR, ""));
-        setMetadata(p, e, false);
+        setType(node, FileType.REGULAR);
+        setMetadata(p, e.mode(), e.uid(), e.gid(), e.modifiedEpochSeconds(), false);
       }
       case SYMLINK -> {
         if (e.linkTarget().isEmpty()) {
@@ -204,18 +238,21 @@ public final class Exporter {
           return;
         }
         Files.createSymbolicLink(p, Path.of(e.linkTarget()));
-        onDisk.put(path, new Written(FileType.SYMLINK, e.linkTarget()));
-        setMetadata(p, e, true);
+        setType(node, FileType.SYMLINK);
+        onDisk.putLong(node, LINK, linkTexts.appendString(e.linkTarget()));
+        setMetadata(p, e.mode(), e.uid(), e.gid(), e.modifiedEpochSeconds(), true);
       }
       case HARDLINK -> {
         Optional<String> target = resolveParents(e.linkTarget(), layer);
-        Written t = target.map(onDisk::get).orElse(null);
-        if (t == null || t.type() == FileType.DIRECTORY) {
+        int t = target.map(onDisk::find).orElse(PathTrie.NONE);
+        FileType tt = t == PathTrie.NONE ? null : typeOf(t);
+        if (tt == null || tt == FileType.DIRECTORY) {
           skip(layer, e.path() + ": hardlink target " + e.linkTarget() + " does not exist");
           return;
         }
         Files.createLink(p, disk(target.get()));
-        onDisk.put(path, t);
+        setType(node, tt);
+        onDisk.putLong(node, LINK, onDisk.getLong(t, LINK));
       }
       case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
         skip(layer, e.path() + ": " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " not created");
@@ -223,13 +260,29 @@ public final class Exporter {
       }
       case DIRECTORY -> throw new AssertionError("handled above");
     }
-    written.add(path);
+    onDisk.putInt(node, WRITTEN_BY, layerNumber + 1);
     entries++;
+  }
+
+  private @Nullable FileType typeOf(int node) {
+    int t = onDisk.getByte(node, TYPE);
+    return t == 0 ? null : TYPES[t - 1];
+  }
+
+  private void setType(int node, @Nullable FileType type) {
+    onDisk.putByte(node, TYPE, (byte) (type == null ? 0 : type.ordinal() + 1));
+    if (type != FileType.DIRECTORY) {
+      onDisk.putByte(node, HAS_DIR_META, (byte) 0);
+    }
   }
 
   private void skip(Layer layer, String what) {
     String message = "layer " + layer.index() + ": " + what;
-    skipped.add(message);
+    if (skipped.size() < Squasher.MAX_WARNINGS) {
+      skipped.add(message);
+    } else {
+      skippedDropped++;
+    }
     listener.warn(message);
   }
 
@@ -244,32 +297,38 @@ public final class Exporter {
   }
 
   private Optional<String> symlinkAt(String path) {
-    Written w = onDisk.get(path);
-    return w != null && w.type() == FileType.SYMLINK ? Optional.of(w.linkTarget()) : Optional.empty();
+    int n = onDisk.find(path);
+    return n != PathTrie.NONE && typeOf(n) == FileType.SYMLINK ? Optional.of(linkTexts.getString(onDisk.getLong(n, LINK))) : Optional.empty();
   }
 
-  private boolean isDirectory(String path) {
-    Written w = onDisk.get(path);
-    return path.equals("/") || w != null && w.type() == FileType.DIRECTORY;
+  private boolean isDirectory(int node) {
+    return node == PathTrie.ROOT || typeOf(node) == FileType.DIRECTORY;
   }
 
-  /** The paths directly beneath {@code dir}. */
-  private List<String> children(String dir) {
-    String prefix = dir.equals("/") ? "/" : dir + "/";
-    List<String> out = new ArrayList<>();
-    for (String p : onDisk.subMap(prefix, false, dir.equals("/") ? "0" : dir + "0", false).keySet()) {
-      if (p.indexOf('/', prefix.length()) < 0) {
-        out.add(p);
+  /** The nodes directly beneath {@code dir} that are on disk. */
+  private List<Integer> children(int dir) {
+    List<Integer> out = new ArrayList<>();
+    for (int c = onDisk.firstChild(dir); c != PathTrie.NONE; c = onDisk.nextSibling(c)) {
+      if (typeOf(c) != null) {
+        out.add(c);
       }
     }
     return out;
   }
 
-  /** Drops {@code path} and all beneath it from the record of what is on disk. */
-  private void forget(String path) {
-    onDisk.remove(path);
-    onDisk.subMap(path + "/", false, path + "0", false).clear();
-    directories.keySet().removeIf(d -> TarPaths.isWithin(d, path));
+  /** Drops {@code node} and all beneath it from the record of what is on disk. */
+  private void forget(int node) {
+    Squasher.IntStack stack = new Squasher.IntStack();
+    stack.push(node);
+    while (!stack.isEmpty()) {
+      int n = stack.pop();
+      setType(n, null);
+      for (int c = onDisk.firstChild(n); c != PathTrie.NONE; c = onDisk.nextSibling(c)) {
+        if (typeOf(c) != null) {
+          stack.push(c);
+        }
+      }
+    }
   }
 
   /** The directory entry for an absolute, normalised, symlink-free image path; never outside the root. */
@@ -282,52 +341,80 @@ public final class Exporter {
   }
 
   /** Creates missing parents as a tar extractor would; false when one of them is not a directory. */
-  private boolean makeParents(String path) throws IOException {
-    Optional<List<String>> missing = TarPaths.missingParents(path, p -> {
-      Written w = onDisk.get(p);
-      return w == null ? null : w.type();
-    });
-    if (missing.isEmpty()) {
-      return false;
+  private boolean makeParents(int node) throws IOException {
+    Squasher.IntStack missing = new Squasher.IntStack();
+    for (int p = onDisk.parent(node); p != PathTrie.ROOT; p = onDisk.parent(p)) {
+      FileType t = typeOf(p);
+      if (t == null) {
+        missing.push(p);
+      } else if (t != FileType.DIRECTORY) {
+        return false;
+      } else {
+        break;
+      }
     }
-    for (String p : missing.get()) {
-      Files.createDirectory(disk(p));
-      onDisk.put(p, new Written(FileType.DIRECTORY, ""));
+    while (!missing.isEmpty()) {
+      int p = missing.pop();
+      Files.createDirectory(disk(onDisk.path(p)));
+      setType(p, FileType.DIRECTORY);
     }
     return true;
   }
 
-  /** Deletes {@code path} and everything beneath it, except what this layer wrote. */
-  private void deleteExcept(String path, NavigableSet<String> written) throws IOException {
-    if (!onDisk.containsKey(path) || written.contains(path)) {
+  /** Deletes {@code node} and everything beneath it, except what this layer wrote. */
+  private void deleteExcept(int node) throws IOException {
+    if (typeOf(node) == null || writtenNow(node)) {
       return;
     }
-    String firstBelow = written.ceiling(path + "/");
-    boolean keepsSomething = firstBelow != null && firstBelow.startsWith(path + "/");
-    if (!keepsSomething) {
-      deleteTree(disk(path));
-      forget(path);
+    if (!keepsSomething(node)) {
+      deleteTree(disk(onDisk.path(node)));
+      forget(node);
       return;
     }
-    for (String child : children(path)) {
-      deleteExcept(child, written);
+    for (int child : children(node)) {
+      deleteExcept(child);
     }
   }
 
-  private void setMetadata(Path p, LayerEntry e, boolean symlink) throws IOException {
+  private boolean writtenNow(int node) {
+    return onDisk.getInt(node, WRITTEN_BY) == layerNumber + 1;
+  }
+
+  /** Whether this layer wrote something beneath {@code node}. */
+  private boolean keepsSomething(int node) {
+    Squasher.IntStack stack = new Squasher.IntStack();
+    for (int c = onDisk.firstChild(node); c != PathTrie.NONE; c = onDisk.nextSibling(c)) {
+      stack.push(c);
+    }
+    while (!stack.isEmpty()) {
+      int n = stack.pop();
+      if (typeOf(n) == null) {
+        continue;
+      }
+      if (writtenNow(n)) {
+        return true;
+      }
+      for (int c = onDisk.firstChild(n); c != PathTrie.NONE; c = onDisk.nextSibling(c)) {
+        stack.push(c);
+      }
+    }
+    return false;
+  }
+
+  private void setMetadata(Path p, int mode, long uid, long gid, long mtime, boolean symlink) throws IOException {
     if (!symlink) {
-      Files.setAttribute(p, "unix:mode", e.mode());
-      FileTime time = FileTime.fromMillis(e.modifiedEpochSeconds() * 1000);
+      Files.setAttribute(p, "unix:mode", mode);
+      FileTime time = FileTime.fromMillis(mtime * 1000);
       // both times given: with one missing the JDK stats the file to keep the other
       Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(time, time, null);
     }
-    boolean ours = e.uid() == ownUid && e.gid() == ownGid;
+    boolean ours = uid == ownUid && gid == ownGid;
     if (chownAllowed && !ours) {
       try {
-        Files.setAttribute(p, "unix:uid", (int) e.uid(), NOFOLLOW);
-        Files.setAttribute(p, "unix:gid", (int) e.gid(), NOFOLLOW);
-        if (!symlink && (e.mode() & 06000) != 0) {
-          Files.setAttribute(p, "unix:mode", e.mode()); // chown clears setuid/setgid
+        Files.setAttribute(p, "unix:uid", (int) uid, NOFOLLOW);
+        Files.setAttribute(p, "unix:gid", (int) gid, NOFOLLOW);
+        if (!symlink && (mode & 06000) != 0) {
+          Files.setAttribute(p, "unix:mode", mode); // chown clears setuid/setgid
         }
       } catch (FileSystemException ex) {
         chownAllowed = false;
@@ -336,13 +423,37 @@ public final class Exporter {
     }
   }
 
-  /** Directory modes and times last, deepest first, so that read-only directories do not block their own filling. */
+  /**
+   * Directory modes and times last, children before parents, so that read-only directories do not
+   * block their own filling. The target directory itself is the user's: it keeps its owner, and of
+   * the mode the image's {@code ./} entry states only the bits of 0755 (never setuid, setgid, sticky,
+   * or writable by group or others).
+   */
   private void finishDirectories() throws IOException {
-    List<String> paths = new ArrayList<>(directories.keySet());
-    paths.sort(Comparator.comparingInt(String::length).reversed());
-    for (String path : paths) {
-      if (isDirectory(path)) {
-        setMetadata(disk(path), directories.get(path), false);
+    // post-order: a node is finished once all its children are
+    Squasher.IntStack stack = new Squasher.IntStack();
+    Squasher.IntStack after = new Squasher.IntStack();
+    stack.push(PathTrie.ROOT);
+    while (!stack.isEmpty()) {
+      int n = stack.pop();
+      after.push(n);
+      for (int c = onDisk.firstChild(n); c != PathTrie.NONE; c = onDisk.nextSibling(c)) {
+        if (typeOf(c) == FileType.DIRECTORY) {
+          stack.push(c);
+        }
+      }
+    }
+    while (!after.isEmpty()) {
+      int n = after.pop();
+      if (n == PathTrie.ROOT) {
+        if (rootEntry != null) {
+          Files.setAttribute(root, "unix:mode", rootEntry.mode() & SAFE_ROOT_MODE);
+          FileTime time = FileTime.fromMillis(rootEntry.modifiedEpochSeconds() * 1000);
+          Files.getFileAttributeView(root, BasicFileAttributeView.class).setTimes(time, time, null);
+        }
+      } else if (onDisk.getByte(n, HAS_DIR_META) != 0) {
+        setMetadata(disk(onDisk.path(n)), onDisk.getShort(n, DIR_MODE), onDisk.getInt(n, DIR_UID), onDisk.getInt(n, DIR_GID),
+            onDisk.getLong(n, DIR_MTIME), false);
       }
     }
   }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NavigableMap;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -25,19 +24,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileTree {
   private final Image image;
-  private final NavigableMap<String, FileEntry> files;
-  private final List<DeletedEntry> deleted;
+  private final Squasher squashed;
   private final List<LayerIndex> layers;
   private final List<String> warnings;
-  private final PathResolver.Links links;
+  private int @Nullable [] sorted;
 
   private FileTree(Image image, Squasher s, List<LayerIndex> layers) {
     this.image = image;
-    this.files = s.files();
-    this.deleted = List.copyOf(s.deleted());
+    this.squashed = s;
     this.layers = List.copyOf(layers);
     this.warnings = List.copyOf(s.warnings());
-    this.links = s.links();
   }
 
   /** Reads (or takes from the scanner's cache) every layer's index and squashes them in order. */
@@ -54,7 +50,12 @@ public final class FileTree {
     if (indexes.size() != image.layers().size()) {
       throw new IllegalArgumentException("one layer index per layer is needed");
     }
-    Squasher s = new Squasher();
+    long stated = 0;
+    for (LayerIndex index : indexes) {
+      stated += index.size();
+    }
+    // every path an entry names, and a bounded number of the directories they imply
+    Squasher s = new Squasher(2 * stated + 100_000);
     for (int i = 0; i < indexes.size(); i++) {
       s.apply(i, indexes.get(i), BlobLayer.describe(image.layers().get(i), image.name()));
     }
@@ -65,13 +66,33 @@ public final class FileTree {
     return image;
   }
 
-  /** Every file, sorted by path. */
+  /**
+   * Every file, sorted by path (as strings of UTF-8 bytes compare). The list is a view: each
+   * element is made when it is read, so iterating it keeps nothing.
+   */
   public List<FileEntry> entries() {
-    return List.copyOf(files.values());
+    int[] order = order();
+    return new ViewList<>(order.length, i -> squashed.file(order[i]));
+  }
+
+  private synchronized int[] order() {
+    if (sorted == null) {
+      PathTrie trie = squashed.trie();
+      int[] order = new int[squashed.present()];
+      int n = 0;
+      for (int node = 1; node < trie.count(); node++) {
+        if (squashed.isPresent(node)) {
+          order[n++] = node;
+        }
+      }
+      trie.sortByPath(order, n);
+      sorted = order;
+    }
+    return sorted;
   }
 
   public int size() {
-    return files.size();
+    return squashed.present();
   }
 
   /** The entry at {@code path}, its parents resolved through symlinks but not the path itself (as {@code lstat}). */
@@ -85,10 +106,15 @@ public final class FileTree {
   }
 
   private Optional<FileEntry> lookup(String path, boolean followLast) throws IOException {
-    return switch (PathResolver.resolve(TarPaths.normalize(path), followLast, links)) {
-      case PathResolver.Resolution.Resolved r -> Optional.ofNullable(files.get(r.path()));
+    return switch (PathResolver.resolve(TarPaths.normalize(path), followLast, squashed.links())) {
+      case PathResolver.Resolution.Resolved r -> at(r.path());
       case PathResolver.Resolution.Loop l -> Optional.empty();
     };
+  }
+
+  private Optional<FileEntry> at(String path) {
+    int node = squashed.trie().find(path);
+    return node == PathTrie.NONE || node == PathTrie.ROOT || !squashed.isPresent(node) ? Optional.empty() : Optional.of(squashed.file(node));
   }
 
   /** Where a symlink leads. */
@@ -101,10 +127,10 @@ public final class FileTree {
   }
 
   public LinkStatus linkStatus(FileEntry symlink) throws IOException {
-    return switch (PathResolver.resolve(symlink.path(), true, links)) {
+    return switch (PathResolver.resolve(symlink.path(), true, squashed.links())) {
       case PathResolver.Resolution.Resolved r -> {
-        FileEntry t = files.get(r.path());
-        yield t == null ? new LinkStatus.Dangling(r.path()) : new LinkStatus.Resolved(t);
+        Optional<FileEntry> t = at(r.path());
+        yield t.isEmpty() ? new LinkStatus.Dangling(r.path()) : new LinkStatus.Resolved(t.get());
       }
       case PathResolver.Resolution.Loop l -> new LinkStatus.Loop(l.at());
     };
@@ -113,12 +139,12 @@ public final class FileTree {
   /** Files whose path matches a glob ({@code /usr/lib/**}{@code /*.jar}), sorted by path. */
   public List<FileEntry> glob(String pattern) {
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-    return files.values().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
+    return entries().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
   }
 
-  /** What later layers removed or replaced, in the order it happened. */
+  /** What later layers removed or replaced, in the order it happened; a view, as {@link #entries()}. */
   public List<DeletedEntry> deleted() {
-    return deleted;
+    return new ViewList<>(squashed.deletedCount(), squashed::deleted);
   }
 
   /** The entries of one layer as its tar states them. */
@@ -225,6 +251,28 @@ public final class FileTree {
     } catch (IOException | RuntimeException ex) {
       in.close();
       throw ex;
+    }
+  }
+
+  /** A read-only list whose elements are made on demand. */
+  private static final class ViewList<T> extends java.util.AbstractList<T> implements java.util.RandomAccess {
+    private final int size;
+    private final java.util.function.IntFunction<T> element;
+
+    ViewList(int size, java.util.function.IntFunction<T> element) {
+      this.size = size;
+      this.element = element;
+    }
+
+    @Override
+    public T get(int i) {
+      java.util.Objects.checkIndex(i, size);
+      return element.apply(i);
+    }
+
+    @Override
+    public int size() {
+      return size;
     }
   }
 }

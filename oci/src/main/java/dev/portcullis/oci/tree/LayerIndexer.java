@@ -6,7 +6,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -57,7 +56,7 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
     DataInputStream d = new DataInputStream(in);
     int n = CacheStreams.readCount(d);
     FileType[] types = FileType.values();
-    List<LayerEntry> entries = new ArrayList<>(n);
+    LayerIndex.Builder b = new LayerIndex.Builder();
     for (int i = 0; i < n; i++) {
       int ordinal = d.readInt();
       String path = CacheStreams.readString(d);
@@ -65,18 +64,20 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
       if (type >= types.length) {
         throw new IOException("damaged cache entry: file type " + type);
       }
-      entries.add(new LayerEntry(ordinal, path, types[type], d.readInt(), d.readLong(), d.readLong(), d.readLong(), CacheStreams.readString(d), d.readLong()));
+      b.entry(new LayerEntry(ordinal, path, types[type], d.readInt(), d.readLong(), d.readLong(), d.readLong(), CacheStreams.readString(d), d.readLong()));
     }
-    List<List<String>> lists = new ArrayList<>();
     for (int l = 0; l < 3; l++) {
       int m = CacheStreams.readCount(d);
-      List<String> list = new ArrayList<>(m);
       for (int i = 0; i < m; i++) {
-        list.add(CacheStreams.readString(d));
+        String s = CacheStreams.readString(d);
+        switch (l) {
+          case 0 -> b.whiteout(s);
+          case 1 -> b.opaque(s);
+          default -> b.warningAsIs(s);
+        }
       }
-      lists.add(list);
     }
-    return new LayerIndex(entries, lists.get(0), lists.get(1), lists.get(2));
+    return b.build();
   }
 
   @Override
@@ -87,34 +88,31 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
   @Override
   public Session<LayerIndex> start(Layer layer) {
     return new Session<>() {
-      private final List<LayerEntry> entries = new ArrayList<>();
-      private final List<String> whiteouts = new ArrayList<>();
-      private final List<String> opaques = new ArrayList<>();
-      private final List<String> warnings = new ArrayList<>();
+      private final LayerIndex.Builder index = new LayerIndex.Builder();
 
       @Override
       public void entry(LayerEntry entry, @Nullable InputStream content) {
-        entries.add(entry);
+        index.entry(entry);
       }
 
       @Override
       public void whiteout(String path) {
-        whiteouts.add(path);
+        index.whiteout(path);
       }
 
       @Override
       public void opaque(String dir) {
-        opaques.add(dir);
+        index.opaque(dir);
       }
 
       @Override
       public void warning(String message) {
-        warnings.add(message);
+        index.warning(message);
       }
 
       @Override
       public LayerIndex finish() {
-        return new LayerIndex(entries, whiteouts, opaques, warnings);
+        return index.build();
       }
     };
   }

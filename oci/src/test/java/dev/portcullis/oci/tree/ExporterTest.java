@@ -109,4 +109,44 @@ class ExporterTest {
     assertThat(mode(tmp.resolve("out"))).isEqualTo(0750);
     assertThat(tmp.resolve("out/etc/hostname")).hasContent("box");
   }
+
+  @Test
+  void theTargetKeepsSafePermissionsAndItsOwnerWhateverTheRootEntrySays() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+      var root = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("./");
+      root.setMode(040000 | 07777);
+      root.setUserId(1234);
+      root.setGroupId(1234);
+      tar.putArchiveEntry(root);
+      tar.closeArchiveEntry();
+      var file = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("hello");
+      file.setSize(2);
+      tar.putArchiveEntry(file);
+      tar.write("hi".getBytes());
+      tar.closeArchiveEntry();
+    }
+    try (Image image = open(bytes.toByteArray())) {
+      export(image);
+    }
+    Path out = tmp.resolve("out");
+    assertThat(mode(out)).isEqualTo(0755);
+    assertThat(Files.getAttribute(out, "unix:uid")).isEqualTo(Files.getAttribute(tmp, "unix:uid"));
+    assertThat(out.resolve("hello")).hasContent("hi");
+  }
+
+  @Test
+  void theEntryLimitIsEnforcedWhileStreamingAndNothingIsLeftBehind() throws IOException {
+    LayerBuilder many = new LayerBuilder();
+    for (int i = 0; i < 50; i++) {
+      many.file("f" + i, "x");
+    }
+    try (Image image = open(many.build())) {
+      assertThatThrownBy(() -> Exporter.export(image, tmp.resolve("out"), ProgressListener.NONE, 20))
+          .isInstanceOf(ImageReadException.class)
+          .hasMessage("read layer 0 (" + image.layers().get(0).digest() + ") of " + image.name() + ": more than 20 entries in the image");
+    }
+    assertThat(tmp.resolve("out")).doesNotExist();
+    assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".out"));
+  }
 }

@@ -1,0 +1,303 @@
+package dev.portcullis.oci.tree;
+
+import dev.portcullis.oci.ImageReadException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Absolute paths interned as nodes of a tree of names, each name stored once, with a fixed
+ * record of {@value #USER_BYTES} bytes per node for its user's state: the paths of a file tree
+ * or an export without one object per path, all of it in {@link SpillBuffer}s. Node 0 is the
+ * root {@code /}. Nodes are never removed; a user marks what is absent in its own state. Written
+ * by one thread; read by many once written.
+ */
+final class PathTrie {
+  static final int ROOT = 0;
+  static final int NONE = -1;
+  /** Where a node's user state starts in its record, and how long it is. */
+  static final int USER = 24;
+  static final int USER_BYTES = 40;
+
+  private static final int RECORD = 64;
+
+  private final SpillBuffer nodes = new SpillBuffer();
+  private final SpillBuffer names = new SpillBuffer();
+  private SpillBuffer table = new SpillBuffer();
+  private int tableSlots;
+  private int count;
+  private final long maxNodes;
+
+  /** @param maxNodes how many paths (counting implied parent directories) the trie may hold */
+  PathTrie(long maxNodes) {
+    this.maxNodes = maxNodes;
+    tableSlots = 1024;
+    table.append(tableSlots * 4);
+    long at = nodes.append(RECORD);
+    nodes.putInt(at, NONE);
+    nodes.putInt(at + 4, NONE);
+    nodes.putInt(at + 8, NONE);
+    count = 1;
+  }
+
+  int count() {
+    return count;
+  }
+
+  int parent(int node) {
+    return nodes.getInt(rec(node));
+  }
+
+  int firstChild(int node) {
+    return nodes.getInt(rec(node) + 4);
+  }
+
+  int nextSibling(int node) {
+    return nodes.getInt(rec(node) + 8);
+  }
+
+  private static long rec(int node) {
+    return (long) node * RECORD;
+  }
+
+  byte getByte(int node, int off) {
+    return nodes.getByte(rec(node) + USER + off);
+  }
+
+  void putByte(int node, int off, byte v) {
+    nodes.putByte(rec(node) + USER + off, v);
+  }
+
+  short getShort(int node, int off) {
+    return nodes.getShort(rec(node) + USER + off);
+  }
+
+  void putShort(int node, int off, short v) {
+    nodes.putShort(rec(node) + USER + off, v);
+  }
+
+  int getInt(int node, int off) {
+    return nodes.getInt(rec(node) + USER + off);
+  }
+
+  void putInt(int node, int off, int v) {
+    nodes.putInt(rec(node) + USER + off, v);
+  }
+
+  long getLong(int node, int off) {
+    return nodes.getLong(rec(node) + USER + off);
+  }
+
+  void putLong(int node, int off, long v) {
+    nodes.putLong(rec(node) + USER + off, v);
+  }
+
+  private byte[] name(int node) {
+    long at = rec(node);
+    byte[] b = new byte[nodes.getInt(at + 12)];
+    names.get(nodes.getLong(at + 16), b, 0, b.length);
+    return b;
+  }
+
+  /** The node of {@code path} (absolute, normalised), or {@link #NONE} when it was never interned. */
+  int find(String path) {
+    int node = ROOT;
+    for (int start = 1; start < path.length() && node != NONE; ) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      node = lookup(node, path.substring(start, end).getBytes(StandardCharsets.UTF_8), false);
+      start = end + 1;
+    }
+    return node;
+  }
+
+  /** The node of {@code path} (absolute, normalised), made with all its parents if need be. */
+  int intern(String path, String where) throws ImageReadException {
+    int node = ROOT;
+    for (int start = 1; start < path.length(); ) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      node = lookup(node, path.substring(start, end).getBytes(StandardCharsets.UTF_8), true);
+      if (node == NONE) {
+        throw new ImageReadException("read " + where + ": more than " + maxNodes + " paths in the image, counting the directories they imply");
+      }
+      start = end + 1;
+    }
+    return node;
+  }
+
+  /** The path of {@code node}: {@code /usr/bin/env}. */
+  String path(int node) {
+    if (node == ROOT) {
+      return "/";
+    }
+    int depth = 0;
+    for (int n = node; n != ROOT; n = parent(n)) {
+      depth++;
+    }
+    byte[][] parts = new byte[depth][];
+    int length = 0;
+    for (int n = node, i = depth - 1; n != ROOT; n = parent(n), i--) {
+      parts[i] = name(n);
+      length += parts[i].length + 1;
+    }
+    byte[] out = new byte[length];
+    int at = 0;
+    for (byte[] p : parts) {
+      out[at++] = '/';
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  private static int hash(int parent, byte[] name) {
+    int h = parent * 0x9E3779B9;
+    for (byte b : name) {
+      h = (h ^ b) * 0x01000193;
+    }
+    return h ^ h >>> 16;
+  }
+
+  private int lookup(int parent, byte[] name, boolean create) {
+    int mask = tableSlots - 1;
+    for (int slot = hash(parent, name) & mask; ; slot = slot + 1 & mask) {
+      int v = table.getInt((long) slot * 4);
+      if (v == 0) {
+        return create ? add(parent, name, slot) : NONE;
+      }
+      int n = v - 1;
+      long at = rec(n);
+      if (nodes.getInt(at) == parent && nodes.getInt(at + 12) == name.length && Arrays.equals(name(n), name)) {
+        return n;
+      }
+    }
+  }
+
+  private int add(int parent, byte[] name, int slot) {
+    if (count >= maxNodes || count == Integer.MAX_VALUE - 1) {
+      return NONE;
+    }
+    int n = count++;
+    long nameAt = names.append(name.length);
+    names.put(nameAt, name, 0, name.length);
+    long at = nodes.append(RECORD);
+    nodes.putInt(at, parent);
+    nodes.putInt(at + 4, NONE);
+    nodes.putInt(at + 8, firstChild(parent));
+    nodes.putInt(at + 12, name.length);
+    nodes.putLong(at + 16, nameAt);
+    nodes.putInt(rec(parent) + 4, n);
+    table.putInt((long) slot * 4, n + 1);
+    if (count > tableSlots / 2) {
+      rehash();
+    }
+    return n;
+  }
+
+  private void rehash() {
+    int slots = tableSlots * 2;
+    SpillBuffer bigger = new SpillBuffer();
+    bigger.append(slots * 4);
+    int mask = slots - 1;
+    for (int n = 1; n < count; n++) {
+      int slot = hash(parent(n), name(n)) & mask;
+      while (bigger.getInt((long) slot * 4) != 0) {
+        slot = slot + 1 & mask;
+      }
+      bigger.putInt((long) slot * 4, n + 1);
+    }
+    table = bigger;
+    tableSlots = slots;
+  }
+
+  /** Sorts {@code nodes[0..n)} by path, as strings of UTF-8 bytes compare ({@code /a} before {@code /a-b} before {@code /a/b}). */
+  void sortByPath(int[] order, int n) {
+    Order cmp = new Order();
+    int[] from = order;
+    int[] to = new int[n];
+    for (int width = 1; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(lo + width, n);
+        int hi = Math.min(lo + 2 * width, n);
+        int i = lo;
+        int j = mid;
+        int k = lo;
+        while (i < mid && j < hi) {
+          to[k++] = cmp.compare(from[i], from[j]) <= 0 ? from[i++] : from[j++];
+        }
+        while (i < mid) {
+          to[k++] = from[i++];
+        }
+        while (j < hi) {
+          to[k++] = from[j++];
+        }
+      }
+      int[] t = from;
+      from = to;
+      to = t;
+    }
+    if (from != order) {
+      System.arraycopy(from, 0, order, 0, n);
+    }
+  }
+
+  /** Compares two nodes' paths without making them; its scratch space makes it single-threaded. */
+  private final class Order {
+    private int[] a = new int[16];
+    private int[] b = new int[16];
+
+    private int[] chain(int node, int[] into) {
+      int depth = 0;
+      for (int n = node; n != ROOT; n = parent(n)) {
+        depth++;
+      }
+      int[] out = into.length > depth ? into : new int[depth * 2 + 1];
+      out[0] = depth;
+      for (int n = node, i = depth; n != ROOT; n = parent(n), i--) {
+        out[i] = n;
+      }
+      return out;
+    }
+
+    int compare(int x, int y) {
+      if (x == y) {
+        return 0;
+      }
+      a = chain(x, a);
+      b = chain(y, b);
+      int la = a[0];
+      int lb = b[0];
+      int i = 1;
+      while (i <= la && i <= lb && a[i] == b[i]) {
+        i++;
+      }
+      if (i > la) {
+        return -1; // x is a parent of y
+      }
+      if (i > lb) {
+        return 1;
+      }
+      byte[] na = name(a[i]);
+      byte[] nb = name(b[i]);
+      int common = Math.min(na.length, nb.length);
+      for (int k = 0; k < common; k++) {
+        if (na[k] != nb[k]) {
+          return Integer.compare(na[k] & 0xff, nb[k] & 0xff);
+        }
+      }
+      if (na.length == nb.length) {
+        return Integer.compare(x, y);
+      }
+      // one name is a prefix of the other: what follows the shorter one is '/' or the end of its path
+      boolean xShorter = na.length < nb.length;
+      int next = xShorter ? (i < la ? '/' : -1) : (i < lb ? '/' : -1);
+      int other = (xShorter ? nb[common] : na[common]) & 0xff;
+      int c = Integer.compare(next, other);
+      return xShorter ? c : -c;
+    }
+  }
+}
