@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.vuln.db.Database;
@@ -96,10 +97,10 @@ final class DbCommand {
 
   static void warn(PrintStream err, ImportReport report) {
     for (Problem p : report.problems()) {
-      err.println("portcullis: warning: skipped " + p);
+      err.println("portcullis: warning: skipped " + TerminalText.escape(p.toString()));
     }
     for (Problem p : report.notes()) {
-      err.println("portcullis: warning: " + p);
+      err.println("portcullis: warning: " + TerminalText.escape(p.toString()));
     }
   }
 

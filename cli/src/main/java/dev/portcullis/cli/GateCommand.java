@@ -7,6 +7,7 @@ import dev.portcullis.catalog.Catalogers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
+import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.policy.score.Provenance;
@@ -157,7 +158,7 @@ final class GateCommand extends ImageCommand.Base {
       switch (policies.load(policy)) {
         case PolicyFile.Valid v -> chosen = v.policy();
         case PolicyFile.Invalid i -> {
-          i.problems().forEach(p -> command.stderr.println(p.display()));
+          i.problems().forEach(p -> command.stderr.println(TerminalText.escape(p.display())));
           throw new Main.CommandFailure(i.problems().size() + " problem" + (i.problems().size() == 1 ? "" : "s") + " in the policy " + policy);
         }
       }
@@ -243,8 +244,8 @@ final class GateCommand extends ImageCommand.Base {
   static String text(Gate.Result r) {
     StringBuilder b = new StringBuilder();
     RiskReport after = r.after();
-    b.append(r.decision().label().toUpperCase(Locale.ROOT)).append("  ").append(after.image().name()).append(" at ").append(r.stage())
-        .append(" (policy ").append(r.policy().name()).append(")\n");
+    b.append(r.decision().label().toUpperCase(Locale.ROOT)).append("  ").append(esc(after.image().name())).append(" at ").append(r.stage())
+        .append(" (policy ").append(esc(r.policy().name())).append(")\n");
     b.append("image   ").append(after.image().digest()).append('\n');
     b.append("score   ").append(after.score().value()).append("/100, grade ").append(after.score().grade());
     if (after.score().value() != r.before().score().value()) {
@@ -255,33 +256,38 @@ final class GateCommand extends ImageCommand.Base {
       b.append(String.format(Locale.ROOT, "  %-17s -%5.1f %%%n", d.getKey().label(), 100 * d.getValue()));
       for (Factor f : after.score().factors()) {
         if (f.category() == d.getKey() && f.ceiling() == null) {
-          b.append(String.format(Locale.ROOT, "      %.4f  %s%s%n", f.weight(), f.reason(), f.findings().isEmpty() ? "" : ": " + String.join(", ", f.findings())));
+          b.append(String.format(Locale.ROOT, "      %.4f  %s%s%n", f.weight(), esc(f.reason()), f.findings().isEmpty() ? "" : ": " + esc(String.join(", ", f.findings()))));
         }
       }
     }
     for (Factor f : after.score().factors()) {
       if (f.ceiling() != null) {
-        b.append("  ceiling ").append(f.ceiling()).append(": ").append(f.reason()).append(": ").append(String.join(", ", f.findings())).append('\n');
+        b.append("  ceiling ").append(f.ceiling()).append(": ").append(esc(f.reason())).append(": ").append(esc(String.join(", ", f.findings()))).append('\n');
       }
     }
     if (!r.decision().reasons().isEmpty()) {
       b.append("reasons\n");
       for (Reason reason : r.decision().reasons()) {
-        b.append("  ").append(reason.action().label()).append("  ").append(reason.rule()).append(": ").append(reason.message()).append('\n');
+        b.append("  ").append(reason.action().label()).append("  ").append(esc(reason.rule())).append(": ").append(esc(reason.message())).append('\n');
       }
     }
     for (Gate.Used u : r.used()) {
       PolicyException e = u.exception();
-      b.append("excepted ").append(e.name()).append(" (").append(e.scope()).append("), until ").append(e.expires()).append(", owner ").append(e.owner())
-          .append(", approved by ").append(e.approver()).append(": ").append(String.join(", ", u.findings())).append('\n');
+      b.append("excepted ").append(esc(e.name())).append(" (").append(esc(e.scope())).append("), until ").append(e.expires()).append(", owner ").append(esc(e.owner()))
+          .append(", approved by ").append(esc(e.approver())).append(": ").append(esc(String.join(", ", u.findings()))).append('\n');
     }
     for (PolicyException e : r.expired()) {
-      b.append("expired  ").append(e.name()).append(" (").append(e.scope()).append(") on ").append(e.expires()).append('\n');
+      b.append("expired  ").append(esc(e.name())).append(" (").append(esc(e.scope())).append(") on ").append(e.expires()).append('\n');
     }
     for (ExceptionFile.Refused e : r.refused()) {
-      b.append("refused  ").append(e.name()).append(": ").append(e.reason()).append('\n');
+      b.append("refused  ").append(esc(e.name())).append(": ").append(esc(e.reason())).append('\n');
     }
     return b.toString();
+  }
+
+  /** Policy, exception and image texts come from other teams and the image: one escaped line each. */
+  private static String esc(String s) {
+    return TerminalText.escape(s);
   }
 
   static ObjectNode document(Gate.Result r, Instant now) throws IOException {
