@@ -147,7 +147,7 @@ public final class SecretRules {
   static final double URL_PASSWORD_MIN_ENTROPY = 3.0;
 
   private static final Pattern PLACEHOLDER = Pattern.compile("(?i).*(changeme|change[_-]?it|placeholder|example|redacted|replace[_-]?me|your[_-]|dummy|sample"
-      + "|fixme|todo|insert[_-]?here|abcdef|123456|qwerty|x{3,}|\\*{3,}|\\.{3}|(.)\\2{3,}|\\$\\{|\\{\\{|%\\(|(?-i:%[sd])|\\$\\(|<[^>]*>"
+      + "|fixme|todo|insert[_-]?here|abcdef|123456|qwerty|x{4,}|\\*{3,}|\\.{3}|(?-i:(.)\\2{5,})|\\$\\{|\\{\\{|%\\(|(?-i:%[sd])|\\$\\(|<[^>]*>"
       + "|\\{[a-z_][a-z0-9_.]*\\}|@[a-z_]+@|__[a-z_]+__).*");
   /** A value that names a credential ({@code AWS_SECRET_ACCESS_KEY}, {@code resumeTokenChanged}) is the name of one, not one. */
   private static final Pattern NAMES_A_CREDENTIAL = Pattern.compile("(?i).*(passw(or)?d|passwd|secret|token|credential|api[_-]?key|private[_-]?key|auth[_-]?key).*");
@@ -156,7 +156,7 @@ public final class SecretRules {
       "(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z]))(?:[_.\\-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])))+[0-9]{0,3}");
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F\\-]+");
   /** A number, a date or a version, a file path or a URL: never the secret itself. */
-  private static final Pattern NOT_A_VALUE = Pattern.compile("[0-9.,:+\\-]+|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|(?:/|\\./|\\.\\./|~/).*|[a-z][a-z0-9+.\\-]*://.*");
+  private static final Pattern NOT_A_VALUE = Pattern.compile("[0-9.,:+\\-]+|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|(?-i:(?:/[a-z0-9_.\\-]+){2,}/?)|(?:\\./|\\.\\./|~/).*|[a-z][a-z0-9+.\\-]*://.*");
   /**
    * Names holding something other than a credential although they contain a credential word: a file, a URL, a length or
    * a date of one, or a token that is a cursor or an idempotency key ({@code NextToken}, {@code ClientRequestToken}).
