@@ -79,6 +79,12 @@ public final class SecretRules {
       return this;
     }
 
+    /** Which file paths are searched, the other kinds of text still searched too. */
+    Spec paths(Predicate<String> p) {
+      paths = p;
+      return this;
+    }
+
     Spec accept(Predicate<MatchResult> a) {
       accept = (t, m) -> a.test(m);
       return this;
@@ -211,7 +217,7 @@ public final class SecretRules {
       "(?i)(?:.*/)?(?:usr/share/(?:doc|man|info)/.*|[^/]*\\.(?:md|markdown|mdx|rst|adoc|asciidoc)|(?:.*[/._\\-])?(?:examples?|samples?)(?:[/._\\-].*)?)");
 
   /**
-   * Which files the generic rules (a credential-named assignment, a connection URL with a password) search: not source
+   * Which files the generic rules (a credential-named assignment, a connection or HTTP URL with a password) search: not source
    * maps and type declarations, which hold names and types, never a deployed value; not documentation and examples,
    * whose credentials are there to be copied and replaced (the format rules still read them); not lintian overrides.
    */
@@ -368,8 +374,8 @@ public final class SecretRules {
     s.add(rule("PCS-SECRET-080", Severity.HIGH, "Groq API key", "A Groq API key is billed to its organisation.")
         .keywords("gsk_").regex(B + "(gsk_[A-Za-z0-9]{52})" + E));
     s.add(rule("PCS-SECRET-081", Severity.HIGH, "Password in an HTTP URL", "An http(s) URL with user and password logs in to its host for anyone who reads it: a Git remote, a package index, an API.")
-        .keywords("http://", "https://").regex("(?i)https?://[^:/\\s@\"'<>]+:([^@\\s/\"'<>]+)@[A-Za-z0-9.\\-]+")
-        .accept(secret(v -> plausiblePassword(v, 1.5), 1)).rank(1));
+        .keywords("http://", "https://").paths(SecretRules::genericPath).regex("(?i)https?://[^:/\\s@\"'<>]+:([^@\\s/\"'<>]+)@[A-Za-z0-9.\\-]+")
+        .accept(secret(v -> plausibleValue(v, URL_PASSWORD_MIN_ENTROPY), 1)).rank(1));
     s.add(rule("PCS-SECRET-082", Severity.HIGH, "Mapbox secret token", "A Mapbox secret token manages the account's styles, tilesets and tokens.")
         .keywords("sk.eyj").regex(B + "(sk\\.eyJ[A-Za-z0-9_\\-]{50,}\\.[A-Za-z0-9_\\-]{20,})(?![A-Za-z0-9_\\-.])"));
     s.add(rule("PCS-SECRET-083", Severity.HIGH, "Postman API key", "A Postman API key reads and changes its user's collections, environments (often full of credentials) and monitors.")
@@ -457,7 +463,7 @@ public final class SecretRules {
         .accept(secret(v -> Redaction.isLiteralValue(v), 1)));
     s.add(rule("PCS-SECRET-028", Severity.HIGH, "Database or service URL with a password", "A connection URL with user and password logs in to its database, cache, broker or directory.")
         .keywords("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver", "ldap", "ftp", "oracle", "clickhouse", "cockroachdb")
-        .files(SecretRules::genericPath)
+        .paths(SecretRules::genericPath)
         .regex("(?i)" + B + "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|ldaps?|ftps?|oracle|clickhouse|cockroachdb)(?:\\+[a-z0-9]+)?://[^:/\\s@\"']*:([^@\\s/\"']+)@[^\\s\"'/]+")
         .accept(secret(v -> plausibleValue(v, URL_PASSWORD_MIN_ENTROPY), 1)));
     s.add(rule("PCS-SECRET-029", Severity.MEDIUM, "Password or key assigned in a file", "A credential-named setting (password, secret, token, api_key) holds a literal, varied value rather than a reference to a secret store: a quoted string, or an unquoted value where the file's syntax makes it one (.env, properties, INI, YAML, TOML, shell).")

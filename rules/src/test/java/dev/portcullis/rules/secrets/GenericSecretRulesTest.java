@@ -57,6 +57,8 @@ class GenericSecretRulesTest {
         Arguments.of("/app/node_modules/pg-connection-string/README.md", "const config = parse('postgres://someuser:somepassword@somehost:381/somedatabase')"),
         Arguments.of("/app/node_modules/redis/README.md", "  url: \"redis://alice:foobared@awesome.redis.server:6380\","),
         Arguments.of("/app/node_modules/redis/README.md", "[![Coverage](https://codecov.io/gh/redis/node-redis/branch/master/graph/badge.svg?token=xcfqHhJC37)](https://codecov.io/gh/redis/node-redis)"),
+        Arguments.of("/app/node_modules/axios/CHANGELOG.md", "* credentials in a URL (e.g. `https://user:p%40ss@host`), the decoded value is what now goes on the wire"),
+        Arguments.of("/app/node_modules/axios/lib/helpers/buildFullPath.js", "  // `https://user:pass@example.com`. Axios decodes percent-encoded URL credentials"),
         Arguments.of("/usr/lib/python3/dist-packages/botocore/credentials.py", "    SECRET_KEY = 'AWS_SECRET_ACCESS_KEY'"),
         Arguments.of("/usr/lib/python3/dist-packages/botocore/credentials.py", "    SECRET_KEY = 'AWSSecretKey'"),
         Arguments.of("/usr/lib/python3/dist-packages/botocore/credentials.py", "            'secret_key': credentials['SecretAccessKey'],"),
@@ -120,6 +122,16 @@ class GenericSecretRulesTest {
         .containsExactly("PCS-SECRET-028");
   }
 
+  @Test
+  void urlsWithAPasswordAreStillFoundInTheImageConfig() {
+    List<Text> texts = List.of(
+        Text.config(Text.Kind.ENV, "img", "config.Env[0]", "DATABASE_URL=postgres://app:" + VALUE + "@db.internal:5432/app"),
+        Text.config(Text.Kind.HISTORY, "img", "history[3].created_by", "RUN pip install --index-url https://ci:" + VALUE + "@pypi.example.org/simple app"));
+    Report r = new Engine(SecretChecks.all()).evaluate(new Contents("img", texts, List.of()));
+    assertThat(r.findings()).extracting(f -> f.id() + " " + f.location().display())
+        .containsExactly("PCS-SECRET-028 config.Env[0]", "PCS-SECRET-081 history[3].created_by");
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"/app/src/db.js", "/app/settings.py", "/app/Main.java", "/app/config.h", "/app/notes"})
   void anUnquotedValueInCodeIsAnIdentifierOrAnExpression(String path) {
@@ -134,10 +146,11 @@ class GenericSecretRulesTest {
       "/app/node_modules/x/index.d.cts", "/app/node_modules/x/README.md", "/app/docs/setup.rst", "/usr/share/doc/app/README",
       "/app/config.example.yml", "/app/examples/client.py", "/usr/lib/python3/dist-packages/botocore/data/iam/2010-05-08/examples-1.json"})
   void mapsDeclarationsAndDocumentationAreReadByTheFormatRulesOnly(String path) {
-    String line = "{\"password\": \"" + VALUE + "\", \"url\": \"postgres://app:" + VALUE + "@db/app\", \"github\": \"ghp_" + random(ALNUM, 36, 63) + "\"}";
+    String line = "{\"password\": \"" + VALUE + "\", \"url\": \"postgres://app:" + VALUE + "@db/app\", \"index\": \"https://ci:" + VALUE
+        + "@pypi.example.org/simple\", \"github\": \"ghp_" + random(ALNUM, 36, 63) + "\"}";
     assertThat(ids(path, line)).containsExactly("PCS-SECRET-003");
-    // the control: anywhere else all three are found
-    assertThat(ids("/app/src/settings.js", line)).containsExactlyInAnyOrder("PCS-SECRET-003", "PCS-SECRET-028", "PCS-SECRET-029");
+    // the control: anywhere else all four are found
+    assertThat(ids("/app/src/settings.js", line)).containsExactlyInAnyOrder("PCS-SECRET-003", "PCS-SECRET-028", "PCS-SECRET-029", "PCS-SECRET-081");
   }
 
   @ParameterizedTest(name = "{0}")
