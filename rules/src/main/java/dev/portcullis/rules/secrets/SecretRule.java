@@ -4,6 +4,7 @@ import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.content.Text;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -17,11 +18,12 @@ import java.util.regex.Pattern;
  *
  * @param kinds the kinds of text searched
  * @param paths which file paths are searched (all for most rules)
- * @param accept a last test of a match, e.g. entropy or a decodable structure
+ * @param group the group that is the secret; when it did not take part in the match, the first later group that did
+ * @param accept a last test of a match in its text, e.g. entropy, a decodable structure, or a value form the file's syntax allows
  */
 public record SecretRule(
     CheckInfo info, List<String> keywords, Pattern pattern, int group, boolean multiline, Set<Text.Kind> kinds,
-    Predicate<String> paths, Predicate<MatchResult> accept, int rank) {
+    Predicate<String> paths, BiPredicate<Text, MatchResult> accept, int rank) {
   public SecretRule {
     keywords = List.copyOf(keywords);
     kinds = Set.copyOf(kinds);

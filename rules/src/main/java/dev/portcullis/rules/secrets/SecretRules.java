@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ public final class SecretRules {
   private static final Set<Text.Kind> EVERYWHERE = EnumSet.of(Text.Kind.FILE, Text.Kind.ENV, Text.Kind.LABEL, Text.Kind.ENTRYPOINT, Text.Kind.CMD, Text.Kind.HISTORY);
   private static final Set<Text.Kind> FILES = EnumSet.of(Text.Kind.FILE);
   private static final Predicate<String> ANY_PATH = p -> true;
-  private static final Predicate<MatchResult> ANY_MATCH = m -> true;
+  private static final BiPredicate<Text, MatchResult> ANY_MATCH = (t, m) -> true;
   /** Before and after a token: not a character a token could continue with. */
   private static final String B = "(?<![A-Za-z0-9_])";
   private static final String E = "(?![A-Za-z0-9_])";
@@ -42,7 +43,7 @@ public final class SecretRules {
     boolean multiline;
     Set<Text.Kind> kinds = EVERYWHERE;
     Predicate<String> paths = ANY_PATH;
-    Predicate<MatchResult> accept = ANY_MATCH;
+    BiPredicate<Text, MatchResult> accept = ANY_MATCH;
     int rank;
 
     Spec(String id, Severity severity, String title, String what) {
@@ -78,7 +79,18 @@ public final class SecretRules {
       return this;
     }
 
+    /** Which file paths are searched, the other kinds of text still searched too. */
+    Spec paths(Predicate<String> p) {
+      paths = p;
+      return this;
+    }
+
     Spec accept(Predicate<MatchResult> a) {
+      accept = (t, m) -> a.test(m);
+      return this;
+    }
+
+    Spec acceptIn(BiPredicate<Text, MatchResult> a) {
       accept = a;
       return this;
     }
@@ -131,6 +143,93 @@ public final class SecretRules {
       return false;
     }
     return Entropy.bitsPerChar(v) >= minEntropy;
+  }
+
+  /** The least Shannon entropy, in bits per character, of a value the generic assignment rule reports: more than 11 varied characters. */
+  static final double GENERIC_MIN_ENTROPY = 3.5;
+  /** The same for a value of hex digits only, an alphabet of 16 whose most is 4 bits per character. */
+  static final double GENERIC_MIN_HEX_ENTROPY = 3.0;
+  /** The least entropy of the password in a connection URL, shorter as a rule than a generated key. */
+  static final double URL_PASSWORD_MIN_ENTROPY = 3.0;
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("(?i).*(changeme|change[_-]?it|placeholder|example|redacted|replace[_-]?me|your[_-]|dummy|sample"
+      + "|fixme|todo|insert[_-]?here|abcdef|123456|qwerty|x{4,}|\\*{3,}|\\.{3}|(?-i:(.)\\2{5,})|\\$\\{|\\{\\{|%\\(|(?-i:%[sd])|\\$\\(|<[^>]*>"
+      + "|\\{[a-z_][a-z0-9_.]*\\}|@[a-z_]+@|__[a-z_]+__).*");
+  /** A value that names a credential ({@code AWS_SECRET_ACCESS_KEY}, {@code resumeTokenChanged}) is the name of one, not one. */
+  private static final Pattern NAMES_A_CREDENTIAL = Pattern.compile("(?i).*(passw(or)?d|passwd|secret|token|credential|api[_-]?key|private[_-]?key|auth[_-]?key).*");
+  /** Two or more words in camel, snake, kebab or dotted case, letters only: an identifier, an event or an enum constant. */
+  private static final Pattern WORDS = Pattern.compile(
+      "(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z]))(?:[_.\\-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])))+[0-9]{0,3}");
+  private static final Pattern HEX = Pattern.compile("[0-9a-fA-F\\-]+");
+  /** A number, a date or a version, a file path or a URL: never the secret itself. */
+  private static final Pattern NOT_A_VALUE = Pattern.compile("[0-9.,:+\\-]+|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|(?-i:(?:/[a-z0-9_.\\-]+){2,}/?)|(?:\\./|\\.\\./|~/).*|[a-z][a-z0-9+.\\-]*://.*");
+  /**
+   * Names holding something other than a credential although they contain a credential word: a file, a URL, a length or
+   * a date of one, or a token that is a cursor or an idempotency key ({@code NextToken}, {@code ClientRequestToken}).
+   */
+  private static final Pattern NOT_A_CREDENTIAL = Pattern.compile("(?i).*(?:file|path|dir|url|uri|host|endpoint|length|ttl|name|user(?:name)?|id|type"
+      + "|enabled|expiry|expires|expiration|timeout|header|date|time|last[_.\\-]?used|count|policy|format|prefix|suffix|pattern|regexp?|label|field"
+      + "|version|algorithm|method|mode|hint|hash|digest|arn|(?:request|idempotency|continuation|pagination|page|next|cancellation|resume|creation"
+      + "|sync|action|input|output|start|end|marker|csrf|lifecycle|session[_.\\-]?id)[_.\\-]?tokens?)");
+
+  /**
+   * Whether a value a generic rule matched is worth reporting: a literal of printable ASCII without whitespace or
+   * escapes, no placeholder, reference, identifier, number, date, path or URL, not naming a credential itself, and at
+   * least {@code minEntropy} bits per character (hex values at most {@link #GENERIC_MIN_HEX_ENTROPY}).
+   */
+  static boolean plausibleValue(String value, double minEntropy) {
+    if (!value.matches("[\\x21-\\x7e]+") || !Redaction.isLiteralValue(value) || PLACEHOLDER.matcher(value).matches()
+        || NAMES_A_CREDENTIAL.matcher(value).matches() || WORDS.matcher(value).matches() || IDENTIFIER_PATH.matcher(value).matches()
+        || NOT_A_VALUE.matcher(value).matches() || value.startsWith("$") || value.startsWith("%")) {
+      return false;
+    }
+    double floor = HEX.matcher(value).matches() ? Math.min(minEntropy, GENERIC_MIN_HEX_ENTROPY) : minEntropy;
+    return Entropy.bitsPerChar(value) >= floor;
+  }
+
+  /** Whether a setting of this name holds a credential: a credential word, and no word saying it holds something else. */
+  static boolean credentialName(String name) {
+    return Redaction.isSecretName(name) && !NOT_A_CREDENTIAL.matcher(name).matches();
+  }
+
+  private static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1);
+  }
+
+  private static final Set<String> CONFIG_EXTENSIONS = Set.of("env", "properties", "ini", "cfg", "conf", "cnf", "yaml", "yml", "toml", "sh", "bash",
+      "zsh", "envrc");
+  private static final Set<String> CONFIG_NAMES = Set.of("dockerfile", "containerfile", "credentials", "environment", ".bash_history", ".zsh_history",
+      ".sh_history", ".bashrc", ".zshrc", ".profile", ".bash_profile", ".pypirc", ".npmrc", ".envrc");
+
+  /**
+   * Whether a file's syntax makes an unquoted value a literal: .env, properties, INI, YAML, TOML and shell files,
+   * Dockerfiles and the shell settings of /etc/default and /etc/sysconfig. In code an unquoted value is an identifier,
+   * an expression, a call or a type.
+   */
+  static boolean configFile(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    return name.startsWith(".env") || CONFIG_EXTENSIONS.contains(extension(name)) || CONFIG_NAMES.contains(name) || name.startsWith("dockerfile")
+        || path.contains("/etc/default/") || path.contains("/etc/sysconfig/");
+  }
+
+  private static final Pattern DOCUMENTATION = Pattern.compile(
+      "(?i)(?:.*/)?(?:usr/share/(?:doc|man|info)/.*|[^/]*\\.(?:md|markdown|mdx|rst|adoc|asciidoc)|(?:.*[/._\\-])?(?:examples?|samples?)(?:[/._\\-].*)?)");
+
+  /**
+   * Which files the generic rules (a credential-named assignment, a connection or HTTP URL with a password) search: not source
+   * maps and type declarations, which hold names and types, never a deployed value; not documentation and examples,
+   * whose credentials are there to be copied and replaced (the format rules still read them); not lintian overrides.
+   */
+  static boolean genericPath(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    return !name.endsWith(".map") && !name.endsWith(".d.ts") && !name.endsWith(".d.mts") && !name.endsWith(".d.cts")
+        && !DOCUMENTATION.matcher(path).matches() && !path.contains("usr/share/lintian/overrides/");
+  }
+
+  /** The value a generic assignment matched: double-quoted, single-quoted, or unquoted. */
+  private static String assignedValue(MatchResult m) {
+    return m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
   }
 
   private static boolean notExample(String v) {
@@ -275,8 +374,8 @@ public final class SecretRules {
     s.add(rule("PCS-SECRET-080", Severity.HIGH, "Groq API key", "A Groq API key is billed to its organisation.")
         .keywords("gsk_").regex(B + "(gsk_[A-Za-z0-9]{52})" + E));
     s.add(rule("PCS-SECRET-081", Severity.HIGH, "Password in an HTTP URL", "An http(s) URL with user and password logs in to its host for anyone who reads it: a Git remote, a package index, an API.")
-        .keywords("http://", "https://").regex("(?i)https?://[^:/\\s@\"'<>]+:([^@\\s/\"'<>]+)@[A-Za-z0-9.\\-]+")
-        .accept(secret(v -> plausiblePassword(v, 1.5), 1)).rank(1));
+        .keywords("http://", "https://").paths(SecretRules::genericPath).regex("(?i)https?://[^:/\\s@\"'<>]+:([^@\\s/\"'<>]+)@[A-Za-z0-9.\\-]+")
+        .accept(secret(v -> plausibleValue(v, URL_PASSWORD_MIN_ENTROPY), 1)).rank(1));
     s.add(rule("PCS-SECRET-082", Severity.HIGH, "Mapbox secret token", "A Mapbox secret token manages the account's styles, tilesets and tokens.")
         .keywords("sk.eyj").regex(B + "(sk\\.eyJ[A-Za-z0-9_\\-]{50,}\\.[A-Za-z0-9_\\-]{20,})(?![A-Za-z0-9_\\-.])"));
     s.add(rule("PCS-SECRET-083", Severity.HIGH, "Postman API key", "A Postman API key reads and changes its user's collections, environments (often full of credentials) and monitors.")
@@ -344,7 +443,9 @@ public final class SecretRules {
     s.add(rule("PCS-SECRET-021", Severity.CRITICAL, "npm access token", "An npm access token publishes packages as its user: a supply-chain attack on everyone who installs them.")
         .keywords("npm_").regex(B + "(npm_[A-Za-z0-9]{36})" + E));
     s.add(rule("PCS-SECRET-022", Severity.HIGH, "npm registry credential in .npmrc", "An _auth or _authToken entry logs in to the npm registry it names.")
-        .keywords("_auth").files(ANY_PATH).regex("(?i)_auth(?:token)?\\s*=\\s*[\"']?([^\\s\"']{8,})")
+        .keywords("_auth").files(ANY_PATH)
+        // an .npmrc entry (alone, after the registry's "//host/:" or as npm_config__auth), not a variable ending in _auth
+        .regex("(?i)(?:^|[:\\s]|npm_config_)_auth(?:token)?\\s*=\\s*[\"']?([^\\s\"']{8,})")
         .accept(secret(v -> plausiblePassword(v, 2.5), 1)).rank(1));
     s.add(rule("PCS-SECRET-023", Severity.CRITICAL, "PyPI API token", "A PyPI API token uploads releases of its user's or project's packages.")
         .keywords("pypi-ageichlwas5vcmc").regex(B + "(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,})" + E));
@@ -362,15 +463,17 @@ public final class SecretRules {
         .accept(secret(v -> Redaction.isLiteralValue(v), 1)));
     s.add(rule("PCS-SECRET-028", Severity.HIGH, "Database or service URL with a password", "A connection URL with user and password logs in to its database, cache, broker or directory.")
         .keywords("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver", "ldap", "ftp", "oracle", "clickhouse", "cockroachdb")
+        .paths(SecretRules::genericPath)
         .regex("(?i)" + B + "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|ldaps?|ftps?|oracle|clickhouse|cockroachdb)(?:\\+[a-z0-9]+)?://[^:/\\s@\"']*:([^@\\s/\"']+)@[^\\s\"'/]+")
-        .accept(secret(v -> plausiblePassword(v, 1.5), 1)));
-    s.add(rule("PCS-SECRET-029", Severity.MEDIUM, "Password or key assigned in a file", "A credential-named setting (password, secret, token, api_key) holds a literal, varied value rather than a reference to a secret store.")
+        .accept(secret(v -> plausibleValue(v, URL_PASSWORD_MIN_ENTROPY), 1)));
+    s.add(rule("PCS-SECRET-029", Severity.MEDIUM, "Password or key assigned in a file", "A credential-named setting (password, secret, token, api_key) holds a literal, varied value rather than a reference to a secret store: a quoted string, or an unquoted value where the file's syntax makes it one (.env, properties, INI, YAML, TOML, shell).")
         .keywords("password", "passwd", "pwd", "secret", "api_key", "api-key", "apikey", "token", "access_key", "access-key", "auth_key", "private_key")
-        // lintian overrides name packages such as passwd, each followed by a tag, never a value
-        .files(p -> !p.contains("usr/share/lintian/overrides/"))
-        // a value followed by "(" is a call and one in backticks a command (Perl's $pwd = Cwd::getcwd(), `pwd`), not a literal
-        .regex("(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]{0,40}(?:passw(?:or)?d|passwd|pwd|secret|api[_\\-]?key|token|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key)[A-Za-z0-9_.\\-]{0,40})[\"']?\\s*(?::=|=>|=|:)\\s*[\"']?([^\\s\"'`;,<>(){}\\[\\]]{8,200}+)(?!\\s*\\()")
-        .group(2).accept(m -> Redaction.isSecretName(m.group(1)) && plausiblePassword(m.group(2), 3.0)).rank(2));
+        .files(SecretRules::genericPath)
+        // group 1 the name; 2 or 3 a quoted value (Python's b, r and u prefixes allowed); 4 an unquoted one ending its line
+        .regex("(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]{0,40}(?:passw(?:or)?d|passwd|pwd|secret|api[_\\-]?key|token|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key)[A-Za-z0-9_.\\-]{0,40})"
+            + "[\"']?\\s*(?::=|=>|=|:)\\s*(?:[bru]{0,2}(?:\"([^\"\\s\\\\]{8,200}+)\"|'([^'\\s\\\\]{8,200}+)')|([^\\s\"'`\\\\(){}\\[\\]<>]{8,200}+)(?=\\s*(?:$|#)))")
+        .group(2).acceptIn((t, m) -> credentialName(m.group(1)) && (m.group(4) == null || configFile(t.path()))
+            && plausibleValue(assignedValue(m), GENERIC_MIN_ENTROPY)).rank(2));
     s.add(rule("PCS-SECRET-030", Severity.HIGH, "SendGrid API key", "A SendGrid API key sends mail as its account, the raw material of phishing from a trusted domain.")
         .keywords("sg.").regex(B + "(SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43})" + E));
     s.add(rule("PCS-SECRET-031", Severity.HIGH, "Shopify access token", "A Shopify access token or shared secret acts on the shop's admin API.")

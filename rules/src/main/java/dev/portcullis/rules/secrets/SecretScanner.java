@@ -108,11 +108,11 @@ public final class SecretScanner {
     while (m.find()) {
       int g = rule.group();
       if (m.group(g) == null) {
-        for (g = 1; g <= m.groupCount() && m.group(g) == null; g++) {
-          // the first alternative that matched
+        for (g = rule.group() + 1; g <= m.groupCount() && m.group(g) == null; g++) {
+          // the first later alternative that matched
         }
       }
-      if (g > m.groupCount() || !rule.accept().test(m)) {
+      if (g > m.groupCount() || !rule.accept().test(text, m)) {
         continue;
       }
       int start = m.start(g);
