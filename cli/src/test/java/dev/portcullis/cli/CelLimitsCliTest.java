@@ -72,17 +72,17 @@ class CelLimitsCliTest {
   @Test
   void validateRefusesSevenNestedComprehensionsUnlessTheOperatorAllowsThem() throws IOException {
     Path policy = write("deep.yaml", SEVEN_NESTED);
-    GateCommandTest.Run refused = GateCommandTest.run("policy", "validate", policy.toString());
+    CliRun refused = GateCommandTest.run("policy", "validate", policy.toString());
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).startsWith(policy + ":7:").contains(": expression: comprehensions nested 7 deep (at most 3, --cel-max-nesting)");
-    GateCommandTest.Run allowed = GateCommandTest.run("policy", "validate", "--cel-max-nesting", "7", policy.toString());
+    CliRun allowed = GateCommandTest.run("policy", "validate", "--cel-max-nesting", "7", policy.toString());
     assertThat(allowed.exit()).as(allowed.err()).isZero();
   }
 
   @Test
   void theGateDeniesWhenARuleGoesOverItsBudget() throws IOException {
     Path policy = write("dup.yaml", DUPLICATES);
-    GateCommandTest.Run r = GateCommandTest.run("gate", "--quiet", "--report", report(3000).toString(), "--policy", policy.toString(),
+    CliRun r = GateCommandTest.run("gate", "--quiet", "--report", report(3000).toString(), "--policy", policy.toString(),
         "--stage", "prod", "--cel-max-iterations", "20000", "--cel-timeout", "10m", "saved");
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     assertThat(r.out()).startsWith("DENY  ").contains("deny  duplicate-package: policy error at " + policy
@@ -92,7 +92,7 @@ class CelLimitsCliTest {
   @Test
   void theSameRuleWithinItsBudgetOnlyWarns() throws IOException {
     Path policy = write("dup.yaml", DUPLICATES.replace("size() > 1", "size() > 0"));
-    GateCommandTest.Run r = GateCommandTest.run("gate", "--quiet", "--report", report(30).toString(), "--policy", policy.toString(),
+    CliRun r = GateCommandTest.run("gate", "--quiet", "--report", report(30).toString(), "--policy", policy.toString(),
         "--stage", "prod", "saved");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("WARN  ");
@@ -106,10 +106,10 @@ class CelLimitsCliTest {
       "--cel-max-cost|-5|--cel-max-cost -5: the CEL cost limit must be at least 1, not -5",
       "--cel-max-nesting|0|--cel-max-nesting 0: the CEL nesting limit must be at least 1, not 0"})
   void aBadLimitIsAOneLineError(String flag, String value, String message) throws IOException {
-    GateCommandTest.Run gate = GateCommandTest.run("gate", "--quiet", "--report", report(1).toString(), "--stage", "prod", flag, value, "saved");
+    CliRun gate = GateCommandTest.run("gate", "--quiet", "--report", report(1).toString(), "--stage", "prod", flag, value, "saved");
     assertThat(gate.exit()).isEqualTo(2);
     assertThat(gate.err()).isEqualTo("portcullis: " + message + "\n");
-    GateCommandTest.Run validate = GateCommandTest.run("policy", "validate", flag, value, write("dup.yaml", DUPLICATES).toString());
+    CliRun validate = GateCommandTest.run("policy", "validate", flag, value, write("dup.yaml", DUPLICATES).toString());
     assertThat(validate.exit()).isNotZero();
     assertThat(validate.err()).isEqualTo("portcullis: " + message + "\n");
   }

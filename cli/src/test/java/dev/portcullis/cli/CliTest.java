@@ -8,10 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.portcullis.core.Digest;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +27,11 @@ class CliTest {
 
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+  CliRun run(String... args) {
     boolean readsImages = args.length > 1 && (args[0].equals("image") || args[0].equals("sbom") || args[0].equals("scan"))
         && !args[args.length - 1].equals("--help");
-    String[] all = readsImages ? Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new) : args;
-    int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    String[] all = readsImages ? CliRun.withCache(tmp.resolve("cache"), args) : args;
+    return CliRun.of(all);
   }
 
   @Test
@@ -49,7 +40,7 @@ class CliTest {
     for (String[] cmd : new String[][] {{"--help"}, {"image", "--help"}, {"image", "inspect", "--help"}, {"image", "files", "--help"},
         {"image", "export", "--help"}, {"cache", "--help"}, {"cache", "clean", "--help"}, {"db", "update", "--help"}, {"db", "push", "--help"},
         {"db", "pull", "--help"}}) {
-      Run r = run(cmd);
+      CliRun r = run(cmd);
       assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
       assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: portcullis");
     }
@@ -57,7 +48,7 @@ class CliTest {
 
   @Test
   void inspectAsJsonTellsDigestConfigAndLayers() throws IOException {
-    Run r = run("image", "inspect", "--format", "json", "oci-dir:" + EXAMPLE);
+    CliRun r = run("image", "inspect", "--format", "json", "oci-dir:" + EXAMPLE);
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode n = JsonOutput.MAPPER.readTree(r.out());
     assertThat(n.path("digest").asText()).startsWith("sha256:");
@@ -69,25 +60,25 @@ class CliTest {
 
   @Test
   void aBarePathIsDetectedAsALayout() {
-    Run r = run("image", "inspect", EXAMPLE.toString());
+    CliRun r = run("image", "inspect", EXAMPLE.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("Digest").contains("Entrypoint     /app/hello");
   }
 
   @Test
   void filesShowsTheSquashedTreeAndWhatWasDeleted() {
-    Run tree = run("image", "files", EXAMPLE.toString());
+    CliRun tree = run("image", "files", EXAMPLE.toString());
     assertThat(tree.out()).contains("/app/hello").doesNotContain("debug.properties");
-    Run deleted = run("image", "files", "--deleted", EXAMPLE.toString());
+    CliRun deleted = run("image", "files", "--deleted", EXAMPLE.toString());
     assertThat(deleted.out()).contains("/app/debug.properties").contains("whiteout");
-    Run layer = run("image", "files", "--layer", "2", EXAMPLE.toString());
+    CliRun layer = run("image", "files", "--layer", "2", EXAMPLE.toString());
     assertThat(layer.out()).contains("whiteout").contains("/app/debug.properties");
   }
 
   @Test
   void exportWritesTheSquashedFileSystem() throws IOException {
     Path out = tmp.resolve("rootfs");
-    Run r = run("image", "export", EXAMPLE.toString(), "--output", out.toString());
+    CliRun r = run("image", "export", EXAMPLE.toString(), "--output", out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(Files.readString(out.resolve("etc/passwd"))).contains("app:x:1000");
     assertThat(Files.exists(out.resolve("app/debug.properties"))).isFalse();
@@ -98,7 +89,7 @@ class CliTest {
   void exportRefusesANonEmptyDirectoryAndLeavesItAlone() throws IOException {
     Path out = Files.createDirectories(tmp.resolve("busy"));
     Files.writeString(out.resolve("mine.txt"), "keep me");
-    Run r = run("image", "export", EXAMPLE.toString(), "--output", out.toString());
+    CliRun r = run("image", "export", EXAMPLE.toString(), "--output", out.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("directory is not empty");
     try (Stream<Path> s = Files.list(out)) {
@@ -123,7 +114,7 @@ class CliTest {
       }
       default -> throw new IllegalArgumentException(defect);
     }
-    Run r = run("image", "files", "oci-dir:" + dir);
+    CliRun r = run("image", "files", "oci-dir:" + dir);
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
     assertThat(r.err()).startsWith("portcullis: ").contains(dir.toString()).doesNotContain("\tat ");
@@ -139,22 +130,22 @@ class CliTest {
   @Test
   void badUsageIsExitTwoAndBadSizeIsOneLine() {
     assertThat(run("image", "inspect").exit()).isEqualTo(2);
-    Run r = run("image", "files", "--max-image-size", "lots", EXAMPLE.toString());
+    CliRun r = run("image", "files", "--max-image-size", "lots", EXAMPLE.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("invalid size 'lots'");
   }
 
   @Test
   void anImageOverTheSizeLimitIsRefused() {
-    Run r = run("image", "files", "--no-cache", "--max-image-size", "1k", EXAMPLE.toString());
+    CliRun r = run("image", "files", "--no-cache", "--max-image-size", "1k", EXAMPLE.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("exceeds the limit of 1024 bytes (--max-image-size)");
   }
 
   @Test
   void sbomDocumentsAreValidAndTheSameEveryTime() throws Exception {
-    Run first = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
-    Run second = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
+    CliRun first = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
+    CliRun second = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).isEqualTo(second.out());
     assertThat(new org.cyclonedx.parsers.JsonParser().validate(first.out().getBytes(StandardCharsets.UTF_8), org.cyclonedx.Version.VERSION_16)).isEmpty();
@@ -164,14 +155,14 @@ class CliTest {
     JsonNode spdx = JsonOutput.MAPPER.readTree(run("sbom", "--format", "spdx-json", EXAMPLE.toString()).out());
     assertThat(spdx.path("spdxVersion").asText()).isEqualTo("SPDX-2.3");
     assertThat(spdx.path("relationships").get(0).path("relationshipType").asText()).isEqualTo("DESCRIBES");
-    Run wrong = run("image", "inspect", "--format", "spdx-json", EXAMPLE.toString());
+    CliRun wrong = run("image", "inspect", "--format", "spdx-json", EXAMPLE.toString());
     assertThat(wrong.exit()).isEqualTo(1);
     assertThat(wrong.err()).contains("--format spdx-json is not one this command writes (table, json)");
   }
 
   @Test
   void sbomListsTheExamplesPackagesWithTheirLayer() throws IOException {
-    Run r = run("sbom", "--format", "json", EXAMPLE.toString());
+    CliRun r = run("sbom", "--format", "json", EXAMPLE.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode n = JsonOutput.MAPPER.readTree(r.out());
     assertThat(n.path("distro").path("id").asText()).isEqualTo("portcullis-example");
@@ -183,13 +174,13 @@ class CliTest {
   void scanReportsTheExampleAdvisoriesAndGatesOnSeverity() throws IOException {
     Path db = tmp.resolve("db");
     Path advisories = EXAMPLE.resolveSibling("advisories");
-    Run imported = run("db", "import", "--db", db.toString(), advisories.toString());
+    CliRun imported = run("db", "import", "--db", db.toString(), advisories.toString());
     assertThat(imported.exit()).as(imported.err()).isZero();
     assertThat(imported.out()).startsWith("imported 2 advisories");
-    Run status = run("db", "status", "--db", db.toString(), "--format", "json");
+    CliRun status = run("db", "status", "--db", db.toString(), "--format", "json");
     assertThat(JsonOutput.MAPPER.readTree(status.out()).path("perEcosystem").path("npm").asInt()).isEqualTo(2);
 
-    Run json = run("scan", "--db", db.toString(), "--format", "json", "oci-dir:" + EXAMPLE);
+    CliRun json = run("scan", "--db", db.toString(), "--format", "json", "oci-dir:" + EXAMPLE);
     assertThat(json.exit()).as(json.err()).isZero();
     JsonNode report = JsonOutput.MAPPER.readTree(json.out());
     assertThat(report.path("findings")).extracting(f -> f.path("id").asText() + " " + f.path("package").path("name").asText() + " "
@@ -200,13 +191,13 @@ class CliTest {
     assertThat(run("scan", "--db", db.toString(), "--fail-on", "critical", "--exit-code", "9", "--quiet", "oci-dir:" + EXAMPLE).exit()).isEqualTo(9);
     assertThat(run("scan", "--db", db.toString(), "--fail-on", "critical", "--severity", "high", "--ignore-unfixed", "oci-dir:" + EXAMPLE).exit())
         .isEqualTo(1);
-    Run vdr = run("scan", "--db", db.toString(), "--format", "cyclonedx-vdr", "oci-dir:" + EXAMPLE);
+    CliRun vdr = run("scan", "--db", db.toString(), "--format", "cyclonedx-vdr", "oci-dir:" + EXAMPLE);
     assertThat(JsonOutput.MAPPER.readTree(vdr.out()).path("vulnerabilities")).hasSize(2);
 
-    Run badSeverity = run("scan", "--db", db.toString(), "--severity", "urgent", "oci-dir:" + EXAMPLE);
+    CliRun badSeverity = run("scan", "--db", db.toString(), "--severity", "urgent", "oci-dir:" + EXAMPLE);
     assertThat(badSeverity.exit()).isEqualTo(1);
     assertThat(badSeverity.err()).isEqualTo("portcullis: --severity urgent is not a severity (low, medium, high, critical)\n");
-    Run noDb = run("scan", "--db", tmp.resolve("missing").toString(), "oci-dir:" + EXAMPLE);
+    CliRun noDb = run("scan", "--db", tmp.resolve("missing").toString(), "oci-dir:" + EXAMPLE);
     assertThat(noDb.exit()).isEqualTo(1);
     assertThat(noDb.err()).startsWith("portcullis: open vulnerability database ").doesNotContain("Exception").hasLineCount(1);
   }
@@ -256,7 +247,7 @@ class CliTest {
     try {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror";
       Path db = tmp.resolve("db");
-      Run first = run("db", "update", "--db", db.toString(), "--mirror", url);
+      CliRun first = run("db", "update", "--db", db.toString(), "--mirror", url);
       assertThat(first.exit()).as(first.err()).isZero();
       assertThat(first.out()).isEqualTo("downloaded 2 files from " + url + " (0 unchanged, from the cache); imported 2 advisories, 0 EPSS scores, "
           + "0 KEV entries into " + db + "\n");
@@ -264,13 +255,13 @@ class CliTest {
           .isEqualTo(2);
       byte[] before = Files.readAllBytes(db);
 
-      Run second = run("db", "update", "--db", db.toString(), "--mirror", url, "--format", "json");
+      CliRun second = run("db", "update", "--db", db.toString(), "--mirror", url, "--format", "json");
       assertThat(second.exit()).as(second.err()).isZero();
       assertThat(JsonOutput.MAPPER.readTree(second.out()).path("upToDate").asBoolean()).isTrue();
       assertThat(requests).hasSize(4).endsWith("GET index.json");
       assertThat(Files.readAllBytes(db)).isEqualTo(before);
 
-      Run gone = run("db", "update", "--db", db.toString(), "--mirror", url + "/nowhere");
+      CliRun gone = run("db", "update", "--db", db.toString(), "--mirror", url + "/nowhere");
       assertThat(gone.exit()).isEqualTo(1);
       assertThat(gone.err()).isEqualTo("portcullis: update " + db + " from " + url + "/nowhere/: GET index.json: HTTP 404\n");
       assertThat(Files.readAllBytes(db)).isEqualTo(before);
@@ -293,7 +284,7 @@ class CliTest {
     Path missing = tmp.resolve("PATH-THAT-DOES-NOT-EXIST");
     Path malformed = Files.writeString(tmp.resolve("malformed.json"), "{\"id\": \"GHSA-");
     for (Path input : List.of(missing, malformed)) {
-      Run r = run("db", "import", input.toString(), "--db", db.toString());
+      CliRun r = run("db", "import", input.toString(), "--db", db.toString());
       assertThat(r.exit()).as(r.err()).isEqualTo(1);
       assertThat(r.err()).hasLineCount(1).startsWith("portcullis: import into " + db + " refused, the database was left as it was: " + input + ": ")
           .endsWith(" (--allow-partial imports the rest)\n");
@@ -304,11 +295,11 @@ class CliTest {
     assertThat(run("db", "import", missing.toString(), "--db", db.toString()).err()).contains(missing + ": cannot read: no such file or directory");
 
     // what can be read, when the user says so; but never nothing
-    Run nothing = run("db", "import", "--allow-partial", missing.toString(), malformed.toString(), "--db", db.toString());
+    CliRun nothing = run("db", "import", "--allow-partial", missing.toString(), malformed.toString(), "--db", db.toString());
     assertThat(nothing.exit()).isEqualTo(1);
     assertThat(nothing.err()).endsWith("portcullis: import into " + db + " refused, the database was left as it was: the inputs hold no advisories\n");
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
-    Run partial = run("db", "import", "--allow-partial", missing.toString(), advisories.toString(), "--db", db.toString());
+    CliRun partial = run("db", "import", "--allow-partial", missing.toString(), advisories.toString(), "--db", db.toString());
     assertThat(partial.exit()).as(partial.err()).isZero();
     assertThat(partial.err()).isEqualTo("portcullis: warning: skipped " + missing + ": cannot read: no such file or directory\n");
     assertThat(partial.out()).startsWith("imported 2 advisories").endsWith("; 1 files or records skipped\n");
@@ -320,7 +311,7 @@ class CliTest {
     HttpServer server = mirror(site, new CopyOnWriteArrayList<>());
     try {
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror";
-      Run update = run("db", "update", "--db", db.toString(), "--mirror", url);
+      CliRun update = run("db", "update", "--db", db.toString(), "--mirror", url);
       assertThat(update.exit()).isEqualTo(1);
       assertThat(update.err()).isEqualTo("portcullis: update " + db + " from " + url + "/: index.json lists no files; the database was left as it was\n");
     } finally {
@@ -335,7 +326,7 @@ class CliTest {
 
   @Test
   void dbPushAndPullTakeOnlyOciReferences() {
-    Run r = run("db", "pull", "registry.example/db:1");
+    CliRun r = run("db", "pull", "registry.example/db:1");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("'registry.example/db:1' is not an oci://REGISTRY/REPO:TAG reference");
     assertThat(run("db", "push").exit()).isEqualTo(2);

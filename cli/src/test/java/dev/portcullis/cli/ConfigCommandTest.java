@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.rules.Checks;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,14 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigCommandTest {
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -56,7 +46,7 @@ class ConfigCommandTest {
     Files.writeString(tmp.resolve("Dockerfile"), "FROM alpine:latest\nUSER root\n");
     Files.writeString(tmp.resolve("k8s/pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  hostPID: true\n  containers: [{name: c, image: x}]\n");
     Files.writeString(tmp.resolve(".git/Dockerfile"), "FROM scratch\n");
-    Run r = run("config", tmp.toString(), "--format", "json");
+    CliRun r = run("config", tmp.toString(), "--format", "json");
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode findings = JsonOutput.MAPPER.readTree(r.out()).path("findings");
     assertThat(findings.findValuesAsText("file")).allSatisfy(f -> assertThat(f).doesNotContain(".git"))
@@ -70,7 +60,7 @@ class ConfigCommandTest {
     Path rules = Files.createDirectories(tmp.resolve("rules"));
     Files.writeString(rules.resolve("r.yaml"), "- id: X-DF-001\n  severity: low\n  title: t\n  remediation: r\n  target: dockerfile\n  expression: instruction.keyword = 1\n"
         + "- id: PCS-DF-900\n  severity: low\n  title: t\n  remediation: r\n  target: dockerfile\n  expression: 'true'\n");
-    Run r = run("config", tmp.resolve("Dockerfile").toString(), "--rules", rules.toString());
+    CliRun r = run("config", tmp.resolve("Dockerfile").toString(), "--rules", rules.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     String file = rules.resolve("r.yaml").toString();
@@ -83,9 +73,9 @@ class ConfigCommandTest {
 
   @Test
   void rulesListNamesEveryBuiltInCheck() throws IOException {
-    Run table = run("rules", "list");
+    CliRun table = run("rules", "list");
     assertThat(table.exit()).isZero();
-    Run json = run("rules", "list", "--format", "json");
+    CliRun json = run("rules", "list", "--format", "json");
     JsonNode arr = JsonOutput.MAPPER.readTree(json.out());
     assertThat(arr.size()).isEqualTo(Checks.all().size());
     Checks.all().forEach(c -> assertThat(table.out()).contains(c.info().id()));
@@ -112,7 +102,7 @@ class ConfigCommandTest {
     Files.createDirectories(tmp.resolve("ok"));
     Files.writeString(tmp.resolve("ok/Dockerfile"), "FROM alpine:latest\n");
 
-    Run r = run("config", tmp.toString(), "--format", "json");
+    CliRun r = run("config", tmp.toString(), "--format", "json");
 
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode json = JsonOutput.MAPPER.readTree(r.out());
@@ -137,22 +127,22 @@ class ConfigCommandTest {
         .write(layout);
     String cache = tmp.resolve("cache").toString();
 
-    Run all = run("config", "--format", "json", "--cache-dir", cache, "oci-dir:" + layout);
+    CliRun all = run("config", "--format", "json", "--cache-dir", cache, "oci-dir:" + layout);
     assertThat(all.exit()).as(all.err()).isZero();
     assertThat(JsonOutput.MAPPER.readTree(all.out()).path("findings").findValuesAsText("id")).contains("PCS-DEBUG-012", "PCS-DEBUG-013");
 
-    Run skipped = run("config", "--format", "json", "--skip-check", "pcs-debug-012", "--cache-dir", cache, "oci-dir:" + layout);
+    CliRun skipped = run("config", "--format", "json", "--skip-check", "pcs-debug-012", "--cache-dir", cache, "oci-dir:" + layout);
     assertThat(skipped.exit()).as(skipped.err()).isZero();
     assertThat(JsonOutput.MAPPER.readTree(skipped.out()).path("findings").findValuesAsText("id")).contains("PCS-DEBUG-013").doesNotContain("PCS-DEBUG-012");
 
-    Run unknown = run("config", "--skip-check", "PCS-DEBUG-999", "--cache-dir", cache, "oci-dir:" + layout);
+    CliRun unknown = run("config", "--skip-check", "PCS-DEBUG-999", "--cache-dir", cache, "oci-dir:" + layout);
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).isEqualTo("portcullis: --skip-check PCS-DEBUG-999: no such check (portcullis rules list)\n");
   }
 
   @Test
   void aMissingConfigFileIsOneLine() {
-    Run r = run("config", tmp.resolve("nope/deploy.yaml").toString());
+    CliRun r = run("config", tmp.resolve("nope/deploy.yaml").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().lines()).singleElement().asString().startsWith("portcullis: read ").endsWith("no such file or directory");
   }

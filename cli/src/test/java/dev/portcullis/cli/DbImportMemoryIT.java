@@ -11,9 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,29 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * bounded by the parser's token and identifier limits, not by the record's size.
  */
 class DbImportMemoryIT {
-  private static final String HEAP = "-Xmx512m";
   private static final long RECORD_BYTES = 60_000_000;
   private static final String PADDING = "0".repeat(56);
 
   @TempDir Path tmp;
-
-  record Run(int exit, String out, String err) {}
-
-  /** {@code portcullis ARGS} in a JVM of its own with {@link #HEAP}, on this test's class path. */
-  private Run fork(String... args) throws IOException, InterruptedException {
-    // as bin/portcullis starts it
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    Path out = tmp.resolve("out.txt");
-    Path err = tmp.resolve("err.txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("portcullis " + String.join(" ", args) + " still ran after 5 minutes");
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-  }
 
   private Path exampleDatabase() {
     Path db = tmp.resolve("db");
@@ -85,7 +63,7 @@ class DbImportMemoryIT {
     Path hostile = record(tmp.resolve("HOSTILE-1.json"), "HOSTILE-1", "\"aliases\": ", i -> "\"a\"", "");
     assertThat(Files.size(hostile)).isBetween(RECORD_BYTES, 64L << 20);
 
-    Run r = fork("db", "import", "--db", db.toString(), hostile.toString());
+    CliRun r = CliRun.forked(tmp.resolve("out.txt"), "db", "import", "--db", db.toString(), hostile.toString());
     assertThat(r.err()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("portcullis: import into " + db + " refused, the database was left as it was: " + hostile
@@ -103,9 +81,9 @@ class DbImportMemoryIT {
     Path large = record(tmp.resolve("LARGE-1.json"), "LARGE-1",
         "\"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"large\"}, \"versions\": ", i -> "\"1.0.0-" + PADDING.substring(Long.toString(i).length()) + i + "\"", "}]");
     assertThat(RECORD_BYTES / 65).isLessThan(OsvParser.MAX_TOKENS);
-    Run r = fork("db", "import", "--db", db.toString(), large.toString());
+    CliRun r = CliRun.forked(tmp.resolve("out.txt"), "db", "import", "--db", db.toString(), large.toString());
     assertThat(r.err()).doesNotContain("OutOfMemoryError");
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("imported 1 advisories");
+    assertThat(Files.readString(tmp.resolve("out.txt"))).startsWith("imported 1 advisories");
   }
 }

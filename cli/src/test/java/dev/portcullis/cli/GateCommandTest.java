@@ -3,11 +3,7 @@ package dev.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,14 +21,8 @@ class GateCommandTest {
   @TempDir static Path tmp;
   static Path db;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @BeforeAll
@@ -45,7 +35,7 @@ class GateCommandTest {
   @ParameterizedTest
   @CsvSource({"dev, 0, ALLOW", "test, 0, WARN", "prod, 1, DENY"})
   void theExampleGetsTheDecisionsTheDefaultPolicyDocuments(String stage, int exit, String decision) {
-    Run r = run("gate", "--quiet", "--no-cache", "--db", db.toString(), "--stage", stage, "--at", AT, "oci-dir:" + EXAMPLE);
+    CliRun r = run("gate", "--quiet", "--no-cache", "--db", db.toString(), "--stage", stage, "--at", AT, "oci-dir:" + EXAMPLE);
     assertThat(r.exit()).as(r.err()).isEqualTo(exit);
     assertThat(r.out()).startsWith(decision + "  ");
     assertThat(r.out()).contains("score   80/100, grade B").contains("GHSA-xvch-5gv4-984h");
@@ -56,7 +46,7 @@ class GateCommandTest {
 
   @Test
   void warningsGoToStderrAndCanFail() {
-    Run r = run("gate", "--no-cache", "--db", db.toString(), "--stage", "test", "--warn-as-error", "--at", AT, "oci-dir:" + EXAMPLE);
+    CliRun r = run("gate", "--no-cache", "--db", db.toString(), "--stage", "test", "--warn-as-error", "--at", AT, "oci-dir:" + EXAMPLE);
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("warning: debug-leftover: debug leftovers would be denied at prod");
   }
@@ -64,9 +54,9 @@ class GateCommandTest {
   @Test
   void theDecisionDocumentAndASavedReportGiveTheSameDecision() throws IOException {
     Path saved = tmp.resolve("risk.json");
-    Run scanned = run("gate", "--quiet", "--no-cache", "--db", db.toString(), "--stage", "prod", "--format", "json", "--at", AT,
+    CliRun scanned = run("gate", "--quiet", "--no-cache", "--db", db.toString(), "--stage", "prod", "--format", "json", "--at", AT,
         "--save-report", saved.toString(), "oci-dir:" + EXAMPLE);
-    Run reread = run("gate", "--quiet", "--report", saved.toString(), "--stage", "prod", "--format", "json", "--at", AT, "saved");
+    CliRun reread = run("gate", "--quiet", "--report", saved.toString(), "--stage", "prod", "--format", "json", "--at", AT, "saved");
     assertThat(reread.exit()).isEqualTo(scanned.exit()).isEqualTo(1);
     assertThat(reread.out()).isEqualTo(scanned.out());
     JsonNode d = JsonOutput.MAPPER.readTree(scanned.out());
@@ -103,7 +93,7 @@ class GateCommandTest {
             approver: carol
             expires: 2025-06-30
         """);
-    Run r = run("gate", "--no-cache", "--db", db.toString(), "--stage", "prod", "--exceptions", exceptions.toString(), "--at", AT, "oci-dir:" + EXAMPLE);
+    CliRun r = run("gate", "--no-cache", "--db", db.toString(), "--stage", "prod", "--exceptions", exceptions.toString(), "--at", AT, "oci-dir:" + EXAMPLE);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out()).startsWith("WARN").contains("(80 before exceptions)").contains("excepted debug-file (PCS-DEBUG-009)")
         .contains("refused  mine: approved by its own requester carol");
@@ -119,7 +109,7 @@ class GateCommandTest {
   @Test
   void validateReportsEveryMistakeWithItsPosition() throws IOException {
     Path bad = ROOT.resolve("policy/src/test/resources/dev/portcullis/policy/bad/three-mistakes.yaml");
-    Run r = run("policy", "validate", bad.toString());
+    CliRun r = run("policy", "validate", bad.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().lines().filter(l -> l.startsWith(bad.toString())).map(l -> l.substring(bad.toString().length()).replaceFirst(": .*", "")))
         .containsExactly(":5:15", ":8:49", ":12:17");
@@ -128,7 +118,7 @@ class GateCommandTest {
 
   @Test
   void policyTestRunsTheCases() {
-    Run r = run("policy", "test", ROOT.resolve("policy/src/test/resources/dev/portcullis/policy/cases").toString());
+    CliRun r = run("policy", "test", ROOT.resolve("policy/src/test/resources/dev/portcullis/policy/cases").toString());
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out()).contains("pass  secret-prod.case.yaml").containsPattern("2\\d cases, 0 failed");
   }

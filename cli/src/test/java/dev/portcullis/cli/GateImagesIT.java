@@ -8,11 +8,7 @@ import dev.portcullis.testkit.Debootstrap;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import dev.portcullis.testkit.TestImages;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +48,7 @@ class GateImagesIT {
   @BeforeAll
   static void imagesAndDatabase() throws IOException {
     db = tmp.resolve("db");
-    Run imported = run("db", "import", "--db", db.toString(), corpus().toString(), KEV.toString());
+    CliRun imported = run("db", "import", "--db", db.toString(), corpus().toString(), KEV.toString());
     assertThat(imported.exit()).as(imported.err()).isZero();
 
     Path work = Files.createTempDirectory(TestImages.workDir(), "cli-gate-");
@@ -76,14 +72,8 @@ class GateImagesIT {
     IMAGES.put("log4j", "oci-dir:" + log4j + ":log4j");
   }
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   // each row: what docs/policy.md's table decides for what the image holds, the rules that fire in order, and what their messages name
@@ -103,7 +93,7 @@ class GateImagesIT {
       log4j         | prod | deny  | kev-with-fix min-score critical-with-fix | GHSA-jfh8-c2jp-5v3q in log4j-core (fixed in 2.15.0)
       """)
   void theBuiltInPolicyDecidesAsDocumented(String image, String stage, String decision, String rules, String names) throws IOException {
-    Run r = run("gate", "--quiet", "--no-cache", "--db", db.toString(), "--stage", stage, "--format", "json", "--at", AT, IMAGES.get(image));
+    CliRun r = run("gate", "--quiet", "--no-cache", "--db", db.toString(), "--stage", stage, "--format", "json", "--at", AT, IMAGES.get(image));
     JsonNode d = JsonOutput.MAPPER.readTree(r.out());
     List<String> fired = new ArrayList<>(d.get("rulesFired").findValuesAsText("rule"));
     assertThat(d.get("decision").asText() + " " + fired + " score " + d.get("score")).as(r.err())

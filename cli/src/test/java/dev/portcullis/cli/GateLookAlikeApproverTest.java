@@ -2,7 +2,6 @@ package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.cli.GateCommandTest.Run;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,18 +22,18 @@ class GateLookAlikeApproverTest {
   @BeforeAll
   static void database() {
     db = tmp.resolve("db");
-    Run imported = GateCommandTest.run("db", "import", "--db", db.toString(), GateCommandTest.EXAMPLE.resolveSibling("advisories").toString());
+    CliRun imported = GateCommandTest.run("db", "import", "--db", db.toString(), GateCommandTest.EXAMPLE.resolveSibling("advisories").toString());
     assertThat(imported.exit()).as(imported.err()).isZero();
   }
 
-  private static Run gate(String exceptions) {
+  private static CliRun gate(String exceptions) {
     return GateCommandTest.run("gate", "--no-cache", "--db", db.toString(), "--stage", "prod", "--warn-as-error", "--exceptions", EXCEPTIONS.resolve(exceptions).toString(),
         "--at", GateCommandTest.AT, "oci-dir:" + GateCommandTest.EXAMPLE);
   }
 
   @Test
   void aRealSecondPersonLiftsIt() {
-    Run r = gate("approver-bob.yaml");
+    CliRun r = gate("approver-bob.yaml");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).startsWith("ALLOW").contains("excepted minimist-waiver");
   }
@@ -42,7 +41,7 @@ class GateLookAlikeApproverTest {
   @ParameterizedTest
   @CsvSource({"approver-alice-with-no-break-space.yaml", "approver-alice-in-fullwidth-letters.yaml"})
   void aLookAlikeIsRefusedAndTheWarningStands(String file) {
-    Run r = gate(file);
+    CliRun r = gate(file);
     assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out()).startsWith("WARN").contains("warn  critical-with-fix").contains("refused  minimist-waiver: approved by its own requester alice").doesNotContain("excepted minimist-waiver");
   }
@@ -50,7 +49,7 @@ class GateLookAlikeApproverTest {
   @ParameterizedTest
   @CsvSource({"approver-alice-with-zero-width-space.yaml, U+200B", "approver-alice-with-left-to-right-mark.yaml, U+200E"})
   void anInvisibleCharacterStopsTheGateInOneLine(String file, String codePoint) {
-    Run r = gate(file);
+    CliRun r = gate(file);
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).isEqualTo("portcullis: read exceptions " + EXCEPTIONS.resolve(file) + ": minimist-waiver: approver contains " + codePoint

@@ -11,10 +11,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -60,8 +57,8 @@ class HugeImagesIT {
   @Test
   void imageFilesListsEveryEntryOfATwoMillionEntryLayer() throws Exception {
     Path stdout = tmp.resolve("files.txt");
-    Run r = portcullis(stdout, "image", "files", "oci-dir:" + layout, "--no-cache", "-q");
-    assertThat(r.exit()).as(r.stderr()).isZero();
+    CliRun r = CliRun.forked(stdout, "image", "files", "oci-dir:" + layout, "--no-cache", "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
     long lines;
     try (var s = Files.lines(stdout)) {
       lines = s.count();
@@ -71,16 +68,16 @@ class HugeImagesIT {
 
   @Test
   void sbomOfATwoMillionEntryLayerFinds() throws Exception {
-    Run r = portcullis(tmp.resolve("sbom.json"), "sbom", "oci-dir:" + layout, "--no-cache", "-q", "--format", "json");
-    assertThat(r.exit()).as(r.stderr()).isZero();
-    assertThat(r.stderr()).doesNotContain("OutOfMemoryError");
+    CliRun r = CliRun.forked(tmp.resolve("sbom.json"), "sbom", "oci-dir:" + layout, "--no-cache", "-q", "--format", "json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("OutOfMemoryError");
   }
 
   @Test
   void theEntryLimitIsEnforcedAsTheLayerStreams() throws Exception {
-    Run r = portcullis(tmp.resolve("limited.txt"), "image", "files", "oci-dir:" + layout, "--no-cache", "-q", "--max-entries", "1000000");
+    CliRun r = CliRun.forked(tmp.resolve("limited.txt"), "image", "files", "oci-dir:" + layout, "--no-cache", "-q", "--max-entries", "1000000");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.stderr().lines().toList()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+    assertThat(r.err().lines().toList()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .startsWith("portcullis: read layer 0 (sha256:").endsWith(": more than 1000000 entries in the image");
   }
 
@@ -100,9 +97,9 @@ class HugeImagesIT {
         tar.closeArchiveEntry();
       }
     }
-    Run r = portcullis(tmp.resolve("outer.txt"), "image", "inspect", "oci-archive:" + archive, "--no-cache", "-q");
+    CliRun r = CliRun.forked(tmp.resolve("outer.txt"), "image", "inspect", "oci-archive:" + archive, "--no-cache", "-q");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.stderr().strip()).isEqualTo("portcullis: read oci-archive:" + archive + ": the archive has more than 100000 entries (--max-archive-entries)");
+    assertThat(r.err().strip()).isEqualTo("portcullis: read oci-archive:" + archive + ": the archive has more than 100000 entries (--max-archive-entries)");
   }
 
   private static void addFile(TarArchiveOutputStream tar, String name, String content) throws IOException {
@@ -112,23 +109,6 @@ class HugeImagesIT {
     tar.putArchiveEntry(e);
     tar.write(b);
     tar.closeArchiveEntry();
-  }
-
-  private record Run(int exit, String stderr) {}
-
-  /** The command line in a JVM of its own, with the heap the launcher gives it. */
-  private static Run portcullis(Path stdout, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
-    Path stderr = stdout.resolveSibling(stdout.getFileName() + ".err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("portcullis " + String.join(" ", args) + " still running after 10 minutes");
-    }
-    return new Run(p.exitValue(), Files.readString(stderr));
   }
 
   /** A layout of one gzip layer written by {@code entries}, its digests computed as it is written. */

@@ -3,12 +3,8 @@ package dev.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,14 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NetworkFlagsTest {
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -53,7 +43,7 @@ class NetworkFlagsTest {
 
   @Test
   void aNonsenseDurationIsBadUsage() {
-    Run r = run("db", "update", "--mirror", "http://127.0.0.1:1/", "--stall-timeout", "0s", "--db", tmp.resolve("db").toString());
+    CliRun r = run("db", "update", "--mirror", "http://127.0.0.1:1/", "--stall-timeout", "0s", "--db", tmp.resolve("db").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--stall-timeout").contains("'0s' is not a positive number");
   }
@@ -64,7 +54,7 @@ class NetworkFlagsTest {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String mirror = "http://127.0.0.1:" + silent.getLocalPort() + "/mirror/";
       Path db = tmp.resolve("db");
-      Run r = run("db", "update", "--mirror", mirror, "--stall-timeout", "1s", "--db", db.toString());
+      CliRun r = run("db", "update", "--mirror", mirror, "--stall-timeout", "1s", "--db", db.toString());
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.err()).isEqualTo("portcullis: update " + db + " from " + mirror + ": GET index.json: no answer from " + mirror
           + "index.json within the stall timeout of 1 s" + System.lineSeparator());
@@ -75,7 +65,7 @@ class NetworkFlagsTest {
   void aRegistryThatNeverAnswersFailsWithinTheDeadlinesGiven() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String host = "127.0.0.1:" + silent.getLocalPort();
-      Run r = run("image", "inspect", "--insecure", "--no-cache", "--stall-timeout", "1s", "--network-timeout", "2s", "registry:" + host + "/app:1");
+      CliRun r = run("image", "inspect", "--insecure", "--no-cache", "--stall-timeout", "1s", "--network-timeout", "2s", "registry:" + host + "/app:1");
       assertThat(r.exit()).isEqualTo(1);
       // a retry may be announced first; the error is the last line, and the network timeout ends the retries
       List<String> lines = r.err().lines().toList();

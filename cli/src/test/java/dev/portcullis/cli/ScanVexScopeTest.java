@@ -2,12 +2,8 @@ package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -23,16 +19,10 @@ class ScanVexScopeTest {
   @TempDir static Path tmp;
   static Path db;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+  static CliRun run(String... args) {
     boolean readsImages = args[0].equals("scan") || args[0].equals("sbom");
-    String[] all = readsImages ? Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new) : args;
-    int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    String[] all = readsImages ? CliRun.withCache(tmp.resolve("cache"), args) : args;
+    return CliRun.of(all);
   }
 
   static String vex(String name) throws URISyntaxException {
@@ -42,11 +32,11 @@ class ScanVexScopeTest {
   @BeforeAll
   static void database() {
     db = tmp.resolve("db");
-    Run imported = run("db", "import", "--db", db.toString(), EXAMPLE.resolveSibling("advisories").toString());
+    CliRun imported = run("db", "import", "--db", db.toString(), EXAMPLE.resolveSibling("advisories").toString());
     assertThat(imported.exit()).as(imported.err()).isZero();
   }
 
-  private static Run scan(String source, String... vex) {
+  private static CliRun scan(String source, String... vex) {
     Stream<String> args = Stream.of("scan", "--quiet", "--db", db.toString(), "--scanners", "vuln", "--fail-on", "critical", "--format", "json");
     for (String v : vex) {
       args = Stream.concat(args, Stream.of("--vex", v));
@@ -56,14 +46,14 @@ class ScanVexScopeTest {
 
   @Test
   void aStatementAboutAnotherImageLeavesTheGateClosed() throws Exception {
-    Run r = scan("oci-dir:" + EXAMPLE, vex("other-product.json"));
+    CliRun r = scan("oci-dir:" + EXAMPLE, vex("other-product.json"));
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     assertThat(r.out()).contains("GHSA-xvch-5gv4-984h").doesNotContain("not affected (VEX");
   }
 
   @Test
   void theSameStatementAboutThisImageOpensIt() throws Exception {
-    Run r = scan("oci-dir:" + EXAMPLE, vex("this-image.json"));
+    CliRun r = scan("oci-dir:" + EXAMPLE, vex("this-image.json"));
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("not affected (VEX this-image.json): vulnerable_code_not_in_execute_path");
   }
@@ -75,7 +65,7 @@ class ScanVexScopeTest {
 
   @Test
   void anSbomIsNotTheImageButAPackageStatementStillApplies() throws Exception {
-    Run sbom = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
+    CliRun sbom = run("sbom", "--format", "cyclonedx-json", EXAMPLE.toString());
     assertThat(sbom.exit()).as(sbom.err()).isZero();
     Path file = Files.writeString(tmp.resolve("hello.cdx.json"), sbom.out());
     assertThat(scan("sbom:" + file, vex("this-image.json")).exit()).isEqualTo(1);
@@ -86,7 +76,7 @@ class ScanVexScopeTest {
   @Test
   void aMalformedDocumentStopsTheScanInOneLine() throws IOException {
     Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"statements\": [{\"vulnerability\": \"CVE-2021-44906\", \"status\": \"not-affected\"}]}");
-    Run r = scan("oci-dir:" + EXAMPLE, bad.toString());
+    CliRun r = scan("oci-dir:" + EXAMPLE, bad.toString());
     assertThat(r.exit()).isNotZero();
     assertThat(r.err()).startsWith("portcullis: read VEX document " + bad + ": statement 1 has status 'not-affected'").hasLineCount(1);
   }

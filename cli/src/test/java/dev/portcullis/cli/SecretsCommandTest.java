@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,16 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretsCommandTest {
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private CliRun run(String... args) {
     boolean image = args[0].equals("scan") || args[args.length - 1].startsWith("oci-dir:");
-    String[] all = image ? Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new) : args;
-    int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    String[] all = image ? CliRun.withCache(tmp.resolve("cache"), args) : args;
+    return CliRun.of(all);
   }
 
   /** A token of {@code prefix} and {@code n} random letters and digits, never issued by anyone. */
@@ -55,7 +45,7 @@ class SecretsCommandTest {
     Files.writeString(tmp.resolve("app/README.md"), "Set STRIPE_KEY to your live key (sk_live_...).\n");
     Files.write(tmp.resolve("app/blob.bin"), ("\0\0" + GITHUB).getBytes(StandardCharsets.UTF_8));
 
-    Run r = run("secrets", "--format", "json", tmp.resolve("app").toString());
+    CliRun r = run("secrets", "--format", "json", tmp.resolve("app").toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode findings = JsonOutput.MAPPER.readTree(r.out()).path("findings");
     assertThat(findings).extracting(f -> f.path("id").asText() + " " + Path.of(f.path("location").path("file").asText()).getFileName() + ":"
@@ -63,13 +53,13 @@ class SecretsCommandTest {
         .containsExactly("PCS-SECRET-003 gh.yml:2", "PCS-SECRET-013 billing.py:3");
     assertThat(r.out()).doesNotContain(GITHUB).doesNotContain(STRIPE).contains("ghp_…[fp:");
 
-    Run gate = run("secrets", "--fail-on", "critical", "--exit-code", "7", tmp.resolve("app").toString());
+    CliRun gate = run("secrets", "--fail-on", "critical", "--exit-code", "7", tmp.resolve("app").toString());
     assertThat(gate.exit()).isEqualTo(7);
     assertThat(gate.out()).contains("PCS-SECRET-013").doesNotContain(STRIPE);
-    Run skipped = run("secrets", "--fail-on", "critical", "--skip-check", "PCS-SECRET-003,PCS-SECRET-013", tmp.resolve("app").toString());
+    CliRun skipped = run("secrets", "--fail-on", "critical", "--skip-check", "PCS-SECRET-003,PCS-SECRET-013", tmp.resolve("app").toString());
     assertThat(skipped.exit()).as(skipped.err()).isZero();
     assertThat(skipped.out()).isEqualTo("No findings.\nproblem: " + tmp.resolve("app/blob.bin") + ": skipped: binary (a NUL byte in the first 8 KiB)\n");
-    Run sarif = run("secrets", "--format", "sarif", tmp.resolve("app/billing.py").toString());
+    CliRun sarif = run("secrets", "--format", "sarif", tmp.resolve("app/billing.py").toString());
     assertThat(JsonOutput.MAPPER.readTree(sarif.out()).path("runs").get(0).path("results")).hasSize(1);
   }
 
@@ -80,7 +70,7 @@ class SecretsCommandTest {
     Files.writeString(tmp.resolve("app/billing.py"), "stripe.api_key = \"" + STRIPE + "\"\n");
     Files.writeString(tmp.resolve("app/.portcullis-secrets-allow.yaml"), "allow:\n  - path: \"*.yml\"\n    reason: fixture token\n");
 
-    Run r = run("secrets", "--format", "json", "--fail-on", "critical", tmp.resolve("app").toString());
+    CliRun r = run("secrets", "--format", "json", "--fail-on", "critical", tmp.resolve("app").toString());
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     JsonNode json = JsonOutput.MAPPER.readTree(r.out());
     assertThat(json.path("findings").findValuesAsText("id")).containsExactly("PCS-SECRET-013");
@@ -90,23 +80,23 @@ class SecretsCommandTest {
     // a named allowlist replaces the one in the target
     Files.writeString(named, "allow:\n  - rule: PCS-SECRET-013\n    reason: test-mode keys\n  - fingerprint: "
         + dev.portcullis.rules.Redaction.fingerprint(GITHUB) + "\n    reason: revoked\n");
-    Run withOption = run("secrets", "--fail-on", "critical", "--allowlist", named.toString(), tmp.resolve("app").toString());
+    CliRun withOption = run("secrets", "--fail-on", "critical", "--allowlist", named.toString(), tmp.resolve("app").toString());
     assertThat(withOption.exit()).as(withOption.err()).isZero();
     assertThat(withOption.out()).startsWith("No findings.\n").contains("allowed: PCS-SECRET-013 ").contains("(test-mode keys)")
         .contains("(revoked)").doesNotContain("fixture token");
 
     Files.writeString(named, "allow:\n  - rule: PCS-SECRET-013\n");
-    Run bad = run("secrets", "--allowlist", named.toString(), tmp.resolve("app").toString());
+    CliRun bad = run("secrets", "--allowlist", named.toString(), tmp.resolve("app").toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.err()).isEqualTo("portcullis: allowlist " + named + ":2: an allowlist entry needs a reason\n");
   }
 
   @Test
   void badArgumentsAreToldInOneLine() {
-    Run missing = run("secrets", tmp.resolve("nothing-here").toString());
+    CliRun missing = run("secrets", tmp.resolve("nothing-here").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).isEqualTo("portcullis: read " + tmp.resolve("nothing-here") + ": no such file or directory\n");
-    Run unknownCheck = run("secrets", "--skip-check", "PCS-SECRET-999", tmp.toString());
+    CliRun unknownCheck = run("secrets", "--skip-check", "PCS-SECRET-999", tmp.toString());
     assertThat(unknownCheck.err()).isEqualTo("portcullis: --skip-check PCS-SECRET-999: no such check (portcullis rules list)\n");
   }
 
@@ -123,7 +113,7 @@ class SecretsCommandTest {
 
   @Test
   void anImageIsSearchedWholeDeletedFilesIncluded() throws IOException {
-    Run r = run("secrets", "--format", "json", "oci-dir:" + image());
+    CliRun r = run("secrets", "--format", "json", "oci-dir:" + image());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode findings = JsonOutput.MAPPER.readTree(r.out()).path("findings");
     assertThat(findings).extracting(f -> f.path("id").asText() + " " + f.path("location").path("field").asText() + f.path("location").path("path").asText()
@@ -137,26 +127,26 @@ class SecretsCommandTest {
   @Test
   void scanRunsTheChosenScannersAndPutsTheirFindingsSideBySide() throws IOException {
     Path layout = image();
-    Run r = run("scan", "--scanners", "config,secret", "--format", "json", "oci-dir:" + layout);
+    CliRun r = run("scan", "--scanners", "config,secret", "--format", "json", "oci-dir:" + layout);
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode root = JsonOutput.MAPPER.readTree(r.out());
     assertThat(root.path("misconfigurations")).extracting(f -> f.path("id").asText()).contains("PCS-IMG-001", "PCS-DEBUG-001");
     assertThat(root.path("secrets")).extracting(f -> f.path("id").asText()).containsExactly("PCS-SECRET-003", "PCS-SECRET-001");
     assertThat(root.has("findings")).isFalse(); // no vulnerability scan ran
 
-    Run secretsOnly = run("scan", "--scanners", "secret", "--format", "json", "oci-dir:" + layout);
+    CliRun secretsOnly = run("scan", "--scanners", "secret", "--format", "json", "oci-dir:" + layout);
     JsonNode s = JsonOutput.MAPPER.readTree(secretsOnly.out());
     assertThat(s.has("misconfigurations")).isFalse();
     assertThat(s.path("secrets")).hasSize(2);
 
-    Run table = run("scan", "--scanners", "config", "--fail-on", "high", "oci-dir:" + layout);
+    CliRun table = run("scan", "--scanners", "config", "--fail-on", "high", "oci-dir:" + layout);
     assertThat(table.exit()).isEqualTo(1);
     assertThat(table.out()).startsWith("Misconfigurations and debug leftovers:\n").contains("PCS-DEBUG-001");
-    Run sarif = run("scan", "--scanners", "config,secret", "--format", "sarif", "oci-dir:" + layout);
+    CliRun sarif = run("scan", "--scanners", "config,secret", "--format", "sarif", "oci-dir:" + layout);
     JsonNode results = JsonOutput.MAPPER.readTree(sarif.out()).path("runs").get(0).path("results");
     assertThat(results).extracting(x -> x.path("ruleId").asText()).contains("PCS-SECRET-001", "PCS-DEBUG-001");
 
-    Run bad = run("scan", "--scanners", "vuln,licence", "oci-dir:" + layout);
+    CliRun bad = run("scan", "--scanners", "vuln,licence", "oci-dir:" + layout);
     assertThat(bad.err()).isEqualTo("portcullis: --scanners: unknown scanner 'licence' (vuln, config, secret)\n");
   }
 }

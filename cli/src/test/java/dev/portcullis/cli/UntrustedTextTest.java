@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,15 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 class UntrustedTextTest {
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--cache-dir", tmp.resolve("cache").toString())).toArray(String[]::new);
-    int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        new ByteArrayInputStream(new byte[0]));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CliRun run(String... args) {
+    String[] all = CliRun.withCache(tmp.resolve("cache"), args);
+    return CliRun.of(all);
   }
 
   /** Raw name in the tar, then how a terminal must show its path. */
@@ -61,7 +50,7 @@ class UntrustedTextTest {
 
   @Test
   void imageFilesShowsEachHostileNameOnItsOwnRowEscaped() {
-    Run r = run("image", "files", image());
+    CliRun r = run("image", "files", image());
     assertThat(r.exit()).as(r.err()).isZero();
     assertTerminalSafe(r.out());
     List<String> lines = r.out().lines().toList();
@@ -78,7 +67,7 @@ class UntrustedTextTest {
 
   @Test
   void aWarningQuotingAHostileNameIsOneEscapedLine() {
-    Run r = run("image", "files", image());
+    CliRun r = run("image", "files", image());
     assertTerminalSafe(r.err());
     assertThat(r.err().lines()).as(r.err()).singleElement().satisfies(w -> {
       assertThat(w).startsWith("portcullis: warning: layer 0 (sha256:");
@@ -89,7 +78,7 @@ class UntrustedTextTest {
 
   @Test
   void jsonKeepsTheExactNames() throws IOException {
-    Run r = run("image", "files", "--format", "json", image());
+    CliRun r = run("image", "files", "--format", "json", image());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode files = JsonOutput.MAPPER.readTree(r.out());
     List<String> paths = new ArrayList<>();
@@ -107,9 +96,9 @@ class UntrustedTextTest {
     Path second = tmp.resolve("second");
     new OciLayoutBuilder().layer(shared, OciLayoutBuilder.Compression.GZIP, "ADD climber").write(first);
     new OciLayoutBuilder().layer(new LayerBuilder().file("base", "b")).layer(shared, OciLayoutBuilder.Compression.GZIP, "ADD climber").write(second);
-    Run one = run("image", "files", "oci-dir:" + first);
+    CliRun one = run("image", "files", "oci-dir:" + first);
     assertThat(one.err()).contains("layer 0 (sha256:").contains(first.toString()).contains("entry '../climber' climbs above the root");
-    Run two = run("image", "files", "oci-dir:" + second); // the same --cache-dir: layer 1 comes from the cache
+    CliRun two = run("image", "files", "oci-dir:" + second); // the same --cache-dir: layer 1 comes from the cache
     assertThat(two.err().lines()).as(two.err()).singleElement().satisfies(w -> assertThat(w)
         .startsWith("portcullis: warning: layer 1 (sha256:").contains(") of oci-dir:" + second).doesNotContain(first.toString())
         .endsWith(": entry '../climber' climbs above the root; kept inside it as /climber"));
@@ -126,7 +115,7 @@ class UntrustedTextTest {
         new dev.portcullis.policy.score.ImageFacts(hostile, "sha256:" + "e".repeat(64), "1000", java.util.Map.of()), null, findings, null);
     Path file = tmp.resolve("risk.json");
     java.nio.file.Files.writeString(file, dev.portcullis.policy.score.RiskReportJson.write(report));
-    Run r = run("gate", "--quiet", "--report", file.toString(), "--stage", "prod", "saved");
+    CliRun r = run("gate", "--quiet", "--report", file.toString(), "--stage", "prod", "saved");
     assertTerminalSafe(r.out() + r.err());
     assertThat(r.out().lines().filter(l -> l.matches("^(ALLOW|WARN|DENY)  .*"))).as(r.out()).hasSize(1);
     assertThat(r.out()).contains("app\\033[2J\\nALLOW  app:1 at prod");
