@@ -83,9 +83,6 @@ import org.junit.jupiter.api.io.TempDir;
  *       (which cyclonedx-core's {@code Metadata} sets to now) becomes {@code <NOW>}: only a
  *       {@code "timestamp" : "yyyy-mm-ddThh:mm:ssZ"} line directly under the top-level {@code
  *       "metadata"} line, first match only ({@link #VDR_TIMESTAMP}).
- *   <li>in {@code image inspect} only, the labels are sorted ({@link #sortedLabels}): the command
- *       prints them in {@code Map.copyOf}'s iteration order, which differs from one JVM to the
- *       next (a defect of the command, not of the image; once it sorts them this changes nothing).
  * </ul>
  */
 class CommandGoldenIT {
@@ -222,41 +219,7 @@ class CommandGoldenIT {
     if (c.format().equals("cyclonedx-vdr")) {
       s = VDR_TIMESTAMP.matcher(s).replaceFirst("$1<NOW>\"");
     }
-    return c.name().equals("image-inspect") ? sortedLabels(s) : s;
-  }
-
-  /**
-   * {@code image inspect} lists the labels in the iteration order of {@code Map.copyOf}, which
-   * changes from one JVM to the next: the table's consecutive {@code Label} rows, and the entries
-   * of the JSON {@code "labels"} object (one per line), are sorted.
-   */
-  static String sortedLabels(String text) {
-    List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).startsWith("Label ")) {
-        int end = i;
-        while (end < lines.size() && lines.get(end).startsWith("Label ")) {
-          end++;
-        }
-        lines.subList(i, end).sort(null);
-        i = end;
-      } else if (lines.get(i).matches(" *\"labels\" : \\{")) {
-        String close = lines.get(i).substring(0, lines.get(i).indexOf('"')) + "}";
-        int end = i + 1;
-        while (end < lines.size() && !lines.get(end).equals(close) && !lines.get(end).equals(close + ",")) {
-          end++;
-        }
-        List<String> entries = new ArrayList<>(lines.subList(i + 1, end).stream().map(l -> l.endsWith(",") ? l.substring(0, l.length() - 1) : l).sorted().toList());
-        for (int k = 0; k < entries.size() - 1; k++) {
-          entries.set(k, entries.get(k) + ",");
-        }
-        for (int k = 0; k < entries.size(); k++) {
-          lines.set(i + 1 + k, entries.get(k));
-        }
-        i = end;
-      }
-    }
-    return String.join("\n", lines);
+    return s;
   }
 
   private static void compare(Path golden, Path actualFile, String actual) throws IOException {

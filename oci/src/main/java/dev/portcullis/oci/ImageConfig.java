@@ -2,14 +2,17 @@ package dev.portcullis.oci;
 
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Platform;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The parts of an image configuration that Portcullis reads. Absent strings are empty, absent
- * lists and maps are empty; {@code diffIds} has one entry per non-empty layer, base first.
+ * lists and maps are empty; {@code diffIds} has one entry per non-empty layer, base first; {@code
+ * labels} iterate in key order, so every output that lists them is the same on every run.
  */
 public record ImageConfig(
     Platform platform,
@@ -33,7 +36,7 @@ public record ImageConfig(
     cmd = List.copyOf(cmd);
     exposedPorts = List.copyOf(exposedPorts);
     volumes = List.copyOf(volumes);
-    labels = Map.copyOf(labels);
+    labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     history = List.copyOf(history);
     diffIds = List.copyOf(diffIds);
   }
