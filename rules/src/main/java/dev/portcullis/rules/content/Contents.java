@@ -38,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  * Checks may share work through {@link #derived}; the texts never change.
  */
 public final class Contents implements Subject {
+  /** How many skipped binary files the note names; the rest are counted. */
+  static final int NAMED_BINARIES = 20;
+
   private final String name;
   private final List<Text> texts;
   private final List<Problem> problems;
@@ -218,10 +221,12 @@ public final class Contents implements Subject {
         }
       }
       if (!binaries.isEmpty()) {
-        // an image holds thousands of executables: one note names them all without flooding the report
+        // an image holds thousands of executables: one note, naming the first few, keeps the report readable
         binaries.sort(null);
+        String named = String.join(", ", binaries.subList(0, Math.min(NAMED_BINARIES, binaries.size())));
+        String more = binaries.size() > NAMED_BINARIES ? " and " + (binaries.size() - NAMED_BINARIES) + " more" : "";
         problems.add(new Problem(image.name(), 0, 0, "skipped " + binaries.size() + " binary file" + (binaries.size() == 1 ? "" : "s")
-            + " (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB): " + String.join(", ", binaries)));
+            + " (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB): " + named + more));
       }
     }
     texts.sort(ORDER);

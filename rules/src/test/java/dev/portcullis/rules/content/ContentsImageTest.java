@@ -108,6 +108,21 @@ class ContentsImageTest {
 
 
   @Test
+  void theNoteOnSkippedBinariesNamesTheFirstTwentyAndCountsTheRest() throws IOException {
+    LayerBuilder layer = new LayerBuilder().dir("bin");
+    for (int i = 0; i < 25; i++) {
+      layer.file(String.format("bin/tool%02d", i), new byte[] {0x7f, 'E', 'L', 'F', 0}, 0755);
+    }
+    Report r = scan(new OciLayoutBuilder().layer(layer.build(), OciLayoutBuilder.Compression.GZIP, "/bin/sh -c #(nop) COPY bin /bin"));
+    StringBuilder named = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      named.append(i == 0 ? "" : ", ").append(String.format("/bin/tool%02d (layer 0)", i));
+    }
+    assertThat(r.problems()).extracting(dev.portcullis.rules.Problem::message)
+        .containsExactly("skipped 25 binary files (a NUL byte in the first 8 KiB): " + named + " and 5 more");
+  }
+
+  @Test
   void aKeyAddedInOneLayerAndDeletedInTheNextIsReportedWithTheLayerThatAddedIt() throws IOException {
     String key = key();
     Report r = scan(new OciLayoutBuilder()

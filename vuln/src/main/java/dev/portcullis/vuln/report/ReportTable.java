@@ -19,7 +19,7 @@ public final class ReportTable {
   public static String of(ScanReport report) {
     StringBuilder out = new StringBuilder();
     report.distro().ifPresent(d -> line(out, "OS: " + d));
-    line(out, report.packages() + " packages, " + report.findings().size() + " vulnerabilities" + countsBySeverity(report.findings()));
+    line(out, report.packages() + (report.packages() == 1 ? " package, " : " packages, ") + report.findings().size() + (report.findings().size() == 1 ? " vulnerability" : " vulnerabilities") + countsBySeverity(report.findings()));
     Map<Package, List<VulnerabilityFinding>> byPackage = new LinkedHashMap<>();
     for (VulnerabilityFinding f : report.findings()) { // already most severe first
       byPackage.computeIfAbsent(f.pkg(), k -> new ArrayList<>()).add(f);
