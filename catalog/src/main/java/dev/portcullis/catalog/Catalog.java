@@ -1,6 +1,7 @@
 package dev.portcullis.catalog;
 
 import dev.portcullis.core.Distro;
+import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.tree.FileEntry;
@@ -82,10 +83,16 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
     List<CatalogResult> results = runAll(tree, catalogers, context);
-    for (CatalogResult r : results) {
+    Set<String> declaring = new HashSet<>();
+    for (int i = 0; i < results.size(); i++) {
+      CatalogResult r = results.get(i);
       packages.addAll(r.packages());
       unknowns.addAll(r.unknowns());
+      if (catalogers.get(i).declares()) {
+        declaring.add(catalogers.get(i).name());
+      }
     }
+    packages = withoutDeclaredInstalled(packages, declaring);
     // only language packages can be managed by an OS package
     Map<String, String> owned = packages.stream().allMatch(p -> p.ecosystem().isOs()) ? Map.of() : owners(tree, results);
     List<Package> marked = new ArrayList<>(packages.size());
@@ -96,6 +103,42 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     marked.sort(null);
     unknowns.sort((a, b) -> a.location().compareTo(b.location()));
     return new Catalog(distro, marked, unknowns);
+  }
+
+  /**
+   * The packages less those a lock file declares ({@code declaring} names its catalogers) that are
+   * also installed below the lock file's directory: the installed one stays, as Syft and Trivy
+   * report an image's installed packages.
+   */
+  private static List<Package> withoutDeclaredInstalled(List<Package> packages, Set<String> declaring) {
+    if (declaring.isEmpty()) {
+      return packages;
+    }
+    Map<String, List<String>> installedAt = new HashMap<>();
+    for (Package p : packages) {
+      if (!declaring.contains(p.foundBy())) {
+        for (Location l : p.locations()) {
+          installedAt.computeIfAbsent(p.purl(), k -> new ArrayList<>()).add(l.path());
+        }
+      }
+    }
+    List<Package> kept = new ArrayList<>(packages.size());
+    for (Package p : packages) {
+      if (!declaring.contains(p.foundBy()) || !installedBelowItsLockFile(p, installedAt.getOrDefault(p.purl(), List.of()))) {
+        kept.add(p);
+      }
+    }
+    return kept;
+  }
+
+  private static boolean installedBelowItsLockFile(Package declared, List<String> installed) {
+    for (Location lock : declared.locations()) {
+      String dir = lock.path().substring(0, lock.path().lastIndexOf('/') + 1);
+      if (installed.stream().anyMatch(path -> path.startsWith(dir))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every cataloger's result, in the catalogers' order; they run side by side, one per core, as each only reads the tree. */

@@ -21,5 +21,14 @@ public interface Cataloger {
     return List.of();
   }
 
+  /**
+   * Whether its packages are declared by a lock file rather than found installed: a declared
+   * package is dropped from the catalog where the same package (same PURL) is installed below the
+   * lock file's directory, so one package is not counted, and matched, twice.
+   */
+  default boolean declares() {
+    return false;
+  }
+
   CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException;
 }

@@ -28,6 +28,11 @@ public final class NpmLockCataloger extends FileCataloger {
     return !path.contains("/node_modules/");
   }
 
+  @Override
+  public boolean declares() {
+    return true;
+  }
+
   static List<Package> parse(FileEntry entry, Location location, byte[] content) throws IOException {
     if (entry.path().endsWith("/yarn.lock")) {
       return YarnLock.parse(new String(content, StandardCharsets.UTF_8), location);
