@@ -21,6 +21,7 @@ import org.cyclonedx.model.vulnerability.Vulnerability;
  * vulnerability per advisory, with its aliases as references, its ratings (the severity used, and
  * the CVSS vector when known), the recommendation to upgrade, EPSS and KEV as properties, and the
  * components it affects. Validated against the CycloneDX schema before it is returned.
+ * Deterministic: no timestamp, the serial number derived from the image digest.
  */
 public final class Vdr {
   private Vdr() {}
@@ -29,6 +30,7 @@ public final class Vdr {
     Bom bom = new Bom();
     bom.setSerialNumber("urn:uuid:" + UUID.nameUUIDFromBytes(("vdr:" + report.imageDigest()).getBytes(StandardCharsets.UTF_8)));
     Metadata metadata = new Metadata();
+    metadata.setTimestamp(null); // deterministic, as the SBOM: the same scan gives the same document
     Component image = new Component();
     image.setType(Component.Type.CONTAINER);
     image.setName(report.imageName());
