@@ -62,7 +62,7 @@ final class SbomCommand extends ImageCommand.Base {
     catalog.distro().ifPresent(d -> stdout.println(TerminalText.escape("OS: " + d + (d.prettyName().isEmpty() ? "" : " (" + d.prettyName() + ")"))));
     Table t = new Table("NAME", "VERSION", "TYPE", "LAYER", "FOUND BY", "PATH");
     for (Package p : catalog.packages()) {
-      String name = p.namespace().isEmpty() || p.ecosystem().isOs() ? p.name() : p.namespace() + ":" + p.name();
+      String name = p.displayName();
       t.row(name, p.version(), p.ecosystem().purlType() + (p.managedBy() == null ? "" : " (os)"), p.location().layerIndex(), p.foundBy(), p.location().path());
     }
     t.print(stdout);

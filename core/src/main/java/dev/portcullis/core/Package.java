@@ -58,6 +58,18 @@ public record Package(
     return locations.get(0);
   }
 
+  /**
+   * The name as the ecosystem's users write it, shown in every table: {@code group:artifact} for
+   * Maven, {@code @scope/name} or {@code vendor/name} where another ecosystem has a namespace, the
+   * bare name for OS packages.
+   */
+  public String displayName() {
+    if (namespace.isEmpty() || ecosystem.isOs()) {
+      return name;
+    }
+    return namespace + (ecosystem == Ecosystem.MAVEN ? ":" : "/") + name;
+  }
+
   /** The same package, marked as installed by the OS package {@code owner}. */
   public Package managedBy(String owner) {
     return new Package(name, namespace, version, ecosystem, purl, foundBy, locations, source, owner, metadata);

@@ -27,7 +27,7 @@ public final class ReportTable {
     for (var e : byPackage.entrySet()) {
       Package p = e.getKey();
       out.append('\n');
-      line(out, (p.namespace().isEmpty() || p.ecosystem().isOs() ? "" : p.namespace() + "/") + p.name() + " " + p.version() + "  ("
+      line(out, p.displayName() + " " + p.version() + "  ("
           + p.ecosystem().purlType() + ", " + p.location().path() + ", layer " + p.location().layerIndex()
           + p.managedByIfAny().map(m -> ", from " + m).orElse("") + ")");
       for (VulnerabilityFinding f : e.getValue()) {
