@@ -168,20 +168,23 @@ class CelBudgetTest {
     assertThatThrownBy(() -> CelLimits.DEFAULT.withTimeout(Duration.ZERO)).hasMessage("the CEL timeout must be positive, not PT0S");
   }
 
+  /** An O(n²) custom rule: every pair of environment variables compared. */
+  static final String DUPLICATE_VALUES = """
+      id: ACME-IMG-009
+      severity: low
+      title: Two variables hold the same value
+      remediation: Remove the duplicate.
+      target: image
+      expression: image.env.exists(k, image.env.exists(j, j != k && image.env[j] == image.env[k]))
+      """;
+
   static ImageSubject imageWithEnv(int n) {
     return CustomRulesTest.image("app", IntStream.range(0, n).mapToObj(i -> "VAR_" + i + "=value-" + i).toList());
   }
 
   @Test
   void aCustomRuleOverBudgetIsAProblemAtItsFileLineAndColumn() {
-    String rule = """
-        id: ACME-IMG-009
-        severity: low
-        title: Two variables hold the same value
-        remediation: Remove the duplicate.
-        target: image
-        expression: image.env.exists(k, image.env.exists(j, j != k && image.env[j] == image.env[k]))
-        """;
+    String rule = DUPLICATE_VALUES;
     RuleCompiler compiler = new RuleCompiler(new CelLimits(3, 100_000, Long.MAX_VALUE, Duration.ofHours(1)));
     // the same rule on a small image decides
     List<Check<?>> fresh = ((CustomRules.Loaded.Rules) CustomRules.parse(Map.of("acme/dup.yaml", rule), compiler)).checks();
@@ -199,14 +202,7 @@ class CelBudgetTest {
 
   @Test
   void aCustomRuleOverTheDefaultBudgetOver3000InputsStops() {
-    String rule = """
-        id: ACME-IMG-009
-        severity: low
-        title: Two variables hold the same value
-        remediation: Remove the duplicate.
-        target: image
-        expression: image.env.exists(k, image.env.exists(j, j != k && image.env[j] == image.env[k]))
-        """;
+    String rule = DUPLICATE_VALUES;
     List<Check<?>> checks = ((CustomRules.Loaded.Rules) CustomRules.parse(Map.of("acme/dup.yaml", rule), new RuleCompiler())).checks();
     Report r = new Engine(checks).evaluate(imageWithEnv(3000));
     // which limit holds first depends on the machine's speed; either stops it with its reason
