@@ -5,6 +5,7 @@ import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.LayerAnalyzer;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerIndex;
 import dev.portcullis.oci.tree.LayerIndexer;
@@ -50,25 +51,61 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
 
   /** As {@link #read(Image, LayerScanner, List, Path)}, the captures keeping at most {@code maxCaptured} bytes in memory. */
   static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir, long maxCaptured) throws IOException {
-    List<FileCapture> captures = new ArrayList<>(List.of(OsRelease.FILES));
-    Set<String> names = new HashSet<>();
-    captures.forEach(c -> names.add(c.name()));
-    for (Cataloger c : catalogers) {
-      for (FileCapture capture : c.captures()) {
-        if (!names.add(capture.name())) {
-          throw new IllegalStateException("two captures are named '" + capture.name() + "' (cataloger " + c.name() + ")");
-        }
-        captures.add(capture);
-      }
-    }
-    CaptureAnalyzer analyzer = new CaptureAnalyzer(captures, new CatalogContext(null, tempDir, WholeFiles.MAX_BYTES), maxCaptured);
+    Pass pass = new Pass(catalogers, tempDir, maxCaptured);
     List<LayerIndex> indexes = new ArrayList<>();
-    List<@Nullable LayerCaptures> captured = new ArrayList<>();
-    for (LayerScanner.Results r : scanner.scan(image, List.of(LayerIndexer.INSTANCE, analyzer))) {
+    List<LayerScanner.Results> layers = scanner.scan(image, List.of(LayerIndexer.INSTANCE, pass.analyzer()));
+    for (LayerScanner.Results r : layers) {
       indexes.add(r.get(LayerIndexer.INSTANCE));
-      captured.add(r.get(analyzer));
     }
-    return of(FileTree.squash(image, indexes), catalogers, tempDir, new Captured(captured));
+    return pass.catalog(FileTree.squash(image, indexes), layers);
+  }
+
+  /** The cataloguing of one image around a layer pass that others share; see {@link Pass}. */
+  public static Pass pass(List<Cataloger> catalogers, Path tempDir) {
+    return new Pass(catalogers, tempDir, MAX_CAPTURED);
+  }
+
+  /**
+   * The cataloguing of one image in two halves around the one pass over its layers: {@link
+   * #analyzer()} takes the catalogers' captures while each layer streams, beside whatever other
+   * analysers the pass runs, and {@link #catalog} then catalogs the squashed tree from them. One
+   * per scan: the bound on the captures' memory holds for all the layers of one scan together.
+   */
+  public static final class Pass {
+    private final List<Cataloger> catalogers;
+    private final Path tempDir;
+    private final CaptureAnalyzer analyzer;
+
+    private Pass(List<Cataloger> catalogers, Path tempDir, long maxCaptured) {
+      List<FileCapture> captures = new ArrayList<>(List.of(OsRelease.FILES));
+      Set<String> names = new HashSet<>();
+      captures.forEach(c -> names.add(c.name()));
+      for (Cataloger c : catalogers) {
+        for (FileCapture capture : c.captures()) {
+          if (!names.add(capture.name())) {
+            throw new IllegalStateException("two captures are named '" + capture.name() + "' (cataloger " + c.name() + ")");
+          }
+          captures.add(capture);
+        }
+      }
+      this.catalogers = List.copyOf(catalogers);
+      this.tempDir = tempDir;
+      this.analyzer = new CaptureAnalyzer(captures, new CatalogContext(null, tempDir, WholeFiles.MAX_BYTES), maxCaptured);
+    }
+
+    /** The analyser to run in the layer pass. */
+    public LayerAnalyzer<LayerCaptures> analyzer() {
+      return analyzer;
+    }
+
+    /** The catalog of the image whose squashed tree is {@code tree}, from the results of a pass that ran {@link #analyzer()}. */
+    public Catalog catalog(FileTree tree, List<LayerScanner.Results> layers) throws IOException {
+      List<@Nullable LayerCaptures> captured = new ArrayList<>();
+      for (LayerScanner.Results r : layers) {
+        captured.add(r.get(analyzer));
+      }
+      return of(tree, catalogers, tempDir, new Captured(captured));
+    }
   }
 
   /** Catalogs a tree already read; every file a cataloger needs is read from its layer. */

@@ -3,11 +3,17 @@ package dev.portcullis.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.catalog.Catalog;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.scan.Assessment;
+import dev.portcullis.scan.DecisionWriter;
+import dev.portcullis.scan.ScanOptions;
+import dev.portcullis.scan.ScanType;
+import dev.portcullis.scan.Scanner;
+import java.util.EnumSet;
 import dev.portcullis.catalog.Catalogers;
 import dev.portcullis.catalog.sbom.CycloneDx;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.Image;
-import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.policy.Gate;
 import dev.portcullis.sign.ImageSigner;
@@ -20,7 +26,6 @@ import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.report.NoiseControl;
 import dev.portcullis.vuln.report.ReportJson;
 import dev.portcullis.vuln.report.ScanReport;
-import dev.portcullis.vuln.report.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +33,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,8 +110,9 @@ final class AttestCommand extends SigningBase {
         if (stage == null) {
           throw new IllegalArgumentException("--type verdict needs --stage: a verdict is the decision for a stage");
         }
-        Gate.Result result = GateCommand.evaluate(this, stage, policy, exceptions, null, null, db, now, cel.limits(), List.of());
-        ObjectNode doc = GateCommand.document(result, now);
+        Gate.Result result = new Verdict(source, stage, policy, exceptions, null, null, db, now, cel.limits(), List.of())
+            .evaluate(common.readOptions(stderr, Main.of(spec).in), common.cache(), stderr);
+        ObjectNode doc = DecisionWriter.document(result, now, Main.Version.number());
         return new Predicate(pinned(image, result.after().image().digest()), doc);
       }
       case PredicateTypes.CYCLONEDX -> {
@@ -119,13 +123,12 @@ final class AttestCommand extends SigningBase {
         }
       }
       case PredicateTypes.COSIGN_VULN -> {
-        try (Database database = Database.open(db == null ? Database.defaultLocation() : db); Image img = openImage()) {
-          Catalog catalog = Catalog.read(img, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
-          List<Layer> layers = img.layers();
-          IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
-          NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(), LocalDate.ofInstant(now, ZoneOffset.UTC));
-          ScanReport report = ScanCommand.report(database, catalog, img.name(), img.digest(), ScanCommand.vexSubject(source, img), createdBy, noise);
-          return new Predicate(pinned(image, img.digest().toString()), vulnPredicate(report, now, Instant.now()));
+        try (Database database = Database.open(db == null ? Database.defaultLocation() : db)) {
+          ScanOptions options = ScanOptions.all(database).withTypes(EnumSet.of(ScanType.VULN)).withCache(common.cache())
+              .withRead(common.readOptions(stderr, Main.of(spec).in)).withNoise(NoiseControl.none(LocalDate.ofInstant(now, ZoneOffset.UTC)));
+          Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));
+          ScanReport report = assessment.vulnerabilities().orElseThrow();
+          return new Predicate(pinned(image, assessment.subject().digest().toString()), vulnPredicate(report, now, Instant.now()));
         }
       }
       default -> throw new IllegalArgumentException("--type " + type + ": Portcullis computes verdict, sbom and vuln; give --predicate FILE for others");

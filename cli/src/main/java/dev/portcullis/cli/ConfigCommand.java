@@ -1,7 +1,11 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.core.TerminalText;
-import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.scan.Assessment;
+import dev.portcullis.scan.ScanOptions;
+import dev.portcullis.scan.ScanType;
+import dev.portcullis.scan.Scanner;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
@@ -10,13 +14,11 @@ import dev.portcullis.rules.Report;
 import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.Subject;
 import dev.portcullis.rules.compose.ComposeFile;
-import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.CustomRules;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.dockerfile.Dockerfile;
-import dev.portcullis.rules.image.ImageSubject;
 import dev.portcullis.rules.k8s.Manifests;
 import dev.portcullis.rules.output.ReportWriter;
 import dev.portcullis.rules.secrets.Allowlist;
@@ -108,7 +110,7 @@ final class ConfigCommand extends ImageCommand.Base {
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException("custom rules: " + e.getMessage(), e);
     }
-    Report report = imageSource().isPresent() ? checkImage(engine) : checkFiles(engine, Path.of(source));
+    Report report = imageSource().isPresent() ? checkImage(checks) : checkFiles(engine, Path.of(source));
     Report shown = allowed.apply(report).atLeast(min);
     return write(shown, common.format, stdout, fail, exitCode);
   }
@@ -145,22 +147,12 @@ final class ConfigCommand extends ImageCommand.Base {
     return Optional.of(source); // a registry reference
   }
 
-  private Report checkImage(Engine engine) throws IOException {
-    try (Image image = openImage()) {
-      Contents.ImageRead read = Contents.read(image, scanner(), Checks.contentInterest(), ReadLimits.DEFAULT);
-      Report r = checkImage(engine, image, read);
-      for (String w : read.tree().warnings()) {
-        common.listener(stderr).warn(w);
-      }
-      return r;
-    }
-  }
-
-  /** Every check of {@code engine} on an image read with {@link Checks#contentInterest()}: its config and history, then the text files of every layer. */
-  static Report checkImage(Engine engine, Image image, Contents.ImageRead read) throws IOException {
-    ImageSubject subject = ImageSubject.of(image, read.tree());
-    Report r = engine.evaluate(subject);
-    return r.plus(engine.evaluate(Contents.ofImage(subject, read)));
+  private Report checkImage(List<Check<?>> checks) throws IOException {
+    ScanOptions options = ScanOptions.rules(EnumSet.of(ScanType.CONFIG, ScanType.SECRET)).withChecks(checks).withCache(common.cache())
+        .withRead(common.readOptions(stderr, Main.of(spec).in));
+    Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));
+    assessment.warnings().forEach(w -> common.listener(stderr).warn(w));
+    return assessment.checks().orElseThrow();
   }
 
   private Report checkFiles(Engine engine, Path target) throws IOException {

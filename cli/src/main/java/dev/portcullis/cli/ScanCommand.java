@@ -1,29 +1,25 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Catalogers;
-import dev.portcullis.catalog.Unknown;
-import dev.portcullis.catalog.sbom.SbomReader;
-import dev.portcullis.core.Digest;
-import dev.portcullis.core.ImageRef;
-import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Layer;
+import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.Report;
+import dev.portcullis.scan.Assessment;
+import dev.portcullis.scan.AssessmentWriter;
+import dev.portcullis.scan.ScanOptions;
+import dev.portcullis.scan.ScanType;
+import dev.portcullis.scan.Scanner;
 import dev.portcullis.vuln.db.Database;
-import dev.portcullis.vuln.match.VulnerabilityMatcher;
 import dev.portcullis.vuln.report.IgnoreFile;
 import dev.portcullis.vuln.report.IgnoreRule;
 import dev.portcullis.vuln.report.NoiseControl;
 import dev.portcullis.vuln.report.ScanReport;
 import dev.portcullis.vuln.report.Severity;
-import dev.portcullis.vuln.report.Vdr;
 import dev.portcullis.vuln.report.VexReader;
 import dev.portcullis.vuln.report.VexDocument;
-import dev.portcullis.vuln.report.VexSubject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,10 +57,10 @@ final class ScanCommand extends ImageCommand.Base {
   List<Path> vex = new ArrayList<>();
 
 
-  @Option(names = "--scanners", paramLabel = "LIST", defaultValue = Scanners.ALL,
+  @Option(names = "--scanners", paramLabel = "LIST", defaultValue = ScanType.ALL,
       description = "Which scanners run, comma-separated: vuln, config (misconfiguration and debug leftovers), secret; default all. "
           + "An SBOM has only packages: vuln alone runs on it.")
-  String scanners = Scanners.ALL;
+  String scanners = ScanType.ALL;
 
   @Mixin SkipChecksOption skipChecks;
 
@@ -86,46 +81,29 @@ final class ScanCommand extends ImageCommand.Base {
     }
     NoiseControl noise = new NoiseControl(min, ignoreUnfixed, ignores, documents, LocalDate.now(ZoneOffset.UTC));
 
-    Set<Scanners> which = Scanners.parse(scanners);
+    Set<ScanType> which = ScanType.parse(scanners);
     Set<String> skipped = skipChecks.ids();
     dev.portcullis.rules.secrets.Allowlist allowed = allowlist.resolve(source);
-    if (common.format == CommonOptions.Format.CYCLONEDX_VDR && !which.contains(Scanners.VULN)) {
+    if (common.format == CommonOptions.Format.CYCLONEDX_VDR && !which.contains(ScanType.VULN)) {
       throw new IllegalArgumentException("--format cyclonedx-vdr lists vulnerabilities: --scanners must include vuln");
     }
+    boolean sbom = source.startsWith("sbom:");
+    if (sbom && !which.contains(ScanType.VULN)) {
+      throw new IllegalArgumentException("an SBOM has only packages: --scanners must include vuln");
+    }
     // without vuln the database is not touched, not even its class (its JSON mapper costs start-up)
-    Database database = which.contains(Scanners.VULN) ? Database.open(db == null ? Database.defaultLocation() : db) : null;
+    Database database = which.contains(ScanType.VULN) ? Database.open(db == null ? Database.defaultLocation() : db) : null;
     try {
-      ScanReport report = null;
-      CombinedReport combined;
-      if (source.startsWith("sbom:")) {
-        if (database == null) {
-          throw new IllegalArgumentException("an SBOM has only packages: --scanners must include vuln");
-        }
-        Path file = Path.of(source.substring("sbom:".length()));
-        Catalog catalog = SbomReader.read(file);
-        Digest digest = Digest.sha256(Files.readAllBytes(file));
-        report = report(database, catalog, source, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), noise);
-        combined = new CombinedReport(source, digest, report, dev.portcullis.rules.Report.EMPTY, EnumSet.of(Scanners.VULN));
-      } else {
-        try (Image image = openImage()) {
-          if (database != null) {
-            Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
-            List<Layer> layers = image.layers();
-            IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < layers.size() ? layers.get(i).createdBy() : Optional.empty();
-            report = report(database, catalog, image.name(), image.digest(), vexSubject(source, image), createdBy, noise);
-          }
-          dev.portcullis.rules.Report checks = dev.portcullis.rules.Report.EMPTY;
-          if (which.contains(Scanners.CONFIG) || which.contains(Scanners.SECRET)) {
-            checks = Scanners.checkImage(image, Scanners.read(image, scanner(), which), which, List.of(), skipped);
-            dev.portcullis.rules.Severity shownFrom = ruleSeverity(min);
-            checks = allowed.apply(checks).atLeast(shownFrom);
-          }
-          combined = new CombinedReport(image.name(), image.digest(), report, checks, which);
-        }
-      }
-      print(combined);
+      ScanOptions options = new ScanOptions(sbom ? EnumSet.of(ScanType.VULN) : which, database, common.cache(),
+          common.readOptions(stderr, Main.of(spec).in), Catalogers.all(),
+          Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList(), noise, allowed, ruleSeverity(min));
+      Scanner scanner = new Scanner(options);
+      Assessment assessment = sbom ? scanner.scanSbom(source, Path.of(source.substring("sbom:".length()))) : scanner.scan(ImageSource.parse(source));
+      print(assessment);
+      ScanReport report = assessment.vulnerabilities().orElse(null);
+      Report checks = assessment.checks().orElse(Report.EMPTY);
       boolean failed = fail != null && (report != null && report.anyAtOrAbove(fail)
-          || combined.checks().findings().stream().anyMatch(f -> f.severity().compareTo(ruleSeverity(fail)) >= 0));
+          || checks.findings().stream().anyMatch(f -> f.severity().compareTo(ruleSeverity(fail)) >= 0));
       return failed ? exitCode : 0;
     } finally {
       if (database != null) {
@@ -144,43 +122,16 @@ final class ScanCommand extends ImageCommand.Base {
     };
   }
 
-  /** The vulnerabilities of {@code catalog}, after {@code noise} for {@code subject}: what scan shows and gate scores. */
-  static ScanReport report(Database database, Catalog catalog, String name, Digest digest, VexSubject subject,
-      IntFunction<Optional<String>> createdBy, NoiseControl noise) throws IOException {
-    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(catalog, createdBy);
-    NoiseControl.Outcome outcome = noise.apply(result.findings(), subject);
-    List<String> notes = new ArrayList<>(result.notes());
-    for (Unknown u : catalog.unknowns()) {
-      notes.add("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
-    }
-    Instant built = builtAt(database);
-    return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(), built, notes);
-  }
-
-  /** The image as VEX products name it: its manifest and index digests, and the registry reference it was pulled by. */
-  static VexSubject vexSubject(String source, Image image) {
-    ImageRef ref = ImageSource.parse(source) instanceof ImageSource.Remote r ? r.ref() : null;
-    return VexSubject.image(image.digest(), image.indexDigests(), ref);
-  }
-
-  private static @Nullable Instant builtAt(Database database) {
-    try {
-      return Instant.parse(database.status().builtAt());
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  private void print(CombinedReport combined) throws IOException {
+  private void print(Assessment assessment) throws IOException {
     String version = Main.Version.number();
     switch (common.format) {
-      case TABLE -> stdout.print(combined.table());
-      case JSON -> json(combined.json());
-      case SARIF -> stdout.println(combined.sarif(version));
-      case CYCLONEDX_VDR -> stdout.println(Vdr.write(java.util.Objects.requireNonNull(combined.vulnerabilities()), version));
+      case TABLE -> stdout.print(AssessmentWriter.table(assessment));
+      case JSON -> json(AssessmentWriter.json(assessment));
+      case SARIF -> stdout.println(AssessmentWriter.sarif(assessment, version));
+      case CYCLONEDX_VDR -> stdout.println(AssessmentWriter.vdr(assessment, version));
       case CYCLONEDX_JSON, SPDX_JSON -> throw new IllegalStateException("scan does not write " + common.format.text);
     }
-    ScanReport report = combined.vulnerabilities();
+    ScanReport report = assessment.vulnerabilities().orElse(null);
     if (report == null) {
       return;
     }

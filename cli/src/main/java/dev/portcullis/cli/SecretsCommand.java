@@ -1,6 +1,11 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.rules.Checks;
+import dev.portcullis.scan.Assessment;
+import dev.portcullis.scan.ScanOptions;
+import dev.portcullis.scan.ScanType;
+import dev.portcullis.scan.Scanner;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
@@ -16,10 +21,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code portcullis secrets PATH|SOURCE}: embedded credentials in files on disk or anywhere in an image. */
 @Command(name = "secrets", mixinStandardHelpOptions = true,
@@ -53,16 +56,15 @@ final class SecretsCommand extends ImageCommand.Base {
     Set<String> skipped = skipChecks.ids();
     Report report;
     if (isImage()) {
-      try (Image image = openImage()) {
-        Contents.ImageRead read = Scanners.read(image, scanner(), EnumSet.of(Scanners.SECRET));
-        report = Scanners.checkImage(image, read, EnumSet.of(Scanners.SECRET), List.of(), skipped);
-        for (String w : read.tree().warnings()) {
-          common.listener(stderr).warn(w);
-        }
-      }
+      ScanOptions options = ScanOptions.rules(EnumSet.of(ScanType.SECRET))
+          .withChecks(Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList()).withCache(common.cache())
+          .withRead(common.readOptions(stderr, Main.of(spec).in));
+      Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));
+      report = assessment.checks().orElseThrow();
+      assessment.warnings().forEach(w -> common.listener(stderr).warn(w));
     } else {
       List<Check<?>> checks = SecretChecks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList();
-      Contents contents = Contents.ofPaths(source, List.of(Path.of(source)), Scanners.secretInterest(), ReadLimits.DEFAULT);
+      Contents contents = Contents.ofPaths(source, List.of(Path.of(source)), SecretChecks.interest(), ReadLimits.DEFAULT);
       report = new Engine(checks).evaluate(contents);
     }
     Report shown = allowed.apply(report).atLeast(min);

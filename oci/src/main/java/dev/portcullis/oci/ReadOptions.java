@@ -30,6 +30,10 @@ public record ReadOptions(Platform platform, Limits limits, RegistryOptions regi
     return new ReadOptions(platform, limits, r, tempDir, listener);
   }
 
+  public ReadOptions withTempDir(Path t) {
+    return new ReadOptions(platform, limits, registry, t, listener);
+  }
+
   public ReadOptions withListener(ProgressListener l) {
     return new ReadOptions(platform, limits, registry, tempDir, l);
   }

@@ -4,6 +4,7 @@ import dev.portcullis.oci.Image;
 import dev.portcullis.oci.Layer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +19,21 @@ import org.jspecify.annotations.Nullable;
 public final class LayerScanner {
   private final @Nullable LayerCache cache;
   private final long maxEntries;
+  private final Path tempDir;
 
   /** @param cache where results are kept between runs, or null for none */
   public LayerScanner(@Nullable LayerCache cache, long maxEntries) {
+    this(cache, maxEntries, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * @param cache where results are kept between runs, or null for none
+   * @param tempDir where an entry that several analysers read is kept while they do, when it is too large for memory
+   */
+  public LayerScanner(@Nullable LayerCache cache, long maxEntries, Path tempDir) {
     this.cache = cache;
     this.maxEntries = maxEntries;
+    this.tempDir = tempDir;
   }
 
   /** The results of every analyser for every layer, in layer order. */
@@ -56,8 +67,19 @@ public final class LayerScanner {
     LayerWalker.walk(layer, image.name(), budget, new LayerWalker.Visitor() {
       @Override
       public void entry(LayerEntry entry, @Nullable InputStream content) throws IOException {
-        for (LayerAnalyzer.Session<?> s : sessions) {
-          s.entry(entry, content);
+        if (content == null || sessions.size() == 1) {
+          for (LayerAnalyzer.Session<?> s : sessions) {
+            s.entry(entry, content);
+          }
+          return;
+        }
+        // one stream, several readers: each replays what those before it consumed
+        try (SharedContent shared = new SharedContent(content, tempDir)) {
+          for (int i = 0; i < sessions.size(); i++) {
+            try (InputStream reader = shared.reader(i == sessions.size() - 1)) {
+              sessions.get(i).entry(entry, reader);
+            }
+          }
         }
       }
 

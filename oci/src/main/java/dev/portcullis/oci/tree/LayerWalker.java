@@ -6,6 +6,7 @@ import dev.portcullis.oci.internal.BlobLayer;
 import dev.portcullis.oci.internal.CountingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +50,7 @@ public final class LayerWalker {
   public static void walk(Layer layer, String imageName, EntryBudget budget, Visitor visitor) throws IOException {
     String where = BlobLayer.describe(layer, imageName);
     try (InputStream in = layer.open()) {
-      CountingInputStream counted = new CountingInputStream(in);
+      CountingInputStream counted = new CountingInputStream(new Interruptible(in));
       TarArchiveInputStream tar = new TarArchiveInputStream(counted);
       int ordinal = 0;
       long dataEnd = -1; // where the data of the entry last read ends in the tar
@@ -57,7 +58,7 @@ public final class LayerWalker {
         TarArchiveEntry e;
         try {
           e = tar.getNextEntry();
-        } catch (ImageReadException ex) {
+        } catch (ImageReadException | InterruptedIOException ex) {
           throw ex;
         } catch (IOException | RuntimeException ex) {
           if (dataEnd >= 0 && counted.count() >= dataEnd && counted.read() < 0) {
@@ -122,6 +123,37 @@ public final class LayerWalker {
     }
   }
 
+  /** Stops a read of the layer at the next buffer once the reading thread is interrupted: how a scan is cancelled. */
+  private static final class Interruptible extends java.io.FilterInputStream {
+    Interruptible(InputStream in) {
+      super(in);
+    }
+
+    private void check() throws InterruptedIOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      check();
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      check();
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      check();
+      return in.skip(n);
+    }
+  }
+
   /**
    * The current entry's bytes; closing it leaves the tar open. A tar that ends inside the entry
    * fails with an {@link ImageReadException}, as a malformed header does.
@@ -142,7 +174,7 @@ public final class LayerWalker {
     public int read() throws IOException {
       try {
         return in.read();
-      } catch (ImageReadException ex) {
+      } catch (ImageReadException | InterruptedIOException ex) {
         throw ex;
       } catch (IOException | RuntimeException ex) {
         throw malformed(ex);
@@ -153,7 +185,7 @@ public final class LayerWalker {
     public int read(byte[] b, int off, int len) throws IOException {
       try {
         return in.read(b, off, len);
-      } catch (ImageReadException ex) {
+      } catch (ImageReadException | InterruptedIOException ex) {
         throw ex;
       } catch (IOException | RuntimeException ex) {
         throw malformed(ex);
@@ -164,7 +196,7 @@ public final class LayerWalker {
     public long skip(long n) throws IOException {
       try {
         return in.skip(n);
-      } catch (ImageReadException ex) {
+      } catch (ImageReadException | InterruptedIOException ex) {
         throw ex;
       } catch (IOException | RuntimeException ex) {
         throw malformed(ex);

@@ -6,6 +6,7 @@ import dev.portcullis.oci.tree.DeletedEntry;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
+import dev.portcullis.oci.tree.LayerAnalyzer;
 import dev.portcullis.oci.tree.LayerIndex;
 import dev.portcullis.oci.tree.LayerIndexer;
 import dev.portcullis.oci.tree.LayerScanner;
@@ -117,14 +118,28 @@ public final class Contents implements Subject {
 
   /** Reads every layer of {@code image} once (none whose results {@code scanner}'s cache holds): its index and the texts {@code interest} wants. */
   public static ImageRead read(Image image, LayerScanner scanner, Interest interest, ReadLimits limits) throws IOException {
-    TextCapture capture = new TextCapture(interest, limits);
+    LayerAnalyzer<LayerTexts> capture = capture(interest, limits);
     List<LayerIndex> indexes = new ArrayList<>();
-    List<LayerTexts> texts = new ArrayList<>();
-    for (LayerScanner.Results r : scanner.scan(image, List.of(LayerIndexer.INSTANCE, capture))) {
+    List<LayerScanner.Results> layers = scanner.scan(image, List.of(LayerIndexer.INSTANCE, capture));
+    for (LayerScanner.Results r : layers) {
       indexes.add(r.get(LayerIndexer.INSTANCE));
+    }
+    return read(FileTree.squash(image, indexes), interest, limits, capture, layers);
+  }
+
+  /** The analyser that keeps, while each layer streams, the texts {@code interest} wants: for a layer pass that others share. */
+  public static LayerAnalyzer<LayerTexts> capture(Interest interest, ReadLimits limits) {
+    return new TextCapture(interest, limits);
+  }
+
+  /** The image read from a shared layer pass that ran {@code capture} (made by {@link #capture} with the same interest and limits). */
+  public static ImageRead read(FileTree tree, Interest interest, ReadLimits limits, LayerAnalyzer<LayerTexts> capture,
+      List<LayerScanner.Results> layers) {
+    List<LayerTexts> texts = new ArrayList<>();
+    for (LayerScanner.Results r : layers) {
       texts.add(r.get(capture));
     }
-    return new ImageRead(FileTree.squash(image, indexes), interest, limits, texts);
+    return new ImageRead(tree, interest, limits, texts);
   }
 
   /** The config texts of an image and the text files of all its layers that the read wanted, taken from what {@link #read} kept. */

@@ -75,6 +75,11 @@ public final class ReportWriter {
   }
 
   static String json(Report report) {
+    return text(jsonTree(report));
+  }
+
+  /** The JSON document of {@code report}: {@code findings}, {@code problems}, {@code allowed}; for writers that place it in a larger one. */
+  public static ObjectNode jsonTree(Report report) {
     ObjectNode root = MAPPER.createObjectNode();
     ArrayNode findings = root.putArray("findings");
     for (Finding f : report.findings()) {
@@ -102,7 +107,7 @@ public final class ReportWriter {
       location(n.putObject("location"), a.finding().location());
       n.put("reason", a.reason());
     }
-    return text(root);
+    return root;
   }
 
   private static void location(ObjectNode n, FindingLocation l) {
@@ -135,6 +140,11 @@ public final class ReportWriter {
   }
 
   static String sarif(Report report, String toolVersion) {
+    return text(sarifTree(report, toolVersion));
+  }
+
+  /** The SARIF 2.1.0 log of {@code report}, one run; for writers that merge it with another. */
+  public static ObjectNode sarifTree(Report report, String toolVersion) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     root.put("version", "2.1.0");
@@ -182,7 +192,7 @@ public final class ReportWriter {
         }
       }
     }
-    return text(root);
+    return root;
   }
 
   private static String text(ObjectNode n) {

@@ -5,6 +5,7 @@ import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.Interest;
 import java.util.List;
 
 /**
@@ -16,6 +17,11 @@ public final class SecretChecks {
 
   /** The scanner of all secret rules. */
   public static final SecretScanner SCANNER = new SecretScanner(SecretRules.all());
+
+  /** Only the secret checks' interest: the files that hold one of their keywords. */
+  public static Interest interest() {
+    return new Interest(SCANNER.keywords(), path -> false);
+  }
 
   public static List<Check<?>> all() {
     return SCANNER.rules().stream().<Check<?>>map(SecretCheck::new).toList();

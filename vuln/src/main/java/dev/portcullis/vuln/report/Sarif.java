@@ -18,6 +18,11 @@ public final class Sarif {
   private Sarif() {}
 
   public static String write(ScanReport report, String toolVersion) {
+    return tree(report, toolVersion).toPrettyString();
+  }
+
+  /** The SARIF 2.1.0 log of {@code report}, one run; for writers that merge it with another. */
+  public static ObjectNode tree(ScanReport report, String toolVersion) {
     ObjectNode root = JSON.createObjectNode();
     root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     root.put("version", "2.1.0");
@@ -58,7 +63,7 @@ public final class Sarif {
       location.putArray("logicalLocations").addObject().put("fullyQualifiedName", f.pkg().purl()).put("kind", "package");
       r.putObject("partialFingerprints").put("portcullisFinding/v1", f.id() + "|" + f.pkg().purl() + "|" + path);
     }
-    return root.toPrettyString();
+    return root;
   }
 
   private static String message(VulnerabilityFinding f, String image) {

@@ -1,0 +1,274 @@
+package dev.portcullis.scan;
+
+import dev.portcullis.catalog.Catalog;
+import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.sbom.SbomReader;
+import dev.portcullis.core.Digest;
+import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.oci.Images;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.LayerAnalyzer;
+import dev.portcullis.oci.tree.LayerIndex;
+import dev.portcullis.oci.tree.LayerIndexer;
+import dev.portcullis.oci.tree.LayerScanner;
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.Report;
+import dev.portcullis.rules.content.Contents;
+import dev.portcullis.rules.content.Interest;
+import dev.portcullis.rules.content.LayerTexts;
+import dev.portcullis.rules.content.ReadLimits;
+import dev.portcullis.rules.image.ImageSubject;
+import dev.portcullis.rules.secrets.SecretChecks;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.match.VulnerabilityMatcher;
+import dev.portcullis.vuln.report.NoiseControl;
+import dev.portcullis.vuln.report.ScanReport;
+import dev.portcullis.vuln.report.VexSubject;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one scan engine: built once from its {@link ScanOptions}, then used by any number of threads
+ * at once. A scan opens the image, streams each layer at most once for every analyser the chosen
+ * scanners need (none that the layer cache already holds), squashes the tree once, and then
+ * catalogs, matches and checks from what that pass kept.
+ *
+ * <p>A scan stops with a {@link ScanCancelledException} within one buffer of its thread being
+ * interrupted, or of its deadline passing.
+ */
+public final class Scanner {
+  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "scan-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final ScanOptions options;
+  private final @Nullable Engine engine;
+  private final Interest interest;
+  private final LayerScanner layerScanner;
+
+  /** @throws IllegalStateException when two checks share an ID */
+  public Scanner(ScanOptions options) {
+    this.options = options;
+    boolean config = options.types().contains(ScanType.CONFIG);
+    boolean secret = options.types().contains(ScanType.SECRET);
+    List<Check<?>> checks = new ArrayList<>();
+    for (Check<?> c : options.checks()) {
+      if (c.info().family().equals("SECRET") ? secret : config) {
+        checks.add(c);
+      }
+    }
+    this.engine = config || secret ? new Engine(checks) : null;
+    this.interest = config ? Checks.contentInterest() : SecretChecks.interest();
+    this.layerScanner = new LayerScanner(options.cache(), options.read().limits().maxEntries(), options.read().tempDir());
+  }
+
+  public ScanOptions options() {
+    return options;
+  }
+
+  /** Scans the image {@code source} names. */
+  public Assessment scan(ImageSource source) throws IOException {
+    return cancellable(source.describe(), () -> {
+      try (Image image = Images.open(source, options.read())) {
+        return scanOpen(image, source instanceof ImageSource.Remote r ? r.ref() : null);
+      }
+    });
+  }
+
+  /** Scans the image {@code source} names, cancelled when {@code timeout} passes first. */
+  public Assessment scan(ImageSource source, Duration timeout) throws IOException {
+    return withDeadline(source.describe(), timeout, () -> scan(source));
+  }
+
+  /**
+   * Scans an image already open (the caller closes it); {@code reference} is the registry
+   * reference it was pulled by, which VEX products may name, or null.
+   */
+  public Assessment scan(Image image, @Nullable ImageRef reference) throws IOException {
+    return cancellable(image.name(), () -> scanOpen(image, reference));
+  }
+
+  /** As {@link #scan(Image, ImageRef)}, cancelled when {@code timeout} passes first. */
+  public Assessment scan(Image image, @Nullable ImageRef reference, Duration timeout) throws IOException {
+    return withDeadline(image.name(), timeout, () -> scan(image, reference));
+  }
+
+  /** A scan that may not end normally. */
+  private interface Scan {
+    Assessment run() throws IOException;
+  }
+
+  private static Assessment cancellable(String what, Scan scan) throws IOException {
+    try {
+      return scan.run();
+    } catch (ScanCancelledException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      if (cancelled(e)) {
+        throw new ScanCancelledException("scan " + what + ": cancelled", e);
+      }
+      throw e;
+    }
+  }
+
+  private static Assessment withDeadline(String what, Duration timeout, Scan scan) throws IOException {
+    Thread caller = Thread.currentThread();
+    Object lock = new Object();
+    boolean[] state = new boolean[2]; // done, fired
+    ScheduledFuture<?> timer = DEADLINES.schedule(() -> {
+      synchronized (lock) {
+        if (!state[0]) {
+          state[1] = true;
+          caller.interrupt();
+        }
+      }
+    }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    try {
+      return scan.run();
+    } catch (ScanCancelledException e) {
+      synchronized (lock) {
+        if (state[1]) {
+          throw new ScanCancelledException("scan " + what + ": cancelled, its deadline of " + timeout.toMillis() + " ms passed", e);
+        }
+      }
+      throw e;
+    } finally {
+      boolean fired;
+      synchronized (lock) {
+        state[0] = true;
+        fired = state[1];
+      }
+      timer.cancel(false);
+      if (fired) {
+        Thread.interrupted(); // the interrupt was ours, not the caller's
+      }
+    }
+  }
+
+  /** Matches the packages the SBOM {@code file} lists, named {@code name} in the assessment: the vulnerability scanner alone. */
+  public Assessment scanSbom(String name, Path file) throws IOException {
+    Database database = options.database();
+    if (database == null || !options.types().contains(ScanType.VULN)) {
+      throw new IllegalArgumentException("an SBOM has only packages: --scanners must include vuln");
+    }
+    long t0 = System.nanoTime();
+    Catalog catalog = SbomReader.read(file);
+    Digest digest = Digest.sha256(Files.readAllBytes(file));
+    long t1 = System.nanoTime();
+    ScanReport report = report(database, catalog, name, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), options.noise());
+    long t2 = System.nanoTime();
+    return new Assessment(new Assessment.Subject(name, digest, List.of(), Optional.empty(), List.of()), java.util.EnumSet.of(ScanType.VULN),
+        Optional.of(catalog), Optional.of(report), Optional.empty(), List.of(),
+        new Assessment.Timings(Duration.ZERO, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ZERO));
+  }
+
+  /** What the one pass over an image's layers gave: the squashed tree, and each layer's results for the analysers that ran. */
+  private record LayerPass(FileTree tree, List<LayerScanner.Results> layers, @Nullable LayerAnalyzer<LayerTexts> texts,
+      Catalog.@Nullable Pass catalog) {}
+
+  private Assessment scanOpen(Image image, @Nullable ImageRef ref) throws IOException {
+    long t0 = System.nanoTime();
+    LayerPass pass = readLayers(image);
+    long t1 = System.nanoTime();
+    Catalog catalog = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
+    long t2 = System.nanoTime();
+    ScanReport report = null;
+    if (catalog != null) {
+      List<Layer> imageLayers = image.layers();
+      IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < imageLayers.size() ? imageLayers.get(i).createdBy() : Optional.empty();
+      report = report(Objects.requireNonNull(options.database()), catalog, image.name(), image.digest(),
+          VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options.noise());
+    }
+    long t3 = System.nanoTime();
+    Report checks = engine == null ? null : check(engine, image, pass);
+    long t4 = System.nanoTime();
+    return new Assessment(Assessment.Subject.of(image), options.types(), Optional.ofNullable(catalog), Optional.ofNullable(report),
+        Optional.ofNullable(checks), pass.tree().warnings(),
+        new Assessment.Timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2), Duration.ofNanos(t4 - t3)));
+  }
+
+  /** Streams each layer once (none whose every result the cache holds) for the index and the captures the scanners need, then squashes. */
+  private LayerPass readLayers(Image image) throws IOException {
+    List<LayerAnalyzer<?>> analyzers = new ArrayList<>(List.of(LayerIndexer.INSTANCE));
+    // the rules' text capture reads a file's head first, so the catalogers' whole-file captures rarely need a replay
+    LayerAnalyzer<LayerTexts> texts = engine == null ? null : Contents.capture(interest, ReadLimits.DEFAULT);
+    if (texts != null) {
+      analyzers.add(texts);
+    }
+    Catalog.Pass catalog = options.types().contains(ScanType.VULN) ? Catalog.pass(options.catalogers(), options.read().tempDir()) : null;
+    if (catalog != null) {
+      analyzers.add(catalog.analyzer());
+    }
+    List<LayerScanner.Results> layers = layerScanner.scan(image, analyzers);
+    List<LayerIndex> indexes = new ArrayList<>(layers.size());
+    for (LayerScanner.Results r : layers) {
+      indexes.add(r.get(LayerIndexer.INSTANCE));
+    }
+    return new LayerPass(FileTree.squash(image, indexes), layers, texts, catalog);
+  }
+
+  /** The rule checks on the image's config and history (misconfiguration only), then on the texts of its layers. */
+  private Report check(Engine engine, Image image, LayerPass pass) throws IOException {
+    ImageSubject subject = ImageSubject.of(image, pass.tree());
+    Report found = options.types().contains(ScanType.CONFIG) ? engine.evaluate(subject) : Report.EMPTY;
+    Contents.ImageRead read = Contents.read(pass.tree(), interest, ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
+    found = found.plus(engine.evaluate(Contents.ofImage(subject, read)));
+    return options.allowlist().apply(found).atLeast(options.checksAtLeast());
+  }
+
+  /** The vulnerabilities of {@code catalog}, after {@code noise} for {@code subject}. */
+  private static ScanReport report(Database database, Catalog catalog, String name, Digest digest, VexSubject subject,
+      IntFunction<Optional<String>> createdBy, NoiseControl noise) throws IOException {
+    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(catalog, createdBy);
+    NoiseControl.Outcome outcome = noise.apply(result.findings(), subject);
+    List<String> notes = new ArrayList<>(result.notes());
+    for (Unknown u : catalog.unknowns()) {
+      notes.add("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
+    }
+    return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(),
+        builtAt(database), notes);
+  }
+
+  private static @Nullable Instant builtAt(Database database) {
+    try {
+      return Instant.parse(database.status().builtAt());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether {@code e} is how an interrupt surfaced: the interrupt status, or an exception only an interrupt gives, anywhere in the causes. */
+  private static boolean cancelled(Throwable e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedIOException && !(t instanceof java.net.SocketTimeoutException) || t instanceof ClosedByInterruptException || t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,227 @@
+package dev.portcullis.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.tree.LayerCache;
+import dev.portcullis.scan.ScanFixtures.CountedImage;
+import dev.portcullis.testkit.OciLayoutBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder.Compression;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.report.VulnerabilityFinding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScannerTest {
+  @TempDir static Path shared;
+  static Map<String, ImageSource> images;
+  static Path db;
+
+  @BeforeAll
+  static void fixtures() throws IOException {
+    images = ScanFixtures.write(shared.resolve("images"));
+    db = ScanFixtures.database(shared);
+  }
+
+  private static ReadOptions read(Path tmp) throws IOException {
+    return ReadOptions.defaults().withTempDir(Files.createDirectories(tmp));
+  }
+
+  /** What a user sees of an assessment: its JSON and its table. */
+  static String seen(Assessment a) {
+    return AssessmentWriter.json(a).toPrettyString() + "\n" + AssessmentWriter.table(a);
+  }
+
+  @Test
+  void aColdScanReadsEachLayerOnceForEveryScannerAndAWarmScanReadsNone(@TempDir Path tmp) throws IOException {
+    try (Database database = Database.open(db)) {
+      ReadOptions read = read(tmp.resolve("tmp"));
+      Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(tmp.resolve("cache"))).withRead(read));
+      Assessment cold;
+      try (CountedImage image = ScanFixtures.open(images.get("lodash"), read)) {
+        cold = scanner.scan(image, null);
+        assertThat(image.layers()).hasSize(2);
+        for (Layer l : image.layers()) {
+          assertThat(image.opened(l)).as("opens of layer %d", l.index()).isEqualTo(1);
+          assertThat(image.bytesRead(l)).as("bytes read from layer %d", l.index()).isEqualTo(l.size());
+        }
+      }
+      // every scanner had what it needed from that one pass
+      assertThat(cold.vulnerabilities().orElseThrow().findings()).extracting(VulnerabilityFinding::id)
+          .containsExactlyInAnyOrder("GHSA-test-lodash", "GHSA-test-minimist");
+      assertThat(cold.catalog().orElseThrow().packages()).extracting(p -> p.name()).contains("zlib1g", "base-files", "lodash", "minimist");
+      assertThat(cold.checks()).isPresent();
+
+      try (CountedImage image = ScanFixtures.open(images.get("lodash"), read)) {
+        Assessment warm = scanner.scan(image, null);
+        for (Layer l : image.layers()) {
+          assertThat(image.opened(l)).as("opens of layer %d, warm", l.index()).isZero();
+        }
+        assertThat(seen(warm)).isEqualTo(seen(cold));
+      }
+    }
+  }
+
+  @Test
+  void withoutACacheEveryScanReadsEachLayerOnce(@TempDir Path tmp) throws IOException {
+    try (Database database = Database.open(db)) {
+      ReadOptions read = read(tmp.resolve("tmp"));
+      Scanner scanner = new Scanner(ScanOptions.all(database).withRead(read));
+      for (int round = 0; round < 2; round++) {
+        try (CountedImage image = ScanFixtures.open(images.get("token"), read)) {
+          Assessment a = scanner.scan(image, null);
+          for (Layer l : image.layers()) {
+            assertThat(image.opened(l)).isEqualTo(1);
+            assertThat(image.bytesRead(l)).isEqualTo(l.size());
+          }
+          assertThat(a.checks().orElseThrow().findings()).anyMatch(f -> f.id().startsWith("PCS-SECRET-"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void theSecretScannerAloneNeedsNoDatabaseAndFindsTheToken(@TempDir Path tmp) throws IOException {
+    Scanner scanner = new Scanner(ScanOptions.rules(java.util.EnumSet.of(ScanType.SECRET)).withRead(read(tmp)));
+    Assessment a = scanner.scan(images.get("token"));
+    assertThat(a.vulnerabilities()).isEmpty();
+    assertThat(a.catalog()).isEmpty();
+    assertThat(a.checks().orElseThrow().findings()).isNotEmpty().allMatch(f -> f.id().startsWith("PCS-SECRET-"));
+    // the token is never written in full
+    assertThat(seen(a)).doesNotContain("F1xtureT0kenF1xtureT0kenF1xtureT0ken");
+  }
+
+  /** A layer of 1 MiB that streams 4 KiB every 10 ms: a scan of it takes seconds, so a cancellation lands mid-layer. */
+  private static ImageSource slowLayout(Path dir) {
+    byte[] big = new byte[1 << 20];
+    java.util.Arrays.fill(big, (byte) 'a');
+    new OciLayoutBuilder().refName("slow")
+        .layer(ScanFixtures.base().file("srv/data.txt", big, 0644).build(), Compression.NONE, "ADD rootfs.tar /")
+        .write(dir);
+    return ImageSource.parse("oci-dir:" + dir + ":slow");
+  }
+
+  /** {@code image} with every layer read in 4 KiB pieces, 10 ms apart; {@code started} counts down at the first read. */
+  private static Image slow(Image image, CountDownLatch started) {
+    return new ScanFixtures.CountedImage(image) {
+      @Override
+      public List<Layer> layers() {
+        return image.layers().stream().map(l -> (Layer) new Throttled(l, started)).toList();
+      }
+    };
+  }
+
+  private record Throttled(Layer layer, CountDownLatch started) implements Layer {
+    @Override public int index() { return layer.index(); }
+    @Override public dev.portcullis.core.Digest digest() { return layer.digest(); }
+    @Override public dev.portcullis.core.Digest diffId() { return layer.diffId(); }
+    @Override public long size() { return layer.size(); }
+    @Override public String mediaType() { return layer.mediaType(); }
+    @Override public java.util.Optional<String> createdBy() { return layer.createdBy(); }
+
+    @Override
+    public InputStream open() throws IOException {
+      return new java.io.FilterInputStream(layer.open()) {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          started.countDown();
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading");
+          }
+          return in.read(b, off, Math.min(len, 4096));
+        }
+      };
+    }
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  @Test
+  void aScanPastItsDeadlineStopsMidLayerAndLeavesTheCacheConsistent(@TempDir Path tmp) throws IOException {
+    ImageSource source = slowLayout(tmp.resolve("slow"));
+    Path cacheDir = tmp.resolve("cache");
+    Path temp = tmp.resolve("tmp");
+    try (Database database = Database.open(db)) {
+      ReadOptions read = read(temp);
+      Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
+      try (Image image = slow(dev.portcullis.oci.Images.open(source, read), new CountDownLatch(1))) {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> scanner.scan(image, null, Duration.ofMillis(300)))
+            .isInstanceOf(ScanCancelledException.class)
+            .hasMessageContaining("cancelled, its deadline of 300 ms passed"));
+      }
+      assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is not left on the caller").isFalse();
+      assertThat(files(cacheDir)).as("no entry of the layer that was cut, no half-written file").isEmpty();
+      assertThat(files(temp)).as("temporary files").isEmpty();
+
+      Assessment after = scanner.scan(source);
+      Assessment fresh = new Scanner(ScanOptions.all(database).withRead(read)).scan(source);
+      assertThat(seen(after)).isEqualTo(seen(fresh));
+      assertThat(fresh.catalog().orElseThrow().packages()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void anInterruptedScanStopsMidLayer(@TempDir Path tmp) throws Exception {
+    ImageSource source = slowLayout(tmp.resolve("slow"));
+    Path cacheDir = tmp.resolve("cache");
+    try (Database database = Database.open(db)) {
+      ReadOptions read = read(tmp.resolve("tmp"));
+      Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
+      CountDownLatch started = new CountDownLatch(1);
+      AtomicReference<Throwable> outcome = new AtomicReference<>();
+      Thread worker;
+      try (Image image = slow(dev.portcullis.oci.Images.open(source, read), started)) {
+        worker = new Thread(() -> {
+          try {
+            scanner.scan(image, null);
+            outcome.set(new AssertionError("the scan finished"));
+          } catch (Throwable t) {
+            outcome.set(t);
+          }
+        });
+        worker.start();
+        assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(worker.isAlive()).as("the scan still runs a minute after its interrupt").isFalse();
+      }
+      assertThat(outcome.get()).isInstanceOf(ScanCancelledException.class).hasMessageContaining("cancelled");
+      assertThat(files(cacheDir)).isEmpty();
+      assertThat(seen(scanner.scan(source))).isEqualTo(seen(new Scanner(ScanOptions.all(database).withRead(read)).scan(source)));
+    }
+  }
+}
