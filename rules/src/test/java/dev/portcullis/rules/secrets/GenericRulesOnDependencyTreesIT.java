@@ -7,26 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.Interest;
 import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.content.Text;
 import dev.portcullis.testkit.Dirs;
+import dev.portcullis.testkit.TestCache;
 import dev.portcullis.testkit.Tools;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,38 +65,11 @@ class GenericRulesOnDependencyTreesIT {
       "python3-sqlalchemy");
 
   static Path cacheDir() {
-    return Path.of(System.getProperty("user.home"), ".cache", "portcullis-test", "secrets-trees-" + CACHE_VERSION);
+    return TestCache.dir("secrets-trees-" + CACHE_VERSION);
   }
 
-  interface Maker {
-    void make(Path work) throws IOException;
-  }
-
-  /** {@code cacheDir()/name}, made by {@code maker} in a temporary sibling and renamed into place, once, under a file lock. */
-  static synchronized Path cached(String name, Maker maker) throws IOException {
-    Path target = cacheDir().resolve(name);
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      return target;
-    }
-    Files.createDirectories(cacheDir());
-    try (FileChannel lock = FileChannel.open(cacheDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      lock.lock();
-      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        return target;
-      }
-      Path work = Files.createTempDirectory(cacheDir(), ".tmp-" + name + "-");
-      try {
-        maker.make(work);
-        try {
-          Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          throw new IOException("cache " + target + ": cannot rename " + work + " into place atomically", e);
-        }
-      } finally {
-        Dirs.deleteTree(work);
-      }
-    }
-    return target;
+  static Path cached(String name, TestCache.Maker maker) throws IOException {
+    return TestCache.cached("secrets-trees-" + CACHE_VERSION, name, maker);
   }
 
   /** The node_modules of the committed package.json and lock file, installed without running any package script. */
