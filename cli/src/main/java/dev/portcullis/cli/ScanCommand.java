@@ -6,6 +6,7 @@ import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Layer;
@@ -15,7 +16,6 @@ import dev.portcullis.vuln.report.IgnoreFile;
 import dev.portcullis.vuln.report.IgnoreRule;
 import dev.portcullis.vuln.report.NoiseControl;
 import dev.portcullis.vuln.report.ScanReport;
-import dev.portcullis.vuln.report.Severity;
 import dev.portcullis.vuln.report.Vdr;
 import dev.portcullis.vuln.report.VexReader;
 import dev.portcullis.vuln.report.VexDocument;
@@ -117,31 +117,20 @@ final class ScanCommand extends ImageCommand.Base {
           dev.portcullis.rules.Report checks = dev.portcullis.rules.Report.EMPTY;
           if (which.contains(Scanners.CONFIG) || which.contains(Scanners.SECRET)) {
             checks = Scanners.checkImage(image, Scanners.read(image, scanner(), which), which, List.of(), skipped);
-            dev.portcullis.rules.Severity shownFrom = ruleSeverity(min);
-            checks = allowed.apply(checks).atLeast(shownFrom);
+            checks = allowed.apply(checks).atLeast(min);
           }
           combined = new CombinedReport(image.name(), image.digest(), report, checks, which);
         }
       }
       print(combined);
       boolean failed = fail != null && (report != null && report.anyAtOrAbove(fail)
-          || combined.checks().findings().stream().anyMatch(f -> f.severity().compareTo(ruleSeverity(fail)) >= 0));
+          || combined.checks().findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0));
       return failed ? exitCode : 0;
     } finally {
       if (database != null) {
         database.close();
       }
     }
-  }
-
-  /** The rule severity a vulnerability severity threshold stands for (unknown and none: everything). */
-  private static dev.portcullis.rules.Severity ruleSeverity(Severity s) {
-    return switch (s) {
-      case UNKNOWN, NONE, LOW -> dev.portcullis.rules.Severity.LOW;
-      case MEDIUM -> dev.portcullis.rules.Severity.MEDIUM;
-      case HIGH -> dev.portcullis.rules.Severity.HIGH;
-      case CRITICAL -> dev.portcullis.rules.Severity.CRITICAL;
-    };
   }
 
   /** The vulnerabilities of {@code catalog}, after {@code noise} for {@code subject}: what scan shows and gate scores. */

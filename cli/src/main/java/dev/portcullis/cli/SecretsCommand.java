@@ -1,10 +1,10 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.Image;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.secrets.Allowlist;

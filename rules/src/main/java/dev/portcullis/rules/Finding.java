@@ -1,5 +1,6 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.core.Severity;
 import java.util.Comparator;
 
 /**

@@ -1,10 +1,10 @@
 package dev.portcullis.policy.score;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.secrets.SecretRules;
 import dev.portcullis.vuln.report.ScanReport;
-import dev.portcullis.vuln.report.Severity;
 import dev.portcullis.vuln.report.VulnerabilityFinding;
 import java.util.ArrayList;
 import java.util.List;

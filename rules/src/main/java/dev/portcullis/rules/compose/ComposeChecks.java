@@ -2,13 +2,13 @@ package dev.portcullis.rules.compose;
 
 import static dev.portcullis.rules.Reference.cisDocker;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.compose.ComposeFile.Service;
 import dev.portcullis.rules.yaml.YamlNode;

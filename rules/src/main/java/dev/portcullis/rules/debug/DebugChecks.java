@@ -2,12 +2,12 @@ package dev.portcullis.rules.debug;
 
 import static dev.portcullis.rules.Reference.cwe;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.FileRef;

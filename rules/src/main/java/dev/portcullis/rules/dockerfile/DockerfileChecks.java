@@ -4,13 +4,13 @@ import static dev.portcullis.rules.Reference.cisDocker;
 import static dev.portcullis.rules.Reference.cwe;
 import static dev.portcullis.rules.Reference.docker;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
 import java.util.ArrayList;
 import java.util.HashSet;

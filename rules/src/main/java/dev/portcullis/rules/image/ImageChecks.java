@@ -3,6 +3,7 @@ package dev.portcullis.rules.image;
 import static dev.portcullis.rules.Reference.cisDocker;
 import static dev.portcullis.rules.Reference.cwe;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileType;
@@ -12,7 +13,6 @@ import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

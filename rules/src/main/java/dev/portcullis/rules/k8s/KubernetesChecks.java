@@ -5,13 +5,13 @@ import static dev.portcullis.rules.Reference.nsa;
 import static dev.portcullis.rules.Reference.pssBaseline;
 import static dev.portcullis.rules.Reference.pssRestricted;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.k8s.Manifests.Container;
 import dev.portcullis.rules.k8s.Manifests.Resource;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.Severity;
 import dev.portcullis.core.TerminalText;
 import dev.portcullis.rules.Allowed;
 import dev.portcullis.rules.CheckInfo;
@@ -12,7 +13,6 @@ import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -130,7 +130,7 @@ public final class ReportWriter {
     return switch (s) {
       case CRITICAL, HIGH -> "error";
       case MEDIUM -> "warning";
-      case LOW -> "note";
+      case LOW, NONE, UNKNOWN -> "note";
     };
   }
 

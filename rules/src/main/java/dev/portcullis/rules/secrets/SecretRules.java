@@ -2,9 +2,9 @@ package dev.portcullis.rules.secrets;
 
 import static dev.portcullis.rules.Reference.cwe;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.content.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

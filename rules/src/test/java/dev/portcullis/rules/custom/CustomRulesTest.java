@@ -3,6 +3,7 @@ package dev.portcullis.rules.custom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.Platform;
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
@@ -10,7 +11,6 @@ import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.compose.ComposeFile;
 import dev.portcullis.rules.dockerfile.Dockerfile;
 import dev.portcullis.rules.image.ImageSubject;

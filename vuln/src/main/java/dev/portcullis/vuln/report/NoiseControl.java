@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.report;
 
+import dev.portcullis.core.Severity;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,7 @@
 package dev.portcullis.vuln.report;
 
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import dev.portcullis.core.TerminalText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.portcullis.vuln.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.Severity;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

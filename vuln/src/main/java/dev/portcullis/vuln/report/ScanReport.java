@@ -2,6 +2,7 @@ package dev.portcullis.vuln.report;
 
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
+import dev.portcullis.core.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package dev.portcullis.vuln.report;
 
 import dev.portcullis.catalog.sbom.CycloneDx;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

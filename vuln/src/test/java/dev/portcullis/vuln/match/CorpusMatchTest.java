@@ -189,11 +189,11 @@ class CorpusMatchTest {
     VulnerabilityFinding log4shell = found.stream().filter(f -> f.id().equals("GHSA-jfh8-c2jp-5v3q")).findFirst().orElseThrow();
     assertThat(log4shell.aliases()).contains("CVE-2021-44228");
     assertThat(log4shell.fixedVersion()).isEqualTo("2.15.0");
-    assertThat(log4shell.severity()).isEqualTo(dev.portcullis.vuln.report.Severity.CRITICAL);
+    assertThat(log4shell.severity()).isEqualTo(dev.portcullis.core.Severity.CRITICAL);
     assertThat(log4shell.cvssScore()).isEqualTo(10.0);
     assertThat(log4shell.layerCreatedBy()).isEqualTo("COPY app /app");
     assertThat(log4shell.matchedBy()).isEqualTo("maven-matcher");
-    assertThat(found.get(0).severity()).isEqualTo(dev.portcullis.vuln.report.Severity.CRITICAL);
+    assertThat(found.get(0).severity()).isEqualTo(dev.portcullis.core.Severity.CRITICAL);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
