@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.Digest;
-import dev.portcullis.rules.Finding;
+import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.output.ReportWriter;
 import dev.portcullis.vuln.report.ReportJson;
@@ -50,7 +50,7 @@ record CombinedReport(String image, Digest digest, @Nullable ScanReport vulnerab
       root.put("digest", digest.toString());
     }
     JsonNode checkJson = parse(ReportWriter.write(checks, ReportWriter.Format.JSON, ""));
-    List<Finding> findings = checks.findings();
+    List<CheckFinding> findings = checks.findings();
     ArrayNode all = (ArrayNode) checkJson.path("findings");
     if (scanners.contains(Scanners.CONFIG)) {
       ArrayNode out = root.putArray("misconfigurations");

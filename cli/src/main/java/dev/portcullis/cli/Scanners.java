@@ -1,11 +1,11 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.Interest;
@@ -48,7 +48,7 @@ enum Scanners {
   }
 
   /** Whether a finding of this check belongs to the secret scanner. */
-  static boolean isSecret(Finding f) {
+  static boolean isSecret(CheckFinding f) {
     return f.check().family().equals("SECRET");
   }
 

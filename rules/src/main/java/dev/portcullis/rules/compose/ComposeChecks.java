@@ -1,14 +1,14 @@
 package dev.portcullis.rules.compose;
 
-import static dev.portcullis.rules.Reference.cisDocker;
+import static dev.portcullis.core.Reference.cisDocker;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
 import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.compose.ComposeFile.Service;
 import dev.portcullis.rules.yaml.YamlNode;
@@ -28,7 +28,7 @@ public final class ComposeChecks {
   private static final class Hits {
     final CheckInfo info;
     final ComposeFile file;
-    final List<Finding> findings = new ArrayList<>();
+    final List<CheckFinding> findings = new ArrayList<>();
 
     Hits(CheckInfo info, ComposeFile file) {
       this.info = info;
@@ -36,7 +36,7 @@ public final class ComposeChecks {
     }
 
     void add(int line, String message) {
-      findings.add(new Finding(info, message, FindingLocation.InFile.line(file.name(), Math.max(1, line))));
+      findings.add(CheckFinding.of(info, message, FindingLocation.InFile.line(file.name(), Math.max(1, line))));
     }
   }
 

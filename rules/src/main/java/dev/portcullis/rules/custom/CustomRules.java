@@ -1,8 +1,8 @@
 package dev.portcullis.rules.custom;
 
+import dev.portcullis.core.CheckInfo;
 import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Problem;
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,13 +1,13 @@
 package dev.portcullis.rules.debug;
 
-import static dev.portcullis.rules.Reference.cwe;
+import static dev.portcullis.core.Reference.cwe;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.Reference;
 import dev.portcullis.core.Severity;
 import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.FileRef;
@@ -55,7 +55,7 @@ public final class DebugChecks {
   /** Each line of each text a line rule reads that its pattern finds, reported with what it matched (group 1, or all of it). */
   private static Check<Contents> lines(CheckInfo info, String what, LineRule... rules) {
     return new SimpleCheck<>(info, Contents.class, contents -> {
-      List<Finding> out = new ArrayList<>();
+      List<CheckFinding> out = new ArrayList<>();
       for (Text t : contents.texts()) {
         for (LineRule r : rules) {
           if (!r.kinds().contains(t.kind()) || t.kind() == Text.Kind.FILE && !r.paths().test(t.path())) {
@@ -67,7 +67,7 @@ public final class DebugChecks {
             Matcher m = r.pattern().matcher(line);
             if (m.find()) {
               String found = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
-              out.add(new Finding(info, what + ": " + abbreviate(found) + t.lineNote(n), t.at(n, m.start() + 1)));
+              out.add(CheckFinding.of(info, what + ": " + abbreviate(found) + t.lineNote(n), t.at(n, m.start() + 1)));
             }
           }
         }
@@ -96,11 +96,11 @@ public final class DebugChecks {
   /** Spring settings whose key is {@code key} (or under it) and whose value {@code bad} accepts. */
   private static Check<Contents> spring(CheckInfo info, String what, Predicate<String> key, Predicate<String> bad) {
     return new SimpleCheck<>(info, Contents.class, contents -> {
-      List<Finding> out = new ArrayList<>();
+      List<CheckFinding> out = new ArrayList<>();
       for (Text t : contents.texts()) {
         for (SpringProperties.Property p : SpringProperties.of(t)) {
           if (key.test(p.key()) && bad.test(p.value().toLowerCase(Locale.ROOT))) {
-            out.add(new Finding(info, what + ": " + p.key() + "=" + abbreviate(p.value()) + t.lineNote(p.line()), t.at(p.line(), 0)));
+            out.add(CheckFinding.of(info, what + ": " + p.key() + "=" + abbreviate(p.value()) + t.lineNote(p.line()), t.at(p.line(), 0)));
           }
         }
       }
@@ -129,22 +129,22 @@ public final class DebugChecks {
       "Build production bundles without source maps, or upload them to the error tracker and leave them out of the image.");
 
   /** Debuggers and sniffers in the usual bin directories; deleted copies cannot run, so they are left out. */
-  private static List<Finding> debuggers(Contents contents) {
-    List<Finding> out = new ArrayList<>();
+  private static List<CheckFinding> debuggers(Contents contents) {
+    List<CheckFinding> out = new ArrayList<>();
     for (FileRef f : contents.files()) {
       if (f.type() == FileType.DIRECTORY || f.deleted() || !DEBUGGERS.contains(f.fileName())) {
         continue;
       }
       String dir = f.path().substring(0, f.path().length() - f.fileName().length());
       if (BIN_DIRS.stream().anyMatch(dir::endsWith)) {
-        out.add(new Finding(DEBUGGER_INFO, f.fileName() + " is installed at " + f.path(), f.at()));
+        out.add(CheckFinding.of(DEBUGGER_INFO, f.fileName() + " is installed at " + f.path(), f.at()));
       }
     }
     return out;
   }
 
   /** Each {@code .git} directory once, at its own entry when there is one, else at its first file. */
-  private static List<Finding> gitDirectories(Contents contents) {
+  private static List<CheckFinding> gitDirectories(Contents contents) {
     Map<String, FileRef> roots = new TreeMap<>();
     for (FileRef f : contents.files()) {
       int inside = f.path().indexOf("/.git/");
@@ -153,27 +153,27 @@ public final class DebugChecks {
         roots.put(root, f);
       }
     }
-    List<Finding> out = new ArrayList<>();
-    roots.forEach((root, f) -> out.add(new Finding(GIT_DIR_INFO, "git repository " + root + f.deletedNote(), f.at())));
+    List<CheckFinding> out = new ArrayList<>();
+    roots.forEach((root, f) -> out.add(CheckFinding.of(GIT_DIR_INFO, "git repository " + root + f.deletedNote(), f.at())));
     return out;
   }
 
   /** {@code *.js.map}, or {@code x.map} beside an {@code x.js}; dependencies' maps under node_modules are not served and are left out. */
-  private static List<Finding> sourceMaps(Contents contents) {
+  private static List<CheckFinding> sourceMaps(Contents contents) {
     Set<String> scripts = new HashSet<>();
     for (FileRef f : contents.files()) {
       if (f.path().endsWith(".js")) {
         scripts.add(f.path());
       }
     }
-    List<Finding> out = new ArrayList<>();
+    List<CheckFinding> out = new ArrayList<>();
     for (FileRef f : contents.files()) {
       String p = f.path();
       if (f.type() == FileType.DIRECTORY || p.contains("/node_modules/") || !p.endsWith(".map")) {
         continue;
       }
       if (p.endsWith(".js.map") || scripts.contains(p.substring(0, p.length() - 4) + ".js")) {
-        out.add(new Finding(SOURCE_MAP_INFO, "source map " + p + f.deletedNote(), f.at()));
+        out.add(CheckFinding.of(SOURCE_MAP_INFO, "source map " + p + f.deletedNote(), f.at()));
       }
     }
     return out;
@@ -229,7 +229,7 @@ public final class DebugChecks {
             inFiles(p -> p.endsWith(".py"), "(debugpy\\.listen\\([^)]*\\)|pydevd(?:_pycharm)?\\.settrace\\()")),
         new SimpleCheck<>(DEBUG_FILE_INFO, Contents.class, contents -> contents.texts().stream()
             .filter(t -> t.kind() == Text.Kind.FILE && DEBUG_FILE.matcher(t.fileName()).matches())
-            .map(t -> new Finding(DEBUG_FILE_INFO, "debug configuration file " + t.fileName(), t.at(1, 0)))
+            .map(t -> CheckFinding.of(DEBUG_FILE_INFO, "debug configuration file " + t.fileName(), t.at(1, 0)))
             .toList()),
         lines(info("PCS-DEBUG-010", Severity.HIGH, "Delve debugger server",
                 "dlv in headless mode serves the Delve API, through which a client can run any code in the debugged Go program.",

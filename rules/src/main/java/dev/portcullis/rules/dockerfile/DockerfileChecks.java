@@ -1,16 +1,16 @@
 package dev.portcullis.rules.dockerfile;
 
-import static dev.portcullis.rules.Reference.cisDocker;
-import static dev.portcullis.rules.Reference.cwe;
-import static dev.portcullis.rules.Reference.docker;
+import static dev.portcullis.core.Reference.cisDocker;
+import static dev.portcullis.core.Reference.cwe;
+import static dev.portcullis.core.Reference.docker;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
 import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.SimpleCheck;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +35,7 @@ public final class DockerfileChecks {
   private static final class Hits {
     private final CheckInfo info;
     private final Dockerfile df;
-    private final List<Finding> findings = new ArrayList<>();
+    private final List<CheckFinding> findings = new ArrayList<>();
 
     Hits(CheckInfo info, Dockerfile df) {
       this.info = info;
@@ -43,7 +43,7 @@ public final class DockerfileChecks {
     }
 
     void add(Instruction at, String message) {
-      findings.add(new Finding(info, message, new FindingLocation.InFile(df.name(), at.line(), at.endLine(), 0)));
+      findings.add(CheckFinding.of(info, message, new FindingLocation.InFile(df.name(), at.line(), at.endLine(), 0)));
     }
   }
 

@@ -1,18 +1,18 @@
 package dev.portcullis.rules.image;
 
-import static dev.portcullis.rules.Reference.cisDocker;
-import static dev.portcullis.rules.Reference.cwe;
+import static dev.portcullis.core.Reference.cisDocker;
+import static dev.portcullis.core.Reference.cwe;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
 import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.SimpleCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +51,7 @@ public final class ImageChecks {
   private static final class Hits {
     final CheckInfo info;
     final ImageSubject image;
-    final List<Finding> findings = new ArrayList<>();
+    final List<CheckFinding> findings = new ArrayList<>();
 
     Hits(CheckInfo info, ImageSubject image) {
       this.info = info;
@@ -59,11 +59,11 @@ public final class ImageChecks {
     }
 
     void config(String field, String message) {
-      findings.add(new Finding(info, message, new FindingLocation.InConfig(image.name(), field)));
+      findings.add(CheckFinding.of(info, message, new FindingLocation.InConfig(image.name(), field)));
     }
 
     void file(FileEntry e, String message) {
-      findings.add(new Finding(info, message, new FindingLocation.InLayer(image.name(), image.location(e))));
+      findings.add(CheckFinding.of(info, message, new FindingLocation.InLayer(image.name(), image.location(e))));
     }
   }
 

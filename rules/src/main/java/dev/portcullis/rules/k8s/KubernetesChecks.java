@@ -1,17 +1,17 @@
 package dev.portcullis.rules.k8s;
 
-import static dev.portcullis.rules.Reference.cisKubernetes;
-import static dev.portcullis.rules.Reference.nsa;
-import static dev.portcullis.rules.Reference.pssBaseline;
-import static dev.portcullis.rules.Reference.pssRestricted;
+import static dev.portcullis.core.Reference.cisKubernetes;
+import static dev.portcullis.core.Reference.nsa;
+import static dev.portcullis.core.Reference.pssBaseline;
+import static dev.portcullis.core.Reference.pssRestricted;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
 import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.k8s.Manifests.Container;
 import dev.portcullis.rules.k8s.Manifests.Resource;
@@ -46,7 +46,7 @@ public final class KubernetesChecks {
   private static final class Hits {
     final CheckInfo info;
     final Manifests m;
-    final List<Finding> findings = new ArrayList<>();
+    final List<CheckFinding> findings = new ArrayList<>();
 
     Hits(CheckInfo info, Manifests m) {
       this.info = info;
@@ -54,7 +54,7 @@ public final class KubernetesChecks {
     }
 
     void add(int line, String message) {
-      findings.add(new Finding(info, message, FindingLocation.InFile.line(m.name(), Math.max(1, line))));
+      findings.add(CheckFinding.of(info, message, FindingLocation.InFile.line(m.name(), Math.max(1, line))));
     }
   }
 

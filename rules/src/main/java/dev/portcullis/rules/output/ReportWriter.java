@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Severity;
 import dev.portcullis.core.TerminalText;
 import dev.portcullis.rules.Allowed;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
 import java.util.Locale;
@@ -60,7 +60,7 @@ public final class ReportWriter {
       int w = report.findings().stream().mapToInt(f -> TerminalText.escape(f.location().display()).length()).max().orElse(8);
       String row = "%-14s %-8s %-" + w + "s %s";
       sb.append(String.format(Locale.ROOT, row, "ID", "SEVERITY", "WHERE", "FINDING")).append('\n');
-      for (Finding f : report.findings()) {
+      for (CheckFinding f : report.findings()) {
         sb.append(String.format(Locale.ROOT, row, TerminalText.escape(f.id()), f.severity(), TerminalText.escape(f.location().display()),
             TerminalText.escape(f.message()))).append('\n');
       }
@@ -77,7 +77,7 @@ public final class ReportWriter {
   static String json(Report report) {
     ObjectNode root = MAPPER.createObjectNode();
     ArrayNode findings = root.putArray("findings");
-    for (Finding f : report.findings()) {
+    for (CheckFinding f : report.findings()) {
       ObjectNode n = findings.addObject();
       n.put("id", f.id());
       n.put("severity", f.severity().name());
@@ -157,7 +157,7 @@ public final class ReportWriter {
       r.putObject("properties").put("severity", c.severity().name());
     }
     ArrayNode results = run.putArray("results");
-    for (Finding f : report.findings()) {
+    for (CheckFinding f : report.findings()) {
       ObjectNode r = results.addObject();
       r.put("ruleId", f.id());
       r.put("ruleIndex", index.get(f.id()));

@@ -1,8 +1,8 @@
 package dev.portcullis.rules.secrets;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.content.Contents;
 import java.util.List;
@@ -33,10 +33,10 @@ public final class SecretChecks {
     }
 
     @Override
-    public List<Finding> evaluate(Contents subject) {
+    public List<CheckFinding> evaluate(Contents subject) {
       return SCANNER.scan(subject).stream()
           .filter(h -> h.rule() == rule)
-          .map(h -> new Finding(rule.info(), rule.info().title() + " " + Redaction.redact(h.secret()) + h.text().lineNote(h.line()), h.text().at(h.line(), h.column())))
+          .map(h -> CheckFinding.of(rule.info(), rule.info().title() + " " + Redaction.redact(h.secret()) + h.text().lineNote(h.line()), h.text().at(h.line(), h.column())))
           .toList();
     }
 

@@ -1,6 +1,5 @@
-package dev.portcullis.rules;
+package dev.portcullis.core;
 
-import dev.portcullis.core.Severity;
 import java.util.List;
 import java.util.regex.Pattern;
 
