@@ -1,8 +1,7 @@
 package dev.portcullis.rules.secrets;
 
-import dev.portcullis.core.CheckInfo;
-import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.content.Contents;
 import java.util.List;
@@ -18,31 +17,13 @@ public final class SecretChecks {
   public static final SecretScanner SCANNER = new SecretScanner(SecretRules.all());
 
   public static List<Check<?>> all() {
-    return SCANNER.rules().stream().<Check<?>>map(SecretCheck::new).toList();
+    return SCANNER.rules().stream().<Check<?>>map(SecretChecks::check).toList();
   }
 
-  private record SecretCheck(SecretRule rule) implements Check<Contents> {
-    @Override
-    public CheckInfo info() {
-      return rule.info();
-    }
-
-    @Override
-    public Class<Contents> subjectType() {
-      return Contents.class;
-    }
-
-    @Override
-    public List<CheckFinding> evaluate(Contents subject) {
-      return SCANNER.scan(subject).stream()
-          .filter(h -> h.rule() == rule)
-          .map(h -> CheckFinding.of(rule.info(), rule.info().title() + " " + Redaction.redact(h.secret()) + h.text().lineNote(h.line()), h.text().at(h.line(), h.column())))
-          .toList();
-    }
-
-    @Override
-    public String toString() {
-      return rule.info().id();
-    }
+  /** The check of {@code rule}: the hits of the shared scan that are the rule's, each named with the secret redacted. */
+  private static Check<Contents> check(SecretRule rule) {
+    return Hits.check(rule.info(), Contents.class, (contents, hits) -> SCANNER.scan(contents).stream()
+        .filter(h -> h.rule() == rule)
+        .forEach(h -> hits.add(h.text().at(h.line(), h.column()), rule.info().title() + " " + Redaction.redact(h.secret()) + h.text().lineNote(h.line()))));
   }
 }
