@@ -1,5 +1,6 @@
 package dev.portcullis.bench;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.ExceptionFile;
 import dev.portcullis.policy.Gate;
@@ -10,7 +11,6 @@ import dev.portcullis.policy.score.Kind;
 import dev.portcullis.policy.score.RiskFinding;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.custom.RuleCompiler;
-import dev.portcullis.vuln.report.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

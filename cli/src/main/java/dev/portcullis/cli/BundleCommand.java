@@ -1,9 +1,7 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.core.TerminalText;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.Digest;
-import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.Evidence;
 import dev.portcullis.sign.PredicateTypes;
@@ -33,7 +31,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.scan.Assessment;
@@ -11,7 +12,6 @@ import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.Subject;
 import dev.portcullis.rules.compose.ComposeFile;
 import dev.portcullis.rules.content.ReadLimits;
@@ -268,10 +268,7 @@ final class ConfigCommand extends ImageCommand.Base {
   }
 
   static Severity severityOption(String option, String value) {
-    try {
-      return Severity.valueOf(value.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)");
-    }
+    return Severity.parseRating(value)
+        .orElseThrow(() -> new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)"));
   }
 }

@@ -1,12 +1,12 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Reference;
 import dev.portcullis.core.TerminalText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Checks;
-import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.CustomRules;
 import dev.portcullis.rules.custom.RuleCompiler;

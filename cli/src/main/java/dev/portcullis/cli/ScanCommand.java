@@ -14,7 +14,7 @@ import dev.portcullis.vuln.report.IgnoreFile;
 import dev.portcullis.vuln.report.IgnoreRule;
 import dev.portcullis.vuln.report.NoiseControl;
 import dev.portcullis.vuln.report.ScanReport;
-import dev.portcullis.vuln.report.Severity;
+import dev.portcullis.core.Severity;
 import dev.portcullis.vuln.report.VexReader;
 import dev.portcullis.vuln.report.VexDocument;
 import java.io.IOException;
@@ -96,30 +96,20 @@ final class ScanCommand extends ImageCommand.Base {
     try {
       ScanOptions options = new ScanOptions(sbom ? EnumSet.of(ScanType.VULN) : which, database, common.cache(),
           common.readOptions(stderr, Main.of(spec).in), Catalogers.all(),
-          Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList(), noise, allowed, ruleSeverity(min));
+          Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList(), noise, allowed, min);
       Scanner scanner = new Scanner(options);
       Assessment assessment = sbom ? scanner.scanSbom(source, Path.of(source.substring("sbom:".length()))) : scanner.scan(ImageSource.parse(source));
       print(assessment);
       ScanReport report = assessment.vulnerabilities().orElse(null);
       Report checks = assessment.checks().orElse(Report.EMPTY);
       boolean failed = fail != null && (report != null && report.anyAtOrAbove(fail)
-          || checks.findings().stream().anyMatch(f -> f.severity().compareTo(ruleSeverity(fail)) >= 0));
+          || checks.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0));
       return failed ? exitCode : 0;
     } finally {
       if (database != null) {
         database.close();
       }
     }
-  }
-
-  /** The rule severity a vulnerability severity threshold stands for (unknown and none: everything). */
-  private static dev.portcullis.rules.Severity ruleSeverity(Severity s) {
-    return switch (s) {
-      case UNKNOWN, NONE, LOW -> dev.portcullis.rules.Severity.LOW;
-      case MEDIUM -> dev.portcullis.rules.Severity.MEDIUM;
-      case HIGH -> dev.portcullis.rules.Severity.HIGH;
-      case CRITICAL -> dev.portcullis.rules.Severity.CRITICAL;
-    };
   }
 
   private void print(Assessment assessment) throws IOException {

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.scan.Assessment;
@@ -9,7 +10,6 @@ import dev.portcullis.scan.Scanner;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.secrets.Allowlist;

@@ -2,12 +2,12 @@ package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.policy.score.ImageFacts;
 import dev.portcullis.policy.score.Kind;
 import dev.portcullis.policy.score.RiskFinding;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.policy.score.RiskReportJson;
-import dev.portcullis.vuln.report.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -109,7 +109,7 @@ class UntrustedTextTest {
   void theGateTableEscapesTheImageNameAndFindingsItQuotes() throws IOException {
     String hostile = "app\033[2J\nALLOW  app:1 at prod";
     java.util.List<dev.portcullis.policy.score.RiskFinding> findings = java.util.List.of(new dev.portcullis.policy.score.RiskFinding(
-        "CVE-2024-1", java.util.List.of(), dev.portcullis.policy.score.Kind.VULNERABILITY, dev.portcullis.vuln.report.Severity.CRITICAL,
+        "CVE-2024-1", java.util.List.of(), dev.portcullis.policy.score.Kind.VULNERABILITY, dev.portcullis.core.Severity.CRITICAL,
         "pkg\033[8m", "1", "pkg:npm/pkg@1", false, false, null, dev.portcullis.policy.score.RiskFinding.Fix.NOT_FIXED, null, false, "t", "/p"));
     dev.portcullis.policy.score.RiskReport report = dev.portcullis.policy.score.RiskReport.of(
         new dev.portcullis.policy.score.ImageFacts(hostile, "sha256:" + "e".repeat(64), "1000", java.util.Map.of()), null, findings, null);

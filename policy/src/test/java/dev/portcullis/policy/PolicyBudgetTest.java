@@ -2,6 +2,7 @@ package dev.portcullis.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.policy.score.ImageFacts;
 import dev.portcullis.policy.score.Kind;
 import dev.portcullis.policy.score.RiskFinding;
@@ -9,7 +10,6 @@ import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.RuleCompiler;
-import dev.portcullis.vuln.report.Severity;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package dev.portcullis.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Severity;
 import dev.portcullis.policy.score.ImageFacts;
 import dev.portcullis.policy.score.Kind;
 import dev.portcullis.policy.score.RiskFinding;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.custom.RuleCompiler;
-import dev.portcullis.vuln.report.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,10 +1,12 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.core.Finding.CheckFinding;
+
 /**
  * A finding an allowlist entry let through: not reported as a finding, but counted and listed so
  * that what was waved through, and why, stays visible.
  */
-public record Allowed(Finding finding, String reason) implements Comparable<Allowed> {
+public record Allowed(CheckFinding finding, String reason) implements Comparable<Allowed> {
   public Allowed {
     if (reason.isBlank()) {
       throw new IllegalArgumentException(finding.id() + ": an allowed finding needs a reason");

@@ -1,5 +1,7 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
 import java.util.List;
 
 /**
@@ -14,7 +16,7 @@ public interface Check<S extends Subject> {
   Class<S> subjectType();
 
   /** The hits in {@code subject}, in any order; empty when it passes. */
-  List<Finding> evaluate(S subject);
+  List<CheckFinding> evaluate(S subject);
 
   /**
    * The hits and what this check could not evaluate on {@code subject} (a custom rule that fails

@@ -1,5 +1,6 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.core.Finding.CheckFinding;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public final class Engine {
   }
 
   public Report evaluate(Subject subject) {
-    List<Finding> findings = new ArrayList<>();
+    List<CheckFinding> findings = new ArrayList<>();
     List<Problem> problems = new ArrayList<>(subject.problems());
     for (Check<?> c : checks) {
       if (c.subjectType().isInstance(subject)) {

@@ -1,10 +1,12 @@
 package dev.portcullis.rules;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.Severity;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What checking one or more subjects gave: findings, problems and findings an allowlist let through, each sorted. */
-public record Report(List<Finding> findings, List<Problem> problems, List<Allowed> allowed) {
+public record Report(List<CheckFinding> findings, List<Problem> problems, List<Allowed> allowed) {
   public static final Report EMPTY = new Report(List.of(), List.of());
 
   public Report {
@@ -13,12 +15,12 @@ public record Report(List<Finding> findings, List<Problem> problems, List<Allowe
     allowed = allowed.stream().sorted().distinct().toList();
   }
 
-  public Report(List<Finding> findings, List<Problem> problems) {
+  public Report(List<CheckFinding> findings, List<Problem> problems) {
     this(findings, problems, List.of());
   }
 
   public Report plus(Report other) {
-    List<Finding> f = new ArrayList<>(findings);
+    List<CheckFinding> f = new ArrayList<>(findings);
     f.addAll(other.findings);
     List<Problem> p = new ArrayList<>(problems);
     p.addAll(other.problems);

@@ -3,7 +3,12 @@ package dev.portcullis.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Location;
+import dev.portcullis.core.Reference;
+import dev.portcullis.core.Severity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +22,12 @@ class EngineTest {
   }
 
   static final Check<Text> SAYS_ROOT = new SimpleCheck<>(info("PCS-DF-901"), Text.class,
-      t -> t.body().contains("root") ? List.of(new Finding(info("PCS-DF-901"), "root", FindingLocation.InFile.line(t.name(), 1))) : List.of());
+      t -> t.body().contains("root") ? List.of(CheckFinding.of(info("PCS-DF-901"), "root", FindingLocation.InFile.line(t.name(), 1))) : List.of());
 
   @Test
   void checksSeeOnlyTheirSubjectType() {
     Engine engine = new Engine(List.of(SAYS_ROOT));
-    assertThat(engine.evaluate(new Text("Dockerfile", "USER root")).findings()).extracting(Finding::id).containsExactly("PCS-DF-901");
+    assertThat(engine.evaluate(new Text("Dockerfile", "USER root")).findings()).extracting(CheckFinding::id).containsExactly("PCS-DF-901");
     assertThat(engine.evaluate(new Other("x")).findings()).isEmpty();
   }
 
@@ -54,10 +59,10 @@ class EngineTest {
 
   @Test
   void findingsSortByLocationThenId() {
-    Finding layer = new Finding(info("PCS-IMG-001"), "m", new FindingLocation.InLayer("img", new Location("/a", 0, null)));
-    Finding config = new Finding(info("PCS-IMG-002"), "m", new FindingLocation.InConfig("img", "config.User"));
-    Finding line9 = new Finding(info("PCS-DF-002"), "m", FindingLocation.InFile.line("Dockerfile", 9));
-    Finding line2 = new Finding(info("PCS-DF-003"), "m", FindingLocation.InFile.line("Dockerfile", 2));
+    CheckFinding layer = CheckFinding.of(info("PCS-IMG-001"), "m", new FindingLocation.InLayer("img", new Location("/a", 0, null)));
+    CheckFinding config = CheckFinding.of(info("PCS-IMG-002"), "m", new FindingLocation.InConfig("img", "config.User"));
+    CheckFinding line9 = CheckFinding.of(info("PCS-DF-002"), "m", FindingLocation.InFile.line("Dockerfile", 9));
+    CheckFinding line2 = CheckFinding.of(info("PCS-DF-003"), "m", FindingLocation.InFile.line("Dockerfile", 2));
     assertThat(new Report(List.of(layer, config, line9, line2), List.of()).findings()).containsExactly(line2, line9, config, layer);
   }
 }

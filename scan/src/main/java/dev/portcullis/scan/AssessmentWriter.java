@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.rules.Finding;
+import dev.portcullis.core.Finding;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.output.ReportWriter;
 import dev.portcullis.vuln.report.ReportJson;
@@ -56,7 +56,7 @@ public final class AssessmentWriter {
     }
     Report checks = checks(a);
     ObjectNode checkJson = ReportWriter.jsonTree(checks);
-    List<Finding> findings = checks.findings();
+    List<Finding.CheckFinding> findings = checks.findings();
     ArrayNode all = (ArrayNode) checkJson.path("findings");
     for (ScanType type : List.of(ScanType.CONFIG, ScanType.SECRET)) {
       if (a.types().contains(type)) {
@@ -106,7 +106,7 @@ public final class AssessmentWriter {
   }
 
   /** Whether a finding belongs to the secret scanner. */
-  static boolean isSecret(Finding f) {
-    return f.check().family().equals("SECRET");
+  static boolean isSecret(Finding.CheckFinding f) {
+    return f instanceof Finding.Secret;
   }
 }

@@ -6,7 +6,7 @@ import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Checks;
-import dev.portcullis.rules.Severity;
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.secrets.Allowlist;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.report.NoiseControl;

@@ -13,7 +13,7 @@ import dev.portcullis.scan.ScanFixtures.CountedImage;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder.Compression;
 import dev.portcullis.vuln.db.Database;
-import dev.portcullis.vuln.report.VulnerabilityFinding;
+import dev.portcullis.core.Finding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -65,7 +65,7 @@ class ScannerTest {
         }
       }
       // every scanner had what it needed from that one pass
-      assertThat(cold.vulnerabilities().orElseThrow().findings()).extracting(VulnerabilityFinding::id)
+      assertThat(cold.vulnerabilities().orElseThrow().findings()).extracting(Finding.Vulnerability::id)
           .containsExactlyInAnyOrder("GHSA-test-lodash", "GHSA-test-minimist");
       assertThat(cold.catalog().orElseThrow().packages()).extracting(p -> p.name()).contains("zlib1g", "base-files", "lodash", "minimist");
       assertThat(cold.checks()).isPresent();

@@ -1,6 +1,6 @@
 package dev.portcullis.policy.score;
 
-import dev.portcullis.vuln.report.Severity;
+import dev.portcullis.core.Severity;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;

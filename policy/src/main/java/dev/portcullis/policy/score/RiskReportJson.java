@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.vuln.report.Severity;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

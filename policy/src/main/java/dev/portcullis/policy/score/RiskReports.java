@@ -1,11 +1,9 @@
 package dev.portcullis.policy.score;
 
-import dev.portcullis.rules.Finding;
+import dev.portcullis.core.Finding;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.secrets.SecretRules;
 import dev.portcullis.vuln.report.ScanReport;
-import dev.portcullis.vuln.report.Severity;
-import dev.portcullis.vuln.report.VulnerabilityFinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +27,17 @@ public final class RiskReports {
     return RiskReport.of(image, vulnerabilities.databaseBuilt(), findings, null);
   }
 
-  public static RiskFinding of(VulnerabilityFinding v) {
+  /** How the score sees {@code f}; a secret an image check finds in the config scores as a secret. */
+  public static RiskFinding of(Finding f) {
+    return switch (f) {
+      case Finding.Vulnerability v -> vulnerability(v);
+      case Finding.Secret s -> check(s, Kind.SECRET);
+      case Finding.DebugLeftover d -> check(d, Kind.DEBUG);
+      case Finding.Misconfiguration m -> check(m, SECRET_IN_CONFIG.contains(m.id()) ? Kind.SECRET : Kind.MISCONFIGURATION);
+    };
+  }
+
+  private static RiskFinding vulnerability(Finding.Vulnerability v) {
     RiskFinding.Fix fix = switch (v.status()) {
       case FIXED -> RiskFinding.Fix.FIXED;
       case NOT_FIXED -> RiskFinding.Fix.NOT_FIXED;
@@ -40,12 +48,7 @@ public final class RiskReports {
         v.epss(), fix, v.fixedVersion(), false, v.summary(), v.pkg().location().path());
   }
 
-  public static RiskFinding of(Finding f) {
-    String family = f.check().family();
-    Kind kind = family.equals("SECRET") || SECRET_IN_CONFIG.contains(f.id()) ? Kind.SECRET
-        : family.equals("DEBUG") ? Kind.DEBUG : Kind.MISCONFIGURATION;
-    Severity severity = Severity.valueOf(f.severity().name());
-    return RiskFinding.rule(f.id(), kind, severity, REAL_FORMAT.contains(f.id()), f.check().title(), f.location().display());
+  private static RiskFinding check(Finding.CheckFinding f, Kind kind) {
+    return RiskFinding.rule(f.id(), kind, f.severity(), REAL_FORMAT.contains(f.id()), f.check().title(), f.location().display());
   }
-
 }

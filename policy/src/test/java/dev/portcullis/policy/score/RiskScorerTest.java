@@ -3,7 +3,7 @@ package dev.portcullis.policy.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.vuln.report.Severity;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,52 +1,32 @@
 package dev.portcullis.rules.compose;
 
-import static dev.portcullis.rules.Reference.cisDocker;
+import static dev.portcullis.core.Reference.cisDocker;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
-import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.compose.ComposeFile.Service;
 import dev.portcullis.rules.yaml.YamlNode;
 import dev.portcullis.rules.yaml.YamlNode.YMap;
 import dev.portcullis.rules.yaml.YamlNode.YScalar;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code PCS-COMPOSE} checks, listed once. */
 public final class ComposeChecks {
   private ComposeChecks() {}
 
+  /** Reports the hits of one service, each at a line of the file. */
   private interface ServiceRule {
-    void apply(Service s, Hits hits);
-  }
-
-  private static final class Hits {
-    final CheckInfo info;
-    final ComposeFile file;
-    final List<Finding> findings = new ArrayList<>();
-
-    Hits(CheckInfo info, ComposeFile file) {
-      this.info = info;
-      this.file = file;
-    }
-
-    void add(int line, String message) {
-      findings.add(new Finding(info, message, FindingLocation.InFile.line(file.name(), Math.max(1, line))));
-    }
+    void apply(Service s, Hits<ComposeFile, Integer> hits);
   }
 
   private static Check<ComposeFile> check(String id, Severity severity, String title, String rationale, String remediation, List<Reference> refs, ServiceRule rule) {
-    CheckInfo info = new CheckInfo(id, severity, title, rationale, remediation, refs);
-    return new SimpleCheck<>(info, ComposeFile.class, f -> {
-      Hits hits = new Hits(info, f);
-      f.services().forEach(s -> rule.apply(s, hits));
-      return List.copyOf(hits.findings);
-    });
+    return Hits.<ComposeFile, Integer>check(new CheckInfo(id, severity, title, rationale, remediation, refs), ComposeFile.class,
+        (f, line) -> FindingLocation.InFile.line(f.name(), Math.max(1, line)), (f, hits) -> f.services().forEach(s -> rule.apply(s, hits)));
   }
 
   private static String text(YamlNode n) {

@@ -1,7 +1,7 @@
 package dev.portcullis.rules.content;
 
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.oci.tree.FileType;
-import dev.portcullis.rules.FindingLocation;
 
 /**
  * A file, directory or link of the input, whatever its content and whether or not its text was

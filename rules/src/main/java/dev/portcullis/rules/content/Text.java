@@ -1,7 +1,7 @@
 package dev.portcullis.rules.content;
 
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Location;
-import dev.portcullis.rules.FindingLocation;
 
 /**
  * One piece of text to search and where it came from. {@code path} is the file's path for files,

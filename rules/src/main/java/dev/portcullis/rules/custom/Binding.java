@@ -1,8 +1,8 @@
 package dev.portcullis.rules.custom;
 
 import dev.cel.common.values.NullValue;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.oci.ImageConfig;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.compose.ComposeFile;
 import dev.portcullis.rules.dockerfile.Dockerfile;
 import dev.portcullis.rules.dockerfile.Instruction;

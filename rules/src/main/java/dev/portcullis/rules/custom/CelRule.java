@@ -1,10 +1,10 @@
 package dev.portcullis.rules.custom;
 
 import dev.cel.runtime.CelEvaluationException;
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Report;
@@ -95,7 +95,7 @@ final class CelRule implements Check<Subject> {
   }
 
   @Override
-  public List<Finding> evaluate(Subject subject) {
+  public List<CheckFinding> evaluate(Subject subject) {
     return report(subject).findings();
   }
 
@@ -107,7 +107,7 @@ final class CelRule implements Check<Subject> {
       case KUBERNETES -> Binding.kubernetes((Manifests) subject, perItem);
       case COMPOSE -> Binding.compose((ComposeFile) subject);
     };
-    List<Finding> findings = new ArrayList<>();
+    List<CheckFinding> findings = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     String before = stopped.get();
     if (before != null) {
@@ -123,7 +123,7 @@ final class CelRule implements Check<Subject> {
           break;
         }
         if ((Boolean) hit) {
-          findings.add(new Finding(info, message(subject, b, budget, problems), b.location()));
+          findings.add(CheckFinding.of(info, message(subject, b, budget, problems), b.location()));
         }
       } catch (CelBudget.Exceeded e) {
         problems.add(overBudget(subject, b, line, column, e));

@@ -1,9 +1,9 @@
 package dev.portcullis.rules.custom;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
 import dev.portcullis.rules.Problem;
-import dev.portcullis.rules.Severity;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -215,12 +215,11 @@ public final class CustomRules {
         }
       });
       Optional<Severity> sev = severity.flatMap(n -> {
-        try {
-          return Optional.of(Severity.valueOf(n.getValue().strip().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
+        Optional<Severity> s = Severity.parseRating(n.getValue());
+        if (s.isEmpty()) {
           problem(n, "severity must be low, medium, high or critical, not '" + n.getValue() + "'");
-          return Optional.empty();
         }
+        return s;
       });
       Optional<Target> tgt = target.flatMap(n -> {
         Optional<Target> t = Target.parse(n.getValue().strip().toLowerCase(Locale.ROOT));

@@ -1,18 +1,17 @@
 package dev.portcullis.rules.debug;
 
-import static dev.portcullis.rules.Reference.cwe;
+import static dev.portcullis.core.Reference.cwe;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
-import dev.portcullis.rules.SimpleCheck;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.FileRef;
 import dev.portcullis.rules.content.Text;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +53,7 @@ public final class DebugChecks {
 
   /** Each line of each text a line rule reads that its pattern finds, reported with what it matched (group 1, or all of it). */
   private static Check<Contents> lines(CheckInfo info, String what, LineRule... rules) {
-    return new SimpleCheck<>(info, Contents.class, contents -> {
-      List<Finding> out = new ArrayList<>();
+    return Hits.check(info, Contents.class, (contents, hits) -> {
       for (Text t : contents.texts()) {
         for (LineRule r : rules) {
           if (!r.kinds().contains(t.kind()) || t.kind() == Text.Kind.FILE && !r.paths().test(t.path())) {
@@ -67,12 +65,11 @@ public final class DebugChecks {
             Matcher m = r.pattern().matcher(line);
             if (m.find()) {
               String found = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
-              out.add(new Finding(info, what + ": " + abbreviate(found) + t.lineNote(n), t.at(n, m.start() + 1)));
+              hits.add(t.at(n, m.start() + 1), what + ": " + abbreviate(found) + t.lineNote(n));
             }
           }
         }
       }
-      return out;
     });
   }
 
@@ -95,16 +92,14 @@ public final class DebugChecks {
 
   /** Spring settings whose key is {@code key} (or under it) and whose value {@code bad} accepts. */
   private static Check<Contents> spring(CheckInfo info, String what, Predicate<String> key, Predicate<String> bad) {
-    return new SimpleCheck<>(info, Contents.class, contents -> {
-      List<Finding> out = new ArrayList<>();
+    return Hits.check(info, Contents.class, (contents, hits) -> {
       for (Text t : contents.texts()) {
         for (SpringProperties.Property p : SpringProperties.of(t)) {
           if (key.test(p.key()) && bad.test(p.value().toLowerCase(Locale.ROOT))) {
-            out.add(new Finding(info, what + ": " + p.key() + "=" + abbreviate(p.value()) + t.lineNote(p.line()), t.at(p.line(), 0)));
+            hits.add(t.at(p.line(), 0), what + ": " + p.key() + "=" + abbreviate(p.value()) + t.lineNote(p.line()));
           }
         }
       }
-      return out;
     });
   }
 
@@ -129,22 +124,20 @@ public final class DebugChecks {
       "Build production bundles without source maps, or upload them to the error tracker and leave them out of the image.");
 
   /** Debuggers and sniffers in the usual bin directories; deleted copies cannot run, so they are left out. */
-  private static List<Finding> debuggers(Contents contents) {
-    List<Finding> out = new ArrayList<>();
+  private static void debuggers(Contents contents, Hits<Contents, FindingLocation> hits) {
     for (FileRef f : contents.files()) {
       if (f.type() == FileType.DIRECTORY || f.deleted() || !DEBUGGERS.contains(f.fileName())) {
         continue;
       }
       String dir = f.path().substring(0, f.path().length() - f.fileName().length());
       if (BIN_DIRS.stream().anyMatch(dir::endsWith)) {
-        out.add(new Finding(DEBUGGER_INFO, f.fileName() + " is installed at " + f.path(), f.at()));
+        hits.add(f.at(), f.fileName() + " is installed at " + f.path());
       }
     }
-    return out;
   }
 
   /** Each {@code .git} directory once, at its own entry when there is one, else at its first file. */
-  private static List<Finding> gitDirectories(Contents contents) {
+  private static void gitDirectories(Contents contents, Hits<Contents, FindingLocation> hits) {
     Map<String, FileRef> roots = new TreeMap<>();
     for (FileRef f : contents.files()) {
       int inside = f.path().indexOf("/.git/");
@@ -153,30 +146,26 @@ public final class DebugChecks {
         roots.put(root, f);
       }
     }
-    List<Finding> out = new ArrayList<>();
-    roots.forEach((root, f) -> out.add(new Finding(GIT_DIR_INFO, "git repository " + root + f.deletedNote(), f.at())));
-    return out;
+    roots.forEach((root, f) -> hits.add(f.at(), "git repository " + root + f.deletedNote()));
   }
 
   /** {@code *.js.map}, or {@code x.map} beside an {@code x.js}; dependencies' maps under node_modules are not served and are left out. */
-  private static List<Finding> sourceMaps(Contents contents) {
+  private static void sourceMaps(Contents contents, Hits<Contents, FindingLocation> hits) {
     Set<String> scripts = new HashSet<>();
     for (FileRef f : contents.files()) {
       if (f.path().endsWith(".js")) {
         scripts.add(f.path());
       }
     }
-    List<Finding> out = new ArrayList<>();
     for (FileRef f : contents.files()) {
       String p = f.path();
       if (f.type() == FileType.DIRECTORY || p.contains("/node_modules/") || !p.endsWith(".map")) {
         continue;
       }
       if (p.endsWith(".js.map") || scripts.contains(p.substring(0, p.length() - 4) + ".js")) {
-        out.add(new Finding(SOURCE_MAP_INFO, "source map " + p + f.deletedNote(), f.at()));
+        hits.add(f.at(), "source map " + p + f.deletedNote());
       }
     }
-    return out;
   }
 
   public static List<Check<?>> all() {
@@ -227,10 +216,9 @@ public final class DebugChecks {
             "a Python debugger is started",
             in(COMMAND, "(-m\\s+(?:debugpy|pdb|pydevd)\\b\\S*|\\bdebugpy\\b.*--listen\\s+\\S+|\\bpydevd(?:\\.py)?\\b)"),
             inFiles(p -> p.endsWith(".py"), "(debugpy\\.listen\\([^)]*\\)|pydevd(?:_pycharm)?\\.settrace\\()")),
-        new SimpleCheck<>(DEBUG_FILE_INFO, Contents.class, contents -> contents.texts().stream()
+        Hits.check(DEBUG_FILE_INFO, Contents.class, (contents, hits) -> contents.texts().stream()
             .filter(t -> t.kind() == Text.Kind.FILE && DEBUG_FILE.matcher(t.fileName()).matches())
-            .map(t -> new Finding(DEBUG_FILE_INFO, "debug configuration file " + t.fileName(), t.at(1, 0)))
-            .toList()),
+            .forEach(t -> hits.add(t.at(1, 0), "debug configuration file " + t.fileName()))),
         lines(info("PCS-DEBUG-010", Severity.HIGH, "Delve debugger server",
                 "dlv in headless mode serves the Delve API, through which a client can run any code in the debugged Go program.",
                 "Start the Go binary directly; build and run debug images only in development."),
@@ -241,9 +229,9 @@ public final class DebugChecks {
                 "Remove the EXPOSE and the debugger behind it."),
             "debugger port exposed",
             in(EnumSet.of(Text.Kind.EXPOSED_PORT), "^((?:5005|9229|2345|5678|9003)(?:/tcp)?)$")),
-        new SimpleCheck<>(DEBUGGER_INFO, Contents.class, DebugChecks::debuggers),
-        new SimpleCheck<>(GIT_DIR_INFO, Contents.class, DebugChecks::gitDirectories),
-        new SimpleCheck<>(SOURCE_MAP_INFO, Contents.class, DebugChecks::sourceMaps));
+        Hits.check(DEBUGGER_INFO, Contents.class, DebugChecks::debuggers),
+        Hits.check(GIT_DIR_INFO, Contents.class, DebugChecks::gitDirectories),
+        Hits.check(SOURCE_MAP_INFO, Contents.class, DebugChecks::sourceMaps));
   }
 
 }

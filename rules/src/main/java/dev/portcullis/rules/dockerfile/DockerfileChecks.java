@@ -1,18 +1,16 @@
 package dev.portcullis.rules.dockerfile;
 
-import static dev.portcullis.rules.Reference.cisDocker;
-import static dev.portcullis.rules.Reference.cwe;
-import static dev.portcullis.rules.Reference.docker;
+import static dev.portcullis.core.Reference.cisDocker;
+import static dev.portcullis.core.Reference.cwe;
+import static dev.portcullis.core.Reference.docker;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
-import dev.portcullis.rules.SimpleCheck;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,39 +29,18 @@ public final class DockerfileChecks {
   private static final Pattern GIT_URL = Pattern.compile("(?i)(git@.*|.*\\.git(#.*)?)");
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@");
 
-  /** Collects the hits of one check. */
-  private static final class Hits {
-    private final CheckInfo info;
-    private final Dockerfile df;
-    private final List<Finding> findings = new ArrayList<>();
-
-    Hits(CheckInfo info, Dockerfile df) {
-      this.info = info;
-      this.df = df;
-    }
-
-    void add(Instruction at, String message) {
-      findings.add(new Finding(info, message, new FindingLocation.InFile(df.name(), at.line(), at.endLine(), 0)));
-    }
-  }
-
-  private interface Rule {
-    void apply(Dockerfile df, Hits hits);
-  }
+  /** Reports the hits in a Dockerfile, each at the lines of an instruction. */
+  private interface Rule extends Hits.Rule<Dockerfile, Instruction> {}
 
   private static Check<Dockerfile> check(String id, Severity severity, String title, String rationale, String remediation, List<Reference> refs,
       Rule rule) {
-    CheckInfo info = new CheckInfo(id, severity, title, rationale, remediation, refs);
-    return new SimpleCheck<>(info, Dockerfile.class, df -> {
-      Hits hits = new Hits(info, df);
-      rule.apply(df, hits);
-      return List.copyOf(hits.findings);
-    });
+    return Hits.check(new CheckInfo(id, severity, title, rationale, remediation, refs), Dockerfile.class,
+        (df, at) -> new FindingLocation.InFile(df.name(), at.line(), at.endLine(), 0), rule);
   }
 
   /** Each command of each {@code RUN}, with the instruction it belongs to. */
   private interface CommandRule {
-    void apply(Instruction run, ShellScript.Command command, Hits hits);
+    void apply(Instruction run, ShellScript.Command command, Hits<Dockerfile, Instruction> hits);
   }
 
   private static Rule eachCommand(CommandRule rule) {

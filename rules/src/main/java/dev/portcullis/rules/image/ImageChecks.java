@@ -1,24 +1,24 @@
 package dev.portcullis.rules.image;
 
-import static dev.portcullis.rules.Reference.cisDocker;
-import static dev.portcullis.rules.Reference.cwe;
+import static dev.portcullis.core.Reference.cisDocker;
+import static dev.portcullis.core.Reference.cwe;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileType;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
-import dev.portcullis.rules.SimpleCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,36 +48,24 @@ public final class ImageChecks {
   private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)");
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://([^/\\s:@]+):([^/\\s@]+)@");
 
-  private static final class Hits {
-    final CheckInfo info;
-    final ImageSubject image;
-    final List<Finding> findings = new ArrayList<>();
+  /** Where a hit is in the image it is found in: a field of its config, or a file of a layer. */
+  private interface At extends Function<ImageSubject, FindingLocation> {}
 
-    Hits(CheckInfo info, ImageSubject image) {
-      this.info = info;
-      this.image = image;
-    }
+  private static At config(String field) {
+    return image -> new FindingLocation.InConfig(image.name(), field);
+  }
 
-    void config(String field, String message) {
-      findings.add(new Finding(info, message, new FindingLocation.InConfig(image.name(), field)));
-    }
-
-    void file(FileEntry e, String message) {
-      findings.add(new Finding(info, message, new FindingLocation.InLayer(image.name(), image.location(e))));
-    }
+  private static At file(FileEntry e) {
+    return image -> new FindingLocation.InLayer(image.name(), image.location(e));
   }
 
   private interface Rule {
-    void apply(ImageSubject image, ImageConfig config, Hits hits);
+    void apply(ImageSubject image, ImageConfig config, Hits<ImageSubject, At> hits);
   }
 
   private static Check<ImageSubject> check(String id, Severity severity, String title, String rationale, String remediation, List<Reference> refs, Rule rule) {
-    CheckInfo info = new CheckInfo(id, severity, title, rationale, remediation, refs);
-    return new SimpleCheck<>(info, ImageSubject.class, image -> {
-      Hits hits = new Hits(info, image);
-      rule.apply(image, image.config(), hits);
-      return List.copyOf(hits.findings);
-    });
+    return Hits.<ImageSubject, At>check(new CheckInfo(id, severity, title, rationale, remediation, refs), ImageSubject.class, (image, at) -> at.apply(image),
+        (image, hits) -> rule.apply(image, image.config(), hits));
   }
 
   private static boolean isRoot(String user) {
@@ -110,7 +98,7 @@ public final class ImageChecks {
             List.of(cisDocker("4.1")),
             (image, config, hits) -> {
               if (isRoot(config.user())) {
-                hits.config("config.User", config.user().isEmpty() ? "no user is set, so the container runs as root" : "the image runs as '" + config.user() + "'");
+                hits.add(config("config.User"), config.user().isEmpty() ? "no user is set, so the container runs as root" : "the image runs as '" + config.user() + "'");
               }
             }),
         check("PCS-IMG-002", Severity.LOW, "Image has no healthcheck",
@@ -119,7 +107,7 @@ public final class ImageChecks {
             List.of(cisDocker("4.6")),
             (image, config, hits) -> {
               if (config.healthcheckIfAny().isEmpty()) {
-                hits.config("config.Healthcheck", "the image defines no healthcheck");
+                hits.add(config("config.Healthcheck"), "the image defines no healthcheck");
               }
             }),
         check("PCS-IMG-003", Severity.HIGH, "Secret in the image environment",
@@ -131,7 +119,7 @@ public final class ImageChecks {
                 String e = config.env().get(i);
                 int eq = e.indexOf('=');
                 if (eq > 0 && Redaction.isSecretName(e.substring(0, eq)) && Redaction.isLiteralValue(e.substring(eq + 1))) {
-                  hits.config("config.Env[" + i + "]", e.substring(0, eq) + " holds " + Redaction.redact(e.substring(eq + 1)));
+                  hits.add(config("config.Env[" + i + "]"), e.substring(0, eq) + " holds " + Redaction.redact(e.substring(eq + 1)));
                 }
               }
             }),
@@ -141,7 +129,7 @@ public final class ImageChecks {
             List.of(cisDocker("4.10"), cwe(798)),
             (image, config, hits) -> new TreeMap<>(config.labels()).forEach((k, v) -> {
               if (Redaction.isSecretName(k) && Redaction.isLiteralValue(v)) {
-                hits.config("config.Labels[\"" + k + "\"]", "label " + k + " holds " + Redaction.redact(v));
+                hits.add(config("config.Labels[\"" + k + "\"]"), "label " + k + " holds " + Redaction.redact(v));
               }
             })),
         check("PCS-IMG-005", Severity.HIGH, "Secret in the build history",
@@ -151,7 +139,7 @@ public final class ImageChecks {
             (image, config, hits) -> {
               for (int i = 0; i < config.history().size(); i++) {
                 for (String s : secretsInCommand(config.history().get(i).createdBy())) {
-                  hits.config("history[" + i + "].created_by", "build step " + i + " records " + s);
+                  hits.add(config("history[" + i + "].created_by"), "build step " + i + " records " + s);
                 }
               }
             }),
@@ -161,7 +149,7 @@ public final class ImageChecks {
             List.of(cisDocker("4.8")),
             (image, config, hits) -> image.treeIfAny().ifPresent(tree -> tree.entries().stream()
                 .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && (e.mode() & 06000) != 0)
-                .forEach(e -> hits.file(e, e.path() + " is " + ((e.mode() & 04000) != 0 ? "setuid" : "setgid") + " (" + e.permissions() + ", owner " + e.uid() + ")")))),
+                .forEach(e -> hits.add(file(e), e.path() + " is " + ((e.mode() & 04000) != 0 ? "setuid" : "setgid") + " (" + e.permissions() + ", owner " + e.uid() + ")")))),
         check("PCS-IMG-007", Severity.MEDIUM, "World-writable file or directory",
             "Any user in the container can change a world-writable file, and can replace files in a world-writable directory without the sticky bit.",
             "Give the files to the user that writes them and remove write access for others (chmod o-w).",
@@ -169,7 +157,7 @@ public final class ImageChecks {
             (image, config, hits) -> image.treeIfAny().ifPresent(tree -> tree.entries().stream()
                 .filter(e -> (e.mode() & 0002) != 0)
                 .filter(e -> e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK || e.type() == FileType.DIRECTORY && (e.mode() & 01000) == 0)
-                .forEach(e -> hits.file(e, e.path() + " is writable by everyone (" + e.permissions() + ")")))),
+                .forEach(e -> hits.add(file(e), e.path() + " is writable by everyone (" + e.permissions() + ")")))),
         check("PCS-IMG-008", Severity.MEDIUM, "Sensitive port exposed",
             "The image declares a port of a remote-administration or cleartext-login service, which should not run in an application container.",
             "Remove the service and its EXPOSE; administer containers through the runtime.",
@@ -177,7 +165,7 @@ public final class ImageChecks {
             (image, config, hits) -> config.exposedPorts().forEach(p -> {
               String number = p.replaceAll("/.*", "");
               if (number.matches("[0-9]{1,5}") && SENSITIVE_PORTS.containsKey(Integer.parseInt(number))) {
-                hits.config("config.ExposedPorts[\"" + p + "\"]", "port " + p + " (" + SENSITIVE_PORTS.get(Integer.parseInt(number)) + ") is exposed");
+                hits.add(config("config.ExposedPorts[\"" + p + "\"]"), "port " + p + " (" + SENSITIVE_PORTS.get(Integer.parseInt(number)) + ") is exposed");
               }
             })),
         check("PCS-IMG-009", Severity.LOW, "Package manager cache left in the image",
@@ -186,7 +174,7 @@ public final class ImageChecks {
             List.of(cisDocker("4.3")),
             (image, config, hits) -> image.treeIfAny().ifPresent(tree -> CACHES.forEach((dir, what) -> tree.entries().stream()
                 .filter(e -> e.path().startsWith(dir) && e.type() == FileType.REGULAR && e.size() > 0 && !e.path().endsWith("/lock"))
-                .findFirst().ifPresent(e -> hits.file(e, what + " left in " + dir))))),
+                .findFirst().ifPresent(e -> hits.add(file(e), what + " left in " + dir))))),
         check("PCS-IMG-010", Severity.LOW, "ADD in the build history",
             "ADD may fetch URLs and unpack archives implicitly; what it brought is harder to review than a COPY.",
             "Use COPY for local files; download and verify remote files explicitly.",
@@ -195,7 +183,7 @@ public final class ImageChecks {
               for (int i = 0; i < config.history().size(); i++) {
                 String c = config.history().get(i).createdBy();
                 if (c.matches("(?s).*(#\\(nop\\)\\s*|^)ADD\\s.*") || c.startsWith("ADD ")) {
-                  hits.config("history[" + i + "].created_by", "build step " + i + " used ADD");
+                  hits.add(config("history[" + i + "].created_by"), "build step " + i + " used ADD");
                 }
               }
             }));

@@ -1,18 +1,17 @@
 package dev.portcullis.rules.k8s;
 
-import static dev.portcullis.rules.Reference.cisKubernetes;
-import static dev.portcullis.rules.Reference.nsa;
-import static dev.portcullis.rules.Reference.pssBaseline;
-import static dev.portcullis.rules.Reference.pssRestricted;
+import static dev.portcullis.core.Reference.cisKubernetes;
+import static dev.portcullis.core.Reference.nsa;
+import static dev.portcullis.core.Reference.pssBaseline;
+import static dev.portcullis.core.Reference.pssRestricted;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Reference;
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Reference;
-import dev.portcullis.rules.Severity;
-import dev.portcullis.rules.SimpleCheck;
 import dev.portcullis.rules.k8s.Manifests.Container;
 import dev.portcullis.rules.k8s.Manifests.Resource;
 import dev.portcullis.rules.k8s.Manifests.Workload;
@@ -43,40 +42,20 @@ public final class KubernetesChecks {
       "/run/crio/crio.sock", "/var/run", "/run", "/var/run/containerd", "/run/containerd", "/etc/kubernetes");
   static final Set<String> WORKLOAD_KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob");
 
-  private static final class Hits {
-    final CheckInfo info;
-    final Manifests m;
-    final List<Finding> findings = new ArrayList<>();
-
-    Hits(CheckInfo info, Manifests m) {
-      this.info = info;
-      this.m = m;
-    }
-
-    void add(int line, String message) {
-      findings.add(new Finding(info, message, FindingLocation.InFile.line(m.name(), Math.max(1, line))));
-    }
-  }
-
-  private interface Rule {
-    void apply(Manifests m, Hits hits);
-  }
+  /** Reports the hits in a file of manifests, each at a line of it. */
+  private interface Rule extends Hits.Rule<Manifests, Integer> {}
 
   private interface ContainerRule {
-    void apply(Workload w, Container c, Hits hits);
+    void apply(Workload w, Container c, Hits<Manifests, Integer> hits);
   }
 
   private interface PodRule {
-    void apply(Workload w, Hits hits);
+    void apply(Workload w, Hits<Manifests, Integer> hits);
   }
 
   private static Check<Manifests> check(String id, Severity severity, String title, String rationale, String remediation, List<Reference> refs, Rule rule) {
-    CheckInfo info = new CheckInfo(id, severity, title, rationale, remediation, refs);
-    return new SimpleCheck<>(info, Manifests.class, m -> {
-      Hits hits = new Hits(info, m);
-      rule.apply(m, hits);
-      return List.copyOf(hits.findings);
-    });
+    return Hits.check(new CheckInfo(id, severity, title, rationale, remediation, refs), Manifests.class,
+        (m, line) -> FindingLocation.InFile.line(m.name(), Math.max(1, line)), rule);
   }
 
   private static Rule containers(ContainerRule r) {

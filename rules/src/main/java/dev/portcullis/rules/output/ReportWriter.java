@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
+import dev.portcullis.core.Severity;
 import dev.portcullis.core.TerminalText;
 import dev.portcullis.rules.Allowed;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,7 +60,7 @@ public final class ReportWriter {
       int w = report.findings().stream().mapToInt(f -> TerminalText.escape(f.location().display()).length()).max().orElse(8);
       String row = "%-14s %-8s %-" + w + "s %s";
       sb.append(String.format(Locale.ROOT, row, "ID", "SEVERITY", "WHERE", "FINDING")).append('\n');
-      for (Finding f : report.findings()) {
+      for (CheckFinding f : report.findings()) {
         sb.append(String.format(Locale.ROOT, row, TerminalText.escape(f.id()), f.severity(), TerminalText.escape(f.location().display()),
             TerminalText.escape(f.message()))).append('\n');
       }
@@ -82,7 +82,7 @@ public final class ReportWriter {
   public static ObjectNode jsonTree(Report report) {
     ObjectNode root = MAPPER.createObjectNode();
     ArrayNode findings = root.putArray("findings");
-    for (Finding f : report.findings()) {
+    for (CheckFinding f : report.findings()) {
       ObjectNode n = findings.addObject();
       n.put("id", f.id());
       n.put("severity", f.severity().name());
@@ -135,7 +135,7 @@ public final class ReportWriter {
     return switch (s) {
       case CRITICAL, HIGH -> "error";
       case MEDIUM -> "warning";
-      case LOW -> "note";
+      case LOW, NONE, UNKNOWN -> "note";
     };
   }
 
@@ -167,7 +167,7 @@ public final class ReportWriter {
       r.putObject("properties").put("severity", c.severity().name());
     }
     ArrayNode results = run.putArray("results");
-    for (Finding f : report.findings()) {
+    for (CheckFinding f : report.findings()) {
       ObjectNode r = results.addObject();
       r.put("ruleId", f.id());
       r.put("ruleIndex", index.get(f.id()));

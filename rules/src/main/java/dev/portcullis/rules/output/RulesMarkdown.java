@@ -1,8 +1,8 @@
 package dev.portcullis.rules.output;
 
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Reference;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Reference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.portcullis.rules.secrets;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Allowed;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.yaml.YamlDocuments;
@@ -65,7 +65,7 @@ public record Allowlist(List<Entry> entries) {
       }
     }
 
-    boolean matches(Finding f) {
+    boolean matches(CheckFinding f) {
       return rule.map(r -> r.equals(f.id())).orElse(true)
           && fingerprint.map(fp -> fingerprintOf(f).map(fp::equals).orElse(false)).orElse(true)
           && path.map(g -> globMatches(g, pathOf(f.location()))).orElse(true);
@@ -77,9 +77,9 @@ public record Allowlist(List<Entry> entries) {
     if (entries.isEmpty()) {
       return report;
     }
-    List<Finding> kept = new ArrayList<>();
+    List<CheckFinding> kept = new ArrayList<>();
     List<Allowed> allowed = new ArrayList<>(report.allowed());
-    for (Finding f : report.findings()) {
+    for (CheckFinding f : report.findings()) {
       entries.stream().filter(e -> e.matches(f)).findFirst()
           .ifPresentOrElse(e -> allowed.add(new Allowed(f, e.reason())), () -> kept.add(f));
     }
@@ -87,7 +87,7 @@ public record Allowlist(List<Entry> entries) {
   }
 
   /** The fingerprint of the secret a finding's message shows redacted, if it shows one. */
-  static Optional<String> fingerprintOf(Finding f) {
+  static Optional<String> fingerprintOf(CheckFinding f) {
     Matcher m = FINGERPRINT.matcher(f.message());
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }

@@ -1,8 +1,7 @@
 package dev.portcullis.rules.secrets;
 
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Finding;
+import dev.portcullis.rules.Hits;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.Interest;
@@ -24,31 +23,13 @@ public final class SecretChecks {
   }
 
   public static List<Check<?>> all() {
-    return SCANNER.rules().stream().<Check<?>>map(SecretCheck::new).toList();
+    return SCANNER.rules().stream().<Check<?>>map(SecretChecks::check).toList();
   }
 
-  private record SecretCheck(SecretRule rule) implements Check<Contents> {
-    @Override
-    public CheckInfo info() {
-      return rule.info();
-    }
-
-    @Override
-    public Class<Contents> subjectType() {
-      return Contents.class;
-    }
-
-    @Override
-    public List<Finding> evaluate(Contents subject) {
-      return SCANNER.scan(subject).stream()
-          .filter(h -> h.rule() == rule)
-          .map(h -> new Finding(rule.info(), rule.info().title() + " " + Redaction.redact(h.secret()) + h.text().lineNote(h.line()), h.text().at(h.line(), h.column())))
-          .toList();
-    }
-
-    @Override
-    public String toString() {
-      return rule.info().id();
-    }
+  /** The check of {@code rule}: the hits of the shared scan that are the rule's, each named with the secret redacted. */
+  private static Check<Contents> check(SecretRule rule) {
+    return Hits.check(rule.info(), Contents.class, (contents, hits) -> SCANNER.scan(contents).stream()
+        .filter(h -> h.rule() == rule)
+        .forEach(h -> hits.add(h.text().at(h.line(), h.column()), rule.info().title() + " " + Redaction.redact(h.secret()) + h.text().lineNote(h.line()))));
   }
 }

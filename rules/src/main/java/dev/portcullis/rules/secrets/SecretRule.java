@@ -1,6 +1,6 @@
 package dev.portcullis.rules.secrets;
 
-import dev.portcullis.rules.CheckInfo;
+import dev.portcullis.core.CheckInfo;
 import dev.portcullis.rules.content.Text;
 import java.util.List;
 import java.util.Set;

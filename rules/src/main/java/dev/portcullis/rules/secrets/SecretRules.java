@@ -1,10 +1,10 @@
 package dev.portcullis.rules.secrets;
 
-import static dev.portcullis.rules.Reference.cwe;
+import static dev.portcullis.core.Reference.cwe;
 
-import dev.portcullis.rules.CheckInfo;
+import dev.portcullis.core.CheckInfo;
+import dev.portcullis.core.Severity;
 import dev.portcullis.rules.Redaction;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.content.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package dev.portcullis.rules.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ class ComposeChecksTest {
     Report r = new Engine(List.of(check)).evaluate(ComposeFile.parse(id + "/bad.compose.yaml", text));
     assertThat(r.problems()).isEmpty();
     assertThat(r.findings()).as(id).isNotEmpty();
-    Finding f = r.findings().get(0);
+    CheckFinding f = r.findings().get(0);
     assertThat(((FindingLocation.InFile) f.location()).line()).as(id + ": " + f.message()).isEqualTo(Integer.parseInt(m.group(1)));
   }
 

@@ -2,6 +2,8 @@ package dev.portcullis.rules.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
@@ -11,8 +13,6 @@ import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.debug.DebugChecks;
 import dev.portcullis.rules.image.ImageSubject;
@@ -134,8 +134,8 @@ class ContentsImageTest {
     assertThat(r.problems()).extracting(dev.portcullis.rules.Problem::message).containsExactly(
         "skipped /var/log/huge.log (layer 0): 3600000 bytes, over the 2 MiB limit for content checks",
         "skipped 1 binary file (a NUL byte in the first 8 KiB): /bin/tool (layer 0)");
-    assertThat(r.findings()).extracting(Finding::id).containsExactly("PCS-SECRET-017");
-    Finding f = r.findings().get(0);
+    assertThat(r.findings()).extracting(CheckFinding::id).containsExactly("PCS-SECRET-017");
+    CheckFinding f = r.findings().get(0);
     assertThat(f.location()).isInstanceOf(FindingLocation.InLayer.class);
     assertThat(f.location().display()).isEqualTo("/root/.ssh/id_rsa (layer 0)");
     assertThat(f.message()).contains("deleted by layer 1").doesNotContain(key.lines().skip(1).findFirst().orElseThrow());

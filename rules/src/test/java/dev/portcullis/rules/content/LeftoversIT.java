@@ -2,6 +2,8 @@ package dev.portcullis.rules.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
@@ -11,8 +13,6 @@ import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.image.ImageSubject;
 import dev.portcullis.testkit.Buildah;
@@ -77,7 +77,7 @@ class LeftoversIT {
     }
   }
 
-  private static List<Finding> of(String id) {
+  private static List<CheckFinding> of(String id) {
     return report.findings().stream().filter(f -> f.id().equals(id)).toList();
   }
 
@@ -85,7 +85,7 @@ class LeftoversIT {
   void theDeletedKeyIsReportedWithTheLayerThatAddedItRedacted() {
     assertThat(copyLayer).isPositive();
     assertThat(removeLayer).isGreaterThan(copyLayer);
-    Finding key = of("PCS-SECRET-017").stream().filter(f -> f.location() instanceof FindingLocation.InLayer l && l.location().path().equals("/root/.ssh/id_ed25519"))
+    CheckFinding key = of("PCS-SECRET-017").stream().filter(f -> f.location() instanceof FindingLocation.InLayer l && l.location().path().equals("/root/.ssh/id_ed25519"))
         .findFirst().orElseThrow(() -> new AssertionError("no PCS-SECRET-017 on /root/.ssh/id_ed25519 in " + report.findings()));
     FindingLocation.InLayer where = (FindingLocation.InLayer) key.location();
     assertThat(where.location().layerIndex()).isEqualTo(copyLayer);
@@ -97,6 +97,6 @@ class LeftoversIT {
   @Test
   void theJdwpAgentInTheEntrypointIsADebugFinding() {
     assertThat(of("PCS-DEBUG-001")).extracting(f -> f.location().display()).contains("config.Entrypoint");
-    assertThat(of("PCS-DEBUG-001")).extracting(Finding::message).anySatisfy(m -> assertThat(m).contains("-agentlib:jdwp=transport=dt_socket,server=y,address=*:5005"));
+    assertThat(of("PCS-DEBUG-001")).extracting(CheckFinding::message).anySatisfy(m -> assertThat(m).contains("-agentlib:jdwp=transport=dt_socket,server=y,address=*:5005"));
   }
 }

@@ -2,15 +2,15 @@ package dev.portcullis.rules.custom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Platform;
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
-import dev.portcullis.rules.Severity;
 import dev.portcullis.rules.compose.ComposeFile;
 import dev.portcullis.rules.dockerfile.Dockerfile;
 import dev.portcullis.rules.image.ImageSubject;
@@ -220,7 +220,7 @@ class CustomRulesTest {
     List<Check<?>> checks = ((CustomRules.Loaded.Rules) CustomRules.parse(Map.of("s.yaml", rule), compiler)).checks();
     String aws = "AKIA" + "QWERTYUIOPASDFGH";
     Report r = new Engine(checks).evaluate(image("app", List.of("DB_PASSWORD=correct-horse-battery", "SETTINGS=key=" + aws)));
-    Finding f = r.findings().get(0);
+    CheckFinding f = r.findings().get(0);
     assertThat(f.message()).doesNotContain("correct-horse-battery").doesNotContain(aws).contains("DB_PASSWORD").contains("fp:");
     assertThat(f.location()).isEqualTo(new FindingLocation.InConfig("registry.acme.test/app:1", "config.Env"));
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);

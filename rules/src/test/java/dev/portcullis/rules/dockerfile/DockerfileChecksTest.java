@@ -2,10 +2,10 @@ package dev.portcullis.rules.dockerfile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +46,7 @@ class DockerfileChecksTest {
     Report r = run(check, id + "/bad.Dockerfile", text);
     assertThat(r.problems()).isEmpty();
     assertThat(r.findings()).as(id).isNotEmpty();
-    Finding f = r.findings().get(0);
+    CheckFinding f = r.findings().get(0);
     assertThat(f.id()).isEqualTo(id);
     assertThat(((FindingLocation.InFile) f.location()).line()).as(id + ": " + f.message()).isEqualTo(Integer.parseInt(m.group(1)));
   }

@@ -2,6 +2,8 @@ package dev.portcullis.rules.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
@@ -9,8 +11,6 @@ import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.dockerfile.Dockerfile;
 import dev.portcullis.rules.dockerfile.DockerfileChecks;
@@ -54,7 +54,7 @@ class ImageChecksIT {
     }
   }
 
-  private static List<Finding> of(String id) {
+  private static List<CheckFinding> of(String id) {
     return report.findings().stream().filter(f -> f.id().equals(id)).toList();
   }
 
@@ -63,16 +63,16 @@ class ImageChecksIT {
     assertThat(report.problems()).isEmpty();
     assertThat(of("PCS-IMG-001")).extracting(f -> f.location().display()).containsExactly("config.User");
     assertThat(of("PCS-IMG-002")).extracting(f -> f.location().display()).containsExactly("config.Healthcheck");
-    assertThat(of("PCS-IMG-003")).extracting(Finding::message).singleElement().asString().startsWith("DB_PASSWORD holds Tr0u…[fp:");
+    assertThat(of("PCS-IMG-003")).extracting(CheckFinding::message).singleElement().asString().startsWith("DB_PASSWORD holds Tr0u…[fp:");
     assertThat(of("PCS-IMG-004")).extracting(f -> f.location().display()).containsExactly("config.Labels[\"deploy.api_key\"]");
     assertThat(of("PCS-IMG-008")).extracting(f -> f.location().display()).containsExactly("config.ExposedPorts[\"22/tcp\"]");
-    assertThat(of("PCS-IMG-010")).extracting(Finding::message).anySatisfy(m -> assertThat(m).contains("used ADD"));
+    assertThat(of("PCS-IMG-010")).extracting(CheckFinding::message).anySatisfy(m -> assertThat(m).contains("used ADD"));
   }
 
   @Test
   void theBuildArgumentEnvAndLabelInTheHistoryAreFoundAndRedacted() {
     // buildah records ENV and LABEL steps with their values, and RUN steps with the build arguments they saw
-    assertThat(of("PCS-IMG-005")).extracting(Finding::message).satisfiesExactly(
+    assertThat(of("PCS-IMG-005")).extracting(CheckFinding::message).satisfiesExactly(
         m -> assertThat(m).contains("DB_PASSWORD=Tr0u…[fp:"),
         m -> assertThat(m).contains("deploy.api_key=k-7a…[fp:"),
         m -> assertThat(m).contains("DEPLOY_TOKEN=dtk_…[fp:"));
@@ -94,7 +94,7 @@ class ImageChecksIT {
   void theDockerfileChecksSeeTheSameDefectsInTheSource() throws IOException, URISyntaxException {
     Path file = Path.of(ImageChecksIT.class.getResource("misconfigured/Dockerfile").toURI());
     Report source = new Engine(DockerfileChecks.all()).evaluate(Dockerfile.parse("misconfigured/Dockerfile", Files.readString(file)));
-    assertThat(source.findings()).extracting(Finding::id)
+    assertThat(source.findings()).extracting(CheckFinding::id)
         .contains("PCS-DF-001", "PCS-DF-006", "PCS-DF-016", "PCS-DF-017", "PCS-DF-019", "PCS-DF-020", "PCS-DF-021");
   }
 }

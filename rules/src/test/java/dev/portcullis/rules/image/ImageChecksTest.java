@@ -2,6 +2,8 @@ package dev.portcullis.rules.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
@@ -9,8 +11,6 @@ import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
@@ -84,7 +84,7 @@ class ImageChecksTest {
     LayerBuilder layer = goodLayer();
     d.layer().accept(layer);
     Report r = check(d.config(), layer, d.createdBy());
-    assertThat(r.findings()).extracting(Finding::id).containsExactly(id);
+    assertThat(r.findings()).extracting(CheckFinding::id).containsExactly(id);
     FindingLocation loc = r.findings().get(0).location();
     assertThat(loc.display()).isEqualTo(where);
   }

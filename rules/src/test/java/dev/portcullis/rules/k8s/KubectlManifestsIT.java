@@ -2,10 +2,10 @@ package dev.portcullis.rules.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import dev.portcullis.testkit.Tools;
 import java.io.IOException;
@@ -125,7 +125,7 @@ class KubectlManifestsIT {
     return r.findings().stream().filter(f -> f.check().id().equals(id)).map(KubectlManifestsIT::lineAndMessage).toList();
   }
 
-  private static String lineAndMessage(Finding f) {
+  private static String lineAndMessage(CheckFinding f) {
     return ((FindingLocation.InFile) f.location()).line() + ": " + f.message();
   }
 

@@ -2,10 +2,10 @@ package dev.portcullis.rules.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +46,7 @@ class KubernetesChecksTest {
     Report r = new Engine(List.of(check)).evaluate(Manifests.parse(id + "/bad.yaml", text));
     assertThat(r.problems()).isEmpty();
     assertThat(r.findings()).as(id).isNotEmpty();
-    Finding f = r.findings().get(0);
+    CheckFinding f = r.findings().get(0);
     assertThat(((FindingLocation.InFile) f.location()).line()).as(id + ": " + f.message()).isEqualTo(Integer.parseInt(m.group(1)));
   }
 
@@ -79,7 +79,7 @@ class KubernetesChecksTest {
         "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: dep}\n    spec:\n" + tmpl.replaceAll("(?m)^", "    "));
     Report r = new Engine(List.of(KubernetesChecks.all().get(0))).evaluate(Manifests.parse("all.yaml", text));
     assertThat(r.problems()).isEmpty();
-    assertThat(r.findings()).extracting(Finding::message).containsExactly(
+    assertThat(r.findings()).extracting(CheckFinding::message).containsExactly(
         "Pod/p container c is privileged", "StatefulSet/s container c is privileged", "DaemonSet/d container c is privileged",
         "ReplicaSet/r container c is privileged", "Job/j container c is privileged", "CronJob/cj container c is privileged",
         "Deployment/dep container c is privileged");

@@ -3,9 +3,9 @@ package dev.portcullis.rules.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.rules.Allowed;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
@@ -39,7 +39,7 @@ class AllowlistTest {
     return new Allowlist.Entry(Optional.ofNullable(path), Optional.ofNullable(rule), Optional.ofNullable(fingerprint), reason);
   }
 
-  private static List<String> files(List<Finding> findings) {
+  private static List<String> files(List<CheckFinding> findings) {
     return findings.stream().map(f -> Path.of(f.location().display().replaceAll(":\\d+.*", "")).getFileName() + " " + f.id()).toList();
   }
 

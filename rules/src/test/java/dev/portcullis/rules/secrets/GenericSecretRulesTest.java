@@ -7,8 +7,8 @@ import static dev.portcullis.rules.secrets.FakeSecrets.URLSAFE;
 import static dev.portcullis.rules.secrets.FakeSecrets.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
@@ -38,7 +38,7 @@ class GenericSecretRulesTest {
   }
 
   static List<String> ids(String path, String text) {
-    return scan(path, text).findings().stream().map(Finding::id).toList();
+    return scan(path, text).findings().stream().map(CheckFinding::id).toList();
   }
 
   /** Lines of real packages that the generic rules reported before: npm's express, mongoose, redis, passport, pg, typescript, axios; Debian's python3-botocore, -requests, -sqlalchemy; spring-security-core. */
@@ -112,7 +112,7 @@ class GenericSecretRulesTest {
   @MethodSource("literals")
   void aLiteralCredentialIsFound(String path, String line) {
     Report r = scan(path, line);
-    assertThat(r.findings()).extracting(Finding::id).containsExactly("PCS-SECRET-029");
+    assertThat(r.findings()).extracting(CheckFinding::id).containsExactly("PCS-SECRET-029");
     assertThat(r.findings().get(0).message()).doesNotContain(VALUE);
   }
 

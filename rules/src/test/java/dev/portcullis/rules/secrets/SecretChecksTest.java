@@ -12,9 +12,9 @@ import static dev.portcullis.rules.secrets.FakeSecrets.base64url;
 import static dev.portcullis.rules.secrets.FakeSecrets.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Redaction;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
@@ -205,8 +205,8 @@ class SecretChecksTest {
   @MethodSource("all")
   void aCredentialInItsFormatIsFoundRedactedOnItsLine(String id, Planted positive, Planted negative) {
     Report r = scan(positive);
-    assertThat(r.findings()).extracting(Finding::id).as(positive.text()).containsExactly(id);
-    Finding f = r.findings().get(0);
+    assertThat(r.findings()).extracting(CheckFinding::id).as(positive.text()).containsExactly(id);
+    CheckFinding f = r.findings().get(0);
     int line = (int) positive.text().substring(0, positive.text().indexOf(positive.secret())).chars().filter(c -> c == '\n').count() + 1;
     assertThat(((FindingLocation.InFile) f.location()).line()).isEqualTo(line);
     assertThat(f.message()).doesNotContain(positive.secret()).contains(Redaction.redact(positive.secret()));
@@ -216,7 +216,7 @@ class SecretChecksTest {
   @MethodSource("all")
   void aNearMissIsNotFound(String id, Planted positive, Planted negative) {
     // the generic assignment rule may still see a near miss of a token format as a password: only this detector must stay quiet
-    assertThat(scan(negative).findings()).as(negative.text()).extracting(Finding::id).doesNotContain(id);
+    assertThat(scan(negative).findings()).as(negative.text()).extracting(CheckFinding::id).doesNotContain(id);
   }
 
   @Test
@@ -254,7 +254,7 @@ class SecretChecksTest {
   void aLiteralBeforeAnUnrelatedParenthesisIsStillAPassword() {
     String password = random(ALNUM, 20);
     Report r = scan(at("/app/run.pl", "my $db_password = '", password, "'; connect($db_password);"));
-    assertThat(r.findings()).extracting(Finding::id).containsExactly("PCS-SECRET-029");
+    assertThat(r.findings()).extracting(CheckFinding::id).containsExactly("PCS-SECRET-029");
   }
 
   @Test

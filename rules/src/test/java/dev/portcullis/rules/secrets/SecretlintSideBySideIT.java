@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.Finding.CheckFinding;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Finding;
-import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.Interest;
@@ -318,7 +318,7 @@ class SecretlintSideBySideIT {
     Contents contents = Contents.ofPaths("corpus", List.of(corpusDir), interest, ReadLimits.DEFAULT);
     Report report = new Engine(SecretChecks.all()).evaluate(contents);
     portcullisHits = new TreeMap<>();
-    for (Finding f : report.findings()) {
+    for (CheckFinding f : report.findings()) {
       FindingLocation.InFile at = (FindingLocation.InFile) f.location();
       portcullisHits.computeIfAbsent(corpusDir.relativize(Path.of(at.file())).toString(), k -> new ArrayList<>()).add(at.line());
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.cvss;
 
+import dev.portcullis.core.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ public sealed interface Cvss permits CvssV2, CvssV3, CvssV4 {
   /** The base score, 0.0 to 10.0 with one decimal. */
   double baseScore();
 
-  /** The rating of {@link #baseScore()}. */
-  Rating rating();
+  /** The qualitative rating of {@link #baseScore()}: {@code NONE} to {@code CRITICAL} for v3 and v4, NVD's {@code LOW} to {@code HIGH} bands for v2. */
+  Severity rating();
 
   /**
    * Parses a vector: {@code CVSS:3.0/...}, {@code CVSS:3.1/...}, {@code CVSS:4.0/...}, or a v2 vector

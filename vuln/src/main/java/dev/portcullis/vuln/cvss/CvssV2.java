@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.cvss;
 
+import dev.portcullis.core.Severity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -57,7 +58,8 @@ public record CvssV2(String vector, Map<String, String> metrics, double baseScor
   }
 
   @Override
-  public Rating rating() {
-    return Rating.ofV2(baseScore);
+  public Severity rating() {
+    // NVD's v2 bands: 0–3.9 low, 4.0–6.9 medium, 7.0–10.0 high (v2 has no none and no critical)
+    return baseScore < 4.0 ? Severity.LOW : baseScore < 7.0 ? Severity.MEDIUM : Severity.HIGH;
   }
 }

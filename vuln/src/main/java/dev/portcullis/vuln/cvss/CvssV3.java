@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.cvss;
 
+import dev.portcullis.core.Severity;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +63,7 @@ public record CvssV3(String version, String vector, Map<String, String> metrics,
   }
 
   @Override
-  public Rating rating() {
-    return Rating.ofV3(baseScore);
+  public Severity rating() {
+    return Severity.ofScore(baseScore);
   }
 }

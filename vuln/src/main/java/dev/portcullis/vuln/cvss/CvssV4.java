@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.cvss;
 
+import dev.portcullis.core.Severity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
@@ -113,8 +114,8 @@ public record CvssV4(String vector, Map<String, String> metrics, double baseScor
   }
 
   @Override
-  public Rating rating() {
-    return Rating.ofV3(baseScore);
+  public Severity rating() {
+    return Severity.ofScore(baseScore);
   }
 
   private static Map<String, Set<String>> allowed() {

@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.report;
 
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -31,7 +32,7 @@ public record IgnoreRule(@Nullable String id, @Nullable String pkg, String reaso
     return expires != null && today.isAfter(expires);
   }
 
-  public boolean matches(VulnerabilityFinding f) {
+  public boolean matches(Finding.Vulnerability f) {
     if (id != null && f.ids().stream().noneMatch(i -> glob(id).matcher(i).matches())) {
       return false;
     }

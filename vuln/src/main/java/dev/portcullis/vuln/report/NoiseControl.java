@@ -1,5 +1,7 @@
 package dev.portcullis.vuln.report;
 
+import dev.portcullis.core.Finding;
+import dev.portcullis.core.Severity;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,20 +38,20 @@ public record NoiseControl(Severity minSeverity, boolean ignoreUnfixed, List<Ign
   }
 
   /** The outcome: what is shown, what was suppressed and why, and the ignore entries that have expired. */
-  public record Outcome(List<VulnerabilityFinding> shown, List<Suppression> suppressed, List<IgnoreRule> expired) {}
+  public record Outcome(List<Finding.Vulnerability> shown, List<Suppression> suppressed, List<IgnoreRule> expired) {}
 
   /** Applies to findings of something that is not an image (an SBOM): VEX statements about images apply to nothing. */
-  public Outcome apply(List<VulnerabilityFinding> findings) {
+  public Outcome apply(List<Finding.Vulnerability> findings) {
     return apply(findings, VexSubject.PACKAGES_ONLY);
   }
 
-  public Outcome apply(List<VulnerabilityFinding> findings, VexSubject subject) {
+  public Outcome apply(List<Finding.Vulnerability> findings, VexSubject subject) {
     Map<String, List<VexStatement>> byVulnerability = statementsByVulnerability();
-    List<VulnerabilityFinding> shown = new ArrayList<>();
+    List<Finding.Vulnerability> shown = new ArrayList<>();
     List<Suppression> suppressed = new ArrayList<>();
-    for (VulnerabilityFinding f : findings) {
+    for (Finding.Vulnerability f : findings) {
       if (f.severity() != Severity.UNKNOWN && f.severity().compareTo(minSeverity) < 0
-          || ignoreUnfixed && f.status() != VulnerabilityFinding.Status.FIXED) {
+          || ignoreUnfixed && f.status() != Finding.Vulnerability.Status.FIXED) {
         continue;
       }
       Optional<Suppression> why = suppression(f, subject, byVulnerability);
@@ -59,8 +61,8 @@ public record NoiseControl(Severity minSeverity, boolean ignoreUnfixed, List<Ign
         shown.add(f);
       }
     }
-    shown.sort(VulnerabilityFinding.ORDER);
-    suppressed.sort((a, b) -> VulnerabilityFinding.ORDER.compare(a.finding(), b.finding()));
+    shown.sort(Finding.Vulnerability.ORDER);
+    suppressed.sort((a, b) -> Finding.Vulnerability.ORDER.compare(a.finding(), b.finding()));
     return new Outcome(shown, suppressed, ignores.stream().filter(r -> r.expiredOn(today)).toList());
   }
 
@@ -84,7 +86,7 @@ public record NoiseControl(Severity minSeverity, boolean ignoreUnfixed, List<Ign
     return out;
   }
 
-  private Optional<Suppression> suppression(VulnerabilityFinding f, VexSubject subject, Map<String, List<VexStatement>> byVulnerability) {
+  private Optional<Suppression> suppression(Finding.Vulnerability f, VexSubject subject, Map<String, List<VexStatement>> byVulnerability) {
     Set<VexStatement> applicable = new LinkedHashSet<>();
     for (String id : f.ids()) {
       for (VexStatement s : byVulnerability.getOrDefault(id.toLowerCase(Locale.ROOT), List.of())) {

@@ -2,6 +2,7 @@ package dev.portcullis.vuln.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
 
 /** The report as JSON: every field of every finding, the suppressed ones with their reasons, expired ignore entries. */
@@ -20,7 +21,7 @@ public final class ReportJson {
       root.put("databaseBuilt", report.databaseBuilt().toString());
     }
     var findings = root.putArray("findings");
-    for (VulnerabilityFinding f : report.findings()) {
+    for (Finding.Vulnerability f : report.findings()) {
       finding(findings.addObject(), f);
     }
     var suppressed = root.putArray("suppressed");
@@ -43,7 +44,7 @@ public final class ReportJson {
     return root;
   }
 
-  private static ObjectNode finding(ObjectNode o, VulnerabilityFinding f) {
+  private static ObjectNode finding(ObjectNode o, Finding.Vulnerability f) {
     o.put("id", f.id());
     var aliases = o.putArray("aliases");
     f.aliases().forEach(aliases::add);

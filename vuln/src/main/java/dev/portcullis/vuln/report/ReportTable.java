@@ -1,6 +1,8 @@
 package dev.portcullis.vuln.report;
 
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import dev.portcullis.core.TerminalText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +22,8 @@ public final class ReportTable {
     StringBuilder out = new StringBuilder();
     report.distro().ifPresent(d -> line(out, "OS: " + d));
     line(out, report.packages() + (report.packages() == 1 ? " package, " : " packages, ") + report.findings().size() + (report.findings().size() == 1 ? " vulnerability" : " vulnerabilities") + countsBySeverity(report.findings()));
-    Map<Package, List<VulnerabilityFinding>> byPackage = new LinkedHashMap<>();
-    for (VulnerabilityFinding f : report.findings()) { // already most severe first
+    Map<Package, List<Finding.Vulnerability>> byPackage = new LinkedHashMap<>();
+    for (Finding.Vulnerability f : report.findings()) { // already most severe first
       byPackage.computeIfAbsent(f.pkg(), k -> new ArrayList<>()).add(f);
     }
     for (var e : byPackage.entrySet()) {
@@ -30,9 +32,9 @@ public final class ReportTable {
       line(out, p.displayName() + " " + p.version() + "  ("
           + p.ecosystem().purlType() + ", " + p.location().path() + ", layer " + p.location().layerIndex()
           + p.managedByIfAny().map(m -> ", from " + m).orElse("") + ")");
-      for (VulnerabilityFinding f : e.getValue()) {
+      for (Finding.Vulnerability f : e.getValue()) {
         line(out, String.format(Locale.ROOT, "  %-8s %-20s fixed in %-18s%s%s  %s", f.severity().label().toUpperCase(Locale.ROOT), f.id(),
-            f.fixedVersionIfAny().orElse(f.status() == VulnerabilityFinding.Status.WONT_FIX ? "(will not fix)" : "(no fix)"),
+            f.fixedVersionIfAny().orElse(f.status() == Finding.Vulnerability.Status.WONT_FIX ? "(will not fix)" : "(no fix)"),
             f.epss() == null ? "" : String.format(Locale.ROOT, " EPSS %.1f%%", 100 * f.epss()), f.kev() ? " KEV" : "",
             f.aliases().isEmpty() ? "" : String.join(" ", f.aliases())));
       }
@@ -55,7 +57,7 @@ public final class ReportTable {
     out.append(TerminalText.escape(text)).append('\n');
   }
 
-  private static String countsBySeverity(List<VulnerabilityFinding> findings) {
+  private static String countsBySeverity(List<Finding.Vulnerability> findings) {
     Map<Severity, Integer> counts = new java.util.EnumMap<>(Severity.class);
     findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
     if (counts.isEmpty()) {

@@ -3,6 +3,8 @@ package dev.portcullis.vuln.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.core.Finding;
+import dev.portcullis.core.Severity;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +35,7 @@ public final class Sarif {
     driver.put("informationUri", "https://github.com/portcullis-dev/portcullis");
     ArrayNode rules = driver.putArray("rules");
     Map<String, Integer> ruleIndex = new LinkedHashMap<>();
-    for (VulnerabilityFinding f : report.findings()) {
+    for (Finding.Vulnerability f : report.findings()) {
       if (ruleIndex.containsKey(f.id())) {
         continue;
       }
@@ -51,7 +53,7 @@ public final class Sarif {
       props.putArray("tags").add("security").add("vulnerability").add(f.severity().label());
     }
     ArrayNode results = run.putArray("results");
-    for (VulnerabilityFinding f : report.findings()) {
+    for (Finding.Vulnerability f : report.findings()) {
       ObjectNode r = results.addObject();
       r.put("ruleId", f.id());
       r.put("ruleIndex", ruleIndex.get(f.id()));
@@ -66,7 +68,7 @@ public final class Sarif {
     return root;
   }
 
-  private static String message(VulnerabilityFinding f, String image) {
+  private static String message(Finding.Vulnerability f, String image) {
     return "Package " + f.pkg().name() + " " + f.installedVersion() + " in " + image + " is affected by " + String.join(", ", f.ids())
         + " (" + f.severity().label() + ")" + f.fixedVersionIfAny().map(v -> "; fixed in " + v).orElse("; no fix available")
         + (f.kev() ? "; known exploited (CISA KEV)" : "");
@@ -82,7 +84,7 @@ public final class Sarif {
   }
 
   /** The CVSS score when known, else the middle of the severity's CVSS band. */
-  static double securitySeverity(VulnerabilityFinding f) {
+  static double securitySeverity(Finding.Vulnerability f) {
     if (f.cvssScore() != null) {
       return f.cvssScore();
     }

@@ -2,6 +2,8 @@ package dev.portcullis.vuln.report;
 
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
+import dev.portcullis.core.Finding;
+import dev.portcullis.core.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +19,7 @@ public record ScanReport(
     Digest imageDigest,
     Optional<Distro> distro,
     int packages,
-    List<VulnerabilityFinding> findings,
+    List<Finding.Vulnerability> findings,
     List<Suppression> suppressed,
     List<IgnoreRule> expiredIgnores,
     @Nullable Instant databaseBuilt,

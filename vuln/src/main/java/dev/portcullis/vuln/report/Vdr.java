@@ -1,7 +1,9 @@
 package dev.portcullis.vuln.report;
 
 import dev.portcullis.catalog.sbom.CycloneDx;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,15 +43,15 @@ public final class Vdr {
     bom.setMetadata(metadata);
 
     Map<String, Component> components = new LinkedHashMap<>();
-    Map<String, List<VulnerabilityFinding>> byId = new LinkedHashMap<>();
-    for (VulnerabilityFinding f : report.findings()) {
+    Map<String, List<Finding.Vulnerability>> byId = new LinkedHashMap<>();
+    for (Finding.Vulnerability f : report.findings()) {
       components.computeIfAbsent(ref(f.pkg()), r -> component(f.pkg(), r));
       byId.computeIfAbsent(f.id(), k -> new ArrayList<>()).add(f);
     }
     bom.setComponents(new ArrayList<>(components.values()));
     List<Vulnerability> vulnerabilities = new ArrayList<>();
     for (var e : byId.entrySet()) {
-      VulnerabilityFinding first = e.getValue().get(0);
+      Finding.Vulnerability first = e.getValue().get(0);
       Vulnerability v = new Vulnerability();
       v.setBomRef("vuln:" + e.getKey());
       v.setId(e.getKey());
@@ -80,7 +82,7 @@ public final class Vdr {
         v.setProperties(props);
       }
       List<Vulnerability.Affect> affects = new ArrayList<>();
-      for (VulnerabilityFinding f : e.getValue()) {
+      for (Finding.Vulnerability f : e.getValue()) {
         Vulnerability.Affect a = new Vulnerability.Affect();
         a.setRef(ref(f.pkg()));
         affects.add(a);
@@ -109,7 +111,7 @@ public final class Vdr {
     return c;
   }
 
-  private static List<Vulnerability.Rating> ratings(VulnerabilityFinding f) {
+  private static List<Vulnerability.Rating> ratings(Finding.Vulnerability f) {
     List<Vulnerability.Rating> ratings = new ArrayList<>();
     if (f.cvssVector() != null && f.cvssScore() != null) {
       Vulnerability.Rating cvss = new Vulnerability.Rating();

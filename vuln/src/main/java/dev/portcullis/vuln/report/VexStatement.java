@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.report;
 
+import dev.portcullis.core.Finding;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public record VexStatement(String vulnerability, VexStatus status, List<VexProdu
   }
 
   /** Whether it speaks of {@code f} (by any of its IDs) in the package scanned as part of {@code subject}. */
-  public boolean appliesTo(VulnerabilityFinding f, VexSubject subject) {
+  public boolean appliesTo(Finding.Vulnerability f, VexSubject subject) {
     if (f.ids().stream().noneMatch(id -> id.equalsIgnoreCase(vulnerability))) {
       return false;
     }

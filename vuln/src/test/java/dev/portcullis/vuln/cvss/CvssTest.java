@@ -3,6 +3,7 @@ package dev.portcullis.vuln.cvss;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.core.Severity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,7 +36,7 @@ class CvssTest {
       "CVSS:4.0/AV:L/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N|8.6|HIGH|CISA ICS advisory, CVE-2025-24479",
       "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N|0.0|NONE|no impact scores 0",
   })
-  void baseScoresMatchPublishedOnes(String vector, double score, Rating rating, String source) throws InvalidVectorException {
+  void baseScoresMatchPublishedOnes(String vector, double score, Severity rating, String source) throws InvalidVectorException {
     Cvss cvss = Cvss.parse(vector);
     assertThat(cvss.baseScore()).as(source).isEqualTo(score);
     assertThat(cvss.rating()).isEqualTo(rating);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Catalogers;
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
@@ -16,8 +18,6 @@ import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.db.DatabaseImporter;
 import dev.portcullis.vuln.db.ImportOptions;
 import dev.portcullis.vuln.match.VulnerabilityMatcher;
-import dev.portcullis.vuln.report.Severity;
-import dev.portcullis.vuln.report.VulnerabilityFinding;
 import dev.portcullis.vuln.testing.Corpus;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -54,7 +54,7 @@ class DebianScanIT {
         Image image = Images.open(new ImageSource.OciLayout(debian.layout(), null), ReadOptions.defaults())) {
       Catalog catalog = Catalog.read(image, new LayerScanner(null, 1_000_000), Catalogers.defaults(), tmp);
       VulnerabilityMatcher matcher = new VulnerabilityMatcher(db);
-      List<VulnerabilityFinding> findings = matcher.match(catalog, i -> image.layers().get(i).createdBy()).findings();
+      List<Finding.Vulnerability> findings = matcher.match(catalog, i -> image.layers().get(i).createdBy()).findings();
 
       // every binary package built from glibc carries the glibc record; apt its own
       List<String> glibcBinaries = catalog.packages().stream().filter(p -> p.ecosystem() == Ecosystem.DEBIAN)
@@ -66,13 +66,13 @@ class DebianScanIT {
           .containsExactlyInAnyOrder("apt", "libapt-pkg6.0");
       assertThat(findings).filteredOn(f -> f.id().equals("DEBIAN-CVE-2011-3374") && f.pkg().name().equals("apt")).singleElement().satisfies(f -> {
         assertThat(f.severity()).isEqualTo(Severity.LOW);
-        assertThat(f.status()).isEqualTo(VulnerabilityFinding.Status.NOT_FIXED);
+        assertThat(f.status()).isEqualTo(Finding.Vulnerability.Status.NOT_FIXED);
         assertThat(f.aliases()).contains("CVE-2011-3374");
         assertThat(f.matchedBy()).isEqualTo("dpkg-matcher");
         assertThat(f.layerCreatedBy()).isNotBlank();
       });
       // Debian fixed CVE-2026-4438 in the glibc this image has; a record naming a binary package never matches
-      assertThat(findings).extracting(VulnerabilityFinding::id).doesNotContain("DEBIAN-CVE-2026-4438", "DECOY-BINARY-NAME");
+      assertThat(findings).extracting(Finding.Vulnerability::id).doesNotContain("DEBIAN-CVE-2026-4438", "DECOY-BINARY-NAME");
 
       // Debian installed requests, urllib3 and jackson-databind: upstream advisories cover their versions, but Debian's feed decides
       Package requests = language(catalog, Ecosystem.PYPI, "requests");

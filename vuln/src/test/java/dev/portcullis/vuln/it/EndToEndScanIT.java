@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.core.Finding;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
@@ -16,7 +17,6 @@ import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.db.DatabaseImporter;
 import dev.portcullis.vuln.db.ImportOptions;
 import dev.portcullis.vuln.match.VulnerabilityMatcher;
-import dev.portcullis.vuln.report.VulnerabilityFinding;
 import dev.portcullis.vuln.testing.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +76,7 @@ class EndToEndScanIT {
     new OciLayoutBuilder().layer(layer).write(layout);
     try (Image image = Images.open(new ImageSource.OciLayout(layout, null), ReadOptions.defaults())) {
       Catalog catalog = Catalog.read(image, new LayerScanner(null, 1_000_000), Catalogers.defaults(), tmp);
-      List<VulnerabilityFinding> findings = new VulnerabilityMatcher(db).match(catalog, i -> Optional.empty()).findings();
+      List<Finding.Vulnerability> findings = new VulnerabilityMatcher(db).match(catalog, i -> Optional.empty()).findings();
       return findings.stream().map(f -> f.pkg().name() + " " + f.installedVersion() + " " + f.id()).collect(Collectors.toCollection(TreeSet::new));
     }
   }

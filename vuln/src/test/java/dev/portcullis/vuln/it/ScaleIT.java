@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.core.Distro;
+import dev.portcullis.core.Finding;
 import dev.portcullis.testkit.SyntheticAdvisories;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.db.DatabaseImporter;
 import dev.portcullis.vuln.db.ImportOptions;
 import dev.portcullis.vuln.db.ImportReport;
 import dev.portcullis.vuln.match.VulnerabilityMatcher;
-import dev.portcullis.vuln.report.VulnerabilityFinding;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +72,7 @@ class ScaleIT {
           "Maven", (long) perEcosystem[2], "Go", (long) perEcosystem[3], "Debian", (long) perEcosystem[4], "Alpine", (long) perEcosystem[5]));
       VulnerabilityMatcher.Result result = new VulnerabilityMatcher(db).match(catalog, i -> Optional.empty());
       Map<String, Set<String>> found = new TreeMap<>();
-      for (VulnerabilityFinding f : result.findings()) {
+      for (Finding.Vulnerability f : result.findings()) {
         found.computeIfAbsent(f.pkg().purl(), k -> new TreeSet<>()).add(f.id());
         assertThat(f.aliases()).as(f.id()).containsExactly(f.id().replace("SYN-", "CVE-"));
         assertThat(f.fixedVersion()).as(f.id()).isNotNull();

@@ -6,13 +6,13 @@ import dev.portcullis.catalog.Catalog;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.db.DatabaseImporter;
 import dev.portcullis.vuln.db.ImportOptions;
 import dev.portcullis.vuln.db.ImportReport;
-import dev.portcullis.vuln.report.VulnerabilityFinding;
 import dev.portcullis.vuln.testing.Corpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class CorpusMatchTest {
     String purl = "pkg:" + ecosystem.purlType() + "/" + (namespace.isEmpty() ? "" : namespace + "/") + name + "@" + version;
     Package p = new Package(name, namespace, version, ecosystem, purl, "test", List.of(new Location("/x", 0, LAYER)), source, null, Map.of());
     Catalog catalog = new Catalog(Optional.ofNullable(distro), List.of(p), List.of());
-    return new VulnerabilityMatcher(db).match(catalog, i -> Optional.empty()).findings().stream().map(VulnerabilityFinding::id)
+    return new VulnerabilityMatcher(db).match(catalog, i -> Optional.empty()).findings().stream().map(Finding.Vulnerability::id)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -184,16 +184,16 @@ class CorpusMatchTest {
   void oneFindingCarriesEveryIdAndTheNearestFix() throws Exception {
     Package log4j = new Package("log4j-core", "org.apache.logging.log4j", "2.14.1", Ecosystem.MAVEN, "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         "test", List.of(new Location("/app/log4j-core-2.14.1.jar", 0, LAYER)), null, null, Map.of());
-    List<VulnerabilityFinding> found = new VulnerabilityMatcher(db).match(new Catalog(Optional.empty(), List.of(log4j), List.of()),
+    List<Finding.Vulnerability> found = new VulnerabilityMatcher(db).match(new Catalog(Optional.empty(), List.of(log4j), List.of()),
         i -> Optional.of("COPY app /app")).findings();
-    VulnerabilityFinding log4shell = found.stream().filter(f -> f.id().equals("GHSA-jfh8-c2jp-5v3q")).findFirst().orElseThrow();
+    Finding.Vulnerability log4shell = found.stream().filter(f -> f.id().equals("GHSA-jfh8-c2jp-5v3q")).findFirst().orElseThrow();
     assertThat(log4shell.aliases()).contains("CVE-2021-44228");
     assertThat(log4shell.fixedVersion()).isEqualTo("2.15.0");
-    assertThat(log4shell.severity()).isEqualTo(dev.portcullis.vuln.report.Severity.CRITICAL);
+    assertThat(log4shell.severity()).isEqualTo(dev.portcullis.core.Severity.CRITICAL);
     assertThat(log4shell.cvssScore()).isEqualTo(10.0);
     assertThat(log4shell.layerCreatedBy()).isEqualTo("COPY app /app");
     assertThat(log4shell.matchedBy()).isEqualTo("maven-matcher");
-    assertThat(found.get(0).severity()).isEqualTo(dev.portcullis.vuln.report.Severity.CRITICAL);
+    assertThat(found.get(0).severity()).isEqualTo(dev.portcullis.core.Severity.CRITICAL);
   }
 
   @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
@@ -24,8 +26,8 @@ class ReportTableEscapingTest {
     Digest layer = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
     Package p = new Package(NAME, "", VERSION, Ecosystem.NPM, "pkg:npm/evil@1.0", "test-cataloger", List.of(new Location(PATH, 0, layer)), null, null,
         Map.of());
-    VulnerabilityFinding f = new VulnerabilityFinding("GHSA-aaaa-bbbb-cccc", List.of("CVE-2020-0001"), p, VERSION, "1.1", Severity.HIGH, null, null,
-        null, null, false, VulnerabilityFinding.Status.FIXED, "summary", "test-matcher", null);
+    Finding.Vulnerability f = new Finding.Vulnerability("GHSA-aaaa-bbbb-cccc", List.of("CVE-2020-0001"), p, VERSION, "1.1", Severity.HIGH, null, null,
+        null, null, false, Finding.Vulnerability.Status.FIXED, "summary", "test-matcher", null);
     NoiseControl.Outcome o = NoiseControl.none(LocalDate.of(2026, 1, 1)).apply(List.of(f));
     return new ScanReport("app:1", Digest.sha256("image".getBytes(StandardCharsets.UTF_8)), Optional.empty(), 1, o.shown(), o.suppressed(), o.expired(),
         null, List.of());

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -32,32 +34,32 @@ class ReportTest {
   private static final Package MINIMIST = pkg("minimist", "", "1.2.0", Ecosystem.NPM, "pkg:npm/minimist@1.2.0", "/app/node_modules/minimist/package.json");
   private static final Package AXIOS = pkg("axios", "", "0.21.0", Ecosystem.NPM, "pkg:npm/axios@0.21.0", "/app/node_modules/axios/package.json");
 
-  private static final VulnerabilityFinding LOG4SHELL = finding("GHSA-jfh8-c2jp-5v3q", List.of("CVE-2021-44228"), LOG4J, "2.15.0", Severity.CRITICAL, 10.0,
+  private static final Finding.Vulnerability LOG4SHELL = finding("GHSA-jfh8-c2jp-5v3q", List.of("CVE-2021-44228"), LOG4J, "2.15.0", Severity.CRITICAL, 10.0,
       "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", true);
-  private static final VulnerabilityFinding LODASH_TEMPLATE = finding("GHSA-p6mc-m468-83gw", List.of("CVE-2020-8203"), LODASH, "4.17.19", Severity.HIGH, null, null, false);
-  private static final VulnerabilityFinding LODASH_CMD = finding("GHSA-35jh-r3h4-6jhm", List.of("CVE-2021-23337"), LODASH, "4.17.21", Severity.HIGH, null, null, false);
-  private static final VulnerabilityFinding MINIMIST_PP = finding("GHSA-vh95-rmgr-6w4m", List.of("CVE-2020-7598"), MINIMIST, "1.2.3", Severity.MEDIUM, null, null, false);
-  private static final VulnerabilityFinding AXIOS_SSRF = finding("GHSA-4w2v-q235-vp99", List.of("CVE-2020-28168"), AXIOS, "0.21.1", Severity.MEDIUM, null, null, false);
-  private static final VulnerabilityFinding AXIOS_REDOS = finding("GHSA-cph5-m8f7-6c5x", List.of("CVE-2021-3749"), AXIOS, "0.21.2", Severity.HIGH, null, null, false);
-  private static final VulnerabilityFinding UNFIXED = new VulnerabilityFinding("CVE-2099-0001", List.of(), MINIMIST, "1.2.0", null, Severity.LOW, null, null,
-      null, null, false, VulnerabilityFinding.Status.NOT_FIXED, "", "npm-matcher", null);
-  private static final List<VulnerabilityFinding> ALL = List.of(MINIMIST_PP, LOG4SHELL, LODASH_TEMPLATE, AXIOS_SSRF, LODASH_CMD, AXIOS_REDOS, UNFIXED);
+  private static final Finding.Vulnerability LODASH_TEMPLATE = finding("GHSA-p6mc-m468-83gw", List.of("CVE-2020-8203"), LODASH, "4.17.19", Severity.HIGH, null, null, false);
+  private static final Finding.Vulnerability LODASH_CMD = finding("GHSA-35jh-r3h4-6jhm", List.of("CVE-2021-23337"), LODASH, "4.17.21", Severity.HIGH, null, null, false);
+  private static final Finding.Vulnerability MINIMIST_PP = finding("GHSA-vh95-rmgr-6w4m", List.of("CVE-2020-7598"), MINIMIST, "1.2.3", Severity.MEDIUM, null, null, false);
+  private static final Finding.Vulnerability AXIOS_SSRF = finding("GHSA-4w2v-q235-vp99", List.of("CVE-2020-28168"), AXIOS, "0.21.1", Severity.MEDIUM, null, null, false);
+  private static final Finding.Vulnerability AXIOS_REDOS = finding("GHSA-cph5-m8f7-6c5x", List.of("CVE-2021-3749"), AXIOS, "0.21.2", Severity.HIGH, null, null, false);
+  private static final Finding.Vulnerability UNFIXED = new Finding.Vulnerability("CVE-2099-0001", List.of(), MINIMIST, "1.2.0", null, Severity.LOW, null, null,
+      null, null, false, Finding.Vulnerability.Status.NOT_FIXED, "", "npm-matcher", null);
+  private static final List<Finding.Vulnerability> ALL = List.of(MINIMIST_PP, LOG4SHELL, LODASH_TEMPLATE, AXIOS_SSRF, LODASH_CMD, AXIOS_REDOS, UNFIXED);
 
   private static Package pkg(String name, String ns, String version, Ecosystem eco, String purl, String path) {
     return new Package(name, ns, version, eco, purl, "test-cataloger", List.of(new Location(path, 1, LAYER)), null, null, Map.of());
   }
 
-  private static VulnerabilityFinding finding(String id, List<String> aliases, Package p, String fixed, Severity s, Double score, String vector, boolean kev) {
-    return new VulnerabilityFinding(id, aliases, p, p.version(), fixed, s, score, vector, kev ? 0.9447 : 0.01, 0.99, kev,
-        VulnerabilityFinding.Status.FIXED, "summary of " + id, "test-matcher", "COPY app /app");
+  private static Finding.Vulnerability finding(String id, List<String> aliases, Package p, String fixed, Severity s, Double score, String vector, boolean kev) {
+    return new Finding.Vulnerability(id, aliases, p, p.version(), fixed, s, score, vector, kev ? 0.9447 : 0.01, 0.99, kev,
+        Finding.Vulnerability.Status.FIXED, "summary of " + id, "test-matcher", "COPY app /app");
   }
 
   private static Path resource(String name) throws URISyntaxException {
     return Path.of(ReportTest.class.getResource(name).toURI());
   }
 
-  private static List<String> ids(List<VulnerabilityFinding> fs) {
-    return fs.stream().map(VulnerabilityFinding::id).toList();
+  private static List<String> ids(List<Finding.Vulnerability> fs) {
+    return fs.stream().map(Finding.Vulnerability::id).toList();
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.portcullis.vuln.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.ImageRef;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +32,10 @@ class VexFuzzTest {
   private static final VexSubject ELSEWHERE =
       VexSubject.image(Digest.sha256("elsewhere".getBytes(StandardCharsets.UTF_8)), List.of(), ImageRef.parse("ghcr.io/acme/elsewhere:1.0"));
 
-  private static final VulnerabilityFinding IN_A_FORK = new VulnerabilityFinding("GHSA-xvch-5gv4-984h", List.of("CVE-2021-44906"),
+  private static final Finding.Vulnerability IN_A_FORK = new Finding.Vulnerability("GHSA-xvch-5gv4-984h", List.of("CVE-2021-44906"),
       new dev.portcullis.core.Package("minimist-fork", "", "1.2.0", dev.portcullis.core.Ecosystem.NPM, "pkg:npm/minimist-fork@1.2.0", "test-cataloger",
           List.of(new dev.portcullis.core.Location("/app/node_modules/minimist-fork/package.json", 1, VexTest.HELLO)), null, null, java.util.Map.of()),
-      "1.2.0", "1.2.6", Severity.CRITICAL, 9.8, null, null, null, false, VulnerabilityFinding.Status.FIXED, "a vendored minimist", "npm-matcher", null);
+      "1.2.0", "1.2.6", Severity.CRITICAL, 9.8, null, null, null, false, Finding.Vulnerability.Status.FIXED, "a vendored minimist", "npm-matcher", null);
 
   @TempDir Path tmp;
 
@@ -61,7 +63,7 @@ class VexFuzzTest {
       return;
     }
     NoiseControl noise = new NoiseControl(Severity.UNKNOWN, false, List.of(), List.of(doc), LocalDate.of(2026, 11, 29));
-    List<VulnerabilityFinding> findings = List.of(VexTest.PROTOTYPE_POLLUTION, VexTest.LODASH_TEMPLATE_FINDING, IN_A_FORK);
+    List<Finding.Vulnerability> findings = List.of(VexTest.PROTOTYPE_POLLUTION, VexTest.LODASH_TEMPLATE_FINDING, IN_A_FORK);
     boolean packageStatement = !noise.apply(findings, VexSubject.PACKAGES_ONLY).suppressed().isEmpty();
     // only a CycloneDX document that lost its metadata.component can come to speak of a package wherever it is
     String text = new String(mutated, StandardCharsets.UTF_8);

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Finding;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.Severity;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +37,10 @@ class VexTest {
       List.of(new Location("/app/node_modules/minimist/package.json", 1, ZERO)), null, null, Map.of());
   private static final Package LODASH = new Package("lodash", "", "4.17.15", Ecosystem.NPM, "pkg:npm/lodash@4.17.15", "test-cataloger",
       List.of(new Location("/app/node_modules/lodash/package.json", 1, ZERO)), null, null, Map.of());
-  static final VulnerabilityFinding PROTOTYPE_POLLUTION = new VulnerabilityFinding("GHSA-xvch-5gv4-984h", List.of("CVE-2021-44906"), MINIMIST, "1.2.0",
-      "1.2.6", Severity.CRITICAL, 9.8, null, null, null, false, VulnerabilityFinding.Status.FIXED, "minimist prototype pollution", "npm-matcher", null);
-  static final VulnerabilityFinding LODASH_TEMPLATE_FINDING = new VulnerabilityFinding("GHSA-p6mc-m468-83gw", List.of("CVE-2020-8203"), LODASH, "4.17.15",
-      "4.17.19", Severity.HIGH, null, null, null, null, false, VulnerabilityFinding.Status.FIXED, "lodash", "npm-matcher", null);
+  static final Finding.Vulnerability PROTOTYPE_POLLUTION = new Finding.Vulnerability("GHSA-xvch-5gv4-984h", List.of("CVE-2021-44906"), MINIMIST, "1.2.0",
+      "1.2.6", Severity.CRITICAL, 9.8, null, null, null, false, Finding.Vulnerability.Status.FIXED, "minimist prototype pollution", "npm-matcher", null);
+  static final Finding.Vulnerability LODASH_TEMPLATE_FINDING = new Finding.Vulnerability("GHSA-p6mc-m468-83gw", List.of("CVE-2020-8203"), LODASH, "4.17.15",
+      "4.17.19", Severity.HIGH, null, null, null, null, false, Finding.Vulnerability.Status.FIXED, "lodash", "npm-matcher", null);
 
   @TempDir Path tmp;
 

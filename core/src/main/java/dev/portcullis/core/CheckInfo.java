@@ -1,4 +1,4 @@
-package dev.portcullis.rules;
+package dev.portcullis.core;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,6 +18,9 @@ public record CheckInfo(String id, Severity severity, String title, String ratio
     }
     if (title.isBlank() || rationale.isBlank() || remediation.isBlank()) {
       throw new IllegalArgumentException(id + ": a check needs a title, a rationale and a remediation");
+    }
+    if (!severity.isRating()) {
+      throw new IllegalArgumentException(id + ": a check is rated low, medium, high or critical, not " + severity.label());
     }
     references = List.copyOf(references);
   }

@@ -1,6 +1,4 @@
-package dev.portcullis.rules;
-
-import dev.portcullis.core.Location;
+package dev.portcullis.core;
 
 /** Where a finding is: a line of a file, a field of an image's config, or a file inside a layer. */
 public sealed interface FindingLocation extends Comparable<FindingLocation> {

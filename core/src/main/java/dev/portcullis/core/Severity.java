@@ -1,9 +1,13 @@
-package dev.portcullis.vuln.report;
+package dev.portcullis.core;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** A finding's severity, ordered from least to most severe; {@code UNKNOWN} when no source gives one. */
+/**
+ * How much a finding matters, least severe first (the order of {@link #compareTo}). A
+ * vulnerability is {@code UNKNOWN} when no source rates it; a check is always rated
+ * {@code LOW} to {@code CRITICAL}.
+ */
 public enum Severity {
   UNKNOWN,
   NONE,
@@ -35,6 +39,26 @@ public enum Severity {
     };
   }
 
+  /**
+   * One of the ratings a check can have: {@code low}, {@code medium}, {@code high} or
+   * {@code critical} in any case, surrounding white space ignored; empty for any other word.
+   */
+  public static Optional<Severity> parseRating(String word) {
+    return switch (word.strip().toUpperCase(Locale.ROOT)) {
+      case "LOW" -> Optional.of(LOW);
+      case "MEDIUM" -> Optional.of(MEDIUM);
+      case "HIGH" -> Optional.of(HIGH);
+      case "CRITICAL" -> Optional.of(CRITICAL);
+      default -> Optional.empty();
+    };
+  }
+
+  /** Whether this is a rating a check can have ({@code LOW} to {@code CRITICAL}). */
+  public boolean isRating() {
+    return compareTo(LOW) >= 0;
+  }
+
+  /** {@code unknown}, {@code none}, {@code low}, {@code medium}, {@code high}, {@code critical}. */
   public String label() {
     return label;
   }

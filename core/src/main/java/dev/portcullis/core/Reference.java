@@ -1,4 +1,4 @@
-package dev.portcullis.rules;
+package dev.portcullis.core;
 
 /**
  * Where a check comes from in published guidance: {@code CIS_DOCKER "4.1"}, {@code PSS_BASELINE
