@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -167,86 +168,113 @@ public final class Contents implements Subject {
     List<FileRef> files = new ArrayList<>();
     FileTree tree = image.tree();
     if (tree != null) {
-      for (FileEntry e : tree.entries()) {
-        files.add(new FileRef(e.path(), e.type(), new Text.Origin.InLayer(image.name(), image.location(e), -1)));
-      }
-      for (DeletedEntry d : tree.deleted()) {
-        files.add(new FileRef(d.entry().path(), d.entry().type(), new Text.Origin.InLayer(image.name(), image.location(d.entry()), d.removedBy())));
-      }
+      files.addAll(fileRefs(image, tree));
       Map<FileEntry, Integer> wanted = new HashMap<>();
-      List<FileEntry> tooLarge = new ArrayList<>();
-      for (FileEntry e : tree.entries()) {
-        if (e.type() == FileType.REGULAR && e.size() > 0) {
-          if (e.size() <= limits.maxFileBytes()) {
-            wanted.put(e, -1);
-          } else {
-            tooLarge.add(e);
-          }
-        }
-      }
-      for (DeletedEntry d : tree.deleted()) {
-        FileEntry e = d.entry();
-        if (e.type() == FileType.REGULAR && e.size() > 0) {
-          if (e.size() <= limits.maxFileBytes()) {
-            wanted.put(e, d.removedBy());
-          } else {
-            tooLarge.add(e);
-          }
-        }
-      }
-      for (FileEntry e : tooLarge) {
-        problems.add(new Problem(image.name(), 0, 0, "skipped " + e.path() + " (layer " + e.layer() + "): " + tooLarge(e.size(), limits)));
-      }
-      // what the first pass took is used as it is; the rest is read from the layers now
-      List<Candidate> candidates = new ArrayList<>();
-      List<FileEntry> toRead = new ArrayList<>();
-      for (FileEntry e : wanted.keySet()) {
-        int layer = e.content().layer();
-        int ordinal = e.content().ordinal();
-        LayerTexts taken = layer >= 0 && layer < captured.size() ? captured.get(layer) : LayerTexts.NONE;
-        if (taken.binaries().contains(ordinal)) {
-          candidates.add(new Candidate(e, null));
-        } else if (taken.texts().containsKey(ordinal)) {
-          candidates.add(new Candidate(e, taken.texts().get(ordinal)));
-        } else if (!taken.complete() || interest.paths().test(e.path())) {
-          // not looked at, or a text without any keyword that a check wants by its path in the tree
-          toRead.add(e);
-        }
-      }
-      tree.contents(toRead, (e, in) -> {
-        byte[] bytes = in.readNBytes((int) e.size());
-        candidates.add(new Candidate(e, ReadLimits.isBinary(bytes) ? null : new String(bytes, StandardCharsets.UTF_8)));
-      });
-      candidates.sort(READ_ORDER);
-      long kept = 0;
-      List<String> binaries = new ArrayList<>();
-      for (Candidate c : candidates) {
-        FileEntry e = c.entry();
-        if (c.text() == null) {
-          binaries.add(e.path() + " (layer " + e.layer() + ")");
-        } else if (interest.wants(e.path(), c.text())) {
-          long size = c.text().length();
-          if (kept + size > limits.maxKeptBytes()) {
-            problems.add(new Problem(image.name(), 0, 0, "content checks stopped at " + e.path() + " (layer " + e.layer() + "): more than "
-                + (limits.maxKeptBytes() >> 20) + " MiB of candidate text"));
-            break;
-          }
-          kept += size;
-          texts.add(new Text(Text.Kind.FILE, e.path(), new Text.Origin.InLayer(image.name(), image.location(e), wanted.get(e)), c.text()));
-        }
-      }
-      if (!binaries.isEmpty()) {
-        // an image holds thousands of executables: one note, naming the first few, keeps the report readable
-        binaries.sort(null);
-        String named = String.join(", ", binaries.subList(0, Math.min(NAMED_BINARIES, binaries.size())));
-        String more = binaries.size() > NAMED_BINARIES ? " and " + (binaries.size() - NAMED_BINARIES) + " more" : "";
-        problems.add(new Problem(image.name(), 0, 0, "skipped " + binaries.size() + " binary file" + (binaries.size() == 1 ? "" : "s")
-            + " (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB): " + named + more));
-      }
+      problems.addAll(sizeUp(image, tree, limits, wanted));
+      List<Candidate> candidates = candidates(tree, interest, captured, wanted.keySet());
+      keep(image, interest, limits, candidates, wanted, texts, problems);
     }
     texts.sort(ORDER);
     files.sort(Comparator.comparing(FileRef::path));
     return new Contents(image.name(), texts, problems, files);
+  }
+
+  /** Every entry of the tree, and every one a later layer deleted, as a file reference. */
+  private static List<FileRef> fileRefs(ImageSubject image, FileTree tree) {
+    List<FileRef> files = new ArrayList<>();
+    for (FileEntry e : tree.entries()) {
+      files.add(new FileRef(e.path(), e.type(), new Text.Origin.InLayer(image.name(), image.location(e), -1)));
+    }
+    for (DeletedEntry d : tree.deleted()) {
+      files.add(new FileRef(d.entry().path(), d.entry().type(), new Text.Origin.InLayer(image.name(), image.location(d.entry()), d.removedBy())));
+    }
+    return files;
+  }
+
+  /**
+   * Puts every regular file within the size bound into {@code wanted}, with the layer that deleted
+   * it (-1 for none); returns a problem for each file over the bound.
+   */
+  private static List<Problem> sizeUp(ImageSubject image, FileTree tree, ReadLimits limits, Map<FileEntry, Integer> wanted) {
+    List<FileEntry> tooLarge = new ArrayList<>();
+    Map<FileEntry, Integer> all = new java.util.LinkedHashMap<>();
+    tree.entries().forEach(e -> all.put(e, -1));
+    tree.deleted().forEach(d -> all.put(d.entry(), d.removedBy()));
+    for (Map.Entry<FileEntry, Integer> m : all.entrySet()) {
+      FileEntry e = m.getKey();
+      if (e.type() == FileType.REGULAR && e.size() > 0) {
+        if (e.size() <= limits.maxFileBytes()) {
+          wanted.put(e, m.getValue());
+        } else {
+          tooLarge.add(e);
+        }
+      }
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (FileEntry e : tooLarge) {
+      problems.add(new Problem(image.name(), 0, 0, "skipped " + e.path() + " (layer " + e.layer() + "): " + tooLarge(e.size(), limits)));
+    }
+    return problems;
+  }
+
+  /**
+   * The text (or binary verdict) of each wanted file, in read order: what the layer pass captured is
+   * used as it is; the rest (a layer whose capture stopped at its memory bound, a file a check wants
+   * by its path) is read from the layers now.
+   */
+  private static List<Candidate> candidates(FileTree tree, Interest interest, List<LayerTexts> captured, Collection<FileEntry> wanted)
+      throws IOException {
+    List<Candidate> candidates = new ArrayList<>();
+    List<FileEntry> toRead = new ArrayList<>();
+    for (FileEntry e : wanted) {
+      int layer = e.content().layer();
+      int ordinal = e.content().ordinal();
+      LayerTexts taken = layer >= 0 && layer < captured.size() ? captured.get(layer) : LayerTexts.NONE;
+      if (taken.binaries().contains(ordinal)) {
+        candidates.add(new Candidate(e, null));
+      } else if (taken.texts().containsKey(ordinal)) {
+        candidates.add(new Candidate(e, taken.texts().get(ordinal)));
+      } else if (!taken.complete() || interest.paths().test(e.path())) {
+        // not looked at, or a text without any keyword that a check wants by its path in the tree
+        toRead.add(e);
+      }
+    }
+    tree.contents(toRead, (e, in) -> {
+      byte[] bytes = in.readNBytes((int) e.size());
+      candidates.add(new Candidate(e, ReadLimits.isBinary(bytes) ? null : new String(bytes, StandardCharsets.UTF_8)));
+    });
+    candidates.sort(READ_ORDER);
+    return candidates;
+  }
+
+  /** Adds the candidate texts {@code interest} wants to {@code texts}, up to the memory bound, and one note of the binaries skipped. */
+  private static void keep(ImageSubject image, Interest interest, ReadLimits limits, List<Candidate> candidates, Map<FileEntry, Integer> wanted,
+      List<Text> texts, List<Problem> problems) {
+    long kept = 0;
+    List<String> binaries = new ArrayList<>();
+    for (Candidate c : candidates) {
+      FileEntry e = c.entry();
+      if (c.text() == null) {
+        binaries.add(e.path() + " (layer " + e.layer() + ")");
+      } else if (interest.wants(e.path(), c.text())) {
+        long size = c.text().length();
+        if (kept + size > limits.maxKeptBytes()) {
+          problems.add(new Problem(image.name(), 0, 0, "content checks stopped at " + e.path() + " (layer " + e.layer() + "): more than "
+              + (limits.maxKeptBytes() >> 20) + " MiB of candidate text"));
+          break;
+        }
+        kept += size;
+        texts.add(new Text(Text.Kind.FILE, e.path(), new Text.Origin.InLayer(image.name(), image.location(e), wanted.get(e)), c.text()));
+      }
+    }
+    if (!binaries.isEmpty()) {
+      // an image holds thousands of executables: one note, naming the first few, keeps the report readable
+      binaries.sort(null);
+      String named = String.join(", ", binaries.subList(0, Math.min(NAMED_BINARIES, binaries.size())));
+      String more = binaries.size() > NAMED_BINARIES ? " and " + (binaries.size() - NAMED_BINARIES) + " more" : "";
+      problems.add(new Problem(image.name(), 0, 0, "skipped " + binaries.size() + " binary file" + (binaries.size() == 1 ? "" : "s")
+          + " (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10) + " KiB): " + named + more));
+    }
   }
 
   private static final Comparator<Text> ORDER = Comparator.comparing((Text t) -> t.kind() == Text.Kind.FILE ? 1 : 0)
