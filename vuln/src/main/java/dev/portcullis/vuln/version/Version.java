@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * of two schemes is an error ({@link IllegalArgumentException}). Immutable and thread-safe.
  *
  * <p>Order and equality differ on purpose: {@code 1.0} and {@code 1.0.0} are distinct Maven versions that compare
- * as equal, as {@code BigDecimal}'s {@code 1.0} and {@code 1.00} do; {@link #equals} is the scheme and the text.
+ * as equal, as {@code BigDecimal}'s {@code 1.0} and {@code 1.00} do; {@link #equals} is the same scheme's reading of the same
+ * text.
  */
 public final class Version implements Comparable<Version> {
   private final VersionScheme scheme;
@@ -53,7 +54,8 @@ public final class Version implements Comparable<Version> {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Version v && scheme.name().equals(v.scheme.name()) && text.equals(v.text);
+    return o instanceof Version v && scheme.name().equals(v.scheme.name()) && order.getClass() == v.order.getClass()
+        && text.equals(v.text);
   }
 
   @Override
