@@ -2,6 +2,7 @@ package dev.portcullis.scan;
 
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.Platform;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.Layer;
@@ -57,6 +58,11 @@ public record Assessment(
     public Subject {
       indexDigests = List.copyOf(indexDigests);
       layers = List.copyOf(layers);
+    }
+
+    /** The platform the image was built for, from its configuration (an SBOM has none). */
+    public Optional<Platform> platform() {
+      return config.map(ImageConfig::platform);
     }
 
     static Subject of(Image image) {

@@ -69,6 +69,11 @@ class ScannerTest {
           .containsExactlyInAnyOrder("GHSA-test-lodash", "GHSA-test-minimist");
       assertThat(cold.catalog().orElseThrow().packages()).extracting(p -> p.name()).contains("zlib1g", "base-files", "lodash", "minimist");
       assertThat(cold.checks()).isPresent();
+      // the image facts: platform, and each layer with its diffID and the step that made it
+      assertThat(cold.subject().platform()).hasValueSatisfying(p -> assertThat(p.toString()).isEqualTo("linux/amd64"));
+      assertThat(cold.subject().layers()).extracting(Assessment.LayerFacts::createdBy)
+          .containsExactly(java.util.Optional.of("ADD rootfs.tar /"), java.util.Optional.of("COPY . /app"));
+      assertThat(cold.subject().layers().get(0).diffId()).isEqualTo(cold.subject().config().orElseThrow().diffIds().get(0));
 
       try (CountedImage image = ScanFixtures.open(images.get("lodash"), read)) {
         Assessment warm = scanner.scan(image, null);

@@ -4,12 +4,13 @@ import dev.portcullis.vuln.osv.Affected.Event;
 import dev.portcullis.vuln.osv.Affected.EventKind;
 import dev.portcullis.vuln.osv.Affected.Range;
 import dev.portcullis.vuln.osv.Affected.RangeType;
-import dev.portcullis.vuln.version.InvalidVersionException;
+import dev.portcullis.vuln.version.Version;
 import dev.portcullis.vuln.version.VersionScheme;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OSV range evaluation, the only one in Portcullis. A version is affected when it is listed in
@@ -19,8 +20,9 @@ import java.util.Optional;
  * below at least one of the range's {@code limit}s, when it has any. GIT ranges name commits, not
  * versions, and are left out with a note.
  *
- * <p>The caller picks the scheme of the package's ecosystem; it applies to SEMVER ranges as well
- * (the ecosystems that write SEMVER ranges order their versions as SemVer does).
+ * <p>The caller parses the installed version with the scheme of the package's ecosystem, once; the
+ * range's versions are read with that version's scheme, which applies to SEMVER ranges as well (the
+ * ecosystems that write SEMVER ranges order their versions as SemVer does).
  */
 public final class AffectedRanges {
   private final Affected affected;
@@ -34,14 +36,19 @@ public final class AffectedRanges {
     return new AffectedRanges(affected);
   }
 
-  /** Whether {@code version} is covered, ordering versions with {@code scheme}. */
-  public Evaluation affects(VersionScheme scheme, String version) {
+  /**
+   * Whether {@code installed} is covered, ordering versions with its scheme. A package whose version its scheme
+   * rejects is {@link Evaluation#unparseable not decided}.
+   */
+  public Evaluation affects(Version installed) {
+    VersionScheme scheme = installed.scheme();
     List<String> notes = new ArrayList<>();
-    if (!scheme.isValid(version)) {
-      return new Evaluation.Undecidable("'" + version + "' is not a " + scheme.name() + " version", notes);
-    }
     for (String listed : affected.versions()) {
-      if (listed.equals(version) || (scheme.isValid(listed) && compare(scheme, listed, version) == 0)) {
+      if (listed.equals(installed.toString())) {
+        return new Evaluation.Affected("listed in versions as " + listed, notes);
+      }
+      Optional<Version> version = scheme.tryParse(listed);
+      if (version.isPresent() && version.get().compareTo(installed) == 0) {
         return new Evaluation.Affected("listed in versions as " + listed, notes);
       }
     }
@@ -51,12 +58,25 @@ public final class AffectedRanges {
         notes.add("ranges[" + i + "]: GIT range of " + range.repo() + " ignored: it names commits, not versions");
         continue;
       }
-      Optional<String> invalid = invalidVersion(scheme, range);
+      List<Point> points = new ArrayList<>();
+      Optional<String> invalid = Optional.empty();
+      for (Event e : range.events()) {
+        if (opensAll(e) || unlimited(e)) {
+          points.add(new Point(e, null));
+          continue;
+        }
+        Optional<Version> version = scheme.tryParse(e.version());
+        if (version.isEmpty()) {
+          invalid = Optional.of(e.version());
+          break;
+        }
+        points.add(new Point(e, version.get()));
+      }
       if (invalid.isPresent()) {
         notes.add("ranges[" + i + "]: left out: '" + invalid.get() + "' is not a " + scheme.name() + " version");
         continue;
       }
-      if (belowLimits(scheme, range, version) && included(scheme, range, version)) {
+      if (belowLimits(points, installed) && included(points, installed)) {
         return new Evaluation.Affected("in ranges[" + i + "] (" + describe(range) + ")", notes);
       }
     }
@@ -64,44 +84,47 @@ public final class AffectedRanges {
   }
 
   /**
-   * The smallest {@code fixed} version of any SEMVER or ECOSYSTEM range that sorts above {@code
-   * version}; empty when there is none or {@code version} is not a version of the scheme.
+   * The smallest {@code fixed} version of any SEMVER or ECOSYSTEM range that sorts above {@code installed},
+   * as the range writes it; empty when there is none.
    */
-  public Optional<String> nearestFixed(VersionScheme scheme, String version) {
-    if (!scheme.isValid(version)) {
-      return Optional.empty();
-    }
-    String best = null;
+  public Optional<String> nearestFixed(Version installed) {
+    Version best = null;
     for (Range range : affected.ranges()) {
       if (range.type() == RangeType.GIT) {
         continue;
       }
       for (Event e : range.events()) {
-        if (e.kind() == EventKind.FIXED && scheme.isValid(e.version()) && compare(scheme, e.version(), version) > 0
-            && (best == null || compare(scheme, e.version(), best) < 0)) {
-          best = e.version();
+        if (e.kind() != EventKind.FIXED) {
+          continue;
+        }
+        Optional<Version> fixed = installed.scheme().tryParse(e.version());
+        if (fixed.isPresent() && fixed.get().compareTo(installed) > 0 && (best == null || fixed.get().compareTo(best) < 0)) {
+          best = fixed.get();
         }
       }
     }
-    return Optional.ofNullable(best);
+    return Optional.ofNullable(best).map(Version::toString);
   }
 
-  private static boolean included(VersionScheme scheme, Range range, String version) {
+  /** An event and its version as the scheme read it; no version for {@code introduced: "0"} and {@code limit: "*"}. */
+  private record Point(Event event, @Nullable Version version) {}
+
+  private static boolean included(List<Point> points, Version installed) {
     boolean vulnerable = false;
-    for (Event e : sorted(scheme, range)) {
-      switch (e.kind()) {
+    for (Point p : sorted(points)) {
+      switch (p.event().kind()) {
         case INTRODUCED -> {
-          if (isZero(e) || compare(scheme, version, e.version()) >= 0) {
+          if (p.version() == null || installed.compareTo(p.version()) >= 0) {
             vulnerable = true;
           }
         }
         case FIXED -> {
-          if (compare(scheme, version, e.version()) >= 0) {
+          if (installed.compareTo(p.version()) >= 0) {
             vulnerable = false;
           }
         }
         case LAST_AFFECTED -> {
-          if (compare(scheme, version, e.version()) > 0) {
+          if (installed.compareTo(p.version()) > 0) {
             vulnerable = false;
           }
         }
@@ -111,13 +134,12 @@ public final class AffectedRanges {
     return vulnerable;
   }
 
-  private static boolean belowLimits(VersionScheme scheme, Range range, String version) {
+  private static boolean belowLimits(List<Point> points, Version installed) {
     boolean anyLimit = false;
-    for (Event e : range.events()) {
-      if (e.kind() == EventKind.LIMIT) {
+    for (Point p : points) {
+      if (p.event().kind() == EventKind.LIMIT) {
         anyLimit = true;
-        // "*" is the schema's way of saying "no limit"
-        if (e.version().equals("*") || compare(scheme, version, e.version()) < 0) {
+        if (p.version() == null || installed.compareTo(p.version()) < 0) {
           return true;
         }
       }
@@ -125,26 +147,24 @@ public final class AffectedRanges {
     return !anyLimit;
   }
 
-  private static List<Event> sorted(VersionScheme scheme, Range range) {
-    List<Event> events = new ArrayList<>(range.events());
+  /** The opening and closing events in order; limits play no part in the walk and are left out of it. */
+  private static List<Point> sorted(List<Point> points) {
+    List<Point> events = new ArrayList<>(points);
+    events.removeIf(p -> p.event().kind() == EventKind.LIMIT);
     // stable: on equal versions an opening event comes before the closing one, so "introduced X, fixed X" covers nothing
-    events.sort(Comparator.<Event, Integer>comparing(e -> isZero(e) ? 0 : 1)
-        .thenComparing((a, b) -> isZero(a) || isZero(b) ? 0 : compare(scheme, a.version(), b.version()))
-        .thenComparing(Event::kind));
+    events.sort(Comparator.<Point, Integer>comparing(p -> p.version() == null ? 0 : 1)
+        .thenComparing((a, b) -> a.version() == null || b.version() == null ? 0 : a.version().compareTo(b.version()))
+        .thenComparing(p -> p.event().kind()));
     return events;
   }
 
-  private static Optional<String> invalidVersion(VersionScheme scheme, Range range) {
-    for (Event e : range.events()) {
-      if (!isZero(e) && !(e.kind() == EventKind.LIMIT && e.version().equals("*")) && !scheme.isValid(e.version())) {
-        return Optional.of(e.version());
-      }
-    }
-    return Optional.empty();
+  private static boolean opensAll(Event e) {
+    return e.kind() == EventKind.INTRODUCED && e.version().equals("0");
   }
 
-  private static boolean isZero(Event e) {
-    return e.kind() == EventKind.INTRODUCED && e.version().equals("0");
+  // "*" is the schema's way of saying "no limit"
+  private static boolean unlimited(Event e) {
+    return e.kind() == EventKind.LIMIT && e.version().equals("*");
   }
 
   private static String describe(Range range) {
@@ -153,14 +173,5 @@ public final class AffectedRanges {
       s.append(' ').append(e.kind().field()).append(' ').append(e.version());
     }
     return s.toString();
-  }
-
-  private static int compare(VersionScheme scheme, String a, String b) {
-    try {
-      return scheme.compare(a, b);
-    } catch (InvalidVersionException e) {
-      // every version reaching here was checked with isValid first
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 }

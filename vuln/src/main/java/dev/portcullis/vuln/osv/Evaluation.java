@@ -1,5 +1,6 @@
 package dev.portcullis.vuln.osv;
 
+import dev.portcullis.vuln.version.VersionScheme;
 import java.util.List;
 
 /**
@@ -8,6 +9,11 @@ import java.util.List;
  */
 public sealed interface Evaluation {
   List<String> notes();
+
+  /** The outcome for a package whose installed version {@code scheme} rejects: nothing can be decided. */
+  static Evaluation unparseable(VersionScheme scheme, String installed) {
+    return new Undecidable("'" + installed + "' is not a " + scheme.name() + " version", List.of());
+  }
 
   /** The version is covered; {@code because} says by which range or list, in one line. */
   record Affected(String because, List<String> notes) implements Evaluation {

@@ -20,37 +20,43 @@ public final class ApkVersionScheme implements VersionScheme {
 
   private record Token(Kind kind, String text, int suffix) {}
 
+  /** A version's tokens, the last one {@link Kind#END}. */
+  private record Tokens(List<Token> tokens) implements Comparable<Tokens> {
+    @Override
+    public int compareTo(Tokens other) {
+      int n = 0;
+      while (true) {
+        Token ta = tokens.get(n);
+        Token tb = other.tokens.get(n);
+        if (ta.kind() != tb.kind() || ta.kind() == Kind.END) {
+          if (ta.kind() == tb.kind()) {
+            return 0;
+          }
+          if (ta.kind() == Kind.SUFFIX && ta.suffix() < NO_SUFFIX) {
+            return -1;
+          }
+          if (tb.kind() == Kind.SUFFIX && tb.suffix() < NO_SUFFIX) {
+            return 1;
+          }
+          return ta.kind().compareTo(tb.kind()) > 0 ? -1 : 1;
+        }
+        int c = compareToken(ta, tb);
+        if (c != 0) {
+          return c;
+        }
+        n++;
+      }
+    }
+  }
+
   @Override
   public String name() {
     return NAME;
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    List<Token> x = tokens(a);
-    List<Token> y = tokens(b);
-    int n = 0;
-    while (true) {
-      Token ta = x.get(n);
-      Token tb = y.get(n);
-      if (ta.kind() != tb.kind() || ta.kind() == Kind.END) {
-        if (ta.kind() == tb.kind()) {
-          return 0;
-        }
-        if (ta.kind() == Kind.SUFFIX && ta.suffix() < NO_SUFFIX) {
-          return -1;
-        }
-        if (tb.kind() == Kind.SUFFIX && tb.suffix() < NO_SUFFIX) {
-          return 1;
-        }
-        return ta.kind().compareTo(tb.kind()) > 0 ? -1 : 1;
-      }
-      int c = compareToken(ta, tb);
-      if (c != 0) {
-        return c;
-      }
-      n++;
-    }
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, new Tokens(tokens(raw)));
   }
 
   private static int compareToken(Token a, Token b) {
@@ -129,7 +135,7 @@ public final class ApkVersionScheme implements VersionScheme {
       last = kind;
     }
     out.add(new Token(Kind.END, "", 0));
-    return out;
+    return List.copyOf(out);
   }
 
   private static String describe(Kind kind) {

@@ -13,7 +13,7 @@ public final class CargoVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    return SemVer.parse(NAME, a, a).compareTo(SemVer.parse(NAME, b, b));
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, SemVer.parse(NAME, raw, raw));
   }
 }

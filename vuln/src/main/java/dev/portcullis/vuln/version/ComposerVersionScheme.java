@@ -28,8 +28,16 @@ public final class ComposerVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    return versionCompare(normalize(a), normalize(b));
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, new Normal(normalize(raw)));
+  }
+
+  /** A version's normal form, ordered by PHP's {@code version_compare}. */
+  private record Normal(String form) implements Comparable<Normal> {
+    @Override
+    public int compareTo(Normal other) {
+      return versionCompare(form, other.form);
+    }
   }
 
   /** Composer's normal form, such as {@code 1.2.0.0-beta2} or {@code 2.0.0.0-dev}. */

@@ -8,7 +8,17 @@ package dev.portcullis.vuln.version;
 public final class DebVersionScheme implements VersionScheme {
   private static final String NAME = "dpkg";
 
-  private record Parsed(String epoch, String upstream, String revision) {}
+  private record Parsed(String epoch, String upstream, String revision) implements Comparable<Parsed> {
+    @Override
+    public int compareTo(Parsed y) {
+      int c = Digits.compare(epoch, y.epoch);
+      if (c != 0) {
+        return c;
+      }
+      c = compareFragment(upstream, y.upstream);
+      return c != 0 ? c : compareFragment(revision, y.revision);
+    }
+  }
 
   @Override
   public String name() {
@@ -16,18 +26,11 @@ public final class DebVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    Parsed x = parse(a);
-    Parsed y = parse(b);
-    int c = Digits.compare(x.epoch(), y.epoch());
-    if (c != 0) {
-      return c;
-    }
-    c = compareFragment(x.upstream(), y.upstream());
-    return c != 0 ? c : compareFragment(x.revision(), y.revision());
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, read(raw));
   }
 
-  private static Parsed parse(String v) throws InvalidVersionException {
+  private static Parsed read(String v) throws InvalidVersionException {
     String s = v.strip();
     if (s.isEmpty()) {
       throw new InvalidVersionException(NAME, v, "empty");

@@ -15,11 +15,11 @@ public final class GoVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    return parse(a).compareTo(parse(b));
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, read(raw));
   }
 
-  private static SemVer parse(String v) throws InvalidVersionException {
+  private static SemVer read(String v) throws InvalidVersionException {
     if (!v.startsWith("v")) {
       throw new InvalidVersionException(NAME, v, "does not start with 'v'");
     }

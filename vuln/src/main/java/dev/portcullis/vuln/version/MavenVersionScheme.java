@@ -138,12 +138,20 @@ public final class MavenVersionScheme implements VersionScheme {
     return NAME;
   }
 
-  @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    return Integer.signum(parse(a).compareTo(parse(b)));
+  /** A whole version: its root list, never changed once parsed. */
+  private record Parsed(Sublist root) implements Comparable<Parsed> {
+    @Override
+    public int compareTo(Parsed other) {
+      return root.compareTo(other.root);
+    }
   }
 
-  private static Sublist parse(String original) throws InvalidVersionException {
+  @Override
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, new Parsed(read(raw)));
+  }
+
+  private static Sublist read(String original) throws InvalidVersionException {
     if (original.isEmpty()) {
       throw new InvalidVersionException(NAME, original, "empty");
     }

@@ -11,7 +11,18 @@ import java.util.Locale;
 public final class NuGetVersionScheme implements VersionScheme {
   private static final String NAME = "nuget";
 
-  private record Parsed(List<String> numbers, List<String> prerelease) {}
+  private record Parsed(List<String> numbers, List<String> prerelease) implements Comparable<Parsed> {
+    @Override
+    public int compareTo(Parsed y) {
+      for (int i = 0; i < 4; i++) {
+        int c = Digits.compare(numbers.get(i), y.numbers.get(i));
+        if (c != 0) {
+          return c;
+        }
+      }
+      return SemVer.comparePrerelease(prerelease, y.prerelease, true);
+    }
+  }
 
   @Override
   public String name() {
@@ -19,19 +30,11 @@ public final class NuGetVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    Parsed x = parse(a);
-    Parsed y = parse(b);
-    for (int i = 0; i < 4; i++) {
-      int c = Digits.compare(x.numbers().get(i), y.numbers().get(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return SemVer.comparePrerelease(x.prerelease(), y.prerelease(), true);
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, read(raw));
   }
 
-  private static Parsed parse(String v) throws InvalidVersionException {
+  private static Parsed read(String v) throws InvalidVersionException {
     String s = v.strip();
     int plus = s.indexOf('+');
     if (plus >= 0) {

@@ -32,7 +32,37 @@ public final class Pep440VersionScheme implements VersionScheme {
       Optional<Pre> pre,
       Optional<String> post,
       Optional<String> dev,
-      List<String> local) {}
+      List<String> local) implements Comparable<Parsed> {
+    @Override
+    public int compareTo(Parsed y) {
+      int c = Digits.compare(epoch, y.epoch);
+      if (c != 0) {
+        return c;
+      }
+      for (int i = 0; i < Math.max(release.size(), y.release.size()); i++) {
+        c = Digits.compare(i < release.size() ? release.get(i) : "0", i < y.release.size() ? y.release.get(i) : "0");
+        if (c != 0) {
+          return c;
+        }
+      }
+      c = Integer.compare(preRank(this), preRank(y));
+      if (c == 0 && pre.isPresent() && y.pre.isPresent()) {
+        c = Integer.compare(pre.get().phase(), y.pre.get().phase());
+        if (c == 0) {
+          c = Digits.compare(pre.get().number(), y.pre.get().number());
+        }
+      }
+      if (c != 0) {
+        return c;
+      }
+      c = compareOptional(post, y.post, -1);
+      if (c != 0) {
+        return c;
+      }
+      c = compareOptional(dev, y.dev, 1);
+      return c != 0 ? c : compareLocal(local, y.local);
+    }
+  }
 
   /** A pre-release: phase 0 (a), 1 (b) or 2 (rc) and its number. */
   private record Pre(int phase, String number) {}
@@ -43,36 +73,8 @@ public final class Pep440VersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    Parsed x = parse(a);
-    Parsed y = parse(b);
-    int c = Digits.compare(x.epoch(), y.epoch());
-    if (c != 0) {
-      return c;
-    }
-    for (int i = 0; i < Math.max(x.release().size(), y.release().size()); i++) {
-      c = Digits.compare(i < x.release().size() ? x.release().get(i) : "0",
-          i < y.release().size() ? y.release().get(i) : "0");
-      if (c != 0) {
-        return c;
-      }
-    }
-    c = Integer.compare(preRank(x), preRank(y));
-    if (c == 0 && x.pre().isPresent() && y.pre().isPresent()) {
-      c = Integer.compare(x.pre().get().phase(), y.pre().get().phase());
-      if (c == 0) {
-        c = Digits.compare(x.pre().get().number(), y.pre().get().number());
-      }
-    }
-    if (c != 0) {
-      return c;
-    }
-    c = compareOptional(x.post(), y.post(), -1);
-    if (c != 0) {
-      return c;
-    }
-    c = compareOptional(x.dev(), y.dev(), 1);
-    return c != 0 ? c : compareLocal(x.local(), y.local());
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, read(raw));
   }
 
   /** 0 for a dev release without pre or post (before every pre-release), 1 with a pre-release, 2 without. */
@@ -106,7 +108,7 @@ public final class Pep440VersionScheme implements VersionScheme {
     return Integer.compare(a.size(), b.size());
   }
 
-  private static Parsed parse(String v) throws InvalidVersionException {
+  private static Parsed read(String v) throws InvalidVersionException {
     String s = v.strip().toLowerCase(Locale.ROOT);
     if (s.isEmpty()) {
       throw new InvalidVersionException(NAME, v, "empty");

@@ -11,7 +11,20 @@ import java.util.Optional;
 public final class RpmVersionScheme implements VersionScheme {
   private static final String NAME = "rpm";
 
-  private record Evr(String epoch, String version, Optional<String> release) {}
+  private record Evr(String epoch, String version, Optional<String> release) implements Comparable<Evr> {
+    @Override
+    public int compareTo(Evr y) {
+      int c = Digits.compare(epoch, y.epoch);
+      if (c != 0) {
+        return c;
+      }
+      c = vercmp(version, y.version);
+      if (c != 0 || release.isEmpty() || y.release.isEmpty()) {
+        return c;
+      }
+      return vercmp(release.get(), y.release.get());
+    }
+  }
 
   @Override
   public String name() {
@@ -19,21 +32,11 @@ public final class RpmVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    Evr x = parse(a);
-    Evr y = parse(b);
-    int c = Digits.compare(x.epoch(), y.epoch());
-    if (c != 0) {
-      return c;
-    }
-    c = vercmp(x.version(), y.version());
-    if (c != 0 || x.release().isEmpty() || y.release().isEmpty()) {
-      return c;
-    }
-    return vercmp(x.release().get(), y.release().get());
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, read(raw));
   }
 
-  private static Evr parse(String v) throws InvalidVersionException {
+  private static Evr read(String v) throws InvalidVersionException {
     if (v.isEmpty()) {
       throw new InvalidVersionException(NAME, v, "empty");
     }

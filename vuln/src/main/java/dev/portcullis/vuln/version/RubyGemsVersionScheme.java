@@ -17,26 +17,35 @@ public final class RubyGemsVersionScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    List<Object> x = canonical(a);
-    List<Object> y = canonical(b);
-    Numeral zero = new Numeral("0");
-    for (int i = 0; i < Math.max(x.size(), y.size()); i++) {
-      Object l = i < x.size() ? x.get(i) : zero;
-      Object r = i < y.size() ? y.get(i) : zero;
-      int c;
-      if (l instanceof Numeral ln && r instanceof Numeral rn) {
-        c = Digits.compare(ln.digits(), rn.digits());
-      } else if (l instanceof String ls && r instanceof String rs) {
-        c = Integer.signum(ls.compareTo(rs));
-      } else {
-        c = l instanceof Numeral ? 1 : -1;
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, new Canonical(canonical(raw)));
+  }
+
+  /** The canonical segments, each a {@link Numeral} or a string of letters. */
+  private record Canonical(List<Object> segments) implements Comparable<Canonical> {
+    private static final Numeral ZERO = new Numeral("0");
+
+    @Override
+    public int compareTo(Canonical other) {
+      List<Object> x = segments;
+      List<Object> y = other.segments;
+      for (int i = 0; i < Math.max(x.size(), y.size()); i++) {
+        Object l = i < x.size() ? x.get(i) : ZERO;
+        Object r = i < y.size() ? y.get(i) : ZERO;
+        int c;
+        if (l instanceof Numeral ln && r instanceof Numeral rn) {
+          c = Digits.compare(ln.digits(), rn.digits());
+        } else if (l instanceof String ls && r instanceof String rs) {
+          c = Integer.signum(ls.compareTo(rs));
+        } else {
+          c = l instanceof Numeral ? 1 : -1;
+        }
+        if (c != 0) {
+          return c;
+        }
       }
-      if (c != 0) {
-        return c;
-      }
+      return 0;
     }
-    return 0;
   }
 
   /** A numeric segment, kept as its digits so no size overflows. */
@@ -82,7 +91,7 @@ public final class RubyGemsVersionScheme implements VersionScheme {
     List<Object> tail = trimZeros(segments.subList(firstString, segments.size()));
     List<Object> out = new ArrayList<>(head);
     out.addAll(tail);
-    return out;
+    return List.copyOf(out);
   }
 
   private static List<Object> trimZeros(List<Object> segments) {

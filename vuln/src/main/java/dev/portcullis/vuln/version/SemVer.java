@@ -6,7 +6,7 @@ import java.util.List;
  * A parsed Semantic Versioning 2.0.0 version; precedence ignores build metadata. Shared by the
  * schemes whose ecosystems follow SemVer (npm, Cargo, Go modules).
  */
-record SemVer(String major, String minor, String patch, List<String> prerelease) {
+record SemVer(String major, String minor, String patch, List<String> prerelease) implements Comparable<SemVer> {
 
   /** Parses {@code MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]} strictly (no leading zeros in numbers). */
   static SemVer parse(String scheme, String original, String v) throws InvalidVersionException {
@@ -62,7 +62,8 @@ record SemVer(String major, String minor, String patch, List<String> prerelease)
   }
 
   /** SemVer 2.0.0 precedence (section 11). */
-  int compareTo(SemVer o) {
+  @Override
+  public int compareTo(SemVer o) {
     int c = Digits.compare(major, o.major);
     if (c == 0) {
       c = Digits.compare(minor, o.minor);

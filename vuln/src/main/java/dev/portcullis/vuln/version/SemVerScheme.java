@@ -18,11 +18,11 @@ public final class SemVerScheme implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    return parse(a).compareTo(parse(b));
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, read(raw));
   }
 
-  private static SemVer parse(String v) throws InvalidVersionException {
+  private static SemVer read(String v) throws InvalidVersionException {
     if (v.length() > MAX_LENGTH) {
       throw new InvalidVersionException(NAME, v.substring(0, 40) + "...", "longer than " + MAX_LENGTH + " characters");
     }

@@ -1,42 +1,36 @@
 package dev.portcullis.vuln.version;
 
-import java.util.Comparator;
+import java.util.Optional;
 
 /**
- * How one ecosystem orders its version strings, exactly as the ecosystem's own tool does
+ * How one ecosystem reads and orders its version strings, exactly as the ecosystem's own tool does
  * ({@code dpkg --compare-versions}, rpm's {@code rpmvercmp}, npm's {@code semver}, Python's
  * {@code packaging}, Maven's {@code ComparableVersion}...). One class per scheme; every matcher and
- * the OSV range evaluation go through this interface and never compare version strings themselves.
+ * the OSV range evaluation parse versions through this interface and compare the {@link Version}s,
+ * never the strings.
  */
 public interface VersionScheme {
   /** Stable kebab-case name ({@code dpkg}, {@code rpm}, {@code apk}, {@code semver}, {@code maven}, {@code pep440}, {@code go}, {@code rubygems}, {@code nuget}, {@code cargo}, {@code composer}). */
   String name();
 
   /**
-   * Negative, zero or positive as {@code a} sorts before, with or after {@code b}.
+   * {@code raw} read as a version of this scheme; it prints as {@code raw}.
    *
-   * @throws InvalidVersionException when either is not a version of this scheme, saying which and why
+   * @throws InvalidVersionException when {@code raw} is not a version of this scheme, saying why
    */
-  int compare(String a, String b) throws InvalidVersionException;
+  Version parse(String raw) throws InvalidVersionException;
 
-  /** Whether {@code version} is a version of this scheme. */
-  default boolean isValid(String version) {
+  /** {@code raw} read as a version of this scheme; empty when it is not one, for callers that need no reason. */
+  default Optional<Version> tryParse(String raw) {
     try {
-      compare(version, version);
-      return true;
+      return Optional.of(parse(raw));
     } catch (InvalidVersionException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
-  /** This scheme as a comparator of valid versions; an invalid one throws {@link IllegalArgumentException}. */
-  default Comparator<String> comparator() {
-    return (a, b) -> {
-      try {
-        return compare(a, b);
-      } catch (InvalidVersionException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-    };
+  /** Whether {@code raw} is a version of this scheme. */
+  default boolean isValid(String raw) {
+    return tryParse(raw).isPresent();
   }
 }

@@ -1,4 +1,7 @@
-/** Version schemes, one class per ecosystem's ordering rules, and the lookup from ecosystem to scheme. */
+/**
+ * Version schemes, one class per ecosystem's rules for reading and ordering versions, and the {@link
+ * dev.portcullis.vuln.version.Version} values they parse. The built-in list lives in {@code version.builtin}.
+ */
 @NullMarked
 package dev.portcullis.vuln.version;
 

@@ -173,6 +173,16 @@ class DatabaseImportTest {
   }
 
   @Test
+  void epssCompressedWithZstdIsRecognisedByItsMagicBytes() throws IOException {
+    Path zstd = tmp.resolve("in").resolve("epss_scores-2024-03-01.csv.gz");
+    Files.createDirectories(zstd.getParent());
+    Files.write(zstd, com.github.luben.zstd.Zstd.compress(Files.readAllBytes(resource("enrich/epss_scores-2024-03-01.csv"))));
+    ImportReport r = importAll(tmp.resolve("db"), zstd, Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.epss()).isEqualTo(4);
+  }
+
+  @Test
   void aBadEpssRowRefusesTheImportOrWithPartialImportsAllowedIsReportedAndTheRestKept() throws IOException {
     Path epss = resource("epss-defects/epss-with-a-malformed-row.csv");
     Path lodash = Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json");
@@ -231,7 +241,7 @@ class DatabaseImportTest {
         }
       }
       case "known_exploited_vulnerabilities.json" -> write(input, "{\"title\": \"not a catalogue\"}");
-      case "kev-bomb.json" -> write(input, "{\"vulnerabilities\": [" + "0,".repeat((int) DatabaseImporter.MAX_KEV_TOKENS) + "0]}");
+      case "kev-bomb.json" -> write(input, "{\"vulnerabilities\": [" + "0,".repeat((int) KevReader.MAX_TOKENS) + "0]}");
       case "huge.json" -> write(input, record("HUGE-1", "\"" + "x".repeat(9000) + "\"", "npm", "huge"));
       default -> { }
     }

@@ -197,6 +197,18 @@ class CorpusMatchTest {
   }
 
   @Test
+  void aVersionItsSchemeCannotReadIsNotDecidedForEachAdvisoryOfThePackage() throws Exception {
+    Package lodash = new Package("lodash", "", "4.17.x", Ecosystem.NPM, "pkg:npm/lodash@4.17.x", "test", List.of(new Location("/x", 0, LAYER)),
+        null, null, Map.of());
+    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(db).match(new Catalog(Optional.empty(), List.of(lodash), List.of()),
+        i -> Optional.empty());
+    assertThat(result.findings()).isEmpty();
+    assertThat(result.notes()).containsExactly(
+        "GHSA-35jh-r3h4-6jhm for npm/lodash 4.17.x: not decided: '4.17.x' is not a semver version",
+        "GHSA-p6mc-m468-83gw for npm/lodash 4.17.x: not decided: '4.17.x' is not a semver version");
+  }
+
+  @Test
   void languagePackagesTheOsInstalledAreLeftToTheOsPackage() throws Exception {
     Package jackson = new Package("jackson-databind", "com.fasterxml.jackson.core", "2.9.8", Ecosystem.MAVEN,
         "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.8", "test", List.of(new Location("/usr/share/java/jackson-databind.jar", 0, LAYER)),

@@ -8,6 +8,7 @@ import dev.portcullis.vuln.osv.Affected.Range;
 import dev.portcullis.vuln.osv.Affected.RangeType;
 import dev.portcullis.vuln.testing.Corpus;
 import dev.portcullis.vuln.testing.DottedNumbers;
+import dev.portcullis.vuln.version.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -35,8 +36,12 @@ class AffectedRangesTest {
     return new Affected(Optional.of(new Affected.Package("npm", "pkg", "")), List.of(), List.of(ranges), versions, Map.of(), Map.of());
   }
 
+  private static Version version(String raw) {
+    return DottedNumbers.version(raw);
+  }
+
   private static boolean covers(Affected a, String version) {
-    return AffectedRanges.of(a).affects(SCHEME, version) instanceof Evaluation.Affected;
+    return AffectedRanges.of(a).affects(version(version)) instanceof Evaluation.Affected;
   }
 
   // The OSV schema's "Evaluation" section: introduced 0, fixed; unsorted events; last_affected; limit.
@@ -60,6 +65,9 @@ class AffectedRangesTest {
       "introduced=0 limit=1.5, 1.5, false",
       "introduced=0 limit=1.5, 3.0, false",
       "introduced=0 limit=*, 3.0, true",
+      // "*" is no version of the scheme, and no limit: the walk never orders it against the events
+      "introduced=1.0 limit=*, 3.0, true",
+      "introduced=1.0 limit=* fixed=2.0, 3.0, false",
       // introduced with no end covers everything above
       "introduced=1.0, 99.0, true",
       "introduced=1.0, 0.9, false",
@@ -75,7 +83,7 @@ class AffectedRangesTest {
   @Test
   void explicitVersionsCoverExactlyThemselves() {
     Affected a = affected(List.of("0.7.29", "0.8.0"), range(RangeType.ECOSYSTEM, "introduced=5.0 fixed=6.0"));
-    assertThat(AffectedRanges.of(a).affects(SCHEME, "0.8.0")).isInstanceOf(Evaluation.Affected.class);
+    assertThat(AffectedRanges.of(a).affects(version("0.8.0"))).isInstanceOf(Evaluation.Affected.class);
     assertThat(covers(a, "0.8.1")).isFalse();
     assertThat(covers(a, "5.5")).isTrue();
   }
@@ -83,7 +91,7 @@ class AffectedRangesTest {
   @Test
   void gitRangesAreLeftOutWithANote() {
     Affected a = affected(List.of(), range(RangeType.GIT, "introduced=0 fixed=abc123"), range(RangeType.SEMVER, "introduced=2.0 fixed=2.1"));
-    Evaluation e = AffectedRanges.of(a).affects(SCHEME, "1.0");
+    Evaluation e = AffectedRanges.of(a).affects(version("1.0"));
     assertThat(e).isInstanceOf(Evaluation.NotAffected.class);
     assertThat(e.notes()).singleElement().asString().contains("GIT range of https://example.org/repo.git ignored");
   }
@@ -91,15 +99,16 @@ class AffectedRangesTest {
   @Test
   void aRangeTheSchemeCannotReadIsLeftOutAndTheOthersStillCount() {
     Affected a = affected(List.of(), range(RangeType.ECOSYSTEM, "introduced=0 fixed=1.2.3-r4"), range(RangeType.ECOSYSTEM, "introduced=2.0 fixed=2.5"));
-    Evaluation e = AffectedRanges.of(a).affects(SCHEME, "2.1");
+    Evaluation e = AffectedRanges.of(a).affects(version("2.1"));
     assertThat(e).isInstanceOf(Evaluation.Affected.class);
     assertThat(e.notes()).singleElement().asString().contains("'1.2.3-r4' is not a dotted-numbers version");
   }
 
   @Test
   void anInstalledVersionTheSchemeCannotReadIsUndecidable() {
-    Affected a = affected(List.of(), range(RangeType.ECOSYSTEM, "introduced=0"));
-    assertThat(AffectedRanges.of(a).affects(SCHEME, "1.0-beta")).isInstanceOf(Evaluation.Undecidable.class);
+    assertThat(SCHEME.tryParse("1.0-beta")).isEmpty();
+    assertThat(Evaluation.unparseable(SCHEME, "1.0-beta")).isEqualTo(
+        new Evaluation.Undecidable("'1.0-beta' is not a dotted-numbers version", List.of()));
   }
 
   @ParameterizedTest(name = "{1} -> {2}")
@@ -112,7 +121,7 @@ class AffectedRangesTest {
   })
   void nearestFixedIsTheSmallestFixAboveTheInstalledVersion(String ranges, String installed, String expected) {
     Affected a = affected(List.of(), java.util.Arrays.stream(ranges.split("\\|")).map(r -> range(RangeType.ECOSYSTEM, r)).toArray(Range[]::new));
-    assertThat(AffectedRanges.of(a).nearestFixed(SCHEME, installed).orElse("")).isEqualTo(expected);
+    assertThat(AffectedRanges.of(a).nearestFixed(version(installed)).orElse("")).isEqualTo(expected);
   }
 
   // Log4Shell (GHSA-jfh8-c2jp-5v3q) as published: three affected entries for log4j-core.

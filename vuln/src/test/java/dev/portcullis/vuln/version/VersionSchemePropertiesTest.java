@@ -1,7 +1,10 @@
 package dev.portcullis.vuln.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.vuln.testing.DottedNumbers;
+import dev.portcullis.vuln.version.builtin.VersionSchemes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Ordering laws on seeded random versions in each ecosystem's shapes: every version equals itself, reversing a comparison negates it, a sorted sample is consistent between all
- * pairs (transitivity), and junk (seeded random strings) only ever raises {@link
- * InvalidVersionException}. Transitivity is checked on published shapes only: Maven's and rpm's own
+ * pairs (transitivity), a parsed version prints as written and reads back the same, versions of two schemes do not
+ * compare, and junk (seeded random strings) only ever raises {@link InvalidVersionException}. Transitivity is checked on published shapes only: Maven's and rpm's own
  * algorithms are not transitive on some nonsense strings, and these schemes copy them faithfully.
  */
 class VersionSchemePropertiesTest {
@@ -54,14 +57,14 @@ class VersionSchemePropertiesTest {
     return out;
   }
 
-  /** Seeded random versions in the shapes the ecosystem publishes, all valid. */
-  private static List<String> validSample(VersionScheme scheme) {
+  /** Seeded random versions in the shapes the ecosystem publishes, all valid, parsed. */
+  private static List<Version> validSample(VersionScheme scheme) {
     Random r = new Random(SEED ^ scheme.name().hashCode());
-    List<String> out = new ArrayList<>();
+    List<Version> out = new ArrayList<>();
     while (out.size() < 120) {
       String v = shaped(scheme.name(), r);
-      assertThat(scheme.isValid(v)).as("generated " + scheme.name() + " version " + v).isTrue();
-      out.add(v);
+      assertThat(scheme.tryParse(v)).as("generated " + scheme.name() + " version " + v).isPresent();
+      out.add(scheme.tryParse(v).orElseThrow());
     }
     return out;
   }
@@ -105,33 +108,59 @@ class VersionSchemePropertiesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemes")
-  void everyVersionEqualsItself(String name, VersionScheme scheme) throws Exception {
-    for (String v : validSample(scheme)) {
-      assertThat(scheme.compare(v, v)).as(v).isZero();
+  void everyVersionEqualsItself(String name, VersionScheme scheme) {
+    for (Version v : validSample(scheme)) {
+      assertThat(v.compareTo(v)).as(v.toString()).isZero();
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemes")
-  void reversingAComparisonNegatesIt(String name, VersionScheme scheme) throws Exception {
-    List<String> sample = validSample(scheme);
-    for (String a : sample) {
-      for (String b : sample) {
-        assertThat(Integer.signum(scheme.compare(a, b))).as(a + " vs " + b).isEqualTo(-Integer.signum(scheme.compare(b, a)));
+  void reversingAComparisonNegatesIt(String name, VersionScheme scheme) {
+    List<Version> sample = validSample(scheme);
+    for (Version a : sample) {
+      for (Version b : sample) {
+        assertThat(a.compareTo(b)).as(a + " vs " + b).isEqualTo(-b.compareTo(a));
       }
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemes")
-  void aSortedSampleIsOrderedBetweenEveryPair(String name, VersionScheme scheme) throws Exception {
-    List<String> sorted = new ArrayList<>(validSample(scheme));
-    sorted.sort(scheme.comparator());
+  void aSortedSampleIsOrderedBetweenEveryPair(String name, VersionScheme scheme) {
+    List<Version> sorted = new ArrayList<>(validSample(scheme));
+    sorted.sort(null);
     for (int i = 0; i < sorted.size(); i++) {
       for (int j = i + 1; j < sorted.size(); j++) {
-        assertThat(scheme.compare(sorted.get(i), sorted.get(j))).as(sorted.get(i) + " vs " + sorted.get(j)).isLessThanOrEqualTo(0);
+        assertThat(sorted.get(i).compareTo(sorted.get(j))).as(sorted.get(i) + " vs " + sorted.get(j)).isLessThanOrEqualTo(0);
       }
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("schemes")
+  void aVersionPrintsAsWrittenAndReadsBackTheSame(String name, VersionScheme scheme) throws Exception {
+    Random r = new Random(SEED ^ scheme.name().hashCode());
+    for (int i = 0; i < 120; i++) {
+      String written = shaped(name, r);
+      Version v = scheme.parse(written);
+      assertThat(v.toString()).isEqualTo(written);
+      assertThat(v.scheme()).isSameAs(scheme);
+      Version again = scheme.parse(v.toString());
+      assertThat(again).as(written).isEqualTo(v).hasSameHashCodeAs(v);
+      assertThat(again.compareTo(v)).as(written).isZero();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("schemes")
+  void versionsOfTwoSchemesDoNotCompare(String name, VersionScheme scheme) {
+    Version ours = validSample(scheme).get(0);
+    Version other = DottedNumbers.version("1.0");
+    assertThatThrownBy(() -> ours.compareTo(other)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(name).hasMessageContaining("dotted-numbers");
+    assertThatThrownBy(() -> other.compareTo(ours)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(ours).isNotEqualTo(other);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -150,7 +179,7 @@ class VersionSchemePropertiesTest {
     junk.addAll(List.of("", " ", "-", ".", ":", "~", "+", "v", "1:", ":1", "1-", "-1", "1..", "99999999999999999999999999.0"));
     for (String v : junk) {
       try {
-        scheme.compare(v, "1.0");
+        scheme.parse(v);
       } catch (InvalidVersionException e) {
         assertThat(e.getMessage()).doesNotContain("\n");
       } catch (RuntimeException e) {

@@ -1,6 +1,18 @@
-package dev.portcullis.vuln.version;
+package dev.portcullis.vuln.version.builtin;
 
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.vuln.version.ApkVersionScheme;
+import dev.portcullis.vuln.version.CargoVersionScheme;
+import dev.portcullis.vuln.version.ComposerVersionScheme;
+import dev.portcullis.vuln.version.DebVersionScheme;
+import dev.portcullis.vuln.version.GoVersionScheme;
+import dev.portcullis.vuln.version.MavenVersionScheme;
+import dev.portcullis.vuln.version.NuGetVersionScheme;
+import dev.portcullis.vuln.version.Pep440VersionScheme;
+import dev.portcullis.vuln.version.RpmVersionScheme;
+import dev.portcullis.vuln.version.RubyGemsVersionScheme;
+import dev.portcullis.vuln.version.SemVerScheme;
+import dev.portcullis.vuln.version.VersionScheme;
 import java.util.List;
 import java.util.Optional;
 

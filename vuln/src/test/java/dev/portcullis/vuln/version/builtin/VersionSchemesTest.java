@@ -1,8 +1,9 @@
-package dev.portcullis.vuln.version;
+package dev.portcullis.vuln.version.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.vuln.version.VersionScheme;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,22 @@ class VersionSchemesTest {
   @Test
   void mavenOsvEcosystemOrdersFourPartVersions() throws Exception {
     VersionScheme maven = VersionSchemes.forOsvEcosystem("Maven").orElseThrow();
-    assertThat(maven.compare("2.9.10.8", "2.9.10")).isPositive();
+    assertThat(maven.parse("2.9.10.8")).isGreaterThan(maven.parse("2.9.10"));
+  }
+
+  // as in node-fetch's range (1.0), Go's stdlib range (1.22.0-0) and OSV's Go versions without their v
+  @ParameterizedTest(name = "{0}: {1} {3} {2}")
+  @CsvSource({"npm, 1.0, 1.0.0, =", "npm, 2, 2.0.0-0, >", "npm, 1.0-beta, 1.0.0, <", "Go, 1.22.0-0, v1.22.0-0, =",
+      "Go, 0.12.0, v0.12, =", "crates.io, 1, 1.0.0, ="})
+  void osvEcosystemsCompleteTheShortVersionsOsvRecordsWriteAndPrintThemAsWritten(String osv, String written, String full, String op)
+      throws Exception {
+    VersionScheme scheme = VersionSchemes.forOsvEcosystem(osv).orElseThrow();
+    assertThat(scheme.parse(written).toString()).isEqualTo(written);
+    assertThat(scheme.parse(written).scheme()).isSameAs(scheme);
+    assertThat(scheme.parse(written).compareTo(scheme.parse(full))).isEqualTo(switch (op) {
+      case "<" -> -1;
+      case ">" -> 1;
+      default -> 0;
+    });
   }
 }

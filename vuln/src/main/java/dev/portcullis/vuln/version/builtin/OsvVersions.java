@@ -1,12 +1,15 @@
-package dev.portcullis.vuln.version;
+package dev.portcullis.vuln.version.builtin;
 
+import dev.portcullis.vuln.version.InvalidVersionException;
+import dev.portcullis.vuln.version.Version;
+import dev.portcullis.vuln.version.VersionScheme;
 import java.util.regex.Pattern;
 
 /**
  * A scheme as OSV records use it: they write Go versions without the {@code v} every Go module
  * version carries, and GitHub's advisories sometimes shorten SemVer versions ({@code 1.0} for
- * {@code 1.0.0}, as in node-fetch's range). Such versions are completed before the scheme compares
- * them; full versions are compared unchanged.
+ * {@code 1.0.0}, as in node-fetch's range). Such versions are completed before the scheme reads
+ * them, and print as written; full versions are read unchanged. Its versions order only among themselves.
  */
 final class OsvVersions implements VersionScheme {
   private static final Pattern SHORT = Pattern.compile("(v?)(\\d+)(?:\\.(\\d+))?((?:[-+].*)?)");
@@ -24,8 +27,8 @@ final class OsvVersions implements VersionScheme {
   }
 
   @Override
-  public int compare(String a, String b) throws InvalidVersionException {
-    return scheme.compare(complete(a), complete(b));
+  public Version parse(String raw) throws InvalidVersionException {
+    return Version.of(this, raw, scheme.parse(complete(raw)));
   }
 
   private String complete(String version) {
