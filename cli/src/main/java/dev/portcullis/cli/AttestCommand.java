@@ -84,7 +84,7 @@ final class AttestCommand extends SigningBase {
     Predicate p = predicate != null ? new Predicate(image, read(predicate)) : compute(predicateType, image);
     try (RegistryClient client = client()) {
       CosignStore.Appended done = new ImageSigner(new CosignStore(client)).attest(p.image(), predicateType, p.body(), signer);
-      SignCommand.printAppended(this, "attested " + type + " of", done, signer.keyId());
+      printAppended(this, "attested " + type + " of", done, signer.keyId());
     }
     return 0;
   }

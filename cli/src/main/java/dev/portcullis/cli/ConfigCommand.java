@@ -20,7 +20,6 @@ import dev.portcullis.rules.custom.CustomRules;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.dockerfile.Dockerfile;
 import dev.portcullis.rules.k8s.Manifests;
-import dev.portcullis.rules.output.ReportWriter;
 import dev.portcullis.rules.secrets.Allowlist;
 import dev.portcullis.rules.yaml.YamlDocuments;
 import dev.portcullis.rules.yaml.YamlNode;
@@ -87,8 +86,8 @@ final class ConfigCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
-    Severity min = threshold.severity == null ? Severity.LOW : severityOption("--severity", threshold.severity);
-    Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
+    Severity min = threshold.shownFrom(Severity.LOW);
+    Severity fail = threshold.failOn();
     int exitCode = threshold.exitCode();
     Allowlist allowed = allowlist.resolve(source);
     Set<String> skipped = skipChecks.ids();
@@ -112,20 +111,7 @@ final class ConfigCommand extends ImageCommand.Base {
     }
     Report report = imageSource().isPresent() ? checkImage(checks) : checkFiles(engine, Path.of(source));
     Report shown = allowed.apply(report).atLeast(min);
-    return write(shown, common.format, stdout, fail, exitCode);
-  }
-
-  /** Prints {@code shown} in {@code format}; the exit code {@code --fail-on} calls for. */
-  static int write(Report shown, CommonOptions.Format format, java.io.PrintStream stdout, @Nullable Severity fail, int exitCode)
-      throws IOException {
-    ReportWriter.Format as = switch (format) {
-      case JSON -> ReportWriter.Format.JSON;
-      case SARIF -> ReportWriter.Format.SARIF;
-      default -> ReportWriter.Format.TABLE;
-    };
-    String text = ReportWriter.write(shown, as, Main.Version.number());
-    stdout.print(text.endsWith("\n") ? text : text + "\n");
-    return fail != null && shown.findings().stream().anyMatch(f -> f.severity().compareTo(fail) >= 0) ? exitCode : 0;
+    return CheckOutput.write(shown, common.format, stdout, fail, exitCode);
   }
 
   /** The source when TARGET names an image: a source prefix, a layout directory, a file that is no config file, or a reference. */
@@ -267,8 +253,4 @@ final class ConfigCommand extends ImageCommand.Base {
     return docs.problems().isEmpty() ? Optional.empty() : Optional.of(Kind.KUBERNETES);
   }
 
-  static Severity severityOption(String option, String value) {
-    return Severity.parseRating(value)
-        .orElseThrow(() -> new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)"));
-  }
 }

@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -71,8 +70,8 @@ final class ScanCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
-    Severity min = threshold.severity == null ? Severity.UNKNOWN : severityOption("--severity", threshold.severity);
-    Severity fail = threshold.failOn == null ? null : severityOption("--fail-on", threshold.failOn);
+    Severity min = threshold.shownFrom(Severity.UNKNOWN);
+    Severity fail = threshold.failOn();
     int exitCode = threshold.exitCode();
     List<IgnoreRule> ignores = ignores();
     List<VexDocument> documents = new ArrayList<>();
@@ -143,11 +142,4 @@ final class ScanCommand extends ImageCommand.Base {
     return Files.isRegularFile(here) ? IgnoreFile.read(here) : List.of();
   }
 
-  private static Severity severityOption(String option, String value) {
-    Optional<Severity> s = Severity.parse(value);
-    if (s.isEmpty() || s.get() == Severity.UNKNOWN || s.get() == Severity.NONE) {
-      throw new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)");
-    }
-    return s.get();
-  }
 }

@@ -49,8 +49,8 @@ final class SecretsCommand extends ImageCommand.Base {
 
   @Override
   int run() throws IOException {
-    Severity min = threshold.severity == null ? Severity.LOW : ConfigCommand.severityOption("--severity", threshold.severity);
-    Severity fail = threshold.failOn == null ? null : ConfigCommand.severityOption("--fail-on", threshold.failOn);
+    Severity min = threshold.shownFrom(Severity.LOW);
+    Severity fail = threshold.failOn();
     int exitCode = threshold.exitCode();
     Allowlist allowed = allowlist.resolve(source);
     Set<String> skipped = skipChecks.ids();
@@ -68,7 +68,7 @@ final class SecretsCommand extends ImageCommand.Base {
       report = new Engine(checks).evaluate(contents);
     }
     Report shown = allowed.apply(report).atLeast(min);
-    return ConfigCommand.write(shown, common.format, stdout, fail, exitCode);
+    return CheckOutput.write(shown, common.format, stdout, fail, exitCode);
   }
 
   /** Whether TARGET names an image rather than files: a source prefix, a layout directory, an archive, or a name that is no path. */

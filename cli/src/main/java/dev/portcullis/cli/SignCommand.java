@@ -1,6 +1,5 @@
 package dev.portcullis.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.ImageSigner;
@@ -41,20 +40,4 @@ final class SignCommand extends SigningBase {
     return 0;
   }
 
-  /** What sign and attest say: the image signed, by which key, where it is stored, whether it was new. */
-  static void printAppended(SigningBase command, String verb, CosignStore.Appended done, String keyId) throws IOException {
-    if (command.common.format == CommonOptions.Format.JSON) {
-      ObjectNode o = JsonOutput.MAPPER.createObjectNode();
-      o.put("image", done.image().toString());
-      o.put("keyId", keyId);
-      o.put("stored", done.tag().toString());
-      o.put("manifest", done.manifest().toString());
-      o.put("layer", done.layer().digest().toString());
-      o.put("added", done.added());
-      command.json(o);
-      return;
-    }
-    command.stdout.println(verb + " " + done.image() + " with " + keyId);
-    command.stdout.println("stored in " + done.tag() + (done.added() ? "" : " (already there: nothing added)"));
-  }
 }

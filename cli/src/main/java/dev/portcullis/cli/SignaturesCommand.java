@@ -38,7 +38,7 @@ final class SignaturesCommand extends SigningBase {
             n.put("predicateType", type);
           }
           switch (e.check()) {
-            case Listing.LayerCheck.Accepted a -> VerifyCommand.evidence(n.putObject("verified"), a.evidence());
+            case Listing.LayerCheck.Accepted a -> evidence(n.putObject("verified"), a.evidence());
             case Listing.LayerCheck.Refused r -> n.put("refused", r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')).put("message", r.message());
           }
         }

@@ -1,5 +1,7 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.core.Severity;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -13,6 +15,25 @@ final class ThresholdOptions {
 
   @Option(names = "--exit-code", paramLabel = "N", description = "Exit code when --fail-on is met (default 1).", defaultValue = "1")
   int exitCode = 1;
+
+  /** {@code --severity} as a severity, {@code unset} when it is not given. */
+  Severity shownFrom(Severity unset) {
+    return severity == null ? unset : rating("--severity", severity);
+  }
+
+  /** {@code --fail-on} as a severity, or null when it is not given. */
+  @Nullable Severity failOn() {
+    return failOn == null ? null : rating("--fail-on", failOn);
+  }
+
+  /** A severity word (with the synonyms distributions use: moderate, important, ...), refused when it names no rating. */
+  private static Severity rating(String option, String value) {
+    Optional<Severity> s = Severity.parse(value);
+    if (s.isEmpty() || !s.get().isRating()) {
+      throw new IllegalArgumentException(option + " " + value + " is not a severity (low, medium, high, critical)");
+    }
+    return s.get();
+  }
 
   /** {@code --exit-code}, refused when it is not one a process can return. */
   int exitCode() {

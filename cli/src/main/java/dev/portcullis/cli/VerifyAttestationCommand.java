@@ -47,11 +47,11 @@ final class VerifyAttestationCommand extends SigningBase {
         .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not verdict, sbom, vuln or a predicate type URI"));
     ImageRef image = ref();
     Optional<TrustPolicy> policy = trust == null ? Optional.empty() : Optional.of(TrustPolicy.load(trust));
-    Optional<TrustPolicy.Requirement> required = VerifyCommand.requirement(policy, stage);
+    Optional<TrustPolicy.Requirement> required = requirement(policy, stage);
     Requirement.Attested requirement = new Requirement.Attested(trustedKeys(keys, policy), predicateType, age(maxAge));
     try (RegistryClient client = client()) {
       Verification v = verifier(client).verify(image, requirement);
-      return VerifyCommand.report(this, "attestation", v, required);
+      return report(this, "attestation", v, required);
     }
   }
 

@@ -1,10 +1,7 @@
 package dev.portcullis.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
-import dev.portcullis.sign.Evidence;
 import dev.portcullis.sign.Requirement;
 import dev.portcullis.sign.Verification;
 import dev.portcullis.sign.trust.TrustPolicy;
@@ -13,9 +10,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,78 +42,4 @@ final class VerifyCommand extends SigningBase {
     }
   }
 
-  /** The trust policy's requirement for {@code stage}; an error when the policy has none. */
-  static Optional<TrustPolicy.Requirement> requirement(Optional<TrustPolicy> policy, @Nullable String stage) {
-    if (policy.isEmpty()) {
-      if (stage != null) {
-        throw new IllegalArgumentException("--stage needs --trust (a trust policy names signers per stage)");
-      }
-      return Optional.empty();
-    }
-    Optional<TrustPolicy.Requirement> r = policy.get().requirement(stage == null ? "" : stage);
-    if (r.isEmpty()) {
-      throw new IllegalArgumentException("trust policy " + policy.get().name() + " requires nothing for " + (stage == null ? "images without --stage"
-          : "stage " + stage) + " (stages: " + String.join(", ", policy.get().stages().keySet()) + ")");
-    }
-    return r;
-  }
-
-  /** Prints a verification, with the trust policy's verdict on who signed when there is one; the exit code. */
-  static int report(SigningBase command, String what, Verification v, Optional<TrustPolicy.Requirement> required) throws IOException {
-    Optional<TrustPolicy.Outcome> trust = switch (v) {
-      case Verification.Verified ok -> required.map(r -> r.evaluate(Set.copyOf(ok.keyIds())));
-      case Verification.Rejected no -> Optional.empty();
-    };
-    boolean verified = v instanceof Verification.Verified && !(trust.orElse(null) instanceof TrustPolicy.Unsatisfied);
-    if (command.common.format == CommonOptions.Format.JSON) {
-      ObjectNode o = JsonOutput.MAPPER.createObjectNode();
-      o.put("image", v.image().toString());
-      o.put("verified", verified);
-      switch (v) {
-        case Verification.Verified ok -> {
-          ok.keyIds().forEach(o.putArray("keyIds")::add);
-          ArrayNode ev = o.putArray("evidence");
-          ok.evidence().forEach(e -> evidence(ev.addObject(), e));
-        }
-        case Verification.Rejected no -> o.put("reason", no.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')).put("message", no.message());
-      }
-      trust.ifPresent(t -> {
-        if (t instanceof TrustPolicy.Unsatisfied u) {
-          o.put("reason", "trust-policy").put("message", u.message());
-        }
-      });
-      command.json(o);
-    } else {
-      switch (v) {
-        case Verification.Verified ok -> {
-          if (verified) {
-            command.stdout.println("verified " + ok.image());
-            ok.evidence().forEach(e -> command.stdout.println("  " + what + " " + e.layer().digest() + " by " + String.join(", ", e.keyIds())
-                + (e instanceof Evidence.Attestation a ? a.time().map(t -> ", made " + t).orElse("") : "")));
-          }
-        }
-        case Verification.Rejected no -> { }
-      }
-    }
-    if (v instanceof Verification.Rejected no) {
-      Main.printFailure(command.stderr, no.image() + ": not verified (" + no.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')
-          + "): " + no.message());
-    } else if (trust.orElse(null) instanceof TrustPolicy.Unsatisfied u) {
-      Main.printFailure(command.stderr, v.image() + ": not verified (trust policy): " + u.message());
-    }
-    return verified ? 0 : Main.FAILED;
-  }
-
-  static void evidence(ObjectNode o, Evidence e) {
-    o.put("layer", e.layer().digest().toString());
-    e.keyIds().forEach(o.putArray("keyIds")::add);
-    switch (e) {
-      case Evidence.Signature s -> o.put("kind", "signature").put("digest", s.payload().manifestDigest().toString());
-      case Evidence.Attestation a -> {
-        o.put("kind", "attestation").put("predicateType", a.statement().predicateType());
-        a.time().ifPresent(t -> o.put("time", t.toString()));
-        o.set("predicate", a.statement().predicate());
-      }
-    }
-  }
 }

@@ -5,8 +5,12 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.portcullis.catalog.Catalog;
@@ -18,6 +22,7 @@ import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.vuln.report.NoiseControl;
 import dev.portcullis.vuln.report.VexSubject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +42,31 @@ class CliAboveScanTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.vuln.match..", "dev.portcullis.rules.image..")
         .because("matching and the image checks run in the scan engine")
         .check(CLI);
+  }
+
+  /** The top-level class of {@code c}. */
+  private static JavaClass topLevel(JavaClass c) {
+    JavaClass t = c;
+    while (t.getEnclosingClass().isPresent()) {
+      t = t.getEnclosingClass().get();
+    }
+    return t;
+  }
+
+  @Test
+  void noCommandCallsAnotherCommandsStaticMethods() {
+    List<String> calls = new ArrayList<>();
+    for (JavaClass c : CLI) {
+      JavaClass from = topLevel(c);
+      for (JavaMethodCall call : c.getMethodCallsFromSelf()) {
+        JavaClass to = topLevel(call.getTargetOwner());
+        if (from.getSimpleName().endsWith("Command") && to.getSimpleName().endsWith("Command") && !from.equals(to)
+            && call.getTarget().resolveMember().map(m -> m.getModifiers().contains(JavaModifier.STATIC)).orElse(false)) {
+          calls.add(call.getDescription());
+        }
+      }
+    }
+    assertThat(calls).as("what commands share lives in a base class, an options mixin or the engine").isEmpty();
   }
 
   @Test
