@@ -1,7 +1,7 @@
 package dev.portcullis.bench;
 
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;

@@ -2,6 +2,7 @@ package dev.portcullis.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.golang.GoElf;
 import dev.portcullis.catalog.java.Jar;
 import dev.portcullis.core.Location;

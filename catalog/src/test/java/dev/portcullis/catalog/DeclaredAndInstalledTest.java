@@ -2,6 +2,7 @@ package dev.portcullis.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.dpkg.DpkgMatchesDpkgQueryIT;
 import dev.portcullis.catalog.golang.GoVersionM;
 import dev.portcullis.catalog.sbom.SbomAssertions;

@@ -3,7 +3,7 @@ package dev.portcullis.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;

@@ -1,7 +1,7 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;

@@ -3,7 +3,7 @@ package dev.portcullis.catalog.java;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Location;

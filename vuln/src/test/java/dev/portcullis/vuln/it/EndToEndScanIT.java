@@ -3,7 +3,7 @@ package dev.portcullis.vuln.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Images;
