@@ -7,7 +7,7 @@ import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;

@@ -3,7 +3,7 @@ package dev.portcullis.cli;
 import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.Image;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;

@@ -34,7 +34,7 @@ import dev.portcullis.policy.score.ImageFacts;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.policy.score.RiskReportJson;
 import dev.portcullis.policy.score.RiskReports;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;

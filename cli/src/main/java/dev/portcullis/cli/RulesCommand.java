@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.rules.Check;
 import dev.portcullis.rules.CheckInfo;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Reference;
 import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.CustomRules;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.core.Location;
+import dev.portcullis.rules.checks.Checks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

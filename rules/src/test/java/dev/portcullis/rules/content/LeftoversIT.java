@@ -9,7 +9,7 @@ import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;

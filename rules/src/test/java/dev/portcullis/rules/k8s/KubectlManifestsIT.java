@@ -2,7 +2,7 @@ package dev.portcullis.rules.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
