@@ -12,7 +12,7 @@ import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.policy.Gate;
 import dev.portcullis.sign.ImageSigner;
 import dev.portcullis.sign.PredicateTypes;
-import dev.portcullis.sign.Signer;
+import dev.portcullis.sign.key.Signer;
 import dev.portcullis.sign.cosign.CosignStore;
 import dev.portcullis.sign.dsse.FormatException;
 import dev.portcullis.sign.dsse.SignedJson;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.ImageSigner;
-import dev.portcullis.sign.Signer;
+import dev.portcullis.sign.key.Signer;
 import dev.portcullis.sign.cosign.CosignStore;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.oci.tree.LayerScanner;
-import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Finding;
 import dev.portcullis.rules.FindingLocation;
 import dev.portcullis.rules.Report;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.debug.DebugChecks;
 import dev.portcullis.rules.image.ImageSubject;
 import dev.portcullis.rules.secrets.SecretChecks;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.rules.Engine;
