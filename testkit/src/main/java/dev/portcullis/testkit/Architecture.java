@@ -74,6 +74,11 @@ public final class Architecture {
     return new Architecture(classes);
   }
 
+  /** The rules over {@code classes}, as they are imported: for the rules' own tests. */
+  static Architecture ofClasses(JavaClasses classes) {
+    return new Architecture(classes);
+  }
+
   /**
    * Lets the API member named {@code member} (ArchUnit's full name, e.g. {@code dev.portcullis.oci.Blob.open(java.lang.String)},
    * or a type's name for its supertypes and type parameters) expose a third-party type, for {@code reason}.
