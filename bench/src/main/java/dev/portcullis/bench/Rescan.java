@@ -2,9 +2,9 @@ package dev.portcullis.bench;
 
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.oci.tree.LayerScanner;

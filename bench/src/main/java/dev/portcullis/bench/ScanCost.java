@@ -2,13 +2,13 @@ package dev.portcullis.bench;
 
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
-import dev.portcullis.rules.Checks;
 import dev.portcullis.rules.Engine;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.ReadLimits;
 import dev.portcullis.rules.image.ImageSubject;

@@ -9,7 +9,7 @@ import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.CosignVerifier;
 import dev.portcullis.sign.ImageSigner;
 import dev.portcullis.sign.PredicateTypes;
-import dev.portcullis.sign.PublicKeys;
+import dev.portcullis.sign.key.PublicKeys;
 import dev.portcullis.sign.Requirement;
 import dev.portcullis.sign.Verification;
 import dev.portcullis.sign.cosign.CosignStore;

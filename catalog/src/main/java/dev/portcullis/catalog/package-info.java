@@ -1,6 +1,6 @@
 /**
  * Finding the packages in an image: {@link dev.portcullis.catalog.Cataloger} plug-ins, one package
- * per ecosystem, listed once in {@link dev.portcullis.catalog.Catalogers#defaults()}.
+ * per ecosystem, listed once in {@link dev.portcullis.catalog.catalogers.Catalogers#defaults()}.
  */
 @NullMarked
 package dev.portcullis.catalog;

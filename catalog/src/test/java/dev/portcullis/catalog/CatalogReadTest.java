@@ -2,15 +2,16 @@ package dev.portcullis.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.golang.GoElf;
 import dev.portcullis.catalog.java.Jar;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.oci.tree.LayerScanner;

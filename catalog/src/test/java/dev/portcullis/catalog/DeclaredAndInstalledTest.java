@@ -2,10 +2,11 @@ package dev.portcullis.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.testkit.LayerBuilder;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.dpkg.DpkgMatchesDpkgQueryIT;
 import dev.portcullis.catalog.golang.GoVersionM;
 import dev.portcullis.catalog.sbom.SbomAssertions;
@@ -11,8 +12,8 @@ import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.testkit.DebootstrapWithPackages;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.Evidence;
 import dev.portcullis.sign.PredicateTypes;
-import dev.portcullis.sign.PublicKeys;
+import dev.portcullis.sign.key.PublicKeys;
 import dev.portcullis.sign.Requirement;
 import dev.portcullis.sign.Verification;
 import dev.portcullis.sign.bundle.BundleVerification;

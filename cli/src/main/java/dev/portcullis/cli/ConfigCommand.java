@@ -8,7 +8,7 @@ import dev.portcullis.scan.ScanOptions;
 import dev.portcullis.scan.ScanType;
 import dev.portcullis.scan.Scanner;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;

@@ -6,10 +6,10 @@ import dev.portcullis.core.TerminalText;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.Layer;
-import dev.portcullis.oci.OciLayoutWriter;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
+import dev.portcullis.oci.images.OciLayoutWriter;
 
 import dev.portcullis.oci.tree.DeletedEntry;
 import dev.portcullis.oci.tree.Exporter;
@@ -27,10 +27,10 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code portcullis image ...}: look inside images. */
 @Command(

@@ -1,11 +1,11 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.oci.registry.TransferDeadlines;
+import dev.portcullis.oci.TransferDeadlines;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** How long a command waits on a registry or a mirror: the deadlines of every network request. */
 final class NetworkFlags {

@@ -4,7 +4,7 @@ import dev.portcullis.core.TerminalText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.CycloneDx;
 import dev.portcullis.catalog.sbom.SbomReader;

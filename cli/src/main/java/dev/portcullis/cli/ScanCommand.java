@@ -1,8 +1,8 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Report;
 import dev.portcullis.scan.Assessment;
 import dev.portcullis.scan.AssessmentWriter;
@@ -115,7 +115,7 @@ final class ScanCommand extends ImageCommand.Base {
     String version = Main.Version.number();
     switch (common.format) {
       case TABLE -> stdout.print(AssessmentWriter.table(assessment));
-      case JSON -> json(AssessmentWriter.json(assessment));
+      case JSON -> stdout.println(AssessmentWriter.json(assessment));
       case SARIF -> stdout.println(AssessmentWriter.sarif(assessment, version));
       case CYCLONEDX_VDR -> stdout.println(AssessmentWriter.vdr(assessment, version));
       case CYCLONEDX_JSON, SPDX_JSON -> throw new IllegalStateException("scan does not write " + common.format.text);

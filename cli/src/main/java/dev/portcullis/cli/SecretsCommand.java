@@ -2,7 +2,7 @@ package dev.portcullis.cli;
 
 import dev.portcullis.core.Severity;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.scan.Assessment;
 import dev.portcullis.scan.ScanOptions;
 import dev.portcullis.scan.ScanType;

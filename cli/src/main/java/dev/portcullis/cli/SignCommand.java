@@ -3,7 +3,7 @@ package dev.portcullis.cli;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.sign.ImageSigner;
-import dev.portcullis.sign.Signer;
+import dev.portcullis.sign.key.Signer;
 import dev.portcullis.sign.cosign.CosignStore;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package dev.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -35,7 +35,7 @@ class NetworkFlagsTest {
 
   @Test
   void theDefaultsComeFromTheOnePlaceThatDefinesThem() {
-    assertThat(new NetworkFlags().deadlines()).isEqualTo(dev.portcullis.oci.registry.TransferDeadlines.DEFAULT);
+    assertThat(new NetworkFlags().deadlines()).isEqualTo(dev.portcullis.oci.TransferDeadlines.DEFAULT);
     assertThat(run("db", "update", "--help").out()).contains("--network-timeout=DURATION").contains("default 1h").contains("--stall-timeout")
         .contains("default 1m");
     assertThat(run("image", "inspect", "--help").out()).contains("--network-timeout").contains("--stall-timeout");

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * An image that can hand out its blobs exactly as its source stores them: the manifest, the config
  * and the layer blobs, still compressed. Copying them keeps every digest. Images opened through
- * {@link Images} implement it.
+ * {@link dev.portcullis.oci.images.Images} implement it.
  */
 public interface BlobSource {
   /**

@@ -1,6 +1,5 @@
 package dev.portcullis.oci;
 
-import dev.portcullis.oci.registry.TransferDeadlines;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Platform;
+import dev.portcullis.oci.images.Images;
+import dev.portcullis.oci.images.OciLayoutWriter;
 import dev.portcullis.oci.internal.Json;
 import dev.portcullis.testkit.OciLayoutFixture;
 import java.io.InputStream;

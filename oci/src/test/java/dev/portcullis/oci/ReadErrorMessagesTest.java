@@ -3,14 +3,15 @@ package dev.portcullis.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.oci.fuzz.LayoutModel;
 import dev.portcullis.oci.fuzz.LayoutModel.Layer;
+import dev.portcullis.oci.fuzz.LayoutModel;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.Exporter;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.testkit.LayerBuilder;
-import dev.portcullis.testkit.OciLayoutBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder.Compression;
+import dev.portcullis.testkit.OciLayoutBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.custom.CelBudget;
 import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.RuleCompiler;
-import dev.portcullis.sign.KeyIds;
+import dev.portcullis.sign.key.KeyIds;
 import java.security.PublicKey;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -4,7 +4,7 @@ import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.custom.ScalarPositions;
 import dev.portcullis.sign.PredicateTypes;
-import dev.portcullis.sign.PublicKeys;
+import dev.portcullis.sign.key.PublicKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;

@@ -2,7 +2,9 @@ package dev.portcullis.rules;
 
 import dev.portcullis.core.Finding.CheckFinding;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs checks over subjects: each check sees only the subjects of its type. A check that fails on
@@ -12,7 +14,18 @@ public final class Engine {
   private final List<Check<?>> checks;
 
   public Engine(List<Check<?>> checks) {
-    this.checks = Checks.distinct(checks);
+    this.checks = distinct(checks);
+  }
+
+  /** {@code checks} unchanged, after making sure no two share an ID. */
+  public static List<Check<?>> distinct(List<Check<?>> checks) {
+    Set<String> ids = new HashSet<>();
+    for (Check<?> c : checks) {
+      if (!ids.add(c.info().id())) {
+        throw new IllegalStateException("two checks have the ID " + c.info().id());
+      }
+    }
+    return List.copyOf(checks);
   }
 
   public List<Check<?>> checks() {

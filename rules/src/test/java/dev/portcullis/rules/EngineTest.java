@@ -9,6 +9,7 @@ import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Reference;
 import dev.portcullis.core.Severity;
+import dev.portcullis.rules.checks.Checks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.portcullis.scan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -42,7 +43,16 @@ public final class AssessmentWriter {
     return sb.toString();
   }
 
-  public static ObjectNode json(Assessment a) {
+  /** The JSON document, indented. */
+  public static String json(Assessment a) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(jsonTree(a));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of our own always serialises", e);
+    }
+  }
+
+  private static ObjectNode jsonTree(Assessment a) {
     ObjectNode root;
     if (a.vulnerabilities().isPresent()) {
       root = ReportJson.of(a.vulnerabilities().get());

@@ -1,11 +1,11 @@
 package dev.portcullis.scan;
 
 import dev.portcullis.catalog.Cataloger;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.core.Severity;
 import dev.portcullis.rules.secrets.Allowlist;
 import dev.portcullis.vuln.db.Database;

@@ -4,7 +4,7 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.Manifest;
 import dev.portcullis.oci.ReadOptions;

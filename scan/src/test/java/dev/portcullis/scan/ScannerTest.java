@@ -47,7 +47,7 @@ class ScannerTest {
 
   /** What a user sees of an assessment: its JSON and its table. */
   static String seen(Assessment a) {
-    return AssessmentWriter.json(a).toPrettyString() + "\n" + AssessmentWriter.table(a);
+    return AssessmentWriter.json(a) + "\n" + AssessmentWriter.table(a);
   }
 
   @Test
@@ -183,7 +183,7 @@ class ScannerTest {
     try (Database database = Database.open(db)) {
       ReadOptions read = read(temp);
       Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
-      try (Image image = slow(dev.portcullis.oci.Images.open(source, read), new CountDownLatch(1))) {
+      try (Image image = slow(dev.portcullis.oci.images.Images.open(source, read), new CountDownLatch(1))) {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> scanner.scan(image, null, Duration.ofMillis(300)))
             .isInstanceOf(ScanCancelledException.class)
             .hasMessageContaining("cancelled, its deadline of 300 ms passed"));
@@ -209,7 +209,7 @@ class ScannerTest {
       CountDownLatch started = new CountDownLatch(1);
       AtomicReference<Throwable> outcome = new AtomicReference<>();
       Thread worker;
-      try (Image image = slow(dev.portcullis.oci.Images.open(source, read), started)) {
+      try (Image image = slow(dev.portcullis.oci.images.Images.open(source, read), started)) {
         worker = new Thread(() -> {
           try {
             scanner.scan(image, null);

@@ -12,6 +12,8 @@ import dev.portcullis.sign.cosign.SimpleSigningPayload;
 import dev.portcullis.sign.dsse.DsseEnvelope;
 import dev.portcullis.sign.dsse.FormatException;
 import dev.portcullis.sign.dsse.Statement;
+import dev.portcullis.sign.key.KeyIds;
+import dev.portcullis.sign.key.PublicKeys;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Clock;

@@ -8,6 +8,7 @@ import dev.portcullis.sign.cosign.SignatureManifest;
 import dev.portcullis.sign.cosign.SimpleSigningPayload;
 import dev.portcullis.sign.dsse.DsseEnvelope;
 import dev.portcullis.sign.dsse.Statement;
+import dev.portcullis.sign.key.Signer;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;

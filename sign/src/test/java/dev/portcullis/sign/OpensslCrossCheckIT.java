@@ -9,6 +9,8 @@ import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.Descriptor;
 import dev.portcullis.sign.Verification.Reason;
 import dev.portcullis.sign.dsse.SignedJson;
+import dev.portcullis.sign.key.KeyIds;
+import dev.portcullis.sign.key.PublicKeys;
 import dev.portcullis.testkit.Tools;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

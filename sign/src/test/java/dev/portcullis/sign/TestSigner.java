@@ -2,6 +2,7 @@ package dev.portcullis.sign;
 
 import dev.portcullis.sign.key.LocalSigner;
 import dev.portcullis.sign.key.PrivateKeys;
+import dev.portcullis.sign.key.Signer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

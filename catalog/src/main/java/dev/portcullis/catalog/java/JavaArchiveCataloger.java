@@ -3,7 +3,7 @@ package dev.portcullis.catalog.java;
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURLBuilder;
 import dev.portcullis.catalog.CatalogContext;
-import dev.portcullis.catalog.CatalogJson;
+import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;

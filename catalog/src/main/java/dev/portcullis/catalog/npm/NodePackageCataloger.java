@@ -1,7 +1,7 @@
 package dev.portcullis.catalog.npm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.catalog.CatalogJson;
+import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.catalog.FileCataloger;
 import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.core.Location;

@@ -2,7 +2,7 @@ package dev.portcullis.catalog.rust;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.catalog.CatalogContext;
-import dev.portcullis.catalog.CatalogJson;
+import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.ElfExecutables;

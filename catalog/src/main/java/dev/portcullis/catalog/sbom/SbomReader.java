@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.CatalogJson;
+import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.catalog.DocumentFiles;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
@@ -37,7 +37,7 @@ public final class SbomReader {
 
   public static Catalog read(Path file) throws IOException {
     String what = "sbom:" + file;
-    JsonNode root = DocumentFiles.readTree(file, "read " + what, MAX_BYTES, CatalogJson.MAPPER, "JSON");
+    JsonNode root = DocumentFiles.read(file, "read " + what, MAX_BYTES, "JSON", f -> CatalogJson.MAPPER.readTree(f.toFile()));
     if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
       return cycloneDx(root);
     }

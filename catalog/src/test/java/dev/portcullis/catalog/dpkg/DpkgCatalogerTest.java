@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.catalog.OsRelease;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Package;

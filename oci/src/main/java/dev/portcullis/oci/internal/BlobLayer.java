@@ -1,6 +1,7 @@
 package dev.portcullis.oci.internal;
 
 import dev.portcullis.core.Digest;
+import dev.portcullis.oci.Compression;
 import dev.portcullis.oci.Descriptor;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.ProgressListener;

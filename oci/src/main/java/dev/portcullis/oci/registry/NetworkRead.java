@@ -1,5 +1,6 @@
 package dev.portcullis.oci.registry;
 
+import dev.portcullis.oci.TransferDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,7 +30,15 @@ public final class NetworkRead {
   private final long startNanos = System.nanoTime();
   private boolean lastTimeoutWasStall = true;
 
-  NetworkRead(TransferDeadlines deadlines, String what) {
+  /**
+   * Starts the clock of one request under {@code deadlines}; {@code what} names the operation in messages ({@code pull
+   * manifest registry.example/app:1}).
+   */
+  public static NetworkRead start(TransferDeadlines deadlines, String what) {
+    return new NetworkRead(deadlines, what);
+  }
+
+  private NetworkRead(TransferDeadlines deadlines, String what) {
     this.deadlines = deadlines;
     this.what = what;
   }
@@ -57,7 +66,7 @@ public final class NetworkRead {
   public Duration responseTimeout(URI to, boolean sendsBody) throws NetworkReadException {
     Duration left = remaining();
     if (left.isNegative() || left.isZero()) {
-      throw new NetworkReadException(what + ": no answer from " + display(to) + " within the network timeout of " + TransferDeadlines.show(deadlines.overall()));
+      throw new NetworkReadException(what + ": no answer from " + display(to) + " within the network timeout of " + show(deadlines.overall()));
     }
     lastTimeoutWasStall = !sendsBody && deadlines.stall().compareTo(left) < 0;
     return lastTimeoutWasStall ? deadlines.stall() : left;
@@ -66,8 +75,8 @@ public final class NetworkRead {
   /** The error for an attempt whose response headers did not arrive within {@link #responseTimeout}. */
   public NetworkReadException noResponse(URI from, IOException cause) {
     String deadline = lastTimeoutWasStall
-        ? "the stall timeout of " + TransferDeadlines.show(deadlines.stall())
-        : "the network timeout of " + TransferDeadlines.show(deadlines.overall());
+        ? "the stall timeout of " + show(deadlines.stall())
+        : "the network timeout of " + show(deadlines.overall());
     return new NetworkReadException(what + ": no answer from " + display(from) + " within " + deadline, cause);
   }
 
@@ -245,13 +254,13 @@ public final class NetworkRead {
      */
     private @Nullable String late(long ongoing) {
       if (spentNanos + ongoing >= deadlines.overall().toNanos()) {
-        return what + ": reading " + display(from) + " took longer than the network timeout of " + TransferDeadlines.show(deadlines.overall())
+        return what + ": reading " + display(from) + " took longer than the network timeout of " + show(deadlines.overall())
             + " (" + total + (contentLength >= 0 ? " of " + contentLength : "") + " bytes read)";
       }
       if (windowNanos + ongoing >= deadlines.stall().toNanos()) {
         if (windowBytes < deadlines.minBytes()) {
           return what + ": reading " + display(from) + " stalled: " + (windowBytes == 0 ? "nothing" : windowBytes + " bytes")
-              + " in " + TransferDeadlines.show(deadlines.stall()) + ", less than the " + deadlines.minBytes() + " bytes the stall timeout requires ("
+              + " in " + show(deadlines.stall()) + ", less than the " + deadlines.minBytes() + " bytes the stall timeout requires ("
               + total + (contentLength >= 0 ? " of " + contentLength : "") + " bytes read)";
         }
         if (ongoing == 0) {
@@ -308,5 +317,17 @@ public final class NetworkRead {
         // the stream is being abandoned: its own close error adds nothing
       }
     }
+  }
+
+  /** {@code 2 s}, {@code 500 ms}, {@code 1 h}: how messages show a deadline. */
+  static String show(Duration d) {
+    if (d.toMillis() % 1000 != 0 || d.isZero()) {
+      return d.toMillis() + " ms";
+    }
+    long s = d.toSeconds();
+    if (s % 3600 == 0) {
+      return s / 3600 + " h";
+    }
+    return s % 60 == 0 ? s / 60 + " min" : s + " s";
   }
 }

@@ -9,8 +9,8 @@ import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.MediaTypes;
 import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.ReadOptions;
-import dev.portcullis.oci.RegistryOptions;
 import dev.portcullis.oci.RegistryOptions.Credentials;
+import dev.portcullis.oci.RegistryOptions;
 import dev.portcullis.oci.internal.BlobStore;
 import dev.portcullis.oci.internal.BoundedInputStream;
 import dev.portcullis.oci.internal.ImageAssembler;
@@ -139,7 +139,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /**
    * Opens {@code ref} with a client of its own that is closed with the image: what {@link
-   * dev.portcullis.oci.Images#open} does for a registry source.
+   * dev.portcullis.oci.images.Images#open} does for a registry source.
    */
   public static Image pull(ImageRef ref, ReadOptions read) throws IOException {
     RegistryClient client = create(read.registry(), read.listener());

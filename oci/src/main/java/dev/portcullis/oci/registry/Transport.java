@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.RegistryOptions.Credentials;
+import dev.portcullis.oci.TransferDeadlines;
 import dev.portcullis.oci.internal.BoundedInputStream;
 import dev.portcullis.oci.internal.Json;
 import java.io.IOException;
@@ -143,7 +144,7 @@ final class Transport implements AutoCloseable {
   }
 
   private Reply exchange(Purpose purpose, Call call, boolean authenticate) throws IOException {
-    NetworkRead read = deadlines.start(purpose.what());
+    NetworkRead read = NetworkRead.start(deadlines, purpose.what());
     boolean sendsBody = call.body().contentLength() != 0;
     URI uri = call.uri();
     int attempt = 0;

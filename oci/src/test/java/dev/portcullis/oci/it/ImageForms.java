@@ -2,12 +2,12 @@ package dev.portcullis.oci.it;
 
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.testkit.Dirs;
 import dev.portcullis.testkit.Skopeo;
-import dev.portcullis.testkit.TestImages;
 import dev.portcullis.testkit.TestImages.TestImage;
+import dev.portcullis.testkit.TestImages;
 import dev.portcullis.testkit.TreeSnapshot;
 import dev.portcullis.testkit.Umoci;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.portcullis.oci.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.oci.TransferDeadlines;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,7 @@ class NetworkReadTest {
 
   @Test
   void aBodyDrippingOneByteAtATimeFailsWithTheStallTimeout() {
-    InputStream body = FAST.start("update db").body(FROM, steady(1, 20), -1);
+    InputStream body = NetworkRead.start(FAST, "update db").body(FROM, steady(1, 20), -1);
     assertThatThrownBy(body::readAllBytes).isInstanceOf(NetworkReadException.class)
         .hasMessageStartingWith("update db: reading " + SHOWN + " stalled: ")
         .hasMessageContaining(" bytes in 500 ms, less than the 1024 bytes the stall timeout requires (")
@@ -80,7 +81,7 @@ class NetworkReadTest {
   @Test
   void aBodyThatSendsNothingIsClosedByTheWatchdog() {
     Silent silent = new Silent();
-    InputStream body = FAST.start("pull blob x").body(FROM, silent, 100);
+    InputStream body = NetworkRead.start(FAST, "pull blob x").body(FROM, silent, 100);
     assertThatThrownBy(body::read).isInstanceOf(NetworkReadException.class)
         .hasMessage("pull blob x: reading " + SHOWN + " stalled: nothing in 500 ms, less than the 1024 bytes the stall timeout requires (0 of 100 bytes read)");
     assertThat(silent.closed.getCount()).isZero();
@@ -88,7 +89,7 @@ class NetworkReadTest {
 
   @Test
   void aBodyThatNeverEndsFailsWithTheNetworkTimeout() {
-    InputStream body = FAST.start("pull blob x").body(FROM, steady(4096, 50), 1L << 40);
+    InputStream body = NetworkRead.start(FAST, "pull blob x").body(FROM, steady(4096, 50), 1L << 40);
     assertThatThrownBy(() -> body.transferTo(java.io.OutputStream.nullOutputStream())).isInstanceOf(NetworkReadException.class)
         .hasMessageStartingWith("pull blob x: reading " + SHOWN + " took longer than the network timeout of 2 s (")
         .hasMessageEndingWith(" of " + (1L << 40) + " bytes read)");
@@ -97,7 +98,7 @@ class NetworkReadTest {
   @Test
   void aReaderThatIsSlowItselfIsNotHeldAgainstTheServer() throws Exception {
     TransferDeadlines tight = new TransferDeadlines(Duration.ofMillis(600), Duration.ofMillis(200), 1024);
-    try (InputStream body = tight.start("read").body(FROM, new ByteArrayInputStream(new byte[300]), 300)) {
+    try (InputStream body = NetworkRead.start(tight, "read").body(FROM, new ByteArrayInputStream(new byte[300]), 300)) {
       byte[] buffer = new byte[100];
       for (int i = 0; i < 3; i++) {
         assertThat(body.read(buffer)).isEqualTo(100);
@@ -110,38 +111,38 @@ class NetworkReadTest {
 
   @Test
   void aBodyShorterThanItsContentLengthSaysHowManyBytesAreMissing() {
-    InputStream body = FAST.start("pull manifest r/app:1").body(FROM, breaksAfter(10), 100);
+    InputStream body = NetworkRead.start(FAST, "pull manifest r/app:1").body(FROM, breaksAfter(10), 100);
     assertThatThrownBy(body::readAllBytes).isInstanceOf(NetworkReadException.class)
         .hasMessage("pull manifest r/app:1: reading " + SHOWN + ": the connection ended after 10 of the 100 bytes its Content-Length announces (90 missing)");
-    InputStream ends = FAST.start("pull manifest r/app:1").body(FROM, new ByteArrayInputStream(new byte[10]), 100);
+    InputStream ends = NetworkRead.start(FAST, "pull manifest r/app:1").body(FROM, new ByteArrayInputStream(new byte[10]), 100);
     assertThatThrownBy(ends::readAllBytes)
         .hasMessage("pull manifest r/app:1: reading " + SHOWN + ": the connection ended after 10 of the 100 bytes its Content-Length announces (90 missing)");
-    InputStream chunked = FAST.start("pull manifest r/app:1").body(FROM, breaksAfter(10), -1);
+    InputStream chunked = NetworkRead.start(FAST, "pull manifest r/app:1").body(FROM, breaksAfter(10), -1);
     assertThatThrownBy(chunked::readAllBytes).hasMessage("pull manifest r/app:1: reading " + SHOWN + ": the connection broke after 10 bytes");
   }
 
   @Test
   void aCompleteBodyReadsThroughAndNoWatchIsLeftBehind() throws Exception {
     int before = NetworkRead.watched();
-    try (InputStream body = FAST.start("read").body(FROM, new ByteArrayInputStream(new byte[5000]), 5000)) {
+    try (InputStream body = NetworkRead.start(FAST, "read").body(FROM, new ByteArrayInputStream(new byte[5000]), 5000)) {
       assertThat(body.readAllBytes()).hasSize(5000);
     }
-    InputStream abandoned = FAST.start("read").body(FROM, new ByteArrayInputStream(new byte[5000]), 5000);
+    InputStream abandoned = NetworkRead.start(FAST, "read").body(FROM, new ByteArrayInputStream(new byte[5000]), 5000);
     abandoned.read();
     abandoned.close();
-    InputStream failed = FAST.start("read").body(FROM, breaksAfter(3), 5);
+    InputStream failed = NetworkRead.start(FAST, "read").body(FROM, breaksAfter(3), 5);
     assertThatThrownBy(failed::readAllBytes).isInstanceOf(NetworkReadException.class);
     assertThat(NetworkRead.watched()).isLessThanOrEqualTo(before);
   }
 
   @Test
   void theWaitForAnAnswerIsTheStallTimeoutOrForAnUploadTheNetworkTimeout() throws Exception {
-    NetworkRead read = FAST.start("push blob x");
+    NetworkRead read = NetworkRead.start(FAST, "push blob x");
     assertThat(read.responseTimeout(FROM, false)).isEqualTo(Duration.ofMillis(500));
     assertThat(read.responseTimeout(FROM, true)).isLessThanOrEqualTo(Duration.ofSeconds(2)).isGreaterThan(Duration.ofMillis(500));
     assertThat(read.noResponse(FROM, new IOException("timed out")))
         .hasMessage("push blob x: no answer from " + SHOWN + " within the network timeout of 2 s");
-    NetworkRead over = new TransferDeadlines(Duration.ofMillis(20), Duration.ofMillis(10), 1).start("pull manifest r/app:1");
+    NetworkRead over = NetworkRead.start(new TransferDeadlines(Duration.ofMillis(20), Duration.ofMillis(10), 1), "pull manifest r/app:1");
     Thread.sleep(40);
     assertThat(over.allows(Duration.ofMillis(1))).isFalse();
     assertThatThrownBy(() -> over.responseTimeout(FROM, false))
@@ -153,8 +154,8 @@ class NetworkReadTest {
     assertThatThrownBy(() -> new TransferDeadlines(Duration.ZERO, Duration.ofSeconds(1), 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new TransferDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(-1), 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new TransferDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(TransferDeadlines.show(Duration.ofHours(1))).isEqualTo("1 h");
-    assertThat(TransferDeadlines.show(Duration.ofSeconds(90))).isEqualTo("90 s");
-    assertThat(TransferDeadlines.show(Duration.ofMinutes(2))).isEqualTo("2 min");
+    assertThat(NetworkRead.show(Duration.ofHours(1))).isEqualTo("1 h");
+    assertThat(NetworkRead.show(Duration.ofSeconds(90))).isEqualTo("90 s");
+    assertThat(NetworkRead.show(Duration.ofMinutes(2))).isEqualTo("2 min");
   }
 }

@@ -13,6 +13,7 @@ import dev.portcullis.oci.Descriptor;
 import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.RegistryOptions;
+import dev.portcullis.oci.TransferDeadlines;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

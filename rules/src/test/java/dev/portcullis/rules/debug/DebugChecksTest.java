@@ -1,20 +1,15 @@
 package dev.portcullis.rules.debug;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.Platform;
 import dev.portcullis.oci.ImageConfig;
 import dev.portcullis.oci.tree.FileType;
-import dev.portcullis.rules.Check;
-import dev.portcullis.rules.Engine;
-import dev.portcullis.rules.Report;
+import dev.portcullis.rules.CheckFixtureRunner;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.FileRef;
 import dev.portcullis.rules.content.Text;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every debug check against its fixtures: {@code checks/<ID>/bad} and {@code good}, each an image
@@ -32,18 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * hits the check, the good one (a near miss) does not.
  */
 class DebugChecksTest {
-  static Stream<Check<?>> checks() {
-    return DebugChecks.all().stream();
-  }
-
   static List<String> strings(JsonNode n) {
     List<String> out = new ArrayList<>();
     n.forEach(e -> out.add(e.asText()));
     return out;
   }
 
-  static Contents image(String id, String which) throws IOException, URISyntaxException {
-    Path dir = Path.of(DebugChecksTest.class.getResource("checks/" + id + "/" + which).toURI());
+  static Contents image(String id, Path dir) throws IOException {
     List<Text> texts = new ArrayList<>();
     Path configFile = dir.resolve("config.json");
     if (Files.exists(configFile)) {
@@ -81,17 +71,8 @@ class DebugChecksTest {
     return new Contents(id, texts, List.of(), refs);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("checks")
-  void badFixtureHitsTheCheck(Check<?> check) throws Exception {
-    Report r = new Engine(List.of(check)).evaluate(image(check.info().id(), "bad"));
-    assertThat(r.findings()).as(check.info().id()).isNotEmpty();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("checks")
-  void goodFixturePasses(Check<?> check) throws Exception {
-    Report r = new Engine(List.of(check)).evaluate(image(check.info().id(), "good"));
-    assertThat(r.findings()).as(check.info().id()).isEmpty();
+  @TestFactory
+  Stream<DynamicTest> everyCheckAgainstItsFixtures() {
+    return CheckFixtureRunner.tests(DebugChecksTest.class, DebugChecks.all(), f -> image(f.checkId(), f.path()));
   }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.core.FindingLocation;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
+import dev.portcullis.rules.checks.Checks;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
 import dev.portcullis.testkit.Tools;

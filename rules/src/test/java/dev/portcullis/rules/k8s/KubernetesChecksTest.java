@@ -4,31 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.core.FindingLocation;
-import dev.portcullis.rules.Check;
+import dev.portcullis.rules.CheckFixtureRunner;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every Kubernetes check against its fixtures: {@code bad.yaml} (the hardened manifest with one
  * defect) hits it on the line its last comment names, {@code good.yaml} (a near miss) does not.
  */
 class KubernetesChecksTest {
-  private static final Pattern EXPECT = Pattern.compile("# expect line (\\d+)");
-
-  static Stream<Check<?>> checks() {
-    return KubernetesChecks.all().stream();
-  }
-
   static String resource(String name) throws IOException {
     try (InputStream in = KubernetesChecksTest.class.getResourceAsStream(name)) {
       assertThat(in).as(name).isNotNull();
@@ -36,27 +29,10 @@ class KubernetesChecksTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("checks")
-  void badFixtureIsFoundOnItsLine(Check<?> check) throws IOException {
-    String id = check.info().id();
-    String text = resource("checks/" + id + "/bad.yaml");
-    Matcher m = EXPECT.matcher(text);
-    assertThat(m.find()).isTrue();
-    Report r = new Engine(List.of(check)).evaluate(Manifests.parse(id + "/bad.yaml", text));
-    assertThat(r.problems()).isEmpty();
-    assertThat(r.findings()).as(id).isNotEmpty();
-    CheckFinding f = r.findings().get(0);
-    assertThat(((FindingLocation.InFile) f.location()).line()).as(id + ": " + f.message()).isEqualTo(Integer.parseInt(m.group(1)));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("checks")
-  void goodFixturePasses(Check<?> check) throws IOException {
-    String id = check.info().id();
-    Report r = new Engine(List.of(check)).evaluate(Manifests.parse(id + "/good.yaml", resource("checks/" + id + "/good.yaml")));
-    assertThat(r.problems()).isEmpty();
-    assertThat(r.findings()).as(id).isEmpty();
+  @TestFactory
+  Stream<DynamicTest> everyCheckAgainstItsFixtures() {
+    return CheckFixtureRunner.tests(KubernetesChecksTest.class, KubernetesChecks.all(),
+        f -> Manifests.parse(f.name(), Files.readString(f.path(), StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.portcullis.rules.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.rules.Check;
-import dev.portcullis.rules.Checks;
+import dev.portcullis.rules.checks.Checks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.MediaTypes;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.oci.registry.RegistryClient.ManifestBytes;
-import dev.portcullis.sign.PublicKeys;
+import dev.portcullis.sign.key.PublicKeys;
 import dev.portcullis.sign.dsse.FormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.portcullis.sign.key;
 
-import dev.portcullis.sign.PublicKeys;
 import dev.portcullis.sign.key.KeyFileException.Problem;
 import java.io.IOException;
 import java.math.BigInteger;

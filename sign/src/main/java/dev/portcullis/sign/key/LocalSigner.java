@@ -1,8 +1,5 @@
 package dev.portcullis.sign.key;
 
-import dev.portcullis.sign.KeyIds;
-import dev.portcullis.sign.PublicKeys;
-import dev.portcullis.sign.Signer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

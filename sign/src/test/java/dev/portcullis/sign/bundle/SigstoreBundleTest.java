@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.Digest;
-import dev.portcullis.sign.KeyIds;
+import dev.portcullis.sign.key.KeyIds;
 import dev.portcullis.sign.bundle.BundleVerification.Reason;
 import dev.portcullis.sign.bundle.BundleVerification.Rejected;
 import dev.portcullis.sign.bundle.BundleVerification.Verified;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.core.Digest;
-import dev.portcullis.sign.PublicKeys;
-import dev.portcullis.sign.Signer;
+import dev.portcullis.sign.key.PublicKeys;
+import dev.portcullis.sign.key.Signer;
 import dev.portcullis.sign.key.LocalSigner;
 import dev.portcullis.sign.key.PrivateKeys;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,6 @@ package dev.portcullis.sign.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.sign.KeyIds;
-import dev.portcullis.sign.PublicKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.sign.KeyIds;
-import dev.portcullis.sign.PublicKeys;
 import dev.portcullis.sign.key.KeyFileException.Problem;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -3,7 +3,6 @@ package dev.portcullis.sign.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.sign.PublicKeys;
 import dev.portcullis.sign.key.KeyFileException.Problem;
 import dev.portcullis.testkit.TestImages;
 import dev.portcullis.testkit.Tools;

@@ -3,8 +3,8 @@ package dev.portcullis.sign.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.sign.KeyIds;
-import dev.portcullis.sign.PublicKeys;
+import dev.portcullis.sign.key.KeyIds;
+import dev.portcullis.sign.key.PublicKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

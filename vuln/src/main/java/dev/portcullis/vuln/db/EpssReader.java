@@ -1,6 +1,6 @@
 package dev.portcullis.vuln.db;
 
-import dev.portcullis.oci.Decompression;
+import dev.portcullis.oci.Compression;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ final class EpssReader {
     String firstBad = null;
     boolean header = false;
     try (InputStream raw = Files.newInputStream(file);
-        BufferedReader r = new BufferedReader(new InputStreamReader(Decompression.decompressed(raw), StandardCharsets.UTF_8))) {
+        BufferedReader r = new BufferedReader(new InputStreamReader(Compression.decompress(raw), StandardCharsets.UTF_8))) {
       String line;
       int n = 0;
       while ((line = r.readLine()) != null) {

@@ -3,17 +3,17 @@ package dev.portcullis.vuln.db;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.oci.TransferDeadlines;
 import dev.portcullis.oci.registry.NetworkRead;
 import dev.portcullis.oci.registry.NetworkReadException;
-import dev.portcullis.oci.registry.TransferDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ public final class MirrorUpdater {
       ObjectNode state = Files.isRegularFile(statePath) ? (ObjectNode) JSON.readTree(statePath.toFile()) : JSON.createObjectNode();
 
       URI indexUri = base.resolve("index.json");
-      NetworkRead indexRead = deadlines.start(what + ": GET index.json");
+      NetworkRead indexRead = NetworkRead.start(deadlines, what + ": GET index.json");
       HttpRequest.Builder indexRequest = HttpRequest.newBuilder(indexUri).timeout(indexRead.responseTimeout(indexUri, false)).GET();
       if (Files.isRegularFile(database)) {
         if (state.hasNonNull("etag")) {
@@ -177,7 +177,7 @@ public final class MirrorUpdater {
     Files.createDirectories(local.getParent());
     Path temp = Files.createTempFile(local.getParent(), local.getFileName() + ".", ".download");
     try {
-      NetworkRead read = deadlines.start(what + ": GET " + f.path());
+      NetworkRead read = NetworkRead.start(deadlines, what + ": GET " + f.path());
       HttpResponse<InputStream> reply = send(read, HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, false)).GET().build());
       MessageDigest sha = sha256();
       long total = 0;

@@ -25,7 +25,7 @@ public final class IgnoreFile {
 
   public static List<IgnoreRule> read(Path file) throws IOException {
     String what = "read ignore file " + file;
-    JsonNode root = DocumentFiles.readTree(file, what, MAX_BYTES, YAML, "YAML");
+    JsonNode root = DocumentFiles.read(file, what, MAX_BYTES, "YAML", f -> YAML.readTree(f.toFile()));
     if (root == null || root.isMissingNode() || root.isNull()) {
       return List.of();
     }

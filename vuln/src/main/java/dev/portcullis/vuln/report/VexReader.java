@@ -70,7 +70,7 @@ public final class VexReader {
 
   public static VexDocument read(Path file) throws IOException {
     String what = "read VEX document " + file;
-    JsonNode root = DocumentFiles.readTree(file, what, MAX_BYTES, JSON, "JSON");
+    JsonNode root = DocumentFiles.read(file, what, MAX_BYTES, "JSON", f -> JSON.readTree(f.toFile()));
     String source = file.getFileName().toString();
     try {
       if (root != null && root.isObject() && root.has("statements")) {

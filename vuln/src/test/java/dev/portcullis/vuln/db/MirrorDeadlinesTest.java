@@ -3,7 +3,7 @@ package dev.portcullis.vuln.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.oci.registry.TransferDeadlines;
+import dev.portcullis.oci.TransferDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,15 +3,15 @@ package dev.portcullis.vuln.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.catalog.Catalog;
-import dev.portcullis.catalog.Catalogers;
+import dev.portcullis.catalog.catalogers.Catalogers;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
 import dev.portcullis.core.Severity;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.oci.Images;
 import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.tree.LayerScanner;
 import dev.portcullis.testkit.DebootstrapWithPackages;
 import dev.portcullis.vuln.db.Database;

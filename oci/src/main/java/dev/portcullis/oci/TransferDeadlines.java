@@ -1,4 +1,4 @@
-package dev.portcullis.oci.registry;
+package dev.portcullis.oci;
 
 import java.time.Duration;
 
@@ -35,25 +35,5 @@ public record TransferDeadlines(Duration overall, Duration stall, long minBytes)
 
   public TransferDeadlines withStall(Duration d) {
     return new TransferDeadlines(overall, d, minBytes);
-  }
-
-  /**
-   * Starts the clock of one request; {@code what} names the operation in messages ({@code pull
-   * manifest registry.example/app:1}).
-   */
-  public NetworkRead start(String what) {
-    return new NetworkRead(this, what);
-  }
-
-  /** {@code 2 s}, {@code 500 ms}, {@code 1 h}: how messages show a deadline. */
-  static String show(Duration d) {
-    if (d.toMillis() % 1000 != 0 || d.isZero()) {
-      return d.toMillis() + " ms";
-    }
-    long s = d.toSeconds();
-    if (s % 3600 == 0) {
-      return s / 3600 + " h";
-    }
-    return s % 60 == 0 ? s / 60 + " min" : s + " s";
   }
 }

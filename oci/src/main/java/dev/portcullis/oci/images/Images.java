@@ -1,6 +1,10 @@
-package dev.portcullis.oci;
+package dev.portcullis.oci.images;
 
-import dev.portcullis.oci.internal.Compression;
+import dev.portcullis.oci.Compression;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.ImageSource;
+import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.internal.DockerArchiveReader;
 import dev.portcullis.oci.internal.FileAccess;
 import dev.portcullis.oci.internal.LayoutReader;

@@ -1,5 +1,6 @@
-package dev.portcullis.catalog;
+package dev.portcullis.catalog.catalogers;
 
+import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.apk.ApkCataloger;
 import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;

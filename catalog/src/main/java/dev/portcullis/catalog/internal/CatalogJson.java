@@ -1,4 +1,4 @@
-package dev.portcullis.catalog;
+package dev.portcullis.catalog.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -1,9 +1,17 @@
-package dev.portcullis.oci;
+package dev.portcullis.oci.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.Digest;
+import dev.portcullis.oci.BlobSource;
+import dev.portcullis.oci.Descriptor;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.Limits;
+import dev.portcullis.oci.Manifest;
+import dev.portcullis.oci.MediaTypes;
+import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.internal.BoundedInputStream;
 import dev.portcullis.oci.internal.Json;
 import dev.portcullis.oci.internal.VerifyingInputStream;

@@ -1,4 +1,4 @@
-package dev.portcullis.sign;
+package dev.portcullis.sign.key;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

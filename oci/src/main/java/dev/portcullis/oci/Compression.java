@@ -1,4 +1,4 @@
-package dev.portcullis.oci.internal;
+package dev.portcullis.oci;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.BufferedInputStream;

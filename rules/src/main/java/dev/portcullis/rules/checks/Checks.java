@@ -1,5 +1,7 @@
-package dev.portcullis.rules;
+package dev.portcullis.rules.checks;
 
+import dev.portcullis.rules.Check;
+import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.compose.ComposeChecks;
 import dev.portcullis.rules.content.Interest;
 import dev.portcullis.rules.content.KeywordIndex;
@@ -9,10 +11,8 @@ import dev.portcullis.rules.image.ImageChecks;
 import dev.portcullis.rules.k8s.KubernetesChecks;
 import dev.portcullis.rules.secrets.SecretChecks;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.Set;
 
 /** The built-in checks, listed once, plus those {@link ServiceLoader} finds. */
 public final class Checks {
@@ -27,7 +27,7 @@ public final class Checks {
     all.addAll(ComposeChecks.all());
     all.addAll(SecretChecks.all());
     all.addAll(DebugChecks.all());
-    return distinct(all);
+    return Engine.distinct(all);
   }
 
   /** Which files the built-in content checks (secrets, debug leftovers) read: those with one of their keywords or a path they name. */
@@ -43,17 +43,6 @@ public final class Checks {
     for (Check<?> c : ServiceLoader.load(Check.class)) {
       all.add(c);
     }
-    return distinct(all);
-  }
-
-  /** {@code checks} unchanged, after making sure no two share an ID. */
-  public static List<Check<?>> distinct(List<Check<?>> checks) {
-    Set<String> ids = new HashSet<>();
-    for (Check<?> c : checks) {
-      if (!ids.add(c.info().id())) {
-        throw new IllegalStateException("two checks have the ID " + c.info().id());
-      }
-    }
-    return List.copyOf(checks);
+    return Engine.distinct(all);
   }
 }

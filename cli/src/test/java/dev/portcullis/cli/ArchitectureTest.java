@@ -1,0 +1,11 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.testkit.Architecture;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+  @Test
+  void cliKeepsTheSharedArchitectureRules() {
+    Architecture.of(Main.class).check();
+  }
+}
