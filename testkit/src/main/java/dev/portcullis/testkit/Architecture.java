@@ -14,7 +14,9 @@ import com.tngtech.archunit.core.domain.JavaTypeVariable;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceRule;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.NullMarked;
 
@@ -63,11 +66,21 @@ public final class Architecture {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("locate the classes of " + anchor.getName() + ": " + e.getMessage(), e);
     }
-    JavaClasses classes = new ClassFileImporter()
+    ClassFileImporter importer = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         // generated sources (JMH's benchmark stubs) are not ours to shape
-        .withImportOption(location -> !location.contains("/jmh_generated/"))
-        .importPath(root);
+        .withImportOption(location -> !location.contains("/jmh_generated/"));
+    JavaClasses classes;
+    if (Files.isRegularFile(root)) {
+      // a reactor build after the package phase (mvn verify) puts the module's jar on the test class path, not its classes
+      try (JarFile jar = new JarFile(root.toFile())) {
+        classes = importer.importJar(jar);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("read the classes of " + anchor.getName() + " from " + root + ": " + e.getMessage(), e);
+      }
+    } else {
+      classes = importer.importPath(root);
+    }
     if (!classes.contain(anchor)) {
       throw new IllegalArgumentException("import the main classes of " + anchor.getName() + " from " + root + ": not found there");
     }
