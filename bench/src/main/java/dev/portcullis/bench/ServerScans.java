@@ -36,7 +36,7 @@ import java.util.Map;
  *       database and building the scanner left out), the first scan's seconds (cold base), the
  *       median of the others, the phases summed over all 20 ({@link Assessment.Timings}: layer
  *       pass, catalog, match, checks), and the first image's packages, vulnerabilities and rule
- *       findings.
+ *       findings, then the first scan's phases.
  *   <li>{@code ServerScans table OUT SAMPLES PROCESSES_SIDE}: the Markdown table of those lines
  *       beside the whole-process side of {@code bench/run}'s samples (20 {@code portcullis scan}
  *       processes): scans per minute each way and the median of the per-round rate ratios.
@@ -69,6 +69,7 @@ public final class ServerScans {
     Duration match = Duration.ZERO;
     Duration checks = Duration.ZERO;
     String first = "";
+    Assessment.Timings firstPhases = Assessment.Timings.NONE;
     try (Database database = Database.open(db)) {
       Scanner scanner = new Scanner(ScanOptions.all(database).withCache(cache));
       long start = System.nanoTime();
@@ -86,12 +87,14 @@ public final class ServerScans {
         match = match.plus(a.timings().match());
         checks = checks.plus(a.timings().checks());
         if (i == 1) {
+          firstPhases = a.timings();
           first = packages + "\t" + a.vulnerabilities().get().findings().size() + "\t" + a.checks().get().findings().size();
         }
       }
       double inside = (System.nanoTime() - start) / 1e9;
-      String line = String.format(Locale.ROOT, "%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%s%n", run, IMAGES, inside, seconds.get(0),
-          Report.median(seconds.subList(1, seconds.size())).getAsDouble(), s(layers), s(catalog), s(match), s(checks), first);
+      String line = String.format(Locale.ROOT, "%d\t%d\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%s\t%.6f\t%.6f\t%.6f\t%.6f%n", run, IMAGES, inside,
+          seconds.get(0), Report.median(seconds.subList(1, seconds.size())).getAsDouble(), s(layers), s(catalog), s(match), s(checks), first,
+          s(firstPhases.layers()), s(firstPhases.catalog()), s(firstPhases.match()), s(firstPhases.checks()));
       Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }
@@ -104,7 +107,7 @@ public final class ServerScans {
     Map<Integer, String[]> rounds = new LinkedHashMap<>();
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
       String[] f = line.split("\t");
-      if (f.length == 12 && Integer.parseInt(f[0]) > 0) {
+      if (f.length == 16 && Integer.parseInt(f[0]) > 0) {
         rounds.put(Integer.parseInt(f[0]), f);
       }
     }
@@ -119,7 +122,7 @@ public final class ServerScans {
     List<Double> procRate = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     List<List<Double>> columns = new ArrayList<>();
-    for (int c = 0; c < 7; c++) {
+    for (int c = 0; c < 11; c++) {
       columns.add(new ArrayList<>());
     }
     String first = "";
@@ -129,6 +132,9 @@ public final class ServerScans {
       jvmRate.add(rate);
       for (int c = 0; c < 7; c++) {
         columns.get(c).add(Double.parseDouble(f[2 + c]));
+      }
+      for (int c = 0; c < 4; c++) {
+        columns.get(7 + c).add(Double.parseDouble(f[12 + c]));
       }
       first = f[9] + " packages, " + f[10] + " vulnerabilities, " + f[11] + " rule findings";
       Double p = processes.get(e.getKey());
@@ -145,8 +151,9 @@ public final class ServerScans {
         rate(Report.median(jvmRate)), rate(Report.median(procRate)), ratio.isEmpty() ? "n/a" : Report.number(ratio.getAsDouble()) + "×",
         Report.number(GOAL), ratio.isEmpty() ? "n/a" : ratio.getAsDouble() >= GOAL ? "yes" : "**no**");
     System.out.println();
-    System.out.println("| Inside the JVM, medians of rounds | 20 scans | First scan (cold base) | Each later scan | Layer pass (sum of 20) | Catalog (sum) | Match (sum) | Checks (sum) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| Inside the JVM, medians of rounds | 20 scans | First scan (cold base) | Each later scan | Layer pass (sum of 20) | Catalog (sum) | Match (sum) | Checks (sum) "
+        + "| First scan: layer pass | catalog | match | checks |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     StringBuilder row = new StringBuilder("| ServerScans |");
     for (List<Double> c : columns) {
       row.append(' ').append(Report.number(Report.median(c).orElse(Double.NaN))).append(" s |");
