@@ -58,7 +58,9 @@ public sealed interface Goal {
   /** What a sample is measured in. */
   enum Metric {
     TIME("s"),
-    RSS("MB");
+    RSS("MB"),
+    /** user and system CPU seconds of the process and its children */
+    CPU("s CPU");
 
     private final String unit;
 

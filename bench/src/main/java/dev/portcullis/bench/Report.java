@@ -29,12 +29,17 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class Report {
-  /** One timed run of one side. */
-  record Sample(String side, int run, double seconds, long peakRssKb) {
+  /** One timed run of one side; {@code cpuSeconds} (user and system) is NaN when not measured. */
+  record Sample(String side, int run, double seconds, long peakRssKb, double cpuSeconds) {
+    Sample(String side, int run, double seconds, long peakRssKb) {
+      this(side, run, seconds, peakRssKb, Double.NaN);
+    }
+
     double value(Goal.Metric metric) {
       return switch (metric) {
         case TIME -> seconds;
         case RSS -> peakRssKb / 1024.0;
+        case CPU -> cpuSeconds;
       };
     }
   }
@@ -66,8 +71,9 @@ public final class Report {
       System.exit(2);
     }
     List<Sample> samples = new ArrayList<>();
-    for (String[] f : table(Path.of(args[0]), 4)) {
-      samples.add(new Sample(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3])));
+    for (String[] f : table(Path.of(args[0]), 4, 5)) {
+      samples.add(new Sample(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]),
+          f.length == 5 && !f[4].equals("-") ? Double.parseDouble(f[4]) : Double.NaN));
     }
     List<Row> rows = new ArrayList<>();
     for (String[] f : table(Path.of(args[1]), 5)) {
@@ -130,7 +136,7 @@ public final class Report {
   }
 
   private List<Double> values(String side, Goal.Metric metric) {
-    return bySide.getOrDefault(side, List.of()).stream().map(s -> s.value(metric)).toList();
+    return bySide.getOrDefault(side, List.of()).stream().map(s -> s.value(metric)).filter(v -> !Double.isNaN(v)).toList();
   }
 
   /** The median over runs of ours/baseline, taking only runs in which both sides were timed. */
@@ -142,7 +148,7 @@ public final class Report {
     List<Double> ratios = new ArrayList<>();
     for (Sample s : bySide.getOrDefault(ours, List.of())) {
       Double b = base.get(s.run());
-      if (b != null && b > 0) {
+      if (b != null && b > 0 && !Double.isNaN(s.value(metric))) {
         ratios.add(s.value(metric) / b);
       }
     }
@@ -174,6 +180,11 @@ public final class Report {
   }
 
   private static List<String[]> table(Path file, int columns) throws IOException {
+    return table(file, columns, columns);
+  }
+
+  /** The lines of {@code file} split at tabs into {@code min} to {@code max} fields. */
+  private static List<String[]> table(Path file, int min, int max) throws IOException {
     List<String[]> out = new ArrayList<>();
     int n = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -181,9 +192,9 @@ public final class Report {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      String[] f = line.split("\t", columns);
-      if (f.length != columns) {
-        throw new IllegalArgumentException(file + ":" + n + ": expected " + columns + " tab-separated fields, got " + f.length);
+      String[] f = line.split("\t", max);
+      if (f.length < min) {
+        throw new IllegalArgumentException(file + ":" + n + ": expected " + (min == max ? "" : "at least ") + min + " tab-separated fields, got " + f.length);
       }
       out.add(f);
     }

@@ -62,4 +62,18 @@ class ReportTest {
     assertThat(md).contains("| pull | n/a | 1.00 s |  | ≤ 1.00× | n/a: exit 2: Unmatched argument 'save' |");
     assertThat(md).contains("| `portcullis image save` | 0 | n/a | | | exit 2: Unmatched argument 'save' |");
   }
+
+  @Test
+  void cpuRatioLeavesOutRunsWithoutACpuFigure() {
+    Report r = new Report(List.of(
+            new Report.Sample("scan", 1, 3.0, 0, 4.0), new Report.Sample("tar", 1, 1.5, 0, 2.0),
+            new Report.Sample("scan", 2, 3.0, 0), new Report.Sample("tar", 2, 1.5, 0, 1.0),
+            new Report.Sample("scan", 3, 3.0, 0, 6.0), new Report.Sample("tar", 3, 1.5, 0, 2.0)),
+        List.of(new Report.Row("full scan, CPU", "scan", "tar", Goal.Metric.parse("cpu"), Goal.parse("-"))), Map.of(), Map.of());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    r.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    assertThat(r.pairedRatio("scan", "tar", Goal.Metric.CPU)).hasValue(2.5);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("| full scan, CPU | 5.00 s CPU | 2.00 s CPU | 2.50× | (for scale) |  |");
+  }
 }
