@@ -22,6 +22,7 @@ import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.Interest;
 import dev.portcullis.rules.content.LayerTexts;
 import dev.portcullis.rules.content.ReadLimits;
+import dev.portcullis.rules.content.TextMemo;
 import dev.portcullis.rules.image.ImageSubject;
 import dev.portcullis.rules.secrets.SecretChecks;
 import dev.portcullis.vuln.db.Database;
@@ -67,6 +68,7 @@ public final class Scanner {
   private final @Nullable Engine engine;
   private final Interest interest;
   private final LayerScanner layerScanner;
+  private final TextMemo memo = new TextMemo();
 
   /** @throws IllegalStateException when two checks share an ID */
   public Scanner(ScanOptions options) {
@@ -234,7 +236,8 @@ public final class Scanner {
     ImageSubject subject = ImageSubject.of(image, pass.tree());
     Report found = options.types().contains(ScanType.CONFIG) ? engine.evaluate(subject) : Report.EMPTY;
     Contents.ImageRead read = Contents.read(pass.tree(), interest, ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
-    found = found.plus(engine.evaluate(Contents.ofImage(subject, read)));
+    // a base layer's files are searched once for all the images that share it
+    found = found.plus(engine.evaluate(Contents.ofImage(subject, read).withMemo(memo)));
     return options.allowlist().apply(found).atLeast(options.checksAtLeast());
   }
 

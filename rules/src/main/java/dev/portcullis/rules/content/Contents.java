@@ -48,16 +48,32 @@ public final class Contents implements Subject {
   private final List<Problem> problems;
   private final List<FileRef> files;
   private final Map<Object, Object> derived = new ConcurrentHashMap<>();
+  private final @Nullable TextMemo memo;
 
   public Contents(String name, List<Text> texts, List<Problem> problems) {
     this(name, texts, problems, List.of());
   }
 
   public Contents(String name, List<Text> texts, List<Problem> problems, List<FileRef> files) {
+    this(name, texts, problems, files, null);
+  }
+
+  private Contents(String name, List<Text> texts, List<Problem> problems, List<FileRef> files, @Nullable TextMemo memo) {
     this.name = name;
     this.texts = List.copyOf(texts);
     this.problems = List.copyOf(problems);
     this.files = List.copyOf(files);
+    this.memo = memo;
+  }
+
+  /** These contents, with searches of layer files kept in {@code memo} across the scans that share it. */
+  public Contents withMemo(TextMemo memo) {
+    return new Contents(name, texts, problems, files, memo);
+  }
+
+  /** What {@code searcher} finds in {@code text} (one of these texts): from the memo when one is shared and holds it. */
+  public <T> T searched(Object searcher, Text text, Supplier<T> search) {
+    return memo == null ? search.get() : memo.get(searcher, text, search);
   }
 
   @Override

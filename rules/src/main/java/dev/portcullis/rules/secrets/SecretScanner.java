@@ -54,15 +54,30 @@ public final class SecretScanner {
     return index;
   }
 
-  /** The secrets in all texts of {@code contents}, computed once per scanner and shared by its checks. */
+  /**
+   * The secrets in all texts of {@code contents}, computed once per scanner and shared by its checks;
+   * a layer file's hits are kept in the contents' memo, as they depend only on its kind, path and content.
+   */
   public List<SecretHit> scan(Contents contents) {
     return contents.derived(this, () -> {
       List<SecretHit> out = new ArrayList<>();
       for (Text t : contents.texts()) {
-        out.addAll(scan(t));
+        List<Found> found = contents.searched(this, t, () -> scan(t).stream().map(Found::of).toList());
+        found.forEach(f -> out.add(f.in(t)));
       }
       return List.copyOf(out);
     });
+  }
+
+  /** A hit without its text: what a memo keeps. */
+  private record Found(SecretRule rule, int line, int column, int start, int end, String secret) {
+    static Found of(SecretHit h) {
+      return new Found(h.rule(), h.line(), h.column(), h.start(), h.end(), h.secret());
+    }
+
+    SecretHit in(Text text) {
+      return new SecretHit(rule, text, line, column, start, end, secret);
+    }
   }
 
   public List<SecretHit> scan(Text text) {
