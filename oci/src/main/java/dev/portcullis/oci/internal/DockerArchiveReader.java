@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.Compression;
-import dev.portcullis.oci.Descriptor;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.MediaTypes;

@@ -4,7 +4,6 @@ import static dev.portcullis.oci.registry.HostileServer.drip;
 import static dev.portcullis.oci.registry.HostileServer.head;
 import static dev.portcullis.oci.registry.HostileServer.respond;
 import static dev.portcullis.oci.registry.HostileServer.silence;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.core.Digest;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.core.Finding.CheckFinding;
 import dev.portcullis.rules.Engine;
 import dev.portcullis.rules.Report;
 import dev.portcullis.rules.content.Contents;
