@@ -104,9 +104,7 @@ public final class BlobLayer implements Layer {
 
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return SingleByte.read(this);
       }
 
       @Override

@@ -135,8 +135,7 @@ public sealed interface FileAccess extends java.io.Closeable {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return SingleByte.read(this);
     }
 
     @Override

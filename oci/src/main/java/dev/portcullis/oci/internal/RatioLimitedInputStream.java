@@ -22,9 +22,7 @@ final class RatioLimitedInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    return SingleByte.read(this);
   }
 
   @Override

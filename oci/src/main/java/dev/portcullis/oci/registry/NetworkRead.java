@@ -1,5 +1,6 @@
 package dev.portcullis.oci.registry;
 
+import dev.portcullis.oci.internal.SingleByte;
 import dev.portcullis.oci.TransferDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,9 +149,7 @@ public final class NetworkRead {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return SingleByte.read(this);
     }
 
     @Override

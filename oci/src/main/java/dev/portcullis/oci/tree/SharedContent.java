@@ -1,5 +1,6 @@
 package dev.portcullis.oci.tree;
 
+import dev.portcullis.oci.internal.SingleByte;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -87,9 +88,7 @@ final class SharedContent implements Closeable {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return SingleByte.read(this);
     }
 
     @Override
