@@ -58,11 +58,14 @@ import org.jspecify.annotations.Nullable;
  * interrupted, or of its deadline passing.
  */
 public final class Scanner {
-  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "scan-deadlines");
-    t.setDaemon(true);
-    return t;
-  });
+  /** The one timer of scan deadlines, started by the first scan that has one (a command line scan has none). */
+  private static final class Deadlines {
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "scan-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+  }
 
   private final ScanOptions options;
   private final @Nullable Engine engine;
@@ -139,7 +142,7 @@ public final class Scanner {
     Thread caller = Thread.currentThread();
     Object lock = new Object();
     boolean[] state = new boolean[2]; // done, fired
-    ScheduledFuture<?> timer = DEADLINES.schedule(() -> {
+    ScheduledFuture<?> timer = Deadlines.TIMER.schedule(() -> {
       synchronized (lock) {
         if (!state[0]) {
           state[1] = true;

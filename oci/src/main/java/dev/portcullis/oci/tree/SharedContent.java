@@ -26,7 +26,7 @@ final class SharedContent implements Closeable {
   private final InputStream live;
   private final Path tempDir;
   private final int inMemory;
-  private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+  private final Recording head = new Recording();
   private @Nullable Path spillFile;
   private @Nullable OutputStream spill;
   private long recorded;
@@ -75,10 +75,18 @@ final class SharedContent implements Closeable {
     }
   }
 
+  /** The bytes kept in memory, read in place: they are only ever appended to, so a reader's prefix never changes under it. */
+  private static final class Recording extends ByteArrayOutputStream {
+    byte[] buffer() {
+      return buf;
+    }
+  }
+
   private final class Reader extends InputStream {
     private final boolean last;
     private final long replayable = recorded;
-    private final byte[] memory = head.toByteArray();
+    private final byte[] memory = head.buffer();
+    private final int held = head.size();
     private long position;
     private @Nullable FileChannel spilled;
 
@@ -98,14 +106,14 @@ final class SharedContent implements Closeable {
       }
       if (position < replayable) {
         int n;
-        if (position < memory.length) {
-          n = (int) Math.min(len, memory.length - position);
+        if (position < held) {
+          n = (int) Math.min(len, held - position);
           System.arraycopy(memory, (int) position, b, off, n);
         } else {
           if (spilled == null) {
             spilled = FileChannel.open(spillFile, StandardOpenOption.READ);
           }
-          spilled.position(position - memory.length);
+          spilled.position(position - held);
           n = Channels.newInputStream(spilled).read(b, off, (int) Math.min(len, replayable - position));
           if (n < 0) {
             throw new IOException("the shared copy of a layer entry ended early");
