@@ -46,8 +46,20 @@ public final class RegistryProcess implements AutoCloseable {
     record Token(String realm, String service, String issuer, Path rootCertBundle) implements Auth {}
   }
 
+  /** Where the registry sends its notification envelopes. */
+  public record Notify(String url, @Nullable String token) {}
+
   /** What to start: TLS (with a fresh test CA) or plain HTTP, and the authentication. */
-  public record Options(boolean tls, Auth auth) {
+  public record Options(boolean tls, Auth auth, @Nullable Notify notifications) {
+    public Options(boolean tls, Auth auth) {
+      this(tls, auth, null);
+    }
+
+    /** These options, with the registry sending its events to {@code url} (with {@code Authorization: Bearer token} when given). */
+    public Options withNotifications(String url, @Nullable String token) {
+      return new Options(tls, auth, new Notify(url, token));
+    }
+
     public static Options plain() {
       return new Options(false, new Auth.None());
     }
@@ -156,6 +168,13 @@ public final class RegistryProcess implements AutoCloseable {
             .append("    service: ").append(token.service()).append('\n')
             .append("    issuer: ").append(token.issuer()).append('\n')
             .append("    rootcertbundle: ").append(token.rootCertBundle()).append('\n');
+      }
+      if (options.notifications() != null) {
+        yaml.append("notifications:\n  endpoints:\n    - name: portcullis\n      url: ").append(options.notifications().url()).append('\n')
+            .append("      timeout: 2s\n      threshold: 3\n      backoff: 1s\n");
+        if (options.notifications().token() != null) {
+          yaml.append("      headers:\n        Authorization: [\"Bearer ").append(options.notifications().token()).append("\"]\n");
+        }
       }
       Path config = workDir.resolve("config.yml");
       Files.writeString(config, yaml);
@@ -305,7 +324,8 @@ public final class RegistryProcess implements AutoCloseable {
     return Files.isDirectory(target) ? target.resolve("registry-logs") : Path.of(System.getProperty("java.io.tmpdir"), "portcullis-registry-logs");
   }
 
-  private static int freePort() {
+  /** A TCP port free on the loopback interface just now (another process may take it before it is used). */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

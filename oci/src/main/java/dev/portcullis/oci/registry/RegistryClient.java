@@ -339,9 +339,24 @@ public final class RegistryClient implements AutoCloseable {
 
   /** Every tag of the repository of {@code repo}, in the registry's order, following pagination. */
   public List<String> tags(ImageRef repo) throws IOException {
-    Transport.Purpose purpose = pull("list tags of " + repoName(repo), repo);
-    List<String> tags = new ArrayList<>();
-    URI uri = base(repo).resolve("tags/list");
+    return pages(pull("list tags of " + repoName(repo), repo), base(repo).resolve("tags/list"), "tags", "tag list of " + repoName(repo));
+  }
+
+  /**
+   * Every repository the registry lists at {@code /v2/_catalog} (the registry of {@code anyImage}),
+   * in its order, following pagination. Registries may list only what the credentials can read.
+   */
+  public List<String> repositories(ImageRef anyImage) throws IOException {
+    URI uri = URI.create((options.insecure() ? "http://" : "https://") + anyImage.apiHost() + "/v2/_catalog");
+    Transport.Purpose purpose = new Transport.Purpose("list repositories of " + anyImage.registry(), anyImage.registry(),
+        Transport.origin(uri), List.of("registry:catalog:*"));
+    return pages(purpose, uri, "repositories", "catalog of " + anyImage.registry());
+  }
+
+  /** The texts of {@code field} across every page of a paginated list. */
+  private List<String> pages(Transport.Purpose purpose, URI first, String field, String what) throws IOException {
+    List<String> items = new ArrayList<>();
+    URI uri = first;
     for (int page = 0; page < MAX_TAG_PAGES; page++) {
       Transport.Reply reply = transport.send(purpose, Transport.Call.get(uri, Map.of("Accept", "application/json")));
       if (reply.status() != 200) {
@@ -349,18 +364,18 @@ public final class RegistryClient implements AutoCloseable {
       }
       byte[] body;
       try (InputStream in = reply.body()) {
-        body = BoundedInputStream.readAtMost(in, 16L << 20, "tag list of " + repoName(repo));
+        body = BoundedInputStream.readAtMost(in, 16L << 20, what);
       }
-      JsonNode node = Json.object(body, "tag list of " + repoName(repo));
-      node.path("tags").forEach(t -> tags.add(t.asText()));
+      JsonNode node = Json.object(body, what);
+      node.path(field).forEach(t -> items.add(t.asText()));
       Optional<String> next = reply.response().headers().allValues("Link").stream()
           .map(NEXT_LINK::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst();
       if (next.isEmpty()) {
-        return tags;
+        return items;
       }
       uri = resolve(purpose, uri, next.get(), "next page link");
     }
-    throw new ImageReadException(purpose.what() + ": more than " + MAX_TAG_PAGES + " pages of tags");
+    throw new ImageReadException(purpose.what() + ": more than " + MAX_TAG_PAGES + " pages");
   }
 
   @Override

@@ -1,0 +1,256 @@
+package dev.portcullis.server;
+
+import dev.portcullis.core.TerminalText;
+import dev.portcullis.oci.ProgressListener;
+import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.RegistryOptions;
+import dev.portcullis.oci.tree.LayerCache;
+import dev.portcullis.policy.ExceptionFile;
+import dev.portcullis.policy.Policy;
+import dev.portcullis.policy.PolicyFile;
+import dev.portcullis.rules.custom.CelLimits;
+import dev.portcullis.rules.custom.RuleCompiler;
+import dev.portcullis.scan.ScanOptions;
+import dev.portcullis.scan.Scanner;
+import dev.portcullis.server.api.HttpApi;
+import dev.portcullis.server.config.ConfigFile;
+import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.server.store.Store;
+import dev.portcullis.server.work.Intake;
+import dev.portcullis.server.work.Metrics;
+import dev.portcullis.server.work.ScanWork;
+import dev.portcullis.server.work.ServerLog;
+import dev.portcullis.server.work.Setup;
+import dev.portcullis.server.work.Sweep;
+import dev.portcullis.server.work.Workers;
+import dev.portcullis.sign.key.KeyFileException;
+import dev.portcullis.sign.key.LocalSigner;
+import dev.portcullis.sign.key.Passphrase;
+import dev.portcullis.sign.key.PublicKeys;
+import dev.portcullis.sign.key.Signer;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.report.NoiseControl;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@code portcullis server} process: the API, the registry sweep and a pool of workers over
+ * one database; or, with {@code workerOnly}, only workers that share a PostgreSQL database with
+ * other servers. {@link #close()} stops taking work, hands running jobs back, and closes the database.
+ */
+public final class Server implements AutoCloseable {
+  /**
+   * How to start.
+   *
+   * @param data overrides the configuration's {@code data}
+   * @param database overrides the configuration's {@code database} (a {@code jdbc:postgresql:} URL)
+   * @param toolVersion the version written into decision documents
+   */
+  public record Options(Path configFile, Optional<Path> data, Optional<String> database, boolean workerOnly, String toolVersion,
+      PrintStream log, Map<String, String> env, Clock clock) {}
+
+  /** The configuration (or what it names: policy, keys, database) is not usable; every problem is listed. */
+  public static final class ConfigurationException extends IOException {
+    private final List<String> problems;
+
+    public ConfigurationException(List<String> problems) {
+      super(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the server's configuration");
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  private final Store store;
+  private final Database database;
+  private final Workers workers;
+  private final @Nullable HttpApi api;
+  private final @Nullable ScheduledExecutorService sweeps;
+  private final ServerLog log;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final int port;
+
+  private Server(Store store, Database database, Workers workers, @Nullable HttpApi api, @Nullable ScheduledExecutorService sweeps,
+      ServerLog log, int port) {
+    this.store = store;
+    this.database = database;
+    this.workers = workers;
+    this.api = api;
+    this.sweeps = sweeps;
+    this.log = log;
+    this.port = port;
+  }
+
+  public static Server start(Options o) throws IOException {
+    ServerConfig config = switch (ConfigFile.read(o.configFile(), o.env())) {
+      case ConfigFile.Result.Valid v -> v.config();
+      case ConfigFile.Result.Invalid i -> throw new ConfigurationException(i.problems());
+    };
+    ServerLog log = new ServerLog(o.log(), o.clock());
+    Path data = o.data().orElse(config.data()).toAbsolutePath();
+    List<String> problems = new ArrayList<>();
+    Policy policy = policy(config, problems);
+    ExceptionFile.Loaded exceptions = ExceptionFile.Loaded.NONE;
+    if (config.exceptions().isPresent()) {
+      try {
+        exceptions = ExceptionFile.read(config.exceptions().get());
+      } catch (IOException e) {
+        problems.add("exceptions: " + e.getMessage());
+      }
+    }
+    List<PublicKey> trusted = new ArrayList<>();
+    for (Path k : config.trustedKeys()) {
+      try {
+        trusted.add(PublicKeys.read(k));
+      } catch (IOException | IllegalArgumentException e) {
+        problems.add("trust.keys: " + k + ": " + e.getMessage());
+      }
+    }
+    Optional<Signer> signer = Optional.empty();
+    if (config.signing().isPresent()) {
+      try (Passphrase p = Passphrase.of(config.signing().get().passphrase())) {
+        signer = Optional.of(LocalSigner.read(config.signing().get().key(), p));
+      } catch (KeyFileException e) {
+        problems.add("signing.key: " + e.getMessage());
+      }
+    }
+    if (policy != null) {
+      for (ServerConfig.Registry r : config.registries()) {
+        if (policy.stage(r.stage()).isEmpty()) {
+          problems.add(r + ": stage " + r.stage() + " is not a stage of the policy " + policy.name() + " (" + String.join(", ", policy.stageNames()) + ")");
+        }
+      }
+    }
+    if (!Files.isRegularFile(config.vulnerabilityDatabase())) {
+      problems.add("vulnerabilityDatabase: " + config.vulnerabilityDatabase() + ": no such file (portcullis db update or db import makes it)");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    Optional<String> dbUrl = o.database().or(() -> config.database().map(ServerConfig.DatabaseUrl::url));
+    Store store = dbUrl.isPresent()
+        ? Store.postgres(dbUrl.get(), config.database().map(ServerConfig.DatabaseUrl::user).orElse(null),
+            config.database().map(ServerConfig.DatabaseUrl::password).orElse(null), config.workers() + 4, o.clock())
+        : Store.sqlite(data, o.clock());
+    Database database;
+    try {
+      database = Database.open(config.vulnerabilityDatabase());
+    } catch (IOException e) {
+      store.close();
+      throw e;
+    }
+    Files.createDirectories(data.resolve("tmp"));
+    Map<String, RegistryOptions> registryOptions = new LinkedHashMap<>();
+    Map<String, Scanner> scanners = new LinkedHashMap<>();
+    LayerCache cache = new LayerCache(data.resolve("layer-cache"));
+    ProgressListener listener = new ProgressListener() {
+      @Override
+      public void warn(String message) {
+        log.warn(message);
+      }
+    };
+    for (ServerConfig.Registry r : config.registries()) {
+      RegistryOptions ro = new RegistryOptions("http".equals(r.url().getScheme()), r.caFile().orElse(null),
+          r.username().isPresent() ? new RegistryOptions.Credentials(r.username().get(), r.password().orElseThrow()) : null, null, 5);
+      registryOptions.put(r.name(), ro);
+      ReadOptions read = ReadOptions.defaults().withRegistry(ro).withTempDir(data.resolve("tmp")).withListener(listener);
+      scanners.put(r.name(), new Scanner(ScanOptions.all(database).withCache(cache).withRead(read)
+          .withNoise(NoiseControl.none(LocalDate.now(o.clock().withZone(ZoneOffset.UTC))))));
+    }
+    Setup setup = new Setup(config, scanners, policy, exceptions, trusted, signer, o.toolVersion());
+    Metrics metrics = new Metrics();
+    String owner = ManagementFactory.getRuntimeMXBean().getName();
+    Workers workers = new Workers(store, new ScanWork(setup, store, log), config.jobs(), config.workers(), owner, log, metrics);
+    if (o.workerOnly()) {
+      log.info("worker-only: " + config.workers() + " workers on " + (dbUrl.isPresent() ? "the shared database" : data));
+      return new Server(store, database, workers, null, null, log, -1);
+    }
+    Intake intake = new Intake(store, config, workers::nudge);
+    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions);
+    int port;
+    try {
+      port = api.start();
+    } catch (RuntimeException e) {
+      workers.close();
+      database.close();
+      store.close();
+      throw new IOException("listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    Sweep sweep = new Sweep(config, registryOptions, intake, log);
+    ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "portcullis-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    sweeps.execute(sweep::run);
+    if (!config.sweepInterval().isZero()) {
+      long every = config.sweepInterval().toMillis();
+      sweeps.scheduleWithFixedDelay(sweep::run, every, every, TimeUnit.MILLISECONDS);
+    }
+    log.info("listening on " + config.listen().host() + ":" + port + " with " + config.workers() + " workers, database "
+        + (dbUrl.isPresent() ? config.database().map(Object::toString).orElse("postgresql") : data.resolve("server.db")));
+    return new Server(store, database, workers, api, sweeps, log, port);
+  }
+
+  private static @Nullable Policy policy(ServerConfig config, List<String> problems) throws IOException {
+    PolicyFile policies = new PolicyFile(new RuleCompiler(CelLimits.DEFAULT));
+    if (config.policy().isEmpty()) {
+      return policies.defaultPolicy();
+    }
+    return switch (policies.load(config.policy().get())) {
+      case PolicyFile.Valid v -> v.policy();
+      case PolicyFile.Invalid i -> {
+        i.problems().forEach(p -> problems.add("policy: " + TerminalText.escape(p.display())));
+        yield null;
+      }
+    };
+  }
+
+  /** The API's port; -1 for a worker-only process. */
+  public int port() {
+    return port;
+  }
+
+  /** Waits until {@link #close()} has run. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    if (sweeps != null) {
+      sweeps.shutdownNow();
+    }
+    if (api != null) {
+      api.close();
+    }
+    workers.close();
+    try {
+      database.close();
+    } catch (IOException e) {
+      log.warn("close the vulnerability database: " + e.getMessage());
+    }
+    store.close();
+    log.info("stopped");
+    stopped.countDown();
+  }
+}

@@ -1,0 +1,427 @@
+package dev.portcullis.server.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the server's YAML configuration. Every problem is collected, so that one start lists them
+ * all; an unknown key is a problem (a misspelt setting must not be silently ignored). Relative
+ * paths are relative to the file's directory; secrets come from files ({@code passwordFile}) or
+ * the environment ({@code passwordEnv}), never from the YAML itself.
+ */
+public final class ConfigFile {
+  /** The largest configuration file read. */
+  public static final long MAX_BYTES = 1L << 20;
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+  /** The outcome: a configuration, or every problem found. */
+  public sealed interface Result {
+    record Valid(ServerConfig config) implements Result {}
+
+    record Invalid(List<String> problems) implements Result {
+      public Invalid {
+        problems = List.copyOf(problems);
+      }
+    }
+  }
+
+  private final Path file;
+  private final Path base;
+  private final Map<String, String> env;
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigFile(Path file, Map<String, String> env) {
+    this.file = file;
+    Path parent = file.toAbsolutePath().getParent();
+    this.base = parent == null ? Path.of(".") : parent;
+    this.env = env;
+  }
+
+  /** Reads {@code file}; {@code env} is where {@code ...Env} settings are looked up. */
+  public static Result read(Path file, Map<String, String> env) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("read configuration " + file + ": no such file");
+    }
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException("read configuration " + file + ": larger than " + MAX_BYTES + " bytes");
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return new ConfigFile(file, env).parse(text);
+  }
+
+  private Result parse(String text) {
+    JsonNode root;
+    try {
+      root = YAMLMapper.builder().build().readTree(text);
+    } catch (JacksonException e) {
+      return new Result.Invalid(List.of(file + ": not YAML: " + e.getOriginalMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      return new Result.Invalid(List.of(file + ": the configuration must be a mapping"));
+    }
+    known(root, "", "listen", "data", "database", "workers", "vulnerabilityDatabase", "policy", "exceptions", "signing", "trust",
+        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries");
+    ServerConfig.HostPort listen = hostPort(root.get("listen"), "listen", new ServerConfig.HostPort("127.0.0.1", 8470));
+    Path data = path(root.get("data"), "data").orElse(base.resolve("portcullis-data"));
+    Optional<ServerConfig.DatabaseUrl> database = database(root.get("database"));
+    int workers = integer(root.get("workers"), "workers", Runtime.getRuntime().availableProcessors(), 1, 256);
+    Path vulnDb = path(root.get("vulnerabilityDatabase"), "vulnerabilityDatabase")
+        .orElse(Path.of(System.getProperty("user.home"), ".cache", "portcullis", "db"));
+    Optional<Path> policy = existing(root.get("policy"), "policy");
+    Optional<Path> exceptions = existing(root.get("exceptions"), "exceptions");
+    Optional<ServerConfig.Signing> signing = signing(root.get("signing"));
+    List<Path> trusted = trust(root.get("trust"));
+    Duration sweep = duration(root.get("sweepInterval"), "sweepInterval", Duration.ofMinutes(10), true);
+    Duration grace = duration(root.get("signatureGrace"), "signatureGrace", Duration.ofSeconds(10), true);
+    Duration scanTimeout = duration(root.get("scanTimeout"), "scanTimeout", Duration.ofMinutes(15), false);
+    JsonNode notifications = object(root.get("notifications"), "notifications");
+    known(notifications, "notifications.", "secretFile", "secretEnv", "maxBytes");
+    Optional<String> secret = secret(notifications, "notifications.secret");
+    long maxBytes = integer(notifications.get("maxBytes"), "notifications.maxBytes", 1 << 20, 1024, 64 << 20);
+    JsonNode jobsNode = object(root.get("jobs"), "jobs");
+    known(jobsNode, "jobs.", "lease", "maxAttempts", "backoff");
+    ServerConfig.Jobs jobs = new ServerConfig.Jobs(duration(jobsNode.get("lease"), "jobs.lease", Duration.ofMinutes(2), false),
+        integer(jobsNode.get("maxAttempts"), "jobs.maxAttempts", 5, 1, 100),
+        duration(jobsNode.get("backoff"), "jobs.backoff", Duration.ofSeconds(5), false));
+    List<ServerConfig.Registry> registries = registries(root.get("registries"));
+    if (!problems.isEmpty()) {
+      return new Result.Invalid(problems);
+    }
+    return new Result.Valid(new ServerConfig(listen, data, database, workers, vulnDb, policy, exceptions, signing, trusted, sweep, grace,
+        scanTimeout, secret, maxBytes, jobs, registries));
+  }
+
+  private void problem(String what) {
+    problems.add(file + ": " + what);
+  }
+
+  private void known(JsonNode node, String prefix, String... keys) {
+    Set<String> allowed = Set.of(keys);
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!allowed.contains(k)) {
+        problem(prefix + k + ": unknown setting (known: " + String.join(", ", keys) + ")");
+      }
+    }
+  }
+
+  private JsonNode object(@Nullable JsonNode node, String what) {
+    if (node == null || node.isNull()) {
+      return YAMLMapper.builder().build().createObjectNode();
+    }
+    if (!node.isObject()) {
+      problem(what + ": must be a mapping");
+      return YAMLMapper.builder().build().createObjectNode();
+    }
+    return node;
+  }
+
+  private Optional<String> text(@Nullable JsonNode node, String what) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isValueNode() || node.asText().isBlank()) {
+      problem(what + ": must be a non-empty text");
+      return Optional.empty();
+    }
+    return Optional.of(node.asText());
+  }
+
+  private Optional<Path> path(@Nullable JsonNode node, String what) {
+    return text(node, what).map(t -> base.resolve(t).normalize());
+  }
+
+  private Optional<Path> existing(@Nullable JsonNode node, String what) {
+    Optional<Path> p = path(node, what);
+    if (p.isPresent() && !Files.isRegularFile(p.get())) {
+      problem(what + ": " + p.get() + ": no such file");
+      return Optional.empty();
+    }
+    return p;
+  }
+
+  private int integer(@Nullable JsonNode node, String what, int dflt, int min, int max) {
+    if (node == null || node.isNull()) {
+      return dflt;
+    }
+    if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < min || node.asInt() > max) {
+      problem(what + ": must be a whole number from " + min + " to " + max + ", not " + node);
+      return dflt;
+    }
+    return node.asInt();
+  }
+
+  private Duration duration(@Nullable JsonNode node, String what, Duration dflt, boolean zeroAllowed) {
+    Optional<String> t = text(node, what);
+    if (t.isEmpty()) {
+      return dflt;
+    }
+    String s = t.get().strip().toLowerCase(Locale.ROOT);
+    Duration d = null;
+    Matcher m = DURATION.matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } else if (s.equals("0")) {
+      d = Duration.ZERO;
+    } else {
+      try {
+        d = Duration.parse(t.get().strip());
+      } catch (DateTimeParseException e) {
+        d = null;
+      }
+    }
+    if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+      problem(what + ": must be a " + (zeroAllowed ? "" : "positive ") + "duration such as 30s, 10m or 2h, not " + t.get());
+      return dflt;
+    }
+    return d;
+  }
+
+  private ServerConfig.HostPort hostPort(@Nullable JsonNode node, String what, ServerConfig.HostPort dflt) {
+    Optional<String> t = text(node, what);
+    if (t.isEmpty()) {
+      return dflt;
+    }
+    String s = t.get();
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0) {
+      problem(what + ": must be HOST:PORT, not " + s);
+      return dflt;
+    }
+    try {
+      int port = Integer.parseInt(s.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new ServerConfig.HostPort(s.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      problem(what + ": the port of " + s + " must be a number from 0 to 65535");
+      return dflt;
+    }
+  }
+
+  /** A secret from {@code <prefix>File} or {@code <prefix>Env}, keys relative to {@code node}. */
+  private Optional<String> secret(JsonNode node, String what) {
+    String leaf = what.substring(what.lastIndexOf('.') + 1);
+    Optional<Path> fileRef = path(node.get(leaf + "File"), what + "File");
+    Optional<String> envRef = text(node.get(leaf + "Env"), what + "Env");
+    if (fileRef.isPresent() && envRef.isPresent()) {
+      problem(what + ": give " + leaf + "File or " + leaf + "Env, not both");
+      return Optional.empty();
+    }
+    if (fileRef.isPresent()) {
+      try {
+        if (!Files.isRegularFile(fileRef.get()) || Files.size(fileRef.get()) > 64 * 1024) {
+          problem(what + "File: " + fileRef.get() + ": no such file, or larger than 64 KiB");
+          return Optional.empty();
+        }
+        String v = Files.readString(fileRef.get(), StandardCharsets.UTF_8).strip();
+        if (v.isEmpty()) {
+          problem(what + "File: " + fileRef.get() + " is empty");
+          return Optional.empty();
+        }
+        return Optional.of(v);
+      } catch (IOException e) {
+        problem(what + "File: " + fileRef.get() + ": " + e.getMessage());
+        return Optional.empty();
+      }
+    }
+    if (envRef.isPresent()) {
+      String v = env.get(envRef.get());
+      if (v == null || v.isEmpty()) {
+        problem(what + "Env: the environment variable " + envRef.get() + " is not set");
+        return Optional.empty();
+      }
+      return Optional.of(v);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<ServerConfig.DatabaseUrl> database(@Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (node.isTextual()) {
+      return checkedDatabase(node.asText(), null, null);
+    }
+    JsonNode o = object(node, "database");
+    known(o, "database.", "url", "user", "passwordFile", "passwordEnv");
+    Optional<String> url = text(o.get("url"), "database.url");
+    if (url.isEmpty()) {
+      problem("database.url: missing");
+      return Optional.empty();
+    }
+    return checkedDatabase(url.get(), text(o.get("user"), "database.user").orElse(null), secret(o, "database.password").orElse(null));
+  }
+
+  private Optional<ServerConfig.DatabaseUrl> checkedDatabase(String url, @Nullable String user, @Nullable String password) {
+    if (!url.startsWith("jdbc:postgresql://")) {
+      problem("database: " + url + " is not a jdbc:postgresql:// URL (leave it out for the embedded SQLite database)");
+      return Optional.empty();
+    }
+    return Optional.of(new ServerConfig.DatabaseUrl(url, user, password));
+  }
+
+  private Optional<ServerConfig.Signing> signing(@Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    JsonNode o = object(node, "signing");
+    known(o, "signing.", "key", "passphraseFile", "passphraseEnv");
+    Optional<Path> key = existing(o.get("key"), "signing.key");
+    if (o.get("key") == null) {
+      problem("signing.key: missing");
+    }
+    Optional<String> passphrase = secret(o, "signing.passphrase");
+    return key.map(k -> new ServerConfig.Signing(k, passphrase.orElse("").toCharArray()));
+  }
+
+  private List<Path> trust(@Nullable JsonNode node) {
+    JsonNode o = object(node, "trust");
+    known(o, "trust.", "keys");
+    JsonNode keys = o.get("keys");
+    List<Path> out = new ArrayList<>();
+    if (keys == null || keys.isNull()) {
+      return out;
+    }
+    if (!keys.isArray()) {
+      problem("trust.keys: must be a list of public key files");
+      return out;
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      existing(keys.get(i), "trust.keys[" + i + "]").ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private List<ServerConfig.Block> blocks(@Nullable JsonNode node, String what, List<ServerConfig.Block> dflt) {
+    if (node == null || node.isNull()) {
+      return dflt;
+    }
+    if (!node.isArray()) {
+      problem(what + ": must be a list of unscanned, failed");
+      return dflt;
+    }
+    List<ServerConfig.Block> out = new ArrayList<>();
+    for (JsonNode b : node) {
+      switch (b.asText()) {
+        case "unscanned", "block-unscanned" -> out.add(ServerConfig.Block.UNSCANNED);
+        case "failed", "block-failed" -> out.add(ServerConfig.Block.FAILED);
+        default -> problem(what + ": " + b + " is not unscanned or failed");
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private List<ServerConfig.Registry> registries(@Nullable JsonNode node) {
+    List<ServerConfig.Registry> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      problem("registries: at least one registry is needed");
+      return out;
+    }
+    if (!node.isArray()) {
+      problem("registries: must be a list");
+      return out;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      String at = "registries[" + i + "]";
+      JsonNode r = object(node.get(i), at);
+      known(r, at + ".", "name", "url", "stage", "caFile", "insecure", "username", "usernameEnv", "passwordFile", "passwordEnv", "gate");
+      String name = text(r.get("name"), at + ".name").orElse("");
+      if (!NAME.matcher(name).matches()) {
+        problem(at + ".name: must be lower-case letters, digits, '.', '_' or '-' (up to 63), not '" + name + "'");
+      } else if (!names.add(name)) {
+        problem(at + ".name: " + name + " is named twice");
+      }
+      URI url = null;
+      Optional<String> u = text(r.get("url"), at + ".url");
+      if (u.isEmpty()) {
+        problem(at + ".url: missing");
+      } else {
+        try {
+          url = new URI(u.get());
+          if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+            problem(at + ".url: " + u.get() + " is not an http:// or https:// URL");
+            url = null;
+          }
+        } catch (URISyntaxException e) {
+          problem(at + ".url: " + u.get() + " is not a URL");
+        }
+      }
+      String stage = text(r.get("stage"), at + ".stage").orElse("dev");
+      Optional<Path> ca = existing(r.get("caFile"), at + ".caFile");
+      boolean insecure = r.path("insecure").asBoolean(false);
+      Optional<String> user = text(r.get("username"), at + ".username");
+      Optional<String> userEnv = text(r.get("usernameEnv"), at + ".usernameEnv").map(e -> env.getOrDefault(e, ""));
+      Optional<String> password = secret(r, at + ".password");
+      Optional<String> username = user.isPresent() ? user : userEnv.filter(s -> !s.isEmpty());
+      if (username.isPresent() != password.isPresent()) {
+        problem(at + ": a username needs a password (passwordFile or passwordEnv) and the other way round");
+      }
+      Optional<ServerConfig.Gate> gate = Optional.empty();
+      if (r.get("gate") != null && !r.get("gate").isNull()) {
+        JsonNode g = object(r.get("gate"), at + ".gate");
+        known(g, at + ".gate.", "listen", "block", "repositories");
+        if (g.get("listen") == null) {
+          problem(at + ".gate.listen: missing");
+        }
+        ServerConfig.HostPort gl = hostPort(g.get("listen"), at + ".gate.listen", new ServerConfig.HostPort("127.0.0.1", 0));
+        List<ServerConfig.Block> block = blocks(g.get("block"), at + ".gate.block", List.of(ServerConfig.Block.UNSCANNED, ServerConfig.Block.FAILED));
+        List<ServerConfig.RepositoryRule> rules = new ArrayList<>();
+        JsonNode repos = g.get("repositories");
+        if (repos != null && !repos.isNull()) {
+          if (!repos.isArray()) {
+            problem(at + ".gate.repositories: must be a list");
+          } else {
+            for (int j = 0; j < repos.size(); j++) {
+              String rat = at + ".gate.repositories[" + j + "]";
+              JsonNode rr = object(repos.get(j), rat);
+              known(rr, rat + ".", "pattern", "block");
+              Optional<String> pattern = text(rr.get("pattern"), rat + ".pattern");
+              if (pattern.isEmpty()) {
+                problem(rat + ".pattern: missing");
+              } else {
+                rules.add(new ServerConfig.RepositoryRule(pattern.get(), blocks(rr.get("block"), rat + ".block", List.of())));
+              }
+            }
+          }
+        }
+        gate = Optional.of(new ServerConfig.Gate(gl, block, rules));
+      }
+      if (url != null) {
+        out.add(new ServerConfig.Registry(name, url, stage, ca, insecure, username, password, gate));
+      }
+    }
+    return out;
+  }
+}

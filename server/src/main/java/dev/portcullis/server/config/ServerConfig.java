@@ -1,0 +1,113 @@
+package dev.portcullis.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything {@code portcullis server} runs with, as read from its YAML file ({@link ConfigFile}).
+ * Secrets (registry passwords, the key's passphrase, the notification secret) are held as values
+ * read from files or the environment, never written back out.
+ *
+ * @param listen where the API listens
+ * @param data the directory of the embedded database and the layer cache
+ * @param database a PostgreSQL database shared by several servers, instead of the embedded one
+ * @param workers how many scans run at once in this process
+ * @param vulnerabilityDatabase the advisory database file
+ * @param policy the policy file (absent: the built-in dev/test/prod policy)
+ * @param exceptions the exceptions file
+ * @param signing the key the server signs verdict and SBOM attestations with (absent: it does not re-sign)
+ * @param trustedKeys keys whose signatures and attestations the policies may require
+ * @param sweepInterval how often the registries are listed for images no event announced (zero: only at start)
+ * @param signatureGrace how long after a push the decision waits, so that a signature pushed right after is seen
+ * @param scanTimeout the longest one scan may take
+ * @param notificationSecret the bearer token the registries must send with their events (absent: none asked)
+ * @param maxNotificationBytes the largest notification body accepted
+ * @param jobs how jobs are leased and retried
+ */
+public record ServerConfig(
+    HostPort listen,
+    Path data,
+    Optional<DatabaseUrl> database,
+    int workers,
+    Path vulnerabilityDatabase,
+    Optional<Path> policy,
+    Optional<Path> exceptions,
+    Optional<Signing> signing,
+    List<Path> trustedKeys,
+    Duration sweepInterval,
+    Duration signatureGrace,
+    Duration scanTimeout,
+    Optional<String> notificationSecret,
+    long maxNotificationBytes,
+    Jobs jobs,
+    List<Registry> registries) {
+
+  public ServerConfig {
+    trustedKeys = List.copyOf(trustedKeys);
+    registries = List.copyOf(registries);
+  }
+
+  /** A host and a port (0: any free port). */
+  public record HostPort(String host, int port) {
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /** A PostgreSQL database and how to log in. */
+  public record DatabaseUrl(String url, @Nullable String user, @Nullable String password) {
+    @Override
+    public String toString() {
+      return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+  }
+
+  /** The server's signing key and its passphrase. */
+  public record Signing(Path key, char[] passphrase) {}
+
+  /** How jobs are leased, retried and given up. */
+  public record Jobs(Duration lease, int maxAttempts, Duration backoff) {}
+
+  /** What the pull gate holds back. */
+  public enum Block {
+    /** digests with no decision yet (pending, scanning, unknown) */
+    UNSCANNED,
+    /** quarantined digests */
+    FAILED
+  }
+
+  /** Blocking for repositories matching a glob ({@code *} within a path segment, {@code **} across). */
+  public record RepositoryRule(String pattern, List<Block> block) {}
+
+  /** The pull gate in front of one registry. */
+  public record Gate(HostPort listen, List<Block> block, List<RepositoryRule> repositories) {}
+
+  /**
+   * A registry the server watches.
+   *
+   * @param name the name events and the API use
+   * @param url its base URL (http or https)
+   * @param stage the policy stage whose decision sets the state of images pushed here
+   */
+  public record Registry(String name, URI url, String stage, Optional<Path> caFile, boolean insecure, Optional<String> username,
+      Optional<String> password, Optional<Gate> gate) {
+    /** host[:port] as image references name it. */
+    public String authority() {
+      return url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
+    }
+
+    @Override
+    public String toString() {
+      return name + " (" + url + ")";
+    }
+  }
+
+  public Optional<Registry> registry(String name) {
+    return registries.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+}

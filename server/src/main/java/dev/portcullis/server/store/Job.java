@@ -1,0 +1,31 @@
+package dev.portcullis.server.store;
+
+import dev.portcullis.core.Digest;
+
+/**
+ * A job as the queue hands it to one worker: it holds the lease until {@code leaseUntil} (epoch
+ * milliseconds) unless it renews it.
+ *
+ * @param attempts how many times the job has been claimed, this claim included
+ */
+public record Job(String id, Kind kind, String registry, String repository, Digest digest, int attempts, String leaseOwner,
+    long leaseUntil) {
+  /** What a job does. */
+  public enum Kind {
+    /** Scan the image, decide every stage, store the result, re-sign what passes. */
+    SCAN
+  }
+
+  /** A job's place in the queue. */
+  public enum State {
+    QUEUED, RUNNING, DONE, DEAD;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** A job as the API lists it. */
+  public record Row(String id, Kind kind, String registry, String repository, String digest, State state, int attempts,
+      long runAfter, String lastError, long updatedAt, String completedBy) {}
+}
