@@ -1,0 +1,71 @@
+package dev.portcullis.server;
+
+import dev.portcullis.sign.key.KeyFormat;
+import dev.portcullis.sign.key.Passphrase;
+import dev.portcullis.sign.key.PrivateKeys;
+import dev.portcullis.testkit.LayerBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder.Compression;
+import dev.portcullis.testkit.SyntheticAdvisories;
+import dev.portcullis.vuln.db.DatabaseImporter;
+import dev.portcullis.vuln.db.ImportOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Small real images (OCI layouts skopeo pushes), a database, and a signing key for the server's tests. */
+final class ServerFixtures {
+  private ServerFixtures() {}
+
+  /** An image with nothing to object to; {@code variant} makes its digest unique. */
+  static Path clean(Path dir, String variant) {
+    Path layout = dir.resolve("clean-" + variant);
+    new OciLayoutBuilder().refName("clean").config("\"User\":\"1000\",\"Env\":[\"PATH=/usr/bin\"],\"Cmd\":[\"/app/run\"]")
+        .layer(base(), Compression.GZIP, "ADD rootfs.tar /")
+        .layer(new LayerBuilder().dir("app").file("app/run", "#!/bin/sh\necho " + variant + "\n").build(), Compression.GZIP, "COPY run /app/")
+        .write(layout);
+    return layout;
+  }
+
+  /** An image that ships a GitHub token: denied at prod by the built-in policy. */
+  static Path leaking(Path dir) {
+    Path layout = dir.resolve("leaking");
+    String token = "ghp_" + "S3rverT0kenAbc".repeat(3).substring(0, 36);
+    new OciLayoutBuilder().refName("leaking").config("\"User\":\"1000\",\"Env\":[\"PATH=/usr/bin\"],\"Cmd\":[\"/app/run\"]")
+        .layer(base(), Compression.GZIP, "ADD rootfs.tar /")
+        .layer(new LayerBuilder().dir("app").file("app/config.js", "module.exports = { token: '" + token + "' };\n").build(), Compression.GZIP,
+            "COPY config.js /app/")
+        .write(layout);
+    return layout;
+  }
+
+  private static byte[] base() {
+    return new LayerBuilder().dir("etc")
+        .file("etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n")
+        .dir("var").dir("var/lib").dir("var/lib/dpkg")
+        .file("var/lib/dpkg/status", "Package: base-files\nStatus: install ok installed\nVersion: 12.4+deb12u5\nArchitecture: amd64\n\n")
+        .build();
+  }
+
+  /** A database of synthetic advisories (none of which touches the fixtures' packages). */
+  static Path database(Path dir) throws IOException {
+    Path zip = dir.resolve("advisories.zip");
+    SyntheticAdvisories.write(zip, 20, 7);
+    Path db = dir.resolve("vuln.db");
+    new DatabaseImporter(ImportOptions.defaults()).importInto(db, List.of(zip));
+    return db;
+  }
+
+  /** A fresh P-256 key pair without passphrase: {@code dir/server.key} and {@code dir/server.pub}. */
+  static Path[] keyPair(Path dir) throws IOException {
+    Path key = dir.resolve("server.key");
+    Path pub = dir.resolve("server.pub");
+    PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), Passphrase.empty(), KeyFormat.values()[0], key, pub);
+    return new Path[] {key, pub};
+  }
+
+  static void write(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+  }
+}

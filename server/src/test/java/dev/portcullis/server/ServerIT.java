@@ -1,0 +1,249 @@
+package dev.portcullis.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.ProgressListener;
+import dev.portcullis.oci.RegistryOptions;
+import dev.portcullis.oci.registry.RegistryClient;
+import dev.portcullis.sign.CosignVerifier;
+import dev.portcullis.sign.PredicateTypes;
+import dev.portcullis.sign.Requirement;
+import dev.portcullis.sign.Verification;
+import dev.portcullis.sign.cosign.CosignStore;
+import dev.portcullis.sign.key.PublicKeys;
+import dev.portcullis.testkit.RegistryProcess;
+import dev.portcullis.testkit.Skopeo;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server against a real registry that sends it its events: images become passed or
+ * quarantined without anyone asking, passing ones carry the server's verdict and SBOM
+ * attestations, and a sweep finds what was pushed while the server was down.
+ */
+class ServerIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "notify-secret-for-tests";
+
+  @TempDir Path dir;
+  private RegistryProcess registry;
+  private int serverPort;
+  private Path config;
+  private Path publicKey;
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  private Server server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    serverPort = RegistryProcess.freePort();
+    registry = RegistryProcess.start(RegistryProcess.Options.plain()
+        .withNotifications("http://127.0.0.1:" + serverPort + "/v1/notifications/dev", SECRET));
+    Path[] keys = ServerFixtures.keyPair(dir);
+    publicKey = keys[1];
+    Path db = ServerFixtures.database(dir);
+    ServerFixtures.write(dir.resolve("secret"), SECRET + "\n");
+    config = dir.resolve("server.yaml");
+    ServerFixtures.write(config, """
+        listen: 127.0.0.1:%d
+        data: data
+        workers: 2
+        vulnerabilityDatabase: %s
+        signatureGrace: 1s
+        sweepInterval: 0
+        signing:
+          key: server.key
+        notifications:
+          secretFile: secret
+        registries:
+          - name: dev
+            url: http://%s
+            stage: prod
+        """.formatted(serverPort, db, registry.host()));
+    server = startServer();
+  }
+
+  private Server startServer() throws Exception {
+    return Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
+        new PrintStream(log, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    registry.close();
+  }
+
+  private String push(Path layout, String refName, String repoTag) throws Exception {
+    Skopeo.copy("oci:" + layout + ":" + refName, "docker://" + registry.host() + "/" + repoTag, Skopeo.CopyOption.DEST_NO_TLS_VERIFY);
+    JsonNode inspect = JSON.readTree(Skopeo.inspect("docker://" + registry.host() + "/" + repoTag, "--tls-verify=false"));
+    return inspect.get("Digest").asText();
+  }
+
+  private JsonNode get(String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    com.fasterxml.jackson.databind.node.ObjectNode o = r.body().startsWith("{")
+        ? (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body()) : JSON.createObjectNode().put("_text", r.body());
+    return o.put("_status", r.statusCode());
+  }
+
+  /** Waits (bounded) until the image has a decided state in the registry "dev"; returns its entry. */
+  private JsonNode decided(String digest) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode image = get("/v1/images/" + digest);
+      if (image.get("_status").asInt() == 200) {
+        JsonNode entry = image.get("registries").get(0);
+        String state = entry.get("image").get("state").asText();
+        if (List.of("passed", "warned", "quarantined").contains(state)) {
+          return entry;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("image " + digest + " was not decided in time; server log:\n" + log.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void pushedImagesAreDecidedWithoutAnyCommandAndPassingOnesAreReSigned() throws Exception {
+    String clean = push(ServerFixtures.clean(dir, "one"), "clean", "app:1.0");
+    String leaking = push(ServerFixtures.leaking(dir), "leaking", "app:leaky");
+
+    JsonNode passed = decided(clean);
+    assertThat(passed.get("image").get("state").asText()).as(log.toString(StandardCharsets.UTF_8)).isEqualTo("passed");
+    assertThat(passed.get("transitions").findValuesAsText("to")).containsExactly("pending", "scanning", "passed");
+    assertThat(passed.get("transitions").get(0).get("actor").asText()).isEqualTo("registry dev");
+    assertThat(passed.get("names").findValuesAsText("tag")).contains("1.0");
+
+    JsonNode quarantined = decided(leaking);
+    assertThat(quarantined.get("image").get("state").asText()).isEqualTo("quarantined");
+    assertThat(quarantined.get("image").get("summary").asText()).startsWith("deny at prod: ").contains("secrets ship in the image: PCS-SECRET-")
+        .contains("score ").doesNotContain("S3rverT0ken");
+
+    try (RegistryClient client = RegistryClient.create(new RegistryOptions(true, null, null, null, 3), new ProgressListener() {})) {
+      CosignVerifier verifier = new CosignVerifier(new CosignStore(client), Clock.systemUTC());
+      ImageRef ref = ImageRef.parse(registry.host() + "/app@" + clean);
+      var key = List.of(PublicKeys.read(publicKey));
+      assertThat(verifier.verify(ref, new Requirement.Attested(key, PredicateTypes.VERDICT, Optional.empty())))
+          .isInstanceOf(Verification.Verified.class);
+      assertThat(verifier.verify(ref, new Requirement.Attested(key, PredicateTypes.CYCLONEDX, Optional.empty())))
+          .isInstanceOf(Verification.Verified.class);
+      assertThat(verifier.verify(ImageRef.parse(registry.host() + "/app@" + leaking),
+          new Requirement.Attested(key, PredicateTypes.VERDICT, Optional.empty()))).isNotInstanceOf(Verification.Verified.class);
+    }
+
+    JsonNode assessment = get("/v1/images/" + clean + "/assessment");
+    assertThat(assessment.get("_status").asInt()).isEqualTo(200);
+    assertThat(assessment.get("decisions").fieldNames()).toIterable().containsExactlyInAnyOrder("dev", "test", "prod");
+    assertThat(assessment.get("decisions").get("prod").get("decision").asText()).isEqualTo("allow");
+
+    // the attestations the server pushed are announced as events too: they never become images of their own
+    Thread.sleep(2000);
+    JsonNode images = get("/v1/images?limit=100");
+    assertThat(images.get("images").findValuesAsText("digest")).containsExactlyInAnyOrder(clean, leaking);
+    assertThat(get("/metrics").get("_text").asText()).contains("portcullis_jobs{state=\"done\"} 2")
+        .contains("portcullis_scan_duration_seconds_count 2");
+  }
+
+  @Test
+  void theSweepFindsImagesPushedWhileTheServerWasDownAndRepeatedEventsScanOnce() throws Exception {
+    server.close();
+    server = null;
+    List<String> digests = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      digests.add(push(ServerFixtures.clean(dir, "down-" + i), "clean", "down:" + i));
+    }
+    server = startServer();
+    for (String d : digests) {
+      assertThat(decided(d).get("image").get("state").asText()).isEqualTo("passed");
+    }
+    // the registry's own events for these pushes were lost; replay an envelope twice by hand
+    String envelope = """
+        {"events":[{"id":"e1","action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s",
+        "repository":"down","tag":"0"}}]}""".formatted(digests.get(0));
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/notifications/dev"))
+          .header("Content-Type", "application/vnd.docker.distribution.events.v1+json").header("Authorization", "Bearer " + SECRET)
+          .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(r.body()).get("known").asInt()).isEqualTo(1);
+    }
+    JsonNode jobs = get("/v1/jobs?limit=100");
+    for (String d : digests) {
+      List<JsonNode> mine = new ArrayList<>();
+      jobs.get("jobs").forEach(j -> {
+        if (j.get("digest").asText().equals(d)) {
+          mine.add(j);
+        }
+      });
+      assertThat(mine).as("jobs of " + d).singleElement().satisfies(j -> {
+        assertThat(j.get("state").asText()).isEqualTo("done");
+        assertThat(j.get("attempts").asInt()).isEqualTo(1);
+      });
+    }
+  }
+
+  @Test
+  void badNotificationsAreRefusedWithJsonErrorsAndTheServerKeepsWorking() throws Exception {
+    record Case(String path, String auth, String type, String body, int status, String code) {}
+    List<Case> cases = List.of(
+        new Case("/v1/notifications/dev", "Bearer wrong", "application/json", "{\"events\":[]}", 401, "UNAUTHORIZED"),
+        new Case("/v1/notifications/nowhere", "Bearer " + SECRET, "application/json", "{\"events\":[]}", 404, "NOT_FOUND"),
+        new Case("/v1/notifications/dev", "Bearer " + SECRET, "text/plain", "{\"events\":[]}", 415, "UNSUPPORTED_MEDIA_TYPE"),
+        new Case("/v1/notifications/dev", "Bearer " + SECRET, "application/json", "{\"events\":", 400, "BAD_REQUEST"),
+        new Case("/v1/notifications/dev", "Bearer " + SECRET, "application/json", "[1,2]", 400, "BAD_REQUEST"),
+        new Case("/v1/notifications/dev", "Bearer " + SECRET, "application/json", "{\"events\":[" + "{},".repeat(300_000) + "{}]}", 413,
+            "TOO_LARGE"),
+        new Case("/v1/images/sha256:nothex", "", "", "", 400, "BAD_REQUEST"),
+        new Case("/v1/images/sha256:" + "0".repeat(64), "", "", "", 404, "NOT_FOUND"),
+        new Case("/v1/nothing", "", "", "", 404, "NOT_FOUND"));
+    for (Case c : cases) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + c.path()));
+      if (!c.auth().isEmpty()) {
+        b.header("Authorization", c.auth());
+      }
+      if (!c.type().isEmpty()) {
+        b.header("Content-Type", c.type()).POST(HttpRequest.BodyPublishers.ofString(c.body()));
+      }
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(c.path() + " " + c.body().length() + ": " + r.body()).isEqualTo(c.status());
+      JsonNode body = JSON.readTree(r.body());
+      assertThat(body.get("code").asText()).isEqualTo(c.code());
+      assertThat(body.get("message").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+    }
+    // a malformed event among good ones is skipped, the rest is read
+    String mixed = """
+        {"events":[{"action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:zz","repository":"a"}},
+        {"action":"pull","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","repository":"a"}}]}"""
+        .formatted("1".repeat(64));
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/notifications/dev"))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + SECRET).POST(HttpRequest.BodyPublishers.ofString(mixed))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("ignored").asInt()).isEqualTo(2);
+    String clean = push(ServerFixtures.clean(dir, "after-bad"), "clean", "app:after");
+    assertThat(decided(clean).get("image").get("state").asText()).isEqualTo("passed");
+  }
+}
