@@ -410,11 +410,6 @@ public final class HttpApi implements AutoCloseable {
     r.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.text(counts));
   }
 
-  /** The operations, for the OpenAPI contract test. */
-  public List<Operation> describe() {
-    return operations;
-  }
-
   @Override
   public void close() {
     ready = false;

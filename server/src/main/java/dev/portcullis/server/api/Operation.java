@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param request the request body's media type and schema name in {@code components.schemas}
  * @param responses for each status, a description and the schema name of its JSON body ("" for none)
  */
-public record Operation(String method, String path, String id, String summary, List<Param> params, Optional<Body> request,
+record Operation(String method, String path, String id, String summary, List<Param> params, Optional<Body> request,
     Map<Integer, Response> responses, Handler handler) {
   public Operation {
     params = List.copyOf(params);

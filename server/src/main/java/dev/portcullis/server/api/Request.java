@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** One request to an operation, and its response; parameters were checked against the operation's patterns before. */
-public final class Request {
+final class Request {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final Context ctx;

@@ -1,0 +1,183 @@
+package dev.portcullis.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.portcullis.testkit.RegistryProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OpenAPI document against what the server really does: every documented operation answers
+ * with a documented status and a body of the documented schema, parameters outside their pattern
+ * are refused with 400, and what is not documented is not served.
+ */
+class OpenApiContractTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path dir;
+  private static Server server;
+  private static String base;
+  private static JsonNode doc;
+
+  @BeforeAll
+  static void start() throws Exception {
+    int port = RegistryProcess.freePort();
+    int closed = RegistryProcess.freePort();
+    Path db = ServerFixtures.database(dir);
+    Path config = dir.resolve("server.yaml");
+    Files.writeString(config, """
+        listen: 127.0.0.1:%d
+        data: data
+        workers: 1
+        vulnerabilityDatabase: %s
+        sweepInterval: 0
+        signatureGrace: 1h
+        registries:
+          - name: dev
+            url: http://127.0.0.1:%d
+        """.formatted(port, db, closed));
+    server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    base = "http://127.0.0.1:" + port;
+    doc = JSON.readTree(send("GET", "/v1/openapi.json", null).body());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The body checked against the schema the document declares for this operation and status. */
+  private static void conforms(JsonNode operation, HttpResponse<String> r, String what) throws Exception {
+    JsonNode response = operation.path("responses").path(String.valueOf(r.statusCode()));
+    assertThat(response.isMissingNode()).as(what + " answered " + r.statusCode() + ", which the document does not list: " + r.body()).isFalse();
+    JsonNode json = response.path("content").path("application/json").path("schema");
+    if (json.isMissingNode()) {
+      assertThat(response.path("content").has("text/plain")).isTrue();
+      return;
+    }
+    ObjectNode schema = JSON.createObjectNode();
+    schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    schema.setAll((ObjectNode) json.deepCopy());
+    schema.set("components", doc.get("components"));
+    Set<ValidationMessage> errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema)
+        .validate(JSON.readTree(r.body()));
+    assertThat(errors).as(what + " body " + r.body()).isEmpty();
+  }
+
+  private static String sample(JsonNode param) {
+    return switch (param.get("name").asText()) {
+      case "digest" -> "sha256:" + "a".repeat(64);
+      case "registry" -> "dev";
+      case "id" -> "00000000-0000-0000-0000-000000000000";
+      case "state" -> param.path("schema").path("pattern").asText().contains("queued") ? "dead" : "passed";
+      case "limit" -> "5";
+      default -> throw new AssertionError("no sample for parameter " + param);
+    };
+  }
+
+  @Test
+  void everyDocumentedOperationAnswersAsDocumented() throws Exception {
+    assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
+    List<String> checked = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
+      Map.Entry<String, JsonNode> p = paths.next();
+      for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
+        Map.Entry<String, JsonNode> op = ops.next();
+        String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
+        String path = p.getKey();
+        StringBuilder query = new StringBuilder();
+        for (JsonNode param : op.getValue().path("parameters")) {
+          if (param.get("in").asText().equals("path")) {
+            path = path.replace("{" + param.get("name").asText() + "}", sample(param));
+          } else {
+            query.append(query.isEmpty() ? "?" : "&").append(param.get("name").asText()).append('=').append(sample(param));
+          }
+        }
+        String body = switch (op.getValue().get("operationId").asText()) {
+          case "requestScan" -> "{\"registry\":\"dev\",\"repository\":\"app\",\"digest\":\"sha256:" + "b".repeat(64) + "\"}";
+          case "receiveNotifications" -> "{\"events\":[]}";
+          default -> null;
+        };
+        HttpResponse<String> r = send(method, path + query, body);
+        conforms(op.getValue(), r, method + " " + path + query);
+        checked.add(op.getValue().get("operationId").asText());
+      }
+    }
+    assertThat(checked).contains("listImages", "getImage", "getAssessment", "requestScan", "receiveNotifications", "listJobs", "retryJob",
+        "health", "readiness", "metrics", "openapi");
+  }
+
+  @Test
+  void parametersOutsideTheirPatternAreRefusedAsDocumented() throws Exception {
+    int refused = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
+      Map.Entry<String, JsonNode> p = paths.next();
+      for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
+        Map.Entry<String, JsonNode> op = ops.next();
+        for (JsonNode bad : op.getValue().path("parameters")) {
+          String path = p.getKey();
+          String query = "";
+          for (JsonNode param : op.getValue().path("parameters")) {
+            String value = param == bad ? "..%2F..%2Fetc" : sample(param);
+            if (param.get("in").asText().equals("path")) {
+              path = path.replace("{" + param.get("name").asText() + "}", value);
+            } else {
+              query += (query.isEmpty() ? "?" : "&") + param.get("name").asText() + "=" + value;
+            }
+          }
+          String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
+          HttpResponse<String> r = send(method, path + query, method.equals("POST") ? "{}" : null);
+          assertThat(r.statusCode()).as(method + " " + path + query + ": " + r.body()).isEqualTo(400);
+          conforms(op.getValue(), r, method + " " + path + query);
+          refused++;
+        }
+      }
+    }
+    assertThat(refused).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  void whatIsNotDocumentedIsNotServed() throws Exception {
+    HttpResponse<String> wrongMethod = send("DELETE", "/v1/images", null);
+    assertThat(wrongMethod.statusCode()).isIn(404, 405);
+    assertThat(JSON.readTree(wrongMethod.body()).get("code").asText()).isIn("NOT_FOUND", "METHOD_NOT_ALLOWED");
+    HttpResponse<String> unknown = send("GET", "/v1/admin", null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).get("code").asText()).isEqualTo("NOT_FOUND");
+  }
+}
