@@ -9,6 +9,7 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import dev.portcullis.testkit.RegistryProcess;
+import dev.portcullis.testkit.RegistryTokenServer;
 import dev.portcullis.testkit.Skopeo;
 import dev.portcullis.testkit.Skopeo.CopyOption;
 import dev.portcullis.testkit.Tools;
@@ -230,6 +231,24 @@ class PullGateIT {
   void oversizeHeadersAreRefused() throws Exception {
     HttpResponse<String> r = send("GET", "/v2/", Map.of("X-Padding", "a".repeat(64 * 1024)));
     assertThat(r.statusCode()).isEqualTo(431);
+  }
+
+  @Test
+  void tokenChallengesAndCredentialsPassThroughUntouched(@TempDir Path dir) throws Exception {
+    try (RegistryTokenServer tokens = RegistryTokenServer.start("alice", "secret");
+        RegistryProcess secured = RegistryProcess.start(RegistryProcess.Options.tokenAuth(tokens));
+        PullGate front = PullGate.start(PullGate.Options.of("127.0.0.1", 0, URI.create(secured.url())),
+            (repository, reference, digest) -> DENIED.containsKey(digest) ? Admission.deny("held") : Admission.pass(),
+            PROBLEMS::add)) {
+      String through = "docker://127.0.0.1:" + front.port() + "/team/app:1";
+      Skopeo.copy("oci:" + images.resolve("app") + ":latest", through, List.of("--dest-tls-verify=false", "--dest-creds", "alice:secret"));
+      Skopeo.copy(through, "oci:" + dir.resolve("out") + ":x", List.of("--src-tls-verify=false", "--src-creds", "alice:secret"));
+      assertThat(blobs(dir.resolve("out"))).containsKey(appDigest.hex());
+      assertThat(tokens.requests()).anyMatch(r -> "alice".equals(r.user()));
+      assertThatThrownBy(() -> Skopeo.inspect(through, "--tls-verify=false", "--creds", "alice:wrong")).isInstanceOf(IOException.class);
+      DENIED.put(appDigest, "held");
+      assertThatThrownBy(() -> Skopeo.inspect(through, "--tls-verify=false", "--creds", "alice:secret")).hasMessageContaining("held");
+    }
   }
 
   @Test
