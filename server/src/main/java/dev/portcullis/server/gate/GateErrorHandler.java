@@ -1,7 +1,6 @@
 package dev.portcullis.server.gate;
 
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,12 +20,6 @@ final class GateErrorHandler extends ErrorHandler {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, DistributionErrors.CONTENT_TYPE);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
-  }
-
-  @Override
-  public ByteBuffer badMessageError(int status, @Nullable String reason, HttpFields.Mutable fields) {
-    fields.put(HttpHeader.CONTENT_TYPE, DistributionErrors.CONTENT_TYPE);
-    return ByteBuffer.wrap(DistributionErrors.body(code(status), text(status, reason)));
   }
 
   private static String code(int status) {

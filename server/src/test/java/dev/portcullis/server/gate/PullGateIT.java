@@ -231,6 +231,7 @@ class PullGateIT {
   void oversizeHeadersAreRefused() throws Exception {
     HttpResponse<String> r = send("GET", "/v2/", Map.of("X-Padding", "a".repeat(64 * 1024)));
     assertThat(r.statusCode()).isEqualTo(431);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
   }
 
   @Test
