@@ -3,6 +3,7 @@ package dev.portcullis.server.gate;
 import dev.portcullis.core.Digest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request path means in the Distribution API, decided on the raw (still percent-encoded)
@@ -21,8 +22,7 @@ sealed interface DistributionRoute {
   /** {@code /v2/<name>/manifests/<reference>}: reads are gated, writes and deletes forwarded. */
   record Manifest(String name, String reference) implements DistributionRoute {
     /** The digest the reference names, or null for a tag. */
-    @org.jspecify.annotations.Nullable
-    Digest referenceDigest() {
+    @Nullable Digest referenceDigest() {
       return reference.indexOf(':') >= 0 ? Digest.parse(reference) : null;
     }
   }

@@ -5,15 +5,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -64,7 +67,7 @@ final class GateProxy extends ProxyHandler.Reverse {
     return upstream.getScheme().toLowerCase(Locale.ROOT) + "://" + upstream.getRawAuthority();
   }
 
-  private static java.util.function.Function<Request, HttpURI> upstreamUri(String origin) {
+  private static Function<Request, HttpURI> upstreamUri(String origin) {
     return request -> {
       HttpURI uri = request.getHttpURI();
       String query = uri.getQuery();
@@ -155,7 +158,7 @@ final class GateProxy extends ProxyHandler.Reverse {
 
   private static boolean isTimeout(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
         return true;
       }
     }
@@ -303,7 +306,7 @@ final class GateProxy extends ProxyHandler.Reverse {
       InputStream rest, Callback callback) throws IOException {
     response.setStatus(answer.getStatus());
     HttpFields.Mutable headers = response.getHeaders();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (HttpField field : answer.getHeaders()) {
       if (field.getHeader() != null && HOP_HEADERS.contains(field.getHeader())) {
         continue;
