@@ -14,7 +14,13 @@ import dev.portcullis.scan.ScanOptions;
 import dev.portcullis.scan.Scanner;
 import dev.portcullis.server.api.HttpApi;
 import dev.portcullis.server.config.ConfigFile;
+import dev.portcullis.core.Digest;
 import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.server.gate.GateListener;
+import dev.portcullis.server.gate.PullGate;
+import dev.portcullis.server.gate.UpstreamTrust;
+import dev.portcullis.server.work.StoredPullPolicy;
+import java.net.URI;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
 import dev.portcullis.server.work.Metrics;
@@ -85,12 +91,14 @@ public final class Server implements AutoCloseable {
   private final Workers workers;
   private final @Nullable HttpApi api;
   private final @Nullable ScheduledExecutorService sweeps;
+  private final List<PullGate> gates;
   private final ServerLog log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final int port;
 
   private Server(Store store, Database database, Workers workers, @Nullable HttpApi api, @Nullable ScheduledExecutorService sweeps,
-      ServerLog log, int port) {
+      List<PullGate> gates, ServerLog log, int port) {
+    this.gates = List.copyOf(gates);
     this.store = store;
     this.database = database;
     this.workers = workers;
@@ -182,7 +190,7 @@ public final class Server implements AutoCloseable {
     Workers workers = new Workers(store, new ScanWork(setup, store, log), config.jobs(), config.workers(), owner, log, metrics);
     if (o.workerOnly()) {
       log.info("worker-only: " + config.workers() + " workers on " + (dbUrl.isPresent() ? "the shared database" : data));
-      return new Server(store, database, workers, null, null, log, -1);
+      return new Server(store, database, workers, null, null, List.of(), log, -1);
     }
     Intake intake = new Intake(store, config, workers::nudge);
     HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions);
@@ -194,6 +202,39 @@ public final class Server implements AutoCloseable {
       database.close();
       store.close();
       throw new IOException("listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    List<PullGate> gates = new ArrayList<>();
+    for (ServerConfig.Registry r : config.registries()) {
+      if (r.gate().isEmpty()) {
+        continue;
+      }
+      ServerConfig.Gate g = r.gate().get();
+      PullGate.Options go = PullGate.Options.of(g.listen().host(), g.listen().port(), URI.create(r.url().getScheme() + "://" + r.authority()));
+      if (r.caFile().isPresent()) {
+        go = go.withUpstreamTrust(new UpstreamTrust.CaFile(r.caFile().get()));
+      }
+      try {
+        PullGate gate = PullGate.start(go, new StoredPullPolicy(store, r, g), new GateListener() {
+          @Override
+          public void problem(String line) {
+            log.warn("pull gate of " + r.name() + ": " + line);
+          }
+
+          @Override
+          public void denied(String repository, String reference, Digest digest, String message) {
+            log.info("pull gate of " + r.name() + " denied " + repository + ":" + reference + " (" + digest + "): " + message);
+          }
+        });
+        gates.add(gate);
+        log.info("pull gate of " + r + " listening on " + gate.uri());
+      } catch (IOException e) {
+        gates.forEach(PullGate::close);
+        api.close();
+        workers.close();
+        database.close();
+        store.close();
+        throw new IOException("start the pull gate of " + r + " on " + g.listen() + ": " + e.getMessage(), e);
+      }
     }
     Sweep sweep = new Sweep(config, registryOptions, intake, log);
     ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -208,7 +249,7 @@ public final class Server implements AutoCloseable {
     }
     log.info("listening on " + config.listen().host() + ":" + port + " with " + config.workers() + " workers, database "
         + (dbUrl.isPresent() ? config.database().map(Object::toString).orElse("postgresql") : data.resolve("server.db")));
-    return new Server(store, database, workers, api, sweeps, log, port);
+    return new Server(store, database, workers, api, sweeps, gates, log, port);
   }
 
   private static @Nullable Policy policy(ServerConfig config, List<String> problems) throws IOException {
@@ -240,6 +281,7 @@ public final class Server implements AutoCloseable {
     if (sweeps != null) {
       sweeps.shutdownNow();
     }
+    gates.forEach(PullGate::close);
     if (api != null) {
       api.close();
     }

@@ -1,6 +1,7 @@
 package dev.portcullis.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,7 @@ class ServerIT {
   @TempDir Path dir;
   private RegistryProcess registry;
   private int serverPort;
+  private int gatePort;
   private Path config;
   private Path publicKey;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -56,6 +58,7 @@ class ServerIT {
   @BeforeEach
   void start() throws Exception {
     serverPort = RegistryProcess.freePort();
+    gatePort = RegistryProcess.freePort();
     registry = RegistryProcess.start(RegistryProcess.Options.plain()
         .withNotifications("http://127.0.0.1:" + serverPort + "/v1/notifications/dev", SECRET));
     Path[] keys = ServerFixtures.keyPair(dir);
@@ -78,7 +81,9 @@ class ServerIT {
           - name: dev
             url: http://%s
             stage: prod
-        """.formatted(serverPort, db, registry.host()));
+            gate:
+              listen: 127.0.0.1:%d
+        """.formatted(serverPort, db, registry.host(), gatePort));
     server = startServer();
   }
 
@@ -153,6 +158,14 @@ class ServerIT {
       assertThat(verifier.verify(ImageRef.parse(registry.host() + "/app@" + leaking),
           new Requirement.Attested(key, PredicateTypes.VERDICT, Optional.empty()))).isNotInstanceOf(Verification.Verified.class);
     }
+
+    // the pull gate: the quarantined image is refused with the reasons, the passed one comes through unchanged
+    String gate = "docker://127.0.0.1:" + gatePort + "/app:";
+    assertThatThrownBy(() -> Skopeo.inspect(gate + "leaky", "--tls-verify=false"))
+        .hasMessageContaining("quarantined: deny at prod").hasMessageContaining("secrets ship in the image");
+    assertThat(JSON.readTree(Skopeo.inspect(gate + "1.0", "--tls-verify=false")).get("Digest").asText()).isEqualTo(clean);
+    assertThat(Skopeo.rawManifest(gate + "1.0", "--tls-verify=false"))
+        .isEqualTo(Skopeo.rawManifest("docker://" + registry.host() + "/app:1.0", "--tls-verify=false"));
 
     JsonNode assessment = get("/v1/images/" + clean + "/assessment");
     assertThat(assessment.get("_status").asInt()).isEqualTo(200);
