@@ -162,6 +162,10 @@ public final class JUnitReports {
     TestRun.Report read(Path file) throws JUnitReportException {
       String what = "read JUnit report " + file;
       MessageDigest sha256 = sha256();
+      if (!Files.isRegularFile(file)) {
+        // a FIFO or device named TEST-x.xml would block or never end
+        throw new JUnitReportException(what + ": not a regular file");
+      }
       try {
         long size = Files.size(file);
         if (size > limits.maxFileBytes()) {

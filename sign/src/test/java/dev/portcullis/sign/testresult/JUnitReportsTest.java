@@ -193,5 +193,8 @@ class JUnitReportsTest {
         + ": no such file or directory");
     assertThatThrownBy(() -> JUnitReports.read(List.of(tmp))).hasMessage("read JUnit reports in " + tmp + ": no TEST-*.xml file there");
     assertThatThrownBy(() -> JUnitReports.read(List.of())).hasMessage("read JUnit reports: no report file or directory given");
+    Path odd = Files.createDirectories(tmp.resolve("odd"));
+    Path notAFile = Files.createDirectories(odd.resolve("TEST-a-directory.xml"));
+    assertThatThrownBy(() -> JUnitReports.read(List.of(odd))).hasMessage("read JUnit report " + notAFile + ": not a regular file");
   }
 }
