@@ -22,6 +22,8 @@ import dev.portcullis.sign.key.Signer;
 import dev.portcullis.sign.cosign.CosignStore;
 import dev.portcullis.sign.dsse.FormatException;
 import dev.portcullis.sign.dsse.SignedJson;
+import dev.portcullis.sign.testresult.JUnitReports;
+import dev.portcullis.sign.testresult.TestRun;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.report.NoiseControl;
 import dev.portcullis.vuln.report.ReportJson;
@@ -32,22 +34,27 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code portcullis attest SOURCE --type verdict|sbom|vuln --key FILE}: a signed in-toto statement about the image. */
+/** {@code portcullis attest SOURCE --type verdict|sbom|vuln|test-result --key FILE}: a signed in-toto statement about the image. */
 @Command(name = "attest", mixinStandardHelpOptions = true,
     description = "Attach a signed attestation to an image in a registry, as cosign does (an in-toto Statement v1 in a DSSE envelope, added "
         + "to REPO:sha256-<hex>.att). --type verdict runs the gate for --stage and attests its decision document; sbom attests the CycloneDX "
-        + "SBOM; vuln attests the vulnerability scan in cosign's vuln predicate. --predicate FILE attests a document made earlier instead.",
+        + "SBOM; vuln attests the vulnerability scan in cosign's vuln predicate; test-result attests the JUnit XML reports given with --junit "
+        + "(Maven Surefire/Failsafe TEST-*.xml) as an in-toto test-result predicate. --predicate FILE attests a document made earlier instead.",
     footer = {"", "The image is read by digest: what is attested is exactly what was scanned.",
+        "test-result: a test with <failure> or <error> fails the run (FAILED); one <skipped> or flaky (passed on a rerun) warns (WARNED).",
         "The key's passphrase comes from $" + PassphraseOptions.ENV + " (or $" + PassphraseOptions.COSIGN_ENV
             + "), --passphrase-stdin, or the terminal.", "Exit codes: 0 attested, 2 errors."})
 final class AttestCommand extends SigningBase {
-  @Option(names = "--type", required = true, paramLabel = "TYPE", description = "verdict, sbom, vuln, or a predicate type URI (with --predicate).")
+  @Option(names = "--type", required = true, paramLabel = "TYPE",
+      description = "verdict, sbom, vuln, test-result, or a predicate type URI (with --predicate).")
   String type;
 
   @Option(names = "--key", required = true, paramLabel = "FILE", description = "The private key.")
@@ -68,6 +75,13 @@ final class AttestCommand extends SigningBase {
   @Option(names = "--db", paramLabel = "FILE", description = "verdict, vuln: the vulnerability database (default: ~/.cache/portcullis/db).")
   @Nullable Path db;
 
+  @Option(names = "--junit", paramLabel = "FILE|DIR",
+      description = "test-result: a JUnit XML report, or a directory meaning its TEST-*.xml (repeatable; all make one test run).")
+  List<Path> junit = new ArrayList<>();
+
+  @Option(names = "--run-url", paramLabel = "URL", description = "test-result: a link to the test run (a CI job), written as the predicate's url.")
+  @Nullable String runUrl;
+
   @Option(names = "--at", hidden = true, paramLabel = "INSTANT", description = "Decide as of this time (tests).")
   @Nullable Instant at;
 
@@ -78,7 +92,18 @@ final class AttestCommand extends SigningBase {
   @Override
   int sign() throws IOException {
     String predicateType = PredicateTypes.resolve(type)
-        .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not verdict, sbom, vuln or a predicate type URI"));
+        .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not verdict, sbom, vuln, test-result or a predicate type URI"));
+    boolean testResult = predicateType.equals(PredicateTypes.TEST_RESULT);
+    if (!testResult && (!junit.isEmpty() || runUrl != null)) {
+      throw new IllegalArgumentException((junit.isEmpty() ? "--run-url" : "--junit") + " belongs to --type test-result, not " + type);
+    }
+    if (predicate != null && (!junit.isEmpty() || runUrl != null)) {
+      throw new IllegalArgumentException("give --predicate FILE or --junit reports, not both");
+    }
+    if (testResult && predicate == null && junit.isEmpty()) {
+      throw new IllegalArgumentException("--type test-result needs --junit FILE|DIR (JUnit XML reports, such as target/surefire-reports) "
+          + "or --predicate FILE");
+    }
     ImageRef image = ref();
     Signer signer = signer(key, passphrase);
     Predicate p = predicate != null ? new Predicate(image, read(predicate)) : compute(predicateType, image);
@@ -131,7 +156,17 @@ final class AttestCommand extends SigningBase {
           return new Predicate(pinned(image, assessment.subject().digest().toString()), vulnPredicate(report, now, Instant.now()));
         }
       }
-      default -> throw new IllegalArgumentException("--type " + type + ": Portcullis computes verdict, sbom and vuln; give --predicate FILE for others");
+      case PredicateTypes.TEST_RESULT -> {
+        TestRun run = JUnitReports.read(junit);
+        ObjectNode body = run.predicate(Optional.ofNullable(runUrl), now);
+        if (common.format != CommonOptions.Format.JSON) {
+          stdout.println("tests " + run.outcome() + ": " + run.passed().size() + " passed, " + run.warned().size() + " warned, " + run.failed().size()
+              + " failed, in " + run.reports().size() + (run.reports().size() == 1 ? " report" : " reports"));
+        }
+        return new Predicate(image, body);
+      }
+      default -> throw new IllegalArgumentException("--type " + type + ": Portcullis computes verdict, sbom, vuln and test-result; "
+          + "give --predicate FILE for others");
     }
   }
 

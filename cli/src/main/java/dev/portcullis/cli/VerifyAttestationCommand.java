@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 final class VerifyAttestationCommand extends SigningBase {
   private static final Pattern AGE = Pattern.compile("([0-9]{1,6})([dhm])");
 
-  @Option(names = "--type", required = true, paramLabel = "TYPE", description = "verdict, sbom, vuln or a predicate type URI.")
+  @Option(names = "--type", required = true, paramLabel = "TYPE", description = "verdict, sbom, vuln, test-result or a predicate type URI.")
   String type;
 
   @Option(names = "--key", paramLabel = "FILE", description = "A trusted public key (repeatable: any of them will do).")
@@ -44,7 +44,7 @@ final class VerifyAttestationCommand extends SigningBase {
   @Override
   int sign() throws IOException {
     String predicateType = PredicateTypes.resolve(type)
-        .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not verdict, sbom, vuln or a predicate type URI"));
+        .orElseThrow(() -> new IllegalArgumentException("--type " + type + ": not verdict, sbom, vuln, test-result or a predicate type URI"));
     ImageRef image = ref();
     Optional<TrustPolicy> policy = trust == null ? Optional.empty() : Optional.of(TrustPolicy.load(trust));
     Optional<TrustPolicy.Requirement> required = requirement(policy, stage);

@@ -6,7 +6,9 @@ import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.rules.custom.CelBudget;
 import dev.portcullis.rules.custom.CelLimits;
 import dev.portcullis.rules.custom.RuleCompiler;
+import dev.portcullis.sign.PredicateTypes;
 import dev.portcullis.sign.key.KeyIds;
+import dev.portcullis.sign.testresult.Outcome;
 import java.security.PublicKey;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -59,17 +61,27 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
 
   /**
    * "An attestation of {@code predicateType}, verified, signed by one of {@code signers} (key IDs),
-   * made for {@code stage} with a score of at least {@code minScore}, at most {@code maxAgeDays} old";
-   * each of the last three only when given. When no attestation meets it, {@code action} with a
-   * message that says what was missing.
+   * made for {@code stage} with a score of at least {@code minScore}, at most {@code maxAgeDays} old,
+   * with a test {@code result} no worse than the one given"; each of the last four only when given
+   * ({@code result} for {@link PredicateTypes#TEST_RESULT} only). When no attestation meets it,
+   * {@code action} with a message that says what was missing.
    */
   public record AttestationRequirement(String name, String predicateType, List<PublicKey> keys, @Nullable String stage,
-      @Nullable Integer minScore, @Nullable Integer maxAgeDays, Action action) {
+      @Nullable Integer minScore, @Nullable Integer maxAgeDays, Action action, @Nullable Outcome result) {
     public AttestationRequirement {
       keys = List.copyOf(keys);
       if (keys.isEmpty()) {
         throw new IllegalArgumentException("an attestation requirement names at least one signer");
       }
+      if (result != null && !predicateType.equals(PredicateTypes.TEST_RESULT)) {
+        throw new IllegalArgumentException("a test result is required of " + PredicateTypes.TEST_RESULT + " attestations only, not " + predicateType);
+      }
+    }
+
+    /** A requirement that asks no test result. */
+    public AttestationRequirement(String name, String predicateType, List<PublicKey> keys, @Nullable String stage, @Nullable Integer minScore,
+        @Nullable Integer maxAgeDays, Action action) {
+      this(name, predicateType, keys, stage, minScore, maxAgeDays, action, null);
     }
 
     /** The key IDs ({@link KeyIds}) of the signers. */
@@ -82,7 +94,8 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
       return a.verified() && a.predicateType().equals(predicateType) && signers().contains(a.signer())
           && (stage == null || stage.equals(a.stage()))
           && (minScore == null || (a.score() != null && a.score() >= minScore))
-          && (maxAgeDays == null || (a.issued() != null && !LocalDate.ofInstant(a.issued(), ZoneOffset.UTC).plusDays(maxAgeDays).isBefore(today)));
+          && (maxAgeDays == null || (a.issued() != null && !LocalDate.ofInstant(a.issued(), ZoneOffset.UTC).plusDays(maxAgeDays).isBefore(today)))
+          && (result == null || a.resultIfAny().flatMap(Outcome::parse).map(r -> r.meets(result)).orElse(false));
     }
 
     String unmet(Optional<Provenance> provenance) {
@@ -95,6 +108,13 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
       if (minScore != null) {
         b.append(" with a score of at least ").append(minScore);
       }
+      if (result != null) {
+        b.append(" with result ").append(switch (result) {
+          case PASSED -> "PASSED";
+          case WARNED -> "PASSED or WARNED";
+          case FAILED -> "PASSED, WARNED or FAILED";
+        });
+      }
       if (maxAgeDays != null) {
         b.append(" at most ").append(maxAgeDays).append(maxAgeDays == 1 ? " day" : " days").append(" old");
       }
@@ -103,7 +123,8 @@ public record Policy(String name, String digest, List<Variable> variables, Map<S
       }
       List<String> seen = provenance.get().attestations().stream().filter(a -> a.predicateType().equals(predicateType))
           .map(a -> (a.verified() ? "" : "unverified ") + "by " + a.signer() + a.stageIfAny().map(st -> " for " + st).orElse("")
-              + a.scoreIfAny().map(sc -> " score " + sc).orElse("") + a.issuedIfAny().map(t -> " at " + t).orElse(""))
+              + a.scoreIfAny().map(sc -> " score " + sc).orElse("") + a.resultIfAny().map(r -> " result " + r).orElse("")
+              + a.issuedIfAny().map(t -> " at " + t).orElse(""))
           .toList();
       return b.append(seen.isEmpty() ? " (none found)" : " (found: " + String.join("; ", seen) + ")").toString();
     }

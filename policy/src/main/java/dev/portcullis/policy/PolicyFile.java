@@ -5,6 +5,7 @@ import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.rules.custom.ScalarPositions;
 import dev.portcullis.sign.PredicateTypes;
 import dev.portcullis.sign.key.PublicKeys;
+import dev.portcullis.sign.testresult.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -54,12 +56,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *         message: "fixable KEV: {{ variables.kevWithFix.map(f, f.id) }}"
  *     attestations:                 # optional: what must have been attested, signed by whom
  *       - name: tested              # like a rule name; default attestation-TYPE
- *         type: verdict             # verdict, sbom, vuln or a predicate type URI
+ *         type: verdict             # verdict, sbom, vuln, test-result or a predicate type URI
  *         signers: [keys/ci.pub]    # public key files (relative to this file) or inline PEM
  *         stage: test               # verdicts only: made for this stage,
  *         minScore: 70              #   with at least this score,
  *         maxAgeDays: 7             #   at most this many days old
  *         action: deny              # or warn; deny when absent
+ *       - type: test-result         # an in-toto test result
+ *         signers: [keys/ci.pub]
+ *         result: PASSED            # the worst result accepted: PASSED (when absent) or WARNED
+ *         maxAgeDays: 7
  * </pre>
  *
  * Compiling reports every problem of the file at once, each at its line and column (inside a
@@ -297,14 +303,15 @@ public final class PolicyFile {
         return Optional.empty();
       }
       int before = problems.size();
-      Map<String, NodeTuple> e = entries(map, Set.of("name", "type", "signers", "stage", "minScore", "maxAgeDays", "action"));
+      Map<String, NodeTuple> e = entries(map, Set.of("name", "type", "signers", "stage", "minScore", "maxAgeDays", "action", "result"));
       Optional<String> type = scalar(map, e, "type").flatMap(t -> {
         Optional<String> uri = PredicateTypes.resolve(t.getValue());
         if (uri.isEmpty()) {
-          problem(t, "type must be verdict, sbom, vuln or a predicate type URI, not '" + t.getValue() + "'");
+          problem(t, "type must be verdict, sbom, vuln, test-result or a predicate type URI, not '" + t.getValue() + "'");
         }
         return uri;
       });
+      Outcome result = testResult(map, e, type);
       String name = type.map(t -> "attestation-" + t.replaceAll("^[a-z]+://", "").replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "")).orElse("");
       if (e.containsKey("name")) {
         name = scalar(map, e, "name").map(n -> {
@@ -335,7 +342,38 @@ public final class PolicyFile {
       if (problems.size() > before || type.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new Policy.AttestationRequirement(name, type.get(), signers, stage, minScore, maxAgeDays, action));
+      return Optional.of(new Policy.AttestationRequirement(name, type.get(), signers, stage, minScore, maxAgeDays, action, result));
+    }
+
+    /**
+     * The worst test result a test-result requirement accepts: {@code PASSED} when not given, so that
+     * requiring a test result never accepts a failed run by omission. Other types have none.
+     */
+    private @Nullable Outcome testResult(MappingNode map, Map<String, NodeTuple> e, Optional<String> type) {
+      boolean testResult = type.filter(PredicateTypes.TEST_RESULT::equals).isPresent();
+      for (String verdictOnly : List.of("stage", "minScore")) {
+        if (testResult && e.containsKey(verdictOnly)) {
+          problem(e.get(verdictOnly).getKeyNode(), verdictOnly + " is a verdict's; a test-result requirement has result and maxAgeDays");
+        }
+      }
+      if (!e.containsKey("result")) {
+        return testResult ? Outcome.PASSED : null;
+      }
+      Optional<ScalarNode> given = scalar(map, e, "result");
+      if (given.isEmpty()) {
+        return null;
+      }
+      String value = given.get().getValue();
+      if (type.isPresent() && !testResult) {
+        problem(e.get("result").getKeyNode(), "result applies to type test-result only");
+        return null;
+      }
+      Optional<Outcome> outcome = Outcome.parse(value);
+      if (outcome.isEmpty() || outcome.get() == Outcome.FAILED) {
+        problem(given.get(), "result must be PASSED or WARNED (the worst result accepted), not '" + value + "'");
+        return null;
+      }
+      return outcome.get();
     }
 
     /** A public key given inline as PEM or as a file relative to the policy's directory. */

@@ -34,8 +34,9 @@ import java.util.Map;
  *   <li>{@code byKind}: the same findings by kind (every kind a key, with an empty list when none); {@code kev}:
  *       the known exploited vulnerabilities among them. A policy that reads a few kinds pays for those only.
  *   <li>{@code signatures}: list of {@code {signer, verified}}; {@code attestations}: list of
- *       {@code {predicateType, signer, verified, issued, stage, score}} ({@code issued} an RFC 3339 time or
- *       empty, {@code stage} empty and {@code score} -1 when the predicate is not a verdict); both empty when nobody looked;
+ *       {@code {predicateType, signer, verified, issued, stage, score, result}} ({@code issued} an RFC 3339 time or
+ *       empty, {@code stage} empty and {@code score} -1 when the predicate is not a verdict, {@code result} PASSED,
+ *       WARNED or FAILED for a test result, empty otherwise); both empty when nobody looked;
  *   <li>{@code variables}: the policy's variables by name, each computed in the order written.
  * </ul>
  */
@@ -105,7 +106,8 @@ public final class PolicyInput {
       }
       for (Provenance.Attestation a : p.attestations()) {
         atts.add(Map.of("predicateType", a.predicateType(), "signer", a.signer(), "verified", a.verified(),
-            "issued", a.issuedIfAny().map(Object::toString).orElse(""), "stage", a.stageIfAny().orElse(""), "score", (long) a.scoreIfAny().orElse(-1)));
+            "issued", a.issuedIfAny().map(Object::toString).orElse(""), "stage", a.stageIfAny().orElse(""), "score", (long) a.scoreIfAny().orElse(-1),
+            "result", a.resultIfAny().orElse("")));
       }
     });
     v.put("signatures", sigs);

@@ -11,6 +11,7 @@ import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.sign.key.KeyIds;
 import dev.portcullis.sign.PredicateTypes;
 import dev.portcullis.sign.key.PublicKeys;
+import dev.portcullis.sign.testresult.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -114,6 +115,110 @@ class AttestationRequirementTest {
     assertThat(policy.decide(back, "prod", TODAY).reasons()).extracting(Reason::rule).containsExactly("sbom-attested");
   }
 
+  static Provenance.Attestation tested(PublicKey by, boolean verified, String result, String issued) {
+    return new Provenance.Attestation(PredicateTypes.TEST_RESULT, KeyIds.of(by), verified, Instant.parse(issued), null, null, result);
+  }
+
+  static Policy testResultPolicy(String requirement) {
+    String text = """
+        apiVersion: portcullis.dev/v1
+        kind: Policy
+        stages:
+          prod:
+            minScore: 0
+            attestations:
+              - name: tests-passed
+                type: test-result
+                signers: [keys/ci.pub]
+                maxAgeDays: 7
+        """ + requirement.indent(8);
+    return ((PolicyFile.Valid) new PolicyFile(new RuleCompiler()).parse(dir.resolve("tests.yaml").toString(), text)).policy();
+  }
+
+  @Test
+  void aTestResultMustHavePassedUnlessThePolicySaysWarnedIsEnough() {
+    Policy passed = testResultPolicy("");
+    Policy warned = testResultPolicy("result: WARNED");
+    assertThat(passed.stage("prod").orElseThrow().attestations().get(0).result()).isEqualTo(Outcome.PASSED);
+    String fresh = "2026-11-25T10:00:00Z";
+    assertThat(passed.decide(report(tested(ci, true, "PASSED", fresh)), "prod", TODAY)).isEqualTo(new Decision.Allow());
+    assertThat(passed.decide(report(tested(ci, true, "WARNED", fresh)), "prod", TODAY)).isInstanceOf(Decision.Deny.class);
+    assertThat(warned.decide(report(tested(ci, true, "WARNED", fresh)), "prod", TODAY)).isEqualTo(new Decision.Allow());
+    assertThat(warned.decide(report(tested(ci, true, "PASSED", fresh)), "prod", TODAY)).isEqualTo(new Decision.Allow());
+    assertThat(warned.decide(report(tested(ci, true, "FAILED", fresh)), "prod", TODAY)).isInstanceOf(Decision.Deny.class);
+  }
+
+  @Test
+  void anImageWithoutAPassedFreshTestResultByTheKeyIsDeniedNamingTheRequirement() {
+    Policy policy = testResultPolicy("");
+    String want = "no verified attestation " + PredicateTypes.TEST_RESULT + " signed by " + KeyIds.of(ci) + " with result PASSED at most 7 days old";
+    Decision none = policy.decide(report(verdict(ci, true, "test", 90, "2026-11-28T00:00:00Z")), "prod", TODAY);
+    assertThat(none.reasons()).singleElement().isEqualTo(new Reason("tests-passed", Action.DENY, want + " (none found)"));
+    for (Provenance.Attestation bad : List.of(
+        tested(ci, true, "FAILED", "2026-11-28T00:00:00Z"),           // tests failed
+        tested(ci, true, "passed", "2026-11-28T00:00:00Z"),           // not the spec's spelling
+        new Provenance.Attestation(PredicateTypes.TEST_RESULT, KeyIds.of(ci), true, Instant.parse("2026-11-28T00:00:00Z"), null, null),
+        tested(other, true, "PASSED", "2026-11-28T00:00:00Z"),        // another key
+        tested(ci, false, "PASSED", "2026-11-28T00:00:00Z"),          // did not verify
+        tested(ci, true, "PASSED", "2026-11-21T23:59:59Z"))) {        // eight days old
+      Decision d = policy.decide(report(bad), "prod", TODAY);
+      assertThat(d).as(bad.toString()).isInstanceOf(Decision.Deny.class);
+      assertThat(d.reasons()).singleElement().satisfies(r -> {
+        assertThat(r.rule()).isEqualTo("tests-passed");
+        assertThat(r.message()).startsWith(want + " (found: ");
+      });
+    }
+    assertThat(policy.decide(report(tested(ci, true, "FAILED", "2026-11-28T00:00:00Z")), "prod", TODAY).reasons().get(0).message())
+        .endsWith("(found: by " + KeyIds.of(ci) + " result FAILED at 2026-11-28T00:00:00Z)");
+  }
+
+  @Test
+  void aTestResultSurvivesASavedReportAndIsSeenByCel() throws Exception {
+    RiskReport r = report(tested(ci, true, "PASSED", "2026-11-25T10:00:00Z"));
+    RiskReport back = RiskReportJson.read("saved", RiskReportJson.write(r));
+    assertThat(back.provenanceIfAny().orElseThrow()).isEqualTo(r.provenanceIfAny().orElseThrow());
+    assertThat(testResultPolicy("").decide(back, "prod", TODAY)).isEqualTo(new Decision.Allow());
+    Policy cel = ((PolicyFile.Valid) new PolicyFile(new RuleCompiler()).parse("cel.yaml", """
+        apiVersion: portcullis.dev/v1
+        kind: Policy
+        stages:
+          prod:
+            rules:
+              - name: tests-not-passed
+                expression: "!attestations.exists(a, a.verified && a.result == 'PASSED')"
+                action: deny
+        """)).policy();
+    assertThat(cel.decide(back, "prod", TODAY)).isEqualTo(new Decision.Allow());
+    assertThat(cel.decide(report(tested(ci, true, "FAILED", "2026-11-25T10:00:00Z")), "prod", TODAY)).isInstanceOf(Decision.Deny.class);
+  }
+
+  @Test
+  void misspelledOrMisplacedTestResultFieldsRefuseThePolicy() {
+    String text = """
+        apiVersion: portcullis.dev/v1
+        kind: Policy
+        stages:
+          prod:
+            attestations:
+              - {name: lower-case, type: test-result, signers: [keys/ci.pub], result: passed}
+              - {name: failed, type: test-result, signers: [keys/ci.pub], result: FAILED}
+              - {name: on-a-verdict, type: verdict, signers: [keys/ci.pub], result: PASSED}
+              - {name: verdict-fields, type: test-result, signers: [keys/ci.pub], stage: test, minScore: 70}
+              - {name: misspelled, type: test-result, signers: [keys/ci.pub], results: PASSED}
+              - {name: a-list, type: test-result, signers: [keys/ci.pub], result: [PASSED]}
+        """;
+    PolicyFile.Invalid c = (PolicyFile.Invalid) new PolicyFile(new RuleCompiler()).parse(dir.resolve("t.yaml").toString(), text);
+    String at = dir.resolve("t.yaml") + ":";
+    assertThat(c.problems()).extracting(Problem::display).containsExactly(
+        at + "6:79: result must be PASSED or WARNED (the worst result accepted), not 'passed'",
+        at + "7:75: result must be PASSED or WARNED (the worst result accepted), not 'FAILED'",
+        at + "8:69: result applies to type test-result only",
+        at + "9:75: stage is a verdict's; a test-result requirement has result and maxAgeDays",
+        at + "9:88: minScore is a verdict's; a test-result requirement has result and maxAgeDays",
+        at + "10:71: unknown key 'results' (action, maxAgeDays, minScore, name, result, signers, stage, type)",
+        at + "11:75: result must be a string");
+  }
+
   @Test
   void badRequirementsAreReportedWhereTheyAre() {
     String text = """
@@ -130,7 +235,7 @@ class AttestationRequirementTest {
         """;
     PolicyFile.Invalid c = (PolicyFile.Invalid) new PolicyFile(new RuleCompiler()).parse(dir.resolve("p.yaml").toString(), text);
     assertThat(c.problems()).extracting(Problem::display).containsExactly(
-        dir.resolve("p.yaml") + ":6:15: type must be verdict, sbom, vuln or a predicate type URI, not 'slsa'",
+        dir.resolve("p.yaml") + ":6:15: type must be verdict, sbom, vuln, test-result or a predicate type URI, not 'slsa'",
         dir.resolve("p.yaml") + ":7:19: signer nope.pub: read public key " + dir.resolve("nope.pub") + ": no such file",
         dir.resolve("p.yaml") + ":8:21: maxAgeDays must be 0 to 36500, not -1",
         dir.resolve("p.yaml") + ":10:18: signers must be a non-empty list of public key files");

@@ -12,6 +12,7 @@ import dev.portcullis.sign.PredicateTypes;
 import dev.portcullis.sign.cosign.Attachment;
 import dev.portcullis.sign.cosign.CosignStore;
 import dev.portcullis.sign.cosign.SignatureManifest;
+import dev.portcullis.sign.testresult.Outcome;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -25,7 +26,7 @@ public final class Provenances {
   /**
    * The signatures and attestations stored beside {@code image} (pinned to the digest scanned), each
    * checked against {@code keys}: one entry per key that verifies it, one unverified entry otherwise. A
-   * verdict attestation also gives its stage, score and time.
+   * verdict attestation also gives its stage, score and time; a test result its result and time.
    */
   public static Provenance of(RegistryClient client, ImageRef image, List<PublicKey> keys, ProgressListener listener) throws IOException {
     List<Provenance.Signature> signatures = new ArrayList<>();
@@ -48,9 +49,11 @@ public final class Provenances {
               case Evidence.Attestation att -> {
                 JsonNode p = att.statement().predicate();
                 boolean verdict = att.statement().predicateType().equals(PredicateTypes.VERDICT);
+                boolean testResult = att.statement().predicateType().equals(PredicateTypes.TEST_RESULT);
                 attestations.add(new Provenance.Attestation(att.statement().predicateType(), keyId, true, att.time().orElse(null),
                     verdict && p.path("stage").isTextual() ? p.get("stage").asText() : null,
-                    verdict && p.path("score").isInt() ? p.get("score").asInt() : null));
+                    verdict && p.path("score").isInt() ? p.get("score").asInt() : null,
+                    testResult ? Outcome.of(p).map(Enum::name).orElse(null) : null));
               }
             }
           }

@@ -1,6 +1,7 @@
 package dev.portcullis.sign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.sign.testresult.TestRun;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -18,18 +19,25 @@ public final class PredicateTypes {
   public static final String CYCLONEDX = "https://cyclonedx.org/bom";
   /** cosign's vulnerability scan predicate; its {@code metadata.scanFinishedOn} says when. */
   public static final String COSIGN_VULN = "https://cosign.sigstore.dev/attestation/vuln/v1";
+  /**
+   * in-toto's test result predicate ({@link dev.portcullis.sign.testresult.TestRun#predicate}); the spec
+   * gives it no time, so Portcullis's extension field {@value dev.portcullis.sign.testresult.TestRun#TIME_FIELD} says when.
+   */
+  public static final String TEST_RESULT = "https://in-toto.io/attestation/test-result/v0.1";
 
-  private static final Map<String, String> ALIASES = Map.of("verdict", VERDICT, "sbom", CYCLONEDX, "cyclonedx", CYCLONEDX, "vuln", COSIGN_VULN);
+  private static final Map<String, String> ALIASES = Map.of("verdict", VERDICT, "sbom", CYCLONEDX, "cyclonedx", CYCLONEDX, "vuln", COSIGN_VULN,
+      "test-result", TEST_RESULT);
   private static final Map<String, String> TIME_POINTERS = Map.of(
       VERDICT, "/time",
       CYCLONEDX, "/metadata/timestamp",
-      COSIGN_VULN, "/metadata/scanFinishedOn");
+      COSIGN_VULN, "/metadata/scanFinishedOn",
+      TEST_RESULT, "/" + TestRun.TIME_FIELD);
   /** Where other predicates are looked at for their time. */
   private static final String DEFAULT_TIME_POINTER = "/time";
 
   private PredicateTypes() {}
 
-  /** {@code verdict}, {@code sbom} ({@code cyclonedx}) or {@code vuln} as their URIs; any URI as itself. */
+  /** {@code verdict}, {@code sbom} ({@code cyclonedx}), {@code vuln} or {@code test-result} as their URIs; any URI as itself. */
   public static Optional<String> resolve(String nameOrUri) {
     String uri = ALIASES.get(nameOrUri);
     if (uri != null) {

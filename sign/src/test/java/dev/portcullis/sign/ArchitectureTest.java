@@ -17,6 +17,8 @@ class ArchitectureTest {
         .allowExposure("dev.portcullis.sign.ImageSigner.attest(dev.portcullis.core.ImageRef, java.lang.String, " + jsonNode
             + ", dev.portcullis.sign.key.Signer)", PREDICATE)
         .allowExposure("dev.portcullis.sign.PredicateTypes.time(java.lang.String, " + jsonNode + ")", PREDICATE)
+        .allowExposure("dev.portcullis.sign.testresult.TestRun.predicate(java.util.Optional, java.time.Instant)", PREDICATE)
+        .allowExposure("dev.portcullis.sign.testresult.Outcome.of(" + jsonNode + ")", PREDICATE)
         .allowExposure("dev.portcullis.sign.dsse.Statement.<init>(java.util.List, java.lang.String, " + jsonNode + ")", PREDICATE)
         .allowExposure("dev.portcullis.sign.dsse.Statement.predicate()", PREDICATE)
         .allowExposure("dev.portcullis.sign.dsse.DsseEnvelope.fromJson(" + jsonNode + ")", SIGNED_JSON)

@@ -30,6 +30,16 @@ class PredicateTypesTest {
         .hasValue(Instant.parse("2026-01-01T00:00:00.500Z"));
   }
 
+  @Test
+  void shortNamesResolveToTheirUris() throws Exception {
+    assertThat(PredicateTypes.resolve("test-result")).hasValue("https://in-toto.io/attestation/test-result/v0.1");
+    assertThat(PredicateTypes.resolve("sbom")).hasValue(PredicateTypes.CYCLONEDX);
+    assertThat(PredicateTypes.resolve("test-results")).isEmpty();
+    // a test result says when it was attested in Portcullis's extension field, not in "time"
+    assertThat(PredicateTypes.time(PredicateTypes.TEST_RESULT, json("{\"time\":\"2020-01-01T00:00:00Z\",\"portcullisAttestedAt\":\"2026-06-01T10:00:00Z\"}")))
+        .hasValue(Instant.parse("2026-06-01T10:00:00Z"));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{}",

@@ -23,12 +23,20 @@ public record Provenance(List<Signature> signatures, List<Attestation> attestati
 
   /**
    * An attestation of {@code predicateType} (e.g. {@code https://slsa.dev/provenance/v1}) by {@code signer}.
-   * A Portcullis verdict also says when it was made, for which stage and with which score.
+   * A Portcullis verdict also says when it was made, for which stage and with which score; an in-toto
+   * test result says when it was made and its {@code result} ({@code PASSED}, {@code WARNED} or
+   * {@code FAILED}; absent when the predicate gives none of those).
    */
   public record Attestation(String predicateType, String signer, boolean verified, @Nullable Instant issued, @Nullable String stage,
-      @Nullable Integer score) {
+      @Nullable Integer score, @Nullable String result) {
     public Attestation(String predicateType, String signer, boolean verified) {
-      this(predicateType, signer, verified, null, null, null);
+      this(predicateType, signer, verified, null, null, null, null);
+    }
+
+    /** An attestation that gives no test result. */
+    public Attestation(String predicateType, String signer, boolean verified, @Nullable Instant issued, @Nullable String stage,
+        @Nullable Integer score) {
+      this(predicateType, signer, verified, issued, stage, score, null);
     }
 
     public Optional<Instant> issuedIfAny() {
@@ -41,6 +49,10 @@ public record Provenance(List<Signature> signatures, List<Attestation> attestati
 
     public Optional<Integer> scoreIfAny() {
       return Optional.ofNullable(score);
+    }
+
+    public Optional<String> resultIfAny() {
+      return Optional.ofNullable(result);
     }
   }
 

@@ -86,6 +86,7 @@ public final class RiskReportJson {
         a.issuedIfAny().ifPresent(t -> o.put("issued", t.toString()));
         a.stageIfAny().ifPresent(t -> o.put("stage", t));
         a.scoreIfAny().ifPresent(t -> o.put("score", t));
+        a.resultIfAny().ifPresent(t -> o.put("result", t));
       });
     });
     return root;
@@ -152,7 +153,7 @@ public final class RiskReportJson {
         root.get("provenance").path("attestations").forEach(a -> atts.add(
             new Provenance.Attestation(a.path("predicateType").asText(), a.path("signer").asText(), a.path("verified").asBoolean(),
                 a.hasNonNull("issued") ? Instant.parse(a.get("issued").asText()) : null, a.hasNonNull("stage") ? a.get("stage").asText() : null,
-                a.hasNonNull("score") ? a.get("score").asInt() : null)));
+                a.hasNonNull("score") ? a.get("score").asInt() : null, a.hasNonNull("result") ? a.get("result").asText() : null)));
         provenance = new Provenance(sigs, atts);
       }
       RiskReport report = RiskReport.of(image, built, findings, provenance);
