@@ -42,7 +42,8 @@ final class PromoteCommand extends SigningBase {
   @Parameters(index = "1", paramLabel = "DEST", description = "The destination tag: REGISTRY/REPOSITORY:TAG.")
   String destination;
 
-  @Option(names = "--stage", required = true, paramLabel = "STAGE", description = "The stage whose gate the image must pass (dev, test, prod with the built-in policy).")
+  @Option(names = "--stage", required = true, paramLabel = "STAGE",
+      description = "The stage whose gate the image must pass (dev, test, prod with the built-in policy).")
   String stage;
 
   @Option(names = "--policy", paramLabel = "FILE", description = "A policy file (default: the built-in policy).")

@@ -121,8 +121,17 @@ public final class Promoter {
     CosignStore.Appended attestation = new ImageSigner(destinationStore).attest(pinned, PREDICATE_TYPE, predicate, request.signer());
     Verification self = new CosignVerifier(destinationStore, clock)
         .verify(pinned, new Requirement.Attested(List.of(request.signer().publicKey()), PREDICATE_TYPE, Optional.empty()));
-    if (self instanceof Verification.Rejected no) {
-      return new PromotionOutcome.Unverified(List.of("the promotion attestation does not verify at " + pinned + ": " + no.message()));
+    switch (self) {
+      case Verification.Rejected no -> {
+        return new PromotionOutcome.Unverified(List.of("the promotion attestation does not verify at " + pinned + ": " + no.message()));
+      }
+      case Verification.Verified ok -> {
+        // an earlier promotion's attestation by the same key must not stand in for this one
+        if (ok.evidence().stream().noneMatch(e -> e.layer().digest().equals(attestation.layer().digest()))) {
+          return new PromotionOutcome.Unverified(List.of("the promotion attestation " + attestation.layer().digest() + " is not among those that verify at "
+              + pinned));
+        }
+      }
     }
 
     // the tag is written last, and only if nobody moved it since it was read
