@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     description = "Secures the container lifecycle: reads, scans and gates container images.",
     subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class, RulesCommand.class, GateCommand.class,
         PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, AttestCommand.class,
-        VerifyAttestationCommand.class, SignaturesCommand.class, BundleCommand.class, DbCommand.class, CacheCommand.class, ServerCommand.class,
+        VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class, DbCommand.class, CacheCommand.class,
+        ServerCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int FAILED = 1;

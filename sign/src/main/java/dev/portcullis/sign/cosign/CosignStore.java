@@ -213,22 +213,31 @@ public final class CosignStore {
    * lacks are appended to it. Kinds the source has none of are left out of the result.
    */
   public List<Copied> copy(ImageRef from, ImageRef to, Digest digest) throws IOException {
+    return copy(this, from, to, digest);
+  }
+
+  /**
+   * As {@link #copy(ImageRef, ImageRef, Digest)}, reading the source through {@code sourceStore} (a
+   * client of its own, with its own credentials): for copies between registries that each need theirs.
+   * Blobs still go through this store's client only as a mount or an upload; nothing is held whole.
+   */
+  public List<Copied> copy(CosignStore sourceStore, ImageRef from, ImageRef to, Digest digest) throws IOException {
     ImageRef source = new ImageRef(from.registry(), from.repository(), null, digest);
     ImageRef target = new ImageRef(to.registry(), to.repository(), null, digest);
     String what = "copy signatures of " + digest + " from " + from.registry() + "/" + from.repository() + " to " + to.registry() + "/" + to.repository();
     List<Copied> result = new ArrayList<>();
     try {
       for (Attachment kind : Attachment.values()) {
-        Optional<Stored> src = read(source, kind);
+        Optional<Stored> src = sourceStore.read(source, kind);
         if (src.isEmpty()) {
           continue;
         }
         ImageRef tag = kind.in(target, digest);
         Optional<Stored> dst = read(target, kind);
         if (dst.isEmpty()) {
-          copyBlob(source, target, src.get().config(), limits.maxManifestBytes());
+          copyBlob(sourceStore, source, target, src.get().config(), limits.maxManifestBytes());
           for (Descriptor layer : src.get().manifest().layers()) {
-            copyBlob(source, target, layer, limits.maxPayloadBytes());
+            copyBlob(sourceStore, source, target, layer, limits.maxPayloadBytes());
           }
           ManifestBytes raw = src.get().raw();
           Digest manifest = client.putManifest(tag, raw.bytes(), raw.mediaType());
@@ -239,7 +248,7 @@ public final class CosignStore {
         int added = 0;
         for (Descriptor layer : src.get().manifest().layers()) {
           if (!merged.layers().contains(layer)) {
-            copyBlob(source, target, layer, limits.maxPayloadBytes());
+            copyBlob(sourceStore, source, target, layer, limits.maxPayloadBytes());
             merged = merged.append(layer);
             added++;
           }
@@ -261,14 +270,14 @@ public final class CosignStore {
     return result;
   }
 
-  private void copyBlob(ImageRef from, ImageRef to, Descriptor blob, long max) throws IOException {
+  private void copyBlob(CosignStore sourceStore, ImageRef from, ImageRef to, Descriptor blob, long max) throws IOException {
     if (blob.size() > max) {
       throw new StoreException("copy blob " + blob.digest() + ": it declares " + blob.size() + " bytes, more than the " + max + " copied");
     }
     if (client.blobExists(to, blob.digest()) || client.mountBlob(to, blob.digest(), from)) {
       return;
     }
-    try (InputStream in = client.blob(from, blob)) {
+    try (InputStream in = sourceStore.client.blob(from, blob)) {
       client.putBlob(to, in, blob.size(), blob.digest());
     }
   }
