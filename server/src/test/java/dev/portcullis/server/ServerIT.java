@@ -159,6 +159,37 @@ class ServerIT {
           new Requirement.Attested(key, PredicateTypes.VERDICT, Optional.empty()))).isNotInstanceOf(Verification.Verified.class);
     }
 
+    // openssl, as an independent implementation, accepts both DSSE envelopes the server attached
+    JsonNode att = JSON.readTree(Skopeo.rawManifest("docker://" + registry.host() + "/app:sha256-" + clean.substring(7) + ".att",
+        "--tls-verify=false"));
+    List<String> predicateTypes = new ArrayList<>();
+    try (RegistryClient client = RegistryClient.create(new RegistryOptions(true, null, null, null, 3), new ProgressListener() {})) {
+      for (JsonNode layer : att.get("layers")) {
+        byte[] envelopeBytes;
+        try (var in = client.blob(ImageRef.parse(registry.host() + "/app"), new dev.portcullis.oci.Descriptor(layer.get("mediaType").asText(),
+            dev.portcullis.core.Digest.parse(layer.get("digest").asText()), layer.get("size").asLong()))) {
+          envelopeBytes = in.readAllBytes();
+        }
+        JsonNode envelope = JSON.readTree(envelopeBytes);
+        String type = envelope.get("payloadType").asText();
+        byte[] payload = java.util.Base64.getDecoder().decode(envelope.get("payload").asText());
+        // DSSE's pre-authentication encoding, written out by hand
+        java.io.ByteArrayOutputStream pae = new java.io.ByteArrayOutputStream();
+        pae.writeBytes(("DSSEv1 " + type.getBytes(StandardCharsets.UTF_8).length + " " + type + " " + payload.length + " ")
+            .getBytes(StandardCharsets.UTF_8));
+        pae.writeBytes(payload);
+        Path message = java.nio.file.Files.write(dir.resolve("pae-" + predicateTypes.size()), pae.toByteArray());
+        Path signature = java.nio.file.Files.write(dir.resolve("sig-" + predicateTypes.size()),
+            java.util.Base64.getDecoder().decode(envelope.get("signatures").get(0).get("sig").asText()));
+        assertThat(dev.portcullis.testkit.Tools.run(Duration.ofSeconds(30), "openssl", "dgst", "-sha256", "-verify", publicKey.toString(),
+            "-signature", signature.toString(), message.toString()).stdoutText()).isEqualTo("Verified OK\n");
+        JsonNode statement = JSON.readTree(payload);
+        assertThat(statement.get("subject").get(0).get("digest").get("sha256").asText()).isEqualTo(clean.substring(7));
+        predicateTypes.add(statement.get("predicateType").asText());
+      }
+    }
+    assertThat(predicateTypes).containsExactlyInAnyOrder(PredicateTypes.VERDICT, PredicateTypes.CYCLONEDX);
+
     // the pull gate: the quarantined image is refused with the reasons, the passed one comes through unchanged
     String gate = "docker://127.0.0.1:" + gatePort + "/app:";
     assertThatThrownBy(() -> Skopeo.inspect(gate + "leaky", "--tls-verify=false"))
