@@ -77,13 +77,19 @@ class ServerIT {
           key: server.key
         notifications:
           secretFile: secret
+        jobs:
+          maxAttempts: 2
+          backoff: 1s
         registries:
+          - name: down
+            url: http://127.0.0.1:%d
+            stage: prod
           - name: dev
             url: http://%s
             stage: prod
             gate:
               listen: 127.0.0.1:%d
-        """.formatted(serverPort, db, registry.host(), gatePort));
+        """.formatted(serverPort, db, RegistryProcess.freePort(), registry.host(), gatePort));
     server = startServer();
   }
 
@@ -287,6 +293,25 @@ class ServerIT {
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(r.body()).get("ignored").asInt()).isEqualTo(2);
+    // a registry that does not answer: the job is retried with backoff, then dead with the reason, and nothing else stops
+    String nowhere = "sha256:" + "c".repeat(64);
+    HttpResponse<String> queued = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/scans"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"registry\":\"down\",\"repository\":\"app\",\"digest\":\"" + nowhere + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(queued.statusCode()).isEqualTo(202);
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    JsonNode dead = null;
+    while (dead == null && System.nanoTime() < deadline) {
+      for (JsonNode j : get("/v1/jobs?state=dead").get("jobs")) {
+        if (j.get("digest").asText().equals(nowhere)) {
+          dead = j;
+        }
+      }
+      Thread.sleep(200);
+    }
+    assertThat(dead).as("the job for the unreachable registry never became dead").isNotNull();
+    assertThat(dead.get("attempts").asInt()).isEqualTo(2);
+    assertThat(dead.get("lastError").asText()).contains("127.0.0.1").doesNotContain("\tat ");
     String clean = push(ServerFixtures.clean(dir, "after-bad"), "clean", "app:after");
     assertThat(decided(clean).get("image").get("state").asText()).isEqualTo("passed");
   }
