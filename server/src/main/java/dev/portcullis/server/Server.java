@@ -24,6 +24,7 @@ import java.net.URI;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
 import dev.portcullis.server.work.Metrics;
+import dev.portcullis.server.work.PromoteWork;
 import dev.portcullis.server.work.ScanWork;
 import dev.portcullis.server.work.ServerLog;
 import dev.portcullis.server.work.Setup;
@@ -187,13 +188,14 @@ public final class Server implements AutoCloseable {
     Setup setup = new Setup(config, scanners, policy, exceptions, trusted, signer, o.toolVersion());
     Metrics metrics = new Metrics();
     String owner = ManagementFactory.getRuntimeMXBean().getName();
-    Workers workers = new Workers(store, new ScanWork(setup, store, log), config.jobs(), config.workers(), owner, log, metrics);
+    Workers workers = new Workers(store, new ScanWork(setup, store, log), new PromoteWork(setup, store, log), config.jobs(), config.workers(),
+        owner, log, metrics);
     if (o.workerOnly()) {
       log.info("worker-only: " + config.workers() + " workers on " + (dbUrl.isPresent() ? "the shared database" : data));
       return new Server(store, database, workers, null, null, List.of(), log, -1);
     }
     Intake intake = new Intake(store, config, workers::nudge);
-    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions);
+    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions, policy, signer.isPresent(), workers::nudge);
     int port;
     try {
       port = api.start();

@@ -104,7 +104,10 @@ class OpenApiContractTest {
       case "digest" -> "sha256:" + "a".repeat(64);
       case "registry" -> "dev";
       case "id" -> "00000000-0000-0000-0000-000000000000";
-      case "state" -> param.path("schema").path("pattern").asText().contains("queued") ? "dead" : "passed";
+      case "state" -> {
+        String pattern = param.path("schema").path("pattern").asText();
+        yield pattern.contains("awaiting") ? "refused" : pattern.contains("queued") ? "dead" : "passed";
+      }
       case "limit" -> "5";
       default -> throw new AssertionError("no sample for parameter " + param);
     };
@@ -131,6 +134,10 @@ class OpenApiContractTest {
         String body = switch (op.getValue().get("operationId").asText()) {
           case "requestScan" -> "{\"registry\":\"dev\",\"repository\":\"app\",\"digest\":\"sha256:" + "b".repeat(64) + "\"}";
           case "receiveNotifications" -> "{\"events\":[]}";
+          case "requestPromotion" -> "{\"sourceRegistry\":\"dev\",\"sourceRepository\":\"app\",\"sourceReference\":\"1.0\","
+              + "\"destinationRegistry\":\"dev\",\"destinationRepository\":\"prod-app\",\"destinationTag\":\"1.0\",\"stage\":\"prod\","
+              + "\"requester\":\"alice\"}";
+          case "approvePromotion" -> "{\"approver\":\"bob\"}";
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);
@@ -139,7 +146,7 @@ class OpenApiContractTest {
       }
     }
     assertThat(checked).contains("listImages", "getImage", "getAssessment", "requestScan", "receiveNotifications", "listJobs", "retryJob",
-        "health", "readiness", "metrics", "openapi");
+        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion");
   }
 
   @Test

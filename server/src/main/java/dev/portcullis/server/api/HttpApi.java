@@ -11,7 +11,9 @@ import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.server.store.ImageState;
 import dev.portcullis.server.store.ImageStates;
+import dev.portcullis.policy.Policy;
 import dev.portcullis.server.store.Job;
+import dev.portcullis.server.store.Promotions;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
 import dev.portcullis.server.work.Metrics;
@@ -48,11 +50,18 @@ public final class HttpApi implements AutoCloseable {
   private final Metrics metrics;
   private final ServerLog log;
   private final Map<String, RegistryOptions> registryOptions;
+  private final Policy policy;
+  private final boolean canSign;
+  private final Runnable nudge;
   private final List<Operation> operations;
   private final Javalin app;
   private volatile boolean ready;
 
-  public HttpApi(Store store, ServerConfig config, Intake intake, Metrics metrics, ServerLog log, Map<String, RegistryOptions> registryOptions) {
+  public HttpApi(Store store, ServerConfig config, Intake intake, Metrics metrics, ServerLog log, Map<String, RegistryOptions> registryOptions,
+      Policy policy, boolean canSign, Runnable nudge) {
+    this.policy = policy;
+    this.canSign = canSign;
+    this.nudge = nudge;
     this.store = store;
     this.config = config;
     this.intake = intake;
@@ -153,6 +162,24 @@ public final class HttpApi implements AutoCloseable {
     ops.add(new Operation("POST", "/v1/jobs/{id}/retry", "retryJob", "Queue a dead or done job again",
         List.of(new Operation.Param("id", "path", true, "the job's id", "[0-9a-f-]{36}")), Optional.empty(),
         Map.of(200, ok("queued again", "Job"), 400, err("a parameter is malformed"), 404, err("no dead or done job with this id")), this::retryJob));
+    Operation.Param promotionId = new Operation.Param("id", "path", true, "the promotion's id", "[0-9a-f-]{36}");
+    ops.add(new Operation("POST", "/v1/promotions", "requestPromotion",
+        "Promote an image to another repository or registry for a stage: the stage's gate, then the copy with its signatures, "
+            + "verified, attested and tagged last (queued; waits for an approver when the stage requires one)",
+        List.of(), Optional.of(new Operation.Body("application/json", "PromotionRequest")),
+        Map.of(202, ok("recorded", "Promotion"), 400, err("the request is malformed, or the policy has no such stage"),
+            404, err("no such registry"), 409, err("the server has no signing key for the promotion attestation")), this::requestPromotion));
+    ops.add(new Operation("GET", "/v1/promotions", "listPromotions", "Promotions, newest first",
+        List.of(new Operation.Param("state", "query", false, "only in this state", "awaiting-approval|queued|promoted|refused|failed"),
+            limitParam()), Optional.empty(), Map.of(200, ok("the promotions", "PromotionList"), 400, err("a parameter is malformed")),
+        this::listPromotions));
+    ops.add(new Operation("GET", "/v1/promotions/{id}", "getPromotion", "One promotion and its outcome", List.of(promotionId), Optional.empty(),
+        Map.of(200, ok("the promotion", "Promotion"), 400, err("a parameter is malformed"), 404, err("no such promotion")), this::getPromotion));
+    ops.add(new Operation("POST", "/v1/promotions/{id}/approve", "approvePromotion",
+        "Approve a promotion that waits for approval; the approver must not be its requester", List.of(promotionId),
+        Optional.of(new Operation.Body("application/json", "Approval")),
+        Map.of(200, ok("approved and queued", "Promotion"), 400, err("the request is malformed"), 403, err("the requester cannot approve"),
+            404, err("no such promotion"), 409, err("the promotion does not wait for approval")), this::approvePromotion));
     ops.add(new Operation("GET", "/healthz", "health", "Whether the process is alive", List.of(), Optional.empty(),
         Map.of(200, ok("alive", "Health")), r -> r.json(200, Request.JSON.createObjectNode().put("status", "ok"))));
     ops.add(new Operation("GET", "/readyz", "readiness", "Whether the server can take work (its database answers)", List.of(), Optional.empty(),
@@ -397,6 +424,130 @@ public final class HttpApi implements AutoCloseable {
     Job.Row row = store.jobs().list(null, MAX_LIST).stream().filter(j -> j.id().equals(id)).findFirst()
         .orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no job " + id));
     r.json(200, job(row));
+  }
+
+  private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+  private static final Pattern NAME = Pattern.compile("[\\p{Graph}](?:[\\p{Graph} ]{0,254}[\\p{Graph}])?");
+
+  private static String field(JsonNode body, String name, Pattern pattern) {
+    JsonNode v = body.get(name);
+    if (v == null || !v.isTextual() || !pattern.matcher(v.asText()).matches()) {
+      throw new ApiException(400, "BAD_REQUEST", name + (v == null ? " is missing" : ": '" + clip(v.asText()) + "' is not valid"));
+    }
+    return v.asText();
+  }
+
+  private static void onlyFields(JsonNode body, List<String> allowed) {
+    for (var it = body.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw new ApiException(400, "BAD_REQUEST", "unknown field " + clip(f));
+      }
+    }
+  }
+
+  private ServerConfig.Registry configured(String name) {
+    return config.registry(name).orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no registry named '" + clip(name) + "' is configured"));
+  }
+
+  private void requestPromotion(Request r) throws IOException {
+    JsonNode body = r.jsonObject();
+    onlyFields(body, List.of("sourceRegistry", "sourceRepository", "sourceReference", "destinationRegistry", "destinationRepository",
+        "destinationTag", "stage", "requester", "allowRetag"));
+    String sourceRegistry = configured(field(body, "sourceRegistry", Pattern.compile(".{1,63}"))).name();
+    String sourceRepository = field(body, "sourceRepository", REPOSITORY);
+    String sourceReference = field(body, "sourceReference", Pattern.compile(TAG.pattern() + "|" + DIGEST));
+    String destinationRegistry = configured(field(body, "destinationRegistry", Pattern.compile(".{1,63}"))).name();
+    String destinationRepository = field(body, "destinationRepository", REPOSITORY);
+    String destinationTag = field(body, "destinationTag", TAG);
+    String stage = field(body, "stage", Pattern.compile(".{1,200}"));
+    String requester = field(body, "requester", NAME);
+    if (body.has("allowRetag") && !body.get("allowRetag").isBoolean()) {
+      throw new ApiException(400, "BAD_REQUEST", "allowRetag must be true or false");
+    }
+    if (policy.stage(stage).isEmpty()) {
+      throw new ApiException(400, "BAD_REQUEST", "the policy " + policy.name() + " has no stage " + clip(stage) + " ("
+          + String.join(", ", policy.stageNames()) + ")");
+    }
+    if (!canSign) {
+      throw new ApiException(409, "NO_SIGNING_KEY", "the server has no signing key (signing.key) to attest promotions with");
+    }
+    long now = store.clock().millis();
+    Promotions.State state = config.approvalRequired().contains(stage) ? Promotions.State.AWAITING_APPROVAL : Promotions.State.QUEUED;
+    Promotions.Promotion p = store.promotions().create(new Promotions.Promotion(Promotions.newId(), sourceRegistry, sourceRepository,
+        sourceReference, destinationRegistry, destinationRepository, destinationTag, stage, requester, null,
+        body.path("allowRetag").asBoolean(false), state, null, null, now, now));
+    log.info("promotion " + p.id() + " of " + sourceRegistry + "/" + sourceRepository + " " + sourceReference + " to " + destinationRegistry
+        + "/" + destinationRepository + ":" + destinationTag + " for " + stage + " requested by " + requester + ": " + state.label());
+    nudge.run();
+    r.json(202, promotion(p));
+  }
+
+  private void approvePromotion(Request r) throws IOException {
+    JsonNode body = r.jsonObject();
+    onlyFields(body, List.of("approver"));
+    String approver = field(body, "approver", NAME);
+    String id = r.path("id");
+    Promotions.Promotion p = store.promotions().get(id).orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no promotion " + id));
+    if (p.requester().equals(approver)) {
+      throw new ApiException(403, "SELF_APPROVAL", approver + " requested this promotion and cannot approve it too");
+    }
+    Promotions.Promotion after = store.promotions().approve(id, approver).orElseThrow();
+    if (after.state() != Promotions.State.QUEUED || !approver.equals(after.approver())) {
+      throw new ApiException(409, "NOT_AWAITING_APPROVAL", "promotion " + id + " is " + after.state().label() + ", not awaiting approval");
+    }
+    log.info("promotion " + id + " approved by " + approver);
+    nudge.run();
+    r.json(200, promotion(after));
+  }
+
+  private void getPromotion(Request r) throws IOException {
+    String id = r.path("id");
+    r.json(200, promotion(store.promotions().get(id).orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no promotion " + id))));
+  }
+
+  private void listPromotions(Request r) throws IOException {
+    Promotions.State state = r.query("state").map(Promotions.State::parse).orElse(null);
+    ObjectNode body = Request.JSON.createObjectNode();
+    ArrayNode list = body.putArray("promotions");
+    store.promotions().list(state, limit(r)).forEach(p -> list.add(promotion(p)));
+    r.json(200, body);
+  }
+
+  private static ObjectNode promotion(Promotions.Promotion p) {
+    ObjectNode o = Request.JSON.createObjectNode().put("id", p.id()).put("sourceRegistry", p.sourceRegistry())
+        .put("sourceRepository", p.sourceRepository()).put("sourceReference", p.sourceReference())
+        .put("destinationRegistry", p.destinationRegistry()).put("destinationRepository", p.destinationRepository())
+        .put("destinationTag", p.destinationTag()).put("stage", p.stage()).put("requester", p.requester()).put("allowRetag", p.allowRetag())
+        .put("state", p.state().label()).put("createdAt", time(p.createdAt())).put("updatedAt", time(p.updatedAt()));
+    if (p.approver() == null) {
+      o.putNull("approver");
+    } else {
+      o.put("approver", p.approver());
+    }
+    if (p.digest() == null) {
+      o.putNull("digest");
+    } else {
+      o.put("digest", p.digest());
+    }
+    JsonNode result = null;
+    if (p.result() != null) {
+      try {
+        result = Request.JSON.readTree(p.result());
+      } catch (IOException e) {
+        result = Request.JSON.getNodeFactory().textNode(p.result());
+      }
+      if (result != null && !result.isObject()) {
+        result = Request.JSON.createObjectNode().put("outcome", "failed").put("error", p.result());
+      }
+    }
+    if (result == null) {
+      o.putNull("result");
+    } else {
+      o.set("result", result);
+    }
+    return o;
   }
 
   private void readiness(Request r) {

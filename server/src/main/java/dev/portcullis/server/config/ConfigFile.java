@@ -82,7 +82,7 @@ public final class ConfigFile {
       return new Result.Invalid(List.of(file + ": the configuration must be a mapping"));
     }
     known(root, "", "listen", "data", "database", "workers", "vulnerabilityDatabase", "policy", "exceptions", "signing", "trust",
-        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries");
+        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries", "stages");
     ServerConfig.HostPort listen = hostPort(root.get("listen"), "listen", new ServerConfig.HostPort("127.0.0.1", 8470));
     Path data = path(root.get("data"), "data").orElse(base.resolve("portcullis-data"));
     Optional<ServerConfig.DatabaseUrl> database = database(root.get("database"));
@@ -106,11 +106,24 @@ public final class ConfigFile {
         integer(jobsNode.get("maxAttempts"), "jobs.maxAttempts", 5, 1, 100),
         duration(jobsNode.get("backoff"), "jobs.backoff", Duration.ofSeconds(5), false));
     List<ServerConfig.Registry> registries = registries(root.get("registries"));
+    Set<String> approval = new java.util.TreeSet<>();
+    JsonNode stages = object(root.get("stages"), "stages");
+    for (Iterator<Map.Entry<String, JsonNode>> it = stages.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode st = object(e.getValue(), "stages." + e.getKey());
+      known(st, "stages." + e.getKey() + ".", "approval");
+      String a = st.path("approval").asText("none");
+      switch (a) {
+        case "required" -> approval.add(e.getKey());
+        case "none" -> { }
+        default -> problem("stages." + e.getKey() + ".approval: must be required or none, not " + a);
+      }
+    }
     if (!problems.isEmpty()) {
       return new Result.Invalid(problems);
     }
     return new Result.Valid(new ServerConfig(listen, data, database, workers, vulnDb, policy, exceptions, signing, trusted, sweep, grace,
-        scanTimeout, secret, maxBytes, jobs, registries));
+        scanTimeout, secret, maxBytes, jobs, registries, approval));
   }
 
   private void problem(String what) {

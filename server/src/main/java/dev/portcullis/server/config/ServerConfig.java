@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param notificationSecret the bearer token the registries must send with their events (absent: none asked)
  * @param maxNotificationBytes the largest notification body accepted
  * @param jobs how jobs are leased and retried
+ * @param approvalRequired the stages a promotion to which waits for an approver other than its requester
  */
 public record ServerConfig(
     HostPort listen,
@@ -44,9 +45,11 @@ public record ServerConfig(
     Optional<String> notificationSecret,
     long maxNotificationBytes,
     Jobs jobs,
-    List<Registry> registries) {
+    List<Registry> registries,
+    java.util.Set<String> approvalRequired) {
 
   public ServerConfig {
+    approvalRequired = java.util.Set.copyOf(approvalRequired);
     trustedKeys = List.copyOf(trustedKeys);
     registries = List.copyOf(registries);
   }

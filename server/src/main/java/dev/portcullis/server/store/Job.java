@@ -7,13 +7,16 @@ import dev.portcullis.core.Digest;
  * milliseconds) unless it renews it.
  *
  * @param attempts how many times the job has been claimed, this claim included
+ * @param subject what the job works on beside the image ("" for a scan; a promotion's id)
  */
 public record Job(String id, Kind kind, String registry, String repository, Digest digest, int attempts, String leaseOwner,
-    long leaseUntil) {
+    long leaseUntil, String subject) {
   /** What a job does. */
   public enum Kind {
     /** Scan the image, decide every stage, store the result, re-sign what passes. */
-    SCAN
+    SCAN,
+    /** Carry out a promotion requested through the API ({@link Job#subject()} is its id). */
+    PROMOTE
   }
 
   /** A job's place in the queue. */

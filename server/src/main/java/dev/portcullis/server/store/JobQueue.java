@@ -55,6 +55,25 @@ public final class JobQueue {
     }
   }
 
+  /** Queues the job that carries out {@code p} (once per promotion). */
+  void enqueuePromotion(Connection c, Promotions.Promotion p) throws SQLException {
+    long now = now();
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, kind, idem_key, registry, repository, digest, state, attempts, "
+        + "run_after, created_at, updated_at, subject) VALUES (?, 'PROMOTE', ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING")) {
+      s.setString(1, UUID.randomUUID().toString());
+      s.setString(2, "PROMOTE " + p.id());
+      s.setString(3, p.destinationRegistry());
+      s.setString(4, p.destinationRepository());
+      // the digest is known once the job resolves the source; until then the zero digest stands in
+      s.setString(5, "sha256:" + "0".repeat(64));
+      s.setLong(6, now);
+      s.setLong(7, now);
+      s.setLong(8, now);
+      s.setString(9, p.id());
+      s.executeUpdate();
+    }
+  }
+
   /**
    * Takes the oldest ready job for {@code owner} until {@code lease} from now: a queued job whose
    * time has come, or a running one whose lease expired. Jobs whose lease expired after
@@ -76,7 +95,7 @@ public final class JobQueue {
       try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, "
           + "lease_until = ?, updated_at = ? WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_after <= ?) "
           + "OR (state = 'running' AND lease_until < ?) ORDER BY run_after, created_at LIMIT 1" + lock + ") "
-          + "RETURNING id, kind, registry, repository, digest, attempts")) {
+          + "RETURNING id, kind, registry, repository, digest, attempts, subject")) {
         s.setString(1, owner);
         s.setLong(2, until);
         s.setLong(3, now);
@@ -87,7 +106,7 @@ public final class JobQueue {
             return Optional.<Job>empty();
           }
           return Optional.of(new Job(r.getString(1), Job.Kind.valueOf(r.getString(2)), r.getString(3), r.getString(4),
-              Digest.parse(r.getString(5)), r.getInt(6), owner, until));
+              Digest.parse(r.getString(5)), r.getInt(6), owner, until, nz(r.getString(7))));
         }
       }
     });

@@ -31,6 +31,7 @@ public final class Store implements AutoCloseable {
   private final Clock clock;
   private final JobQueue jobs;
   private final ImageStates images;
+  private final Promotions promotions;
 
   private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
     this.pool = pool;
@@ -38,6 +39,7 @@ public final class Store implements AutoCloseable {
     this.clock = clock;
     this.jobs = new JobQueue(this);
     this.images = new ImageStates(this);
+    this.promotions = new Promotions(this);
   }
 
   /** The embedded database {@code server.db} in {@code dataDir}, created when absent. */
@@ -121,6 +123,10 @@ public final class Store implements AutoCloseable {
 
   public ImageStates images() {
     return images;
+  }
+
+  public Promotions promotions() {
+    return promotions;
   }
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

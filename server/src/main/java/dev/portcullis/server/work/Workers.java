@@ -24,6 +24,7 @@ public final class Workers implements AutoCloseable {
 
   private final Store store;
   private final ScanWork work;
+  private final PromoteWork promotions;
   private final ServerConfig.Jobs jobs;
   private final ServerLog log;
   private final Metrics metrics;
@@ -33,9 +34,11 @@ public final class Workers implements AutoCloseable {
   private final Object wake = new Object();
   private volatile boolean stopping;
 
-  public Workers(Store store, ScanWork work, ServerConfig.Jobs jobs, int count, String owner, ServerLog log, Metrics metrics) {
+  public Workers(Store store, ScanWork work, PromoteWork promotions, ServerConfig.Jobs jobs, int count, String owner, ServerLog log,
+      Metrics metrics) {
     this.store = store;
     this.work = work;
+    this.promotions = promotions;
     this.jobs = jobs;
     this.log = log;
     this.metrics = metrics;
@@ -95,9 +98,17 @@ public final class Workers implements AutoCloseable {
       }
     }, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     long started = System.nanoTime();
-    metrics.scanStarted();
+    boolean scan = job.kind() == Job.Kind.SCAN;
+    if (scan) {
+      metrics.scanStarted();
+    }
     boolean failed = true;
     try {
+      if (job.kind() == Job.Kind.PROMOTE) {
+        promotions.run(job);
+        failed = false;
+        return;
+      }
       Optional<ScanWork.Outcome> outcome = work.run(job);
       failed = false;
       if (outcome.isPresent()) {
@@ -114,7 +125,7 @@ public final class Workers implements AutoCloseable {
         giveBack(job, message);
       } else {
         boolean last = job.attempts() >= jobs.maxAttempts();
-        log.warn("job " + job.id() + " (scan " + job.registry() + "/" + job.repository() + "@" + job.digest() + ") attempt " + job.attempts()
+        log.warn("job " + job.id() + " (" + job.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + job.registry() + "/" + job.repository() + "@" + job.digest() + ") attempt " + job.attempts()
             + (last ? " failed for the last time, now dead: " : " failed, retried later: ") + message);
         try {
           store.jobs().fail(job, message, jobs.backoff(), jobs.maxAttempts());
@@ -124,7 +135,9 @@ public final class Workers implements AutoCloseable {
       }
     } finally {
       renewal.cancel(false);
-      metrics.scanEnded((System.nanoTime() - started) / 1_000_000, failed);
+      if (scan) {
+        metrics.scanEnded((System.nanoTime() - started) / 1_000_000, failed);
+      }
     }
   }
 
