@@ -137,7 +137,9 @@ class OpenApiContractTest {
           case "requestPromotion" -> "{\"sourceRegistry\":\"dev\",\"sourceRepository\":\"app\",\"sourceReference\":\"1.0\","
               + "\"destinationRegistry\":\"dev\",\"destinationRepository\":\"prod-app\",\"destinationTag\":\"1.0\",\"stage\":\"prod\","
               + "\"requester\":\"alice\"}";
-          case "approvePromotion" -> "{\"approver\":\"bob\"}";
+          case "approvePromotion", "approveRelease" -> "{\"approver\":\"bob\"}";
+          case "requestRelease" -> "{\"registry\":\"dev\",\"digest\":\"sha256:" + "d".repeat(64) + "\",\"requester\":\"alice\","
+              + "\"justification\":\"the finding is a false positive, see TICKET-1\"}";
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);
@@ -146,7 +148,7 @@ class OpenApiContractTest {
       }
     }
     assertThat(checked).contains("listImages", "getImage", "getAssessment", "requestScan", "receiveNotifications", "listJobs", "retryJob",
-        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion");
+        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease");
   }
 
   @Test

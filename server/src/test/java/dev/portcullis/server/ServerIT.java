@@ -120,6 +120,11 @@ class ServerIT {
     return o.put("_status", r.statusCode());
   }
 
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Waits (bounded) until the image has a decided state in the registry "dev"; returns its entry. */
   private JsonNode decided(String digest) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -203,6 +208,23 @@ class ServerIT {
     assertThat(JSON.readTree(Skopeo.inspect(gate + "1.0", "--tls-verify=false")).get("Digest").asText()).isEqualTo(clean);
     assertThat(Skopeo.rawManifest(gate + "1.0", "--tls-verify=false"))
         .isEqualTo(Skopeo.rawManifest("docker://" + registry.host() + "/app:1.0", "--tls-verify=false"));
+
+    // a manual release: asked for with a justification, approved by someone else, and then the gate lets it through
+    HttpResponse<String> asked = post("/v1/releases", "{\"registry\":\"dev\",\"digest\":\"" + leaking + "\",\"requester\":\"alice\","
+        + "\"justification\":\"test token, revoked (TICKET-42)\"}");
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+    String releaseId = JSON.readTree(asked.body()).get("id").asText();
+    assertThat(post("/v1/releases/" + releaseId + "/approve", "{\"approver\":\"alice\"}").statusCode()).isEqualTo(403);
+    assertThatThrownBy(() -> Skopeo.inspect(gate + "leaky", "--tls-verify=false")).hasMessageContaining("quarantined");
+    assertThat(post("/v1/releases/" + releaseId + "/approve", "{\"approver\":\"bob\"}").statusCode()).isEqualTo(200);
+    JsonNode released = get("/v1/images/" + leaking).get("registries").get(0);
+    assertThat(released.get("image").get("state").asText()).isEqualTo("released");
+    JsonNode last = released.get("transitions").get(released.get("transitions").size() - 1);
+    assertThat(last.get("actor").asText()).isEqualTo("bob");
+    assertThat(last.get("reason").asText()).isEqualTo("released on request of alice: test token, revoked (TICKET-42)");
+    assertThat(JSON.readTree(Skopeo.inspect(gate + "leaky", "--tls-verify=false")).get("Digest").asText()).isEqualTo(leaking);
+    assertThat(post("/v1/releases", "{\"registry\":\"dev\",\"digest\":\"" + clean + "\",\"requester\":\"alice\","
+        + "\"justification\":\"not quarantined at all\"}").statusCode()).isEqualTo(409);
 
     JsonNode assessment = get("/v1/images/" + clean + "/assessment");
     assertThat(assessment.get("_status").asInt()).isEqualTo(200);

@@ -14,6 +14,7 @@ import dev.portcullis.server.store.ImageStates;
 import dev.portcullis.policy.Policy;
 import dev.portcullis.server.store.Job;
 import dev.portcullis.server.store.Promotions;
+import dev.portcullis.server.store.Releases;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
 import dev.portcullis.server.work.Metrics;
@@ -180,6 +181,20 @@ public final class HttpApi implements AutoCloseable {
         Optional.of(new Operation.Body("application/json", "Approval")),
         Map.of(200, ok("approved and queued", "Promotion"), 400, err("the request is malformed"), 403, err("the requester cannot approve"),
             404, err("no such promotion"), 409, err("the promotion does not wait for approval")), this::approvePromotion));
+    Operation.Param releaseId = new Operation.Param("id", "path", true, "the release request's id", "[0-9a-f-]{36}");
+    ops.add(new Operation("POST", "/v1/releases", "requestRelease",
+        "Ask for the release of a quarantined image, with a justification; it takes effect when someone else approves",
+        List.of(), Optional.of(new Operation.Body("application/json", "ReleaseRequest")),
+        Map.of(202, ok("recorded, awaiting approval", "Release"), 400, err("the request is malformed"), 404, err("no such image"),
+            409, err("the image is not quarantined")), this::requestRelease));
+    ops.add(new Operation("POST", "/v1/releases/{id}/approve", "approveRelease",
+        "Approve a release: the image becomes released (the pull gate lets it through); the approver must not be the requester",
+        List.of(releaseId), Optional.of(new Operation.Body("application/json", "Approval")),
+        Map.of(200, ok("released", "Release"), 400, err("the request is malformed"), 403, err("the requester cannot approve"),
+            404, err("no such release request"), 409, err("not awaiting approval, or the image is no longer quarantined")), this::approveRelease));
+    ops.add(new Operation("GET", "/v1/releases/{id}", "getRelease", "One release request", List.of(releaseId), Optional.empty(),
+        Map.of(200, ok("the release request", "Release"), 400, err("a parameter is malformed"), 404, err("no such release request")),
+        this::getRelease));
     ops.add(new Operation("GET", "/healthz", "health", "Whether the process is alive", List.of(), Optional.empty(),
         Map.of(200, ok("alive", "Health")), r -> r.json(200, Request.JSON.createObjectNode().put("status", "ok"))));
     ops.add(new Operation("GET", "/readyz", "readiness", "Whether the server can take work (its database answers)", List.of(), Optional.empty(),
@@ -546,6 +561,57 @@ public final class HttpApi implements AutoCloseable {
       o.putNull("result");
     } else {
       o.set("result", result);
+    }
+    return o;
+  }
+
+  private void requestRelease(Request r) throws IOException {
+    JsonNode body = r.jsonObject();
+    onlyFields(body, List.of("registry", "digest", "requester", "justification"));
+    String registry = configured(field(body, "registry", Pattern.compile(".{1,63}"))).name();
+    String digest = field(body, "digest", Pattern.compile(DIGEST));
+    String requester = field(body, "requester", NAME);
+    String justification = field(body, "justification", Pattern.compile("(?s)\\S.{9,1999}"));
+    Releases.Outcome o = store.releases().request(registry, digest, requester, justification);
+    released(r, o, 202);
+    log.info("release of " + digest + " in " + registry + " requested by " + requester);
+  }
+
+  private void approveRelease(Request r) throws IOException {
+    JsonNode body = r.jsonObject();
+    onlyFields(body, List.of("approver"));
+    String approver = field(body, "approver", NAME);
+    Releases.Outcome o = store.releases().approve(r.path("id"), approver);
+    released(r, o, 200);
+    log.info("release " + r.path("id") + " approved by " + approver);
+  }
+
+  private void getRelease(Request r) throws IOException {
+    String id = r.path("id");
+    r.json(200, release(store.releases().get(id).orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no release request " + id))));
+  }
+
+  private static void released(Request r, Releases.Outcome o, int status) {
+    if (o.refusal().isPresent()) {
+      throw switch (o.refusal().get()) {
+        case NO_SUCH_IMAGE -> new ApiException(404, "NOT_FOUND", "the server knows no such image in that registry");
+        case NO_SUCH_RELEASE -> new ApiException(404, "NOT_FOUND", "no such release request");
+        case NOT_QUARANTINED -> new ApiException(409, "NOT_QUARANTINED", "the image is not quarantined");
+        case NOT_AWAITING -> new ApiException(409, "NOT_AWAITING_APPROVAL", "the release request is not awaiting approval");
+        case SELF_APPROVAL -> new ApiException(403, "SELF_APPROVAL", "the requester of a release cannot approve it too");
+      };
+    }
+    r.json(status, release(o.release().orElseThrow()));
+  }
+
+  private static ObjectNode release(Releases.Release x) {
+    ObjectNode o = Request.JSON.createObjectNode().put("id", x.id()).put("registry", x.registry()).put("digest", x.digest())
+        .put("requester", x.requester()).put("justification", x.justification()).put("state", x.state().label())
+        .put("createdAt", time(x.createdAt())).put("updatedAt", time(x.updatedAt()));
+    if (x.approver() == null) {
+      o.putNull("approver");
+    } else {
+      o.put("approver", x.approver());
     }
     return o;
   }

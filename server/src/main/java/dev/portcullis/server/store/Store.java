@@ -32,6 +32,7 @@ public final class Store implements AutoCloseable {
   private final JobQueue jobs;
   private final ImageStates images;
   private final Promotions promotions;
+  private final Releases releases;
 
   private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
     this.pool = pool;
@@ -40,6 +41,7 @@ public final class Store implements AutoCloseable {
     this.jobs = new JobQueue(this);
     this.images = new ImageStates(this);
     this.promotions = new Promotions(this);
+    this.releases = new Releases(this);
   }
 
   /** The embedded database {@code server.db} in {@code dataDir}, created when absent. */
@@ -127,6 +129,10 @@ public final class Store implements AutoCloseable {
 
   public Promotions promotions() {
     return promotions;
+  }
+
+  public Releases releases() {
+    return releases;
   }
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
