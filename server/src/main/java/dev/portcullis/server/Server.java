@@ -25,6 +25,7 @@ import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
 import dev.portcullis.server.work.Metrics;
 import dev.portcullis.server.work.PromoteWork;
+import dev.portcullis.server.work.TestResultAttester;
 import dev.portcullis.server.work.ScanWork;
 import dev.portcullis.server.work.ServerLog;
 import dev.portcullis.server.work.Setup;
@@ -195,7 +196,8 @@ public final class Server implements AutoCloseable {
       return new Server(store, database, workers, null, null, List.of(), log, -1);
     }
     Intake intake = new Intake(store, config, workers::nudge);
-    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions, policy, signer.isPresent(), workers::nudge);
+    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions, policy, signer.isPresent(), workers::nudge,
+        new TestResultAttester(setup, data.resolve("tmp"), o.clock()));
     int port;
     try {
       port = api.start();

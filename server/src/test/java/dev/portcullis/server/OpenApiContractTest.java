@@ -109,6 +109,7 @@ class OpenApiContractTest {
         yield pattern.contains("awaiting") ? "refused" : pattern.contains("queued") ? "dead" : "passed";
       }
       case "limit" -> "5";
+      case "repository" -> "app";
       default -> throw new AssertionError("no sample for parameter " + param);
     };
   }
@@ -148,7 +149,7 @@ class OpenApiContractTest {
       }
     }
     assertThat(checked).contains("listImages", "getImage", "getAssessment", "requestScan", "receiveNotifications", "listJobs", "retryJob",
-        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease");
+        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease", "attestTestResult");
   }
 
   @Test

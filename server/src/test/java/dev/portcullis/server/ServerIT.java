@@ -201,6 +201,30 @@ class ServerIT {
     }
     assertThat(predicateTypes).containsExactlyInAnyOrder(PredicateTypes.VERDICT, PredicateTypes.CYCLONEDX);
 
+    // a JUnit report (this build's own, when its unit tests ran before) attested through the API with the server's key
+    Path reports = Path.of("target", "surefire-reports");
+    Optional<Path> report = java.nio.file.Files.isDirectory(reports)
+        ? java.nio.file.Files.list(reports).filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml")).sorted().findFirst()
+        : Optional.empty();
+    byte[] xml = report.isPresent() ? java.nio.file.Files.readAllBytes(report.get())
+        : "<testsuite name=\"t\" tests=\"1\"><testcase classname=\"a.B\" name=\"c\"/></testsuite>".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> attested = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/images/" + clean
+        + "/test-results?registry=dev&repository=app")).header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(xml))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(attested.statusCode()).as(attested.body()).isEqualTo(201);
+    assertThat(JSON.readTree(attested.body()).get("result").asText()).isIn("PASSED", "WARNED");
+    HttpResponse<String> hostile = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/images/" + clean
+        + "/test-results?registry=dev&repository=app")).header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
+            "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><testsuite>&x;</testsuite>")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(hostile.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(hostile.body()).get("code").asText()).isEqualTo("BAD_REPORT");
+    try (RegistryClient client = RegistryClient.create(new RegistryOptions(true, null, null, null, 3), new ProgressListener() {})) {
+      assertThat(new CosignVerifier(new CosignStore(client), Clock.systemUTC()).verify(ImageRef.parse(registry.host() + "/app@" + clean),
+          new Requirement.Attested(List.of(PublicKeys.read(publicKey)), PredicateTypes.TEST_RESULT, Optional.empty())))
+          .isInstanceOf(Verification.Verified.class);
+    }
+
     // the pull gate: the quarantined image is refused with the reasons, the passed one comes through unchanged
     String gate = "docker://127.0.0.1:" + gatePort + "/app:";
     assertThatThrownBy(() -> Skopeo.inspect(gate + "leaky", "--tls-verify=false"))

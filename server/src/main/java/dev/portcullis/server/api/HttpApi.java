@@ -18,6 +18,7 @@ import dev.portcullis.server.store.Releases;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
 import dev.portcullis.server.work.Metrics;
+import dev.portcullis.server.work.TestResultAttester;
 import dev.portcullis.server.work.ServerLog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -42,6 +43,8 @@ import java.util.regex.Pattern;
 public final class HttpApi implements AutoCloseable {
   /** The largest request body of any operation but notifications (which have their own limit). */
   static final long MAX_BODY = 64 * 1024;
+  /** The largest JUnit report accepted by {@code POST /v1/images/{digest}/test-results}. */
+  static final long MAX_REPORT = 16L << 20;
   private static final String DIGEST = "sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}";
   private static final int MAX_LIST = 1000;
 
@@ -52,6 +55,7 @@ public final class HttpApi implements AutoCloseable {
   private final ServerLog log;
   private final Map<String, RegistryOptions> registryOptions;
   private final Policy policy;
+  private final TestResultAttester testResults;
   private final boolean canSign;
   private final Runnable nudge;
   private final List<Operation> operations;
@@ -59,7 +63,8 @@ public final class HttpApi implements AutoCloseable {
   private volatile boolean ready;
 
   public HttpApi(Store store, ServerConfig config, Intake intake, Metrics metrics, ServerLog log, Map<String, RegistryOptions> registryOptions,
-      Policy policy, boolean canSign, Runnable nudge) {
+      Policy policy, boolean canSign, Runnable nudge, TestResultAttester testResults) {
+    this.testResults = testResults;
     this.policy = policy;
     this.canSign = canSign;
     this.nudge = nudge;
@@ -76,7 +81,7 @@ public final class HttpApi implements AutoCloseable {
       c.startup.showOldJavalinVersionWarning = false;
       c.jetty.host = config.listen().host();
       c.jetty.port = config.listen().port();
-      c.http.maxRequestSize = Math.max(MAX_BODY, config.maxNotificationBytes());
+      c.http.maxRequestSize = Math.max(MAX_REPORT, config.maxNotificationBytes());
       c.http.prefer405over404 = true;
       c.jetty.modifyHttpConfiguration(h -> {
         h.setRequestHeaderSize(16 * 1024);
@@ -125,7 +130,11 @@ public final class HttpApi implements AutoCloseable {
         throw new ApiException(400, "BAD_REQUEST", "parameter " + p.name() + ": '" + clip(value) + "' does not match " + p.pattern());
       }
     }
-    long limit = op.id().equals("receiveNotifications") ? config.maxNotificationBytes() : MAX_BODY;
+    long limit = switch (op.id()) {
+      case "receiveNotifications" -> config.maxNotificationBytes();
+      case "attestTestResult" -> MAX_REPORT;
+      default -> MAX_BODY;
+    };
     op.handler().handle(new Request(ctx, limit));
   }
 
@@ -163,6 +172,15 @@ public final class HttpApi implements AutoCloseable {
     ops.add(new Operation("POST", "/v1/jobs/{id}/retry", "retryJob", "Queue a dead or done job again",
         List.of(new Operation.Param("id", "path", true, "the job's id", "[0-9a-f-]{36}")), Optional.empty(),
         Map.of(200, ok("queued again", "Job"), 400, err("a parameter is malformed"), 404, err("no dead or done job with this id")), this::retryJob));
+    ops.add(new Operation("POST", "/v1/images/{digest}/test-results", "attestTestResult",
+        "Attest a JUnit XML report (Maven Surefire and the like) as an in-toto test-result attestation signed with the server's key",
+        List.of(digestParam(), new Operation.Param("registry", "query", true, "the registry that holds the image", "[a-z0-9][a-z0-9._-]{0,62}"),
+            new Operation.Param("repository", "query", true, "the image's repository",
+                "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")),
+        Optional.of(new Operation.Body("application/xml", "JUnitReport")),
+        Map.of(201, ok("attested", "TestResultAttested"), 400, err("not a JUnit report, or a parameter is malformed"), 404, err("no such registry"),
+            409, err("the server has no signing key"), 413, err("the report is larger than 16 MiB"), 415, err("not XML"),
+            502, err("the registry could not be written")), this::attestTestResult));
     Operation.Param promotionId = new Operation.Param("id", "path", true, "the promotion's id", "[0-9a-f-]{36}");
     ops.add(new Operation("POST", "/v1/promotions", "requestPromotion",
         "Promote an image to another repository or registry for a stage: the stage's gate, then the copy with its signatures, "
@@ -563,6 +581,30 @@ public final class HttpApi implements AutoCloseable {
       o.set("result", result);
     }
     return o;
+  }
+
+  private void attestTestResult(Request r) throws IOException {
+    ServerConfig.Registry registry = configured(r.query("registry").orElseThrow());
+    String type = r.contentType().split(";", 2)[0].strip();
+    if (!type.equals("application/xml") && !type.equals("text/xml")) {
+      throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "a JUnit report is application/xml, not '" + clip(type) + "'");
+    }
+    if (!testResults.canSign()) {
+      throw new ApiException(409, "NO_SIGNING_KEY", "the server has no signing key (signing.key) to attest test results with");
+    }
+    byte[] report = r.body();
+    Digest digest = Digest.parse(r.path("digest"));
+    TestResultAttester.Attested a;
+    try {
+      a = testResults.attest(registry, r.query("repository").orElseThrow(), digest, report);
+    } catch (dev.portcullis.sign.testresult.JUnitReportException e) {
+      throw new ApiException(400, "BAD_REPORT", e.getMessage().replaceAll("/\\S*/TEST-uploaded\\.xml", "the report"));
+    } catch (IOException e) {
+      throw new ApiException(502, "REGISTRY_UNAVAILABLE", "attest the test result of " + digest + " in " + registry + ": " + e.getMessage());
+    }
+    log.info("attested test result " + a.result() + " (" + a.tests() + " tests) of " + digest + " in " + registry);
+    r.json(201, Request.JSON.createObjectNode().put("result", a.result()).put("tests", a.tests()).put("keyId", a.keyId())
+        .put("predicateType", dev.portcullis.sign.PredicateTypes.TEST_RESULT));
   }
 
   private void requestRelease(Request r) throws IOException {
