@@ -13,7 +13,12 @@ public record Job(String id, Kind kind, String registry, String repository, Dige
   /** What a job does. */
   public enum Kind {
     /** Scan the image, decide every stage, store the result, re-sign what passes. */
-    SCAN
+    SCAN,
+    /**
+     * Scan a decided image again because the vulnerability database changed: its state, score and
+     * stored result are replaced, its layers come from the layer cache.
+     */
+    RESCAN
   }
 
   /** A job's place in the queue. */

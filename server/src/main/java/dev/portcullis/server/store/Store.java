@@ -31,6 +31,7 @@ public final class Store implements AutoCloseable {
   private final Clock clock;
   private final JobQueue jobs;
   private final ImageStates images;
+  private final VulnerabilityDatabases databases;
 
   private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
     this.pool = pool;
@@ -38,6 +39,7 @@ public final class Store implements AutoCloseable {
     this.clock = clock;
     this.jobs = new JobQueue(this);
     this.images = new ImageStates(this);
+    this.databases = new VulnerabilityDatabases(this);
   }
 
   /** The embedded database {@code server.db} in {@code dataDir}, created when absent. */
@@ -121,6 +123,11 @@ public final class Store implements AutoCloseable {
 
   public ImageStates images() {
     return images;
+  }
+
+  /** The vulnerability database versions scanned with, and the re-scans each queues. */
+  public VulnerabilityDatabases databases() {
+    return databases;
   }
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

@@ -100,7 +100,9 @@ public final class Workers implements AutoCloseable {
     try {
       Optional<ScanWork.Outcome> outcome = work.run(job);
       failed = false;
-      if (outcome.isPresent()) {
+      if (outcome.isPresent() && job.kind() == Job.Kind.RESCAN) {
+        log.info("re-scanned " + job.registry() + "/" + job.repository() + "@" + job.digest() + ": " + outcome.get().summary());
+      } else if (outcome.isPresent()) {
         log.info("scanned " + job.registry() + "/" + job.repository() + "@" + job.digest() + ": " + outcome.get().state().label() + ", "
             + outcome.get().summary());
       }
@@ -114,7 +116,7 @@ public final class Workers implements AutoCloseable {
         giveBack(job, message);
       } else {
         boolean last = job.attempts() >= jobs.maxAttempts();
-        log.warn("job " + job.id() + " (scan " + job.registry() + "/" + job.repository() + "@" + job.digest() + ") attempt " + job.attempts()
+        log.warn("job " + job.id() + " (" + job.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + job.registry() + "/" + job.repository() + "@" + job.digest() + ") attempt " + job.attempts()
             + (last ? " failed for the last time, now dead: " : " failed, retried later: ") + message);
         try {
           store.jobs().fail(job, message, jobs.backoff(), jobs.maxAttempts());
