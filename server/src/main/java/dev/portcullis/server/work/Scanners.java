@@ -168,22 +168,36 @@ public final class Scanners implements AutoCloseable {
       if (seen.equals(now.file) || seen.equals(refused)) {
         return Optional.empty();
       }
-      Generation next;
+      Database opened;
+      DatabaseVersion version;
       try {
-        next = generation(file, factory);
+        opened = Database.open(file);
       } catch (IOException | RuntimeException e) {
-        refused = seen;
-        log.warn("vulnerability database " + file + " was replaced, but the new file cannot be used: " + e.getMessage()
-            + " (scans go on with the one built " + now.version + ")");
+        refuse(seen, now, e);
+        return Optional.empty();
+      }
+      try {
+        version = version(opened, seen);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(opened);
+        refuse(seen, now, e);
         return Optional.empty();
       }
       refused = null;
-      if (next.version.equals(now.version)) {
-        closeQuietly(next.database);
+      if (version.equals(now.version)) {
+        closeQuietly(opened);
         synchronized (this) {
           now.file = seen;
         }
         log.info("vulnerability database " + file + " was replaced by the same version (built " + now.version + "): nothing to re-scan");
+        return Optional.empty();
+      }
+      Generation next;
+      try {
+        next = new Generation(opened, version, factory.build(opened), seen);
+      } catch (RuntimeException e) {
+        closeQuietly(opened);
+        refuse(seen, now, e);
         return Optional.empty();
       }
       synchronized (this) {
@@ -195,6 +209,12 @@ public final class Scanners implements AutoCloseable {
           + "; new scans use it, running ones finish with the old one");
       return Optional.of(new Change(now.version, next.version));
     }
+  }
+
+  private void refuse(FileIdentity seen, Generation now, Exception e) {
+    refused = seen;
+    log.warn("vulnerability database " + file + " was replaced, but the new file cannot be used: " + e.getMessage()
+        + " (scans go on with the one built " + now.version + ")");
   }
 
   private void closeIfDone(Generation g) {
