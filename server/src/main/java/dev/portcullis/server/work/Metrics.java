@@ -108,7 +108,7 @@ public final class Metrics {
     if (built >= 0) {
       b.append("# HELP portcullis_vulnerability_database_built_timestamp_seconds When the vulnerability database new scans use was built.\n"
           + "# TYPE portcullis_vulnerability_database_built_timestamp_seconds gauge\n");
-      b.append("portcullis_vulnerability_database_built_timestamp_seconds ").append(built / 1000.0).append('\n');
+      b.append("portcullis_vulnerability_database_built_timestamp_seconds ").append(java.math.BigDecimal.valueOf(built, 3).toPlainString()).append('\n');
     }
     return b.toString();
   }
