@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server's database, migrated to the current schema when opened. Thread-safe; every method of
- * {@link #jobs()} and {@link #images()} runs in its own transaction unless it is given one.
+ * {@link #jobs()}, {@link #images()} and {@link #databases()} runs in its own transaction unless it is given one.
  */
 public final class Store implements AutoCloseable {
   /** Which SQL the database speaks where SQLite and PostgreSQL differ (row locks for the queue). */
