@@ -23,10 +23,12 @@ import dev.portcullis.server.work.StoredPullPolicy;
 import java.net.URI;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.server.work.Intake;
+import dev.portcullis.server.work.DatabaseWatch;
 import dev.portcullis.server.work.Metrics;
 import dev.portcullis.server.work.PromoteWork;
 import dev.portcullis.server.work.TestResultAttester;
 import dev.portcullis.server.work.ScanWork;
+import dev.portcullis.server.work.Scanners;
 import dev.portcullis.server.work.ServerLog;
 import dev.portcullis.server.work.Setup;
 import dev.portcullis.server.work.Sweep;
@@ -36,7 +38,6 @@ import dev.portcullis.sign.key.LocalSigner;
 import dev.portcullis.sign.key.Passphrase;
 import dev.portcullis.sign.key.PublicKeys;
 import dev.portcullis.sign.key.Signer;
-import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.report.NoiseControl;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,23 +90,23 @@ public final class Server implements AutoCloseable {
   }
 
   private final Store store;
-  private final Database database;
+  private final Scanners scanners;
   private final Workers workers;
   private final @Nullable HttpApi api;
-  private final @Nullable ScheduledExecutorService sweeps;
+  private final ScheduledExecutorService background;
   private final List<PullGate> gates;
   private final ServerLog log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final int port;
 
-  private Server(Store store, Database database, Workers workers, @Nullable HttpApi api, @Nullable ScheduledExecutorService sweeps,
+  private Server(Store store, Scanners scanners, Workers workers, @Nullable HttpApi api, ScheduledExecutorService background,
       List<PullGate> gates, ServerLog log, int port) {
     this.gates = List.copyOf(gates);
     this.store = store;
-    this.database = database;
+    this.scanners = scanners;
     this.workers = workers;
     this.api = api;
-    this.sweeps = sweeps;
+    this.background = background;
     this.log = log;
     this.port = port;
   }
@@ -161,16 +162,9 @@ public final class Server implements AutoCloseable {
         ? Store.postgres(dbUrl.get(), config.database().map(ServerConfig.DatabaseUrl::user).orElse(null),
             config.database().map(ServerConfig.DatabaseUrl::password).orElse(null), config.workers() + 4, o.clock())
         : Store.sqlite(data, o.clock());
-    Database database;
-    try {
-      database = Database.open(config.vulnerabilityDatabase());
-    } catch (IOException e) {
-      store.close();
-      throw e;
-    }
     Files.createDirectories(data.resolve("tmp"));
     Map<String, RegistryOptions> registryOptions = new LinkedHashMap<>();
-    Map<String, Scanner> scanners = new LinkedHashMap<>();
+    Map<String, ReadOptions> reads = new LinkedHashMap<>();
     LayerCache cache = new LayerCache(data.resolve("layer-cache"));
     ProgressListener listener = new ProgressListener() {
       @Override
@@ -182,18 +176,38 @@ public final class Server implements AutoCloseable {
       RegistryOptions ro = new RegistryOptions("http".equals(r.url().getScheme()), r.caFile().orElse(null),
           r.username().isPresent() ? new RegistryOptions.Credentials(r.username().get(), r.password().orElseThrow()) : null, null, 5);
       registryOptions.put(r.name(), ro);
-      ReadOptions read = ReadOptions.defaults().withRegistry(ro).withTempDir(data.resolve("tmp")).withListener(listener);
-      scanners.put(r.name(), new Scanner(ScanOptions.all(database).withCache(cache).withRead(read)
-          .withNoise(NoiseControl.none(LocalDate.now(o.clock().withZone(ZoneOffset.UTC))))));
+      reads.put(r.name(), ReadOptions.defaults().withRegistry(ro).withTempDir(data.resolve("tmp")).withListener(listener));
+    }
+    // rebuilt on every new vulnerability database; the layer cache is shared, so a re-scan reads no layer it read before
+    Scanners.Factory factory = db -> {
+      Map<String, Scanner> built = new LinkedHashMap<>();
+      reads.forEach((name, read) -> built.put(name, new Scanner(ScanOptions.all(db).withCache(cache).withRead(read)
+          .withNoise(NoiseControl.none(LocalDate.now(o.clock().withZone(ZoneOffset.UTC)))))));
+      return built;
+    };
+    Scanners scanners;
+    try {
+      scanners = Scanners.open(config.vulnerabilityDatabase(), factory, log);
+    } catch (IOException e) {
+      store.close();
+      throw e;
     }
     Setup setup = new Setup(config, scanners, policy, exceptions, trusted, signer, o.toolVersion());
     Metrics metrics = new Metrics();
     String owner = ManagementFactory.getRuntimeMXBean().getName();
-    Workers workers = new Workers(store, new ScanWork(setup, store, log), new PromoteWork(setup, store, log), config.jobs(), config.workers(),
-        owner, log, metrics);
+    Workers workers = new Workers(store, new ScanWork(setup, store, log, metrics), new PromoteWork(setup, store, log), config.jobs(),
+        config.workers(), owner, log, metrics);
+    DatabaseWatch watch = new DatabaseWatch(scanners, store, owner, log, metrics, workers::nudge);
+    ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "portcullis-background");
+      t.setDaemon(true);
+      return t;
+    });
+    long checkEvery = DatabaseWatch.INTERVAL.toMillis();
     if (o.workerOnly()) {
+      background.scheduleWithFixedDelay(watch::check, 0, checkEvery, TimeUnit.MILLISECONDS);
       log.info("worker-only: " + config.workers() + " workers on " + (dbUrl.isPresent() ? "the shared database" : data));
-      return new Server(store, database, workers, null, null, List.of(), log, -1);
+      return new Server(store, scanners, workers, null, background, List.of(), log, -1);
     }
     Intake intake = new Intake(store, config, workers::nudge);
     HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions, policy, signer.isPresent(), workers::nudge,
@@ -202,8 +216,9 @@ public final class Server implements AutoCloseable {
     try {
       port = api.start();
     } catch (RuntimeException e) {
+      background.shutdownNow();
       workers.close();
-      database.close();
+      scanners.close();
       store.close();
       throw new IOException("listen on " + config.listen() + ": " + e.getMessage(), e);
     }
@@ -234,26 +249,28 @@ public final class Server implements AutoCloseable {
       } catch (IOException e) {
         gates.forEach(PullGate::close);
         api.close();
+        background.shutdownNow();
         workers.close();
-        database.close();
+        scanners.close();
         store.close();
         throw new IOException("start the pull gate of " + r + " on " + g.listen() + ": " + e.getMessage(), e);
       }
     }
     Sweep sweep = new Sweep(config, registryOptions, intake, log);
-    ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "portcullis-sweep");
-      t.setDaemon(true);
-      return t;
-    });
-    sweeps.execute(sweep::run);
+    // one thread: the database check and the sweep never run at once; a sweep starts with a check
+    Runnable checkAndSweep = () -> {
+      watch.check();
+      sweep.run();
+    };
+    background.execute(checkAndSweep);
     if (!config.sweepInterval().isZero()) {
       long every = config.sweepInterval().toMillis();
-      sweeps.scheduleWithFixedDelay(sweep::run, every, every, TimeUnit.MILLISECONDS);
+      background.scheduleWithFixedDelay(checkAndSweep, every, every, TimeUnit.MILLISECONDS);
     }
+    background.scheduleWithFixedDelay(watch::check, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
     log.info("listening on " + config.listen().host() + ":" + port + " with " + config.workers() + " workers, database "
         + (dbUrl.isPresent() ? config.database().map(Object::toString).orElse("postgresql") : data.resolve("server.db")));
-    return new Server(store, database, workers, api, sweeps, gates, log, port);
+    return new Server(store, scanners, workers, api, background, gates, log, port);
   }
 
   private static @Nullable Policy policy(ServerConfig config, List<String> problems) throws IOException {
@@ -282,19 +299,14 @@ public final class Server implements AutoCloseable {
 
   @Override
   public void close() {
-    if (sweeps != null) {
-      sweeps.shutdownNow();
-    }
+    background.shutdownNow();
     gates.forEach(PullGate::close);
     if (api != null) {
       api.close();
     }
     workers.close();
-    try {
-      database.close();
-    } catch (IOException e) {
-      log.warn("close the vulnerability database: " + e.getMessage());
-    }
+    // a scan that outlived the workers' shutdown keeps its database until it ends
+    scanners.close();
     store.close();
     log.info("stopped");
     stopped.countDown();

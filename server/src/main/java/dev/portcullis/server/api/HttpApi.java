@@ -9,6 +9,7 @@ import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.RegistryOptions;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.server.store.DatabaseVersion;
 import dev.portcullis.server.store.ImageState;
 import dev.portcullis.server.store.ImageStates;
 import dev.portcullis.policy.Policy;
@@ -314,9 +315,11 @@ public final class HttpApi implements AutoCloseable {
       Optional<ImageStates.Stored> stored = store.images().stored(i.registry(), digest);
       if (stored.isPresent()) {
         ImageStates.Stored s = stored.get();
+        Optional<DatabaseVersion> database = store.transaction(c -> store.images().storedDatabase(c, i.registry(), digest));
         String body = "{\"registry\":" + Request.JSON.writeValueAsString(i.registry()) + ",\"digest\":" + Request.JSON.writeValueAsString(digest)
-            + ",\"scannedAt\":\"" + time(s.scannedAt()) + "\",\"assessment\":" + s.assessment() + ",\"risk\":" + s.risk()
-            + ",\"decisions\":" + s.decisions() + "}";
+            + ",\"scannedAt\":\"" + time(s.scannedAt()) + "\""
+            + (database.isEmpty() ? "" : ",\"vulnerabilityDatabase\":" + Request.JSON.writeValueAsString(database.get().builtAt()))
+            + ",\"assessment\":" + s.assessment() + ",\"risk\":" + s.risk() + ",\"decisions\":" + s.decisions() + "}";
         r.rawJson(200, body);
         return;
       }

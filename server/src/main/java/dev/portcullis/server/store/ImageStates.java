@@ -111,6 +111,30 @@ public final class ImageStates {
     }
   }
 
+  /** Stores the last scan's result and score beside the image, with the vulnerability database it was made with. */
+  public void storeResult(Connection c, String registry, String digest, Stored result, int score, String summary, DatabaseVersion database)
+      throws SQLException {
+    storeResult(c, registry, digest, result, score, summary);
+    try (PreparedStatement s = c.prepareStatement("UPDATE assessments SET vuln_db = ?, vuln_db_millis = ? WHERE registry = ? AND digest = ?")) {
+      s.setString(1, database.builtAt());
+      s.setLong(2, database.builtMillis());
+      s.setString(3, registry);
+      s.setString(4, digest);
+      s.executeUpdate();
+    }
+  }
+
+  /** The vulnerability database the stored result was made with; empty when there is none, or it was stored before versions were. */
+  public Optional<DatabaseVersion> storedDatabase(Connection c, String registry, String digest) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT vuln_db, vuln_db_millis FROM assessments WHERE registry = ? AND digest = ?")) {
+      s.setString(1, registry);
+      s.setString(2, digest);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() && r.getString(1) != null ? Optional.of(new DatabaseVersion(r.getString(1), r.getLong(2))) : Optional.empty();
+      }
+    }
+  }
+
   /** Stores the last scan's result and score beside the image. */
   public void storeResult(Connection c, String registry, String digest, Stored result, int score, String summary) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("DELETE FROM assessments WHERE registry = ? AND digest = ?")) {
@@ -215,15 +239,18 @@ public final class ImageStates {
   }
 
   public Optional<Stored> stored(String registry, String digest) throws IOException {
-    return store.transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT assessment, risk, decisions, scanned_at FROM assessments "
-          + "WHERE registry = ? AND digest = ?")) {
-        s.setString(1, registry);
-        s.setString(2, digest);
-        try (ResultSet r = s.executeQuery()) {
-          return r.next() ? Optional.of(new Stored(r.getString(1), r.getString(2), r.getString(3), r.getLong(4))) : Optional.<Stored>empty();
-        }
+    return store.transaction(c -> stored(c, registry, digest));
+  }
+
+  /** {@link #stored(String, String)} in the caller's transaction. */
+  public Optional<Stored> stored(Connection c, String registry, String digest) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT assessment, risk, decisions, scanned_at FROM assessments "
+        + "WHERE registry = ? AND digest = ?")) {
+      s.setString(1, registry);
+      s.setString(2, digest);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(new Stored(r.getString(1), r.getString(2), r.getString(3), r.getLong(4))) : Optional.<Stored>empty();
       }
-    });
+    }
   }
 }

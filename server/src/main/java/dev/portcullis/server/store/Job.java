@@ -16,7 +16,12 @@ public record Job(String id, Kind kind, String registry, String repository, Dige
     /** Scan the image, decide every stage, store the result, re-sign what passes. */
     SCAN,
     /** Carry out a promotion requested through the API ({@link Job#subject()} is its id). */
-    PROMOTE
+    PROMOTE,
+    /**
+     * Scan a decided image again because the vulnerability database changed: its state, score and
+     * stored result are replaced, its layers come from the layer cache.
+     */
+    RESCAN
   }
 
   /** A job's place in the queue. */

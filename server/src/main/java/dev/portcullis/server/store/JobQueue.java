@@ -16,7 +16,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The job queue in the database. Enqueueing is idempotent by (kind, registry, digest); a claim
+ * The job queue in the database. Enqueueing is idempotent by (kind, registry, digest), and a
+ * re-scan by (registry, digest, vulnerability database version); a claim
  * takes one ready job under a lease, so that workers in any number of processes share the work
  * (PostgreSQL skips rows another transaction holds; SQLite has one writer); a job whose lease ran
  * out is claimed again, and one that failed too often is dead until retried by hand.
@@ -39,18 +40,50 @@ public final class JobQueue {
 
   /** {@link #enqueue} in the caller's transaction. */
   public boolean enqueue(Connection c, Job.Kind kind, String registry, String repository, Digest digest, long runAfter) throws SQLException {
+    if (kind == Job.Kind.RESCAN) {
+      throw new IllegalArgumentException("a rescan is queued for a database version: enqueueRescan");
+    }
+    return insert(c, kind, kind.name() + " " + registry + " " + digest, registry, repository, digest.toString(), runAfter, null);
+  }
+
+  /**
+   * Queues a re-scan of an image with the vulnerability database {@code target} (or a newer one)
+   * in the caller's transaction, unless one for this image and version was ever queued; returns
+   * whether it was new.
+   */
+  public boolean enqueueRescan(Connection c, String registry, String repository, Digest digest, DatabaseVersion target, long runAfter)
+      throws SQLException {
+    return insert(c, Job.Kind.RESCAN, rescanKey(registry, digest.toString(), target), registry, repository, digest.toString(), runAfter,
+        target);
+  }
+
+  /** The idempotency key of the re-scan of one image for one database version. */
+  static String rescanKey(String registry, String digest, DatabaseVersion target) {
+    return Job.Kind.RESCAN.name() + " " + registry + " " + digest + " " + target.builtAt();
+  }
+
+  private boolean insert(Connection c, Job.Kind kind, String key, String registry, String repository, String digest, long runAfter,
+      @Nullable DatabaseVersion target) throws SQLException {
     long now = now();
     try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, kind, idem_key, registry, repository, digest, state, attempts, "
-        + "run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING")) {
+        + "run_after, created_at, updated_at, vuln_db, vuln_db_millis) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?) "
+        + "ON CONFLICT (idem_key) DO NOTHING")) {
       s.setString(1, UUID.randomUUID().toString());
       s.setString(2, kind.name());
-      s.setString(3, kind.name() + " " + registry + " " + digest);
+      s.setString(3, key);
       s.setString(4, registry);
       s.setString(5, repository);
-      s.setString(6, digest.toString());
+      s.setString(6, digest);
       s.setLong(7, runAfter);
       s.setLong(8, now);
       s.setLong(9, now);
+      if (target == null) {
+        s.setNull(10, java.sql.Types.VARCHAR);
+        s.setNull(11, java.sql.Types.BIGINT);
+      } else {
+        s.setString(10, target.builtAt());
+        s.setLong(11, target.builtMillis());
+      }
       return s.executeUpdate() == 1;
     }
   }
@@ -71,6 +104,19 @@ public final class JobQueue {
       s.setLong(8, now);
       s.setString(9, p.id());
       s.executeUpdate();
+    }
+  }
+
+  /** The vulnerability database a {@link Job.Kind#RESCAN} job is for; empty for other jobs. */
+  public Optional<DatabaseVersion> target(Connection c, Job job) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT vuln_db, vuln_db_millis FROM jobs WHERE id = ?")) {
+      s.setString(1, job.id());
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next() || r.getString(1) == null) {
+          return Optional.empty();
+        }
+        return Optional.of(new DatabaseVersion(r.getString(1), r.getLong(2)));
+      }
     }
   }
 

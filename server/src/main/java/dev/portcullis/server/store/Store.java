@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server's database, migrated to the current schema when opened. Thread-safe; every method of
- * {@link #jobs()} and {@link #images()} runs in its own transaction unless it is given one.
+ * {@link #jobs()}, {@link #images()} and {@link #databases()} runs in its own transaction unless it is given one.
  */
 public final class Store implements AutoCloseable {
   /** Which SQL the database speaks where SQLite and PostgreSQL differ (row locks for the queue). */
@@ -33,6 +33,7 @@ public final class Store implements AutoCloseable {
   private final ImageStates images;
   private final Promotions promotions;
   private final Releases releases;
+  private final VulnerabilityDatabases databases;
 
   private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
     this.pool = pool;
@@ -42,6 +43,7 @@ public final class Store implements AutoCloseable {
     this.images = new ImageStates(this);
     this.promotions = new Promotions(this);
     this.releases = new Releases(this);
+    this.databases = new VulnerabilityDatabases(this);
   }
 
   /** The embedded database {@code server.db} in {@code dataDir}, created when absent. */
@@ -133,6 +135,11 @@ public final class Store implements AutoCloseable {
 
   public Releases releases() {
     return releases;
+  }
+
+  /** The vulnerability database versions scanned with, and the re-scans each queues. */
+  public VulnerabilityDatabases databases() {
+    return databases;
   }
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

@@ -20,6 +20,9 @@ public final class Metrics {
   private final AtomicLong running = new AtomicLong();
   private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+  private final LongAdder rescansQueued = new LongAdder();
+  private final Map<String, LongAdder> rescans = new ConcurrentHashMap<>();
+  private final AtomicLong databaseBuiltMillis = new AtomicLong(-1);
 
   public Metrics() {
     for (int i = 0; i < BUCKETS.length; i++) {
@@ -55,6 +58,21 @@ public final class Metrics {
     events.computeIfAbsent(outcome, k -> new LongAdder()).increment();
   }
 
+  /** Re-scans queued in this process because the vulnerability database changed. */
+  public void rescansQueued(int n) {
+    rescansQueued.add(n);
+  }
+
+  /** A finished re-scan: {@code changed} (the state changed), {@code unchanged}, or {@code skipped} (released, or already current). */
+  public void rescanned(String outcome) {
+    rescans.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+  }
+
+  /** The build time of the vulnerability database new scans use. */
+  public void databaseBuilt(long epochMillis) {
+    databaseBuiltMillis.set(epochMillis);
+  }
+
   /** The exposition text, with the queue's counts by state read just now. */
   public String text(Map<String, Long> jobsByState) {
     StringBuilder b = new StringBuilder();
@@ -81,6 +99,17 @@ public final class Metrics {
         + "# TYPE portcullis_notification_events_total counter\n");
     new TreeMap<>(events).forEach((k, n) -> b.append("portcullis_notification_events_total{outcome=\"").append(k).append("\"} ")
         .append(n.sum()).append('\n'));
+    b.append("# HELP portcullis_rescans_queued_total Re-scans this process queued because the vulnerability database changed.\n"
+        + "# TYPE portcullis_rescans_queued_total counter\n");
+    b.append("portcullis_rescans_queued_total ").append(rescansQueued.sum()).append('\n');
+    b.append("# HELP portcullis_rescans_total Re-scans this process finished, by outcome.\n# TYPE portcullis_rescans_total counter\n");
+    new TreeMap<>(rescans).forEach((k, n) -> b.append("portcullis_rescans_total{outcome=\"").append(k).append("\"} ").append(n.sum()).append('\n'));
+    long built = databaseBuiltMillis.get();
+    if (built >= 0) {
+      b.append("# HELP portcullis_vulnerability_database_built_timestamp_seconds When the vulnerability database new scans use was built.\n"
+          + "# TYPE portcullis_vulnerability_database_built_timestamp_seconds gauge\n");
+      b.append("portcullis_vulnerability_database_built_timestamp_seconds ").append(java.math.BigDecimal.valueOf(built, 3).toPlainString()).append('\n');
+    }
     return b.toString();
   }
 

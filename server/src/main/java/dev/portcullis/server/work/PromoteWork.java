@@ -56,9 +56,14 @@ public final class PromoteWork {
         .orElseThrow(() -> new IOException("promotion " + job.subject() + " is not recorded"));
     ServerConfig.Registry from = registry(p.sourceRegistry());
     ServerConfig.Registry to = registry(p.destinationRegistry());
-    Scanner scanner = setup.scanners().get(from.name());
+    try (Scanners.Lease lease = setup.scanners().acquire()) {
+      run(job, p, from, to, lease.scanner(from.name()), lease.scanner(to.name()).options().read());
+    }
+  }
+
+  private void run(Job job, Promotions.Promotion p, ServerConfig.Registry from, ServerConfig.Registry to, Scanner scanner, ReadOptions toRead)
+      throws IOException {
     ReadOptions read = scanner.options().read();
-    ReadOptions toRead = setup.scanners().get(to.name()).options().read();
     String separator = p.sourceReference().startsWith("sha256:") ? "@" : ":";
     ImageRef source = ImageRef.parse(from.authority() + "/" + p.sourceRepository() + separator + p.sourceReference());
     ImageRef destination = ImageRef.parse(to.authority() + "/" + p.destinationRepository() + ":" + p.destinationTag());

@@ -62,7 +62,10 @@ public final class TestResultAttester {
       Files.deleteIfExists(dir);
     }
     ImageRef ref = ImageRef.parse(registry.authority() + "/" + repository + "@" + digest);
-    ReadOptions read = setup.scanners().get(registry.name()).options().read();
+    ReadOptions read;
+    try (Scanners.Lease lease = setup.scanners().acquire()) {
+      read = lease.scanner(registry.name()).options().read();
+    }
     try (RegistryClient client = RegistryClient.create(read.registry(), read.listener())) {
       new ImageSigner(new CosignStore(client)).attest(ref, PredicateTypes.TEST_RESULT, run.predicate(Optional.empty(), Instant.now(clock)), signer);
     }

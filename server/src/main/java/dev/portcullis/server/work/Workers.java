@@ -111,7 +111,9 @@ public final class Workers implements AutoCloseable {
       }
       Optional<ScanWork.Outcome> outcome = work.run(job);
       failed = false;
-      if (outcome.isPresent()) {
+      if (outcome.isPresent() && job.kind() == Job.Kind.RESCAN) {
+        log.info("re-scanned " + job.registry() + "/" + job.repository() + "@" + job.digest() + ": " + outcome.get().summary());
+      } else if (outcome.isPresent()) {
         log.info("scanned " + job.registry() + "/" + job.repository() + "@" + job.digest() + ": " + outcome.get().state().label() + ", "
             + outcome.get().summary());
       }
