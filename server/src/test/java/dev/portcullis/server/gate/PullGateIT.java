@@ -82,12 +82,15 @@ class PullGateIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     if (gate != null) {
       gate.close();
     }
     if (registry != null) {
       registry.close();
+    }
+    if (images != null) {
+      dev.portcullis.testkit.Dirs.deleteTree(images);
     }
   }
 
