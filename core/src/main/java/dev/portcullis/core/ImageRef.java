@@ -11,9 +11,22 @@ import org.jspecify.annotations.Nullable;
  */
 public record ImageRef(String registry, String repository, @Nullable String tag, @Nullable Digest digest) {
   public static final String DOCKER_HUB = "docker.io";
-  private static final Pattern REPOSITORY =
-      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-  private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
+  /** A repository name, as the OCI distribution specification allows it (its components joined by {@code /}). */
+  public static final String REPOSITORY_PATTERN = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*";
+  /** A tag, as the OCI distribution specification allows it. */
+  public static final String TAG_PATTERN = "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}";
+  private static final Pattern REPOSITORY = Pattern.compile(REPOSITORY_PATTERN);
+  private static final Pattern TAG = Pattern.compile(TAG_PATTERN);
+
+  /** Whether {@code name} is a valid repository name. */
+  public static boolean isRepository(String name) {
+    return REPOSITORY.matcher(name).matches();
+  }
+
+  /** Whether {@code tag} is a valid tag. */
+  public static boolean isTag(String tag) {
+    return TAG.matcher(tag).matches();
+  }
 
   public ImageRef {
     if (!REPOSITORY.matcher(repository).matches()) {

@@ -17,11 +17,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /** TLS trust for registries: the JDK's trusted CAs plus those of a PEM file. */
-final class TrustStores {
+public final class TrustStores {
   private TrustStores() {}
 
   /** An {@link SSLContext} that trusts the JDK's CAs and every certificate in {@code pemFile}. */
-  static SSLContext withExtraCas(Path pemFile) throws ImageReadException {
+  public static SSLContext withExtraCas(Path pemFile) throws ImageReadException {
     Collection<? extends Certificate> extra;
     try (InputStream in = Files.newInputStream(pemFile)) {
       extra = CertificateFactory.getInstance("X.509").generateCertificates(in);

@@ -176,8 +176,7 @@ public final class HttpApi implements AutoCloseable {
     ops.add(new Operation("POST", "/v1/images/{digest}/test-results", "attestTestResult",
         "Attest a JUnit XML report (Maven Surefire and the like) as an in-toto test-result attestation signed with the server's key",
         List.of(digestParam(), new Operation.Param("registry", "query", true, "the registry that holds the image", "[a-z0-9][a-z0-9._-]{0,62}"),
-            new Operation.Param("repository", "query", true, "the image's repository",
-                "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")),
+            new Operation.Param("repository", "query", true, "the image's repository", ImageRef.REPOSITORY_PATTERN)),
         Optional.of(new Operation.Body("application/xml", "JUnitReport")),
         Map.of(201, ok("attested", "TestResultAttested"), 400, err("not a JUnit report, or a parameter is malformed"), 404, err("no such registry"),
             409, err("the server has no signing key"), 413, err("the report is larger than 16 MiB"), 415, err("not XML"),
@@ -340,7 +339,7 @@ public final class HttpApi implements AutoCloseable {
     ServerConfig.Registry registry = config.registry(registryName)
         .orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no registry named '" + clip(registryName) + "' is configured"));
     String repository = body.path("repository").asText("");
-    if (!Pattern.matches("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*", repository)) {
+    if (!ImageRef.isRepository(repository)) {
       throw new ApiException(400, "BAD_REQUEST", "repository '" + clip(repository) + "' is not a repository name");
     }
     boolean hasDigest = body.hasNonNull("digest");
@@ -358,7 +357,7 @@ public final class HttpApi implements AutoCloseable {
       }
     } else {
       tag = body.get("tag").asText();
-      if (!Pattern.matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}", tag)) {
+      if (!ImageRef.isTag(tag)) {
         throw new ApiException(400, "BAD_REQUEST", "tag '" + clip(tag) + "' is not a tag");
       }
       try (RegistryClient client = RegistryClient.create(registryOptions.get(registry.name()), new ProgressListener() {})) {
@@ -462,8 +461,8 @@ public final class HttpApi implements AutoCloseable {
     r.json(200, job(row));
   }
 
-  private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+  private static final Pattern REPOSITORY = Pattern.compile(ImageRef.REPOSITORY_PATTERN);
+  private static final Pattern TAG = Pattern.compile(ImageRef.TAG_PATTERN);
   private static final Pattern NAME = Pattern.compile("[\\p{Graph}](?:[\\p{Graph} ]{0,254}[\\p{Graph}])?");
 
   private static String field(JsonNode body, String name, Pattern pattern) {

@@ -2,11 +2,11 @@ package dev.portcullis.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.MediaTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +22,6 @@ final class Notifications {
 
   private static final Set<String> MANIFESTS = Set.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
       "application/vnd.docker.distribution.manifest.v2+json");
-  private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
   private Notifications() {}
 
@@ -54,12 +52,12 @@ final class Notifications {
       String repository = target.path("repository").asText("");
       String digest = target.path("digest").asText("");
       String tag = target.path("tag").isTextual() && !target.path("tag").asText().isEmpty() ? target.path("tag").asText() : null;
-      if (!REPOSITORY.matcher(repository).matches() || repository.length() > 255) {
+      if (!ImageRef.isRepository(repository) || repository.length() > 255) {
         problems.add("event " + i + ": repository '" + clip(repository) + "' is not a repository name");
         ignored++;
         continue;
       }
-      if (tag != null && !TAG.matcher(tag).matches()) {
+      if (tag != null && !ImageRef.isTag(tag)) {
         problems.add("event " + i + ": tag '" + clip(tag) + "' is not a tag");
         ignored++;
         continue;

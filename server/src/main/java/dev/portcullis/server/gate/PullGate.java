@@ -1,22 +1,11 @@
 package dev.portcullis.server.gate;
 
+import dev.portcullis.oci.registry.TrustStores;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -158,7 +147,7 @@ public final class PullGate implements AutoCloseable {
     SslContextFactory.Client tls = new SslContextFactory.Client();
     switch (options.upstreamTrust()) {
       case UpstreamTrust.JdkDefault jdk -> {}
-      case UpstreamTrust.CaFile ca -> tls.setSslContext(withExtraCas(ca));
+      case UpstreamTrust.CaFile ca -> tls.setSslContext(TrustStores.withExtraCas(ca.pemFile()));
       case UpstreamTrust.Context context -> tls.setSslContext(context.sslContext());
     }
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -224,45 +213,5 @@ public final class PullGate implements AutoCloseable {
     }
   }
 
-  private static SSLContext withExtraCas(UpstreamTrust.CaFile ca) throws IOException {
-    Collection<? extends Certificate> extra;
-    try (InputStream in = Files.newInputStream(ca.pemFile())) {
-      extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IOException("read upstream CA file " + ca.pemFile() + ": " + e.getMessage(), e);
-    }
-    if (extra.isEmpty()) {
-      throw new IOException("read upstream CA file " + ca.pemFile() + ": no PEM certificate in it");
-    }
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      int i = 0;
-      for (X509Certificate jdk : jdkTrustManager().getAcceptedIssuers()) {
-        store.setCertificateEntry("jdk-" + i++, jdk);
-      }
-      i = 0;
-      for (Certificate c : extra) {
-        store.setCertificateEntry("ca-file-" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IOException("set up TLS with upstream CA file " + ca.pemFile() + ": " + e.getMessage(), e);
-    }
-  }
 
-  private static X509TrustManager jdkTrustManager() throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init((KeyStore) null);
-    for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509TrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("the JDK has no X.509 trust manager");
-  }
 }
