@@ -40,10 +40,6 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main main = Main.of(spec);
-    if (workerOnly && database == null) {
-      main.err.println("portcullis server: --worker-only needs --database jdbc:postgresql://... (workers share the queue of a PostgreSQL database)");
-      return ERROR;
-    }
     Server server;
     try {
       server = Server.start(new Server.Options(config, Optional.ofNullable(data), Optional.ofNullable(database), workerOnly,

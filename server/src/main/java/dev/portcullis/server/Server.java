@@ -158,6 +158,10 @@ public final class Server implements AutoCloseable {
       throw new ConfigurationException(problems);
     }
     Optional<String> dbUrl = o.database().or(() -> config.database().map(ServerConfig.DatabaseUrl::url));
+    if (o.workerOnly() && dbUrl.isEmpty()) {
+      throw new ConfigurationException(List.of("--worker-only needs a PostgreSQL database (--database or database:): workers on other "
+          + "machines share its queue, and the embedded SQLite database is this process's alone"));
+    }
     Store store = dbUrl.isPresent()
         ? Store.postgres(dbUrl.get(), config.database().map(ServerConfig.DatabaseUrl::user).orElse(null),
             config.database().map(ServerConfig.DatabaseUrl::password).orElse(null), config.workers() + 4, o.clock())

@@ -98,7 +98,8 @@ public final class HttpApi implements AutoCloseable {
         error(ctx, 500, "INTERNAL", "the server failed to answer; its log says why");
       });
       c.routes.error(404, ctx -> {
-        if (!"application/json".equals(ctx.res().getContentType())) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith("application/json")) {
           error(ctx, 404, "NOT_FOUND", "no such resource: " + ctx.path());
         }
       });
