@@ -265,8 +265,10 @@ public final class ServerBench {
 
   private void throughput(List<ServerImages.Built> images) throws Exception {
     Path tsv = results.resolve("server-throughput.tsv");
-    Files.writeString(tsv, "workers\tround\timages\tfirst_scanning_ms\tlast_decided_ms\tscans_per_minute\n");
+    Files.writeString(tsv, "workers\tround\timages\tfirst_scanning_ms\tlast_decided_ms\tscans_per_minute\tserver_cpu_seconds\twall_seconds\n");
     Map<Integer, List<Double>> rates = new LinkedHashMap<>();
+    Map<Integer, List<Double>> cpuPerScan = new LinkedHashMap<>();
+    Map<Integer, List<Double>> busy = new LinkedHashMap<>();
     List<Double> ratios = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       List<Integer> order = r % 2 == 1 ? List.of(1, 2) : List.of(2, 1);
@@ -276,23 +278,31 @@ public final class ServerBench {
         double[] span = queuedScans(images, workers, "throughput-" + r + "-" + workers);
         double rate = images.size() * 60_000 / (span[1] - span[0]);
         round.put(workers, rate);
-        Files.writeString(tsv, String.format(Locale.ROOT, "%d\t%d\t%d\t%.0f\t%.0f\t%.2f%n", workers, r, images.size(), span[0], span[1], rate),
-            StandardOpenOption.APPEND);
+        cpuPerScan.computeIfAbsent(workers, x -> new ArrayList<>()).add(span[2] / images.size());
+        busy.computeIfAbsent(workers, x -> new ArrayList<>()).add(span[2] / span[3]);
+        Files.writeString(tsv, String.format(Locale.ROOT, "%d\t%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.3f%n", workers, r, images.size(), span[0], span[1],
+            rate, span[2], span[3]), StandardOpenOption.APPEND);
       }
       round.forEach((k, v) -> rates.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
       ratios.add(round.get(2) / round.get(1));
     }
-    out.append(String.format(Locale.ROOT, "%n| %d images on the shared base, found at once by the sweep of a fresh server (`nproc` = %d) | Rounds | Scans per minute (median) | Min | Max |%n"
-        + "|---|---:|---:|---:|---:|%n", images.size(), Runtime.getRuntime().availableProcessors()));
+    out.append(String.format(Locale.ROOT, "%n| %d images on the shared base, found at once by the sweep of a fresh server (`nproc` = %d) | Rounds | Scans per minute (median) | Min | Max "
+        + "| Server CPU per scan (median) | Cores the server kept busy (median) |%n|---|---:|---:|---:|---:|---:|---:|%n", images.size(),
+        Runtime.getRuntime().availableProcessors()));
     for (var e : rates.entrySet()) {
       List<Double> v = e.getValue();
-      out.append(String.format(Locale.ROOT, "| `workers: %d` | %d | %.1f | %.1f | %.1f |%n", e.getKey(), v.size(), Report.median(v).getAsDouble(), min(v), max(v)));
+      out.append(String.format(Locale.ROOT, "| `workers: %d` | %d | %.1f | %.1f | %.1f | %.3f s | %.2f |%n", e.getKey(), v.size(), Report.median(v).getAsDouble(),
+          min(v), max(v), Report.median(cpuPerScan.get(e.getKey())).getAsDouble(), Report.median(busy.get(e.getKey())).getAsDouble()));
     }
-    out.append(String.format(Locale.ROOT, "| two workers / one (median of per-round ratios) | %d | %.2f× | %.2f× | %.2f× |%n", ratios.size(),
+    out.append(String.format(Locale.ROOT, "| two workers / one (median of per-round ratios) | %d | %.2f× | %.2f× | %.2f× | | |%n", ratios.size(),
         Report.median(ratios).getAsDouble(), min(ratios), max(ratios)));
   }
 
-  /** A fresh registry holding {@code images}, a fresh server that finds them by its sweep: the first scanning and last decided times. */
+  /**
+   * A fresh registry holding {@code images}, a fresh server that finds them by its sweep: the first
+   * scanning and last decided times (epoch ms), and the server's CPU seconds and the wall seconds
+   * from its readiness to the poll that saw the last decision.
+   */
   private double[] queuedScans(List<ServerImages.Built> images, int workers, String name) throws Exception {
     try (RegistryProcess registry = RegistryProcess.start()) {
       List<String> digests = new ArrayList<>();
@@ -304,6 +314,8 @@ public final class ServerBench {
       int api = RegistryProcess.freePort();
       Path config = config(name, api, registry, workers, "0s", Optional.empty(), "", true);
       try (ServerProcess server = ServerProcess.start(java, javaOptions, jar, config, api, results.resolve("server-" + name + ".log"), http)) {
+        double cpu0 = server.cpuSeconds();
+        long wall0 = System.nanoTime();
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         while (true) {
           JsonNode list = get(server.api("/v1/images?limit=1000"));
@@ -319,6 +331,8 @@ public final class ServerBench {
           }
           Thread.sleep(100);
         }
+        double cpu = server.cpuSeconds() - cpu0;
+        double wall = (System.nanoTime() - wall0) / 1e9;
         double first = Double.MAX_VALUE;
         double last = 0;
         for (String d : digests) {
@@ -326,7 +340,7 @@ public final class ServerBench {
           first = Math.min(first, at(entry, "scanning", true));
           last = Math.max(last, at(entry, entry.get("image").get("state").asText(), false));
         }
-        return new double[] {first, last};
+        return new double[] {first, last, cpu, wall};
       }
     }
   }
