@@ -205,6 +205,36 @@ public final class ServerBench {
     Map<String, String> sides = new LinkedHashMap<>();
     sides.put("direct", "docker://" + registry.host() + "/deb:1");
     sides.put("gate", "docker://127.0.0.1:" + gatePort + "/deb:1");
+    // the physical floor of any proxy here: socat copying bytes between two sockets, nothing else
+    Process relay = null;
+    if (onPath("socat")) {
+      int relayPort = RegistryProcess.freePort();
+      relay = new ProcessBuilder("socat", "-b", "262144", "TCP-LISTEN:" + relayPort + ",fork,reuseaddr,bind=127.0.0.1", "TCP:" + registry.host())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Thread.sleep(500);
+      sides.put("relay", "docker://127.0.0.1:" + relayPort + "/deb:1");
+    } else {
+      say("gate: socat is not installed (apt-get install socat): the bare-relay baseline is left out");
+    }
+    try {
+      pullRounds(server, deb, state, sides);
+    } finally {
+      if (relay != null) {
+        relay.destroyForcibly();
+      }
+    }
+  }
+
+  private static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void pullRounds(ServerProcess server, Path deb, String state, Map<String, String> sides) throws Exception {
     Path pulled = work.resolve("pulled");
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, List<Double>> cpu = new LinkedHashMap<>();
@@ -244,13 +274,22 @@ public final class ServerBench {
         + "|---|---:|---:|---:|---:|---:|%n", blobMiB(deb), state));
     for (var e : seconds.entrySet()) {
       List<Double> v = e.getValue();
-      out.append(String.format(Locale.ROOT, "| %s | %d | %.3f s | %.3f s | %.3f s | %.2f s |%n", e.getKey().equals("gate")
-          ? "through the pull gate (`docker://127.0.0.1:GATE/deb:1`)" : "directly from the registry (`docker://127.0.0.1:REGISTRY/deb:1`)",
+      String label = switch (e.getKey()) {
+        case "gate" -> "through the pull gate (`docker://127.0.0.1:GATE/deb:1`)";
+        case "relay" -> "through `socat`, a bare TCP relay to the registry (the floor of any proxy)";
+        default -> "directly from the registry (`docker://127.0.0.1:REGISTRY/deb:1`)";
+      };
+      out.append(String.format(Locale.ROOT, "| %s | %d | %.3f s | %.3f s | %.3f s | %.2f s |%n", label,
           v.size(), Report.median(v).getAsDouble(), min(v), max(v), Report.median(cpu.get(e.getKey())).getAsDouble()));
     }
     out.append(String.format(Locale.ROOT, "%n| Gate / direct | Ratio of medians | Median of per-round ratios | Goal | Met |%n|---|---:|---:|---|---|%n"
         + "| `skopeo copy` of the debootstrap image | %.3f× | %.3f× | ≤ %s× | %s |%n", ratio, Report.median(ratios).getAsDouble(),
         Report.number(GATE_GOAL), ratio <= GATE_GOAL ? "yes" : "**no**"));
+    if (seconds.containsKey("relay")) {
+      double relayed = Report.median(seconds.get("relay")).getAsDouble();
+      out.append(String.format(Locale.ROOT, "| `socat` relay / direct (the floor) | %.3f× | | | |%n| gate / `socat` relay | %.3f× | | | |%n",
+          relayed / direct, gate / relayed));
+    }
   }
 
   private static String blobMiB(Path layout) throws IOException {
