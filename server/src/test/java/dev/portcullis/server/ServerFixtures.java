@@ -28,6 +28,25 @@ final class ServerFixtures {
     return layout;
   }
 
+  /**
+   * The clean image behind an image index (one linux/amd64 entry), as multi-platform builds push
+   * it: the layout's {@code index.json} names the index, the index names the platform manifest.
+   */
+  static Path indexed(Path dir) throws IOException {
+    Path layout = clean(dir, "indexed");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode top = json.readTree(layout.resolve("index.json").toFile()).get("manifests").get(0);
+    String index = """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"%s","digest":"%s","size":%d,        "platform":{"architecture":"amd64","os":"linux"}}]}""".formatted(top.get("mediaType").asText(), top.get("digest").asText(),
+        top.get("size").asLong());
+    byte[] bytes = index.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String hex = OciLayoutBuilder.sha256(bytes).substring("sha256:".length());
+    Files.write(layout.resolve("blobs/sha256").resolve(hex), bytes);
+    Files.writeString(layout.resolve("index.json"), """
+        {"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:%s","size":%d,        "annotations":{"org.opencontainers.image.ref.name":"clean"}}]}""".formatted(hex, bytes.length));
+    return layout;
+  }
+
   /** An image that ships a GitHub token: denied at prod by the built-in policy. */
   static Path leaking(Path dir) {
     Path layout = dir.resolve("leaking");

@@ -264,6 +264,25 @@ class ServerIT {
   }
 
   @Test
+  void anImageIndexIsDecidedAndItsScannedPlatformManifestPassesTheGateWithIt() throws Exception {
+    // pushed while the server is down: the sweep finds the index by its tag, and nothing announces the platform manifest
+    server.close();
+    server = null;
+    Path layout = ServerFixtures.indexed(dir);
+    Skopeo.copy("oci:" + layout + ":clean", "docker://" + registry.host() + "/multi:1",
+        List.of("--all", "--dest-tls-verify=false"));
+    server = startServer();
+    byte[] raw = Skopeo.rawManifest("docker://" + registry.host() + "/multi:1", "--tls-verify=false");
+    assertThat(JSON.readTree(raw).has("manifests")).as("the registry holds an index").isTrue();
+    String index = dev.portcullis.testkit.OciLayoutBuilder.sha256(raw);
+    assertThat(decided(index).get("image").get("state").asText()).isEqualTo("passed");
+    // a client on linux/amd64 reads the index, then the platform manifest by digest: both pass the gate
+    Path pulled = dir.resolve("pulled");
+    Skopeo.copy("docker://127.0.0.1:" + gatePort + "/multi:1", "oci:" + pulled + ":multi", Skopeo.CopyOption.SRC_NO_TLS_VERIFY);
+    assertThat(java.nio.file.Files.isRegularFile(pulled.resolve("index.json"))).isTrue();
+  }
+
+  @Test
   void theSweepFindsImagesPushedWhileTheServerWasDownAndRepeatedEventsScanOnce() throws Exception {
     server.close();
     server = null;

@@ -161,6 +161,37 @@ public final class ImageStates {
     }
   }
 
+  /** Records that the scan of the index {@code parent} read the platform manifest {@code child}. */
+  public void child(Connection c, String registry, String child, String parent) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO image_children (registry, child, parent) VALUES (?, ?, ?) "
+        + "ON CONFLICT (registry, child, parent) DO NOTHING")) {
+      s.setString(1, registry);
+      s.setString(2, child);
+      s.setString(3, parent);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * The image as the pull gate judges a manifest digest: the image itself, else the indexes whose
+   * scan read it as their platform manifest (the one judged most strictly when there are several).
+   */
+  public Optional<Image> judged(String registry, String digest) throws IOException {
+    return store.transaction(c -> {
+      Optional<Image> own = get(c, registry, digest);
+      if (own.isPresent()) {
+        return own;
+      }
+      List<Image> parents = query(c, "WHERE registry = ? AND digest IN (SELECT parent FROM image_children WHERE registry = ? AND child = ?)",
+          registry, registry, digest);
+      return parents.stream().min(java.util.Comparator.comparingInt(i -> switch (i.state()) {
+        case QUARANTINED -> 0;
+        case PENDING, SCANNING -> 1;
+        default -> 2;
+      }));
+    });
+  }
+
   public Optional<Image> get(String registry, String digest) throws IOException {
     return store.transaction(c -> get(c, registry, digest));
   }

@@ -130,6 +130,10 @@ public final class ScanWork {
             throw new Lost();
           }
           store.images().storeResult(c, registry.name(), job.digest().toString(), result, d.score(), d.summary(), lease.version());
+          String read = d.assessment().subject().digest().toString();
+          if (!read.equals(job.digest().toString())) {
+            store.images().child(c, registry.name(), read, job.digest().toString());
+          }
           store.images().transition(c, registry.name(), job.digest().toString(), d.state(), "scanner", d.summary());
           return null;
         });

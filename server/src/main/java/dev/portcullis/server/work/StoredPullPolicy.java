@@ -63,7 +63,7 @@ public final class StoredPullPolicy implements PullPolicy {
     List<ServerConfig.Block> blocks = blocks(repository);
     Optional<ImageStates.Image> image;
     try {
-      image = store.images().get(registry.name(), digest.toString());
+      image = store.images().judged(registry.name(), digest.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
