@@ -26,10 +26,8 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One promotion job: the stage's gate on the source image's stored assessment (or a fresh scan
@@ -75,11 +73,12 @@ public final class PromoteWork {
           .orElseThrow(() -> new IOException("promote " + source + ": no such image")).digest();
       ImageRef pinned = source.withDigest(digest);
       RiskReport risk = risk(from, pinned, scanner);
-      Set<PublicKey> keys = new LinkedHashSet<>(setup.trusted());
-      setup.policy().stage(p.stage()).orElseThrow(() -> new IOException("promote " + source + ": the policy has no stage " + p.stage()))
-          .attestations().forEach(a -> keys.addAll(a.keys()));
+      if (setup.policy().stage(p.stage()).isEmpty()) {
+        throw new IOException("promote " + source + ": the policy has no stage " + p.stage());
+      }
+      List<PublicKey> keys = setup.provenanceKeys(List.of(p.stage()));
       if (!keys.isEmpty()) {
-        risk = risk.withProvenance(Provenances.of(sourceClient, pinned, List.copyOf(keys), read.listener()));
+        risk = risk.withProvenance(Provenances.of(sourceClient, pinned, keys, read.listener()));
       }
       Gate.Result decision = Gate.evaluate(setup.policy(), p.stage(), risk, setup.exceptions(),
           LocalDate.ofInstant(Instant.now(store.clock()), ZoneOffset.UTC));

@@ -34,11 +34,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -278,13 +276,10 @@ public final class ScanWork {
     Assessment assessment = scanner.scan(new ImageSource.Remote(ref), setup.config().scanTimeout());
     RiskReport risk = assessment.risk();
     ReadOptions read = scanner.options().read();
-    Set<PublicKey> keys = new LinkedHashSet<>(setup.trusted());
-    for (String stage : setup.policy().stageNames()) {
-      setup.policy().stage(stage).orElseThrow().attestations().forEach(a -> keys.addAll(a.keys()));
-    }
+    List<PublicKey> keys = setup.provenanceKeys(setup.policy().stageNames());
     if (!keys.isEmpty()) {
       try (RegistryClient client = RegistryClient.create(read.registry(), read.listener())) {
-        risk = risk.withProvenance(Provenances.of(client, ref, List.copyOf(keys), read.listener()));
+        risk = risk.withProvenance(Provenances.of(client, ref, keys, read.listener()));
       }
     }
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);

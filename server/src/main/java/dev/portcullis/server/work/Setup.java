@@ -20,4 +20,13 @@ public record Setup(ServerConfig config, Scanners scanners, Policy policy, Excep
   public Setup {
     trusted = List.copyOf(trusted);
   }
+
+  /** The keys a scan looks up signatures and attestations with: the trusted ones and those the given stages' requirements name. */
+  public List<PublicKey> provenanceKeys(java.util.Collection<String> stages) {
+    java.util.Set<PublicKey> keys = new java.util.LinkedHashSet<>(trusted);
+    for (String stage : stages) {
+      policy.stage(stage).ifPresent(st -> st.attestations().forEach(a -> keys.addAll(a.keys())));
+    }
+    return List.copyOf(keys);
+  }
 }
