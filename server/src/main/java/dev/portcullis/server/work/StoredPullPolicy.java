@@ -40,19 +40,7 @@ public final class StoredPullPolicy implements PullPolicy {
   }
 
   static Pattern glob(String glob) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        re.append(".*");
-        i++;
-      } else if (c == '*') {
-        re.append("[^/]*");
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(re.toString());
+    return dev.portcullis.server.config.RepositoryGlob.compile(glob);
   }
 
   @Override
