@@ -17,6 +17,11 @@ import dev.portcullis.server.config.ConfigFile;
 import dev.portcullis.core.Digest;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.server.gate.GateListener;
+import dev.portcullis.server.governance.ActiveGovernance;
+import dev.portcullis.server.governance.AuditHook;
+import dev.portcullis.server.governance.Governance;
+import dev.portcullis.server.governance.PolicyVersions;
+import dev.portcullis.server.governance.ServerExceptions;
 import dev.portcullis.server.gate.PullGate;
 import dev.portcullis.server.gate.UpstreamTrust;
 import dev.portcullis.server.work.StoredPullPolicy;
@@ -166,6 +171,19 @@ public final class Server implements AutoCloseable {
         ? Store.postgres(dbUrl.get(), config.database().map(ServerConfig.DatabaseUrl::user).orElse(null),
             config.database().map(ServerConfig.DatabaseUrl::password).orElse(null), config.workers() + 4, o.clock())
         : Store.sqlite(data, o.clock());
+    // the lead passes the audit trail here
+    PolicyVersions policyVersions = new PolicyVersions(store, CelLimits.DEFAULT, config.registries().stream().map(ServerConfig.Registry::stage)
+        .collect(java.util.stream.Collectors.toSet()), AuditHook.NONE);
+    ServerExceptions serverExceptions = new ServerExceptions(store, AuditHook.NONE);
+    if (!o.workerOnly()) {
+      try {
+        bootstrap(config, policyVersions, serverExceptions, exceptions, log);
+      } catch (IOException | RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
+    Governance governance = new ActiveGovernance(policyVersions, serverExceptions);
     Files.createDirectories(data.resolve("tmp"));
     Map<String, RegistryOptions> registryOptions = new LinkedHashMap<>();
     Map<String, ReadOptions> reads = new LinkedHashMap<>();
@@ -196,7 +214,7 @@ public final class Server implements AutoCloseable {
       store.close();
       throw e;
     }
-    Setup setup = new Setup(config, scanners, policy, exceptions, trusted, signer, o.toolVersion());
+    Setup setup = new Setup(config, scanners, governance, trusted, signer, o.toolVersion());
     Metrics metrics = new Metrics();
     String owner = ManagementFactory.getRuntimeMXBean().getName();
     Workers workers = new Workers(store, new ScanWork(setup, store, log, metrics), new PromoteWork(setup, store, log), config.jobs(),
@@ -272,9 +290,57 @@ public final class Server implements AutoCloseable {
       background.scheduleWithFixedDelay(checkAndSweep, every, every, TimeUnit.MILLISECONDS);
     }
     background.scheduleWithFixedDelay(watch::check, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(() -> expireExceptions(serverExceptions, o.clock(), log), 0, EXPIRE_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     log.info("listening on " + config.listen().host() + ":" + port + " with " + config.workers() + " workers, database "
         + (dbUrl.isPresent() ? config.database().map(Object::toString).orElse("postgresql") : data.resolve("server.db")));
     return new Server(store, scanners, workers, api, background, gates, log, port);
+  }
+
+  /**
+   * Makes the configured policy a version (the first, active; a changed one, proposed) and imports
+   * the exceptions file as requests awaiting an approver. A worker-only process skips this: it
+   * reads what the servers stored.
+   */
+  private static void bootstrap(ServerConfig config, PolicyVersions versions, ServerExceptions held, ExceptionFile.Loaded exceptions,
+      ServerLog log) throws IOException {
+    switch (versions.bootstrap(config.policy())) {
+      case PolicyVersions.Bootstrap.Invalid i ->
+          throw new ConfigurationException(i.problems().stream().map(p -> "policy: " + TerminalText.escape(p.display())).toList());
+      case PolicyVersions.Bootstrap.Bootstrapped b -> {
+        String file = TerminalText.escape(b.configured().source());
+        switch (b.configured().state()) {
+          case ACTIVE -> log.info("policy version " + b.active().number() + " (" + file + ") is active");
+          case PROPOSED -> log.warn("the configured policy " + file + " differs from the active version " + b.active().number()
+              + ": it is proposed as version " + b.configured().number() + " and applies once someone other than the configuration activates it");
+          case REJECTED -> log.warn("the configured policy " + file + " is version " + b.configured().number()
+              + ", which was rejected; version " + b.active().number() + " stays active");
+          case SUPERSEDED -> log.info("the configured policy " + file + " is version " + b.configured().number() + ", superseded by version "
+              + b.active().number() + ", which is active");
+        }
+      }
+    }
+    if (config.exceptions().isPresent()) {
+      String file = TerminalText.escape(config.exceptions().get().toString());
+      ServerExceptions.Imported imported = held.importFile(exceptions, config.exceptions().get().toString());
+      log.info("exceptions " + file + ": " + imported.created().size() + " imported as requests awaiting an approver, "
+          + imported.alreadyImported() + " imported before, " + imported.refused().size() + " refused");
+      imported.refused().forEach(r -> log.warn("exceptions " + file + ": " + TerminalText.escape(r.name()) + " refused: "
+          + TerminalText.escape(r.reason())));
+    }
+  }
+
+  /** How often approved exceptions past their last day move to needs-review. */
+  private static final java.time.Duration EXPIRE_EVERY = java.time.Duration.ofMinutes(10);
+
+  private static void expireExceptions(ServerExceptions held, Clock clock, ServerLog log) {
+    try {
+      for (ServerExceptions.Entry e : held.expire(LocalDate.now(clock.withZone(ZoneOffset.UTC)))) {
+        log.info("exception " + e.id() + " (" + TerminalText.escape(e.name()) + ") expired on " + e.expires() + ": needs review");
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("expire exceptions: " + e.getMessage());
+    }
   }
 
   private static @Nullable Policy policy(ServerConfig config, List<String> problems) throws IOException {

@@ -9,6 +9,7 @@ import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.policy.Gate;
+import dev.portcullis.policy.Policy;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.policy.score.RiskReportJson;
 import dev.portcullis.scan.Provenances;
@@ -73,15 +74,16 @@ public final class PromoteWork {
           .orElseThrow(() -> new IOException("promote " + source + ": no such image")).digest();
       ImageRef pinned = source.withDigest(digest);
       RiskReport risk = risk(from, pinned, scanner);
-      if (setup.policy().stage(p.stage()).isEmpty()) {
-        throw new IOException("promote " + source + ": the policy has no stage " + p.stage());
+      Policy policy = setup.governance().policy();
+      if (policy.stage(p.stage()).isEmpty()) {
+        throw new IOException("promote " + source + ": the policy " + policy.name() + " has no stage " + p.stage());
       }
-      List<PublicKey> keys = setup.provenanceKeys(List.of(p.stage()));
+      List<PublicKey> keys = setup.provenanceKeys(policy, List.of(p.stage()));
       if (!keys.isEmpty()) {
         risk = risk.withProvenance(Provenances.of(sourceClient, pinned, keys, read.listener()));
       }
-      Gate.Result decision = Gate.evaluate(setup.policy(), p.stage(), risk, setup.exceptions(),
-          LocalDate.ofInstant(Instant.now(store.clock()), ZoneOffset.UTC));
+      LocalDate today = LocalDate.ofInstant(Instant.now(store.clock()), ZoneOffset.UTC);
+      Gate.Result decision = Gate.evaluate(policy, p.stage(), risk, setup.governance().exceptions(today), today);
       outcome = new Promoter(store.clock()).promote(new PromotionRequest(pinned, destination, sourceClient, destinationClient, decision,
           setup.signer().orElseThrow(() -> new IOException("promote " + source + ": the server has no signing key")), setup.trusted(),
           p.requester(), Optional.ofNullable(p.approver()), p.allowRetag()));

@@ -9,7 +9,9 @@ import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.ExceptionFile;
 import dev.portcullis.policy.Gate;
+import dev.portcullis.policy.Policy;
 import dev.portcullis.policy.Reason;
 import dev.portcullis.policy.score.RiskReport;
 import dev.portcullis.policy.score.RiskReportJson;
@@ -276,23 +278,26 @@ public final class ScanWork {
     Assessment assessment = scanner.scan(new ImageSource.Remote(ref), setup.config().scanTimeout());
     RiskReport risk = assessment.risk();
     ReadOptions read = scanner.options().read();
-    List<PublicKey> keys = setup.provenanceKeys(setup.policy().stageNames());
+    // one policy and one set of exceptions for every stage of this decision, read now: a policy activated meanwhile applies
+    Policy policy = setup.governance().policy();
+    List<PublicKey> keys = setup.provenanceKeys(policy, policy.stageNames());
     if (!keys.isEmpty()) {
       try (RegistryClient client = RegistryClient.create(read.registry(), read.listener())) {
         risk = risk.withProvenance(Provenances.of(client, ref, keys, read.listener()));
       }
     }
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    ExceptionFile.Loaded exceptions = setup.governance().exceptions(today);
     Map<String, Gate.Result> results = new LinkedHashMap<>();
     ObjectNode decisions = JSON.createObjectNode();
-    for (String stage : setup.policy().stageNames().stream().sorted().toList()) {
-      Gate.Result r = Gate.evaluate(setup.policy(), stage, risk, setup.exceptions(), today);
+    for (String stage : policy.stageNames().stream().sorted().toList()) {
+      Gate.Result r = Gate.evaluate(policy, stage, risk, exceptions, today);
       results.put(stage, r);
       decisions.set(stage, DecisionWriter.document(r, now, setup.toolVersion()));
     }
     Gate.Result mine = results.get(registry.stage());
     if (mine == null) {
-      throw new IOException("scan " + ref + ": the policy " + setup.policy().name() + " has no stage " + registry.stage());
+      throw new IOException("scan " + ref + ": the policy " + policy.name() + " has no stage " + registry.stage());
     }
     ImageState state = switch (mine.decision()) {
       case Decision.Allow a -> ImageState.PASSED;

@@ -1,8 +1,8 @@
 package dev.portcullis.server.work;
 
-import dev.portcullis.policy.ExceptionFile;
 import dev.portcullis.policy.Policy;
 import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.server.governance.Governance;
 import dev.portcullis.sign.key.Signer;
 import java.security.PublicKey;
 import java.util.List;
@@ -10,19 +10,20 @@ import java.util.Optional;
 
 /**
  * What the workers decide with, built once at start: a scanner per registry (each reads with that
- * registry's credentials; rebuilt when the vulnerability database is replaced), the policy and its
- * exceptions, the keys trusted to sign what policies require, and the server's own signer.
+ * registry's credentials; rebuilt when the vulnerability database is replaced), where the policy in
+ * force and its exceptions are read at each decision, the keys trusted to sign what policies
+ * require, and the server's own signer.
  *
  * @param toolVersion the version written into decision documents and SBOMs
  */
-public record Setup(ServerConfig config, Scanners scanners, Policy policy, ExceptionFile.Loaded exceptions,
+public record Setup(ServerConfig config, Scanners scanners, Governance governance,
     List<PublicKey> trusted, Optional<Signer> signer, String toolVersion) {
   public Setup {
     trusted = List.copyOf(trusted);
   }
 
-  /** The keys a scan looks up signatures and attestations with: the trusted ones and those the given stages' requirements name. */
-  public List<PublicKey> provenanceKeys(java.util.Collection<String> stages) {
+  /** The keys a scan looks up signatures and attestations with: the trusted ones and those {@code policy}'s given stages' requirements name. */
+  public List<PublicKey> provenanceKeys(Policy policy, java.util.Collection<String> stages) {
     java.util.Set<PublicKey> keys = new java.util.LinkedHashSet<>(trusted);
     for (String stage : stages) {
       policy.stage(stage).ifPresent(st -> st.attestations().forEach(a -> keys.addAll(a.keys())));
