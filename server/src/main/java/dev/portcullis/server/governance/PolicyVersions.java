@@ -241,7 +241,8 @@ public final class PolicyVersions {
       return new Outcome.Done(after);
     });
     if (outcome instanceof Outcome.Done d) {
-      cached = new Cached(d.version().number(), policy, store.clock().millis());
+      // stale at once: the next decision checks which version is active (another activation may follow this one) and reuses this compilation
+      cached = new Cached(d.version().number(), policy, Long.MIN_VALUE / 2);
     }
     return outcome;
   }
@@ -501,7 +502,7 @@ public final class PolicyVersions {
         default -> { }
       }
     }
-    return problems;
+    return problems.stream().sorted().toList();
   }
 
   static String sha256(String text) {

@@ -211,7 +211,7 @@ public final class ServerExceptions {
     }
     try {
       return store.transaction(c -> {
-        Entry e = insert(c, request, requester.principal(), clip(requester.display(), 300), null, null);
+        Entry e = insert(c, request, requester.principal(), clip(requester.display(), 300));
         audit.record(c, new AuditEvent(requester, "exception.request", target(e), "success", Fields.oneLine(e.name() + ": " + e.justification())));
         return e;
       });
@@ -513,11 +513,10 @@ public final class ServerExceptions {
     }
   }
 
-  private Entry insert(Connection c, Request r, String requester, String requesterName, @Nullable String source, @Nullable String key)
-      throws SQLException {
+  private Entry insert(Connection c, Request r, String requester, String requesterName) throws SQLException {
     String id = UUID.randomUUID().toString();
     write(c, "INSERT INTO exceptions (" + COLUMNS + ", content_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
-        + "'requested', ?, ?, ?, ?)", id, r, requester, requesterName, source, key);
+        + "'requested', ?, ?, ?, ?)", id, r, requester, requesterName, null, null);
     return get(c, id).orElseThrow();
   }
 
