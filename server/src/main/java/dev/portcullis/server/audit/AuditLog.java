@@ -200,7 +200,7 @@ public final class AuditLog implements AutoCloseable {
       if (f.action().endsWith(".")) {
         // substr, not LIKE: a prefix holding % or _ matches literally
         sql.append(" AND substr(action, 1, ?) = ?");
-        args.add((long) f.action().codePointCount(0, f.action().length()));
+        args.add(f.action().codePointCount(0, f.action().length()));
       } else {
         sql.append(" AND action = ?");
       }
@@ -229,6 +229,8 @@ public final class AuditLog implements AutoCloseable {
         for (int i = 0; i < args.size(); i++) {
           if (args.get(i) instanceof Long n) {
             s.setLong(i + 1, n);
+          } else if (args.get(i) instanceof Integer n) {
+            s.setInt(i + 1, n);
           } else {
             s.setString(i + 1, (String) args.get(i));
           }
