@@ -119,6 +119,11 @@ public final class Users {
     return limits;
   }
 
+  /** How many source addresses the throttle remembers now (at most {@link LoginLimits#maxAddresses}). */
+  int rememberedAddresses() {
+    return throttle.size();
+  }
+
   /** Checks a user name. @throws IllegalArgumentException saying what a name may be */
   public static String checkName(String name) {
     if (!NAME.matcher(name).matches()) {
