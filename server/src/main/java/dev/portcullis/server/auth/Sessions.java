@@ -44,7 +44,8 @@ public final class Sessions {
 
     public Limits {
       if (idle.compareTo(TOUCH_INTERVAL) < 0 || idle.compareTo(absolute) > 0) {
-        throw new IllegalArgumentException("auth.session.idle " + idle + " is not within 1 minute..auth.session.absolute (" + absolute + ")");
+        throw new IllegalArgumentException("auth.session.idle " + idle + " is not within 1 minute..auth.session.absolute ("
+            + absolute + ")");
       }
       if (absolute.compareTo(Duration.ofDays(30)) > 0) {
         throw new IllegalArgumentException("auth.session.absolute " + absolute + " is over 30 days");
@@ -65,7 +66,8 @@ public final class Sessions {
   public record Session(Identity identity, String csrfToken, long createdAt, long lastSeenAt, long expiresAt) {
     /** Whether {@code submitted} is this session's CSRF token, compared in constant time; a missing token never is. */
     public boolean csrfMatches(@Nullable String submitted) {
-      return submitted != null && MessageDigest.isEqual(csrfToken.getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8));
+      return submitted != null
+          && MessageDigest.isEqual(csrfToken.getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -158,8 +160,8 @@ public final class Sessions {
       long seen;
       List<Grant> grants;
       boolean disabled;
-      try (PreparedStatement s = c.prepareStatement("SELECT s.user_name, s.created_at, s.last_seen_at, u.grants, u.disabled FROM sessions s "
-          + "JOIN users u ON u.name = s.user_name WHERE s.cookie_sha256 = ?")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT s.user_name, s.created_at, s.last_seen_at, u.grants, u.disabled "
+          + "FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.cookie_sha256 = ?")) {
         s.setString(1, hash);
         try (ResultSet r = s.executeQuery()) {
           if (!r.next()) {

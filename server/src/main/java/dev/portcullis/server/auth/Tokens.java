@@ -115,8 +115,8 @@ public final class Tokens {
           throw new IllegalStateException("user " + owner + " is disabled");
         }
       }
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO api_tokens (id, name, owner, secret_sha256, grants, created_at, expires_at) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO api_tokens (id, name, owner, secret_sha256, grants, created_at, "
+          + "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         s.setString(1, id);
         s.setString(2, name);
         s.setString(3, owner);

@@ -139,8 +139,8 @@ public final class Users {
     String hash = hasher.hash(password);
     return store.transaction(c -> {
       long now = store.clock().millis();
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO users (name, password_hash, grants, disabled, failed_logins, locked_until, "
-          + "created_at, updated_at) VALUES (?, ?, ?, 0, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO users (name, password_hash, grants, disabled, failed_logins, "
+          + "locked_until, created_at, updated_at) VALUES (?, ?, ?, 0, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING")) {
         s.setString(1, name);
         s.setString(2, hash);
         s.setString(3, Secrets.grantsText(grants));
@@ -303,7 +303,8 @@ public final class Users {
       s.setString(1, name);
       s.executeUpdate();
     }
-    try (PreparedStatement s = c.prepareStatement("UPDATE users SET failed_logins = 0, locked_until = ? WHERE name = ? AND failed_logins >= ?")) {
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE users SET failed_logins = 0, locked_until = ? WHERE name = ? AND failed_logins >= ?")) {
       s.setLong(1, store.clock().millis() + limits.lockout().toMillis());
       s.setString(2, name);
       s.setInt(3, limits.maxFailures());

@@ -91,7 +91,8 @@ class TlsTest {
     SSLContext client = SSLContext.getInstance("TLS");
     client.init(null, tmf.getTrustManagers(), null);
 
-    try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    try (SSLServerSocket listener =
+        (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listener.setSoTimeout(30_000);
       CompletableFuture<Integer> served = CompletableFuture.supplyAsync(() -> {
         try (SSLSocket s = (SSLSocket) listener.accept()) {
@@ -113,7 +114,8 @@ class TlsTest {
         out.write(41);
         out.flush();
         assertThat(s.getInputStream().read()).isEqualTo(42);
-        assertThat(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName()).isEqualTo("CN=127.0.0.1");
+        X509Certificate peer = (X509Certificate) s.getSession().getPeerCertificates()[0];
+        assertThat(peer.getSubjectX500Principal().getName()).isEqualTo("CN=127.0.0.1");
       }
       assertThat(served.get(30, TimeUnit.SECONDS)).isEqualTo(41);
     }
@@ -178,7 +180,8 @@ class TlsTest {
     Path other = dir.resolve("other.key");
     openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", other.toString());
     assertThatThrownBy(() -> Tls.load(tls.certificate(), other, NONE, Clock.systemUTC()))
-        .hasMessage("tls: certificate " + tls.certificate() + " and key " + other + ": the key is not the certificate's (its public key differs)");
+        .hasMessage("tls: certificate " + tls.certificate() + " and key " + other
+            + ": the key is not the certificate's (its public key differs)");
     Path rsa = dir.resolve("rsa.key");
     openssl("genrsa", "-out", rsa.toString(), "2048");
     assertThatThrownBy(() -> Tls.load(tls.certificate(), rsa, NONE, Clock.systemUTC()))
