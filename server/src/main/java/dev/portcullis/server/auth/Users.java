@@ -236,9 +236,14 @@ public final class Users {
     if (retry.isPresent()) {
       return new Throttled(Instant.ofEpochMilli(retry.getAsLong()));
     }
-    Optional<Row> found = NAME.matcher(name).matches() ? store.transaction(c -> row(c, name)) : Optional.empty();
+    boolean valid = NAME.matcher(name).matches();
+    Optional<Row> found = valid ? store.transaction(c -> row(c, name)) : Optional.empty();
     if (found.isEmpty()) {
       hasher.verify(password, dummyHash);
+      if (valid) {
+        // the same write a known user's failure makes (it changes no row), so the database's time tells nothing either
+        store.transaction(c -> countFailure(c, name));
+      }
       return new Failed(Reason.UNKNOWN_USER);
     }
     Row row = found.get();
