@@ -19,7 +19,7 @@ public final class ErrorPage {
     String title = status + " " + reason(status);
     String link = LoginPage.safeNext(back);
     java.util.function.Consumer<Html> body = h -> {
-      h.element("p", String.valueOf(status), "id", "error-status", "class", "hidden-status");
+      h.element("p", "HTTP " + status, "id", "error-status", "class", "meta");
       h.element("p", message, "id", "error-message", "class", "flash flash-error", "role", "alert");
       h.open("p").link(link, "Back", "id", "error-back").close();
     };
