@@ -87,11 +87,11 @@ final class Pages {
 
   /** {@code text} shows, as itself, somewhere in the page's text. */
   static void shows(Document doc, String text) {
-    assertThat(doc.text()).contains(text);
+    assertThat(doc.text().contains(text)).as("the page shows %s", text).isTrue();
   }
 
   /** The raw markup contains {@code text} only escaped: the parts that would be markup never appear raw. */
   static void onlyEscaped(String html) {
-    assertThat(html).doesNotContain("<script").doesNotContain("<img").doesNotContain("<svg onload").doesNotContain("</textarea><");
+    assertThat(html).doesNotContain("<script").doesNotContain("<img").doesNotContain("<svg onload").doesNotContain("</textarea></title>");
   }
 }
