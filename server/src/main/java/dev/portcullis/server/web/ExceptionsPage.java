@@ -97,7 +97,7 @@ public final class ExceptionsPage {
     h.open("div", "class", "scroll");
     h.open("table", "id", id);
     h.open("thead").open("tr");
-    for (String c : List.of("Finding", "Image", "Justification", "Expires", "Requester", "Decided by", "Reason", "Requested")) {
+    for (String c : List.of("Finding", "Image", "Justification", "Expires", "State", "Requester", "Decided by", "Reason", "Requested")) {
       h.element("th", c, "scope", "col");
     }
     if (anyDecidable) {
@@ -110,6 +110,7 @@ public final class ExceptionsPage {
       h.element("td", r.repository());
       h.element("td", r.justification(), "class", "prose");
       h.open("td").element("time", r.expires().toString(), "datetime", r.expires().toString()).close();
+      h.open("td").element("span", r.state(), "class", "state state-" + r.state()).close();
       h.element("td", r.requester());
       h.element("td", r.approver() == null ? "" : r.approver());
       h.element("td", r.reason(), "class", "prose");

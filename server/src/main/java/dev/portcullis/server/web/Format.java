@@ -27,6 +27,11 @@ final class Format {
     h.element("time", time(millis), "datetime", Instant.ofEpochMilli(millis).toString());
   }
 
+  /** A digest as part of an element id, {@code sha256-0123...}: ids stay usable as CSS selectors. */
+  static String idPart(String digest) {
+    return digest.replace(':', '-');
+  }
+
   /** {@code sha256:0123456789ab}: the algorithm and the first 12 hex digits. */
   static String shortDigest(String digest) {
     int colon = digest.indexOf(':');

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * {@code data-registry}, {@code data-digest}); its requests' table rows {@code release-ID}; forms
  * {@code approve-release-ID} (button {@code approve-release-submit-ID}), {@code reject-release-ID}
  * (field {@code reject-release-reason-ID}, button {@code reject-release-submit-ID}) and
- * {@code request-release-REGISTRY-DIGEST} (field {@code request-release-justification-REGISTRY-DIGEST}).
+ * {@code request-release-REGISTRY-DIGEST} (DIGEST with {@code -} for {@code :}; field
+ * {@code request-release-justification-REGISTRY-DIGEST}, button {@code request-release-REGISTRY-DIGEST-submit}).
  */
 public final class QuarantinePage {
   public static final String PATH = "/ui/quarantine";
@@ -127,13 +128,13 @@ public final class QuarantinePage {
       h.close("tbody").close("table").close("div");
     }
     if (ctx.may(Permission.REQUEST_RELEASE, q.repository())) {
-      String id = "request-release-" + q.registry() + "-" + q.digest();
+      String id = "request-release-" + q.registry() + "-" + Format.idPart(q.digest());
       h.open("details", "class", "request");
       h.element("summary", "Request release");
       Forms.post(h, ctx.csrfToken(), ImagePage.RELEASE_ACTION, PATH, id, "stacked");
       h.empty("input", "type", "hidden", "name", "registry", "value", q.registry());
       h.empty("input", "type", "hidden", "name", "digest", "value", q.digest());
-      Forms.textarea(h, "Justification", "justification", "request-release-justification-" + q.registry() + "-" + q.digest(), "", 10, 2000, 3,
+      Forms.textarea(h, "Justification", "justification", "request-release-justification-" + q.registry() + "-" + Format.idPart(q.digest()), "", 10, 2000, 3,
           true);
       Forms.submit(h, "Request release", id + "-submit", null);
       h.close("form");
