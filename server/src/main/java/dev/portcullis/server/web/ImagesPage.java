@@ -102,7 +102,7 @@ public final class ImagesPage {
      */
     public static Filter parse(Map<String, List<String>> params) {
       String state = Query.oneOf(params, "state", Set.copyOf(STATES), STATES);
-      String grade = Query.oneOf(params, "grade", Set.copyOf(GRADES), GRADES).toUpperCase(Locale.ROOT);
+      String grade = Query.oneOf(params, "grade", Set.copyOf(GRADES), GRADES);
       String q = Query.text(params, "q", 200);
       List<String> sorts = Arrays.stream(Sort.values()).map(Sort::label).toList();
       String sort = Query.oneOf(params, "sort", Set.copyOf(sorts), sorts);

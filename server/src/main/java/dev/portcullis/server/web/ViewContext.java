@@ -16,7 +16,15 @@ import org.jspecify.annotations.Nullable;
  */
 public record ViewContext(Identity identity, String csrfToken, @Nullable Flash flash) {
   /** A one-line message shown at the top of the page after a form post. */
-  public record Flash(boolean error, String message) {}
+  public record Flash(boolean error, String message) {
+    public static Flash ok(String message) {
+      return new Flash(false, message);
+    }
+
+    public static Flash error(String message) {
+      return new Flash(true, message);
+    }
+  }
 
   public ViewContext {
     if (!identity.authenticated()) {
