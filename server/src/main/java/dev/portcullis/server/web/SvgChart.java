@@ -26,7 +26,7 @@ public final class SvgChart {
   static final int HEIGHT = 320;
   static final int LEFT = 48;
   static final int RIGHT = 16;
-  static final int TOP = 16;
+  static final int TOP = 24;
   static final int BOTTOM = 40;
   private static final long DAY = 86_400_000L;
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -96,7 +96,7 @@ public final class SvgChart {
       h.element("text", labels.format(Instant.ofEpochMilli(t)), "x", String.valueOf(x), "y", String.valueOf(plotBottom + 18), "text-anchor",
           i == 0 ? "start" : i == 4 ? "end" : "middle", "class", "tick");
     }
-    h.element("text", "score", "x", "4", "y", String.valueOf(TOP - 4), "class", "axis-label");
+    h.element("text", "score", "x", "4", "y", "12", "class", "axis-label");
     h.element("text", "time (UTC)", "x", String.valueOf(WIDTH - RIGHT), "y", String.valueOf(HEIGHT - 4), "text-anchor", "end", "class",
         "axis-label");
     boolean mark = count <= MAX_MARKED;
