@@ -13,12 +13,24 @@ import dev.portcullis.rules.custom.RuleCompiler;
 import dev.portcullis.scan.ScanOptions;
 import dev.portcullis.scan.Scanner;
 import dev.portcullis.server.api.HttpApi;
+import dev.portcullis.server.api.LocalAuthentication;
+import dev.portcullis.server.audit.AuditEvent;
+import dev.portcullis.server.audit.AuditLog;
+import dev.portcullis.server.audit.AuditRecord;
+import dev.portcullis.server.auth.Grant;
+import dev.portcullis.server.auth.Identity;
+import dev.portcullis.server.auth.PasswordHasher;
+import dev.portcullis.server.auth.Role;
+import dev.portcullis.server.auth.Sessions;
+import dev.portcullis.server.auth.Tls;
+import dev.portcullis.server.auth.Tokens;
+import dev.portcullis.server.auth.Users;
 import dev.portcullis.server.config.ConfigFile;
 import dev.portcullis.core.Digest;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.server.gate.GateListener;
 import dev.portcullis.server.governance.ActiveGovernance;
-import dev.portcullis.server.governance.AuditHook;
+import dev.portcullis.server.store.Store;
 import dev.portcullis.server.governance.Governance;
 import dev.portcullis.server.governance.PolicyVersions;
 import dev.portcullis.server.governance.ServerExceptions;
@@ -95,6 +107,7 @@ public final class Server implements AutoCloseable {
   }
 
   private final Store store;
+  private final AuditLog audit;
   private final Scanners scanners;
   private final Workers workers;
   private final @Nullable HttpApi api;
@@ -104,10 +117,11 @@ public final class Server implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final int port;
 
-  private Server(Store store, Scanners scanners, Workers workers, @Nullable HttpApi api, ScheduledExecutorService background,
+  private Server(Store store, AuditLog audit, Scanners scanners, Workers workers, @Nullable HttpApi api, ScheduledExecutorService background,
       List<PullGate> gates, ServerLog log, int port) {
     this.gates = List.copyOf(gates);
     this.store = store;
+    this.audit = audit;
     this.scanners = scanners;
     this.workers = workers;
     this.api = api;
@@ -171,17 +185,34 @@ public final class Server implements AutoCloseable {
         ? Store.postgres(dbUrl.get(), config.database().map(ServerConfig.DatabaseUrl::user).orElse(null),
             config.database().map(ServerConfig.DatabaseUrl::password).orElse(null), config.workers() + 4, o.clock())
         : Store.sqlite(data, o.clock());
-    // the lead passes the audit trail here
+    // every decision taken in a store transaction is journalled in the same transaction
+    AuditLog audit = new AuditLog(store, signer, AuditLog.DEFAULT_CHECKPOINT_EVERY);
+    store.journal(audit::append);
     PolicyVersions policyVersions = new PolicyVersions(store, CelLimits.DEFAULT, config.registries().stream().map(ServerConfig.Registry::stage)
-        .collect(java.util.stream.Collectors.toSet()), AuditHook.NONE);
-    ServerExceptions serverExceptions = new ServerExceptions(store, AuditHook.NONE);
-    if (!o.workerOnly()) {
-      try {
+        .collect(java.util.stream.Collectors.toSet()), store.journal());
+    ServerExceptions serverExceptions = new ServerExceptions(store, store.journal());
+    Users users = new Users(store, new PasswordHasher(), new Users.LoginLimits(config.auth().lockoutFailures(), config.auth().lockoutPeriod(),
+        Users.LoginLimits.DEFAULTS.attemptsPerAddress(), Users.LoginLimits.DEFAULTS.window(), Users.LoginLimits.DEFAULTS.maxAddresses()));
+    Sessions sessions = new Sessions(store, new Sessions.Limits(config.auth().sessionIdle(), config.auth().sessionAbsolute(),
+        Sessions.Limits.DEFAULTS.perUser()));
+    Tokens tokens = new Tokens(store, Tokens.DEFAULT_MAX_LIFETIME);
+    Optional<Tls.ServerKey> tls = Optional.empty();
+    try {
+      // a tail left unsigned by a crash is signed first
+      audit.checkpoint();
+      audit.append(new AuditEvent(Identity.actor("configuration"), "configuration.load", o.configFile().toAbsolutePath().toString(), "success",
+          configurationChange(audit, o.configFile())));
+      if (!o.workerOnly()) {
         bootstrap(config, policyVersions, serverExceptions, exceptions, log);
-      } catch (IOException | RuntimeException e) {
-        store.close();
-        throw e;
+        bootstrapAdmin(config, users, audit, log);
+        if (config.tls().isPresent()) {
+          tls = Optional.of(Tls.load(config.tls().get().certificate(), config.tls().get().key(), new char[0], o.clock()));
+          tls.get().warnings().forEach(w -> log.warn("tls: " + w));
+        }
       }
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
     }
     Governance governance = new ActiveGovernance(policyVersions, serverExceptions);
     Files.createDirectories(data.resolve("tmp"));
@@ -229,11 +260,13 @@ public final class Server implements AutoCloseable {
     if (o.workerOnly()) {
       background.scheduleWithFixedDelay(watch::check, 0, checkEvery, TimeUnit.MILLISECONDS);
       log.info("worker-only: " + config.workers() + " workers on " + (dbUrl.isPresent() ? "the shared database" : data));
-      return new Server(store, scanners, workers, null, background, List.of(), log, -1);
+      return new Server(store, audit, scanners, workers, null, background, List.of(), log, -1);
     }
     Intake intake = new Intake(store, config, workers::nudge);
-    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions, policy, signer.isPresent(), workers::nudge,
-        new TestResultAttester(setup, data.resolve("tmp"), o.clock()));
+    HttpApi api = new HttpApi(store, config, intake, metrics, log, registryOptions, governance, signer.isPresent(), workers::nudge,
+        new TestResultAttester(setup, data.resolve("tmp"), o.clock()), new LocalAuthentication(users, sessions, tokens), audit::append,
+        tls.map(k -> new HttpApi.TlsKeys(k.keyStore(), k.password())), new HttpApi.Directory(users, tokens, audit, serverExceptions,
+            policyVersions, trusted));
     int port;
     try {
       port = api.start();
@@ -292,9 +325,44 @@ public final class Server implements AutoCloseable {
     background.scheduleWithFixedDelay(watch::check, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(() -> expireExceptions(serverExceptions, o.clock(), log), 0, EXPIRE_EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(() -> {
+      try {
+        sessions.purgeExpired();
+      } catch (IOException e) {
+        log.warn("purge expired sessions: " + e.getMessage());
+      }
+    }, EXPIRE_EVERY.toMillis(), EXPIRE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     log.info("listening on " + config.listen().host() + ":" + port + " with " + config.workers() + " workers, database "
         + (dbUrl.isPresent() ? config.database().map(Object::toString).orElse("postgresql") : data.resolve("server.db")));
-    return new Server(store, scanners, workers, api, background, gates, log, port);
+    return new Server(store, audit, scanners, workers, api, background, gates, log, port);
+  }
+
+  /** How the configuration differs from the one the last start recorded (its SHA-256 either way). */
+  private static String configurationChange(AuditLog audit, Path configFile) throws IOException {
+    String sha;
+    try {
+      sha = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(configFile)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    List<AuditRecord> last = audit.list(AuditLog.Filter.ALL.withAction("configuration.load"), 1);
+    if (last.isEmpty()) {
+      return sha + " (first start)";
+    }
+    String before = last.get(0).reason().split(" ", 2)[0];
+    return sha + (before.equals(sha) ? " (unchanged)" : " (changed from " + before + ")");
+  }
+
+  /** The first administrator, when the configuration names one and the server has no user yet. */
+  private static void bootstrapAdmin(ServerConfig config, Users users, AuditLog audit, ServerLog log) throws IOException {
+    if (config.auth().admin().isEmpty() || !users.list().isEmpty()) {
+      return;
+    }
+    ServerConfig.Admin admin = config.auth().admin().get();
+    users.create(admin.name(), admin.password(), List.of(Grant.everywhere(Role.ADMIN)));
+    audit.append(new AuditEvent(Identity.actor("configuration"), "user.create", "user:" + admin.name(), "success",
+        "the first administrator, from auth.admin"));
+    log.info("created the first administrator " + admin.name() + " (auth.admin)");
   }
 
   /**
@@ -377,6 +445,13 @@ public final class Server implements AutoCloseable {
     workers.close();
     // a scan that outlived the workers' shutdown keeps its database until it ends
     scanners.close();
+    try {
+      audit.append(new AuditEvent(Identity.actor("server"), "server.stop", "", "success", ""));
+      // the chain's head is signed last, so a cut tail shows
+      audit.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("audit trail: the last checkpoint failed: " + e.getMessage());
+    }
     store.close();
     log.info("stopped");
     stopped.countDown();

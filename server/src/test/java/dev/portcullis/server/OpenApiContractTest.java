@@ -43,6 +43,7 @@ class OpenApiContractTest {
   private static Server server;
   private static String base;
   private static JsonNode doc;
+  private static String token;
 
   @BeforeAll
   static void start() throws Exception {
@@ -60,10 +61,11 @@ class OpenApiContractTest {
         registries:
           - name: dev
             url: http://127.0.0.1:%d
-        """.formatted(port, db, closed));
+        """.formatted(port, db, closed) + ServerFixtures.auth(dir));
     server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
     base = "http://127.0.0.1:" + port;
+    token = ServerFixtures.token(port, "contract", ServerFixtures.ALL_ROLES);
     doc = JSON.readTree(send("GET", "/v1/openapi.json", null).body());
   }
 
@@ -77,6 +79,9 @@ class OpenApiContractTest {
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -110,6 +115,11 @@ class OpenApiContractTest {
       }
       case "limit" -> "5";
       case "repository" -> "app";
+      case "name" -> "nobody";
+      case "version" -> "7";
+      case "actor", "action", "target" -> "x";
+      case "from", "to" -> "2026-01-01T00:00:00Z";
+      case "before" -> "5";
       default -> throw new AssertionError("no sample for parameter " + param);
     };
   }
@@ -136,11 +146,20 @@ class OpenApiContractTest {
           case "requestScan" -> "{\"registry\":\"dev\",\"repository\":\"app\",\"digest\":\"sha256:" + "b".repeat(64) + "\"}";
           case "receiveNotifications" -> "{\"events\":[]}";
           case "requestPromotion" -> "{\"sourceRegistry\":\"dev\",\"sourceRepository\":\"app\",\"sourceReference\":\"1.0\","
-              + "\"destinationRegistry\":\"dev\",\"destinationRepository\":\"prod-app\",\"destinationTag\":\"1.0\",\"stage\":\"prod\","
-              + "\"requester\":\"alice\"}";
-          case "approvePromotion", "approveRelease" -> "{\"approver\":\"bob\"}";
-          case "requestRelease" -> "{\"registry\":\"dev\",\"digest\":\"sha256:" + "d".repeat(64) + "\",\"requester\":\"alice\","
+              + "\"destinationRegistry\":\"dev\",\"destinationRepository\":\"prod-app\",\"destinationTag\":\"1.0\",\"stage\":\"prod\"}";
+          case "approvePromotion", "approveRelease", "rejectPromotion", "rejectRelease", "approveException", "rejectException",
+              "activatePolicy", "rejectPolicy" -> "{\"reason\":\"checked\"}";
+          case "requestRelease" -> "{\"registry\":\"dev\",\"digest\":\"sha256:" + "d".repeat(64) + "\","
               + "\"justification\":\"the finding is a false positive, see TICKET-1\"}";
+          case "login" -> "{\"name\":\"nobody\",\"password\":\"not the password\"}";
+          case "createUser" -> "{\"name\":\"carol\",\"password\":\"a long enough password\",\"grants\":[\"viewer:app\"]}";
+          case "setGrants" -> "{\"grants\":[\"viewer:**\"]}";
+          case "setPassword" -> "{\"password\":\"another long password\"}";
+          case "createToken" -> "{\"name\":\"ci\",\"grants\":[\"developer:app\"],\"expiresInDays\":30}";
+          case "requestException" -> "{\"finding\":\"CVE-2024-0001\",\"image\":\"app\",\"justification\":\"not reachable in this image\","
+              + "\"expires\":\"2099-01-01\"}";
+          case "renewException" -> "{\"expires\":\"2099-01-01\",\"justification\":\"still not reachable\"}";
+          case "proposePolicy" -> "{\"text\":\"not: [a policy\"}";
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);
@@ -149,7 +168,9 @@ class OpenApiContractTest {
       }
     }
     assertThat(checked).contains("listImages", "getImage", "getAssessment", "requestScan", "receiveNotifications", "listJobs", "retryJob",
-        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease", "attestTestResult");
+        "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease", "attestTestResult",
+        "login", "logout", "whoAmI", "listUsers", "createUser", "createToken", "revokeToken", "listAudit", "verifyAudit", "requestException",
+        "approveException", "listPolicies", "proposePolicy", "activatePolicy");
   }
 
   @Test
@@ -163,7 +184,7 @@ class OpenApiContractTest {
           String path = p.getKey();
           String query = "";
           for (JsonNode param : op.getValue().path("parameters")) {
-            String value = param == bad ? "..%2F..%2Fetc" : sample(param);
+            String value = param == bad ? "..%2F..%2Fetc%0A" : sample(param);
             if (param.get("in").asText().equals("path")) {
               path = path.replace("{" + param.get("name").asText() + "}", value);
             } else {

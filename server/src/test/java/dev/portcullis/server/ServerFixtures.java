@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Small real images (OCI layouts skopeo pushes), a database, and a signing key for the server's tests. */
-final class ServerFixtures {
+public final class ServerFixtures {
   private ServerFixtures() {}
 
   /** An image with nothing to object to; {@code variant} makes its digest unique. */
@@ -82,6 +82,24 @@ final class ServerFixtures {
     Path pub = dir.resolve("server.pub");
     PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), Passphrase.empty(), KeyFormat.values()[0], key, pub);
     return new Path[] {key, pub};
+  }
+
+  /** The first administrator every test server is configured with. */
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "correct horse battery staple";
+  /** Every role over every repository: what a test that is not about permissions calls with. */
+  public static final List<String> ALL_ROLES = List.of("viewer:**", "developer:**", "security:**", "operator:**", "auditor:**", "admin:**");
+
+  /** The configuration's {@code auth:} section naming the first administrator (its password in a file in {@code dir}). */
+  public static String auth(Path dir) throws IOException {
+    Path password = dir.resolve("admin-password");
+    Files.writeString(password, ADMIN_PASSWORD + "\n");
+    return "auth:\n  admin:\n    name: " + ADMIN + "\n    passwordFile: " + password + "\n";
+  }
+
+  /** A machine token with these grants, made by the administrator through the API. */
+  public static String token(int port, String name, List<String> grants) throws IOException, InterruptedException {
+    return ApiClient.login(port, ADMIN, ADMIN_PASSWORD).createToken(name, "", grants);
   }
 
   static void write(Path file, String text) throws IOException {

@@ -19,6 +19,9 @@ final class OpenApi {
         .put("description", "Scan on push, image states, stored assessments and the job queue. Errors are {code, message}.");
     ObjectNode paths = doc.putObject("paths");
     for (Operation op : operations) {
+      if (!op.documented()) {
+        continue;
+      }
       ObjectNode path = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
       ObjectNode o = path.putObject(op.method().toLowerCase(java.util.Locale.ROOT));
       o.put("operationId", op.id()).put("summary", op.summary());
@@ -35,7 +38,23 @@ final class OpenApi {
       op.request().ifPresent(b -> o.putObject("requestBody").put("required", true).putObject("content").putObject(b.mediaType())
           .putObject("schema").put("$ref", "#/components/schemas/" + b.schema()));
       ObjectNode responses = o.putObject("responses");
-      new TreeMap<>(op.responses()).forEach((status, r) -> {
+      java.util.Map<Integer, Operation.Response> all = new TreeMap<>(op.responses());
+      if (!op.params().isEmpty()) {
+        all.putIfAbsent(400, new Operation.Response("a parameter is malformed", "Error"));
+      }
+      switch (op.guard()) {
+        case Operation.Guard.Public p -> o.putArray("security").addObject();
+        case Operation.Guard.Registry g -> o.putArray("security").addObject();
+        case Operation.Guard.Authenticated a -> all.putIfAbsent(401, new Operation.Response("not authenticated", "Error"));
+        case Operation.Guard.Requires req -> {
+          all.putIfAbsent(401, new Operation.Response("not authenticated", "Error"));
+          all.putIfAbsent(403, new Operation.Response("the caller's grants do not allow " + req.permission().name().toLowerCase(java.util.Locale.ROOT)
+              .replace('_', ' ') + (req.permission().scoped() ? " on the repositories it touches" : " (a grant over every repository)")
+              + ", or a session's call lacks its CSRF token", "Error"));
+          o.put("x-permission", req.permission().name().toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      all.forEach((status, r) -> {
         ObjectNode resp = responses.putObject(String.valueOf(status)).put("description", r.description());
         String type = r.schema().isEmpty() ? "text/plain" : "application/json";
         ObjectNode schema = resp.putObject("content").putObject(type).putObject("schema");
@@ -49,7 +68,14 @@ final class OpenApi {
     paths.putObject("/v1/openapi.json").putObject("get").put("operationId", "openapi").put("summary", "This document")
         .putObject("responses").putObject("200").put("description", "the OpenAPI document").putObject("content")
         .putObject("application/json").putObject("schema").put("type", "object");
-    doc.putObject("components").set("schemas", components());
+    ObjectNode components = doc.putObject("components");
+    components.set("schemas", components());
+    ObjectNode schemes = components.putObject("securitySchemes");
+    schemes.putObject("token").put("type", "http").put("scheme", "bearer").put("description", "an API token (pcs_...)");
+    schemes.putObject("session").put("type", "apiKey").put("in", "cookie").put("name", "portcullis_session")
+        .put("description", "a dashboard session (POST /v1/login); its mutating calls send X-CSRF-Token");
+    doc.putArray("security").add(Request.JSON.createObjectNode().set("token", Request.JSON.createArrayNode()))
+        .add(Request.JSON.createObjectNode().set("session", Request.JSON.createArrayNode()));
     return doc;
   }
 

@@ -19,7 +19,7 @@ public record Identity(Kind kind, String id, String name, String owner, List<Gra
   public enum Kind { USER, TOKEN, ACTOR, ANONYMOUS }
 
   /** The scanner, registry events, the sweep and the promoter: grants of their own do not matter, they never pass the HTTP check. */
-  public static final Set<String> ACTORS = Set.of("scanner", "registry-events", "sweep", "promoter", "configuration", "server");
+  public static final Set<String> ACTORS = Set.of("scanner", "rescan", "registry-events", "sweep", "promoter", "configuration", "server");
 
   public Identity {
     grants = List.copyOf(grants);
@@ -27,6 +27,24 @@ public record Identity(Kind kind, String id, String name, String owner, List<Gra
 
   public static Identity anonymous(String source) {
     return new Identity(Kind.ANONYMOUS, "anonymous", "anonymous", "", List.of(), source);
+  }
+
+  /**
+   * The identity behind an actor as the store records it: an identity's {@link #principal()}
+   * ({@code user:alice}, {@code token:ID}) or one of the server's actors ({@code scanner},
+   * {@code rescan}, {@code sweep}, {@code registry NAME}).
+   */
+  public static Identity recorded(String actor) {
+    if (actor.startsWith("user:")) {
+      return new Identity(Kind.USER, actor, actor.substring(5), "", List.of(), "");
+    }
+    if (actor.startsWith("token:")) {
+      return new Identity(Kind.TOKEN, actor, actor.substring(6), "", List.of(), "");
+    }
+    if (actor.startsWith("registry ")) {
+      return new Identity(Kind.ACTOR, "actor:registry-events:" + actor.substring(9), "registry-events:" + actor.substring(9), "", List.of(), "");
+    }
+    return new Identity(Kind.ACTOR, "actor:" + actor, actor, "", List.of(), "");
   }
 
   /** One of the server's own actors. */

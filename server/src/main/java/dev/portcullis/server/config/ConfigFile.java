@@ -82,7 +82,7 @@ public final class ConfigFile {
       return new Result.Invalid(List.of(file + ": the configuration must be a mapping"));
     }
     known(root, "", "listen", "data", "database", "workers", "vulnerabilityDatabase", "policy", "exceptions", "signing", "trust",
-        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries", "stages");
+        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries", "stages", "auth", "tls");
     ServerConfig.HostPort listen = hostPort(root.get("listen"), "listen", new ServerConfig.HostPort("127.0.0.1", 8470));
     Path data = path(root.get("data"), "data").orElse(base.resolve("portcullis-data"));
     Optional<ServerConfig.DatabaseUrl> database = database(root.get("database"));
@@ -119,11 +119,54 @@ public final class ConfigFile {
         default -> problem("stages." + e.getKey() + ".approval: must be required or none, not " + a);
       }
     }
+    ServerConfig.Auth auth = auth(root.get("auth"));
+    Optional<ServerConfig.Tls> tls = Optional.empty();
+    if (root.hasNonNull("tls")) {
+      JsonNode t = object(root.get("tls"), "tls");
+      known(t, "tls.", "certificate", "key");
+      Optional<Path> cert = existing(t.get("certificate"), "tls.certificate");
+      Optional<Path> key = existing(t.get("key"), "tls.key");
+      if (!t.has("certificate") || !t.has("key")) {
+        problem("tls: give both certificate and key (PEM files)");
+      } else if (cert.isPresent() && key.isPresent()) {
+        tls = Optional.of(new ServerConfig.Tls(cert.get(), key.get()));
+      }
+    }
     if (!problems.isEmpty()) {
       return new Result.Invalid(problems);
     }
     return new Result.Valid(new ServerConfig(listen, data, database, workers, vulnDb, policy, exceptions, signing, trusted, sweep, grace,
-        scanTimeout, secret, maxBytes, jobs, registries, approval));
+        scanTimeout, secret, maxBytes, jobs, registries, approval, auth, tls));
+  }
+
+  private ServerConfig.Auth auth(@Nullable JsonNode node) {
+    JsonNode a = object(node, "auth");
+    known(a, "auth.", "admin", "lockout", "sessions");
+    Optional<ServerConfig.Admin> admin = Optional.empty();
+    if (a.hasNonNull("admin")) {
+      JsonNode ad = object(a.get("admin"), "auth.admin");
+      known(ad, "auth.admin.", "name", "passwordFile", "passwordEnv");
+      Optional<String> name = text(ad.get("name"), "auth.admin.name");
+      Optional<String> password = secret(ad, "auth.admin.password");
+      if (name.isEmpty() || password.isEmpty()) {
+        problem("auth.admin: give a name and passwordFile or passwordEnv");
+      } else if (!name.get().matches("[a-z0-9][a-z0-9._@-]{0,63}")) {
+        problem("auth.admin.name: '" + name.get() + "' is not a user name (lower-case letters, digits, . _ @ -)");
+      } else if (password.get().length() < 12) {
+        problem("auth.admin.password: shorter than 12 characters");
+      } else {
+        admin = Optional.of(new ServerConfig.Admin(name.get(), password.get()));
+      }
+    }
+    JsonNode lockout = object(a.get("lockout"), "auth.lockout");
+    known(lockout, "auth.lockout.", "failures", "period");
+    JsonNode sessions = object(a.get("sessions"), "auth.sessions");
+    known(sessions, "auth.sessions.", "idle", "absolute");
+    ServerConfig.Auth d = ServerConfig.Auth.DEFAULTS;
+    return new ServerConfig.Auth(admin, integer(lockout.get("failures"), "auth.lockout.failures", d.lockoutFailures(), 1, 100),
+        duration(lockout.get("period"), "auth.lockout.period", d.lockoutPeriod(), false),
+        duration(sessions.get("idle"), "auth.sessions.idle", d.sessionIdle(), false),
+        duration(sessions.get("absolute"), "auth.sessions.absolute", d.sessionAbsolute(), false));
   }
 
   private void problem(String what) {

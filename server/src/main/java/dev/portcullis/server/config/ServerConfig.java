@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxNotificationBytes the largest notification body accepted
  * @param jobs how jobs are leased and retried
  * @param approvalRequired the stages a promotion to which waits for an approver other than its requester
+ * @param auth users, sessions and lockout
+ * @param tls the API's certificate and key (absent: plain HTTP, for loopback)
  */
 public record ServerConfig(
     HostPort listen,
@@ -46,13 +48,39 @@ public record ServerConfig(
     long maxNotificationBytes,
     Jobs jobs,
     List<Registry> registries,
-    java.util.Set<String> approvalRequired) {
+    java.util.Set<String> approvalRequired,
+    Auth auth,
+    Optional<Tls> tls) {
 
   public ServerConfig {
     approvalRequired = java.util.Set.copyOf(approvalRequired);
     trustedKeys = List.copyOf(trustedKeys);
     registries = List.copyOf(registries);
   }
+
+  /**
+   * How people log in.
+   *
+   * @param admin the first administrator, created at the first start when the server has no user
+   * @param lockoutFailures consecutive failed logins that lock an account
+   * @param lockoutPeriod how long a locked account stays locked
+   * @param sessionIdle a session unused this long ends
+   * @param sessionAbsolute a session ends this long after login, used or not
+   */
+  public record Auth(Optional<Admin> admin, int lockoutFailures, Duration lockoutPeriod, Duration sessionIdle, Duration sessionAbsolute) {
+    public static final Auth DEFAULTS = new Auth(Optional.empty(), 5, Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(12));
+  }
+
+  /** The first administrator's name and password (read from a file or the environment). */
+  public record Admin(String name, String password) {
+    @Override
+    public String toString() {
+      return "Admin[" + name + "]";
+    }
+  }
+
+  /** The API's TLS certificate chain and private key, PEM files. */
+  public record Tls(Path certificate, Path key) {}
 
   /** A host and a port (0: any free port). */
   public record HostPort(String host, int port) {

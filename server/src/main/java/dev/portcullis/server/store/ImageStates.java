@@ -1,5 +1,8 @@
 package dev.portcullis.server.store;
 
+import dev.portcullis.server.audit.AuditEvent;
+import dev.portcullis.server.auth.Identity;
+
 import dev.portcullis.core.Digest;
 import java.io.IOException;
 import java.sql.Connection;
@@ -108,6 +111,10 @@ public final class ImageStates {
       s.setLong(8, now);
       s.setLong(9, seq);
       s.executeUpdate();
+    }
+    if (to != ImageState.SCANNING) {
+      // a scan's start is bookkeeping; every state an image is decided into, or announced in, is a decision of record
+      store.journal().append(c, new AuditEvent(Identity.recorded(actor), "image." + to.label(), registry + "@" + digest, "success", reason));
     }
   }
 
@@ -271,6 +278,22 @@ public final class ImageStates {
 
   public Optional<Stored> stored(String registry, String digest) throws IOException {
     return store.transaction(c -> stored(c, registry, digest));
+  }
+
+  /** The stored decisions JSON of the most recently scanned images, keyed {@code registry@digest}: one query for a list of images. */
+  public java.util.Map<String, String> decisions(int limit) throws IOException {
+    return store.transaction(c -> {
+      java.util.Map<String, String> out = new java.util.HashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT registry, digest, decisions FROM assessments ORDER BY scanned_at DESC LIMIT ?")) {
+        s.setInt(1, limit);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.put(r.getString(1) + "@" + r.getString(2), r.getString(3));
+          }
+        }
+      }
+      return out;
+    });
   }
 
   /** {@link #stored(String, String)} in the caller's transaction. */

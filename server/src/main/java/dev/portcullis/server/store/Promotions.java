@@ -31,7 +31,9 @@ public final class Promotions {
     /** refused by the gate, the tag's owner or the verification; nothing tagged */
     REFUSED,
     /** the job gave up (registry unreachable); nothing tagged */
-    FAILED;
+    FAILED,
+    /** an approver said no; nothing copied */
+    REJECTED;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -101,6 +103,22 @@ public final class Promotions {
       Promotion queued = get(c, id).orElseThrow();
       store.jobs().enqueuePromotion(c, queued);
       return Optional.of(queued);
+    });
+  }
+
+  /** Rejects a promotion that waits for approval (the caller made sure the approver is not the requester); returns it as it is after. */
+  public Optional<Promotion> reject(String id, String approver, String reason) throws IOException {
+    return store.transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE promotions SET approver = ?, state = 'rejected', result = ?, updated_at = ? "
+          + "WHERE id = ? AND state = 'awaiting-approval'")) {
+        s.setString(1, approver);
+        s.setString(2, new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("outcome", "rejected").put("reason", reason)
+            .toString());
+        s.setLong(3, store.clock().millis());
+        s.setString(4, id);
+        s.executeUpdate();
+      }
+      return get(c, id);
     });
   }
 

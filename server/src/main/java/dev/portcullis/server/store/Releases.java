@@ -23,7 +23,7 @@ public final class Releases {
 
   /** Where a release request stands. */
   public enum State {
-    AWAITING_APPROVAL, RELEASED;
+    AWAITING_APPROVAL, RELEASED, REJECTED;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -93,6 +93,55 @@ public final class Releases {
       store.images().transition(c, r.get().registry(), r.get().digest(), ImageState.RELEASED, approver,
           "released on request of " + r.get().requester() + ": " + r.get().justification());
       return new Outcome(get(c, id), Optional.empty());
+    });
+  }
+
+  /** Rejects a request; like an approval, never by its requester. The image stays quarantined. */
+  public Outcome reject(String id, String approver) throws IOException {
+    return store.transaction(c -> {
+      Optional<Release> r = get(c, id);
+      if (r.isEmpty()) {
+        return refused(Refusal.NO_SUCH_RELEASE);
+      }
+      if (r.get().state() != State.AWAITING_APPROVAL) {
+        return refused(Refusal.NOT_AWAITING);
+      }
+      if (r.get().requester().equals(approver)) {
+        return refused(Refusal.SELF_APPROVAL);
+      }
+      try (PreparedStatement s = c.prepareStatement("UPDATE releases SET approver = ?, state = 'rejected', updated_at = ? WHERE id = ? "
+          + "AND state = 'awaiting-approval'")) {
+        s.setString(1, approver);
+        s.setLong(2, store.clock().millis());
+        s.setString(3, id);
+        s.executeUpdate();
+      }
+      return new Outcome(get(c, id), Optional.empty());
+    });
+  }
+
+  /** Release requests, newest first; only those in {@code state} unless it is null. */
+  public java.util.List<Release> list(@Nullable State state, int limit) throws IOException {
+    return store.transaction(c -> {
+      java.util.List<Release> out = new java.util.ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT id FROM releases" + (state == null ? "" : " WHERE state = ?")
+          + " ORDER BY created_at DESC, id LIMIT ?")) {
+        int i = 1;
+        if (state != null) {
+          s.setString(i++, state.label());
+        }
+        s.setInt(i, limit);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+        }
+        for (String id : ids) {
+          get(c, id).ifPresent(out::add);
+        }
+      }
+      return out;
     });
   }
 

@@ -26,6 +26,15 @@ public final class Store implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
+  /** Where decisions taken inside a store transaction are written, in that transaction (the audit trail). */
+  @FunctionalInterface
+  public interface Journal {
+    void append(Connection c, dev.portcullis.server.audit.AuditEvent event) throws SQLException;
+
+    Journal NONE = (c, e) -> { };
+  }
+
+  private volatile Journal journal = Journal.NONE;
   private final HikariDataSource pool;
   private final Dialect dialect;
   private final Clock clock;
@@ -111,6 +120,15 @@ public final class Store implements AutoCloseable {
     }
     String m = t.getMessage();
     return (m == null ? t.getClass().getSimpleName() : m).lines().findFirst().orElse("").strip();
+  }
+
+  /** Sets where decisions are journalled (the server sets its audit trail once, before any work). */
+  public void journal(Journal j) {
+    this.journal = j;
+  }
+
+  public Journal journal() {
+    return journal;
   }
 
   public Dialect dialect() {

@@ -325,6 +325,12 @@ public final class ScanWork {
         images.attest(ref, PredicateTypes.CYCLONEDX, JSON.readTree(bom), signer);
       }
     }
+    store.transaction(c -> {
+      store.journal().append(c, new dev.portcullis.server.audit.AuditEvent(dev.portcullis.server.auth.Identity.actor("scanner"),
+          "signature.attest", ref.toString(), "success", "verdict" + (assessment.catalog().isPresent() ? " and SBOM" : "")
+              + " attestations signed with key " + signer.keyId()));
+      return null;
+    });
     log.info("attested verdict and SBOM of " + ref + " with key " + signer.keyId());
   }
 }
