@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * At most {@code attempts} per {@code window} from one address, counted in memory over the last
+ * At most {@code attempts} failed logins per {@code window} from one address (a success is
+ * {@linkplain #forgive forgiven}, so many people behind one proxy can still log in), counted in memory over the last
  * window (a sliding log of the last {@code attempts} times per address). At most {@code maxAddresses}
  * addresses are remembered; beyond that the least recently seen is forgotten, so memory stays bounded
  * whatever the number of addresses an attacker uses. Thread-safe.
@@ -46,6 +47,16 @@ final class AddressThrottle {
     ring[1 + next] = Math.max(now, 1);
     ring[0] = (next + 1) % attempts;
     return OptionalLong.empty();
+  }
+
+  /** Takes back the last attempt counted for {@code address}: a login that succeeded spends none of the address's budget. */
+  synchronized void forgive(String address) {
+    long[] ring = recent.get(address);
+    if (ring != null) {
+      int last = (int) ((ring[0] + attempts - 1) % attempts);
+      ring[1 + last] = 0;
+      ring[0] = last;
+    }
   }
 
   /** How many addresses are remembered. */

@@ -287,6 +287,9 @@ public final class Users {
       }
       return new Success(Identity.user(name, now.get().user.grants(), source));
     });
+    if (outcome instanceof Success) {
+      throttle.forgive(source);
+    }
     if (outcome instanceof Success && hasher.needsRehash(row.hash)) {
       String fresh = hasher.rehash(password);
       store.transaction(c -> {

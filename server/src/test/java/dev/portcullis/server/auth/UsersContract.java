@@ -174,7 +174,9 @@ abstract class UsersContract extends StoreFixture {
     assertThat(users.authenticate("alice", PASSWORD, "192.0.2.2")).as("another address").isInstanceOf(Success.class);
     clock.advance(Duration.between(clock.instant(), firstPlusMinute));
     assertThat(users.authenticate("alice", PASSWORD, "192.0.2.1")).as("the first attempt is a minute old").isInstanceOf(Success.class);
-    assertThat(users.authenticate("alice", PASSWORD, "192.0.2.1")).as("the second is not").isInstanceOf(Throttled.class);
+    assertThat(users.authenticate("alice", PASSWORD, "192.0.2.1")).as("a success spends none of the budget").isInstanceOf(Success.class);
+    assertThat(users.authenticate("alice", "not the password", "192.0.2.1")).as("a failure spends the freed one").isInstanceOf(Failed.class);
+    assertThat(users.authenticate("alice", PASSWORD, "192.0.2.1")).as("the second failure is not a minute old").isInstanceOf(Throttled.class);
   }
 
   @Test
