@@ -901,6 +901,8 @@ public final class HttpApi implements AutoCloseable {
     onlyFields(body, List.of("registry", "digest", "justification"));
     String registry = configured(field(body, "registry", Pattern.compile(".{1,63}"))).name();
     String digest = field(body, "digest", Pattern.compile(DIGEST));
+    // the request's record names the image (as the release's own image.released record does), even when it is refused
+    r.auditTarget(registry + "@" + digest);
     String requester = r.identity().principal();
     String justification = field(body, "justification", Pattern.compile("(?s)\\S.{9,1999}"));
     Releases.Outcome o = store.releases().request(registry, digest, requester, justification);
