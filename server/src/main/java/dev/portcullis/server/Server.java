@@ -187,10 +187,11 @@ public final class Server implements AutoCloseable {
         : Store.sqlite(data, o.clock());
     // every decision taken in a store transaction is journalled in the same transaction
     AuditLog audit = new AuditLog(store, signer, AuditLog.DEFAULT_CHECKPOINT_EVERY);
-    store.journal(audit::append);
+    store.journal((c, actor, action, target, outcome, reason) -> audit.append(c, new AuditEvent(Identity.recorded(actor), action, target,
+        outcome, reason)));
     PolicyVersions policyVersions = new PolicyVersions(store, CelLimits.DEFAULT, config.registries().stream().map(ServerConfig.Registry::stage)
-        .collect(java.util.stream.Collectors.toSet()), store.journal());
-    ServerExceptions serverExceptions = new ServerExceptions(store, store.journal());
+        .collect(java.util.stream.Collectors.toSet()), audit::append);
+    ServerExceptions serverExceptions = new ServerExceptions(store, audit::append);
     Users users = new Users(store, new PasswordHasher(), new Users.LoginLimits(config.auth().lockoutFailures(), config.auth().lockoutPeriod(),
         Users.LoginLimits.DEFAULTS.attemptsPerAddress(), Users.LoginLimits.DEFAULTS.window(), Users.LoginLimits.DEFAULTS.maxAddresses()));
     Sessions sessions = new Sessions(store, new Sessions.Limits(config.auth().sessionIdle(), config.auth().sessionAbsolute(),

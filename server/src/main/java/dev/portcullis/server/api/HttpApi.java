@@ -642,6 +642,7 @@ public final class HttpApi implements AutoCloseable {
         throw new ApiException(502, "REGISTRY_UNAVAILABLE", "resolve " + repository + ":" + tag + " in " + registry + ": " + e.getMessage());
       }
     }
+    r.auditTarget(registry.name() + "/" + repository + "@" + digest);
     Intake.Outcome outcome = intake.announce(registry.name(), repository, digest, tag, r.identity().principal(),
         "scan requested through the API by " + r.identity().display());
     r.json(202, Request.JSON.createObjectNode().put("registry", registry.name()).put("repository", repository).put("digest", digest.toString())
@@ -786,6 +787,8 @@ public final class HttpApi implements AutoCloseable {
     }
     long now = store.clock().millis();
     Promotions.State state = config.approvalRequired().contains(stage) ? Promotions.State.AWAITING_APPROVAL : Promotions.State.QUEUED;
+    r.auditTarget(sourceRegistry + "/" + sourceRepository + ":" + sourceReference + " -> " + destinationRegistry + "/" + destinationRepository
+        + ":" + destinationTag);
     Promotions.Promotion p = store.promotions().create(new Promotions.Promotion(Promotions.newId(), sourceRegistry, sourceRepository,
         sourceReference, destinationRegistry, destinationRepository, destinationTag, stage, requester, null,
         body.path("allowRetag").asBoolean(false), state, null, null, now, now));
@@ -799,6 +802,7 @@ public final class HttpApi implements AutoCloseable {
     String reason = decisionReason(r);
     String approver = r.identity().principal();
     String id = r.path("id");
+    r.auditTarget("promotion:" + id);
     Promotions.Promotion p = store.promotions().get(id).orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no promotion " + id));
     if (p.requester().equals(approver)) {
       throw new ApiException(403, "SELF_APPROVAL", r.identity().display() + " requested this promotion and cannot approve it too");
@@ -912,6 +916,7 @@ public final class HttpApi implements AutoCloseable {
 
   private void approveRelease(Request r) throws IOException {
     r.auditReason(decisionReason(r));
+    r.auditTarget("release:" + r.path("id"));
     String approver = r.identity().principal();
     Releases.Outcome o = store.releases().approve(r.path("id"), approver);
     released(r, o, 200);
@@ -921,6 +926,7 @@ public final class HttpApi implements AutoCloseable {
   private void rejectPromotion(Request r) throws IOException {
     String reason = decisionReason(r);
     String id = r.path("id");
+    r.auditTarget("promotion:" + id);
     Promotions.Promotion p = store.promotions().get(id).orElseThrow(() -> new ApiException(404, "NOT_FOUND", "no promotion " + id));
     if (p.requester().equals(r.identity().principal())) {
       throw new ApiException(403, "SELF_APPROVAL", r.identity().display() + " requested this promotion and cannot decide on it too");
@@ -949,6 +955,7 @@ public final class HttpApi implements AutoCloseable {
 
   private void rejectRelease(Request r) throws IOException {
     r.auditReason(decisionReason(r));
+    r.auditTarget("release:" + r.path("id"));
     Releases.Outcome o = store.releases().reject(r.path("id"), r.identity().principal());
     released(r, o, 200);
     log.info("release " + r.path("id") + " rejected by " + r.identity().display());

@@ -59,7 +59,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * needs an approver to become active.
  *
  * <p>Every state change is one transaction that also writes its {@link AuditEvent} through the
- * {@link Store.Journal}; a refusal changes nothing.
+ * {@link AuditHook}; a refusal changes nothing.
  */
 public final class PolicyVersions {
   /** The largest policy text, in UTF-8 bytes. */
@@ -80,7 +80,7 @@ public final class PolicyVersions {
   private final Store store;
   private final CelLimits limits;
   private final Set<String> requiredStages;
-  private final Store.Journal audit;
+  private final AuditHook audit;
   private volatile @Nullable Cached cached;
 
   private record Cached(int version, Policy policy, long checkedAt) {}
@@ -89,7 +89,7 @@ public final class PolicyVersions {
    * @param limits what the policies' CEL expressions may spend
    * @param requiredStages the stages the configured registries decide with: a policy without one of them is refused
    */
-  public PolicyVersions(Store store, CelLimits limits, Set<String> requiredStages, Store.Journal audit) {
+  public PolicyVersions(Store store, CelLimits limits, Set<String> requiredStages, AuditHook audit) {
     this.store = store;
     this.limits = limits;
     this.requiredStages = Collections.unmodifiableSet(new TreeSet<>(requiredStages));
@@ -194,7 +194,7 @@ public final class PolicyVersions {
     return new Proposal.Proposed(store.transaction(c -> {
       lock(c);
       Version v = insert(c, API_SOURCE, text, author, State.PROPOSED, null);
-      audit.append(c, new AuditEvent(author, "policy.propose", target(v), "success", v.sha256()));
+      audit.record(c, new AuditEvent(author, "policy.propose", target(v), "success", v.sha256()));
       return v;
     }));
   }
@@ -236,7 +236,7 @@ public final class PolicyVersions {
       }
       update(c, version, State.PROPOSED, State.ACTIVE, approver, why, at);
       Version after = version(c, version).orElseThrow();
-      audit.append(c, new AuditEvent(approver, "policy.activate", target(after), "success", Fields.oneLine(
+      audit.record(c, new AuditEvent(approver, "policy.activate", target(after), "success", Fields.oneLine(
           (before.map(b -> "supersedes v" + b.number()).orElse("first active version")) + (why == null ? "" : ": " + why))));
       return new Outcome.Done(after);
     });
@@ -263,7 +263,7 @@ public final class PolicyVersions {
       }
       update(c, version, State.PROPOSED, State.REJECTED, approver, why, store.clock().millis());
       Version after = version(c, version).orElseThrow();
-      audit.append(c, new AuditEvent(approver, "policy.reject", target(after), "success", Fields.oneLine(why)));
+      audit.record(c, new AuditEvent(approver, "policy.reject", target(after), "success", Fields.oneLine(why)));
       return new Outcome.Done(after);
     });
   }
@@ -392,7 +392,7 @@ public final class PolicyVersions {
       Optional<Version> active = active(c);
       if (active.isEmpty() && !any(c)) {
         Version first = insert(c, source, text, CONFIGURATION, State.ACTIVE, "the configured policy at the first start");
-        audit.append(c, new AuditEvent(CONFIGURATION, "policy.bootstrap", target(first), "success", "version 1 from " + Fields.oneLine(source)));
+        audit.record(c, new AuditEvent(CONFIGURATION, "policy.bootstrap", target(first), "success", "version 1 from " + Fields.oneLine(source)));
         return new Bootstrap.Bootstrapped(first, first, true);
       }
       Version inForce = active.orElseThrow(() -> new SQLException("policy versions exist but none is active"));
@@ -404,7 +404,7 @@ public final class PolicyVersions {
         return new Bootstrap.Bootstrapped(last.get(), inForce, false);
       }
       Version proposed = insert(c, source, text, CONFIGURATION, State.PROPOSED, null);
-      audit.append(c, new AuditEvent(CONFIGURATION, "policy.propose", target(proposed), "success",
+      audit.record(c, new AuditEvent(CONFIGURATION, "policy.propose", target(proposed), "success",
           "the configured policy " + Fields.oneLine(source) + " changed; it needs an approver"));
       return new Bootstrap.Bootstrapped(proposed, inForce, true);
     });

@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * again needs an approver other than the renewer. Nobody extends an exception alone.
  *
  * <p>Every state change is one transaction that also writes its {@link AuditEvent} through the
- * {@link Store.Journal}; a refusal changes nothing. Exceptions from an exceptions file are imported as
+ * {@link AuditHook}; a refusal changes nothing. Exceptions from an exceptions file are imported as
  * requests ({@link #importFile}) whose requester is {@code file:} and the file's requester, so the
  * approver the file names counts for nothing: an authenticated identity still has to approve.
  */
@@ -62,13 +62,13 @@ public final class ServerExceptions {
       + "requester_name, approver, approver_name, reason, state, source, created_at, updated_at";
 
   private final Store store;
-  private final Store.Journal audit;
+  private final AuditHook audit;
   private final AtomicLong generation = new AtomicLong();
   private volatile @Nullable Snapshot snapshot;
 
   private record Snapshot(LocalDate day, long loadedAt, long generation, ExceptionFile.Loaded loaded) {}
 
-  public ServerExceptions(Store store, Store.Journal audit) {
+  public ServerExceptions(Store store, AuditHook audit) {
     this.store = store;
     this.audit = audit;
   }
@@ -212,7 +212,7 @@ public final class ServerExceptions {
     try {
       return store.transaction(c -> {
         Entry e = insert(c, request, requester.principal(), clip(requester.display(), 300));
-        audit.append(c, new AuditEvent(requester, "exception.request", target(e), "success", Fields.oneLine(e.name() + ": " + e.justification())));
+        audit.record(c, new AuditEvent(requester, "exception.request", target(e), "success", Fields.oneLine(e.name() + ": " + e.justification())));
         return e;
       });
     } finally {
@@ -267,7 +267,7 @@ public final class ServerExceptions {
           }
         }
         Entry after = get(c, id).orElseThrow();
-        audit.append(c, new AuditEvent(approver, to == State.APPROVED ? "exception.approve" : "exception.reject", target(after), "success",
+        audit.record(c, new AuditEvent(approver, to == State.APPROVED ? "exception.approve" : "exception.reject", target(after), "success",
             Fields.oneLine(why == null ? "" : why)));
         return new Outcome.Done(after);
       });
@@ -312,7 +312,7 @@ public final class ServerExceptions {
           }
         }
         Entry after = get(c, id).orElseThrow();
-        audit.append(c, new AuditEvent(requester, "exception.renew", target(after), "success",
+        audit.record(c, new AuditEvent(requester, "exception.renew", target(after), "success",
             Fields.oneLine("until " + expires + ": " + why)));
         return new Outcome.Done(after);
       });
@@ -344,7 +344,7 @@ public final class ServerExceptions {
             }
           }
           Entry after = get(c, e.id()).orElseThrow();
-          audit.append(c, new AuditEvent(server, "exception.expire", target(after), "success",
+          audit.record(c, new AuditEvent(server, "exception.expire", target(after), "success",
               e.state().label() + " until " + e.expires() + ", needs review"));
           moved.add(after);
         }
@@ -413,7 +413,7 @@ public final class ServerExceptions {
             already++;
             continue;
           }
-          audit.append(c, new AuditEvent(configuration, "exception.import", target(e.get()), "success",
+          audit.record(c, new AuditEvent(configuration, "exception.import", target(e.get()), "success",
               Fields.oneLine("from " + file + ", requested by " + x.requester())));
           created.add(e.get());
         }

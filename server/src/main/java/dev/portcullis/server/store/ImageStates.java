@@ -1,7 +1,5 @@
 package dev.portcullis.server.store;
 
-import dev.portcullis.server.audit.AuditEvent;
-import dev.portcullis.server.auth.Identity;
 
 import dev.portcullis.core.Digest;
 import java.io.IOException;
@@ -114,7 +112,7 @@ public final class ImageStates {
     }
     if (to != ImageState.SCANNING) {
       // a scan's start is bookkeeping; every state an image is decided into, or announced in, is a decision of record
-      store.journal().append(c, new AuditEvent(Identity.recorded(actor), "image." + to.label(), registry + "@" + digest, "success", reason));
+      store.journal().append(c, actor, "image." + to.label(), registry + "@" + digest, "success", reason);
     }
   }
 

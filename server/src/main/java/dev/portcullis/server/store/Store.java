@@ -26,12 +26,16 @@ public final class Store implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
-  /** Where decisions taken inside a store transaction are written, in that transaction (the audit trail). */
+  /**
+   * Where decisions taken inside a store transaction are written, in that transaction (the audit
+   * trail). {@code actor} is who decided as the store records it: an identity's principal
+   * ({@code user:alice}) or one of the server's actors ({@code scanner}).
+   */
   @FunctionalInterface
   public interface Journal {
-    void append(Connection c, dev.portcullis.server.audit.AuditEvent event) throws SQLException;
+    void append(Connection c, String actor, String action, String target, String outcome, String reason) throws SQLException;
 
-    Journal NONE = (c, e) -> { };
+    Journal NONE = (c, actor, action, target, outcome, reason) -> { };
   }
 
   private volatile Journal journal = Journal.NONE;

@@ -95,9 +95,9 @@ public final class PromoteWork {
         throw new IllegalStateException("lease lost");
       }
       store.promotions().finish(c, p.id(), state, digest.toString(), result);
-      store.journal().append(c, new dev.portcullis.server.audit.AuditEvent(dev.portcullis.server.auth.Identity.actor("promoter"),
+      store.journal().append(c, "promoter",
           "promotion." + state.label(), destination + "@" + digest, state == Promotions.State.PROMOTED ? "success" : "refused",
-          "promotion " + p.id() + " for " + p.stage() + ": " + (result.length() > 400 ? result.substring(0, 400) + "..." : result)));
+          "promotion " + p.id() + " for " + p.stage() + ": " + (result.length() > 400 ? result.substring(0, 400) + "..." : result));
       return null;
     });
     log.info("promotion " + p.id() + " of " + source + " to " + destination + " for " + p.stage() + ": " + state.label());

@@ -326,9 +326,9 @@ public final class ScanWork {
       }
     }
     store.transaction(c -> {
-      store.journal().append(c, new dev.portcullis.server.audit.AuditEvent(dev.portcullis.server.auth.Identity.actor("scanner"),
+      store.journal().append(c, "scanner",
           "signature.attest", ref.toString(), "success", "verdict" + (assessment.catalog().isPresent() ? " and SBOM" : "")
-              + " attestations signed with key " + signer.keyId()));
+              + " attestations signed with key " + signer.keyId());
       return null;
     });
     log.info("attested verdict and SBOM of " + ref + " with key " + signer.keyId());

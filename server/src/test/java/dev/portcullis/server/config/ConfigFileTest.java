@@ -85,7 +85,7 @@ class ConfigFileTest {
     assertThat(r).isInstanceOf(ConfigFile.Result.Invalid.class);
     assertThat(((ConfigFile.Result.Invalid) r).problems()).extracting(p -> p.substring(p.indexOf(": ") + 2)).containsExactlyInAnyOrder(
         "sweepIntervall: unknown setting (known: listen, data, database, workers, vulnerabilityDatabase, policy, exceptions, signing, trust, "
-            + "sweepInterval, signatureGrace, scanTimeout, notifications, jobs, registries, stages)",
+            + "sweepInterval, signatureGrace, scanTimeout, notifications, jobs, registries, stages, auth, tls)",
         "listen: must be HOST:PORT, not localhost",
         "database: mysql://db is not a jdbc:postgresql:// URL (leave it out for the embedded SQLite database)",
         "workers: must be a whole number from 1 to 256, not 0",
@@ -114,5 +114,30 @@ class ConfigFileTest {
     Path huge = dir.resolve("huge.yaml");
     Files.writeString(huge, "#".repeat((int) ConfigFile.MAX_BYTES + 1));
     assertThatThrownBy(() -> ConfigFile.read(huge, Map.of())).hasMessageContaining("larger than");
+  }
+
+  @Test
+  void authAndTlsProblemsAreListedAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path shortPassword = tmp.resolve("pw");
+    java.nio.file.Files.writeString(shortPassword, "short\n");
+    java.nio.file.Path file = tmp.resolve("server.yaml");
+    java.nio.file.Files.writeString(file, """
+        auth:
+          admin: {name: Admin!, passwordFile: pw}
+          lockout: {failures: 0, period: soon}
+          sessions: {idle: 30m, forever: true}
+        tls:
+          certificate: missing.pem
+        """);
+    ConfigFile.Result r = ConfigFile.read(file, java.util.Map.of());
+    assertThat(r).isInstanceOf(ConfigFile.Result.Invalid.class);
+    assertThat(((ConfigFile.Result.Invalid) r).problems()).extracting(p -> p.substring(p.indexOf(": ") + 2)).contains(
+        "auth.admin.name: 'Admin!' is not a user name (lower-case letters, digits, . _ @ -)",
+        "auth.lockout.failures: must be a whole number from 1 to 100, not 0",
+        "auth.sessions.forever: unknown setting (known: idle, absolute)",
+        "tls: give both certificate and key (PEM files)");
+    assertThat(((ConfigFile.Result.Invalid) r).problems()).anySatisfy(p -> assertThat(p).contains("auth.lockout.period"))
+        .anySatisfy(p -> assertThat(p).contains("tls.certificate").contains("no such file"))
+        .noneSatisfy(p -> assertThat(p).contains("short"));
   }
 }

@@ -153,7 +153,7 @@ abstract class PolicyVersionsContract {
   @Test
   void theAuthorCannotActivateTheirPolicyNorThroughTheirTokenAndSomeoneElseSwapsItIn() throws Exception {
     versions.bootstrap(Optional.empty());
-    ActiveGovernance governance = new ActiveGovernance(versions, new ServerExceptions(store, Store.Journal.NONE));
+    ActiveGovernance governance = new ActiveGovernance(versions, new ServerExceptions(store, AuditHook.NONE));
     assertThat(governance.policy().stage("prod").orElseThrow().minScore()).isEqualTo(70);
     assertThat(STRICTER).isNotEqualTo(BUILT_IN);
 

@@ -200,14 +200,14 @@ abstract class ServerExceptionsContract {
   }
 
   private PolicyVersions bootstrappedVersions() throws IOException {
-    PolicyVersions versions = new PolicyVersions(store, dev.portcullis.rules.custom.CelLimits.DEFAULT, java.util.Set.of(), Store.Journal.NONE);
+    PolicyVersions versions = new PolicyVersions(store, dev.portcullis.rules.custom.CelLimits.DEFAULT, java.util.Set.of(), AuditHook.NONE);
     versions.bootstrap(Optional.empty());
     return versions;
   }
 
   @Test
   void anotherServersApprovalAppliesWithinTheCacheTimeAndThisServersAtOnce() throws Exception {
-    ServerExceptions other = new ServerExceptions(store, Store.Journal.NONE);
+    ServerExceptions other = new ServerExceptions(store, AuditHook.NONE);
     assertThat(other.active(clock.today()).exceptions()).isEmpty();
     Entry requested = exceptions.request(ALICE, debugException(clock.today().plusDays(30)));
     done(exceptions.approve(requested.id(), BOB, ""));
@@ -220,7 +220,7 @@ abstract class ServerExceptionsContract {
   @Test
   void twoApproversAtOnceDecideOnce() throws Exception {
     Entry requested = exceptions.request(ALICE, debugException(clock.today().plusDays(30)));
-    ServerExceptions other = new ServerExceptions(store, Store.Journal.NONE);
+    ServerExceptions other = new ServerExceptions(store, AuditHook.NONE);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       java.util.concurrent.Future<Outcome> a = pool.submit(() -> exceptions.approve(requested.id(), BOB, "a"));
