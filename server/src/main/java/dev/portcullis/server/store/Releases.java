@@ -71,14 +71,9 @@ public final class Releases {
   public Outcome approve(String id, String approver) throws IOException {
     return store.transaction(c -> {
       Optional<Release> r = get(c, id);
-      if (r.isEmpty()) {
-        return refused(Refusal.NO_SUCH_RELEASE);
-      }
-      if (r.get().state() != State.AWAITING_APPROVAL) {
-        return refused(Refusal.NOT_AWAITING);
-      }
-      if (r.get().requester().equals(approver)) {
-        return refused(Refusal.SELF_APPROVAL);
+      Optional<Refusal> no = undecidable(r, approver);
+      if (no.isPresent()) {
+        return refused(no.get());
       }
       Optional<ImageStates.Image> image = store.images().get(c, r.get().registry(), r.get().digest());
       if (image.isEmpty() || image.get().state() != ImageState.QUARANTINED) {
@@ -99,15 +94,9 @@ public final class Releases {
   /** Rejects a request; like an approval, never by its requester. The image stays quarantined. */
   public Outcome reject(String id, String approver) throws IOException {
     return store.transaction(c -> {
-      Optional<Release> r = get(c, id);
-      if (r.isEmpty()) {
-        return refused(Refusal.NO_SUCH_RELEASE);
-      }
-      if (r.get().state() != State.AWAITING_APPROVAL) {
-        return refused(Refusal.NOT_AWAITING);
-      }
-      if (r.get().requester().equals(approver)) {
-        return refused(Refusal.SELF_APPROVAL);
+      Optional<Refusal> no = undecidable(get(c, id), approver);
+      if (no.isPresent()) {
+        return refused(no.get());
       }
       try (PreparedStatement s = c.prepareStatement("UPDATE releases SET approver = ?, state = 'rejected', updated_at = ? WHERE id = ? "
           + "AND state = 'awaiting-approval'")) {
@@ -147,6 +136,17 @@ public final class Releases {
 
   public Optional<Release> get(String id) throws IOException {
     return store.transaction(c -> get(c, id));
+  }
+
+  /** Why {@code approver} may not decide on a request: there is none, it was decided, or it is the approver's own. */
+  private static Optional<Refusal> undecidable(Optional<Release> r, String approver) {
+    if (r.isEmpty()) {
+      return Optional.of(Refusal.NO_SUCH_RELEASE);
+    }
+    if (r.get().state() != State.AWAITING_APPROVAL) {
+      return Optional.of(Refusal.NOT_AWAITING);
+    }
+    return r.get().requester().equals(approver) ? Optional.of(Refusal.SELF_APPROVAL) : Optional.empty();
   }
 
   private static Outcome refused(Refusal why) {

@@ -1,5 +1,6 @@
 package dev.portcullis.server.auth;
 
+import dev.portcullis.server.store.MutableClock;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.testkit.Postgres;
 import java.util.concurrent.atomic.AtomicInteger;

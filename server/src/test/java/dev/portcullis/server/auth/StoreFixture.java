@@ -1,5 +1,6 @@
 package dev.portcullis.server.auth;
 
+import dev.portcullis.server.store.MutableClock;
 import dev.portcullis.server.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

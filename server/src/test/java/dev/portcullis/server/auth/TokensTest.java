@@ -1,5 +1,6 @@
 package dev.portcullis.server.auth;
 
+import dev.portcullis.server.store.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.server.store.Store;

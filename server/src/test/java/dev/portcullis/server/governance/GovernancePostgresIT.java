@@ -1,5 +1,6 @@
 package dev.portcullis.server.governance;
 
+import dev.portcullis.server.store.MutableClock;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.testkit.Postgres;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,14 +23,14 @@ class GovernancePostgresIT {
     postgres.close();
   }
 
-  static Store database(TestClock clock) throws Exception {
+  static Store database(MutableClock clock) throws Exception {
     return Store.postgres(postgres.createDatabase("governance" + DATABASES.incrementAndGet()), null, null, 4, clock);
   }
 
   @Nested
   class Exceptions extends ServerExceptionsContract {
     @Override
-    Store open(TestClock clock) throws Exception {
+    Store open(MutableClock clock) throws Exception {
       return database(clock);
     }
   }
@@ -37,7 +38,7 @@ class GovernancePostgresIT {
   @Nested
   class Policies extends PolicyVersionsContract {
     @Override
-    Store open(TestClock clock) throws Exception {
+    Store open(MutableClock clock) throws Exception {
       return database(clock);
     }
   }

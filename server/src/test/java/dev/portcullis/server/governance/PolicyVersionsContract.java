@@ -1,5 +1,6 @@
 package dev.portcullis.server.governance;
 
+import dev.portcullis.server.store.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,13 +46,13 @@ abstract class PolicyVersionsContract {
               action: deny
       """;
 
-  final TestClock clock = new TestClock();
+  final MutableClock clock = new MutableClock();
   final List<AuditEvent> audited = new ArrayList<>();
   @TempDir Path dir;
   Store store;
   PolicyVersions versions;
 
-  abstract Store open(TestClock clock) throws Exception;
+  abstract Store open(MutableClock clock) throws Exception;
 
   @BeforeEach
   void openStore() throws Exception {

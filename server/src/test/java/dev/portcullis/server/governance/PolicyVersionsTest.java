@@ -1,5 +1,6 @@
 package dev.portcullis.server.governance;
 
+import dev.portcullis.server.store.MutableClock;
 import dev.portcullis.server.store.Store;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +10,7 @@ class PolicyVersionsTest extends PolicyVersionsContract {
   @TempDir Path data;
 
   @Override
-  Store open(TestClock clock) throws Exception {
+  Store open(MutableClock clock) throws Exception {
     return Store.sqlite(data, clock);
   }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.server.governance;
 
+import dev.portcullis.server.store.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,12 +43,12 @@ abstract class ServerExceptionsContract {
   static final Identity BOB = Identity.user("bob", List.of(), "192.0.2.2");
   static final Identity BOB_TOKEN = Identity.token("t-bob", "deploy", "bob", List.of(), "192.0.2.3");
 
-  final TestClock clock = new TestClock();
+  final MutableClock clock = new MutableClock();
   final List<AuditEvent> audited = new ArrayList<>();
   Store store;
   ServerExceptions exceptions;
 
-  abstract Store open(TestClock clock) throws Exception;
+  abstract Store open(MutableClock clock) throws Exception;
 
   @BeforeEach
   void openStore() throws Exception {

@@ -8,11 +8,16 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand, so that leases and backoff expire without waiting. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     millis.addAndGet(d.toMillis());
+  }
+
+  /** The day it is (UTC). */
+  public java.time.LocalDate today() {
+    return java.time.LocalDate.ofInstant(instant(), ZoneOffset.UTC);
   }
 
   @Override
