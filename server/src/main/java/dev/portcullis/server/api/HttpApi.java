@@ -299,13 +299,8 @@ public final class HttpApi implements AutoCloseable {
       }
     }
     if (op.mutating() && session.isPresent()) {
-      String given = r.header("X-CSRF-Token").or(() -> {
-        try {
-          return r.formControl("csrf");
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).orElse("");
+      Optional<String> header = r.header("X-CSRF-Token");
+      String given = header.isPresent() ? header.get() : r.formControl("csrf").orElse("");
       if (!MessageDigest.isEqual(session.get().csrf().getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
         audit(op, r, "denied", "the CSRF token is " + (given.isEmpty() ? "missing" : "wrong"));
         throw new ApiException(403, "CSRF", "the request does not carry this session's CSRF token");
@@ -315,15 +310,17 @@ public final class HttpApi implements AutoCloseable {
 
   private void authenticated(Operation op, Request r) throws IOException {
     if (!r.identity().authenticated()) {
+      if (op.mutating()) {
+        audit(op, r, "denied", "no identity: neither a session nor an API token");
+      }
       r.context().header("WWW-Authenticate", "Bearer");
       throw new ApiException(401, "UNAUTHORIZED", "log in, or send an API token (Authorization: Bearer ...)");
     }
   }
 
-  /** Where a form post goes next: a path of this server, never elsewhere. */
+  /** Where a form post goes next: a page of the dashboard, never elsewhere. */
   private static String next(Request r) throws IOException {
-    String next = r.formControl("next").orElse("/ui/");
-    return next.matches("/[A-Za-z0-9/_.?=&%:+-]{0,500}") && !next.startsWith("//") ? next : "/ui/";
+    return dev.portcullis.server.web.LoginPage.safeNext(r.formControl("next").orElse(dev.portcullis.server.web.LoginPage.HOME));
   }
 
   private void audit(Operation op, Request r, String outcome, String reason) throws IOException {
