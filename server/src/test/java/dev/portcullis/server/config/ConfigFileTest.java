@@ -85,7 +85,7 @@ class ConfigFileTest {
     assertThat(r).isInstanceOf(ConfigFile.Result.Invalid.class);
     assertThat(((ConfigFile.Result.Invalid) r).problems()).extracting(p -> p.substring(p.indexOf(": ") + 2)).containsExactlyInAnyOrder(
         "sweepIntervall: unknown setting (known: listen, data, database, workers, vulnerabilityDatabase, policy, exceptions, signing, trust, "
-            + "sweepInterval, signatureGrace, scanTimeout, notifications, jobs, registries, stages)",
+            + "sweepInterval, signatureGrace, scanTimeout, notifications, jobs, registries, stages, auth, tls)",
         "listen: must be HOST:PORT, not localhost",
         "database: mysql://db is not a jdbc:postgresql:// URL (leave it out for the embedded SQLite database)",
         "workers: must be a whole number from 1 to 256, not 0",
