@@ -48,6 +48,8 @@ class PromotionApiIT {
   private Server server;
   private int port;
   private Path publicKey;
+  /** A token with every role, for the reads. */
+  private String token;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -76,9 +78,10 @@ class PromotionApiIT {
           - name: prod
             url: http://%s
             stage: prod
-        """.formatted(port, ServerFixtures.database(dir), dev.host(), prod.host()));
+        """.formatted(port, ServerFixtures.database(dir), dev.host(), prod.host()) + ServerFixtures.auth(dir));
     server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
         new PrintStream(log, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    token = ServerFixtures.token(port, "promotion-it", ServerFixtures.ALL_ROLES);
   }
 
   @AfterEach
@@ -89,7 +92,7 @@ class PromotionApiIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token);
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -114,12 +117,12 @@ class PromotionApiIT {
     throw new AssertionError(digest + " never became " + state + ":\n" + log);
   }
 
-  private JsonNode request(String source, String tag, String stage, String requester) throws Exception {
-    HttpResponse<String> r = send("POST", "/v1/promotions", """
+  private JsonNode request(String source, String tag, String stage, ApiClient requester) throws Exception {
+    ApiClient.Answer r = requester.post("/v1/promotions", """
         {"sourceRegistry":"dev","sourceRepository":"app","sourceReference":"%s","destinationRegistry":"prod",
-         "destinationRepository":"app","destinationTag":"%s","stage":"%s","requester":"%s"}""".formatted(source, tag, stage, requester));
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    return JSON.readTree(r.body());
+         "destinationRepository":"app","destinationTag":"%s","stage":"%s"}""".formatted(source, tag, stage));
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    return r.json();
   }
 
   private JsonNode finished(String id) throws Exception {
@@ -138,8 +141,12 @@ class PromotionApiIT {
   void promotionsCopyVerifyAttestAndWaitForAnApproverWhereTheStageAsks() throws Exception {
     String clean = push(ServerFixtures.clean(dir, "promote"), "clean", "app:1.0");
     awaitState(clean, "passed");
+    // alice asks and may approve promotions too, but not her own; bob and carol approve
+    ApiClient alice = ServerFixtures.user(port, "alice", List.of("developer:**", "operator:**"));
+    ApiClient bob = ServerFixtures.user(port, "bob", List.of("operator:**"));
+    ApiClient carol = ServerFixtures.user(port, "carol", List.of("operator:**"));
 
-    JsonNode toTest = finished(request("1.0", "1.0", "test", "alice").get("id").asText());
+    JsonNode toTest = finished(request("1.0", "1.0", "test", alice).get("id").asText());
     assertThat(toTest.get("state").asText()).as(toTest.toString()).isEqualTo("promoted");
     assertThat(toTest.get("digest").asText()).isEqualTo(clean);
     assertThat(JSON.readTree(Skopeo.inspect("docker://" + prod.host() + "/app:1.0", "--tls-verify=false")).get("Digest").asText())
@@ -150,25 +157,26 @@ class PromotionApiIT {
       assertThat(v).isInstanceOf(Verification.Verified.class);
     }
 
-    JsonNode toProd = request(clean, "2.0", "prod", "alice");
+    JsonNode toProd = request(clean, "2.0", "prod", alice);
     assertThat(toProd.get("state").asText()).isEqualTo("awaiting-approval");
+    assertThat(toProd.get("requester").asText()).isEqualTo("user:alice");
     String id = toProd.get("id").asText();
-    HttpResponse<String> self = send("POST", "/v1/promotions/" + id + "/approve", "{\"approver\":\"alice\"}");
-    assertThat(self.statusCode()).isEqualTo(403);
-    assertThat(JSON.readTree(self.body()).get("code").asText()).isEqualTo("SELF_APPROVAL");
+    ApiClient.Answer self = alice.post("/v1/promotions/" + id + "/approve", "{}");
+    assertThat(self.status()).as(self.body()).isEqualTo(403);
+    assertThat(self.json().get("code").asText()).isEqualTo("SELF_APPROVAL");
     Thread.sleep(1500);
     assertThat(JSON.readTree(send("GET", "/v1/promotions/" + id, null).body()).get("state").asText()).isEqualTo("awaiting-approval");
-    HttpResponse<String> approved = send("POST", "/v1/promotions/" + id + "/approve", "{\"approver\":\"bob\"}");
-    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    ApiClient.Answer approved = bob.post("/v1/promotions/" + id + "/approve", "{\"reason\":\"release 2.0 signed off\"}");
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
     JsonNode done = finished(id);
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("promoted");
-    assertThat(done.get("approver").asText()).isEqualTo("bob");
-    assertThat(send("POST", "/v1/promotions/" + id + "/approve", "{\"approver\":\"carol\"}").statusCode()).isEqualTo(409);
+    assertThat(done.get("approver").asText()).isEqualTo("user:bob");
+    assertThat(carol.post("/v1/promotions/" + id + "/approve", "{}").status()).isEqualTo(409);
 
     String leaking = push(ServerFixtures.leaking(dir), "leaking", "app:leaky");
     awaitState(leaking, "warned");
-    String refusedId = request("leaky", "leaky", "prod", "alice").get("id").asText();
-    send("POST", "/v1/promotions/" + refusedId + "/approve", "{\"approver\":\"bob\"}");
+    String refusedId = request("leaky", "leaky", "prod", alice).get("id").asText();
+    assertThat(bob.post("/v1/promotions/" + refusedId + "/approve", "{}").status()).isEqualTo(200);
     JsonNode refused = finished(refusedId);
     assertThat(refused.get("state").asText()).isEqualTo("refused");
     assertThat(refused.get("result").get("reasons").toString()).contains("secret");

@@ -53,6 +53,8 @@ class RescanIT {
   private Path vulnDb;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Server server;
+  /** A token with every role, for the reads. */
+  private String token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
@@ -83,9 +85,10 @@ class RescanIT {
             stage: prod
             gate:
               listen: 127.0.0.1:%d
-        """.formatted(serverPort, vulnDb, registry.host(), gatePort));
+        """.formatted(serverPort, vulnDb, registry.host(), gatePort) + ServerFixtures.auth(dir));
     server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
         new PrintStream(log, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    token = ServerFixtures.token(serverPort, "rescan-it", ServerFixtures.ALL_ROLES);
   }
 
   @AfterEach
@@ -101,8 +104,8 @@ class RescanIT {
   }
 
   private JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
+        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     com.fasterxml.jackson.databind.node.ObjectNode o = r.body().startsWith("{")
         ? (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body()) : JSON.createObjectNode().put("_text", r.body());
     return o.put("_status", r.statusCode());

@@ -50,6 +50,8 @@ class ServerCrashIT {
   @TempDir Path dir;
   private RegistryProcess registry;
   private int serverPort;
+  /** A token with every role for the reads, made on the first one (it lives in the database, so it outlives the servers). */
+  private String token;
   private final List<Process> children = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -92,7 +94,7 @@ class ServerCrashIT {
         registries:
           - name: dev
             url: http://%s
-        """.formatted(serverPort, workers, db, registry.host()));
+        """.formatted(serverPort, workers, db, registry.host()) + ServerFixtures.auth(dir));
     return config;
   }
 
@@ -128,8 +130,11 @@ class ServerCrashIT {
   }
 
   private JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    if (token == null) {
+      token = ServerFixtures.token(serverPort, "crash-it", ServerFixtures.ALL_ROLES);
+    }
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
+        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }

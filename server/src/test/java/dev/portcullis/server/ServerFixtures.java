@@ -102,6 +102,15 @@ public final class ServerFixtures {
     return ApiClient.login(port, ADMIN, ADMIN_PASSWORD).createToken(name, "", grants);
   }
 
+  /**
+   * A local user with these grants, made by the administrator through the API, logged in: a second
+   * person for the separation-of-duties checks (its password is {@link #ADMIN_PASSWORD} too).
+   */
+  public static ApiClient user(int port, String name, List<String> grants) throws IOException, InterruptedException {
+    ApiClient.login(port, ADMIN, ADMIN_PASSWORD).createUser(name, ADMIN_PASSWORD, grants);
+    return ApiClient.login(port, name, ADMIN_PASSWORD);
+  }
+
   static void write(Path file, String text) throws IOException {
     Files.writeString(file, text);
   }

@@ -53,6 +53,8 @@ class ServerIT {
   private Path publicKey;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Server server;
+  /** A token with every role: what the calls that are not about permissions use. */
+  private String token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
@@ -89,8 +91,9 @@ class ServerIT {
             stage: prod
             gate:
               listen: 127.0.0.1:%d
-        """.formatted(serverPort, db, RegistryProcess.freePort(), registry.host(), gatePort));
+        """.formatted(serverPort, db, RegistryProcess.freePort(), registry.host(), gatePort) + ServerFixtures.auth(dir));
     server = startServer();
+    token = ServerFixtures.token(serverPort, "server-it", ServerFixtures.ALL_ROLES);
   }
 
   private Server startServer() throws Exception {
@@ -113,16 +116,21 @@ class ServerIT {
   }
 
   private JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
+        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     com.fasterxml.jackson.databind.node.ObjectNode o = r.body().startsWith("{")
         ? (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body()) : JSON.createObjectNode().put("_text", r.body());
     return o.put("_status", r.statusCode());
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return post(path, "application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path)).header("Content-Type", contentType)
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Waits (bounded) until the image has a decided state in the registry "dev"; returns its entry. */
@@ -208,15 +216,12 @@ class ServerIT {
         : Optional.empty();
     byte[] xml = report.isPresent() ? java.nio.file.Files.readAllBytes(report.get())
         : "<testsuite name=\"t\" tests=\"1\"><testcase classname=\"a.B\" name=\"c\"/></testsuite>".getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> attested = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/images/" + clean
-        + "/test-results?registry=dev&repository=app")).header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(xml))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    String testResults = "/v1/images/" + clean + "/test-results?registry=dev&repository=app";
+    HttpResponse<String> attested = post(testResults, "application/xml", xml);
     assertThat(attested.statusCode()).as(attested.body()).isEqualTo(201);
     assertThat(JSON.readTree(attested.body()).get("result").asText()).isIn("PASSED", "WARNED");
-    HttpResponse<String> hostile = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/images/" + clean
-        + "/test-results?registry=dev&repository=app")).header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
-            "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><testsuite>&x;</testsuite>")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> hostile = post(testResults, "application/xml",
+        "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><testsuite>&x;</testsuite>".getBytes(StandardCharsets.UTF_8));
     assertThat(hostile.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(hostile.body()).get("code").asText()).isEqualTo("BAD_REPORT");
     try (RegistryClient client = RegistryClient.create(new RegistryOptions(true, null, null, null, 3), new ProgressListener() {})) {
@@ -233,22 +238,29 @@ class ServerIT {
     assertThat(Skopeo.rawManifest(gate + "1.0", "--tls-verify=false"))
         .isEqualTo(Skopeo.rawManifest("docker://" + registry.host() + "/app:1.0", "--tls-verify=false"));
 
-    // a manual release: asked for with a justification, approved by someone else, and then the gate lets it through
-    HttpResponse<String> asked = post("/v1/releases", "{\"registry\":\"dev\",\"digest\":\"" + leaking + "\",\"requester\":\"alice\","
+    // a manual release: asked for with a justification by alice, who may decide releases too but not her own request;
+    // approved by bob, and then the gate lets it through
+    ApiClient alice = ServerFixtures.user(serverPort, "alice", List.of("developer:**", "security:**"));
+    ApiClient bob = ServerFixtures.user(serverPort, "bob", List.of("security:**"));
+    ApiClient.Answer asked = alice.post("/v1/releases", "{\"registry\":\"dev\",\"digest\":\"" + leaking + "\","
         + "\"justification\":\"test token, revoked (TICKET-42)\"}");
-    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
-    String releaseId = JSON.readTree(asked.body()).get("id").asText();
-    assertThat(post("/v1/releases/" + releaseId + "/approve", "{\"approver\":\"alice\"}").statusCode()).isEqualTo(403);
+    assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+    assertThat(asked.json().get("requester").asText()).isEqualTo("user:alice");
+    String releaseId = asked.json().get("id").asText();
+    ApiClient.Answer self = alice.post("/v1/releases/" + releaseId + "/approve", "{}");
+    assertThat(self.status()).as(self.body()).isEqualTo(403);
+    assertThat(self.json().get("code").asText()).isEqualTo("SELF_APPROVAL");
     assertThatThrownBy(() -> Skopeo.inspect(gate + "leaky", "--tls-verify=false")).hasMessageContaining("quarantined");
-    assertThat(post("/v1/releases/" + releaseId + "/approve", "{\"approver\":\"bob\"}").statusCode()).isEqualTo(200);
+    ApiClient.Answer approved = bob.post("/v1/releases/" + releaseId + "/approve", "{\"reason\":\"checked the revocation\"}");
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
     JsonNode released = get("/v1/images/" + leaking).get("registries").get(0);
     assertThat(released.get("image").get("state").asText()).isEqualTo("released");
     JsonNode last = released.get("transitions").get(released.get("transitions").size() - 1);
-    assertThat(last.get("actor").asText()).isEqualTo("bob");
-    assertThat(last.get("reason").asText()).isEqualTo("released on request of alice: test token, revoked (TICKET-42)");
+    assertThat(last.get("actor").asText()).isEqualTo("user:bob");
+    assertThat(last.get("reason").asText()).isEqualTo("released on request of user:alice: test token, revoked (TICKET-42)");
     assertThat(JSON.readTree(Skopeo.inspect(gate + "leaky", "--tls-verify=false")).get("Digest").asText()).isEqualTo(leaking);
-    assertThat(post("/v1/releases", "{\"registry\":\"dev\",\"digest\":\"" + clean + "\",\"requester\":\"alice\","
-        + "\"justification\":\"not quarantined at all\"}").statusCode()).isEqualTo(409);
+    assertThat(alice.post("/v1/releases", "{\"registry\":\"dev\",\"digest\":\"" + clean + "\","
+        + "\"justification\":\"not quarantined at all\"}").status()).isEqualTo(409);
 
     JsonNode assessment = get("/v1/images/" + clean + "/assessment");
     assertThat(assessment.get("_status").asInt()).isEqualTo(200);
@@ -331,9 +343,11 @@ class ServerIT {
         new Case("/v1/notifications/dev", "Bearer " + SECRET, "application/json", "[1,2]", 400, "BAD_REQUEST"),
         new Case("/v1/notifications/dev", "Bearer " + SECRET, "application/json", "{\"events\":[" + "{},".repeat(300_000) + "{}]}", 413,
             "TOO_LARGE"),
-        new Case("/v1/images/sha256:nothex", "", "", "", 400, "BAD_REQUEST"),
-        new Case("/v1/images/sha256:" + "0".repeat(64), "", "", "", 404, "NOT_FOUND"),
-        new Case("/v1/nothing", "", "", "", 404, "NOT_FOUND"));
+        new Case("/v1/images/sha256:nothex", "Bearer " + token, "", "", 400, "BAD_REQUEST"),
+        new Case("/v1/images/sha256:" + "0".repeat(64), "Bearer " + token, "", "", 404, "NOT_FOUND"),
+        new Case("/v1/nothing", "Bearer " + token, "", "", 404, "NOT_FOUND"),
+        new Case("/v1/images/sha256:" + "0".repeat(64), "", "", "", 401, "UNAUTHORIZED"),
+        new Case("/v1/images/sha256:" + "0".repeat(64), "Bearer pcs_wrong", "", "", 401, "UNAUTHORIZED"));
     for (Case c : cases) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + c.path()));
       if (!c.auth().isEmpty()) {
@@ -360,9 +374,7 @@ class ServerIT {
     assertThat(JSON.readTree(r.body()).get("ignored").asInt()).isEqualTo(2);
     // a registry that does not answer: the job is retried with backoff, then dead with the reason, and nothing else stops
     String nowhere = "sha256:" + "c".repeat(64);
-    HttpResponse<String> queued = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/v1/scans"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-            "{\"registry\":\"down\",\"repository\":\"app\",\"digest\":\"" + nowhere + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> queued = post("/v1/scans", "{\"registry\":\"down\",\"repository\":\"app\",\"digest\":\"" + nowhere + "\"}");
     assertThat(queued.statusCode()).isEqualTo(202);
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     JsonNode dead = null;
