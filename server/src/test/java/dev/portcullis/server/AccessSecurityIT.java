@@ -8,16 +8,12 @@ import dev.portcullis.server.store.ImageState;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,24 +40,14 @@ class AccessSecurityIT {
   static void start() throws Exception {
     port = RegistryProcess.freePort();
     ServerFixtures.keyPair(dir);
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        data: data
-        workers: 1
-        vulnerabilityDatabase: %s
-        sweepInterval: 0
+    Path config = ServerFixtures.offlineConfig(dir, port, """
         signatureGrace: 1h
         signing:
           key: server.key
         jobs:
           backoff: 1h
         stages:
-          prod: {approval: required}
-        registries:
-          - name: dev
-            url: http://127.0.0.1:%d
-        """.formatted(port, ServerFixtures.database(dir), RegistryProcess.freePort()) + ServerFixtures.auth(dir));
+          prod: {approval: required}""");
     try (Store store = Store.sqlite(dir.resolve("data"), Clock.systemUTC())) {
       store.transaction(c -> {
         store.images().seen(c, "dev", "team/app", Digest.parse(QUARANTINED), "1.0", "sweep", "seeded");
@@ -69,8 +55,7 @@ class AccessSecurityIT {
         return null;
       });
     }
-    server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
-        new PrintStream(LOG, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    server = ServerFixtures.start(config, LOG);
     ApiClient admin = ApiClient.login(port, ServerFixtures.ADMIN, ServerFixtures.ADMIN_PASSWORD);
     secrets.add(ServerFixtures.ADMIN_PASSWORD);
     admin.cookie().ifPresent(secrets::add);

@@ -72,19 +72,9 @@ class AuditBurstCrashIT {
   void everyAcknowledgedCallHasItsRecordAfterAKill() throws Exception {
     int port = RegistryProcess.freePort();
     ServerFixtures.keyPair(dir);
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        data: data
-        workers: 1
-        vulnerabilityDatabase: %s
-        sweepInterval: 0
+    Path config = ServerFixtures.offlineConfig(dir, port, """
         signing:
-          key: server.key
-        registries:
-          - name: dev
-            url: http://127.0.0.1:%d
-        """.formatted(port, ServerFixtures.database(dir), RegistryProcess.freePort()) + ServerFixtures.auth(dir));
+          key: server.key""");
     child = start(config);
     ApiClient developer = ApiClient.withToken(port, ServerFixtures.token(port, "burst", List.of("developer:**")));
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();

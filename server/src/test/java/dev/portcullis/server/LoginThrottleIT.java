@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,20 +34,10 @@ class LoginThrottleIT {
   @Test
   void guessesAreCountedLockedAndThrottled() throws Exception {
     int port = RegistryProcess.freePort();
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        data: data
-        workers: 1
-        vulnerabilityDatabase: %s
-        sweepInterval: 0
-        registries:
-          - name: dev
-            url: http://127.0.0.1:%d
-        """.formatted(port, ServerFixtures.database(dir), RegistryProcess.freePort()) + ServerFixtures.auth(dir)
-        + "  lockout:\n    failures: 5\n    period: 15m\n");
-    server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    Path config = ServerFixtures.offlineConfig(dir, port, "");
+    // the auth section is the file's last
+    Files.writeString(config, Files.readString(config) + "  lockout:\n    failures: 5\n    period: 15m\n");
+    server = ServerFixtures.start(config, new ByteArrayOutputStream());
     ApiClient admin = ApiClient.login(port, ServerFixtures.ADMIN, ServerFixtures.ADMIN_PASSWORD);
     admin.createUser("mallory-target", "the real password 42", List.of("viewer:**"));
     String auditor = admin.createToken("auditor", "", List.of("auditor:**"));

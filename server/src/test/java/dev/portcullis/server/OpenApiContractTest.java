@@ -10,20 +10,15 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,22 +43,8 @@ class OpenApiContractTest {
   @BeforeAll
   static void start() throws Exception {
     int port = RegistryProcess.freePort();
-    int closed = RegistryProcess.freePort();
-    Path db = ServerFixtures.database(dir);
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        data: data
-        workers: 1
-        vulnerabilityDatabase: %s
-        sweepInterval: 0
-        signatureGrace: 1h
-        registries:
-          - name: dev
-            url: http://127.0.0.1:%d
-        """.formatted(port, db, closed) + ServerFixtures.auth(dir));
-    server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    Path config = ServerFixtures.offlineConfig(dir, port, "signatureGrace: 1h");
+    server = ServerFixtures.start(config, new ByteArrayOutputStream());
     base = "http://127.0.0.1:" + port;
     token = ServerFixtures.token(port, "contract", ServerFixtures.ALL_ROLES);
     doc = JSON.readTree(send("GET", "/v1/openapi.json", null).body());

@@ -9,9 +9,6 @@ import dev.portcullis.server.store.Promotions;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -97,20 +93,10 @@ class PermissionMatrixIT {
   @BeforeAll
   static void start() throws Exception {
     port = RegistryProcess.freePort();
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        data: data
-        workers: 1
-        vulnerabilityDatabase: %s
-        sweepInterval: 0
+    Path config = ServerFixtures.offlineConfig(dir, port, """
         signatureGrace: 1h
         jobs:
-          backoff: 1h
-        registries:
-          - name: dev
-            url: http://127.0.0.1:%d
-        """.formatted(port, ServerFixtures.database(dir), RegistryProcess.freePort()) + ServerFixtures.auth(dir));
+          backoff: 1h""");
     // quarantined images with release requests, and promotions awaiting approval, as earlier work of the server left them
     try (Store store = Store.sqlite(dir.resolve("data"), Clock.systemUTC())) {
       for (String team : List.of("team-a", "team-b")) {
@@ -131,8 +117,7 @@ class PermissionMatrixIT {
         TARGETS.put(team, t);
       }
     }
-    server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()));
+    server = ServerFixtures.start(config, new ByteArrayOutputStream());
     ApiClient admin = ApiClient.login(port, ServerFixtures.ADMIN, ServerFixtures.ADMIN_PASSWORD);
     for (Role r : Role.values()) {
       String role = r.name().toLowerCase(Locale.ROOT);

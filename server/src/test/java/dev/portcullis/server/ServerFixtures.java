@@ -97,6 +97,34 @@ public final class ServerFixtures {
     return "auth:\n  admin:\n    name: " + ADMIN + "\n    passwordFile: " + password + "\n";
   }
 
+  /**
+   * Writes {@code dir/server.yaml} for a server on {@code port} with one worker, the synthetic
+   * database, no sweep, a registry {@code dev} at a port where nothing listens, {@code extra}
+   * (top-level YAML settings) and, last, the first administrator's {@code auth:} section.
+   */
+  public static Path offlineConfig(Path dir, int port, String extra) throws IOException {
+    Path config = dir.resolve("server.yaml");
+    Files.writeString(config, """
+        listen: 127.0.0.1:%d
+        data: data
+        workers: 1
+        vulnerabilityDatabase: %s
+        sweepInterval: 0
+        %s
+        registries:
+          - name: dev
+            url: http://127.0.0.1:%d
+        """.formatted(port, database(dir), extra.strip(), dev.portcullis.testkit.RegistryProcess.freePort())
+        + auth(dir));
+    return config;
+  }
+
+  /** Starts a server in this process with {@code config}, its log into {@code log}. */
+  public static Server start(Path config, java.io.OutputStream log) throws IOException {
+    return Server.start(new Server.Options(config, java.util.Optional.empty(), java.util.Optional.empty(), false, "test",
+        new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(), java.time.Clock.systemUTC()));
+  }
+
   /** A machine token with these grants, made by the administrator through the API. */
   public static String token(int port, String name, List<String> grants) throws IOException, InterruptedException {
     return ApiClient.login(port, ADMIN, ADMIN_PASSWORD).createToken(name, "", grants);

@@ -6,20 +6,15 @@ import dev.portcullis.testkit.RegistryProcess;
 import dev.portcullis.testkit.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -36,23 +31,11 @@ class TlsServerIT {
   void servesHttpsOnlyWithSecureCookies() throws Exception {
     TestPki.ServerTls pki = TestPki.serverTls(Files.createDirectories(dir.resolve("pki")));
     int port = RegistryProcess.freePort();
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:%d
-        data: data
-        workers: 1
-        vulnerabilityDatabase: %s
-        sweepInterval: 0
+    Path config = ServerFixtures.offlineConfig(dir, port, """
         tls:
           certificate: %s
-          key: %s
-        registries:
-          - name: dev
-            url: http://127.0.0.1:%d
-        """.formatted(port, ServerFixtures.database(dir), pki.certificate(), pki.privateKey(), RegistryProcess.freePort())
-        + ServerFixtures.auth(dir));
-    try (Server server = Server.start(new Server.Options(config, Optional.empty(), Optional.empty(), false, "test",
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC()))) {
+          key: %s""".formatted(pki.certificate(), pki.privateKey()));
+    try (Server server = ServerFixtures.start(config, new ByteArrayOutputStream())) {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       try (InputStream in = Files.newInputStream(pki.caCertificate())) {
