@@ -3,6 +3,7 @@ package dev.portcullis.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.server.store.SharedPostgres;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.testkit.Postgres;
 import java.sql.SQLException;
@@ -11,30 +12,15 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The audit log on a real PostgreSQL server: the same contract, its triggers, and several servers on one database. */
 class AuditPostgresIT extends AuditLogContract {
-  private static Postgres postgres;
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   private final Map<Store, String> urls = new IdentityHashMap<>();
-
-  @BeforeAll
-  static void startPostgres() {
-    postgres = Postgres.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    postgres.close();
-  }
 
   @Override
   Store newStore() throws Exception {
-    return open(postgres.createDatabase("audit" + DATABASES.incrementAndGet()));
+    return open(SharedPostgres.database("audit"));
   }
 
   @Override
