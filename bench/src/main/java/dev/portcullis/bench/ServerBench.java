@@ -357,7 +357,7 @@ public final class ServerBench {
         long wall0 = System.nanoTime();
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         while (true) {
-          JsonNode list = get(server.api("/v1/images?limit=1000"));
+          JsonNode list = get(server, "/v1/images?limit=1000");
           long done = 0;
           for (JsonNode i : list.get("images")) {
             done += DECIDED.contains(i.get("state").asText()) ? 1 : 0;
@@ -375,7 +375,7 @@ public final class ServerBench {
         double first = Double.MAX_VALUE;
         double last = 0;
         for (String d : digests) {
-          JsonNode entry = get(server.api("/v1/images/" + d)).get("registries").get(0);
+          JsonNode entry = get(server, "/v1/images/" + d).get("registries").get(0);
           first = Math.min(first, at(entry, "scanning", true));
           last = Math.max(last, at(entry, entry.get("image").get("state").asText(), false));
         }
@@ -401,7 +401,7 @@ public final class ServerBench {
       Path config = config("memory", api, registry, 1, "1h", Optional.of(gatePort), "[failed]", false);
       try (ServerProcess server = ServerProcess.start(java, javaOptions, jar, config, api, results.resolve("server-memory.log"), http)) {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (get(server.api("/v1/images?limit=10")).get("images").size() < 2) {
+        while (get(server, "/v1/images?limit=10").get("images").size() < 2) {
           if (System.nanoTime() > deadline) {
             throw new IOException("gate memory: the sweep did not record both images; server log:\n" + server.tail());
           }
@@ -482,7 +482,8 @@ public final class ServerBench {
         .append("workers: ").append(workers).append('\n')
         .append("vulnerabilityDatabase: ").append(vulnDb).append('\n')
         .append("signatureGrace: ").append(grace).append('\n')
-        .append("sweepInterval: 0\n");
+        .append("sweepInterval: 0\n")
+        .append(ServerProcess.authYaml(dir));
     if (signing) {
       yaml.append("signing:\n  key: ").append(key).append('\n');
     }
@@ -499,8 +500,7 @@ public final class ServerBench {
   private JsonNode decided(ServerProcess server, String digest, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.api("/v1/images/" + digest)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(server.read("/v1/images/" + digest).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         JsonNode entry = JSON.readTree(r.body()).get("registries").get(0);
         if (DECIDED.contains(entry.get("image").get("state").asText())) {
@@ -532,10 +532,11 @@ public final class ServerBench {
     return found;
   }
 
-  private JsonNode get(URI uri) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  /** GET {@code path} with the server's read token; fails unless 200. */
+  private JsonNode get(ServerProcess server, String path) throws Exception {
+    HttpResponse<String> r = http.send(server.read(path).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IOException("GET " + uri + ": " + r.statusCode() + " " + r.body());
+      throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
     }
     return JSON.readTree(r.body());
   }

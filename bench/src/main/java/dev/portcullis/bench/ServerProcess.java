@@ -1,5 +1,8 @@
 package dev.portcullis.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,8 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,21 +25,59 @@ import java.util.concurrent.TimeUnit;
  * are its own: the benchmark's polling and image building never share them, and its RSS can be
  * read from {@code /proc/PID/status}. {@link #close()} sends SIGTERM (the server hands running
  * jobs back and exits) and kills it if it has not exited within 30 s.
+ *
+ * <p>The API is authenticated: the configuration names the first administrator ({@link
+ * #authYaml}), {@link #start} logs in as that administrator, and {@link #token} makes API tokens
+ * for the benchmark's calls ({@code Authorization: Bearer}).
  */
 final class ServerProcess implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofMinutes(2);
+  /** The first administrator every benchmark server is configured with. */
+  static final String ADMIN = "bench-admin";
+  private static final String PASSWORD_FILE = "admin.password";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final Path log;
   private final int apiPort;
+  private final HttpClient http;
+  private Session admin = new Session("", "");
+  private String readToken = "";
 
-  private ServerProcess(Process process, Path log, int apiPort) {
+  /** A dashboard session: its cookie's value and its CSRF token. */
+  record Session(String cookie, String csrf) {
+    @Override
+    public String toString() {
+      return "Session[…]";
+    }
+  }
+
+  private ServerProcess(Process process, Path log, int apiPort, HttpClient http) {
     this.process = process;
     this.log = log;
     this.apiPort = apiPort;
+    this.http = http;
   }
 
-  /** Starts the server and returns once {@code /readyz} answers 200; fails with the tail of its log otherwise. */
+  /**
+   * The {@code auth:} section that makes {@link #ADMIN} the first administrator, with a fresh random
+   * password written to a file (mode 600) in {@code dir}, the configuration's directory.
+   */
+  static String authYaml(Path dir) throws IOException {
+    byte[] random = new byte[18];
+    new SecureRandom().nextBytes(random);
+    Path file = dir.resolve(PASSWORD_FILE);
+    Files.deleteIfExists(file);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, HexFormat.of().formatHex(random) + "\n");
+    return "auth:\n  admin:\n    name: " + ADMIN + "\n    passwordFile: " + PASSWORD_FILE + "\n";
+  }
+
+  /**
+   * Starts the server, returns once {@code /readyz} answers 200, {@link #ADMIN} has logged in and
+   * the read token ({@link #read}) is made;
+   * fails with the tail of its log otherwise. {@code config} holds {@link #authYaml} of its directory.
+   */
   static ServerProcess start(Path java, List<String> javaOptions, Path jar, Path config, int apiPort, Path log, HttpClient http)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
@@ -42,25 +86,91 @@ final class ServerProcess implements AutoCloseable {
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--config", config.toString()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-    ServerProcess server = new ServerProcess(p, log, apiPort);
+    ServerProcess server = new ServerProcess(p, log, apiPort, http);
     long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (System.nanoTime() < deadline) {
+    while (!server.ready()) {
       if (!p.isAlive()) {
         throw new IOException("portcullis server exited with " + p.exitValue() + "; log " + log + ":\n" + server.tail());
       }
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(server.api("/readyz")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return server;
-        }
-      } catch (IOException e) {
-        // not listening yet
+      if (System.nanoTime() > deadline) {
+        server.close();
+        throw new IOException("portcullis server was not ready within " + STARTUP.toSeconds() + " s; log " + log + ":\n" + server.tail());
       }
       Thread.sleep(50);
     }
-    server.close();
-    throw new IOException("portcullis server was not ready within " + STARTUP.toSeconds() + " s; log " + log + ":\n" + server.tail());
+    try {
+      server.admin = server.login(ADMIN, Files.readString(config.resolveSibling(PASSWORD_FILE), StandardCharsets.UTF_8).strip());
+      server.readToken = server.token("bench-read", List.of("viewer:**"));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw new IOException(e.getMessage() + "; log " + log + ":\n" + server.tail(), e);
+    }
+    return server;
+  }
+
+  private boolean ready() throws InterruptedException {
+    try {
+      return http.send(HttpRequest.newBuilder(api("/readyz")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    } catch (IOException e) {
+      return false; // not listening yet
+    }
+  }
+
+  /** Logs in with the JSON login ({@code POST /v1/login}); fails unless 200. */
+  Session login(String name, String password) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("password", password);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api("/v1/login")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("POST /v1/login as " + name + ": " + r.statusCode() + " " + r.body());
+    }
+    String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("portcullis_session=")).findFirst()
+        .orElseThrow(() -> new IOException("POST /v1/login as " + name + " set no session cookie"));
+    int end = cookie.indexOf(';');
+    return new Session(cookie.substring("portcullis_session=".length(), end < 0 ? cookie.length() : end), JSON.readTree(r.body()).path("csrf").asText(""));
+  }
+
+  /** Creates a local user with {@code grants} as the administrator ({@code POST /v1/users}). */
+  void createUser(String name, String password, List<String> grants) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("password", password);
+    grants.forEach(body.putArray("grants")::add);
+    HttpResponse<String> r = http.send(as(admin, "/v1/users").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IOException("POST /v1/users " + name + ": " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /**
+   * A new API token with {@code grants} ({@code viewer:**}, {@code developer:team-a/**}, ...),
+   * made by the administrator's session; answers its secret.
+   */
+  String token(String name, List<String> grants) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("expiresInDays", 1);
+    grants.forEach(body.putArray("grants")::add);
+    HttpResponse<String> r = http.send(as(admin, "/v1/tokens").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IOException("POST /v1/tokens " + name + ": " + r.statusCode() + " " + r.body());
+    }
+    JsonNode secret = JSON.readTree(r.body()).path("secret");
+    if (!secret.isTextual()) {
+      throw new IOException("POST /v1/tokens " + name + ": no secret in the answer");
+    }
+    return secret.asText();
+  }
+
+  /** A GET of {@code path} with a token of role {@code viewer} over every repository, made at start. */
+  HttpRequest.Builder read(String path) {
+    return HttpRequest.newBuilder(api(path)).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + readToken);
+  }
+
+  /** A request in {@code session}: its cookie and its CSRF token. */
+  HttpRequest.Builder as(Session session, String path) {
+    return HttpRequest.newBuilder(api(path)).timeout(Duration.ofSeconds(60)).header("Cookie", "portcullis_session=" + session.cookie())
+        .header("X-CSRF-Token", session.csrf());
   }
 
   URI api(String path) {
