@@ -172,7 +172,7 @@ final class ServerData {
     List<Seeded> seeded = new ArrayList<>();
     try (Store store = Store.sqlite(data, Clock.systemUTC())) {
       AuditLog audit = new AuditLog(store, Optional.empty(), AuditLog.DEFAULT_CHECKPOINT_EVERY);
-      store.journal(audit::append);
+      store.journal(audit.journal());
       for (int from = 0; from < images; from += 100) {
         int start = from;
         store.transaction(c -> {

@@ -187,8 +187,7 @@ public final class Server implements AutoCloseable {
         : Store.sqlite(data, o.clock());
     // every decision taken in a store transaction is journalled in the same transaction
     AuditLog audit = new AuditLog(store, signer, AuditLog.DEFAULT_CHECKPOINT_EVERY);
-    store.journal((c, actor, action, target, outcome, reason) -> audit.append(c, new AuditEvent(Identity.recorded(actor), action, target,
-        outcome, reason)));
+    store.journal(audit.journal());
     PolicyVersions policyVersions = new PolicyVersions(store, CelLimits.DEFAULT, config.registries().stream().map(ServerConfig.Registry::stage)
         .collect(java.util.stream.Collectors.toSet()), audit::append);
     ServerExceptions serverExceptions = new ServerExceptions(store, audit::append);

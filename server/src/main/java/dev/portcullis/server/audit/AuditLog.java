@@ -106,6 +106,11 @@ public final class AuditLog implements AutoCloseable {
     return r;
   }
 
+  /** This log as the store's journal: decisions recorded with their actor as the store names it ({@link Identity#recorded}). */
+  public Store.Journal journal() {
+    return (c, actor, action, target, outcome, reason) -> append(c, new AuditEvent(Identity.recorded(actor), action, target, outcome, reason));
+  }
+
   /**
    * Signs the chain head now, unless it is signed already. Empty when there is no signer, no record,
    * or nothing new to sign.
