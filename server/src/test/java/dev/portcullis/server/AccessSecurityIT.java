@@ -212,4 +212,50 @@ class AccessSecurityIT {
       assertThat(trail.toString()).as("the audit trail").doesNotContain(secret);
     }
   }
+
+  /** Submits the form {@code id} of the dashboard page {@code page} as the browser would: its fields, its CSRF token, its action. */
+  private static ApiClient.Answer submit(ApiClient session, String page, String id) throws Exception {
+    ApiClient.Answer html = session.get(page);
+    assertThat(html.status()).as(page).isEqualTo(200);
+    org.jsoup.nodes.Element form = org.jsoup.Jsoup.parse(html.body()).getElementById(id);
+    assertThat(form).as("form " + id + " on " + page).isNotNull();
+    StringBuilder body = new StringBuilder();
+    for (org.jsoup.nodes.Element input : form.select("input[name], textarea[name]")) {
+      String value = input.tagName().equals("textarea") ? input.text() : input.attr("value");
+      if (input.attr("name").equals("reason") && value.isEmpty()) {
+        value = "checked on the dashboard";
+      }
+      body.append(body.isEmpty() ? "" : "&").append(URLEncoder.encode(input.attr("name"), StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+    return session.withoutCsrf().post(form.attr("action"), "application/x-www-form-urlencoded", body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void nobodyApprovesTheirOwnRequestOnTheDashboard() throws Exception {
+    ApiClient alice = alice();
+    ApiClient bob = bob();
+    String exception = alice.post("/v1/exceptions", """
+        {"finding":"CVE-2024-3333","image":"team/app","justification":"asked from the dashboard test","expires":"2099-12-31"}""")
+        .json().get("id").asText();
+    String promotion = alice.post("/v1/promotions", """
+        {"sourceRegistry":"dev","sourceRepository":"team/app","sourceReference":"1.0","destinationRegistry":"dev",
+         "destinationRepository":"team/app","destinationTag":"prod-2","stage":"prod"}""").json().get("id").asText();
+    String text = bob.get("/v1/policies/1").json().get("text").asText();
+    int version = alice.post("/v1/policies", ApiClient.JSON.createObjectNode().put("text", text + "\n# from the dashboard test\n").toString())
+        .json().get("version").asInt();
+    record Guarded(String page, String form, String check) {}
+    List<Guarded> guarded = List.of(new Guarded("/ui/exceptions", "approve-exception-" + exception, "/v1/exceptions/" + exception),
+        new Guarded("/ui/promotions", "approve-promotion-" + promotion, "/v1/promotions/" + promotion),
+        new Guarded("/ui/policies", "activate-policy-" + version, "/v1/policies/" + version));
+    for (Guarded g : guarded) {
+      ApiClient.Answer self = submit(alice, g.page(), g.form());
+      assertThat(self.status()).as(g.form() + ": " + self).isEqualTo(403);
+      assertThat(self.body()).as(g.form()).contains("error-message");
+      assertThat(bob.get(g.check()).body()).as(g.check()).doesNotContain("\"approver\":\"user:alice\"");
+      ApiClient.Answer other = submit(bob, g.page(), g.form());
+      assertThat(other.status()).as(g.form() + " by bob: " + other).isEqualTo(303);
+      assertThat(bob.get(g.check()).body()).as(g.check()).contains("user:bob");
+    }
+  }
 }
