@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param score the image's own score and its factors, before any exception; {@code null} when unreadable
  * @param decisions each stage's decision, by stage name
  * @param findings every finding of the risk report, in its order
- * @param layers the layers findings were found in (the stored result lists no others), bottom first where known
+ * @param layers the image's layers (those the stored result lists, and those findings were found in), bottom first where known
  * @param labels the image's labels
  * @param user the image's configured user ("" when unset)
  * @param provenance the signatures and attestations found; {@code null} when nobody looked (no policy asked)
@@ -268,6 +268,13 @@ public record StoredAssessment(long scannedAt, @Nullable String vulnerabilityDat
 
   private static List<Layer> layers(JsonNode assessment) {
     Map<String, Layer> byDigest = new LinkedHashMap<>();
+    // every layer of the image, as the server stores it beside the scan's document (by diff ID, as findings name them)
+    for (JsonNode l : assessment.path("subjectLayers")) {
+      if (l.hasNonNull("diffId")) {
+        byDigest.put(l.get("diffId").asText(), new Layer(l.path("index").asInt(-1), l.get("diffId").asText(),
+            l.path("size").canConvertToLong() ? l.get("size").asLong() : null, l.path("createdBy").asText("")));
+      }
+    }
     for (JsonNode f : assessment.path("findings")) {
       JsonNode pkg = f.path("package");
       if (pkg.hasNonNull("layerDiffId")) {

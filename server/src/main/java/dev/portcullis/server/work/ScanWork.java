@@ -268,8 +268,15 @@ public final class ScanWork {
   }
 
   private ImageStates.Stored stored(Decided d) throws IOException {
-    return new ImageStates.Stored(AssessmentWriter.json(d.assessment()), RiskReportJson.write(d.risk()), d.decisions().toString(),
-        store.clock().millis());
+    // the scan's JSON document, and the image's layers for the dashboard (the document names only the layers findings are in)
+    com.fasterxml.jackson.databind.node.ObjectNode assessment = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+        AssessmentWriter.json(d.assessment()));
+    com.fasterxml.jackson.databind.node.ArrayNode layers = assessment.putArray("subjectLayers");
+    for (Assessment.LayerFacts l : d.assessment().subject().layers()) {
+      layers.addObject().put("index", l.index()).put("digest", l.digest().toString()).put("diffId", l.diffId().toString()).put("size", l.size())
+          .put("createdBy", l.createdBy().orElse(""));
+    }
+    return new ImageStates.Stored(assessment.toString(), RiskReportJson.write(d.risk()), d.decisions().toString(), store.clock().millis());
   }
 
   /** Reads the image through {@code scanner}, adds the provenance the policy may ask for, and decides every stage. */

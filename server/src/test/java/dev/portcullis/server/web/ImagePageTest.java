@@ -197,6 +197,24 @@ class ImagePageTest {
   }
 
   @Test
+  void everyLayerTheServerStoredIsListedWithItsSizeAndCommand() {
+    String diff0 = "sha256:" + "0".repeat(64);
+    String diff1 = "sha256:" + "1".repeat(64);
+    String assessment = """
+        {"subjectLayers":[{"index":0,"digest":"sha256:%s","diffId":"%s","size":1024,"createdBy":"ADD rootfs.tar /"},
+          {"index":1,"digest":"sha256:%s","diffId":"%s","size":7,"createdBy":"COPY run /app/ <script>"}]}"""
+        .formatted("a".repeat(64), diff0, "b".repeat(64), diff1);
+    StoredAssessment a = StoredAssessment.read(new ImageStates.Stored(assessment, "{}", "{}", 0), null);
+    assertThat(a.layers()).extracting(StoredAssessment.Layer::index, StoredAssessment.Layer::size, StoredAssessment.Layer::createdBy)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 1024L, "ADD rootfs.tar /"),
+            org.assertj.core.groups.Tuple.tuple(1, 7L, "COPY run /app/ <script>"));
+    Document doc = render(Pages.as(Role.VIEWER), new ImagePage.View(DIGEST, List.of(placement("dev", "r", "passed", "")), a, ImagePage.Filter.NONE));
+    assertThat(doc.select("#layers-table tbody tr")).hasSize(2);
+    assertThat(doc.select("#layers-table").text()).contains("COPY run /app/ <script>");
+    assertThat(doc.select("#layers-table script")).isEmpty();
+  }
+
+  @Test
   void twoThousandFindingsRender() {
     List<RiskFinding> many = new ArrayList<>();
     Kind[] kinds = Kind.values();
