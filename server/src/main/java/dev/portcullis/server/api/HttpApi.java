@@ -986,7 +986,7 @@ public final class HttpApi implements AutoCloseable {
         long maxAge = Math.max(0, java.time.Duration.between(store.clock().instant(), yes.expires()).toSeconds());
         r.context().res().addHeader("Set-Cookie", SESSION_COOKIE + "=" + yes.cookie() + "; Path=/; Max-Age=" + maxAge + "; HttpOnly; SameSite=Strict"
             + (secureCookies ? "; Secure" : ""));
-        r.context().res().addHeader("Set-Cookie", LOGIN_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
+        r.context().res().addHeader("Set-Cookie", LOGIN_COOKIE + "=; Path=/v1/login; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
         r.json(200, Request.JSON.createObjectNode().put("name", yes.identity().name()).put("csrf", yes.csrf())
             .put("expiresAt", yes.expires().toString()));
       }
