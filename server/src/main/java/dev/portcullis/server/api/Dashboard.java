@@ -9,7 +9,6 @@ import dev.portcullis.server.audit.AuditRecord;
 import dev.portcullis.server.audit.Verification;
 import dev.portcullis.server.auth.Authorizer;
 import dev.portcullis.server.auth.Permission;
-import dev.portcullis.server.governance.Governance;
 import dev.portcullis.server.governance.PolicyVersions;
 import dev.portcullis.server.governance.ServerExceptions;
 import dev.portcullis.server.store.DatabaseVersion;
@@ -51,12 +50,10 @@ final class Dashboard {
 
   private final Store store;
   private final HttpApi.Directory directory;
-  private final Governance governance;
 
-  Dashboard(Store store, HttpApi.Directory directory, Governance governance) {
+  Dashboard(Store store, HttpApi.Directory directory) {
     this.store = store;
     this.directory = directory;
-    this.governance = governance;
   }
 
   private static byte[] resource(String path) {

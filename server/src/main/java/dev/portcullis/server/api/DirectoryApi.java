@@ -26,7 +26,6 @@ import dev.portcullis.server.auth.Users;
 import dev.portcullis.server.governance.PolicyVersions;
 import dev.portcullis.server.governance.ServerExceptions;
 import java.io.IOException;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

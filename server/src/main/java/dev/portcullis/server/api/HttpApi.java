@@ -91,7 +91,7 @@ public final class HttpApi implements AutoCloseable {
     this.testResults = testResults;
     this.governance = governance;
     this.directory = new DirectoryApi(directory, nudge);
-    this.dashboard = new Dashboard(store, directory, governance);
+    this.dashboard = new Dashboard(store, directory);
     this.canSign = canSign;
     this.nudge = nudge;
     this.store = store;
@@ -736,7 +736,6 @@ public final class HttpApi implements AutoCloseable {
 
   private static final Pattern REPOSITORY = Pattern.compile(ImageRef.REPOSITORY_PATTERN);
   private static final Pattern TAG = Pattern.compile(ImageRef.TAG_PATTERN);
-  private static final Pattern NAME = Pattern.compile("[\\p{Graph}](?:[\\p{Graph} ]{0,254}[\\p{Graph}])?");
 
   static String field(JsonNode body, String name, Pattern pattern) {
     JsonNode v = body.get(name);
