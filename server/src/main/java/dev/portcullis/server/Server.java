@@ -355,7 +355,11 @@ public final class Server implements AutoCloseable {
 
   /** The first administrator, when the configuration names one and the server has no user yet. */
   private static void bootstrapAdmin(ServerConfig config, Users users, AuditLog audit, ServerLog log) throws IOException {
-    if (config.auth().admin().isEmpty() || !users.list().isEmpty()) {
+    if (!users.list().isEmpty()) {
+      return;
+    }
+    if (config.auth().admin().isEmpty()) {
+      log.warn("the server has no user and auth.admin names none: nobody can log in or make an API token until auth.admin is set");
       return;
     }
     ServerConfig.Admin admin = config.auth().admin().get();
