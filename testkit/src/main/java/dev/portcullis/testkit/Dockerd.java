@@ -124,7 +124,8 @@ public final class Dockerd implements AutoCloseable {
   /** Starts dockerd and waits until its socket answers {@code /_ping}; fails with the log's tail when it does not. */
   public static Dockerd start(Options options) throws IOException {
     Tools.require("dockerd");
-    Path dir = Files.createTempDirectory("portcullis-dockerd-");
+    // under /tmp with a short name: Unix socket paths (containerd's, its shims') must stay under 108 bytes
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "pcs-dockerd-");
     Path socket = dir.resolve("docker.sock");
     Path logDir = Files.createDirectories(logDir());
     Path logFile = logDir.resolve("dockerd-" + dir.getFileName() + ".log");

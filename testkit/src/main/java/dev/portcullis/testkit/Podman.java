@@ -78,7 +78,8 @@ public final class Podman implements AutoCloseable {
   public static Podman create(Options options) throws IOException {
     Tools.require("podman");
     Tools.require("runc");
-    Path dir = Files.createTempDirectory("portcullis-podman-");
+    // under /tmp with a short name: podman refuses a run root longer than 50 characters
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "pcs-podman-");
     try {
       Path conf = dir.resolve("containers.conf");
       Files.writeString(conf, """
