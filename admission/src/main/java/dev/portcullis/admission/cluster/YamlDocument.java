@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * comment above its key. {@link #write} gives the same text for the same documents.
  */
 public record YamlDocument(List<String> comments, Map<String, Object> body) {
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z/][A-Za-z0-9._/-]*");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z/][A-Za-z0-9._/+=-]*");
   private static final Set<String> RESERVED = Set.of("true", "false", "yes", "no", "on", "off", "y", "n", "null", "~");
 
   public YamlDocument {
