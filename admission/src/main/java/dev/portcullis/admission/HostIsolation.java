@@ -45,16 +45,16 @@ final class HostIsolation {
           && out.stream().noneMatch(v -> v.message().contains(" adds " + cap + "."))) {
         out.add(new Violation(NODE_LEVEL.contains(cap) ? "PCS-K8S-042" : "PCS-K8S-005", container, "container " + container + " adds " + cap
             + ", which this host does not allow (allowed: " + String.join(", ", profile.allowedCapabilities().stream().sorted().toList())
-            + "). Remove the capability, or ask for it to be added to the host's allowed set."));
+            + "). Remove the capability, or ask for it to be added to the host's allowed set"));
       }
     }
     if (profile.refuseHostUser() && access.hostUser()) {
       out.add(new Violation(Admission.HOST_USER_NAMESPACE, container, "container " + container + " has no user namespace of its own, so root in "
-          + "it is root on the host. Run it in a user namespace (podman --userns=auto, dockerd --userns-remap) or rootless."));
+          + "it is root on the host. Run it in a user namespace (podman --userns=auto, dockerd --userns-remap) or rootless"));
     }
     if (profile.requireReadOnlyRoot() && !access.readOnlyRoot()) {
       out.add(new Violation("PCS-K8S-022", container, "container " + container + " has a writable root file system. Run it with --read-only "
-          + "and mount a tmpfs or volume where it writes."));
+          + "and mount a tmpfs or volume where it writes"));
     }
     return List.copyOf(out);
   }

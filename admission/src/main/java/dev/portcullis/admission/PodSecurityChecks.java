@@ -72,11 +72,15 @@ public final class PodSecurityChecks {
     List<Manifests.Workload> workloads = manifests.workloads();
     for (Check<Manifests> check : checks) {
       for (CheckFinding f : check.evaluate(manifests)) {
-        out.add(new Violation(f.id(), container(workloads, f.message()), f.message() + ". " + check.info().remediation()));
+        out.add(new Violation(f.id(), container(workloads, f.message()), f.message() + ". " + withoutFinalStop(check.info().remediation())));
       }
     }
     out.sort(Comparator.comparing(Violation::rule).thenComparing(Violation::container).thenComparing(Violation::message));
     return List.copyOf(out);
+  }
+
+  static String withoutFinalStop(String sentence) {
+    return sentence.endsWith(".") ? sentence.substring(0, sentence.length() - 1) : sentence;
   }
 
   /** The container a finding's message names: the checks write {@code Kind/name container NAME ...}. */
