@@ -16,8 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -238,20 +237,26 @@ public final class Admission {
     if (millis <= 0) {
       return new Lookup.Failed<>("the deadline had passed");
     }
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<T> future = executor.submit(call::call);
+    // Not an executor: closing one waits for the call, and a call that ignores interrupts must not hold the decision.
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    Thread worker = Thread.ofVirtual().name("portcullis-fetch").start(() -> {
       try {
-        return new Lookup.Found<>(future.get(millis, TimeUnit.MILLISECONDS));
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        return new Lookup.Failed<>("no answer in time");
-      } catch (ExecutionException e) {
-        return new Lookup.Failed<>(reason(e.getCause() == null ? e : e.getCause()));
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while reading the facts of an image");
+        answer.complete(call.call());
+      } catch (Throwable t) {
+        answer.completeExceptionally(t);
       }
+    });
+    try {
+      return new Lookup.Found<>(answer.get(millis, TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      worker.interrupt();
+      return new Lookup.Failed<>("no answer in time");
+    } catch (ExecutionException e) {
+      return new Lookup.Failed<>(reason(e.getCause() == null ? e : e.getCause()));
+    } catch (InterruptedException e) {
+      worker.interrupt();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading the facts of an image");
     }
   }
 

@@ -196,12 +196,14 @@ class AdmissionTest {
     Evidence hanging = new Evidence() {
       @Override
       public Optional<ImageFacts> facts(ImageRef image, Digest digest, Instant deadline) throws IOException {
-        try {
-          never.await();
-        } catch (InterruptedException e) {
-          throw new java.io.InterruptedIOException("cancelled");
+        while (true) {
+          try {
+            never.await();
+            return Optional.of(approved(APP));
+          } catch (InterruptedException e) {
+            // a badly behaved evidence: it ignores interrupts and keeps waiting
+          }
         }
-        return Optional.of(approved(APP));
       }
 
       @Override
@@ -212,7 +214,12 @@ class AdmissionTest {
     StagePolicy p = prod(StagePolicy.OnMissing.FETCH, StagePolicy.Mode.ENFORCE);
     StagePolicy quick = new StagePolicy(p.stage(), true, true, p.verdict(), p.trustedKeys(), p.registries(), false, p.podSecurity(),
         p.onMissing(), Duration.ofMillis(50), p.mode());
-    Admission.Checked c = new Admission(hanging, Clock.systemUTC()).images(List.of(image("registry.example:5000/app@" + APP)), quick);
+    Admission.Checked c;
+    try {
+      c = new Admission(hanging, Clock.systemUTC()).images(List.of(image("registry.example:5000/app@" + APP)), quick);
+    } finally {
+      never.countDown();
+    }
     assertEquals(List.of("PCS-ADM-003"), rules(c));
     assertTrue(c.violations().getFirst().message().contains("could not be read from its registry"), c.violations().getFirst().message());
   }
