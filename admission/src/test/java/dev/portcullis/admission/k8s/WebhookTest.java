@@ -312,6 +312,10 @@ class WebhookTest {
     assertEquals("/spec/jobTemplate/spec/template/spec/containers/0/image",
         patch(webhook.mutate(bytes(review("CronJob", object("CronJob", one))), PROD)).getFirst().get("path"));
     assertEquals(List.of(), patch(webhook.mutate(resource("deployment-create-v1.json"), PROD)));
+    String ephemeral = "{\"kind\": \"EphemeralContainers\", \"apiVersion\": \"v1\", \"metadata\": {\"name\": \"web\"}, \"ephemeralContainers\": ["
+        + container("debugger", "registry.example:5000/shop/web:1.4", "{}") + "]}";
+    assertEquals(List.of(Map.of("op", "replace", "path", "/ephemeralContainers/0/image", "value", pinned)),
+        patch(webhook.mutate(bytes(review("v1", "", "EphemeralContainers", "pods", "UPDATE", "ephemeralcontainers", ephemeral)), PROD)));
   }
 
   @Test
