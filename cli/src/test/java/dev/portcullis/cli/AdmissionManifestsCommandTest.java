@@ -21,14 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 class AdmissionManifestsCommandTest {
   static final String IMAGE = "registry.example:5000/portcullis@sha256:" + "ab".repeat(32);
-
-  /** Until the lead wires the {@code admission} group into {@link Main}, a stand-in group holds the command. */
-  @Command(name = "admission", subcommands = AdmissionManifestsCommand.class)
-  static final class StandInGroup {}
 
   /** {@code portcullis admission manifests ARGS}, in this JVM, with Main's streams as the process has them. */
   static CliRun run(String... args) {
@@ -37,9 +32,6 @@ class AdmissionManifestsCommandTest {
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
     CommandLine cl = new CommandLine(new Main(o, e, new ByteArrayInputStream(new byte[0]), Map.of()));
-    if (!cl.getSubcommands().containsKey("admission")) {
-      cl.addSubcommand(new CommandLine(new StandInGroup()));
-    }
     cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
     String[] full = new String[args.length + 2];

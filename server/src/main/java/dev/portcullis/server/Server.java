@@ -155,6 +155,14 @@ public final class Server implements AutoCloseable {
         problems.add("trust.keys: " + k + ": " + e.getMessage());
       }
     }
+    List<PublicKey> stageKeys = new ArrayList<>();
+    for (Path k : config.admission().keyFiles()) {
+      try {
+        stageKeys.add(PublicKeys.read(k));
+      } catch (IOException | IllegalArgumentException e) {
+        problems.add("admission trustedKeys: " + k + ": " + e.getMessage());
+      }
+    }
     Optional<Signer> signer = Optional.empty();
     if (config.signing().isPresent()) {
       try (Passphrase p = Passphrase.of(config.signing().get().passphrase())) {
@@ -245,7 +253,7 @@ public final class Server implements AutoCloseable {
       store.close();
       throw e;
     }
-    Setup setup = new Setup(config, scanners, governance, trusted, signer, o.toolVersion());
+    Setup setup = new Setup(config, scanners, governance, trusted, signer, o.toolVersion(), stageKeys);
     Metrics metrics = new Metrics();
     String owner = ManagementFactory.getRuntimeMXBean().getName();
     Workers workers = new Workers(store, new ScanWork(setup, store, log, metrics), new PromoteWork(setup, store, log), config.jobs(),

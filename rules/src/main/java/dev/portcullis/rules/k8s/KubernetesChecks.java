@@ -382,7 +382,7 @@ public final class KubernetesChecks {
         List.of(pssRestricted("Running as Non-root"), nsa("Pod security: non-root and unprivileged containers")),
         containers((w, c, hits) -> {
           effectiveText(w, c, "runAsGroup").filter(v -> v.equals("0")).ifPresent(v -> hits.add(lineOf(w, c, "runAsGroup"), where(w, c) + " runs with GID 0"));
-          if (c.field().equals("containers") && w.containers().stream().filter(x -> x.field().equals("containers")).findFirst().orElseThrow() == c) {
+          if (c.field().equals("containers") && w.containers().stream().filter(x -> x.field().equals("containers")).findFirst().orElseThrow().equals(c)) {
             podSc(w).text("fsGroup").filter(v -> v.equals("0")).ifPresent(v -> hits.add(podSc(w).lineOf("fsGroup"), w.display() + " sets fsGroup 0"));
           }
         })));

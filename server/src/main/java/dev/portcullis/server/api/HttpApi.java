@@ -67,6 +67,7 @@ public final class HttpApi implements AutoCloseable {
   private final Governance governance;
   private final DirectoryApi directory;
   private final Dashboard dashboard;
+  private final AdmissionApi admission;
   private final TestResultAttester testResults;
   private final boolean canSign;
   private final Runnable nudge;
@@ -92,6 +93,8 @@ public final class HttpApi implements AutoCloseable {
     this.governance = governance;
     this.directory = new DirectoryApi(directory, nudge);
     this.dashboard = new Dashboard(store, directory);
+    this.admission = new AdmissionApi(config.admission(), new dev.portcullis.server.admission.StoredEvidence(store, config.registries()),
+        store.clock());
     this.canSign = canSign;
     this.nudge = nudge;
     this.store = store;
@@ -107,7 +110,7 @@ public final class HttpApi implements AutoCloseable {
       c.startup.showOldJavalinVersionWarning = false;
       c.jetty.host = config.listen().host();
       c.jetty.port = config.listen().port();
-      c.http.maxRequestSize = Math.max(MAX_REPORT, config.maxNotificationBytes());
+      c.http.maxRequestSize = Math.max(Math.max(MAX_REPORT, config.maxNotificationBytes()), config.admission().maxRequestBytes());
       c.http.prefer405over404 = true;
       c.jetty.modifyHttpConfiguration(h -> {
         h.setRequestHeaderSize(16 * 1024);
@@ -202,6 +205,7 @@ public final class HttpApi implements AutoCloseable {
     long limit = switch (op.id()) {
       case "receiveNotifications" -> config.maxNotificationBytes();
       case "attestTestResult" -> MAX_REPORT;
+      case "validateAdmission", "mutateAdmission", "validateAdmissionByNamespace", "mutateAdmissionByNamespace" -> admission.maxBody();
       default -> MAX_BODY;
     };
     Request r = new Request(ctx, limit, Identity.anonymous(ctx.ip()));
@@ -230,7 +234,7 @@ public final class HttpApi implements AutoCloseable {
       throw e;
     }
     if (op.mutating()) {
-      audit(op, r, "success", r.auditReason());
+      audit(op, r, r.auditOutcome(), r.auditReason());
     }
     if (r.isForm() && ctx.status().getCode() < 300) {
       ctx.status(303).header("Location", next(r)).result("");
@@ -442,6 +446,7 @@ public final class HttpApi implements AutoCloseable {
     ops.add(new Operation("GET", "/metrics", "metrics", "Prometheus metrics (text exposition format)", List.of(), Optional.empty(),
         Map.of(200, new Operation.Response("the metrics", "")), new Guard.Public(), true, this::metricsText));
     ops.addAll(directory.operations());
+    ops.addAll(admission.operations());
     ops.addAll(dashboard.operations(this::imageScope));
     return List.copyOf(ops);
   }

@@ -31,6 +31,7 @@ final class Request {
   private String auditTarget = "";
   private String csrf = "";
   private String auditReason = "";
+  private String auditOutcome = "success";
 
   Request(Context ctx, long maxBody, Identity identity) {
     this.ctx = ctx;
@@ -184,6 +185,15 @@ final class Request {
 
   String auditReason() {
     return auditReason;
+  }
+
+  /** The outcome the audit record of a successful call names ({@code success} unless the handler says, e.g. {@code denied}). */
+  public void auditOutcome(String outcome) {
+    this.auditOutcome = outcome;
+  }
+
+  String auditOutcome() {
+    return auditOutcome;
   }
 
   public void json(int status, JsonNode body) {

@@ -19,7 +19,8 @@ public record Identity(Kind kind, String id, String name, String owner, List<Gra
   public enum Kind { USER, TOKEN, ACTOR, ANONYMOUS }
 
   /** The scanner, registry events, the sweep and the promoter: grants of their own do not matter, they never pass the HTTP check. */
-  public static final Set<String> ACTORS = Set.of("scanner", "rescan", "registry-events", "sweep", "promoter", "configuration", "server");
+  public static final Set<String> ACTORS = Set.of("scanner", "rescan", "registry-events", "sweep", "promoter", "configuration", "server",
+      "admission");
 
   public Identity {
     grants = List.copyOf(grants);

@@ -34,7 +34,9 @@ public enum Permission {
   /** create users, change their grants, unlock, disable */
   MANAGE_USERS(false),
   /** create and revoke API tokens */
-  MANAGE_TOKENS(false);
+  MANAGE_TOKENS(false),
+  /** report the admission decisions a runtime hook or an engine plugin took */
+  REPORT_ADMISSION(true);
 
   private final boolean scoped;
 

@@ -13,7 +13,9 @@ public enum Role {
   SECURITY(EnumSet.of(READ, DECIDE_EXCEPTION, DECIDE_RELEASE, EDIT_POLICY, ACTIVATE_POLICY)),
   OPERATOR(EnumSet.of(READ, SCAN, REQUEST_PROMOTION, APPROVE_PROMOTION, MANAGE_REGISTRIES)),
   AUDITOR(EnumSet.of(READ, READ_AUDIT)),
-  ADMIN(EnumSet.of(READ, READ_AUDIT, MANAGE_USERS, MANAGE_TOKENS));
+  ADMIN(EnumSet.of(READ, READ_AUDIT, MANAGE_USERS, MANAGE_TOKENS)),
+  /** a runtime hook or an engine plugin on a host: reads what admission needs, reports what it decided */
+  AGENT(EnumSet.of(READ, REPORT_ADMISSION));
 
   private final Set<Permission> permissions;
 
@@ -41,6 +43,6 @@ public enum Role {
         return r;
       }
     }
-    throw new IllegalArgumentException("no role '" + s + "' (viewer, developer, security, operator, auditor, admin)");
+    throw new IllegalArgumentException("no role '" + s + "' (viewer, developer, security, operator, auditor, admin, agent)");
   }
 }

@@ -3,6 +3,7 @@ package dev.portcullis.server.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.portcullis.admission.StagePolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -82,7 +83,7 @@ public final class ConfigFile {
       return new Result.Invalid(List.of(file + ": the configuration must be a mapping"));
     }
     known(root, "", "listen", "data", "database", "workers", "vulnerabilityDatabase", "policy", "exceptions", "signing", "trust",
-        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries", "stages", "auth", "tls");
+        "sweepInterval", "signatureGrace", "scanTimeout", "notifications", "jobs", "registries", "stages", "auth", "tls", "admission");
     ServerConfig.HostPort listen = hostPort(root.get("listen"), "listen", new ServerConfig.HostPort("127.0.0.1", 8470));
     Path data = path(root.get("data"), "data").orElse(base.resolve("portcullis-data"));
     Optional<ServerConfig.DatabaseUrl> database = database(root.get("database"));
@@ -107,11 +108,15 @@ public final class ConfigFile {
         duration(jobsNode.get("backoff"), "jobs.backoff", Duration.ofSeconds(5), false));
     List<ServerConfig.Registry> registries = registries(root.get("registries"));
     Set<String> approval = new java.util.TreeSet<>();
+    Map<String, StagePolicy> admissionStages = new java.util.TreeMap<>();
     JsonNode stages = object(root.get("stages"), "stages");
     for (Iterator<Map.Entry<String, JsonNode>> it = stages.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode st = object(e.getValue(), "stages." + e.getKey());
-      known(st, "stages." + e.getKey() + ".", "approval");
+      known(st, "stages." + e.getKey() + ".", "approval", "admission");
+      if (st.hasNonNull("admission")) {
+        admissionStages.put(e.getKey(), stageAdmission(e.getKey(), object(st.get("admission"), "stages." + e.getKey() + ".admission")));
+      }
       String a = st.path("approval").asText("none");
       switch (a) {
         case "required" -> approval.add(e.getKey());
@@ -132,11 +137,130 @@ public final class ConfigFile {
         tls = Optional.of(new ServerConfig.Tls(cert.get(), key.get()));
       }
     }
+    ServerConfig.Admission admission = admission(object(root.get("admission"), "admission"), admissionStages);
     if (!problems.isEmpty()) {
       return new Result.Invalid(problems);
     }
     return new Result.Valid(new ServerConfig(listen, data, database, workers, vulnDb, policy, exceptions, signing, trusted, sweep, grace,
-        scanTimeout, secret, maxBytes, jobs, registries, approval, auth, tls));
+        scanTimeout, secret, maxBytes, jobs, registries, approval, auth, tls, admission));
+  }
+
+  /** The top-level {@code admission} section, with the stages' own {@code admission} settings. */
+  private ServerConfig.Admission admission(JsonNode a, Map<String, StagePolicy> stages) {
+    known(a, "admission.", "namespaces", "ignoreNamespaces", "maxRequestBytes", "defaultStage");
+    Map<String, String> namespaces = new java.util.TreeMap<>();
+    JsonNode ns = object(a.get("namespaces"), "admission.namespaces");
+    for (Iterator<Map.Entry<String, JsonNode>> it = ns.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      text(e.getValue(), "admission.namespaces." + e.getKey()).ifPresent(stage -> {
+        if (!stages.containsKey(stage)) {
+          problem("admission.namespaces." + e.getKey() + ": stage " + stage + " has no admission settings (stages." + stage + ".admission)");
+        }
+        namespaces.put(e.getKey(), stage);
+      });
+    }
+    Set<String> ignored = new java.util.TreeSet<>(List.of("kube-system"));
+    if (a.has("ignoreNamespaces")) {
+      ignored.clear();
+      ignored.addAll(texts(a.get("ignoreNamespaces"), "admission.ignoreNamespaces"));
+    }
+    Optional<String> defaultStage = text(a.get("defaultStage"), "admission.defaultStage");
+    defaultStage.filter(st -> !stages.containsKey(st))
+        .ifPresent(st -> problem("admission.defaultStage: stage " + st + " has no admission settings (stages." + st + ".admission)"));
+    long maxBytes = integer(a.get("maxRequestBytes"), "admission.maxRequestBytes", 3 << 20, 64 << 10, 32 << 20);
+    return new ServerConfig.Admission(stages, namespaces, ignored, defaultStage, maxBytes, List.copyOf(admissionKeyFiles));
+  }
+
+  private final java.util.TreeSet<Path> admissionKeyFiles = new java.util.TreeSet<>();
+
+  private StagePolicy stageAdmission(String stage, JsonNode a) {
+    String at = "stages." + stage + ".admission.";
+    known(a, at, "requireDigest", "requireSignature", "verdict", "trustedKeys", "registries", "allowUndecided", "podSecurity", "onMissing",
+        "fetchDeadline", "mode");
+    Optional<StagePolicy.VerdictRule> verdict = Optional.of(new StagePolicy.VerdictRule(stage, List.of(), Duration.ofDays(30)));
+    JsonNode v = a.get("verdict");
+    if (v != null && v.isBoolean() && !v.asBoolean()) {
+      verdict = Optional.empty();
+    } else if (v != null && !v.isNull()) {
+      JsonNode vo = object(v, at + "verdict");
+      known(vo, at + "verdict.", "maxAge", "earlier");
+      List<StagePolicy.Accepted> earlier = new ArrayList<>();
+      JsonNode list = vo.get("earlier");
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          problem(at + "verdict.earlier: must be a list of {stage, minScore}");
+        } else {
+          for (int i = 0; i < list.size(); i++) {
+            JsonNode e = object(list.get(i), at + "verdict.earlier[" + i + "]");
+            known(e, at + "verdict.earlier[" + i + "].", "stage", "minScore");
+            Optional<String> st = text(e.get("stage"), at + "verdict.earlier[" + i + "].stage");
+            int min = integer(e.get("minScore"), at + "verdict.earlier[" + i + "].minScore", 0, 0, 100);
+            st.ifPresent(s -> earlier.add(new StagePolicy.Accepted(s, min)));
+          }
+        }
+      }
+      verdict = Optional.of(new StagePolicy.VerdictRule(stage, earlier, duration(vo.get("maxAge"), at + "verdict.maxAge", Duration.ofDays(30), false)));
+    }
+    Set<String> keys = new java.util.TreeSet<>();
+    for (String k : texts(a.get("trustedKeys"), at + "trustedKeys")) {
+      Path file = base.resolve(k).normalize();
+      admissionKeyFiles.add(file);
+      try {
+        keys.add(dev.portcullis.sign.key.KeyIds.of(dev.portcullis.sign.key.PublicKeys.read(file)));
+      } catch (IOException | RuntimeException e) {
+        problem(at + "trustedKeys: " + file + ": " + e.getMessage());
+      }
+    }
+    Duration fetch = duration(a.get("fetchDeadline"), at + "fetchDeadline", Duration.ofSeconds(2), false);
+    if (fetch.compareTo(Duration.ofSeconds(25)) > 0) {
+      problem(at + "fetchDeadline: must stay under the webhook's timeout (at most 25s), not " + fetch.toSeconds() + "s");
+    }
+    return new StagePolicy(stage, bool(a.get("requireDigest"), at + "requireDigest", true), bool(a.get("requireSignature"), at + "requireSignature", true),
+        verdict, keys, texts(a.get("registries"), at + "registries"), bool(a.get("allowUndecided"), at + "allowUndecided", false),
+        choice(a.get("podSecurity"), at + "podSecurity", StagePolicy.PodSecurity.class, StagePolicy.PodSecurity.BASELINE),
+        choice(a.get("onMissing"), at + "onMissing", StagePolicy.OnMissing.class, StagePolicy.OnMissing.DENY), fetch,
+        choice(a.get("mode"), at + "mode", StagePolicy.Mode.class, StagePolicy.Mode.ENFORCE));
+  }
+
+  private boolean bool(@Nullable JsonNode node, String what, boolean dflt) {
+    if (node == null || node.isNull()) {
+      return dflt;
+    }
+    if (!node.isBoolean()) {
+      problem(what + ": must be true or false, not " + node);
+      return dflt;
+    }
+    return node.asBoolean();
+  }
+
+  private <E extends Enum<E>> E choice(@Nullable JsonNode node, String what, Class<E> type, E dflt) {
+    Optional<String> t = text(node, what);
+    if (t.isEmpty()) {
+      return dflt;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(t.get())) {
+        return e;
+      }
+    }
+    problem(what + ": must be one of " + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+        .collect(java.util.stream.Collectors.joining(", ")) + ", not " + t.get());
+    return dflt;
+  }
+
+  private List<String> texts(@Nullable JsonNode node, String what) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      problem(what + ": must be a list");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      text(node.get(i), what + "[" + i + "]").ifPresent(out::add);
+    }
+    return out;
   }
 
   private ServerConfig.Auth auth(@Nullable JsonNode node) {

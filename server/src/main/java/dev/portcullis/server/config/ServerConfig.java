@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param approvalRequired the stages a promotion to which waits for an approver other than its requester
  * @param auth users, sessions and lockout
  * @param tls the API's certificate and key (absent: plain HTTP, for loopback)
+ * @param admission what the admission webhooks require, per stage and namespace
  */
 public record ServerConfig(
     HostPort listen,
@@ -50,7 +51,8 @@ public record ServerConfig(
     List<Registry> registries,
     java.util.Set<String> approvalRequired,
     Auth auth,
-    Optional<Tls> tls) {
+    Optional<Tls> tls,
+    Admission admission) {
 
   public ServerConfig {
     approvalRequired = java.util.Set.copyOf(approvalRequired);
@@ -69,6 +71,26 @@ public record ServerConfig(
    */
   public record Auth(Optional<Admin> admin, int lockoutFailures, Duration lockoutPeriod, Duration sessionIdle, Duration sessionAbsolute) {
     public static final Auth DEFAULTS = new Auth(Optional.empty(), 5, Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(12));
+  }
+
+  /**
+   * The admission webhooks' settings.
+   *
+   * @param stages each stage's requirements (a stage without admission settings has no webhook)
+   * @param namespaces a namespace's stage when its label {@code portcullis.dev/stage} does not say (the webhook path without a stage)
+   * @param ignoredNamespaces namespaces never checked (the server's own, kube-system), whatever the webhook configuration sends
+   * @param defaultStage the stage of a namespace neither labelled nor mapped (absent: such namespaces are not checked)
+   * @param maxRequestBytes the largest AdmissionReview body read
+   * @param keyFiles the public keys the stages trust, beside {@code trust} and the server's own
+   */
+  public record Admission(java.util.Map<String, dev.portcullis.admission.StagePolicy> stages, java.util.Map<String, String> namespaces,
+      java.util.Set<String> ignoredNamespaces, Optional<String> defaultStage, long maxRequestBytes, List<Path> keyFiles) {
+    public Admission {
+      keyFiles = List.copyOf(keyFiles);
+      stages = java.util.Map.copyOf(stages);
+      namespaces = java.util.Map.copyOf(namespaces);
+      ignoredNamespaces = java.util.Set.copyOf(ignoredNamespaces);
+    }
   }
 
   /** The first administrator's name and password (read from a file or the environment). */

@@ -55,7 +55,7 @@ public final class ImageStates {
       record(c, registry, digest.toString(), null, ImageState.PENDING, actor, reason, now);
     }
     try (PreparedStatement s = c.prepareStatement("INSERT INTO image_names (registry, digest, repository, tag, seen_at) VALUES (?, ?, ?, ?, ?) "
-        + "ON CONFLICT (registry, digest, repository, tag) DO NOTHING")) {
+        + "ON CONFLICT (registry, digest, repository, tag) DO UPDATE SET seen_at = excluded.seen_at")) {
       s.setString(1, registry);
       s.setString(2, digest.toString());
       s.setString(3, repository);

@@ -21,7 +21,12 @@ public record Job(String id, Kind kind, String registry, String repository, Dige
      * Scan a decided image again because the vulnerability database changed: its state, score and
      * stored result are replaced, its layers come from the layer cache.
      */
-    RESCAN
+    RESCAN,
+    /**
+     * Read an image's signatures and attestations again because one was pushed, so that admission
+     * decides from them without asking the registry.
+     */
+    EVIDENCE
   }
 
   /** A job's place in the queue. */

@@ -40,8 +40,8 @@ public final class JobQueue {
 
   /** {@link #enqueue} in the caller's transaction. */
   public boolean enqueue(Connection c, Job.Kind kind, String registry, String repository, Digest digest, long runAfter) throws SQLException {
-    if (kind == Job.Kind.RESCAN) {
-      throw new IllegalArgumentException("a rescan is queued for a database version: enqueueRescan");
+    if (kind == Job.Kind.RESCAN || kind == Job.Kind.EVIDENCE) {
+      throw new IllegalArgumentException("a " + kind + " job is queued with its own key: enqueueRescan or enqueueEvidence");
     }
     return insert(c, kind, kind.name() + " " + registry + " " + digest, registry, repository, digest.toString(), runAfter, null);
   }
@@ -55,6 +55,16 @@ public final class JobQueue {
       throws SQLException {
     return insert(c, Job.Kind.RESCAN, rescanKey(registry, digest.toString(), target), registry, repository, digest.toString(), runAfter,
         target);
+  }
+
+  /**
+   * Queues a refresh of an image's admission facts after the attachment manifest {@code attachment}
+   * was pushed beside it (once per attachment manifest), in the caller's transaction.
+   */
+  public boolean enqueueEvidence(Connection c, String registry, String repository, Digest image, Digest attachment, long runAfter)
+      throws SQLException {
+    return insert(c, Job.Kind.EVIDENCE, Job.Kind.EVIDENCE.name() + " " + registry + " " + image + " " + attachment, registry, repository,
+        image.toString(), runAfter, null);
   }
 
   /** The idempotency key of the re-scan of one image for one database version. */

@@ -46,6 +46,7 @@ public final class Store implements AutoCloseable {
   private final ImageStates images;
   private final Promotions promotions;
   private final Releases releases;
+  private final AdmissionFacts admission;
   private final VulnerabilityDatabases databases;
 
   private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
@@ -56,6 +57,7 @@ public final class Store implements AutoCloseable {
     this.images = new ImageStates(this);
     this.promotions = new Promotions(this);
     this.releases = new Releases(this);
+    this.admission = new AdmissionFacts(this);
     this.databases = new VulnerabilityDatabases(this);
   }
 
@@ -157,6 +159,11 @@ public final class Store implements AutoCloseable {
 
   public Releases releases() {
     return releases;
+  }
+
+  /** What admission decides from, and what it let start. */
+  public AdmissionFacts admission() {
+    return admission;
   }
 
   /** The vulnerability database versions scanned with, and the re-scans each queues. */

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where images enter the lifecycle, whoever announced them (a registry event, the sweep, a person
  * through the API): the image is recorded as pending and a scan is queued once per digest, to run
- * after the signature grace period. Signature and attestation tags are never images of their own.
+ * after the signature grace period. Signature and attestation tags are never images of their own:
+ * each pushed one queues a refresh of its image's admission facts.
  */
 public final class Intake {
   /** cosign's tags for an image's signatures, attestations and SBOMs: {@code sha256-<hex>.sig}. */
@@ -46,6 +47,14 @@ public final class Intake {
   public Outcome announce(String registry, String repository, Digest digest, @Nullable String tag, String actor, String reason)
       throws IOException {
     if (isAttachmentTag(tag)) {
+      if (tag.endsWith(".sig") || tag.endsWith(".att")) {
+        // a signature or attestation pushed beside an image: admission's facts about that image are read again
+        Digest image = Digest.parse("sha256:" + tag.substring("sha256-".length(), "sha256-".length() + 64));
+        boolean queued = store.transaction(c -> store.jobs().enqueueEvidence(c, registry, repository, image, digest, store.clock().millis()));
+        if (queued) {
+          nudge.run();
+        }
+      }
       return Outcome.ATTACHMENT;
     }
     long runAfter = store.clock().millis() + config.signatureGrace().toMillis();

@@ -3,6 +3,7 @@ package dev.portcullis.server.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.admission.ImageFacts;
 import dev.portcullis.catalog.sbom.CycloneDx;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.ImageSource;
@@ -90,6 +91,7 @@ public final class ScanWork {
     return switch (job.kind()) {
       case SCAN -> scan(job, registry);
       case RESCAN -> rescan(job, registry);
+      case EVIDENCE -> evidence(job, registry);
       case PROMOTE -> throw new IllegalArgumentException("a promotion job is run by PromoteWork, not ScanWork");
     };
   }
@@ -140,6 +142,7 @@ public final class ScanWork {
       } catch (Lost e) {
         throw new LeaseLost("scan " + ref + ": another worker took the job over (lease expired); its result stands");
       }
+      prefetch(registry, ref, job.digest(), lease.scanner(registry.name()).options().read());
       return Optional.of(new Outcome(d.state(), d.score(), d.summary()));
     }
   }
@@ -230,6 +233,41 @@ public final class ScanWork {
       }
       return Optional.of(new Outcome(d.state(), d.score(), (d.state() == before.state() ? "still " : before.state().label() + " → ")
           + d.state().label() + ", " + reason));
+    }
+  }
+
+  /** Reads the image's signatures and attestations again after one was pushed beside it. */
+  private Optional<Outcome> evidence(Job job, ServerConfig.Registry registry) throws IOException {
+    ImageRef ref = ref(registry, job);
+    try (Scanners.Lease lease = setup.scanners().acquire()) {
+      ImageFacts facts = Prefetch.read(setup, store, lease.scanner(registry.name()).options().read(), ref, job.digest());
+      try {
+        store.transaction(c -> {
+          if (!store.jobs().complete(c, job)) {
+            throw new Lost();
+          }
+          Prefetch.store(store, c, registry.name(), facts);
+          return null;
+        });
+      } catch (Lost e) {
+        throw new LeaseLost("read the signatures of " + ref + ": another worker took the job over (lease expired)");
+      }
+      log.info("admission facts of " + ref + " read again: " + Prefetch.describe(facts));
+    }
+    return Optional.empty();
+  }
+
+  /** Stores what admission needs to know of a scanned image; a failure is logged, and admission then treats the image as unknown. */
+  private void prefetch(ServerConfig.Registry registry, ImageRef ref, dev.portcullis.core.Digest digest, ReadOptions read) {
+    try {
+      ImageFacts facts = Prefetch.read(setup, store, read, ref, digest);
+      store.transaction(c -> {
+        Prefetch.store(store, c, registry.name(), facts);
+        return null;
+      });
+    } catch (IOException e) {
+      log.warn("read the signatures and attestations of " + ref + " for admission: " + e.getMessage()
+          + " (admission treats it as unknown until an attachment is pushed or it is scanned again)");
     }
   }
 

@@ -15,11 +15,21 @@ import java.util.Optional;
  * require, and the server's own signer.
  *
  * @param toolVersion the version written into decision documents and SBOMs
+ * @param stageKeys the keys the admission settings of the stages trust
  */
 public record Setup(ServerConfig config, Scanners scanners, Governance governance,
-    List<PublicKey> trusted, Optional<Signer> signer, String toolVersion) {
+    List<PublicKey> trusted, Optional<Signer> signer, String toolVersion, List<PublicKey> stageKeys) {
   public Setup {
     trusted = List.copyOf(trusted);
+    stageKeys = List.copyOf(stageKeys);
+  }
+
+  /** The keys admission's facts are verified with: the trusted ones, the server's own and those the stages' admission settings name. */
+  public List<PublicKey> admissionKeys() {
+    java.util.Set<PublicKey> keys = new java.util.LinkedHashSet<>(trusted);
+    signer.ifPresent(s -> keys.add(s.publicKey()));
+    keys.addAll(stageKeys);
+    return List.copyOf(keys);
   }
 
   /** The keys a scan looks up signatures and attestations with: the trusted ones and those {@code policy}'s given stages' requirements name. */

@@ -1,0 +1,221 @@
+package dev.portcullis.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.admission.ImageFacts;
+import dev.portcullis.admission.Outcome;
+import dev.portcullis.admission.StagePolicy;
+import dev.portcullis.admission.Violation;
+import dev.portcullis.admission.k8s.Webhook;
+import dev.portcullis.admission.remote.FactsJson;
+import dev.portcullis.core.Digest;
+import dev.portcullis.core.ImageRef;
+import dev.portcullis.server.admission.StoredEvidence;
+import dev.portcullis.server.api.Operation.Guard;
+import dev.portcullis.server.api.Operation.Scope;
+import dev.portcullis.server.auth.Identity;
+import dev.portcullis.server.auth.Permission;
+import dev.portcullis.server.config.ServerConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Admission: the Kubernetes webhooks (validating and mutating, per stage or by namespace), decided
+ * from the server's stored state only, each decision an audit record; the facts the runtime hook and
+ * the Docker plugin ask for; and the decisions they report back.
+ */
+final class AdmissionApi {
+  private static final String STAGE = "[a-z0-9][a-z0-9._-]{0,62}";
+  private static final Pattern LINE = Pattern.compile("[^\\p{Cntrl}]{1,500}");
+  /** What a stage without admission settings, or an ignored namespace, gets: nothing checked, nothing refused. */
+  private static final StagePolicy UNCHECKED = new StagePolicy("none", false, false, Optional.empty(), java.util.Set.of(), List.of(), true,
+      StagePolicy.PodSecurity.PRIVILEGED, StagePolicy.OnMissing.WARN, Duration.ofSeconds(1), StagePolicy.Mode.AUDIT);
+
+  private final ServerConfig.Admission config;
+  private final StoredEvidence evidence;
+  private final Webhook webhook;
+  private final Clock clock;
+
+  AdmissionApi(ServerConfig.Admission config, StoredEvidence evidence, Clock clock) {
+    this.config = config;
+    this.evidence = evidence;
+    this.clock = clock;
+    this.webhook = new Webhook(evidence, clock, (int) config.maxRequestBytes());
+  }
+
+  /** The largest body an admission operation reads. */
+  long maxBody() {
+    return config.maxRequestBytes();
+  }
+
+  List<Operation> operations() {
+    List<Operation> ops = new ArrayList<>();
+    Operation.Param stage = new Operation.Param("stage", "path", true, "the stage whose requirements apply (the namespace's portcullis.dev/stage label)",
+        STAGE);
+    Operation.Body review = new Operation.Body("application/json", "AdmissionReview");
+    Map<Integer, Operation.Response> answers = Map.of(200, HttpApi.ok("the AdmissionReview answer (allowed, status, warnings, patch)",
+        "AdmissionReview"), 400, HttpApi.ok("not an AdmissionReview", "AdmissionError"), 404, HttpApi.err("no admission settings for this stage"),
+        413, HttpApi.ok("larger than admission.maxRequestBytes", "AdmissionError"));
+    ops.add(new Operation("POST", "/admission/validate/{stage}", "validateAdmission",
+        "Kubernetes validating webhook: every container's image (digest, signature, verdict, quarantine, registry) and host isolation "
+            + "(Pod Security Standards) under the stage's requirements",
+        List.of(stage), Optional.of(review), answers, new Guard.Public(), true, r -> webhook(r, false, true)));
+    ops.add(new Operation("POST", "/admission/mutate/{stage}", "mutateAdmission",
+        "Kubernetes mutating webhook: pins every image tag the server knows to its digest (JSONPatch)",
+        List.of(stage), Optional.of(review), answers, new Guard.Public(), true, r -> webhook(r, true, true)));
+    ops.add(new Operation("POST", "/admission/validate", "validateAdmissionByNamespace",
+        "Kubernetes validating webhook for namespaces without the stage label: the stage from admission.namespaces or admission.defaultStage",
+        List.of(), Optional.of(review), answers, new Guard.Public(), true, r -> webhook(r, false, false)));
+    ops.add(new Operation("POST", "/admission/mutate", "mutateAdmissionByNamespace",
+        "Kubernetes mutating webhook for namespaces without the stage label", List.of(), Optional.of(review), answers, new Guard.Public(), true,
+        r -> webhook(r, true, false)));
+    ops.add(new Operation("GET", "/v1/admission/facts", "getAdmissionFacts",
+        "What the server knows of an image for admission, from its stored state only: state, verified signatures and verdicts, and the "
+            + "digest a tag points at",
+        List.of(new Operation.Param("image", "query", true, "an image reference, by tag or by digest", "[^\\p{Cntrl}\\s]{1,500}")),
+        Optional.empty(), Map.of(200, HttpApi.ok("the facts", "AdmissionFacts"), 400, HttpApi.err("not an image reference"),
+            404, HttpApi.err("nothing is known of this image")),
+        new Guard.Requires(Permission.READ, this::imageScope), true, this::facts));
+    ops.add(new Operation("POST", "/v1/admission/decisions", "reportAdmission",
+        "Record a decision a runtime hook or the Docker authorization plugin took, in the audit trail", List.of(),
+        Optional.of(new Operation.Body("application/json", "AdmissionDecision")),
+        Map.of(201, HttpApi.ok("recorded", "AdmissionRecorded"), 400, HttpApi.err("the report is malformed")),
+        new Guard.Requires(Permission.REPORT_ADMISSION, r -> List.of(repositoryOf(r.jsonObject().path("image").asText("")))), true,
+        this::report));
+    return ops;
+  }
+
+  private List<String> imageScope(Request r) {
+    return List.of(repositoryOf(r.query("image").orElse("")));
+  }
+
+  private static String repositoryOf(String image) {
+    try {
+      return ImageRef.parse(image).repository();
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  private void webhook(Request r, boolean mutating, boolean byPath) throws Exception {
+    Optional<String> pathStage = byPath ? Optional.of(r.path("stage")) : Optional.empty();
+    if (pathStage.isPresent() && !config.stages().containsKey(pathStage.get())) {
+      throw new ApiException(404, "NOT_FOUND", "no admission settings for stage " + pathStage.get() + " (stages." + pathStage.get()
+          + ".admission in the server's configuration)");
+    }
+    String[] chosen = {""};
+    Webhook.Reply reply = mutating ? webhook.mutate(r.body(), req -> chosen(req, pathStage, chosen))
+        : webhook.validate(r.body(), req -> chosen(req, pathStage, chosen));
+    r.identity(Identity.actor("admission"));
+    Optional<Webhook.Request> req = reply.request();
+    r.auditTarget(req.map(q -> (q.namespace().isEmpty() ? "" : q.namespace() + "/") + q.kind() + "/" + (q.name().isEmpty() ? "(generated)" : q.name()))
+        .orElse("(unreadable request)"));
+    String who = req.map(q -> " for " + (q.userName().isEmpty() ? "(unknown user)" : q.userName()) + ", " + q.operation()
+        + (q.dryRun() ? " (dry run)" : "")).orElse("");
+    String stageText = chosen[0].isEmpty() ? "" : " at " + chosen[0];
+    switch (reply.result()) {
+      case Webhook.Result.Decided d -> {
+        r.auditOutcome(d.outcome() instanceof Outcome.Refuse ? "denied" : d.outcome().violations().isEmpty() ? "allowed" : "allowed-with-findings");
+        r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": " + describe(d.outcome()));
+      }
+      case Webhook.Result.Pinned p -> {
+        r.auditOutcome("patched");
+        r.auditReason("mutate" + stageText + who + ": " + (p.pins().isEmpty() ? "nothing to pin" : p.pins().stream()
+            .map(x -> x.container() + " " + x.image() + " → " + x.pinned()).collect(Collectors.joining("; ")))
+            + (p.unresolved().isEmpty() ? "" : "; unknown tags left as they are: " + String.join(", ", p.unresolved())));
+      }
+      case Webhook.Result.Passed p -> {
+        r.auditOutcome("allowed");
+        r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": not checked, " + p.reason());
+      }
+      case Webhook.Result.Rejected x -> {
+        r.auditOutcome("denied");
+        r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": refused, " + x.reason());
+      }
+    }
+    r.rawJson(reply.httpStatus(), reply.body());
+  }
+
+  /** The policy for a request: the path's stage, else the namespace's mapping, else the default; ignored namespaces get none. */
+  private StagePolicy chosen(Webhook.Request req, Optional<String> pathStage, String[] chosen) {
+    if (config.ignoredNamespaces().contains(req.namespace())) {
+      chosen[0] = "";
+      return UNCHECKED;
+    }
+    Optional<String> stage = pathStage.or(() -> Optional.ofNullable(config.namespaces().get(req.namespace()))).or(config::defaultStage);
+    chosen[0] = stage.orElse("");
+    return stage.map(s -> config.stages().get(s)).orElse(UNCHECKED);
+  }
+
+  static String describe(Outcome o) {
+    String violations = o.violations().stream().map(Violation::line).collect(Collectors.joining("; "));
+    return switch (o) {
+      case Outcome.Refuse f -> "denied: " + violations;
+      case Outcome.Admit a -> a.violations().isEmpty() ? "allowed" : "allowed with " + violations;
+    };
+  }
+
+  private void facts(Request r) throws Exception {
+    String text = r.query("image").orElse("");
+    ImageRef image;
+    try {
+      image = ImageRef.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "BAD_REQUEST", "image '" + HttpApi.clip(text) + "': " + Request.firstLine(e.getMessage()));
+    }
+    Instant deadline = clock.instant().plusSeconds(5);
+    Optional<Digest> digest = evidence.resolve(image, deadline);
+    if (digest.isEmpty()) {
+      throw new ApiException(404, "NOT_FOUND", "no digest is known for " + image + " (not in a registry this server watches, or not pushed yet)");
+    }
+    Optional<ImageFacts> facts = evidence.facts(image, digest.get(), deadline);
+    if (facts.isEmpty()) {
+      throw new ApiException(404, "NOT_FOUND", "nothing is known of " + image.withDigest(digest.get()));
+    }
+    r.rawJson(200, FactsJson.writeEnvelope(new FactsJson.Envelope(image.toString(), digest.get(), facts.get())));
+  }
+
+  private void report(Request r) throws Exception {
+    JsonNode body = r.jsonObject();
+    String source = field(body, "source", "oci-hook|docker-authz|[a-z][a-z0-9-]{0,39}");
+    String image = field(body, "image", LINE.pattern());
+    String outcome = field(body, "outcome", "allowed|denied|warned");
+    String container = body.path("container").asText("");
+    if (!container.isEmpty() && !LINE.matcher(container).matches()) {
+      throw new ApiException(400, "BAD_REQUEST", "container: not one line of at most 500 characters");
+    }
+    String digest = body.path("digest").asText("");
+    if (!digest.isEmpty() && !digest.matches("sha256:[0-9a-f]{64}")) {
+      throw new ApiException(400, "BAD_REQUEST", "digest: not sha256:<64 hex digits>");
+    }
+    List<String> violations = new ArrayList<>();
+    JsonNode list = body.path("violations");
+    if (!list.isMissingNode() && !list.isArray()) {
+      throw new ApiException(400, "BAD_REQUEST", "violations: must be a list of lines");
+    }
+    for (JsonNode v : list) {
+      if (!v.isTextual() || !LINE.matcher(v.asText()).matches() || violations.size() >= 50) {
+        throw new ApiException(400, "BAD_REQUEST", "violations: at most 50 lines of at most 500 characters each");
+      }
+      violations.add(v.asText());
+    }
+    r.auditTarget(image + (digest.isEmpty() ? "" : "@" + digest) + (container.isEmpty() ? "" : " (" + container + ")"));
+    r.auditOutcome(outcome);
+    r.auditReason(source + ": " + outcome + (violations.isEmpty() ? "" : ": " + String.join("; ", violations)));
+    r.json(201, Request.JSON.createObjectNode().put("recorded", true));
+  }
+
+  private static String field(JsonNode body, String name, String pattern) {
+    JsonNode v = body.get(name);
+    if (v == null || !v.isTextual() || !v.asText().matches(pattern)) {
+      throw new ApiException(400, "BAD_REQUEST", name + ": missing or not " + (pattern.length() < 60 ? pattern : "one line of at most 500 characters"));
+    }
+    return v.asText();
+  }
+}
