@@ -38,6 +38,8 @@ public final class DockerAdmission implements AutoCloseable {
   public static final String EXEC_REFUSED = "PCS-DKR-001";
   /** The engine's request could not be read or checked (body withheld, malformed, or a failure). */
   public static final String UNCHECKABLE = "PCS-DKR-002";
+  /** What violations call a container created without {@code --name}. */
+  static final String UNNAMED = "(unnamed)";
 
   private final DockerAuthzConfig config;
   private final Admission admission;
@@ -100,7 +102,7 @@ public final class DockerAdmission implements AutoCloseable {
     try {
       return switch (call) {
         case EngineCall.Other o -> new Authorization.Allow();
-        case EngineCall.ContainerCreate c -> create(request, c.name().orElse("?"), deadline);
+        case EngineCall.ContainerCreate c -> create(request, c.name().orElse(UNNAMED), deadline);
         case EngineCall.ExecCreate e -> exec(request, e.container());
         case EngineCall.ExecStart s -> config.exec() == DockerAuthzConfig.Exec.DENY
             ? decide(request, "exec/start", s.exec(), Optional.empty(), Optional.empty(), List.of(execRefused(s.exec())))
