@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * isolation from the request body, and image approval of the image the engine holds under the name
  * the client typed, pinned to the digest the engine pulled it by. {@code exec}: refused when the
  * configuration says {@code exec: deny}, else only privileged exec is checked. A local volume that
- * binds a host path is checked like a bind mount. Every other call is allowed. Anything that cannot
+ * binds a host path is checked like a bind mount. Swarm services and managed plugins, which start
+ * containers or privileged code without a create the plugin sees, are refused. Every other call is allowed. Anything that cannot
  * be read or decided is refused, and every decision on a checked call is recorded.
  */
 public final class DockerAdmission implements AutoCloseable {
@@ -38,6 +39,8 @@ public final class DockerAdmission implements AutoCloseable {
   public static final String EXEC_REFUSED = "PCS-DKR-001";
   /** The engine's request could not be read or checked (body withheld, malformed, or a failure). */
   public static final String UNCHECKABLE = "PCS-DKR-002";
+  /** A call that would start containers or privileged code the plugin never sees created. */
+  public static final String UNCHECKED_CALL = "PCS-DKR-003";
   /** What violations call a container created without {@code --name}. */
   static final String UNNAMED = "(unnamed)";
 
@@ -109,6 +112,9 @@ public final class DockerAdmission implements AutoCloseable {
             : new Authorization.Allow();
         case EngineCall.ContainerStart s -> start(request, s);
         case EngineCall.VolumeCreate v -> volume(request);
+        case EngineCall.Unchecked u -> decide(request, "unchecked", "?", Optional.empty(), Optional.empty(), List.of(new Violation(
+            UNCHECKED_CALL, "?", "a " + u.what() + " runs containers or code with host privileges that this plugin never sees created; "
+                + "it is not allowed on this host")));
       };
     } catch (GoJson.Malformed e) {
       return refuse(request, name(call), "?", Optional.empty(), Optional.empty(), List.of(new Violation(UNCHECKABLE, "?", e.getMessage())));
@@ -256,6 +262,7 @@ public final class DockerAdmission implements AutoCloseable {
       case EngineCall.ExecStart s -> "exec/start";
       case EngineCall.ContainerStart s -> "containers/start";
       case EngineCall.VolumeCreate v -> "volumes/create";
+      case EngineCall.Unchecked u -> "unchecked";
       case EngineCall.Other o -> "other";
     };
   }

@@ -28,6 +28,14 @@ sealed interface EngineCall {
   /** {@code POST /volumes/create}: a local volume's options can bind a host path. */
   record VolumeCreate() implements EngineCall {}
 
+  /**
+   * A call that makes the engine start containers or run code with host privileges without a later
+   * {@code containers/create} the plugin would see: swarm services ({@code POST /services/create},
+   * {@code /services/{id}/update}) and managed plugins ({@code POST /plugins/pull}, {@code /plugins/create},
+   * {@code /plugins/{name}/upgrade}, {@code /plugins/{name}/set}).
+   */
+  record Unchecked(String what) implements EngineCall {}
+
   /** Anything else. */
   record Other() implements EngineCall {}
 
@@ -35,6 +43,7 @@ sealed interface EngineCall {
   Pattern EXEC_CREATE = Pattern.compile("/containers/([^/]+)/exec");
   Pattern EXEC_START = Pattern.compile("/exec/([^/]+)/start");
   Pattern START = Pattern.compile("/containers/([^/]+)/start");
+  Pattern UNCHECKED = Pattern.compile("/services/create|/services/[^/]+/update|/plugins/pull|/plugins/create|/plugins/.+/(upgrade|set)");
 
   /** The call {@code method} on {@code uri} (path and query, as the engine received it) makes. */
   static EngineCall of(String method, String uri) throws GoJson.Malformed {
@@ -68,6 +77,9 @@ sealed interface EngineCall {
     }
     if ((m = START.matcher(path)).matches()) {
       return new ContainerStart(m.group(1), oldApi);
+    }
+    if (UNCHECKED.matcher(path).matches()) {
+      return new Unchecked(path.startsWith("/services/") ? "swarm service" : "managed plugin");
     }
     return new Other();
   }

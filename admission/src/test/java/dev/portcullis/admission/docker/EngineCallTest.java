@@ -30,6 +30,13 @@ class EngineCallTest {
     assertEquals(new EngineCall.VolumeCreate(), EngineCall.of("POST", "/v1.41/volumes/create"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1.41/services/create", "/v1.41/services/web/update", "/v1.41/plugins/pull", "/v1.41/plugins/create",
+      "/v1.41/plugins/vieux/sshfs:latest/upgrade", "/v1.41/plugins/sshfs/set"})
+  void servicesAndManagedPluginsAreUnchecked(String path) throws Exception {
+    assertEquals(EngineCall.Unchecked.class, EngineCall.of("POST", path).getClass());
+  }
+
   @Test
   void readsAreOther() throws Exception {
     assertEquals(new EngineCall.Other(), EngineCall.of("GET", "/v1.41/containers/json"));
