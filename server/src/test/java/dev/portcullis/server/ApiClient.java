@@ -23,12 +23,48 @@ public final class ApiClient {
   private final Optional<String> token;
   private final Optional<String> cookie;
   private final Optional<String> csrf;
+  private final HttpClient http;
 
   private ApiClient(URI base, Optional<String> token, Optional<String> cookie, Optional<String> csrf) {
+    this(base, token, cookie, csrf, HTTP);
+  }
+
+  private ApiClient(URI base, Optional<String> token, Optional<String> cookie, Optional<String> csrf, HttpClient http) {
     this.base = base;
     this.token = token;
     this.cookie = cookie;
     this.csrf = csrf;
+    this.http = http;
+  }
+
+  /** A client of a server that speaks HTTPS with a certificate issued by the CA in {@code caPem}. */
+  private static HttpClient trusting(java.nio.file.Path caPem) throws IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(caPem)) {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trust.setCertificateEntry("ca" + i++, c);
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("trust " + caPem + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A token's client of a server on HTTPS whose certificate {@code caPem} issued. */
+  public static ApiClient withToken(int port, String token, java.nio.file.Path caPem) throws IOException {
+    return new ApiClient(URI.create("https://127.0.0.1:" + port), Optional.of(token), Optional.empty(), Optional.empty(), trusting(caPem));
+  }
+
+  /** Logs in to a server on HTTPS whose certificate {@code caPem} issued. */
+  public static ApiClient login(int port, String name, String password, java.nio.file.Path caPem) throws IOException, InterruptedException {
+    ApiClient nobody = new ApiClient(URI.create("https://127.0.0.1:" + port), Optional.empty(), Optional.empty(), Optional.empty(), trusting(caPem));
+    return nobody.loggedIn(name, password);
   }
 
   /** One answer: status and body. */
@@ -57,7 +93,11 @@ public final class ApiClient {
 
   /** Logs in with the JSON login; fails the test when the login is refused. */
   public static ApiClient login(int port, String name, String password) throws IOException, InterruptedException {
-    ApiClient nobody = anonymous(port);
+    return anonymous(port).loggedIn(name, password);
+  }
+
+  private ApiClient loggedIn(String name, String password) throws IOException, InterruptedException {
+    ApiClient nobody = this;
     Answer a = nobody.post("/v1/login", JSON.createObjectNode().put("name", name).put("password", password).toString());
     if (a.status() != 200) {
       throw new AssertionError("login of " + name + " refused: " + a);
@@ -65,7 +105,7 @@ public final class ApiClient {
     String setCookie = a.response().headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("portcullis_session=")).findFirst()
         .orElseThrow(() -> new AssertionError("no session cookie"));
     String value = setCookie.substring("portcullis_session=".length(), setCookie.indexOf(';'));
-    return new ApiClient(nobody.base, Optional.empty(), Optional.of(value), Optional.of(a.json().get("csrf").asText()));
+    return new ApiClient(nobody.base, Optional.empty(), Optional.of(value), Optional.of(a.json().get("csrf").asText()), http);
   }
 
   /** The session cookie's value (a secret the tests look for where it must not be). */
@@ -75,7 +115,7 @@ public final class ApiClient {
 
   /** This session without its CSRF token. */
   public ApiClient withoutCsrf() {
-    return new ApiClient(base, token, cookie, Optional.empty());
+    return new ApiClient(base, token, cookie, Optional.empty(), http);
   }
 
   /**
@@ -139,7 +179,7 @@ public final class ApiClient {
   }
 
   private Answer send(HttpRequest.Builder b) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), r.body(), r);
   }
 }

@@ -101,6 +101,8 @@ class OpenApiContractTest {
       case "actor", "action", "target" -> "x";
       case "from", "to" -> "2026-01-01T00:00:00Z";
       case "before" -> "5";
+      case "stage" -> "prod";
+      case "image" -> "127.0.0.1:5000/app:1";
       default -> throw new AssertionError("no sample for parameter " + param);
     };
   }
@@ -141,6 +143,11 @@ class OpenApiContractTest {
               + "\"expires\":\"2099-01-01\"}";
           case "renewException" -> "{\"expires\":\"2099-01-01\",\"justification\":\"still not reachable\"}";
           case "proposePolicy" -> "{\"text\":\"not: [a policy\"}";
+          case "validateAdmission", "mutateAdmission", "validateAdmissionByNamespace", "mutateAdmissionByNamespace" -> """
+              {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","kind":{"group":"","version":"v1",\
+              "kind":"Pod"},"operation":"CREATE","namespace":"apps","name":"p","userInfo":{"username":"alice"},"object":{"apiVersion":"v1",\
+              "kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}""";
+          case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"app:1\",\"outcome\":\"allowed\"}";
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);
@@ -151,7 +158,8 @@ class OpenApiContractTest {
     assertThat(checked).contains("listImages", "getImage", "getAssessment", "requestScan", "receiveNotifications", "listJobs", "retryJob",
         "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease", "attestTestResult",
         "login", "logout", "whoAmI", "listUsers", "createUser", "createToken", "revokeToken", "listAudit", "verifyAudit", "requestException",
-        "approveException", "listPolicies", "proposePolicy", "activatePolicy");
+        "approveException", "listPolicies", "proposePolicy", "activatePolicy", "validateAdmission", "mutateAdmission", "getAdmissionFacts",
+        "reportAdmission");
   }
 
   @Test

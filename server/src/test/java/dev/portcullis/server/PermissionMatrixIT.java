@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * written from the roles' descriptions, not read from the code under test.
  */
 class PermissionMatrixIT {
-  enum Role { VIEWER, DEVELOPER, SECURITY, OPERATOR, AUDITOR, ADMIN }
+  enum Role { VIEWER, DEVELOPER, SECURITY, OPERATOR, AUDITOR, ADMIN, AGENT }
 
   /** How an operation's scope is checked: on the repository it touches, on every repository, or a list filtered to the grant. */
   enum Kind { SCOPED, GLOBAL, LIST }
@@ -75,10 +75,12 @@ class PermissionMatrixIT {
       row("listUsers", Kind.GLOBAL, Role.ADMIN), row("createUser", Kind.GLOBAL, Role.ADMIN), row("setGrants", Kind.GLOBAL, Role.ADMIN),
       row("setPassword", Kind.GLOBAL, Role.ADMIN), row("disableUser", Kind.GLOBAL, Role.ADMIN), row("enableUser", Kind.GLOBAL, Role.ADMIN),
       row("unlockUser", Kind.GLOBAL, Role.ADMIN), row("listTokens", Kind.GLOBAL, Role.ADMIN), row("createToken", Kind.GLOBAL, Role.ADMIN),
-      row("revokeToken", Kind.GLOBAL, Role.ADMIN));
+      row("revokeToken", Kind.GLOBAL, Role.ADMIN),
+      reads("getAdmissionFacts", Kind.SCOPED), row("reportAdmission", Kind.SCOPED, Role.AGENT));
 
   /** Operations anyone may call, or any authenticated identity, or a registry with its secret: checked apart. */
-  static final Set<String> UNGUARDED = Set.of("health", "readiness", "metrics", "openapi", "login", "logout", "whoAmI", "receiveNotifications");
+  static final Set<String> UNGUARDED = Set.of("health", "readiness", "metrics", "openapi", "login", "logout", "whoAmI", "receiveNotifications",
+      "validateAdmission", "mutateAdmission", "validateAdmissionByNamespace", "mutateAdmissionByNamespace");
 
   @TempDir static Path dir;
   private static Server server;
@@ -181,10 +183,15 @@ class PermissionMatrixIT {
       case "setGrants" -> "{\"grants\":[\"viewer:**\"]}";
       case "setPassword" -> "{\"password\":\"a long enough password\"}";
       case "createToken" -> "{\"name\":\"matrix\",\"grants\":[\"viewer:" + repository + "\"],\"expiresInDays\":1}";
+      case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"127.0.0.1:5000/" + repository + "@" + t.get("digest")
+          + "\",\"outcome\":\"denied\",\"violations\":[\"PCS-K8S-001 container app: privileged\"]}";
       default -> method.equals("POST") ? "{}" : "";
     };
     if (operation.equals("attestTestResult")) {
       filled += "?registry=dev&repository=" + repository;
+    }
+    if (operation.equals("getAdmissionFacts")) {
+      filled += "?image=127.0.0.1:5000/" + repository + "@" + t.get("digest");
     }
     return new String[] {method, filled, body};
   }

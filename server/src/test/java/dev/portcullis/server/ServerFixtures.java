@@ -19,7 +19,7 @@ public final class ServerFixtures {
   private ServerFixtures() {}
 
   /** An image with nothing to object to; {@code variant} makes its digest unique. */
-  static Path clean(Path dir, String variant) {
+  public static Path clean(Path dir, String variant) {
     Path layout = dir.resolve("clean-" + variant);
     new OciLayoutBuilder().refName("clean").config("\"User\":\"1000\",\"Env\":[\"PATH=/usr/bin\"],\"Cmd\":[\"/app/run\"]")
         .layer(base(), Compression.GZIP, "ADD rootfs.tar /")
@@ -48,7 +48,7 @@ public final class ServerFixtures {
   }
 
   /** An image that ships a GitHub token: denied at prod by the built-in policy. */
-  static Path leaking(Path dir) {
+  public static Path leaking(Path dir) {
     Path layout = dir.resolve("leaking");
     String token = "ghp_" + "S3rverT0kenAbc".repeat(3).substring(0, 36);
     new OciLayoutBuilder().refName("leaking").config("\"User\":\"1000\",\"Env\":[\"PATH=/usr/bin\"],\"Cmd\":[\"/app/run\"]")
@@ -68,7 +68,7 @@ public final class ServerFixtures {
   }
 
   /** A database of synthetic advisories (none of which touches the fixtures' packages). */
-  static Path database(Path dir) throws IOException {
+  public static Path database(Path dir) throws IOException {
     Path zip = dir.resolve("advisories.zip");
     SyntheticAdvisories.write(zip, 20, 7);
     Path db = dir.resolve("vuln.db");

@@ -271,8 +271,21 @@ class ServerIT {
     Thread.sleep(2000);
     JsonNode images = get("/v1/images?limit=100");
     assertThat(images.get("images").findValuesAsText("digest")).containsExactlyInAnyOrder(clean, leaking);
-    assertThat(get("/metrics").get("_text").asText()).contains("portcullis_jobs{state=\"done\"} 2")
-        .contains("portcullis_scan_duration_seconds_count 2");
+    assertThat(get("/metrics").get("_text").asText()).contains("portcullis_scan_duration_seconds_count 2");
+    // each attestation pushed beside the passing image had admission's facts of it read again, once per attestation manifest
+    List<JsonNode> evidence = new ArrayList<>();
+    get("/v1/jobs?limit=100").get("jobs").forEach(j -> {
+      if (j.get("kind").asText().equals("evidence")) {
+        evidence.add(j);
+      }
+    });
+    assertThat(evidence).isNotEmpty().allSatisfy(j -> {
+      assertThat(j.get("digest").asText()).isEqualTo(clean);
+      assertThat(j.get("state").asText()).isEqualTo("done");
+    });
+    JsonNode facts = get("/v1/admission/facts?image=" + registry.host() + "/app@" + clean);
+    assertThat(facts.get("_status").asInt()).isEqualTo(200);
+    assertThat(facts.get("facts").get("verdicts").findValuesAsText("stage")).contains("prod");
   }
 
   @Test
@@ -321,7 +334,7 @@ class ServerIT {
     for (String d : digests) {
       List<JsonNode> mine = new ArrayList<>();
       jobs.get("jobs").forEach(j -> {
-        if (j.get("digest").asText().equals(d)) {
+        if (j.get("digest").asText().equals(d) && j.get("kind").asText().equals("scan")) {
           mine.add(j);
         }
       });

@@ -8,6 +8,7 @@ import dev.portcullis.admission.HostAccess;
 import dev.portcullis.admission.Outcome;
 import dev.portcullis.admission.StagePolicy;
 import dev.portcullis.admission.Violation;
+import dev.portcullis.admission.registry.RegistryEvidence;
 import dev.portcullis.admission.remote.ServerEvidence;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.sign.key.KeyIds;

@@ -60,8 +60,8 @@ final class AdmissionApi {
         STAGE);
     Operation.Body review = new Operation.Body("application/json", "AdmissionReview");
     Map<Integer, Operation.Response> answers = Map.of(200, HttpApi.ok("the AdmissionReview answer (allowed, status, warnings, patch)",
-        "AdmissionReview"), 400, HttpApi.ok("not an AdmissionReview", "AdmissionError"), 404, HttpApi.err("no admission settings for this stage"),
-        413, HttpApi.ok("larger than admission.maxRequestBytes", "AdmissionError"));
+        "AdmissionReview"), 400, HttpApi.err("not an AdmissionReview"), 404, HttpApi.err("no admission settings for this stage"),
+        413, HttpApi.err("larger than admission.maxRequestBytes"));
     ops.add(new Operation("POST", "/admission/validate/{stage}", "validateAdmission",
         "Kubernetes validating webhook: every container's image (digest, signature, verdict, quarantine, registry) and host isolation "
             + "(Pod Security Standards) under the stage's requirements",
@@ -138,6 +138,11 @@ final class AdmissionApi {
         r.auditOutcome("denied");
         r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": refused, " + x.reason());
       }
+    }
+    if (reply.httpStatus() != 200) {
+      // not a review that can be answered: the API server treats any other status as the webhook's failure (failurePolicy decides)
+      String error = Request.JSON.readTree(reply.json()).path("error").asText("not an AdmissionReview");
+      throw new ApiException(reply.httpStatus(), reply.httpStatus() == 413 ? "TOO_LARGE" : "BAD_REQUEST", error);
     }
     r.rawJson(reply.httpStatus(), reply.body());
   }

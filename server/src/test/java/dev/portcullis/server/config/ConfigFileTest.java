@@ -85,7 +85,7 @@ class ConfigFileTest {
     assertThat(r).isInstanceOf(ConfigFile.Result.Invalid.class);
     assertThat(((ConfigFile.Result.Invalid) r).problems()).extracting(p -> p.substring(p.indexOf(": ") + 2)).containsExactlyInAnyOrder(
         "sweepIntervall: unknown setting (known: listen, data, database, workers, vulnerabilityDatabase, policy, exceptions, signing, trust, "
-            + "sweepInterval, signatureGrace, scanTimeout, notifications, jobs, registries, stages, auth, tls)",
+            + "sweepInterval, signatureGrace, scanTimeout, notifications, jobs, registries, stages, auth, tls, admission)",
         "listen: must be HOST:PORT, not localhost",
         "database: mysql://db is not a jdbc:postgresql:// URL (leave it out for the embedded SQLite database)",
         "workers: must be a whole number from 1 to 256, not 0",
@@ -106,6 +106,69 @@ class ConfigFileTest {
     assertThat(((ConfigFile.Result.Invalid) read("registries: [\n", Map.of())).problems()).singleElement().asString().contains("not YAML");
     assertThat(((ConfigFile.Result.Invalid) read("- a\n- b\n", Map.of())).problems()).singleElement().asString()
         .endsWith("the configuration must be a mapping");
+  }
+
+  @Test
+  void admissionSettingsAreReadPerStageAndTheirProblemsListedAtOnce(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path key = tmp.resolve("release.pub");
+    dev.portcullis.sign.key.PrivateKeys.writeKeyPair(dev.portcullis.sign.key.PrivateKeys.generateP256(), dev.portcullis.sign.key.Passphrase.empty(),
+        dev.portcullis.sign.key.KeyFormat.values()[0], tmp.resolve("release.key"), key);
+    Path file = tmp.resolve("server.yaml");
+    Files.writeString(file, """
+        registries: [{name: dev, url: "http://127.0.0.1:5000"}]
+        stages:
+          prod:
+            admission:
+              verdict: {maxAge: 7d, earlier: [{stage: test, minScore: 80}]}
+              trustedKeys: [release.pub]
+              registries: ["127.0.0.1:5000"]
+              podSecurity: restricted
+              onMissing: fetch
+              fetchDeadline: 3s
+          test:
+            admission: {requireSignature: false, verdict: false, mode: warn}
+        admission:
+          namespaces: {payments: prod}
+          defaultStage: test
+        """);
+    ServerConfig.Admission a = ((ConfigFile.Result.Valid) ConfigFile.read(file, Map.of())).config().admission();
+    dev.portcullis.admission.StagePolicy prod = a.stages().get("prod");
+    assertThat(prod.requireDigest()).isTrue();
+    assertThat(prod.requireSignature()).isTrue();
+    assertThat(prod.verdict().orElseThrow().maxAge()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(prod.verdict().orElseThrow().earlier()).containsExactly(new dev.portcullis.admission.StagePolicy.Accepted("test", 80));
+    assertThat(prod.trustedKeys()).singleElement().asString().startsWith("sha256:");
+    assertThat(prod.podSecurity()).isEqualTo(dev.portcullis.admission.StagePolicy.PodSecurity.RESTRICTED);
+    assertThat(prod.onMissing()).isEqualTo(dev.portcullis.admission.StagePolicy.OnMissing.FETCH);
+    assertThat(a.stages().get("test").verdict()).isEmpty();
+    assertThat(a.stages().get("test").mode()).isEqualTo(dev.portcullis.admission.StagePolicy.Mode.WARN);
+    assertThat(a.namespaces()).containsEntry("payments", "prod");
+    assertThat(a.ignoredNamespaces()).containsExactly("kube-system");
+    assertThat(a.keyFiles()).containsExactly(key);
+
+    Files.writeString(file, """
+        registries: [{name: dev, url: "http://127.0.0.1:5000"}]
+        stages:
+          prod:
+            admission:
+              podSecurity: strict
+              onMissing: allow
+              fetchDeadline: 40s
+              trustedKeys: [absent.pub]
+              verdict: {maxAge: soon, earlier: [{stage: test, minScore: 101}]}
+              enforce: always
+        admission:
+          namespaces: {payments: staging}
+        """);
+    assertThat(((ConfigFile.Result.Invalid) ConfigFile.read(file, Map.of())).problems()).extracting(p -> p.substring(p.indexOf(": ") + 2))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.podSecurity: must be one of privileged, baseline, restricted, not strict"))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.onMissing: must be one of deny, warn, fetch, not allow"))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.fetchDeadline: must stay under the webhook's timeout"))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.trustedKeys: ").contains("absent.pub"))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.verdict.maxAge: must be a positive duration"))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.verdict.earlier[0].minScore: must be a whole number from 0 to 100"))
+        .anySatisfy(p -> assertThat(p).startsWith("stages.prod.admission.enforce: unknown setting"))
+        .anySatisfy(p -> assertThat(p).isEqualTo("admission.namespaces.payments: stage staging has no admission settings (stages.staging.admission)"));
   }
 
   @Test
