@@ -40,6 +40,7 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int apiPort;
+  private String scheme = "http";
   private final HttpClient http;
   private Session admin = new Session("", "");
   private String readToken = "";
@@ -80,6 +81,12 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(Path java, List<String> javaOptions, Path jar, Path config, int apiPort, Path log, HttpClient http)
       throws IOException, InterruptedException {
+    return start(java, javaOptions, jar, config, apiPort, log, http, "http");
+  }
+
+  /** {@link #start} of a server that speaks {@code scheme} ({@code https} when its configuration has {@code tls:}). */
+  static ServerProcess start(Path java, List<String> javaOptions, Path jar, Path config, int apiPort, Path log, HttpClient http, String scheme)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(javaOptions);
@@ -87,6 +94,7 @@ final class ServerProcess implements AutoCloseable {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
     ServerProcess server = new ServerProcess(p, log, apiPort, http);
+    server.scheme = scheme;
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (!server.ready()) {
       if (!p.isAlive()) {
@@ -174,7 +182,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   URI api(String path) {
-    return URI.create("http://127.0.0.1:" + apiPort + path);
+    return URI.create(scheme + "://127.0.0.1:" + apiPort + path);
   }
 
   long pid() {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     description = "Serve the Docker engine's authorization plugin on a Unix socket: docker run (POST /containers/create) is refused unless "
         + "the image, pinned to the digest the engine pulled it by, is signed and has a passing verdict for the configured stage, and the "
         + "container keeps the host isolation the configuration asks for; docker exec is refused when the configuration says exec: deny. "
-        + "Writes the plugin spec file SPEC-DIR/NAME.spec; start dockerd with --authorization-plugin=NAME. docs/docker-authz.md describes "
+        + "Writes the plugin spec file SPEC-DIR/NAME.spec; start dockerd with --authorization-plugin=NAME. docs/admission.md describes "
         + "the configuration.",
     footer = {"", "While the plugin is stopped the engine refuses every request (after retrying for about 30 seconds).",
         "It runs until SIGTERM or SIGINT, then exits 0. Exit codes: 2 the configuration, keys or socket are not usable."})

@@ -162,8 +162,9 @@ class DockerAuthzIT {
 
   @Test
   @Order(2)
-  void anImageNothingIsKnownAboutIsRefused() throws IOException {
-    assertRefused(docker("run", "--rm", "--network", "none", unknown.digestReference(), "true"), "PCS-ADM-003");
+  void anImageWithNothingStoredBesideItIsRefusedForWhatItLacks() throws IOException {
+    // its registry answers, with no signature and no attestation: the refusal says what is missing, not "unknown"
+    assertRefused(docker("run", "--rm", "--network", "none", unknown.digestReference(), "true"), "PCS-ADM-004", "PCS-ADM-005");
   }
 
   @Test
