@@ -26,7 +26,7 @@ public final class HookClient {
   public static void main(String[] args) {
     int code = run(args, System.in, System.err);
     System.err.flush();
-    Runtime.getRuntime().halt(code);
+    System.exit(code);
   }
 
   /** The exit code for {@code args}, with {@code stdin} relayed and the daemon's message written to {@code stderr}. */
@@ -51,19 +51,7 @@ public final class HookClient {
       stderr.println("portcullis: refused: hook client: give --socket PATH (and a positive --timeout-ms)");
       return UNDECIDED;
     }
-    Path target = socket;
-    long limit = timeoutMillis;
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(limit);
-      } catch (InterruptedException e) {
-        return;
-      }
-      stderr.println("portcullis: refused: the hook daemon at " + target + " gave no answer within " + limit + " ms");
-      stderr.flush();
-      Runtime.getRuntime().halt(UNDECIDED);
-    }, "watchdog");
-    watchdog.setDaemon(true);
+    Watchdog watchdog = new Watchdog(socket, timeoutMillis, stderr);
     watchdog.start();
     try {
       byte[] state = stdin.readNBytes(MAX_STATE_BYTES);
@@ -89,6 +77,33 @@ public final class HookClient {
       return UNDECIDED;
     } finally {
       watchdog.interrupt();
+    }
+  }
+
+  /** Refuses the start when the daemon has not answered in time (a named class: a lambda costs the JVM's start). */
+  private static final class Watchdog extends Thread {
+    private final Path socket;
+    private final long millis;
+    private final PrintStream stderr;
+
+    Watchdog(Path socket, long millis, PrintStream stderr) {
+      super("watchdog");
+      setDaemon(true);
+      this.socket = socket;
+      this.millis = millis;
+      this.stderr = stderr;
+    }
+
+    @Override
+    public void run() {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        return;
+      }
+      stderr.println("portcullis: refused: the hook daemon at " + socket + " gave no answer within " + millis + " ms");
+      stderr.flush();
+      Runtime.getRuntime().halt(UNDECIDED);
     }
   }
 
