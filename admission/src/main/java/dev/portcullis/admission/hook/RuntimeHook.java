@@ -4,7 +4,6 @@ import dev.portcullis.admission.ContainerImage;
 import dev.portcullis.admission.Evidence;
 import dev.portcullis.admission.HostAccess;
 import dev.portcullis.admission.Outcome;
-import dev.portcullis.admission.Violation;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,8 +63,7 @@ public final class RuntimeHook {
       container = located.container();
       switch (located) {
         case ImageLocator.Located.NotFound nf -> {
-          Violation v = new Violation("PCS-ADM-003", container, nf.reason() + "; start containers from images pulled from a registry");
-          return finish(state, container, image, digest, new Outcome.Refuse(List.of(v), v.line()), notes, started);
+          return finish(state, container, image, digest, decider.unknownImage(container, nf.reason(), access), notes, started);
         }
         case ImageLocator.Located.Found f -> {
           image = Optional.of(f.image().toString());
