@@ -40,10 +40,17 @@ public sealed interface HookAnswer {
     }
   }
 
-  /** Line breaks and control characters would split the runtime's error: they become spaces. */
+  /**
+   * Line breaks and control characters would split the runtime's error: they become spaces. Podman
+   * reads "no such file or directory" and "executable file not found" in a runtime's error as a
+   * missing command (exit 127, not 126): those words are said otherwise.
+   */
   static String oneLine(String text) {
     StringBuilder b = new StringBuilder(text.length());
     text.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? ' ' : c));
-    return b.toString().strip();
+    return MISLEADING.matcher(b.toString().strip()).replaceAll("(missing)");
   }
+
+  /** What podman takes for a missing command in a hook's error. */
+  java.util.regex.Pattern MISLEADING = java.util.regex.Pattern.compile("(?i)no such file or directory|executable file not found");
 }

@@ -32,9 +32,14 @@ public record RuntimeConfig(ObjectNode config, Map<String, String> annotations) 
   /** The most a {@code config.json} may be: podman's are about 20 KiB (its seccomp filter), a privileged one's devices add some. */
   public static final long MAX_BYTES = 4L << 20;
 
-  /** The capabilities podman and CRI-O give a container by default (containers.conf {@code default_capabilities}). */
-  public static final Set<String> RUNTIME_DEFAULT_CAPABILITIES = Set.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
-      "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
+  /**
+   * The capabilities a container gets without asking, counted as not added: podman's built-in default
+   * set, Docker's too (containers.conf's {@code default_capabilities} as Debian ships it leaves out
+   * {@code AUDIT_WRITE}, {@code MKNOD} and {@code NET_RAW}; a host that uses it can say so in the
+   * hook's configuration, {@code host.runtimeDefaultCapabilities}).
+   */
+  public static final Set<String> RUNTIME_DEFAULT_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
+      "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
 
   public RuntimeConfig {
     annotations = Map.copyOf(new TreeMap<>(annotations));

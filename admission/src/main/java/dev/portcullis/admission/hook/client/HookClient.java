@@ -72,8 +72,9 @@ public final class HookClient {
       }
       return relay(new String(answer, StandardCharsets.UTF_8), socket, stderr);
     } catch (IOException e) {
-      stderr.println("portcullis: refused: the hook daemon at " + socket + " cannot be reached (" + e.getMessage()
-          + "): no container starts without a decision; start it with portcullis hook serve");
+      // podman takes "No such file or directory" in a hook's error for a missing command (exit 127): say it otherwise
+      stderr.println("portcullis: refused: the hook daemon at " + socket + " cannot be reached (" + (java.nio.file.Files.exists(socket)
+          ? "it does not answer" : "no socket there") + "): no container starts without a decision; start it with portcullis hook serve");
       return UNDECIDED;
     } finally {
       watchdog.interrupt();
