@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,12 @@ public final class HookDaemon implements AutoCloseable {
       } catch (ClosedChannelException e) {
         return;
       }
-      workers.execute(() -> answer(client));
+      try {
+        workers.execute(() -> answer(client));
+      } catch (RejectedExecutionException closing) {
+        closeQuietly(client);
+        return;
+      }
     }
   }
 
@@ -101,7 +107,10 @@ public final class HookDaemon implements AutoCloseable {
     ScheduledFuture<?> cutOff = timers.schedule(() -> closeQuietly(client), deadline.toMillis() + 1000, TimeUnit.MILLISECONDS);
     try (client) {
       byte[] request = read(client, OciState.MAX_BYTES + 1);
-      HookAnswer answer = decide(request);
+      // a connection that sends nothing is a probe (another daemon checking the socket is taken), not a container
+      HookAnswer answer = request.length == 0
+          ? new HookAnswer.Refuse(HookAnswer.UNDECIDED, RuntimeHook.PREFIX + "refused: the OCI state on standard input: empty")
+          : decide(request);
       byte[] out = (answer.exitCode() + "\n" + answer.message() + "\n").getBytes(StandardCharsets.UTF_8);
       ByteBuffer buffer = ByteBuffer.wrap(out, 0, Math.min(out.length, MAX_ANSWER_BYTES));
       while (buffer.hasRemaining()) {

@@ -25,10 +25,8 @@ import java.util.TreeSet;
  * a {@code user} namespace there runs as the host's root; {@code -v SRC:DST} is a mount of type {@code
  * bind} from {@code SRC}; {@code --read-only} sets {@code root.readonly}.
  *
- * @param config the parsed document
- * @param annotations its annotations, sorted
  */
-public record RuntimeConfig(ObjectNode config, Map<String, String> annotations) {
+public final class RuntimeConfig {
   /** The most a {@code config.json} may be: podman's are about 20 KiB (its seccomp filter), a privileged one's devices add some. */
   public static final long MAX_BYTES = 4L << 20;
 
@@ -41,8 +39,22 @@ public record RuntimeConfig(ObjectNode config, Map<String, String> annotations) 
   public static final Set<String> RUNTIME_DEFAULT_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
       "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
 
-  public RuntimeConfig {
-    annotations = Map.copyOf(new TreeMap<>(annotations));
+  private final JsonNode config;
+  private final Map<String, String> annotations;
+
+  private RuntimeConfig(JsonNode config, Map<String, String> annotations) {
+    this.config = config;
+    this.annotations = Map.copyOf(new TreeMap<>(annotations));
+  }
+
+  /** A configuration with nothing in it but {@code annotations}. */
+  static RuntimeConfig empty(Map<String, String> annotations) {
+    return new RuntimeConfig(HookJson.MAPPER.createObjectNode(), annotations);
+  }
+
+  /** Its annotations, sorted. */
+  public Map<String, String> annotations() {
+    return annotations;
   }
 
   /** The {@code config.json} of {@code state}'s bundle. */

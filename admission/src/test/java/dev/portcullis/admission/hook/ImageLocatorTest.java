@@ -17,7 +17,7 @@ class ImageLocatorTest {
   private static final String CONTAINER = "c44aa5c8253fce4f503e33f44df5055ba2fc8aa1b2ee2852ddc348b098cd1d52";
   private static final String IMAGE = "e4e0ba394611c6b5e4c3b5b6fcf85465a1395cae2f5248e9722fb824740cc30f";
   private static final String MANIFEST = "sha256:fa885cf65c7815da1a70f72888afeb108f3df8ddca8db777bcd2f79d20df0731";
-  private static final RuntimeConfig NO_ANNOTATIONS = new RuntimeConfig(HookJson.MAPPER.createObjectNode(), Map.of());
+  private static final RuntimeConfig NO_ANNOTATIONS = RuntimeConfig.empty(Map.of());
 
   @TempDir Path dir;
 

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /** config.json files podman 4.3 wrote for {@code podman run} with each option, read back as host access. */
 class RuntimeConfigTest {
   private static HostAccess access(String fixture) throws Exception {
-    RuntimeConfig config = RuntimeConfig.parse(Fixtures.bytes("podman-4.3-" + fixture + ".json"), fixture);
-    String cgroup = config.config().path("linux").path("cgroupsPath").asText();
+    byte[] bytes = Fixtures.bytes("podman-4.3-" + fixture + ".json");
+    RuntimeConfig config = RuntimeConfig.parse(bytes, fixture);
+    String cgroup = HookJson.MAPPER.readTree(bytes).path("linux").path("cgroupsPath").asText();
     String id = cgroup.substring(cgroup.lastIndexOf("libpod-") + "libpod-".length());
     return config.hostAccess(id, RuntimeConfig.RUNTIME_DEFAULT_CAPABILITIES);
   }
