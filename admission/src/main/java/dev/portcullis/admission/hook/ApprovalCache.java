@@ -42,6 +42,8 @@ public final class ApprovalCache {
   private final Path dir;
   private final Duration maxAge;
   private final int maxEntries;
+  /** What this instance last wrote per digest, so that facts reused in memory are not written again and again. */
+  private final java.util.concurrent.ConcurrentHashMap<Digest, Instant> written = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ApprovalCache(Path dir, Duration maxAge, int maxEntries) {
     if (maxAge.isNegative() || maxAge.isZero() || maxEntries < 1) {
@@ -71,13 +73,18 @@ public final class ApprovalCache {
 
   /** Records {@code facts}, replacing older ones for the same digest; the oldest entries go when the cache is full. */
   public void put(ImageFacts facts) throws IOException {
+    Instant last = written.get(facts.digest());
+    if (last != null && !last.isBefore(facts.fetchedAt())) {
+      return;
+    }
     Files.createDirectories(dir);
     Path file = dir.resolve(FILE);
     try (FileChannel lockFile = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
       Map<String, ImageFacts> entries = Files.isRegularFile(file) ? read(file) : new TreeMap<>();
       ImageFacts old = entries.get(facts.digest().toString());
-      if (old != null && old.fetchedAt().isAfter(facts.fetchedAt())) {
+      if (old != null && !old.fetchedAt().isBefore(facts.fetchedAt())) {
+        written.put(facts.digest(), old.fetchedAt());
         return;
       }
       entries.put(facts.digest().toString(), facts);
@@ -101,6 +108,7 @@ public final class ApprovalCache {
       } finally {
         Files.deleteIfExists(temp);
       }
+      written.put(facts.digest(), facts.fetchedAt());
     }
   }
 

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  * server: {url: https://portcullis.example:8443, tokenFile: token, caFile: ca.pem}   # omit: read the registry
  * registry: {insecure: false, caFile: ca.pem, dockerConfig: auth.json}
  * cache: {dir: /var/lib/portcullis/hook, maxAge: 24h, maxEntries: 10000}
+ * reuseFacts: 10s                  # the daemon decides again from facts this recent, without asking; omit: always ask
  * log: /var/log/portcullis/hook.jsonl
  * storageRoot: /var/lib/containers/storage
  * deadline: 5s                     # the whole decision; a hook that takes longer refuses
@@ -59,17 +60,18 @@ import java.util.regex.Pattern;
  * @param registry how registries are reached when there is no server
  * @param cache the approval cache; empty: none (an unreachable source refuses)
  * @param log the decision log (JSON lines); empty: none
+ * @param reuseFacts how long the daemon decides from facts it already has without asking again; empty: it always asks
  * @param storageRoot containers-storage's graph root when a bundle is not under one
  * @param deadline how long one decision may take
  */
 public record HookConfig(Path source, StagePolicy policy, List<PublicKey> keys, HostProfile host, Set<String> runtimeDefaultCapabilities,
-    Optional<Server> server, RegistryOptions registry, Optional<Cache> cache, Optional<Path> log, Path storageRoot, Duration deadline) {
+    Optional<Server> server, RegistryOptions registry, Optional<Cache> cache, Optional<Path> log, Optional<Duration> reuseFacts, Path storageRoot, Duration deadline) {
   /** The largest configuration file read. */
   public static final long MAX_BYTES = 1 << 20;
 
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
   private static final Set<String> FIELDS = Set.of("stage", "mode", "keys", "requireSignature", "requireDigest", "verdict", "registries",
-      "allowUndecided", "onMissing", "fetchDeadline", "host", "server", "registry", "cache", "log", "storageRoot", "deadline");
+      "allowUndecided", "onMissing", "fetchDeadline", "host", "server", "registry", "cache", "log", "reuseFacts", "storageRoot", "deadline");
 
   public HookConfig {
     Objects.requireNonNull(policy, "policy");
@@ -173,7 +175,8 @@ public record HookConfig(Path source, StagePolicy policy, List<PublicKey> keys, 
       cache = Optional.of(new Cache(dir.resolve(text(c, "dir").orElseThrow(() -> new IllegalArgumentException("cache.dir is required"))),
           duration(c, "maxAge", Duration.ofHours(24)), c.path("maxEntries").asInt(10_000)));
     }
-    return new HookConfig(file, policy, keys, host, defaults, server, registry, cache, text(root, "log").map(dir::resolve),
+    Optional<Duration> reuse = text(root, "reuseFacts").map(t -> parseDuration(t, "reuseFacts"));
+    return new HookConfig(file, policy, keys, host, defaults, server, registry, cache, text(root, "log").map(dir::resolve), reuse,
         text(root, "storageRoot").map(dir::resolve).orElse(ContainerStorage.DEFAULT_ROOT), duration(root, "deadline", Duration.ofSeconds(5)));
   }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The hook put together from its configuration: facts from the server when one is configured (its
  * client shared by every decision), else from each image's registry; the approval cache around
- * either; the decision log; the server's audit trail. In process, a decision's audit record is sent
+ * either (and, in the daemon, facts reused for {@code reuseFacts}); the decision log; the server's audit trail. In process, a decision's audit record is sent
  * before the answer (the process ends with it); in the daemon, beside it.
  */
 public final class HookService implements AutoCloseable {
@@ -45,10 +45,10 @@ public final class HookService implements AutoCloseable {
       server = Optional.of(new ServerEvidence(s.url(), token, s.caFile(), connect, clock));
       audit = Optional.of(AuditTrail.of(s, AUDIT_DEADLINE));
     }
-    Evidence shared = server.isPresent() ? server.get() : new RegistryEvidence(config.registry(), config.keys(), clock);
-    EvidenceSource source = config.cache().isPresent()
-        ? () -> new CachedEvidence(shared, ApprovalCache.of(config.cache().get()), clock)
-        : () -> shared;
+    Evidence asked = server.isPresent() ? server.get() : new RegistryEvidence(config.registry(), config.keys(), clock);
+    Evidence shared = daemon && config.reuseFacts().isPresent() ? new RecentFacts(asked, config.reuseFacts().get(), 4096, clock) : asked;
+    Optional<ApprovalCache> cache = config.cache().map(ApprovalCache::of);
+    EvidenceSource source = cache.isPresent() ? () -> new CachedEvidence(shared, cache.get(), clock) : () -> shared;
     Optional<ExecutorService> background = daemon ? Optional.of(Executors.newVirtualThreadPerTaskExecutor()) : Optional.empty();
     RuntimeHook hook = new RuntimeHook(config, new Decider(config.policy(), config.host(), clock), source, audit,
         background.isPresent() ? background.get() : Runnable::run, clock);
