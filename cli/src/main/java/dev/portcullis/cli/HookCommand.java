@@ -7,6 +7,7 @@ import dev.portcullis.admission.hook.HookConfig;
 import dev.portcullis.admission.hook.HookDaemon;
 import dev.portcullis.admission.hook.HookService;
 import dev.portcullis.admission.hook.HooksDirEntry;
+import dev.portcullis.admission.hook.NativeClient;
 import dev.portcullis.admission.hook.OciState;
 import dev.portcullis.sign.key.PublicKeys;
 import java.io.IOException;
@@ -135,8 +136,8 @@ final class HookCommand implements Callable<Integer> {
 
   @Command(name = "install", mixinStandardHelpOptions = true,
       description = "Write the hooks.d entry (portcullis.json) that makes podman and CRI-O run the hook for every container. With --socket "
-          + "the entry runs a small JDK-only client of 'hook serve' (written with its class-data archive beside the configuration); "
-          + "without, the whole command line in process (simpler, slower: a full JVM per container start).")
+          + "the entry runs a small client of 'hook serve': JDK-only (written with its class-data archive beside the configuration), or "
+          + "built in C with --native-client; without, the whole command line in process (simpler, slowest: a full JVM per start).")
   static final class Install implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -149,6 +150,13 @@ final class HookCommand implements Callable<Integer> {
 
     @Option(names = "--socket", paramLabel = "PATH", description = "The socket of 'hook serve': install its client instead of the full hook.")
     @Nullable Path socket;
+
+    @Option(names = "--native-client", description = "With --socket: build the client in C with the host's C compiler (--cc) instead "
+        + "of the JDK client: a container start then waits for no JVM.")
+    boolean nativeClient;
+
+    @Option(names = "--cc", paramLabel = "COMPILER", defaultValue = "cc", description = "The C compiler for --native-client (default cc).")
+    String cc = "cc";
 
     @Option(names = "--client-dir", paramLabel = "DIR", description = "Where the client's jar and archive go (default: the configuration's directory).")
     @Nullable Path clientDir;
@@ -167,7 +175,17 @@ final class HookCommand implements Callable<Integer> {
       HookConfig.load(configFile);
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       List<String> args = new ArrayList<>(List.of("java"));
-      if (socket != null) {
+      if (nativeClient && socket == null) {
+        throw new IllegalArgumentException("hook install: --native-client is the client of 'hook serve': give --socket PATH too");
+      }
+      Path executable = java;
+      if (socket != null && nativeClient) {
+        Path dir = (clientDir != null ? clientDir : configFile.getParent()).toAbsolutePath().normalize();
+        executable = dir.resolve(NativeClient.FILE);
+        NativeClient.build(cc, executable);
+        args = new ArrayList<>(List.of(NativeClient.FILE, "--socket", socket.toAbsolutePath().normalize().toString(),
+            "--timeout-ms", String.valueOf(TimeUnit.SECONDS.toMillis(timeout) - 500)));
+      } else if (socket != null) {
         Path dir = (clientDir != null ? clientDir : configFile.getParent()).toAbsolutePath().normalize();
         Path jar = dir.resolve(ClientJar.FILE);
         Path archive = dir.resolve("portcullis-hook-client.jsa");
@@ -182,7 +200,7 @@ final class HookCommand implements Callable<Integer> {
         args.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", packagedJar().toString(), "hook", "--config",
             configFile.toString()));
       }
-      HooksDirEntry entry = new HooksDirEntry(java, args, stage, Duration.ofSeconds(timeout));
+      HooksDirEntry entry = new HooksDirEntry(executable, args, stage, Duration.ofSeconds(timeout));
       Path file = hooksDir.resolve(HooksDirEntry.FILE);
       write(file, entry.json());
       main.out.println("wrote " + file + (socket != null ? " (client of " + socket + ": start 'portcullis hook serve --config " + configFile

@@ -221,6 +221,36 @@ class HookIT {
   }
 
   @Test
+  void theNativeClientRelaysTheSameDecisions(@TempDir Path other) throws Exception {
+    Path client = other.resolve(NativeClient.FILE);
+    NativeClient.build("cc", client);
+    Path hooks = Files.createDirectories(other.resolve("hooks.d"));
+    Files.writeString(hooks.resolve(HooksDirEntry.FILE), new HooksDirEntry(client, List.of(NativeClient.FILE, "--socket",
+        daemon.socket().toString(), "--timeout-ms", "9000"), "createRuntime", Duration.ofSeconds(10)).json());
+    try (Podman nativeHook = Podman.create(Podman.Options.defaults().withInsecureRegistry(registry).withHooksDir(hooks))) {
+      nativeHook.pull(approved.reference());
+      nativeHook.pull(unsigned.reference());
+      Tools.Result ok = nativeHook.run("--rm", approved.reference(), "/bin/true");
+      Tools.Result refused = nativeHook.run("--rm", unsigned.reference(), "/bin/true");
+      Tools.Result privileged = nativeHook.run("--rm", "--privileged", approved.reference(), "/bin/true");
+      assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+      assertThat(refused.exitCode()).isEqualTo(126);
+      assertThat(refused.stderr()).contains("portcullis: refused container").contains("PCS-ADM-004");
+      assertThat(privileged.exitCode()).isEqualTo(126);
+      assertThat(privileged.stderr()).contains("PCS-K8S-");
+    }
+    Files.delete(hooks.resolve(HooksDirEntry.FILE));
+    Files.writeString(hooks.resolve(HooksDirEntry.FILE), new HooksDirEntry(client, List.of(NativeClient.FILE, "--socket",
+        other.resolve("nobody.sock").toString()), "createRuntime", Duration.ofSeconds(10)).json());
+    try (Podman orphan = Podman.create(Podman.Options.defaults().withInsecureRegistry(registry).withHooksDir(hooks))) {
+      orphan.pull(approved.reference());
+      Tools.Result r = orphan.run("--rm", approved.reference(), "/bin/true");
+      assertThat(r.exitCode()).as(r.stderr()).isEqualTo(126);
+      assertThat(r.stderr()).contains("cannot be reached (no socket there)");
+    }
+  }
+
+  @Test
   void withTheDaemonStoppedNothingStarts(@TempDir Path other) throws Exception {
     Path hooks = Files.createDirectories(other.resolve("hooks.d"));
     Files.writeString(hooks.resolve(HooksDirEntry.FILE), new HooksDirEntry(java(), List.of("java", "-Xshare:auto", "-cp",
