@@ -1,0 +1,196 @@
+package dev.portcullis.admission.hook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.portcullis.core.Digest;
+import dev.portcullis.core.ImageRef;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * containers-storage's metadata (podman, CRI-O, buildah) as the hook reads it to learn which image a
+ * container was made from: {@code ROOT/DRIVER-containers/containers.json} maps the container's ID to its
+ * image's ID (and podman's {@code metadata} gives the name the user asked for); {@code
+ * ROOT/DRIVER-images/images.json} gives that image's names and manifest digests.
+ *
+ * @param root the storage's graph root ({@code /var/lib/containers/storage}, or podman's {@code --root})
+ */
+public record ContainerStorage(Path root) {
+  /** The most either metadata file is read: about 1 KiB per container or image. */
+  public static final long MAX_BYTES = 32L << 20;
+
+  /** The graph root of a default installation. */
+  public static final Path DEFAULT_ROOT = Path.of("/var/lib/containers/storage");
+
+  private static final List<String> DRIVERS = List.of("overlay", "vfs", "btrfs", "zfs", "aufs", "devmapper");
+  private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-f]{64}");
+
+  /**
+   * The image a container was made from, as the storage knows it.
+   *
+   * @param id the image's ID (the digest of its config, without algorithm)
+   * @param name the name the container was created with, else the image's first name; empty for an image without a name
+   * @param digest the manifest digest the image was pulled with
+   * @param digests every manifest digest the storage knows for it
+   */
+  public record StoredImage(String id, Optional<String> name, Digest digest, List<Digest> digests) {
+    public StoredImage {
+      digests = List.copyOf(digests);
+    }
+
+    /**
+     * The image as a registry reference pinned to the digest it was pulled with: the name's own digest
+     * when the name carries one the image has, else {@link #digest}. Empty without a name that parses.
+     */
+    public Optional<ImageRef> reference() {
+      if (name.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        ImageRef ref = ImageRef.parse(name.get());
+        if (ref.digest() != null && digests.contains(ref.digest())) {
+          return Optional.of(ref);
+        }
+        return Optional.of(ref.withDigest(digest));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * The storage a bundle lives in: podman's bundles are {@code ROOT/DRIVER-containers/ID/userdata}
+   * under its graph root; otherwise (CRI-O keeps bundles under its run root) {@code fallback}.
+   */
+  public static ContainerStorage forBundle(Path bundle, Path fallback) {
+    Path containers = bundle.getParent() == null ? null : bundle.getParent().getParent();
+    if (bundle.getFileName() != null && bundle.getFileName().toString().equals("userdata") && containers != null
+        && containers.getFileName() != null && containers.getFileName().toString().endsWith("-containers")
+        && containers.getParent() != null && Files.isRegularFile(containers.resolve("containers.json"))) {
+      return new ContainerStorage(containers.getParent());
+    }
+    return new ContainerStorage(fallback);
+  }
+
+  /** The container's record: its image's ID and, from podman's metadata, the name it was created with. */
+  public Optional<Container> container(String containerId) throws IOException {
+    for (String driver : drivers()) {
+      Path file = root.resolve(driver + "-containers").resolve("containers.json");
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      for (JsonNode c : array(file)) {
+        if (containerId.equals(HookJson.text(c, "id"))) {
+          String imageName = "";
+          String metadata = HookJson.text(c, "metadata");
+          if (!metadata.isEmpty()) {
+            try {
+              imageName = HookJson.text(HookJson.object(metadata.getBytes(StandardCharsets.UTF_8), "metadata"), "image-name");
+            } catch (HookInputException e) {
+              imageName = "";
+            }
+          }
+          List<String> names = texts(c.path("names"));
+          return Optional.of(new Container(driver, HookJson.text(c, "image"), imageName.isEmpty() ? Optional.empty() : Optional.of(imageName),
+              names.isEmpty() ? Optional.empty() : Optional.of(names.get(0))));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A container's record in {@code containers.json}. */
+  public record Container(String driver, String imageId, Optional<String> imageName, Optional<String> name) {}
+
+  /** The image {@code imageId} in {@code driver}'s {@code images.json}; {@code preferredName} is the name to report when the image has it or none. */
+  public Optional<StoredImage> image(String driver, String imageId, Optional<String> preferredName) throws IOException {
+    if (!IMAGE_ID.matcher(imageId).matches()) {
+      return Optional.empty();
+    }
+    Path file = root.resolve(driver + "-images").resolve("images.json");
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    for (JsonNode i : array(file)) {
+      if (!imageId.equals(HookJson.text(i, "id"))) {
+        continue;
+      }
+      List<Digest> digests = new ArrayList<>();
+      for (String d : texts(i.path("digests"))) {
+        parseDigest(d).filter(x -> !digests.contains(x)).ifPresent(digests::add);
+      }
+      Optional<Digest> digest = parseDigest(HookJson.text(i, "digest"));
+      if (digest.isEmpty() && !digests.isEmpty()) {
+        digest = Optional.of(digests.get(0));
+      }
+      if (digest.isEmpty()) {
+        throw new HookInputException("image " + imageId + " in " + file + ": no manifest digest recorded");
+      }
+      if (!digests.contains(digest.get())) {
+        digests.add(0, digest.get());
+      }
+      List<String> names = texts(i.path("names"));
+      Optional<String> name = preferredName.isPresent() ? preferredName : names.stream().findFirst();
+      return Optional.of(new StoredImage(imageId, name, digest.get(), digests));
+    }
+    return Optional.empty();
+  }
+
+  /** The image's record in any driver's {@code images.json} (CRI-O names the image's ID in an annotation). */
+  public Optional<StoredImage> image(String imageId, Optional<String> preferredName) throws IOException {
+    for (String driver : drivers()) {
+      Optional<StoredImage> found = image(driver, imageId, preferredName);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<String> drivers() throws IOException {
+    List<String> found = new ArrayList<>();
+    for (String d : DRIVERS) {
+      if (Files.isDirectory(root.resolve(d + "-containers")) || Files.isDirectory(root.resolve(d + "-images"))) {
+        found.add(d);
+      }
+    }
+    return found;
+  }
+
+  private static ArrayNode array(Path file) throws IOException {
+    byte[] bytes = HookJson.readFile(file, MAX_BYTES, "containers-storage metadata");
+    try {
+      JsonNode node = HookJson.MAPPER.readTree(bytes);
+      if (node instanceof ArrayNode a) {
+        return a;
+      }
+      throw new HookInputException("containers-storage metadata " + file + ": not a JSON array");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new HookInputException("containers-storage metadata " + file + ": not JSON (" + e.getOriginalMessage() + ")", e);
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> {
+      if (n.isTextual()) {
+        out.add(n.asText());
+      }
+    });
+    return out;
+  }
+
+  private static Optional<Digest> parseDigest(String text) {
+    try {
+      return text.isEmpty() ? Optional.empty() : Optional.of(Digest.parse(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}
