@@ -34,7 +34,6 @@ class HookCommandTest {
     Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), Map.of());
     CommandLine cl = new CommandLine(main);
-    cl.addSubcommand(new HookCommand());
     cl.setExecutionExceptionHandler((ex, line, parsed) -> Main.report(ex, main.err, false));
     return cl.execute(args);
   }

@@ -147,7 +147,7 @@ class OpenApiContractTest {
               {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","kind":{"group":"","version":"v1",\
               "kind":"Pod"},"operation":"CREATE","namespace":"apps","name":"p","userInfo":{"username":"alice"},"object":{"apiVersion":"v1",\
               "kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}""";
-          case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"app:1\",\"outcome\":\"allowed\"}";
+          case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"app:1\",\"outcome\":\"admit\",\"violations\":[]}";
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);

@@ -184,7 +184,7 @@ class PermissionMatrixIT {
       case "setPassword" -> "{\"password\":\"a long enough password\"}";
       case "createToken" -> "{\"name\":\"matrix\",\"grants\":[\"viewer:" + repository + "\"],\"expiresInDays\":1}";
       case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"127.0.0.1:5000/" + repository + "@" + t.get("digest")
-          + "\",\"outcome\":\"denied\",\"violations\":[\"PCS-K8S-001 container app: privileged\"]}";
+          + "\",\"outcome\":\"refuse\",\"violations\":[{\"rule\":\"PCS-K8S-001\",\"container\":\"app\",\"message\":\"privileged\"}]}";
       default -> method.equals("POST") ? "{}" : "";
     };
     if (operation.equals("attestTestResult")) {

@@ -77,18 +77,20 @@ public final class DockerAdmission implements AutoCloseable {
     DockerAuthzConfig trusting = config.trusting(ids);
     List<AutoCloseable> owned = new ArrayList<>();
     Evidence evidence;
+    Optional<ServerEvidence> reports = Optional.empty();
     if (config.server().isPresent()) {
       DockerAuthzConfig.Server s = config.server().get();
-      ServerEvidence server = new ServerEvidence(s.url(), DecisionLog.readToken(s.tokenFile()), s.caFile(), config.deadline(), clock);
+      ServerEvidence server = new ServerEvidence(s.url(), ServerEvidence.readToken(s.tokenFile()), s.caFile(), config.deadline(), clock);
       owned.add(server);
       evidence = server;
+      reports = Optional.of(server);
     } else {
       if (keys.isEmpty()) {
         throw new IllegalArgumentException("stage.keys names no public key: without a server, signatures and verdicts are verified with them");
       }
       evidence = new RegistryEvidence(config.registry(), keys, clock);
     }
-    DecisionLog log = new DecisionLog(config.decisionLog(), config.server(), problems);
+    DecisionLog log = new DecisionLog(config.decisionLog(), reports, problems);
     owned.add(log);
     return new DockerAdmission(trusting, evidence, new EngineClient(config.engine()), log, clock, owned);
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.admission.hook;
 
+import dev.portcullis.admission.remote.DecisionReport;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.admission.Violation;
@@ -48,15 +49,9 @@ public record DecisionRecord(Instant time, String containerId, String container,
   }
 
   /** The body of {@code POST /v1/admission/decisions}. */
-  ObjectNode auditBody() {
-    ObjectNode o = HookJson.MAPPER.createObjectNode();
-    o.put("source", "oci-hook");
-    o.put("image", image.orElse(null));
-    o.put("digest", digest.orElse(null));
-    o.put("container", container);
-    o.put("outcome", outcome);
-    violations(o.putArray("violations"));
-    return o;
+  /** What the server's audit trail is told. */
+  DecisionReport report() {
+    return new DecisionReport("oci-hook", image, digest, container, outcome, violations);
   }
 
   private void violations(ArrayNode array) {

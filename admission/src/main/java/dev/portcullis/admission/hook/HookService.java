@@ -1,9 +1,9 @@
 package dev.portcullis.admission.hook;
 
 import dev.portcullis.admission.Evidence;
+import dev.portcullis.admission.registry.RegistryEvidence;
 import dev.portcullis.admission.remote.ServerEvidence;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,23 +34,21 @@ public final class HookService implements AutoCloseable {
   /** The hook of {@code config}; {@code daemon}: audit records are sent in the background. */
   public static HookService open(HookConfig config, boolean daemon, Clock clock) throws IOException {
     Optional<ServerEvidence> server = Optional.empty();
-    Optional<AuditTrail> audit = Optional.empty();
     if (config.server().isPresent()) {
       HookConfig.Server s = config.server().get();
       if (s.tokenFile().isEmpty()) {
         throw new IOException("hook configuration " + config.source() + ": server.tokenFile is required (an API token with admission.read)");
       }
-      String token = new String(HookJson.readFile(s.tokenFile().get(), 4096, "server token file"), StandardCharsets.UTF_8).strip();
+      String token = ServerEvidence.readToken(s.tokenFile().get());
       Duration connect = config.policy().fetchDeadline().compareTo(Duration.ofSeconds(2)) < 0 ? config.policy().fetchDeadline() : Duration.ofSeconds(2);
       server = Optional.of(new ServerEvidence(s.url(), token, s.caFile(), connect, clock));
-      audit = Optional.of(AuditTrail.of(s, AUDIT_DEADLINE));
     }
     Evidence asked = server.isPresent() ? server.get() : new RegistryEvidence(config.registry(), config.keys(), clock);
     Evidence shared = daemon && config.reuseFacts().isPresent() ? new RecentFacts(asked, config.reuseFacts().get(), 4096, clock) : asked;
     Optional<ApprovalCache> cache = config.cache().map(ApprovalCache::of);
     EvidenceSource source = cache.isPresent() ? () -> new CachedEvidence(shared, cache.get(), clock) : () -> shared;
     Optional<ExecutorService> background = daemon ? Optional.of(Executors.newVirtualThreadPerTaskExecutor()) : Optional.empty();
-    RuntimeHook hook = new RuntimeHook(config, new Decider(config.policy(), config.host(), clock), source, audit,
+    RuntimeHook hook = new RuntimeHook(config, new Decider(config.policy(), config.host(), clock), source, server,
         background.isPresent() ? background.get() : Runnable::run, clock);
     return new HookService(hook, server, background);
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.admission.hook;
 
+import dev.portcullis.admission.remote.ServerEvidence;
 import dev.portcullis.admission.ContainerImage;
 import dev.portcullis.admission.Evidence;
 import dev.portcullis.admission.HostAccess;
@@ -26,11 +27,11 @@ public final class RuntimeHook {
   private final Decider decider;
   private final EvidenceSource evidence;
   private final Optional<DecisionLog> log;
-  private final Optional<AuditTrail> audit;
+  private final Optional<ServerEvidence> audit;
   private final Executor background;
   private final Clock clock;
 
-  public RuntimeHook(HookConfig config, Decider decider, EvidenceSource evidence, Optional<AuditTrail> audit, Executor background, Clock clock) {
+  public RuntimeHook(HookConfig config, Decider decider, EvidenceSource evidence, Optional<ServerEvidence> audit, Executor background, Clock clock) {
     this.config = config;
     this.decider = decider;
     this.evidence = evidence;
@@ -110,7 +111,7 @@ public final class RuntimeHook {
     }
     audit.ifPresent(trail -> background.execute(() -> {
       try {
-        trail.post(record);
+        trail.report(record.report(), HookService.AUDIT_DEADLINE);
       } catch (IOException | RuntimeException e) {
         log.ifPresent(l -> {
           try {

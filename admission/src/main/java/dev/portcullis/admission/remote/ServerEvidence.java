@@ -47,6 +47,8 @@ import javax.net.ssl.TrustManagerFactory;
 public final class ServerEvidence implements Evidence, AutoCloseable {
   public static final int MAX_ANSWER_BYTES = 1 << 20;
   private static final String PATH = "/v1/admission/facts";
+  /** Where a runtime hook or a plugin reports its decisions, relative to the server's URL. */
+  public static final String DECISIONS = "/v1/admission/decisions";
 
   private final URI base;
   private final String token;
@@ -160,6 +162,38 @@ public final class ServerEvidence implements Evidence, AutoCloseable {
   private static String excerpt(String body) {
     String oneLine = body.replaceAll("\\p{Cntrl}+", " ").strip();
     return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+  }
+
+  /**
+   * Reports a decision to the server's audit trail within {@code deadline}; the
+   * exception says why the server did not take it. Best effort for the caller: it never changes the decision.
+   */
+  public void report(DecisionReport decision, Duration deadline) throws IOException {
+    URI uri = URI.create(base + DECISIONS);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(deadline).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(decision.json(), StandardCharsets.UTF_8)).build();
+    HttpResponse<Void> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.discarding());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("POST " + uri + ": interrupted", e);
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException("POST " + uri + ": the server answered " + response.statusCode());
+    }
+  }
+
+  /** An API token from a file: one line of printable ASCII (at most 4 KiB). */
+  public static String readToken(Path file) throws IOException {
+    if (Files.size(file) > 4096) {
+      throw new IOException("read the API token from " + file + ": larger than 4096 bytes");
+    }
+    String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+    if (t.isEmpty() || t.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new IOException("read the API token from " + file + ": expected one line of printable ASCII");
+    }
+    return t;
   }
 
   @Override

@@ -86,7 +86,8 @@ final class AdmissionApi {
         "Record a decision a runtime hook or the Docker authorization plugin took, in the audit trail", List.of(),
         Optional.of(new Operation.Body("application/json", "AdmissionDecision")),
         Map.of(201, HttpApi.ok("recorded", "AdmissionRecorded"), 400, HttpApi.err("the report is malformed")),
-        new Guard.Requires(Permission.REPORT_ADMISSION, r -> List.of(repositoryOf(r.jsonObject().path("image").asText("")))), true,
+        new Guard.Requires(Permission.REPORT_ADMISSION, r -> r.jsonObject().path("image").isTextual()
+            ? List.of(repositoryOf(r.jsonObject().get("image").asText())) : List.of()), true,
         this::report));
     return ops;
   }
@@ -188,32 +189,45 @@ final class AdmissionApi {
 
   private void report(Request r) throws Exception {
     JsonNode body = r.jsonObject();
-    String source = field(body, "source", "oci-hook|docker-authz|[a-z][a-z0-9-]{0,39}");
-    String image = field(body, "image", LINE.pattern());
-    String outcome = field(body, "outcome", "allowed|denied|warned");
-    String container = body.path("container").asText("");
-    if (!container.isEmpty() && !LINE.matcher(container).matches()) {
-      throw new ApiException(400, "BAD_REQUEST", "container: not one line of at most 500 characters");
-    }
-    String digest = body.path("digest").asText("");
-    if (!digest.isEmpty() && !digest.matches("sha256:[0-9a-f]{64}")) {
-      throw new ApiException(400, "BAD_REQUEST", "digest: not sha256:<64 hex digits>");
-    }
+    String source = field(body, "source", "[a-z][a-z0-9-]{0,39}");
+    String outcome = field(body, "outcome", "admit|refuse|error");
+    String image = optional(body, "image", LINE.pattern());
+    String digest = optional(body, "digest", "sha256:[0-9a-f]{64}");
+    String container = optional(body, "container", LINE.pattern());
     List<String> violations = new ArrayList<>();
     JsonNode list = body.path("violations");
-    if (!list.isMissingNode() && !list.isArray()) {
-      throw new ApiException(400, "BAD_REQUEST", "violations: must be a list of lines");
+    if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+      throw new ApiException(400, "BAD_REQUEST", "violations: must be a list of {rule, container, message}");
     }
     for (JsonNode v : list) {
-      if (!v.isTextual() || !LINE.matcher(v.asText()).matches() || violations.size() >= 50) {
-        throw new ApiException(400, "BAD_REQUEST", "violations: at most 50 lines of at most 500 characters each");
+      if (!v.isObject() || violations.size() >= 50) {
+        throw new ApiException(400, "BAD_REQUEST", "violations: at most 50 objects {rule, container, message}");
       }
-      violations.add(v.asText());
+      String rule = field(v, "rule", "[A-Z]{3}-[A-Z0-9]{2,8}-[0-9]{3}");
+      String message = field(v, "message", LINE.pattern());
+      String in = optional(v, "container", LINE.pattern());
+      violations.add(new Violation(rule, in.isEmpty() ? "pod" : in, message).line());
     }
-    r.auditTarget(image + (digest.isEmpty() ? "" : "@" + digest) + (container.isEmpty() ? "" : " (" + container + ")"));
-    r.auditOutcome(outcome);
+    r.auditTarget((image.isEmpty() ? "(image unknown)" : image) + (digest.isEmpty() || image.contains("@") ? "" : "@" + digest)
+        + (container.isEmpty() ? "" : " (" + container + ")"));
+    r.auditOutcome(switch (outcome) {
+      case "admit" -> violations.isEmpty() ? "allowed" : "allowed-with-findings";
+      default -> "denied";
+    });
     r.auditReason(source + ": " + outcome + (violations.isEmpty() ? "" : ": " + String.join("; ", violations)));
     r.json(201, Request.JSON.createObjectNode().put("recorded", true));
+  }
+
+  /** A text field that may be absent or null (""), else must match {@code pattern}. */
+  private static String optional(JsonNode body, String name, String pattern) {
+    JsonNode v = body.get(name);
+    if (v == null || v.isNull()) {
+      return "";
+    }
+    if (!v.isTextual() || !v.asText().matches(pattern)) {
+      throw new ApiException(400, "BAD_REQUEST", name + ": not " + (pattern.length() < 60 ? pattern : "one line of at most 500 characters"));
+    }
+    return v.asText();
   }
 
   private static String field(JsonNode body, String name, String pattern) {
