@@ -163,6 +163,28 @@ class WebhookConfigFileTest {
     assertThat(problems("stages: [\n")).singleElement().asString().startsWith("not YAML");
   }
 
+  /** The file {@code portcullis admission manifests} puts in its ConfigMap is one this command starts with. */
+  @Test
+  void theClusterManifestsConfigMapIsAValidConfiguration() throws IOException {
+    dev.portcullis.admission.cluster.ClusterSpec spec = new dev.portcullis.admission.cluster.ClusterSpec("portcullis",
+        "registry.example/portcullis@sha256:" + "ab".repeat(32), "portcullis-admission", 443, List.of("prod", "test"), 5,
+        new dev.portcullis.admission.cluster.ClusterSpec.CertManager("selfsigned"));
+    String file = dev.portcullis.admission.cluster.ClusterManifests.documents(spec).stream()
+        .filter(d -> "ConfigMap".equals(d.body().get("kind"))).map(d -> (String) ((Map<?, ?>) d.body().get("data")).get("admission.yaml"))
+        .findFirst().orElseThrow();
+    ServerConfig.Webhook w = ((ConfigFile.WebhookResult.Valid) read(file, Map.of())).config();
+    assertThat(w.server()).isEmpty();
+    assertThat(w.admission().stages().get("prod").podSecurity()).isEqualTo(StagePolicy.PodSecurity.RESTRICTED);
+    assertThat(w.admission().stages().get("test").podSecurity()).isEqualTo(StagePolicy.PodSecurity.BASELINE);
+    assertThat(w.admission().stages().get("test").verdict().orElseThrow().maxAge()).isEqualTo(Duration.ofDays(30));
+    assertThat(w.admission().ignoredNamespaces()).containsExactlyInAnyOrder("kube-system", "portcullis");
+    // the commented server section, uncommented, is a valid one too
+    Files.writeString(dir.resolve("token"), "pcs_token");
+    Files.writeString(dir.resolve("server-ca.pem"), "x");
+    String withServer = file.replace("# server:\n#   url", "server:\n  url").replace("#   tokenFile", "  tokenFile").replace("#   caFile", "  caFile");
+    assertThat(((ConfigFile.WebhookResult.Valid) read(withServer, Map.of())).config().server()).isPresent();
+  }
+
   @Test
   void aMissingFileIsRefused() {
     assertThatThrownBy(() -> ConfigFile.readWebhook(dir.resolve("absent.yaml"), Map.of())).hasMessageEndingWith("absent.yaml: no such file");
