@@ -9,8 +9,10 @@ import dev.portcullis.server.Server;
 import dev.portcullis.server.ServerFixtures;
 import dev.portcullis.server.config.ConfigFile;
 import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.testkit.KubeApiServer;
 import dev.portcullis.testkit.RegistryProcess;
 import dev.portcullis.testkit.TestPki;
+import dev.portcullis.testkit.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -111,7 +113,7 @@ class AdmissionServeIT {
 
   private static JsonNode answer(String path, String review) throws Exception {
     HttpResponse<String> r = post(path, review.getBytes(StandardCharsets.UTF_8));
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.statusCode()).as(r.body() + "\nwebhook log:\n" + webhookLog.toString(StandardCharsets.UTF_8)).isEqualTo(200);
     return JSON.readTree(r.body()).get("response");
   }
 
@@ -197,6 +199,57 @@ class AdmissionServeIT {
       plainAnswered = false;
     }
     assertThat(plainAnswered).isFalse();
+  }
+
+  /** kubectl against a real API server that calls the standalone webhook: the denial as a user reads it. */
+  @Test
+  void kubectlApplyIsDeniedWithTheRuleNamed() throws Exception {
+    KubeApiServer kube = KubeApiServer.shared();
+    String ns = "serve-" + UUID.randomUUID().toString().substring(0, 6);
+    String caBundle = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("tls").resolve("ca.pem")));
+    String configuration = "validatingwebhookconfiguration/" + ns;
+    try {
+      Tools.Result setup = kube.kubectl().apply("""
+          apiVersion: v1
+          kind: Namespace
+          metadata: {name: %1$s, labels: {portcullis.dev/stage: prod, portcullis.dev/serve-it: %1$s}}
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingWebhookConfiguration
+          metadata: {name: %1$s}
+          webhooks:
+          - name: prod.validate.portcullis.dev
+            admissionReviewVersions: ["v1"]
+            sideEffects: None
+            failurePolicy: Fail
+            timeoutSeconds: 5
+            namespaceSelector: {matchLabels: {portcullis.dev/stage: prod, portcullis.dev/serve-it: %1$s}}
+            objectSelector: {}
+            clientConfig: {url: "https://127.0.0.1:%2$d/admission/validate/prod", caBundle: %3$s}
+            rules: [{operations: ["CREATE", "UPDATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"]}]
+          """.formatted(ns, webhook.port(), caBundle));
+      assertThat(setup.exitCode()).as(setup.stderr()).isZero();
+      Path pod = Files.writeString(dir.resolve(ns + "-pod.yaml"), """
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: web, namespace: %s}
+          spec:
+            securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+            containers:
+            - name: app
+              image: "%s"
+              securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+          """.formatted(ns, IMAGE));
+      // retried while the API server has not picked the configuration up yet
+      Tools.Result r = kube.kubectl().runUntil(Duration.ofSeconds(30), x -> x.stderr().contains("portcullis"),
+          List.of("apply", "-f", pod.toString()));
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.stderr()).contains("admission webhook \"prod.validate.portcullis.dev\" denied the request", "PCS-ADM-003");
+      assertThat(auditRecord(ns + "/Pod/web").get("outcome").asText()).isEqualTo("denied");
+    } finally {
+      kube.kubectl().run("delete", configuration, "--ignore-not-found");
+      kube.kubectl().run("delete", "namespace", ns, "--ignore-not-found", "--wait=false");
+    }
   }
 
   private static JsonNode logLine(String target) throws Exception {
