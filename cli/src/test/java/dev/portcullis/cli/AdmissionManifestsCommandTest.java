@@ -51,7 +51,7 @@ class AdmissionManifestsCommandTest {
     assertThat(report.problems()).isEmpty();
     assertThat(report.findings()).isEmpty();
     assertThat(Manifests.parse("out.yaml", r.out()).resources()).extracting(Manifests.Resource::kind).containsExactly("Namespace", "ServiceAccount",
-        "Issuer", "Certificate", "Service", "NetworkPolicy", "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration",
+        "Issuer", "Certificate", "ConfigMap", "Service", "NetworkPolicy", "Deployment", "PodDisruptionBudget", "MutatingWebhookConfiguration",
         "ValidatingWebhookConfiguration");
     assertThat(r.out()).contains("  timeoutSeconds: 9\n", "      path: /admission/validate/dev\n", "      path: /admission/mutate/prod\n");
   }

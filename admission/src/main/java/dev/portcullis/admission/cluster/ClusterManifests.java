@@ -13,8 +13,10 @@ import java.util.TreeSet;
 
 /**
  * The objects a cluster needs for the admission webhooks: the server's Namespace, ServiceAccount,
- * TLS material (a Secret, or a cert-manager Issuer and Certificate), Service, NetworkPolicy,
- * Deployment and PodDisruptionBudget, then one mutating and one validating webhook per stage. They
+ * TLS material (a Secret, or a cert-manager Issuer and Certificate), the webhook's configuration (a
+ * ConfigMap: every stage with safe defaults, the server's namespace and kube-system ignored),
+ * Service, NetworkPolicy, Deployment and PodDisruptionBudget, then one mutating and one validating
+ * webhook per stage. They
  * pass every built-in {@code PCS-K8S} check: restricted Pod Security, image by digest, no API token,
  * no RBAC (the server never calls the API server: the stage comes from the webhook's path).
  */
@@ -54,6 +56,9 @@ public final class ClusterManifests {
         "No Role or ClusterRole: the server never calls the API server (the stage is in the webhook's path), so it gets no token either"),
         with(object("v1", "ServiceAccount", spec.serviceName(), spec.namespace(), labels(spec)), "automountServiceAccountToken", false)));
     docs.addAll(tls(spec));
+    docs.add(new YamlDocument(List.of("The webhook's configuration (portcullis admission serve --config); edit the stages' requirements here"),
+        with(object("v1", "ConfigMap", configMapName(spec), spec.namespace(), labels(spec)), "data", fields(
+            CONFIG_KEY, configuration(spec)))));
     docs.add(new YamlDocument(with(object("v1", "Service", spec.serviceName(), spec.namespace(), labels(spec)), "spec", fields(
         "type", "ClusterIP",
         "selector", selector(spec),
@@ -115,7 +120,7 @@ public final class ClusterManifests {
         "readinessProbe", probe("/readyz", 5),
         "securityContext", containerSecurity,
         "volumeMounts", items(
-            fields("name", "tls", "mountPath", ClusterSpec.TLS_DIR, "readOnly", true),
+            fields("name", "config", "mountPath", ClusterSpec.CONFIG_DIR, "readOnly", true),
             fields("name", "tmp", "mountPath", "/tmp")));
     Map<String, Object> podSpec = fields(
         "serviceAccountName", spec.serviceName(),
@@ -130,8 +135,14 @@ public final class ClusterManifests {
             "weight", 100,
             "podAffinityTerm", fields("topologyKey", "kubernetes.io/hostname", "labelSelector", fields("matchLabels", selector(spec))))))),
         "containers", items(container),
+        // one projected volume, so the certificate sits below the configuration without a mount inside a mount
         "volumes", items(
-            fields("name", "tls", "secret", fields("secretName", secretName(spec), "defaultMode", 0440)),
+            fields("name", "config", "projected", fields("defaultMode", 0440, "sources", items(
+                // every key of the ConfigMap is a file: the configuration and the public keys it names
+                fields("configMap", fields("name", configMapName(spec))),
+                fields("secret", fields("name", secretName(spec), "items", items(
+                    fields("key", "tls.crt", "path", "tls/tls.crt"),
+                    fields("key", "tls.key", "path", "tls/tls.key"))))))),
             fields("name", "tmp", "emptyDir", fields("sizeLimit", "64Mi"))));
     return with(object("apps/v1", "Deployment", spec.serviceName(), spec.namespace(), labels(spec)), "spec", fields(
         "replicas", 2,
@@ -207,6 +218,49 @@ public final class ClusterManifests {
   private static Map<String, Object> rule(String group, List<String> versions, List<String> resources, List<String> ops) {
     return fields("apiGroups", items(group), "apiVersions", new ArrayList<Object>(versions), "resources", new ArrayList<Object>(resources),
         "operations", new ArrayList<Object>(ops), "scope", "Namespaced");
+  }
+
+  /** The ConfigMap's key, and the file name under {@link ClusterSpec#CONFIG_DIR}. */
+  static final String CONFIG_KEY = "admission.yaml";
+
+  static String configMapName(ClusterSpec spec) {
+    return spec.serviceName();
+  }
+
+  /**
+   * The webhook's configuration file: each stage requires an image by digest, a signature by its
+   * trusted keys and a passing verdict of at most 30 days, Pod Security {@code restricted} for a
+   * stage named {@code prod} and {@code baseline} otherwise, and denies images nothing is known of.
+   */
+  static String configuration(ClusterSpec spec) {
+    StringBuilder out = new StringBuilder();
+    out.append("# portcullis admission serve: what each stage requires of the pods in the namespaces labelled ").append(STAGE_LABEL)
+        .append("=STAGE.\n");
+    out.append("# Give each stage trustedKeys (public key files, for example added to this ConfigMap and named by file name):\n");
+    out.append("# until then requireSignature denies every image.\n");
+    out.append("#\n");
+    out.append("# Without server: the webhooks read the registries on a cache miss (cacheTtl, default 5m), within fetchDeadline.\n");
+    out.append("# To decide from a Portcullis server's stored state instead, and record every decision in its audit trail,\n");
+    out.append("# put an API token of the role agent in a Secret, add it to the Deployment's config volume sources\n");
+    out.append("# (secret: {name: SECRET, items: [{key: token, path: token}]}), and add:\n");
+    out.append("# server:\n");
+    out.append("#   url: https://portcullis.portcullis.svc:8470\n");
+    out.append("#   tokenFile: token\n");
+    out.append("#   caFile: server-ca.pem\n");
+    out.append("stages:\n");
+    for (String stage : spec.stages()) {
+      out.append("  ").append(stage).append(":\n");
+      out.append("    admission:\n");
+      out.append("      requireDigest: true\n");
+      out.append("      requireSignature: true\n");
+      out.append("      verdict: {maxAge: 30d}\n");
+      out.append("      podSecurity: ").append(stage.equals("prod") ? "restricted" : "baseline").append("\n");
+      out.append("      onMissing: deny\n");
+    }
+    out.append("admission:\n");
+    out.append("  # the webhook configurations exclude these already; the webhook skips them too, on clusters older than 1.21\n");
+    out.append("  ignoreNamespaces: [").append(String.join(", ", excluded(spec))).append("]\n");
+    return out.toString();
   }
 
   static String secretName(ClusterSpec spec) {

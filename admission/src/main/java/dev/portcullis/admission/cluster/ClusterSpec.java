@@ -31,10 +31,14 @@ public record ClusterSpec(String namespace, String image, String serviceName, in
   /** The port the server listens on inside its pod: above 1024, so it needs no capability. */
   public static final int CONTAINER_PORT = 8443;
   public static final int DEFAULT_TIMEOUT_SECONDS = 5;
+  /** Where the Deployment mounts the webhook's configuration and, below it, the serving certificate (one read-only volume). */
+  public static final String CONFIG_DIR = "/etc/portcullis";
+  /** The webhook's configuration, from the ConfigMap the manifests write. */
+  public static final String CONFIG_FILE = CONFIG_DIR + "/admission.yaml";
   /** Where the Deployment mounts the serving certificate and key ({@code tls.crt}, {@code tls.key}). */
-  public static final String TLS_DIR = "/etc/portcullis/tls";
-  /** The server's arguments unless others are given: the standalone webhook with the mounted certificate. */
-  public static final List<String> DEFAULT_ARGS = List.of("admission", "serve", "--listen", "0.0.0.0:" + CONTAINER_PORT,
+  public static final String TLS_DIR = CONFIG_DIR + "/tls";
+  /** The server's arguments unless others are given: the standalone webhook with the mounted configuration and certificate. */
+  public static final List<String> DEFAULT_ARGS = List.of("admission", "serve", "--config", CONFIG_FILE, "--listen", "0.0.0.0:" + CONTAINER_PORT,
       "--tls-cert", TLS_DIR + "/tls.crt", "--tls-key", TLS_DIR + "/tls.key");
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");

@@ -135,6 +135,37 @@ class ClusterManifestsTest {
   }
 
   @Test
+  void theWebhookReadsItsConfigurationAndCertificateFromOneReadOnlyVolume() {
+    Map<String, Object> deployment = kind(Plain.documents(ClusterManifests.yaml(certManager(List.of("prod")))), "Deployment");
+    Object pod = at(deployment, "spec", "template", "spec");
+    List<Object> args = List.copyOf((List<?>) at(pod, "containers", 0, "args"));
+    assertThat(args).containsSubsequence("admission", "serve", "--config", "/etc/portcullis/admission.yaml", "--tls-cert",
+        "/etc/portcullis/tls/tls.crt", "--tls-key", "/etc/portcullis/tls/tls.key");
+    assertThat(at(pod, "containers", 0, "volumeMounts", 0)).isEqualTo(Map.of("name", "config", "mountPath", "/etc/portcullis", "readOnly", true));
+    assertThat(at(pod, "volumes", 0, "name")).isEqualTo("config");
+    assertThat(at(pod, "volumes", 0, "projected", "sources")).isEqualTo(List.of(
+        Map.of("configMap", Map.of("name", "portcullis-admission")),
+        Map.of("secret", Map.of("name", "portcullis-admission-tls", "items", List.of(Map.of("key", "tls.crt", "path", "tls/tls.crt"),
+            Map.of("key", "tls.key", "path", "tls/tls.key"))))));
+  }
+
+  @Test
+  void theConfigMapGivesEveryStageSafeDefaultsAndSaysHowToUseAServer() {
+    Map<String, Object> configMap = kind(Plain.documents(ClusterManifests.yaml(certManager(List.of("prod", "dev")))), "ConfigMap");
+    assertThat(at(configMap, "metadata", "name")).isEqualTo("portcullis-admission");
+    assertThat(at(configMap, "metadata", "namespace")).isEqualTo("portcullis");
+    String file = (String) at(configMap, "data", "admission.yaml");
+    Map<String, Object> config = Plain.documents(file).get(0);
+    for (String stage : List.of("dev", "prod")) {
+      assertThat(at(config, "stages", stage, "admission")).isEqualTo(Map.of("requireDigest", true, "requireSignature", true,
+          "verdict", Map.of("maxAge", "30d"), "podSecurity", stage.equals("prod") ? "restricted" : "baseline", "onMissing", "deny"));
+    }
+    assertThat(at(config, "admission", "ignoreNamespaces")).isEqualTo(List.of("kube-system", "portcullis"));
+    assertThat(config).containsOnlyKeys("stages", "admission");
+    assertThat(file).contains("\n# server:\n#   url: https://").contains("tokenFile: token");
+  }
+
+  @Test
   void theSameInputsGiveTheSameBytesWhateverTheStageOrder() {
     assertThat(ClusterManifests.yaml(certManager(List.of("prod", "dev", "test"))))
         .isEqualTo(ClusterManifests.yaml(certManager(List.of("test", "prod", "dev"))));
@@ -145,7 +176,7 @@ class ClusterManifestsTest {
     ClusterSpec spec = new ClusterSpec("portcullis", IMAGE, "portcullis-admission", 443, List.of("prod"), 5, new ClusterSpec.CertManager("ca"),
         ClusterSpec.DEFAULT_ARGS, false);
     assertThat(Plain.documents(ClusterManifests.yaml(spec))).extracting(d -> d.get("kind")).containsExactly("Namespace", "ServiceAccount", "Issuer",
-        "Certificate", "Service", "NetworkPolicy", "Deployment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+        "Certificate", "ConfigMap", "Service", "NetworkPolicy", "Deployment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
   }
 
   @Test

@@ -2,28 +2,24 @@ package dev.portcullis.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.admission.ImageFacts;
-import dev.portcullis.admission.Outcome;
-import dev.portcullis.admission.StagePolicy;
-import dev.portcullis.admission.Violation;
 import dev.portcullis.admission.k8s.Webhook;
 import dev.portcullis.admission.remote.FactsJson;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.server.admission.StoredEvidence;
+import dev.portcullis.server.admission.WebhookService;
 import dev.portcullis.server.api.Operation.Guard;
 import dev.portcullis.server.api.Operation.Scope;
 import dev.portcullis.server.auth.Identity;
 import dev.portcullis.server.auth.Permission;
 import dev.portcullis.server.config.ServerConfig;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Admission: the Kubernetes webhooks (validating and mutating, per stage or by namespace), decided
@@ -33,20 +29,17 @@ import java.util.stream.Collectors;
 final class AdmissionApi {
   private static final String STAGE = "[a-z0-9][a-z0-9._-]{0,62}";
   private static final Pattern LINE = Pattern.compile("[^\\p{Cntrl}]{1,500}");
-  /** What a stage without admission settings, or an ignored namespace, gets: nothing checked, nothing refused. */
-  private static final StagePolicy UNCHECKED = new StagePolicy("none", false, false, Optional.empty(), java.util.Set.of(), List.of(), true,
-      StagePolicy.PodSecurity.PRIVILEGED, StagePolicy.OnMissing.WARN, Duration.ofSeconds(1), StagePolicy.Mode.AUDIT);
 
   private final ServerConfig.Admission config;
   private final StoredEvidence evidence;
-  private final Webhook webhook;
+  private final WebhookService webhooks;
   private final Clock clock;
 
   AdmissionApi(ServerConfig.Admission config, StoredEvidence evidence, Clock clock) {
     this.config = config;
     this.evidence = evidence;
     this.clock = clock;
-    this.webhook = new Webhook(evidence, clock, (int) config.maxRequestBytes());
+    this.webhooks = new WebhookService(config, evidence, clock);
   }
 
   /** The largest body an admission operation reads. */
@@ -106,65 +99,23 @@ final class AdmissionApi {
 
   private void webhook(Request r, boolean mutating, boolean byPath) throws Exception {
     Optional<String> pathStage = byPath ? Optional.of(r.path("stage")) : Optional.empty();
-    if (pathStage.isPresent() && !config.stages().containsKey(pathStage.get())) {
-      throw new ApiException(404, "NOT_FOUND", "no admission settings for stage " + pathStage.get() + " (stages." + pathStage.get()
-          + ".admission in the server's configuration)");
+    WebhookService.Answer answer;
+    try {
+      webhooks.requireStage(pathStage);
+      answer = webhooks.handle(r.body(), mutating, pathStage);
+    } catch (WebhookService.UnknownStage e) {
+      throw new ApiException(404, "NOT_FOUND", e.getMessage());
     }
-    String[] chosen = {""};
-    Webhook.Reply reply = mutating ? webhook.mutate(r.body(), req -> chosen(req, pathStage, chosen))
-        : webhook.validate(r.body(), req -> chosen(req, pathStage, chosen));
     r.identity(Identity.actor("admission"));
-    Optional<Webhook.Request> req = reply.request();
-    r.auditTarget(req.map(q -> (q.namespace().isEmpty() ? "" : q.namespace() + "/") + q.kind() + "/" + (q.name().isEmpty() ? "(generated)" : q.name()))
-        .orElse("(unreadable request)"));
-    String who = req.map(q -> " for " + (q.userName().isEmpty() ? "(unknown user)" : q.userName()) + ", " + q.operation()
-        + (q.dryRun() ? " (dry run)" : "")).orElse("");
-    String stageText = chosen[0].isEmpty() ? "" : " at " + chosen[0];
-    switch (reply.result()) {
-      case Webhook.Result.Decided d -> {
-        r.auditOutcome(d.outcome() instanceof Outcome.Refuse ? "denied" : d.outcome().violations().isEmpty() ? "allowed" : "allowed-with-findings");
-        r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": " + describe(d.outcome()));
-      }
-      case Webhook.Result.Pinned p -> {
-        r.auditOutcome("patched");
-        r.auditReason("mutate" + stageText + who + ": " + (p.pins().isEmpty() ? "nothing to pin" : p.pins().stream()
-            .map(x -> x.container() + " " + x.image() + " → " + x.pinned()).collect(Collectors.joining("; ")))
-            + (p.unresolved().isEmpty() ? "" : "; unknown tags left as they are: " + String.join(", ", p.unresolved())));
-      }
-      case Webhook.Result.Passed p -> {
-        r.auditOutcome("allowed");
-        r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": not checked, " + p.reason());
-      }
-      case Webhook.Result.Rejected x -> {
-        r.auditOutcome("denied");
-        r.auditReason((mutating ? "mutate" : "validate") + stageText + who + ": refused, " + x.reason());
-      }
-    }
+    r.auditTarget(answer.target());
+    r.auditOutcome(answer.outcome());
+    r.auditReason(answer.reason());
+    Webhook.Reply reply = answer.reply();
     if (reply.httpStatus() != 200) {
       // not a review that can be answered: the API server treats any other status as the webhook's failure (failurePolicy decides)
-      String error = Request.JSON.readTree(reply.json()).path("error").asText("not an AdmissionReview");
-      throw new ApiException(reply.httpStatus(), reply.httpStatus() == 413 ? "TOO_LARGE" : "BAD_REQUEST", error);
+      throw new ApiException(reply.httpStatus(), reply.httpStatus() == 413 ? "TOO_LARGE" : "BAD_REQUEST", answer.error());
     }
     r.rawJson(reply.httpStatus(), reply.body());
-  }
-
-  /** The policy for a request: the path's stage, else the namespace's mapping, else the default; ignored namespaces get none. */
-  private StagePolicy chosen(Webhook.Request req, Optional<String> pathStage, String[] chosen) {
-    if (config.ignoredNamespaces().contains(req.namespace())) {
-      chosen[0] = "";
-      return UNCHECKED;
-    }
-    Optional<String> stage = pathStage.or(() -> Optional.ofNullable(config.namespaces().get(req.namespace()))).or(config::defaultStage);
-    chosen[0] = stage.orElse("");
-    return stage.map(s -> config.stages().get(s)).orElse(UNCHECKED);
-  }
-
-  static String describe(Outcome o) {
-    String violations = o.violations().stream().map(Violation::line).collect(Collectors.joining("; "));
-    return switch (o) {
-      case Outcome.Refuse f -> "denied: " + violations;
-      case Outcome.Admit a -> a.violations().isEmpty() ? "allowed" : "allowed with " + violations;
-    };
   }
 
   private void facts(Request r) throws Exception {

@@ -604,4 +604,124 @@ public final class ConfigFile {
     }
     return out;
   }
+
+  /** The outcome of {@link #readWebhook}: the standalone webhook's configuration, or every problem found. */
+  public sealed interface WebhookResult {
+    record Valid(ServerConfig.Webhook config) implements WebhookResult {}
+
+    record Invalid(List<String> problems) implements WebhookResult {
+      public Invalid {
+        problems = List.copyOf(problems);
+      }
+    }
+  }
+
+  /**
+   * Reads the configuration of {@code portcullis admission serve}: {@code listen}, {@code tls},
+   * {@code server}, {@code registry}, {@code cacheTtl}, and the stages' {@code admission} settings
+   * and the top-level {@code admission} section exactly as the server reads them. Every problem is
+   * listed; unknown keys are problems.
+   */
+  public static WebhookResult readWebhook(Path file, Map<String, String> env) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("read configuration " + file + ": no such file");
+    }
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException("read configuration " + file + ": larger than " + MAX_BYTES + " bytes");
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return new ConfigFile(file, env).parseWebhook(text);
+  }
+
+  private WebhookResult parseWebhook(String text) {
+    JsonNode root;
+    try {
+      root = YAMLMapper.builder().build().readTree(text);
+    } catch (JacksonException e) {
+      return new WebhookResult.Invalid(List.of(file + ": not YAML: " + e.getOriginalMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      return new WebhookResult.Invalid(List.of(file + ": the configuration must be a mapping"));
+    }
+    known(root, "", "listen", "tls", "server", "registry", "cacheTtl", "stages", "admission");
+    ServerConfig.HostPort listen = hostPort(root.get("listen"), "listen", new ServerConfig.HostPort("127.0.0.1", 8443));
+    Optional<ServerConfig.Tls> tls = webhookTls(root.get("tls"));
+    Optional<ServerConfig.RemoteServer> server = remoteServer(root.get("server"));
+    JsonNode registry = object(root.get("registry"), "registry");
+    known(registry, "registry.", "insecure", "caFile");
+    ServerConfig.RegistryAccess access = new ServerConfig.RegistryAccess(bool(registry.get("insecure"), "registry.insecure", false),
+        existing(registry.get("caFile"), "registry.caFile"));
+    Duration cacheTtl = duration(root.get("cacheTtl"), "cacheTtl", Duration.ofMinutes(5), false);
+    Map<String, StagePolicy> admissionStages = new java.util.TreeMap<>();
+    JsonNode stages = object(root.get("stages"), "stages");
+    for (Iterator<Map.Entry<String, JsonNode>> it = stages.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode st = object(e.getValue(), "stages." + e.getKey());
+      known(st, "stages." + e.getKey() + ".", "admission");
+      if (!NAME.matcher(e.getKey()).matches()) {
+        problem("stages." + e.getKey() + ": a stage name is lower-case letters, digits, '.', '_' or '-' (up to 63), as the webhook path carries it");
+      } else if (st.hasNonNull("admission")) {
+        admissionStages.put(e.getKey(), stageAdmission(e.getKey(), object(st.get("admission"), "stages." + e.getKey() + ".admission")));
+      }
+    }
+    if (admissionStages.isEmpty()) {
+      problem("stages: no stage has admission settings (stages.NAME.admission): the webhooks would have nothing to check");
+    }
+    ServerConfig.Admission admission = admission(object(root.get("admission"), "admission"), admissionStages);
+    if (!problems.isEmpty()) {
+      return new WebhookResult.Invalid(problems);
+    }
+    return new WebhookResult.Valid(new ServerConfig.Webhook(listen, tls, server, access, cacheTtl, admission));
+  }
+
+  private Optional<ServerConfig.Tls> webhookTls(@Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    JsonNode t = object(node, "tls");
+    known(t, "tls.", "certificate", "key");
+    Optional<Path> cert = existing(t.get("certificate"), "tls.certificate");
+    Optional<Path> key = existing(t.get("key"), "tls.key");
+    if (!t.has("certificate") || !t.has("key")) {
+      problem("tls: give both certificate and key (PEM files)");
+      return Optional.empty();
+    }
+    return cert.isPresent() && key.isPresent() ? Optional.of(new ServerConfig.Tls(cert.get(), key.get())) : Optional.empty();
+  }
+
+  private Optional<ServerConfig.RemoteServer> remoteServer(@Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    JsonNode s = object(node, "server");
+    known(s, "server.", "url", "tokenFile", "tokenEnv", "caFile");
+    Optional<String> u = text(s.get("url"), "server.url");
+    URI url = null;
+    if (u.isEmpty()) {
+      problem("server.url: missing (the Portcullis server, https://HOST:PORT)");
+    } else {
+      try {
+        url = new URI(u.get());
+        boolean loopback = url.getHost() != null && Set.of("127.0.0.1", "localhost", "[::1]").contains(url.getHost());
+        if (url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()) && loopback)) {
+          problem("server.url: " + u.get() + " is not an https:// URL (plain http only to a loopback address: the token travels with every call)");
+          url = null;
+        }
+      } catch (URISyntaxException e) {
+        problem("server.url: " + u.get() + " is not a URL");
+      }
+    }
+    Optional<String> token = secret(s, "server.token");
+    if (token.isEmpty() && !s.has("tokenFile") && !s.has("tokenEnv")) {
+      problem("server: give tokenFile or tokenEnv (an API token of the role agent)");
+    } else if (token.isPresent() && token.get().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      problem("server.token: the token must be printable ASCII without spaces");
+      token = Optional.empty();
+    }
+    Optional<Path> ca = existing(s.get("caFile"), "server.caFile");
+    if (url == null || token.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ServerConfig.RemoteServer(url, token.get(), ca));
+  }
 }

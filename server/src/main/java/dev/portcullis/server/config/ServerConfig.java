@@ -163,4 +163,35 @@ public record ServerConfig(
   public Optional<Registry> registry(String name) {
     return registries.stream().filter(r -> r.name().equals(name)).findFirst();
   }
+
+  /**
+   * What {@code portcullis admission serve} runs with: the admission webhooks alone, without the
+   * server's database (read by {@link ConfigFile#readWebhook}).
+   *
+   * @param listen where the webhooks listen (HTTPS only)
+   * @param tls the serving certificate chain and key (absent here: they must come from the command line)
+   * @param server the Portcullis server whose stored state decides (absent: the registries are read on a cache miss)
+   * @param registry how registries are read when there is no server
+   * @param cacheTtl how long facts read from a registry are reused
+   * @param admission the stages' requirements and the namespace mapping, as the server reads them
+   */
+  public record Webhook(HostPort listen, Optional<Tls> tls, Optional<RemoteServer> server, RegistryAccess registry, Duration cacheTtl,
+      Admission admission) {}
+
+  /**
+   * A Portcullis server the standalone webhook asks for facts and reports its decisions to.
+   *
+   * @param url its base URL (https, or http on loopback)
+   * @param token an API token of the role {@code agent} (facts read, decisions reported); never shown
+   * @param caFile PEM certificates to trust for its TLS instead of the JDK's
+   */
+  public record RemoteServer(URI url, String token, Optional<Path> caFile) {
+    @Override
+    public String toString() {
+      return "RemoteServer[" + url + ", token (not shown)" + caFile.map(c -> ", " + c).orElse("") + "]";
+    }
+  }
+
+  /** How the standalone webhook reads registries: plain HTTP ({@code insecure}) and extra CA certificates. */
+  public record RegistryAccess(boolean insecure, Optional<Path> caFile) {}
 }
