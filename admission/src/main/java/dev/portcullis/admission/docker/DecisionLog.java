@@ -81,7 +81,8 @@ final class DecisionLog implements AutoCloseable {
     }
     server.ifPresent(to -> background.submit(() -> {
       try {
-        to.report(new DecisionReport("docker-authz", d.image(), d.digest(), d.container(), d.outcome(), d.violations()), SERVER_DEADLINE);
+        to.report(new DecisionReport("docker-authz", d.image(), d.digest(), d.container(), d.outcome(), d.violations(),
+            Optional.of(d.message())), SERVER_DEADLINE);
       } catch (IOException | RuntimeException e) {
         problems.accept("send a decision to the server: " + e.getMessage());
       }

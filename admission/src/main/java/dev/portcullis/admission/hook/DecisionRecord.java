@@ -51,7 +51,7 @@ public record DecisionRecord(Instant time, String containerId, String container,
   /** The body of {@code POST /v1/admission/decisions}. */
   /** What the server's audit trail is told. */
   DecisionReport report() {
-    return new DecisionReport("oci-hook", image, digest, container, outcome, violations);
+    return new DecisionReport("oci-hook", image, digest, container, outcome, violations, notes.stream().findFirst());
   }
 
   private void violations(ArrayNode array) {

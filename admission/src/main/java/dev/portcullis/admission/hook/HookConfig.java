@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.portcullis.admission.HostProfile;
 import dev.portcullis.admission.StagePolicy;
+import dev.portcullis.admission.internal.ConfigFields;
 import dev.portcullis.oci.RegistryOptions;
 import dev.portcullis.sign.key.KeyIds;
 import dev.portcullis.sign.key.PublicKeys;
@@ -18,13 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The hook's configuration file (YAML, or JSON): the stage policy every container is checked against,
@@ -69,7 +67,6 @@ public record HookConfig(Path source, StagePolicy policy, List<PublicKey> keys, 
   /** The largest configuration file read. */
   public static final long MAX_BYTES = 1 << 20;
 
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
   private static final Set<String> FIELDS = Set.of("stage", "mode", "keys", "requireSignature", "requireDigest", "verdict", "registries",
       "allowUndecided", "onMissing", "fetchDeadline", "host", "server", "registry", "cache", "log", "reuseFacts", "storageRoot", "deadline");
 
@@ -126,21 +123,7 @@ public record HookConfig(Path source, StagePolicy policy, List<PublicKey> keys, 
       keyIds.add(KeyIds.of(key));
     }
     boolean requireSignature = bool(root, "requireSignature", true);
-    Optional<StagePolicy.VerdictRule> verdict = Optional.empty();
-    JsonNode v = root.get("verdict");
-    if (v != null && !v.isNull()) {
-      unknown(v, Set.of("stage", "maxAge", "earlier"), "verdict.");
-      List<StagePolicy.Accepted> earlier = new ArrayList<>();
-      for (JsonNode e : v.path("earlier")) {
-        unknown(e, Set.of("stage", "minScore"), "verdict.earlier[].");
-        int min = e.path("minScore").asInt(-1);
-        if (min < 0 || min > 100) {
-          throw new IllegalArgumentException("verdict.earlier[].minScore must be 0-100");
-        }
-        earlier.add(new StagePolicy.Accepted(text(e, "stage").orElseThrow(() -> new IllegalArgumentException("verdict.earlier[].stage is required")), min));
-      }
-      verdict = Optional.of(new StagePolicy.VerdictRule(text(v, "stage").orElse(stage), earlier, duration(v, "maxAge", Duration.ofDays(30))));
-    }
+    Optional<StagePolicy.VerdictRule> verdict = ConfigFields.verdict(root, "", stage);
     if ((requireSignature || verdict.isPresent()) && keys.isEmpty() && !root.has("server")) {
       throw new IllegalArgumentException("keys: give the trusted public keys (PEM files): without a server, signatures and verdicts are checked against them");
     }
@@ -175,100 +158,33 @@ public record HookConfig(Path source, StagePolicy policy, List<PublicKey> keys, 
       cache = Optional.of(new Cache(dir.resolve(text(c, "dir").orElseThrow(() -> new IllegalArgumentException("cache.dir is required"))),
           duration(c, "maxAge", Duration.ofHours(24)), c.path("maxEntries").asInt(10_000)));
     }
-    Optional<Duration> reuse = text(root, "reuseFacts").map(t -> parseDuration(t, "reuseFacts"));
+    Optional<Duration> reuse = text(root, "reuseFacts").map(t -> duration(root, "reuseFacts", Duration.ZERO));
     return new HookConfig(file, policy, keys, host, defaults, server, registry, cache, text(root, "log").map(dir::resolve), reuse,
         text(root, "storageRoot").map(dir::resolve).orElse(ContainerStorage.DEFAULT_ROOT), duration(root, "deadline", Duration.ofSeconds(5)));
   }
 
-  /** {@code 500ms}, {@code 3s}, {@code 30m}, {@code 12h}, {@code 7d}. */
-  static Duration parseDuration(String text, String field) {
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new IllegalArgumentException(field + " '" + Printable.clip(text) + "': a positive duration such as 500ms, 3s, 30m, 12h or 7d");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
-  }
-
   private static void unknown(JsonNode node, Set<String> known, String prefix) {
-    if (node.isMissingNode() || node.isNull()) {
-      return;
-    }
-    if (!node.isObject()) {
-      throw new IllegalArgumentException((prefix.isEmpty() ? "the file" : prefix.substring(0, prefix.length() - 1)) + " must be a mapping");
-    }
-    for (Map.Entry<String, JsonNode> e : node.properties()) {
-      if (!known.contains(e.getKey())) {
-        throw new IllegalArgumentException("unknown setting " + prefix + Printable.clip(e.getKey()) + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
-      }
-    }
+    ConfigFields.known(node, prefix, known);
   }
 
   private static Optional<String> text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return Optional.empty();
-    }
-    if (!v.isTextual() || v.asText().isBlank()) {
-      throw new IllegalArgumentException(field + " must be a non-empty string");
-    }
-    return Optional.of(v.asText());
+    return ConfigFields.text(node, field, "");
   }
 
   private static List<String> texts(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return List.of();
-    }
-    if (!v.isArray()) {
-      throw new IllegalArgumentException(field + " must be a list");
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : v) {
-      if (!e.isTextual() || e.asText().isBlank()) {
-        throw new IllegalArgumentException(field + " must be a list of non-empty strings");
-      }
-      out.add(e.asText());
-    }
-    return out;
+    return ConfigFields.texts(node, field, "");
   }
 
   private static boolean bool(JsonNode node, String field, boolean otherwise) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return otherwise;
-    }
-    if (!v.isBoolean()) {
-      throw new IllegalArgumentException(field + " must be true or false");
-    }
-    return v.asBoolean();
+    return ConfigFields.bool(node, field, "", otherwise);
   }
 
   private static Duration duration(JsonNode node, String field, Duration otherwise) {
-    return text(node, field).map(t -> parseDuration(t, field)).orElse(otherwise);
+    return ConfigFields.duration(node, field, "", otherwise);
   }
 
   private static <E extends Enum<E>> E choice(JsonNode node, String field, Class<E> type, E otherwise) {
-    Optional<String> t = text(node, field);
-    if (t.isEmpty()) {
-      return otherwise;
-    }
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(t.get())) {
-        return e;
-      }
-    }
-    List<String> names = new ArrayList<>();
-    for (E e : type.getEnumConstants()) {
-      names.add(e.name().toLowerCase(Locale.ROOT));
-    }
-    throw new IllegalArgumentException(field + " '" + Printable.clip(t.get()) + "': one of " + String.join(", ", names));
+    return ConfigFields.choice(node, field, "", type, otherwise);
   }
 
   private static Set<String> capabilities(List<String> names) {

@@ -1,6 +1,7 @@
 package dev.portcullis.admission.hook;
 
 import dev.portcullis.admission.Evidence;
+import dev.portcullis.admission.RecentFacts;
 import dev.portcullis.admission.registry.RegistryEvidence;
 import dev.portcullis.admission.remote.ServerEvidence;
 import java.io.IOException;

@@ -96,8 +96,16 @@ public final class Webhook {
 
   /** What was decided, for the audit record. */
   public sealed interface Result {
-    /** The request was checked; {@code outcome} says whether it was admitted. */
-    record Decided(Outcome outcome) implements Result {}
+    /**
+     * The request was checked; {@code outcome} says whether it was admitted, {@code containers} what
+     * it asked to run and {@code resolved} the digest each tag-named image was found at.
+     */
+    record Decided(Outcome outcome, List<ContainerImage> containers, java.util.Map<String, Digest> resolved) implements Result {
+      public Decided {
+        containers = List.copyOf(containers);
+        resolved = java.util.Map.copyOf(resolved);
+      }
+    }
 
     /** Tags replaced by digests ({@code pins}); {@code unresolved} names the tag-only images left as they were. */
     record Pinned(List<Pin> pins, List<String> unresolved) implements Result {
@@ -294,9 +302,9 @@ public final class Webhook {
     violations.addAll(checked.violations());
     Outcome outcome = Admission.outcome(violations, checked.warnings(), policy.mode());
     return switch (outcome) {
-      case Outcome.Admit admit -> allow(review, admit.warnings(), Optional.empty(), new Result.Decided(outcome));
+      case Outcome.Admit admit -> allow(review, admit.warnings(), Optional.empty(), new Result.Decided(outcome, images, checked.resolved()));
       case Outcome.Refuse refuse -> deny(review, 403, "portcullis: denied by stage " + policy.stage() + ": " + refuse.message(),
-          checked.warnings(), new Result.Decided(outcome));
+          checked.warnings(), new Result.Decided(outcome, images, checked.resolved()));
     };
   }
 

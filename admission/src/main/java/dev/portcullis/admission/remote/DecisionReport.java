@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param container the container's name or ID
  * @param outcome {@code admit}, {@code refuse} or {@code error} (refused because no decision could be made)
  * @param violations the violations found, enforced or not
+ * @param message why, when there are no violations to say it (an {@code error}: what could not be read or decided)
  */
 public record DecisionReport(String source, Optional<String> image, Optional<String> digest, String container, String outcome,
-    List<Violation> violations) {
+    List<Violation> violations, Optional<String> message) {
   public DecisionReport {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(container, "container");
@@ -36,11 +37,12 @@ public record DecisionReport(String source, Optional<String> image, Optional<Str
     o.put("source", source);
     o.put("image", image.map(DecisionReport::line).orElse(null));
     o.put("digest", digest.orElse(null));
-    o.put("container", line(container));
+    o.put("container", container.isBlank() ? null : line(container));
     o.put("outcome", outcome);
     ArrayNode list = o.putArray("violations");
     violations.stream().limit(MAX_VIOLATIONS)
         .forEach(v -> list.addObject().put("rule", v.rule()).put("container", line(v.container())).put("message", line(v.message())));
+    o.put("message", message.filter(m -> !m.isBlank()).map(DecisionReport::line).orElse(null));
     return o.toString();
   }
 

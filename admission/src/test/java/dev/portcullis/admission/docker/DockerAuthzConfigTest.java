@@ -56,11 +56,11 @@ class DockerAuthzConfigTest {
   @CsvSource(delimiter = '|', value = {
       "stage: {name: prod}|engine: required",
       "engine: /e.sock|stage: expected a mapping",
-      "engine: /e.sock\\nstage: {name: prod, keyz: []}|stage.keyz: unknown field",
-      "engine: /e.sock\\nstage: {name: prod, fetchDeadline: 3}|stage.fetchDeadline: expected a positive duration",
-      "engine: /e.sock\\nstage: {name: prod}\\nexec: maybe|exec: expected one of allow, deny",
-      "engine: /e.sock\\nstage: {name: prod}\\nhost: {podSecurity: strict}|host.podSecurity: expected one of privileged, baseline, restricted",
-      "engine: /e.sock\\nstage: {name: prod, verdict: {stage: prod, earlier: [{stage: test, minScore: 101}]}}|minScore: expected a score"})
+      "engine: /e.sock\\nstage: {name: prod, keyz: []}|unknown setting stage.keyz",
+      "engine: /e.sock\\nstage: {name: prod, fetchDeadline: 3}|stage.fetchDeadline '3': expected a positive duration",
+      "engine: /e.sock\\nstage: {name: prod}\\nexec: maybe|exec 'maybe': expected one of allow, deny",
+      "engine: /e.sock\\nstage: {name: prod}\\nhost: {podSecurity: strict}|host.podSecurity 'strict': expected one of privileged, baseline, restricted",
+      "engine: /e.sock\\nstage: {name: prod, verdict: {stage: prod, earlier: [{stage: test, minScore: 101}]}}|minScore must be a score from 0 to 100"})
   void mistakesNameTheFileAndTheField(String yaml, String expected) throws IOException {
     Path file = write(yaml.replace("\\n", "\n"));
     IOException e = assertThrows(IOException.class, () -> DockerAuthzConfig.load(file));

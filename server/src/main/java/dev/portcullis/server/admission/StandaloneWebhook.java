@@ -3,7 +3,7 @@ package dev.portcullis.server.admission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.admission.Evidence;
-import dev.portcullis.admission.Violation;
+import dev.portcullis.admission.RecentFacts;
 import dev.portcullis.admission.k8s.Webhook;
 import dev.portcullis.admission.registry.RegistryEvidence;
 import dev.portcullis.admission.remote.ServerEvidence;
@@ -132,7 +132,7 @@ public final class StandaloneWebhook implements AutoCloseable {
       ServerEvidence remote = new ServerEvidence(s.url(), s.token(), s.caFile(), Duration.ofSeconds(DecisionReporter.DEADLINE_SECONDS), clock);
       evidence = remote;
       toClose = remote;
-      reporter = Optional.of(new DecisionReporter(s, line -> warnLine(log, clock, line)));
+      reporter = Optional.of(new DecisionReporter(remote, line -> warnLine(log, clock, line)));
     } else {
       List<PublicKey> keys = new ArrayList<>();
       for (Path k : config.admission().keyFiles()) {
@@ -143,7 +143,7 @@ public final class StandaloneWebhook implements AutoCloseable {
         }
       }
       RegistryOptions options = new RegistryOptions(config.registry().insecure(), config.registry().caFile().orElse(null), null, null, 2);
-      evidence = new CachedEvidence(new RegistryEvidence(options, keys, clock), config.cacheTtl(), CACHE_ENTRIES, clock);
+      evidence = new RecentFacts(new RegistryEvidence(options, keys, clock), config.cacheTtl(), CACHE_ENTRIES, clock);
     }
     key.warnings().forEach(w -> warnLine(log, clock, "tls: " + w));
     try {
@@ -211,16 +211,12 @@ public final class StandaloneWebhook implements AutoCloseable {
     if (mutating || reporter.isEmpty() || request.map(Webhook.Request::dryRun).orElse(false)) {
       return;
     }
-    String reported = switch (outcome) {
-      case "denied" -> "denied";
-      case "allowed-with-findings" -> "warned";
-      default -> "allowed";
-    };
-    List<String> violations = answer == null ? List.of(reason) : answer.violations().stream().map(Violation::line).toList();
-    if (violations.isEmpty() && reported.equals("denied")) {
-      violations = List.of(reason);
+    if (answer == null || status != 200) {
+      // not a decision on containers: what could not be read is an error, refused by the API server's failurePolicy
+      reporter.get().report(target, "error", List.of(), Optional.of(reason));
+      return;
     }
-    reporter.get().report(target, reported, violations);
+    reporter.get().report(target, outcome.equals("denied") ? "refuse" : "admit", answer.violations(), Optional.empty());
   }
 
   private void info(String message) {

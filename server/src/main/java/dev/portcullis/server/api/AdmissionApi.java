@@ -2,6 +2,8 @@ package dev.portcullis.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.admission.ImageFacts;
+import dev.portcullis.admission.Outcome;
+import dev.portcullis.admission.Violation;
 import dev.portcullis.admission.k8s.Webhook;
 import dev.portcullis.admission.remote.FactsJson;
 import dev.portcullis.core.Digest;
@@ -9,10 +11,11 @@ import dev.portcullis.core.ImageRef;
 import dev.portcullis.server.admission.StoredEvidence;
 import dev.portcullis.server.admission.WebhookService;
 import dev.portcullis.server.api.Operation.Guard;
-import dev.portcullis.server.api.Operation.Scope;
 import dev.portcullis.server.auth.Identity;
 import dev.portcullis.server.auth.Permission;
 import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.server.store.AdmissionFacts;
+import dev.portcullis.server.store.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +37,11 @@ final class AdmissionApi {
   private final StoredEvidence evidence;
   private final WebhookService webhooks;
   private final Clock clock;
+  private final Store store;
 
-  AdmissionApi(ServerConfig.Admission config, StoredEvidence evidence, Clock clock) {
+  AdmissionApi(ServerConfig.Admission config, Store store, StoredEvidence evidence, Clock clock) {
     this.config = config;
+    this.store = store;
     this.evidence = evidence;
     this.clock = clock;
     this.webhooks = new WebhookService(config, evidence, clock);
@@ -115,7 +120,26 @@ final class AdmissionApi {
       // not a review that can be answered: the API server treats any other status as the webhook's failure (failurePolicy decides)
       throw new ApiException(reply.httpStatus(), reply.httpStatus() == 413 ? "TOO_LARGE" : "BAD_REQUEST", answer.error());
     }
+    if (!mutating && reply.result() instanceof Webhook.Result.Decided d && d.outcome() instanceof Outcome.Admit
+        && reply.request().isPresent() && !reply.request().get().dryRun()) {
+      deployed(reply.request().get(), d, answer.stage());
+    }
     r.rawJson(reply.httpStatus(), reply.body());
+  }
+
+  /** Records what admission let start (never a dry run): one row per container, with the digest it was decided on. */
+  private void deployed(Webhook.Request request, Webhook.Result.Decided d, String stage) throws java.io.IOException {
+    store.transaction(c -> {
+      for (dev.portcullis.admission.ContainerImage image : d.containers()) {
+        int at = image.image().indexOf('@');
+        String digest = at >= 0 ? image.image().substring(at + 1)
+            : Optional.ofNullable(d.resolved().get(image.image())).map(Digest::toString).orElse("");
+        store.admission().deployed(c, new AdmissionFacts.Deployment("kubernetes", request.namespace(), request.kind(),
+            request.name().isEmpty() ? "(generated)" : request.name(), image.container(), HttpApi.clip(image.image(), 900), digest,
+            stage.isEmpty() ? "none" : stage, d.outcome().violations().isEmpty() ? "allowed" : "allowed-with-findings"));
+      }
+      return null;
+    });
   }
 
   private void facts(Request r) throws Exception {
@@ -145,6 +169,7 @@ final class AdmissionApi {
     String image = optional(body, "image", LINE.pattern());
     String digest = optional(body, "digest", "sha256:[0-9a-f]{64}");
     String container = optional(body, "container", LINE.pattern());
+    String message = optional(body, "message", LINE.pattern());
     List<String> violations = new ArrayList<>();
     JsonNode list = body.path("violations");
     if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
@@ -155,9 +180,9 @@ final class AdmissionApi {
         throw new ApiException(400, "BAD_REQUEST", "violations: at most 50 objects {rule, container, message}");
       }
       String rule = field(v, "rule", "[A-Z]{3}-[A-Z0-9]{2,8}-[0-9]{3}");
-      String message = field(v, "message", LINE.pattern());
+      String says = field(v, "message", LINE.pattern());
       String in = optional(v, "container", LINE.pattern());
-      violations.add(new Violation(rule, in.isEmpty() ? "pod" : in, message).line());
+      violations.add(new Violation(rule, in.isEmpty() ? "pod" : in, says).line());
     }
     r.auditTarget((image.isEmpty() ? "(image unknown)" : image) + (digest.isEmpty() || image.contains("@") ? "" : "@" + digest)
         + (container.isEmpty() ? "" : " (" + container + ")"));
@@ -165,7 +190,8 @@ final class AdmissionApi {
       case "admit" -> violations.isEmpty() ? "allowed" : "allowed-with-findings";
       default -> "denied";
     });
-    r.auditReason(source + ": " + outcome + (violations.isEmpty() ? "" : ": " + String.join("; ", violations)));
+    r.auditReason(source + ": " + outcome + (violations.isEmpty() ? "" : ": " + String.join("; ", violations))
+        + (message.isEmpty() ? "" : (violations.isEmpty() ? ": " : "; ") + message));
     r.json(201, Request.JSON.createObjectNode().put("recorded", true));
   }
 

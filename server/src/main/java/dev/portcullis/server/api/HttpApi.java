@@ -93,8 +93,8 @@ public final class HttpApi implements AutoCloseable {
     this.governance = governance;
     this.directory = new DirectoryApi(directory, nudge);
     this.dashboard = new Dashboard(store, directory);
-    this.admission = new AdmissionApi(config.admission(), new dev.portcullis.server.admission.StoredEvidence(store, config.registries()),
-        store.clock());
+    this.admission = new AdmissionApi(config.admission(), store, new dev.portcullis.server.admission.StoredEvidence(store,
+        config.registries()), store.clock());
     this.canSign = canSign;
     this.nudge = nudge;
     this.store = store;

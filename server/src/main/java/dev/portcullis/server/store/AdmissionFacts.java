@@ -84,15 +84,20 @@ public final class AdmissionFacts {
     }
   }
 
-  /** How many deployments of {@code digest} were recorded. */
-  public int deployments(String digest) throws IOException {
+  /** The deployments of {@code digest} admission recorded, oldest first. */
+  public java.util.List<Deployment> deployments(String digest) throws IOException {
     return store.transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM deployments WHERE digest = ?")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT source, namespace, kind, name, container, image, digest, stage, outcome "
+          + "FROM deployments WHERE digest = ? ORDER BY at, id")) {
         s.setString(1, digest);
+        java.util.List<Deployment> out = new java.util.ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {
-          rs.next();
-          return rs.getInt(1);
+          while (rs.next()) {
+            out.add(new Deployment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getString(9)));
+          }
         }
+        return out;
       }
     });
   }

@@ -78,7 +78,7 @@ class AdmissionServeIT {
       case ConfigFile.WebhookResult.Invalid i -> throw new AssertionError(i.problems());
     };
     webhook = StandaloneWebhook.start(read, new PrintStream(webhookLog, true, StandardCharsets.UTF_8), Clock.systemUTC());
-    https = HttpClient.newBuilder().sslContext(DecisionReporter.trusting(tls.caCertificate())).connectTimeout(Duration.ofSeconds(5)).build();
+    https = HttpClient.newBuilder().sslContext(dev.portcullis.oci.registry.TrustStores.withExtraCas(tls.caCertificate())).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
@@ -135,7 +135,7 @@ class AdmissionServeIT {
     JsonNode record = auditRecord("team/Pod/" + name);
     assertThat(record.get("outcome").asText()).isEqualTo("denied");
     assertThat(record.get("actorName").asText()).isEqualTo("standalone-webhook");
-    assertThat(record.get("reason").asText()).startsWith("webhook: denied: ").contains("PCS-ADM-003");
+    assertThat(record.get("reason").asText()).startsWith("webhook: refuse: ").contains("PCS-ADM-003");
   }
 
   @Test

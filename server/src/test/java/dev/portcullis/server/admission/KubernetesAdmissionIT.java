@@ -390,6 +390,12 @@ class KubernetesAdmissionIT {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     JsonNode audit = ApiClient.withToken(port, token, ca).get("/v1/audit?action=validateAdmission&limit=200").json();
     assertThat(audit.toString()).contains(ns + "-prod/Pod/dry", "(dry run)").contains(ns + "-prod/Pod/unsigned", "PCS-ADM-004");
+    // what admission let start is recorded per container with its digest: the Deployment and the pinned pod, never the dry run
+    try (dev.portcullis.server.store.Store store = dev.portcullis.server.store.Store.sqlite(dir.resolve("data"), java.time.Clock.systemUTC())) {
+      String digest = approved.substring(approved.indexOf('@') + 1);
+      List<String> names = store.admission().deployments(digest).stream().map(d -> d.namespace() + "/" + d.kind() + "/" + d.name()).toList();
+      assertThat(names).contains(ns + "-prod/Pod/pinned").doesNotContain(ns + "-prod/Pod/dry");
+    }
   }
 
   @Test

@@ -1,10 +1,7 @@
-package dev.portcullis.admission.hook;
+package dev.portcullis.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.admission.Evidence;
-import dev.portcullis.admission.ImageFacts;
-import dev.portcullis.admission.Standing;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
 import java.io.IOException;

@@ -1,7 +1,5 @@
-package dev.portcullis.admission.hook;
+package dev.portcullis.admission;
 
-import dev.portcullis.admission.Evidence;
-import dev.portcullis.admission.ImageFacts;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
 import java.io.IOException;
