@@ -96,7 +96,7 @@ public final class AdmissionBench {
   private void run() throws Exception {
     Dirs.deleteTree(work);
     Files.createDirectories(work);
-    TestPki.ServerTls tls = TestPki.serverTls(work.resolve("pki"));
+    TestPki.ServerTls tls = TestPki.serverTls(Files.createDirectories(work.resolve("pki")));
     Path key = work.resolve("release.key");
     Path pub = work.resolve("release.pub");
     PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), Passphrase.empty(), KeyFormat.values()[0], key, pub);
@@ -123,8 +123,13 @@ public final class AdmissionBench {
               registries: ["%s"]
               podSecurity: restricted
         """.formatted(port, vulnDb, tls.certificate(), tls.privateKey(), registry, registry) + ServerProcess.authYaml(work));
+    java.util.concurrent.ExecutorService callbacks = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "bench-http");
+      t.setDaemon(true);
+      return t;
+    });
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(tls.caCertificate()))
-        .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
+        .connectTimeout(Duration.ofSeconds(5)).executor(callbacks).build();
     byte[] review = review(images).getBytes(StandardCharsets.UTF_8);
     List<String> rows = new ArrayList<>();
     try (ServerProcess server = ServerProcess.start(java, javaOptions, jar, config, port, results.resolve("admission-server.log"), http, "https");
