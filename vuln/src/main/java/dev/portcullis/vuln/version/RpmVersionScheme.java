@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * RPM versions written {@code [epoch:]version[-release]}, ordered as rpm's {@code rpmvercmp} and
- * {@code rpm.vercmp} order them: epoch (missing is 0), then version, then release when both have
- * one; alphanumeric segments, digits above letters, {@code ~} before everything and {@code ^} after
+ * {@code rpm.vercmp} order them: epoch (missing is 0), then version, then release, a missing release
+ * sorting before any release (rpm 4.18: {@code 1.0 < 1.0-5}); alphanumeric segments, digits above letters, {@code ~} before everything and {@code ^} after
  * the end of the string but before any further segment.
  */
 public final class RpmVersionScheme implements VersionScheme {
@@ -19,8 +19,11 @@ public final class RpmVersionScheme implements VersionScheme {
         return c;
       }
       c = vercmp(version, y.version);
-      if (c != 0 || release.isEmpty() || y.release.isEmpty()) {
+      if (c != 0 || release.isEmpty() && y.release.isEmpty()) {
         return c;
+      }
+      if (release.isEmpty() || y.release.isEmpty()) {
+        return release.isEmpty() ? -1 : 1;
       }
       return vercmp(release.get(), y.release.get());
     }
