@@ -123,7 +123,7 @@ class ServerCrashIT {
         // the child was killed
       }
     });
-    if (!started.await(60, TimeUnit.SECONDS)) {
+    if (!started.await(180, TimeUnit.SECONDS)) {
       throw new AssertionError(name + " did not start: " + Files.readString(log));
     }
     return p;
