@@ -5,6 +5,7 @@ import dev.portcullis.admission.Standing;
 import dev.portcullis.admission.VerdictEvidence;
 import dev.portcullis.admission.remote.FactsJson;
 import dev.portcullis.core.Digest;
+import dev.portcullis.oci.registry.TrustStores;
 import dev.portcullis.server.store.ImageState;
 import dev.portcullis.server.store.Store;
 import dev.portcullis.sign.key.KeyFormat;
@@ -17,7 +18,6 @@ import dev.portcullis.testkit.RegistryProcess;
 import dev.portcullis.testkit.TestPki;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,9 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +39,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleConsumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Group {@code admission} of {@code bench/run}: the validating webhook's latency as a Kubernetes API
@@ -128,7 +123,7 @@ public final class AdmissionBench {
       t.setDaemon(true);
       return t;
     });
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(tls.caCertificate()))
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(TrustStores.withExtraCas(tls.caCertificate()))
         .connectTimeout(Duration.ofSeconds(5)).executor(callbacks).build();
     byte[] review = review(images).getBytes(StandardCharsets.UTF_8);
     List<String> rows = new ArrayList<>();
@@ -249,21 +244,5 @@ public final class AdmissionBench {
       latencies.forEach(sample::accept);
     }
     return failed.get();
-  }
-
-  private static SSLContext trusting(Path caPem) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(caPem)) {
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        trust.setCertificateEntry("ca" + i++, c);
-      }
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    return ssl;
   }
 }

@@ -39,21 +39,8 @@ public final class ApiClient {
 
   /** A client of a server that speaks HTTPS with a certificate issued by the CA in {@code caPem}. */
   private static HttpClient trusting(java.nio.file.Path caPem) throws IOException {
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(caPem)) {
-      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      int i = 0;
-      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        trust.setCertificateEntry("ca" + i++, c);
-      }
-      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException("trust " + caPem + ": " + e.getMessage(), e);
-    }
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(dev.portcullis.oci.registry.TrustStores.withExtraCas(caPem))
+        .build();
   }
 
   /** A token's client of a server on HTTPS whose certificate {@code caPem} issued. */

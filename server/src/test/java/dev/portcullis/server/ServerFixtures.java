@@ -78,10 +78,36 @@ public final class ServerFixtures {
 
   /** A fresh P-256 key pair without passphrase: {@code dir/server.key} and {@code dir/server.pub}. */
   static Path[] keyPair(Path dir) throws IOException {
-    Path key = dir.resolve("server.key");
-    Path pub = dir.resolve("server.pub");
+    return keyPair(dir, "server");
+  }
+
+  /** A fresh P-256 key pair without passphrase: {@code dir/NAME.key} and {@code dir/NAME.pub}. */
+  public static Path[] keyPair(Path dir, String name) throws IOException {
+    Path key = dir.resolve(name + ".key");
+    Path pub = dir.resolve(name + ".pub");
     PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), Passphrase.empty(), KeyFormat.values()[0], key, pub);
     return new Path[] {key, pub};
+  }
+
+  /**
+   * Waits (at most 3 minutes) until the server's admission facts of {@code image} satisfy {@code
+   * ready}; fails with the last facts and the server's log otherwise.
+   */
+  public static void awaitFacts(ApiClient api, String image, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready,
+      java.util.function.Supplier<String> log) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+    com.fasterxml.jackson.databind.JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      ApiClient.Answer a = api.get("/v1/admission/facts?image=" + java.net.URLEncoder.encode(image, java.nio.charset.StandardCharsets.UTF_8));
+      if (a.status() == 200) {
+        last = a.json().get("facts");
+        if (ready.test(last)) {
+          return;
+        }
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("the server did not read the facts of " + image + " in time (last: " + last + "); log:\n" + log.get());
   }
 
   /** The first administrator every test server is configured with. */

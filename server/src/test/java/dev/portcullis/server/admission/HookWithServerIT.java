@@ -18,10 +18,8 @@ import dev.portcullis.server.Server;
 import dev.portcullis.server.ServerFixtures;
 import dev.portcullis.sign.ImageSigner;
 import dev.portcullis.sign.cosign.CosignStore;
-import dev.portcullis.sign.key.KeyFormat;
 import dev.portcullis.sign.key.LocalSigner;
 import dev.portcullis.sign.key.Passphrase;
-import dev.portcullis.sign.key.PrivateKeys;
 import dev.portcullis.testkit.BusyboxImage;
 import dev.portcullis.testkit.Podman;
 import dev.portcullis.testkit.RegistryProcess;
@@ -35,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,8 +69,8 @@ class HookWithServerIT {
   static void serverRegistryHookAndPodman() throws Exception {
     registry = RegistryProcess.start();
     port = RegistryProcess.freePort();
-    Path[] serverKeys = keyPair("server");
-    Path[] release = keyPair("release");
+    Path[] serverKeys = ServerFixtures.keyPair(dir, "server");
+    Path[] release = ServerFixtures.keyPair(dir, "release");
     Path config = dir.resolve("server.yaml");
     Files.writeString(config, """
         listen: 127.0.0.1:%d
@@ -110,11 +107,11 @@ class HookWithServerIT {
       ApiClient.Answer a = api.post("/v1/scans", "{\"registry\":\"dev\",\"repository\":\"" + repoTag[0] + "\",\"tag\":\"" + repoTag[1] + "\"}");
       assertThat(a.status()).as(a.toString()).isEqualTo(202);
     }
-    awaitFacts(approved.digestReference(), f -> "passed".equals(f.path("standing").asText()) && f.path("verdicts").size() >= 1
-        && f.path("signatureKeys").size() == 1);
-    awaitFacts(neverAsked.digestReference(), f -> "passed".equals(f.path("standing").asText()) && f.path("verdicts").size() >= 1
-        && f.path("signatureKeys").size() == 1);
-    awaitFacts(quarantined, f -> "quarantined".equals(f.path("standing").asText()));
+    ServerFixtures.awaitFacts(ApiClient.withToken(port, admin), approved.digestReference(), f -> "passed".equals(f.path("standing").asText()) && f.path("verdicts").size() >= 1
+        && f.path("signatureKeys").size() == 1, () -> log.toString(StandardCharsets.UTF_8));
+    ServerFixtures.awaitFacts(ApiClient.withToken(port, admin), neverAsked.digestReference(), f -> "passed".equals(f.path("standing").asText()) && f.path("verdicts").size() >= 1
+        && f.path("signatureKeys").size() == 1, () -> log.toString(StandardCharsets.UTF_8));
+    ServerFixtures.awaitFacts(ApiClient.withToken(port, admin), quarantined, f -> "quarantined".equals(f.path("standing").asText()), () -> log.toString(StandardCharsets.UTF_8));
 
     Files.writeString(dir.resolve("hook.yaml"), """
         stage: prod
@@ -169,31 +166,6 @@ class HookWithServerIT {
     if (registry != null) {
       registry.close();
     }
-  }
-
-  private static Path[] keyPair(String name) throws Exception {
-    Path key = dir.resolve(name + ".key");
-    Path pub = dir.resolve(name + ".pub");
-    PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), Passphrase.empty(), KeyFormat.values()[0], key, pub);
-    return new Path[] {key, pub};
-  }
-
-  private static void awaitFacts(String image, Predicate<JsonNode> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      ApiClient.Answer a = ApiClient.withToken(port, admin).get("/v1/admission/facts?image="
-          + java.net.URLEncoder.encode(image, StandardCharsets.UTF_8));
-      if (a.status() == 200) {
-        last = a.json().get("facts");
-        if (ready.test(last)) {
-          return;
-        }
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("the server did not read the facts of " + image + " in time (last: " + last + "); log:\n"
-        + log.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -13,10 +13,8 @@ import dev.portcullis.server.Server;
 import dev.portcullis.server.ServerFixtures;
 import dev.portcullis.sign.ImageSigner;
 import dev.portcullis.sign.cosign.CosignStore;
-import dev.portcullis.sign.key.KeyFormat;
 import dev.portcullis.sign.key.LocalSigner;
 import dev.portcullis.sign.key.Passphrase;
-import dev.portcullis.sign.key.PrivateKeys;
 import dev.portcullis.testkit.KubeApiServer;
 import dev.portcullis.testkit.RegistryProcess;
 import dev.portcullis.testkit.Skopeo;
@@ -69,8 +67,8 @@ class KubernetesAdmissionIT {
     registry = RegistryProcess.start(RegistryProcess.Options.plain());
     KubeApiServer.WebhookTls tls = kube.webhookTls(Files.createDirectories(dir.resolve("tls")));
     ca = tls.caFile();
-    Path[] serverKeys = keyPair("server");
-    Path[] release = keyPair("release");
+    Path[] serverKeys = ServerFixtures.keyPair(dir, "server");
+    Path[] release = ServerFixtures.keyPair(dir, "release");
     Path config = dir.resolve("server.yaml");
     Files.writeString(config, """
         listen: 127.0.0.1:%d
@@ -128,9 +126,9 @@ class KubernetesAdmissionIT {
       assertThat(a.status()).as(a.toString()).isEqualTo(202);
     }
     // the hot path never asks the registry: wait until the server has read what admission needs
-    awaitFacts(approved, f -> f.path("signatureKeys").size() == 1 && f.path("verdicts").size() >= 1 && "passed".equals(f.path("standing").asText()));
-    awaitFacts(unsigned, f -> f.path("verdicts").size() >= 1);
-    awaitFacts(quarantined, f -> "quarantined".equals(f.path("standing").asText()) && f.path("signatureKeys").size() == 1);
+    ServerFixtures.awaitFacts(ApiClient.withToken(port, token, ca), approved, f -> f.path("signatureKeys").size() == 1 && f.path("verdicts").size() >= 1 && "passed".equals(f.path("standing").asText()), () -> log.toString(StandardCharsets.UTF_8));
+    ServerFixtures.awaitFacts(ApiClient.withToken(port, token, ca), unsigned, f -> f.path("verdicts").size() >= 1, () -> log.toString(StandardCharsets.UTF_8));
+    ServerFixtures.awaitFacts(ApiClient.withToken(port, token, ca), quarantined, f -> "quarantined".equals(f.path("standing").asText()) && f.path("signatureKeys").size() == 1, () -> log.toString(StandardCharsets.UTF_8));
 
     apply("""
         apiVersion: v1
@@ -173,35 +171,10 @@ class KubernetesAdmissionIT {
     }
   }
 
-  private static Path[] keyPair(String name) throws Exception {
-    Path key = dir.resolve(name + ".key");
-    Path pub = dir.resolve(name + ".pub");
-    PrivateKeys.writeKeyPair(PrivateKeys.generateP256(), Passphrase.empty(), KeyFormat.values()[0], key, pub);
-    return new Path[] {key, pub};
-  }
-
   private static String push(Path layout, String refName, String repoTag) throws Exception {
     Skopeo.copy("oci:" + layout + ":" + refName, "docker://" + registry.host() + "/" + repoTag, Skopeo.CopyOption.DEST_NO_TLS_VERIFY);
     JsonNode inspect = JSON.readTree(Skopeo.inspect("docker://" + registry.host() + "/" + repoTag, "--tls-verify=false"));
     return registry.host() + "/" + repoTag.substring(0, repoTag.indexOf(':')) + "@" + inspect.get("Digest").asText();
-  }
-
-  private static void awaitFacts(String image, java.util.function.Predicate<JsonNode> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      ApiClient.Answer a = ApiClient.withToken(port, token, ca)
-          .get("/v1/admission/facts?image=" + java.net.URLEncoder.encode(image, StandardCharsets.UTF_8));
-      if (a.status() == 200) {
-        last = a.json().get("facts");
-        if (ready.test(last)) {
-          return;
-        }
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("the server did not read the facts of " + image + " in time (last: " + last + "); log:\n"
-        + log.toString(StandardCharsets.UTF_8));
   }
 
   private static void register(String stage, String caBundle) throws Exception {
