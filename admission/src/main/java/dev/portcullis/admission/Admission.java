@@ -199,15 +199,26 @@ public final class Admission {
   static boolean registryMatches(String glob, String registry) {
     String g = glob.toLowerCase(Locale.ROOT);
     String r = registry.toLowerCase(Locale.ROOT);
-    StringBuilder regex = new StringBuilder();
-    for (String part : g.split("\\*", -1)) {
-      if (!regex.isEmpty()) {
-        regex.append(".*");
-      }
-      regex.append(java.util.regex.Pattern.quote(part));
+    String[] parts = g.split("\\*", -1);
+    if (parts.length == 1) {
+      return g.equals(r);
     }
-    return r.matches(regex.toString());
+    // the first part anchors the start, the last the end; the ones between are found in order, leftmost first
+    if (!r.startsWith(parts[0]) || !r.endsWith(parts[parts.length - 1]) || r.length() < parts[0].length() + parts[parts.length - 1].length()) {
+      return false;
+    }
+    int at = parts[0].length();
+    int end = r.length() - parts[parts.length - 1].length();
+    for (int i = 1; i < parts.length - 1; i++) {
+      int found = r.indexOf(parts[i], at);
+      if (found < 0 || found + parts[i].length() > end) {
+        return false;
+      }
+      at = found + parts[i].length();
+    }
+    return true;
   }
+
 
   /** The answer of one evidence call, or why there was none. */
   private sealed interface Lookup<T> {

@@ -32,7 +32,7 @@ final class HostIsolation {
     if (checks.stream().noneMatch(c -> c.info().id().equals(PodSecurityChecks.SENSITIVE_HOST_PATH))) {
       checks.add(PodSecurityChecks.check(PodSecurityChecks.SENSITIVE_HOST_PATH));
     }
-    Manifests pod = Manifests.parse("host-access.json", syntheticPod(container, access));
+    Manifests pod = Manifests.of("host-access.json", dev.portcullis.rules.yaml.YamlDocuments.ofJson("host-access.json", syntheticPod(container, access)));
     if (!pod.problems().isEmpty()) {
       throw new IllegalStateException("the synthetic pod of container " + container + " does not parse: " + pod.problems());
     }
@@ -88,7 +88,7 @@ final class HostIsolation {
     return Path.of(p).normalize().toString().replace('\\', '/');
   }
 
-  static String syntheticPod(String container, HostAccess access) {
+  static ObjectNode syntheticPod(String container, HostAccess access) {
     ObjectNode pod = JSON.createObjectNode();
     pod.put("apiVersion", "v1").put("kind", "Pod").putObject("metadata").put("name", POD);
     ObjectNode spec = pod.putObject("spec");
@@ -114,11 +114,7 @@ final class HostIsolation {
       volumes.addObject().put("name", name).putObject("hostPath").put("path", normalise(path));
       mounts.addObject().put("name", name).put("mountPath", "/mnt/" + name);
     }
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(pod);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("writing a synthetic pod", e);
-    }
+    return pod;
   }
 
   /** {@code 1000}, {@code 1000:1000}, {@code root}, {@code app:app}: a numeric user sets the UID, a name other than root is taken as non-root. */

@@ -113,6 +113,31 @@ class AdmissionTest {
     assertTrue(!Admission.registryMatches("*.corp", "corp.evil"));
   }
 
+  /** The glob means what the regular expression it stands for means, on seeded random globs and names. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void registryGlobsMatchAsTheirRegularExpression(long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    for (int i = 0; i < 2_000; i++) {
+      String glob = random(r, "ab.*:5", 7);
+      String registry = random(r, "abAB.:5", 8);
+      StringBuilder regex = new StringBuilder();
+      for (String part : glob.toLowerCase(java.util.Locale.ROOT).split("\\*", -1)) {
+        regex.append(regex.isEmpty() ? "" : ".*").append(java.util.regex.Pattern.quote(part));
+      }
+      assertEquals(registry.toLowerCase(java.util.Locale.ROOT).matches(regex.toString()), Admission.registryMatches(glob, registry),
+          glob + " against " + registry);
+    }
+  }
+
+  private static String random(java.util.Random r, String letters, int max) {
+    StringBuilder b = new StringBuilder();
+    for (int n = r.nextInt(max + 1); n > 0; n--) {
+      b.append(letters.charAt(r.nextInt(letters.length())));
+    }
+    return b.toString();
+  }
+
   @Test
   void quarantinedAndUndecided() throws IOException {
     StagePolicy p = prod(StagePolicy.OnMissing.DENY, StagePolicy.Mode.ENFORCE);

@@ -33,18 +33,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.DoubleConsumer;
 
 /**
  * Group {@code admission} of {@code bench/run}: the validating webhook's latency as a Kubernetes API
  * server sees it (issue 15). {@code portcullis server} (a child JVM, TLS on loopback) holds the
  * prefetched facts of five signed, passing images; an open-loop load generator in this JVM, on the
- * same cores, sends the AdmissionReview of a five-container Deployment (every image by digest,
+ * same cores ({@link KeepAliveLoad}: a pool of kept-alive connections, as an API server holds), sends the AdmissionReview of a five-container Deployment (every image by digest,
  * restricted-compliant) at a fixed rate, and measures each answer from the moment it was due (so a
  * stalled server is not hidden by a generator that waits). The baseline is {@code GET /healthz} of
  * the same server under the same load: the same TLS, HTTP stack and security headers, no decision
@@ -60,6 +55,8 @@ public final class AdmissionBench {
   static final Duration WINDOW = Duration.ofSeconds(10);
   static final Duration WARMUP = Duration.ofSeconds(5);
   static final double GOAL_P99_MS = 10;
+  /** Keep-alive connections the generator holds to the server, as an API server's pool to a webhook. */
+  static final int CONNECTIONS = 8;
 
   private final Path work;
   private final Path java;
@@ -128,37 +125,47 @@ public final class AdmissionBench {
     byte[] review = review(images).getBytes(StandardCharsets.UTF_8);
     List<String> rows = new ArrayList<>();
     try (ServerProcess server = ServerProcess.start(java, javaOptions, jar, config, port, results.resolve("admission-server.log"), http, "https");
-        BufferedWriter tsv = Files.newBufferedWriter(results.resolve("admission.tsv"))) {
+        BufferedWriter tsv = Files.newBufferedWriter(results.resolve("admission.tsv"));
+        KeepAliveLoad load = new KeepAliveLoad(TrustStores.withExtraCas(tls.caCertificate()).getSocketFactory(), "127.0.0.1", port, CONNECTIONS)) {
       HttpRequest validate = HttpRequest.newBuilder(server.api("/admission/validate/prod")).timeout(Duration.ofSeconds(10))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(review)).build();
       HttpResponse<String> first = http.send(validate, HttpResponse.BodyHandlers.ofString());
       if (first.statusCode() != 200 || !first.body().contains("\"allowed\":true")) {
         throw new IOException("the bench's Deployment is not admitted: " + first.statusCode() + " " + first.body());
       }
-      HttpRequest health = HttpRequest.newBuilder(server.api("/healthz")).timeout(Duration.ofSeconds(10)).GET().build();
+      String authority = "127.0.0.1:" + port;
+      byte[] validateBytes = KeepAliveLoad.request("POST", "/admission/validate/prod", authority, review);
+      byte[] healthBytes = KeepAliveLoad.request("GET", "/healthz", authority, new byte[0]);
       for (int rate : RATES) {
         List<Double> ours = new ArrayList<>();
         List<Double> base = new ArrayList<>();
         int[] failures = new int[2];
+        double[] cpu = new double[2];
         for (int round = 0; round < runs; round++) {
-          load(http, validate, rate, WARMUP, null);
-          load(http, health, rate, WARMUP, null);
+          load.run(validateBytes, rate, WARMUP, null);
+          load.run(healthBytes, rate, WARMUP, null);
           int r = round;
-          failures[0] += load(http, validate, rate, WINDOW, ms -> keep(ours, tsv, "validate", rate, r, ms));
-          failures[1] += load(http, health, rate, WINDOW, ms -> keep(base, tsv, "healthz", rate, r, ms));
+          double before = server.cpuSeconds();
+          failures[0] += load.run(validateBytes, rate, WINDOW, ms -> keep(ours, tsv, "validate", rate, r, ms));
+          double between = server.cpuSeconds();
+          failures[1] += load.run(healthBytes, rate, WINDOW, ms -> keep(base, tsv, "healthz", rate, r, ms));
+          cpu[0] += between - before;
+          cpu[1] += server.cpuSeconds() - between;
         }
         double p50 = ServerBench.percentile(ours, 0.5);
         double p99 = ServerBench.percentile(ours, 0.99);
-        rows.add(String.format("| %,d rps, %d-container Deployment (%,d requests per side) | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d / %d | %s | %s |",
+        rows.add(String.format("| %,d rps, %d-container Deployment (%,d requests per side) | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f / %.2f ms | %d / %d | %s | %s |",
             rate, CONTAINERS, ours.size(), p50, p99, ServerBench.percentile(ours, 0.999), ServerBench.percentile(base, 0.5),
-            ServerBench.percentile(base, 0.99), failures[0], failures[1], rate == 1_000 ? "p99 ≤ " + Report.number(GOAL_P99_MS) + " ms" : "",
+            ServerBench.percentile(base, 0.99), 1000 * cpu[0] / Math.max(1, ours.size()), 1000 * cpu[1] / Math.max(1, base.size()),
+            failures[0], failures[1], rate == 1_000 ? "p99 ≤ " + Report.number(GOAL_P99_MS) + " ms" : "",
             rate == 1_000 ? (p99 <= GOAL_P99_MS && failures[0] == 0 ? "yes" : "**no**") : ""));
       }
     }
     StringBuilder out = new StringBuilder();
     out.append("\n### Admission webhook on loopback TLS (server child JVM, open-loop load generator on the same cores)\n\n");
-    out.append("| Load | validate p50 | validate p99 | validate p99.9 | /healthz p50 | /healthz p99 | Failed (validate / healthz) | Goal | Met |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|\n");
+    out.append("| Load | validate p50 | validate p99 | validate p99.9 | /healthz p50 | /healthz p99 | Server CPU per request (validate / healthz) "
+        + "| Failed (validate / healthz) | Goal | Met |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     System.out.print(out);
   }
@@ -210,39 +217,5 @@ public final class AdmissionBench {
         "selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"automountServiceAccountToken":false,\
         "securityContext":{"runAsNonRoot":true,"runAsUser":10001,"runAsGroup":10001,"seccompProfile":{"type":"RuntimeDefault"}},\
         "containers":[%s]}}}}}}""".formatted(containers);
-  }
-
-  /**
-   * Sends {@code request} {@code rate} times a second for {@code window}, without waiting for
-   * answers; each latency (ms) is measured from when its request was due and given to {@code
-   * sample} (null: not kept). Returns how many requests failed or answered other than 200.
-   */
-  private static int load(HttpClient http, HttpRequest request, int rate, Duration window, @org.jspecify.annotations.Nullable DoubleConsumer sample)
-      throws Exception {
-    int total = (int) (rate * window.toMillis() / 1000);
-    long interval = 1_000_000_000L / rate;
-    long start = System.nanoTime() + 20_000_000L;
-    AtomicInteger failed = new AtomicInteger();
-    ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-    List<CompletableFuture<?>> pending = new ArrayList<>(total);
-    for (int i = 0; i < total; i++) {
-      long due = start + i * interval;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-      pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
-        if (e != null || r.statusCode() != 200) {
-          failed.incrementAndGet();
-        } else {
-          latencies.add((System.nanoTime() - due) / 1e6);
-        }
-      }));
-    }
-    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(60, TimeUnit.SECONDS);
-    if (sample != null) {
-      latencies.forEach(sample::accept);
-    }
-    return failed.get();
   }
 }

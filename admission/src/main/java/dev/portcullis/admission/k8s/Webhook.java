@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -65,6 +66,9 @@ public final class Webhook {
   private final Admission admission;
   private final Clock clock;
   private final int maxBodyBytes;
+  /** Pod Security results by the checked object's text: a Deployment's pods, its ReplicaSet and their retries repeat it. */
+  private final Map<String, List<Violation>> podSecurity = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int POD_SECURITY_ENTRIES = 1024;
 
   /**
    * @param evidence what is known about images (local state: the hot path never reads a registry
@@ -289,13 +293,23 @@ public final class Webhook {
     List<dev.portcullis.rules.Check<Manifests>> checks = PodSecurityChecks.checks(policy.podSecurity());
     if (!checks.isEmpty()) {
       String name = r.name().isEmpty() ? "unnamed" : r.name();
-      String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(pod.forChecks(name, r.namespace()));
-      Manifests manifests = Manifests.parse(r.kind() + "/" + name, text);
-      if (!manifests.problems().isEmpty() || manifests.workloads().size() != 1) {
-        throw new PodObject.Malformed("the object could not be read for the Kubernetes checks"
-            + (manifests.problems().isEmpty() ? "" : ": " + manifests.problems().getFirst().message()));
+      String file = r.kind() + "/" + name;
+      ObjectNode object = pod.forChecks(name, r.namespace());
+      String key = policy.podSecurity() + " " + file + " " + object;
+      List<Violation> found = podSecurity.get(key);
+      if (found == null) {
+        Manifests manifests = Manifests.of(file, dev.portcullis.rules.yaml.YamlDocuments.ofJson(file, object));
+        if (!manifests.problems().isEmpty() || manifests.workloads().size() != 1) {
+          throw new PodObject.Malformed("the object could not be read for the Kubernetes checks"
+              + (manifests.problems().isEmpty() ? "" : ": " + manifests.problems().getFirst().message()));
+        }
+        found = PodSecurityChecks.evaluate(manifests, checks);
+        if (podSecurity.size() >= POD_SECURITY_ENTRIES) {
+          podSecurity.clear();
+        }
+        podSecurity.put(key, found);
       }
-      violations.addAll(PodSecurityChecks.evaluate(manifests, checks));
+      violations.addAll(found);
     }
     List<ContainerImage> images = pod.containers().stream().map(s -> new ContainerImage(s.name(), s.field(), s.image())).toList();
     Admission.Checked checked = admission.images(images, policy);

@@ -214,6 +214,18 @@ class WebhookTest {
   }
 
   @Test
+  void theSameObjectAskedAgainIsDecidedTheSameAndAChangedOneAfresh() throws IOException {
+    byte[] loose = bytes(review("Deployment", object("Deployment", podSpec(container("app", APPROVED, "{}")))));
+    byte[] tight = bytes(review("Deployment", object("Deployment", podSpec(container("app", APPROVED, RESTRICTED_SC)))));
+    Set<String> first = rules(webhook.validate(loose, PROD));
+    assertEquals(Set.of("PCS-K8S-015", "PCS-K8S-016", "PCS-K8S-018", "PCS-K8S-019"), first);
+    assertEquals(first, rules(webhook.validate(loose, PROD)));
+    assertEquals(Set.of(), rules(webhook.validate(tight, PROD)));
+    assertEquals(first, rules(webhook.validate(loose, PROD)));
+    assertTrue(response(webhook.validate(loose, policy(StagePolicy.PodSecurity.BASELINE, StagePolicy.Mode.ENFORCE))).path("allowed").asBoolean());
+  }
+
+  @Test
   void anInitContainerWithAnUnapprovedImageIsRefused() throws IOException {
     String spec = "{\"initContainers\": [" + container("setup", "registry.example:5000/tools@" + UNKNOWN, RESTRICTED_SC) + "], \"containers\": ["
         + container("app", APPROVED, RESTRICTED_SC) + "]}";

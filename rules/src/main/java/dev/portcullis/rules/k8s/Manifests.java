@@ -44,7 +44,11 @@ public record Manifests(String name, List<Resource> resources, List<Problem> pro
   }
 
   public static Manifests parse(String file, String text) {
-    YamlDocuments docs = YamlDocuments.parse(file, text);
+    return of(file, YamlDocuments.parse(file, text));
+  }
+
+  /** The objects of documents already read (e.g. {@link YamlDocuments#ofJson} of an object received as JSON). */
+  public static Manifests of(String file, YamlDocuments docs) {
     List<Resource> resources = new ArrayList<>();
     for (YamlNode doc : docs.documents()) {
       if (doc instanceof YMap m) {

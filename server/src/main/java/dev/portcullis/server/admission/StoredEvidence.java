@@ -25,6 +25,9 @@ import java.util.Optional;
 public final class StoredEvidence implements Evidence {
   private final Store store;
   private final List<ServerConfig.Registry> registries;
+  /** How many digests' documents are kept read; the map is emptied when it would hold more. */
+  private static final int PARSED_ENTRIES = 4096;
+  private final java.util.Map<String, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
   public StoredEvidence(Store store, List<ServerConfig.Registry> registries) {
     this.store = store;
@@ -38,8 +41,9 @@ public final class StoredEvidence implements Evidence {
       return Optional.empty();
     }
     String name = registry.get().name();
-    Optional<ImageStates.Image> state = store.images().get(name, digest.toString());
-    Optional<AdmissionFacts.Stored> stored = store.admission().get(name, digest.toString());
+    Read read = store.transaction(c -> new Read(store.images().get(c, name, digest.toString()), store.admission().get(c, name, digest.toString())));
+    Optional<ImageStates.Image> state = read.state();
+    Optional<AdmissionFacts.Stored> stored = read.stored();
     if (state.isEmpty() && stored.isEmpty()) {
       return Optional.empty();
     }
@@ -48,9 +52,27 @@ public final class StoredEvidence implements Evidence {
     if (stored.isEmpty()) {
       return Optional.of(new ImageFacts(digest, standing, summary, List.of(), List.of(), Instant.ofEpochMilli(state.get().updatedAt())));
     }
-    ImageFacts read = FactsJson.read(stored.get().facts());
+    ImageFacts facts = parsed(name + "/" + digest, stored.get().facts());
     return Optional.of(new ImageFacts(digest, standing.isPresent() ? standing : Optional.of(Standing.UNDECIDED), summary,
-        read.signatureKeys(), read.verdicts(), read.fetchedAt()));
+        facts.signatureKeys(), facts.verdicts(), facts.fetchedAt()));
+  }
+
+  private record Read(Optional<ImageStates.Image> state, Optional<AdmissionFacts.Stored> stored) {}
+
+  private record Parsed(String text, ImageFacts facts) {}
+
+  /** The stored document read, reusing the last reading of the same text: the database stays the only truth. */
+  private ImageFacts parsed(String key, String text) throws IOException {
+    Parsed p = parsed.get(key);
+    if (p != null && p.text().equals(text)) {
+      return p.facts();
+    }
+    ImageFacts facts = FactsJson.read(text);
+    if (parsed.size() >= PARSED_ENTRIES) {
+      parsed.clear();
+    }
+    parsed.put(key, new Parsed(text, facts));
+    return facts;
   }
 
   @Override

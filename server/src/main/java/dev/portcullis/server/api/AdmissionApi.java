@@ -122,24 +122,26 @@ final class AdmissionApi {
     }
     if (!mutating && reply.result() instanceof Webhook.Result.Decided d && d.outcome() instanceof Outcome.Admit
         && reply.request().isPresent() && !reply.request().get().dryRun()) {
-      deployed(reply.request().get(), d, answer.stage());
+      Webhook.Request request = reply.request().get();
+      r.auditWith(c -> deployed(c, request, d, answer.stage()));
     }
     r.rawJson(reply.httpStatus(), reply.body());
   }
 
-  /** Records what admission let start (never a dry run): one row per container, with the digest it was decided on. */
-  private void deployed(Webhook.Request request, Webhook.Result.Decided d, String stage) throws java.io.IOException {
-    store.transaction(c -> {
-      for (dev.portcullis.admission.ContainerImage image : d.containers()) {
-        int at = image.image().indexOf('@');
-        String digest = at >= 0 ? image.image().substring(at + 1)
-            : Optional.ofNullable(d.resolved().get(image.image())).map(Digest::toString).orElse("");
-        store.admission().deployed(c, new AdmissionFacts.Deployment("kubernetes", request.namespace(), request.kind(),
-            request.name().isEmpty() ? "(generated)" : request.name(), image.container(), HttpApi.clip(image.image(), 900), digest,
-            stage.isEmpty() ? "none" : stage, d.outcome().violations().isEmpty() ? "allowed" : "allowed-with-findings"));
-      }
-      return null;
-    });
+  /**
+   * Records what admission let start (never a dry run): one row per container, with the digest it
+   * was decided on, in the transaction of the decision's audit record.
+   */
+  private Void deployed(java.sql.Connection c, Webhook.Request request, Webhook.Result.Decided d, String stage) throws java.sql.SQLException {
+    for (dev.portcullis.admission.ContainerImage image : d.containers()) {
+      int at = image.image().indexOf('@');
+      String digest = at >= 0 ? image.image().substring(at + 1)
+          : Optional.ofNullable(d.resolved().get(image.image())).map(Digest::toString).orElse("");
+      store.admission().deployed(c, new AdmissionFacts.Deployment("kubernetes", request.namespace(), request.kind(),
+          request.name().isEmpty() ? "(generated)" : request.name(), image.container(), HttpApi.clip(image.image(), 900), digest,
+          stage.isEmpty() ? "none" : stage, d.outcome().violations().isEmpty() ? "allowed" : "allowed-with-findings"));
+    }
+    return null;
   }
 
   private void facts(Request r) throws Exception {

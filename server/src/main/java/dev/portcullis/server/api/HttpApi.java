@@ -234,7 +234,7 @@ public final class HttpApi implements AutoCloseable {
       throw e;
     }
     if (op.mutating()) {
-      audit(op, r, r.auditOutcome(), r.auditReason());
+      audit(op, r, r.auditOutcome(), r.auditReason(), r.auditWith());
     }
     if (r.isForm() && ctx.status().getCode() < 300) {
       ctx.status(303).header("Location", next(r)).result("");
@@ -328,11 +328,15 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void audit(Operation op, Request r, String outcome, String reason) throws IOException {
+    audit(op, r, outcome, reason, c -> null);
+  }
+
+  private void audit(Operation op, Request r, String outcome, String reason, Store.Work<?> with) throws IOException {
     String target = r.auditTarget();
     if (target.isEmpty()) {
       target = String.join(" ", op.params().stream().filter(p -> p.in().equals("path")).map(p -> r.path(p.name())).toList());
     }
-    auditor.record(new AuditEvent(r.identity(), op.id(), target, outcome, clip(reason, 500)));
+    auditor.record(new AuditEvent(r.identity(), op.id(), target, outcome, clip(reason, 500)), with);
   }
 
   static String clip(String s) {

@@ -32,6 +32,7 @@ final class Request {
   private String csrf = "";
   private String auditReason = "";
   private String auditOutcome = "success";
+  private dev.portcullis.server.store.Store.Work<?> auditWith = c -> null;
 
   Request(Context ctx, long maxBody, Identity identity) {
     this.ctx = ctx;
@@ -194,6 +195,18 @@ final class Request {
 
   String auditOutcome() {
     return auditOutcome;
+  }
+
+  /**
+   * What a successful call writes in the transaction of its audit record, so that the two commit
+   * together (and a request pays for one transaction, not two).
+   */
+  public void auditWith(dev.portcullis.server.store.Store.Work<?> with) {
+    this.auditWith = with;
+  }
+
+  dev.portcullis.server.store.Store.Work<?> auditWith() {
+    return auditWith;
   }
 
   public void json(int status, JsonNode body) {

@@ -73,9 +73,20 @@ public final class AuditLog implements AutoCloseable {
    * inside a transaction of the same database: use {@link #append(Connection, AuditEvent)} there.
    */
   public AuditRecord append(AuditEvent e) throws IOException {
+    return append(e, c -> null);
+  }
+
+  /**
+   * Appends {@code e} in a transaction of its own that first runs {@code with} (what the recorded
+   * call wrote), so that both commit or neither does; returns the record, committed.
+   */
+  public AuditRecord append(AuditEvent e, Store.Work<?> with) throws IOException {
     appends.lock();
     try {
-      return store.transaction(c -> append(c, e));
+      return store.transaction(c -> {
+        with.run(c);
+        return append(c, e);
+      });
     } finally {
       appends.unlock();
     }

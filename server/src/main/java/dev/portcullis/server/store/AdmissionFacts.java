@@ -39,15 +39,18 @@ public final class AdmissionFacts {
   }
 
   public Optional<Stored> get(String registry, String digest) throws IOException {
-    return store.transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT facts, fetched_at FROM admission_facts WHERE registry = ? AND digest = ?")) {
-        s.setString(1, registry);
-        s.setString(2, digest);
-        try (ResultSet rs = s.executeQuery()) {
-          return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getLong(2))) : Optional.<Stored>empty();
-        }
+    return store.transaction(c -> get(c, registry, digest));
+  }
+
+  /** The facts of an image, read in the caller's transaction. */
+  public Optional<Stored> get(Connection c, String registry, String digest) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT facts, fetched_at FROM admission_facts WHERE registry = ? AND digest = ?")) {
+      s.setString(1, registry);
+      s.setString(2, digest);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getLong(2))) : Optional.empty();
       }
-    });
+    }
   }
 
   /** The digest {@code repository:tag} was last seen at in {@code registry}. */
