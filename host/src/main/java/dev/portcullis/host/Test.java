@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * What a check expects of the value its audit found. A list value (joined by {@code ,}) contains
  * an item when one of its items equals it. A missing value passes only {@code absent} and
- * {@code not-equals}/{@code not-contains}.
+ * the negative tests ({@code not-equals}, {@code not-contains}, {@code not-matches}).
  *
  * @param op the comparison
  * @param operands what it compares with: one value, or several for {@code one-of}
@@ -24,6 +24,7 @@ public record Test(Op op, List<String> operands) {
     CONTAINS,
     NOT_CONTAINS,
     MATCHES,
+    NOT_MATCHES,
     AT_MOST,
     AT_LEAST,
     ONE_OF;
@@ -48,7 +49,7 @@ public record Test(Op op, List<String> operands) {
     if (none != operands.isEmpty() || op != Op.ONE_OF && operands.size() > 1) {
       throw new IllegalArgumentException(op.label() + (none ? " takes no value" : op == Op.ONE_OF ? " takes a list" : " takes one value"));
     }
-    if (op == Op.MATCHES) {
+    if (op == Op.MATCHES || op == Op.NOT_MATCHES) {
       Pattern.compile(operands.get(0));
     }
     if ((op == Op.AT_MOST || op == Op.AT_LEAST) && number(operands.get(0)).isEmpty()) {
@@ -59,7 +60,7 @@ public record Test(Op op, List<String> operands) {
   /** Whether {@code value} (empty when the setting is not set at all) passes. */
   public boolean passes(Optional<String> value) {
     if (value.isEmpty()) {
-      return op == Op.ABSENT || op == Op.NOT_EQUALS || op == Op.NOT_CONTAINS;
+      return op == Op.ABSENT || op == Op.NOT_EQUALS || op == Op.NOT_CONTAINS || op == Op.NOT_MATCHES;
     }
     String v = value.get().strip();
     return switch (op) {
@@ -70,6 +71,7 @@ public record Test(Op op, List<String> operands) {
       case CONTAINS -> items(v).stream().anyMatch(i -> same(i, operands.get(0)));
       case NOT_CONTAINS -> items(v).stream().noneMatch(i -> same(i, operands.get(0)));
       case MATCHES -> Pattern.compile(operands.get(0)).matcher(v).find();
+      case NOT_MATCHES -> !Pattern.compile(operands.get(0)).matcher(v).find();
       case AT_MOST -> number(v).map(n -> n.compareTo(number(operands.get(0)).orElseThrow()) <= 0).orElse(false);
       case AT_LEAST -> number(v).map(n -> n.compareTo(number(operands.get(0)).orElseThrow()) >= 0).orElse(false);
       case ONE_OF -> operands.stream().anyMatch(o -> same(v, o));

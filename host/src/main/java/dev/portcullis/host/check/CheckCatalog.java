@@ -195,7 +195,7 @@ public final class CheckCatalog {
       return new Test(op, List.of());
     }
     if (!t.isObject() || t.size() != 1) {
-      throw new IllegalArgumentException("a test is one of equals, not-equals, present, absent, contains, not-contains, matches, at-most, "
+      throw new IllegalArgumentException("a test is one of equals, not-equals, present, absent, contains, not-contains, matches, not-matches, at-most, "
           + "at-least, one-of, e.g. {equals: false}");
     }
     Map.Entry<String, JsonNode> e = t.fields().next();

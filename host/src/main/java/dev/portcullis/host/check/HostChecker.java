@@ -99,11 +99,19 @@ public final class HostChecker {
     Run run = new Run(root);
     List<CheckResult> results = new ArrayList<>();
     for (HostCheck c : catalog.all()) {
-      if (options.profiles().contains(c.profile()) && !options.skip().contains(c.id())) {
+      if (selected(c) && !options.skip().contains(c.id())) {
         results.add(run.result(c));
       }
     }
     return HostReport.of(root.isLive() ? root.base().toString() : root.base().toString(), root.isLive(), List.copyOf(options.profiles()), results);
+  }
+
+  /** Container checks run with the docker or the podman profile, on whichever engines were found. */
+  private boolean selected(HostCheck c) {
+    if (c.audit() instanceof Audit.ContainerTest) {
+      return options.profiles().contains(Profile.DOCKER) || options.profiles().contains(Profile.PODMAN);
+    }
+    return options.profiles().contains(c.profile());
   }
 
   /** A value computed once per run, or the problem that stopped it. */
@@ -162,7 +170,7 @@ public final class HostChecker {
 
     CheckResult result(HostCheck c) {
       try {
-        Optional<String> absent = absence.get(c.profile()).get();
+        Optional<String> absent = c.audit() instanceof Audit.ContainerTest ? Optional.empty() : absence.get(c.profile()).get();
         if (absent.isPresent()) {
           return new CheckResult(c, Status.NOT_APPLICABLE, absent.get());
         }

@@ -47,7 +47,7 @@ public record DockerdSettings(Optional<String> commandLine, String configFile, b
       Map.entry("dns", "dns"), Map.entry("label", "labels"), Map.entry("storage-opt", "storage-opts"), Map.entry("exec-opt", "exec-opts"));
 
   private static final Set<String> BOOLEANS = Set.of("icc", "iptables", "ip6tables", "ip-forward", "ip-masq", "tls", "tlsverify", "live-restore",
-      "userland-proxy", "no-new-privileges", "selinux-enabled", "experimental", "debug", "D", "icc", "rootless", "init");
+      "userland-proxy", "no-new-privileges", "selinux-enabled", "experimental", "debug", "rootless", "init");
 
   private static final Set<String> LISTS = Set.of("insecure-registry", "host", "default-ulimit", "authorization-plugin", "log-opt",
       "registry-mirror", "dns", "label", "storage-opt", "exec-opt");
