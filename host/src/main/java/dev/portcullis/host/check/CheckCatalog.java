@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host checks, read from YAML check data and validated: a check whose ID is taken twice, whose
@@ -53,6 +54,10 @@ public final class CheckCatalog {
    * @throws IllegalStateException when the check data is invalid, with every problem
    */
   public static CheckCatalog builtIn(Function<String, Optional<ContainerFacts.Test>> containerTests) {
+    return parse(builtInTexts(), containerTests);
+  }
+
+  private static Map<String, String> builtInTexts() {
     Map<String, String> texts = new LinkedHashMap<>();
     for (String f : BUILT_IN_FILES) {
       try (InputStream in = CheckCatalog.class.getResourceAsStream(RESOURCE_DIR + f)) {
@@ -64,11 +69,24 @@ public final class CheckCatalog {
         throw new IllegalStateException("built-in host checks: cannot read " + f + ": " + e.getMessage(), e);
       }
     }
-    return parse(texts, containerTests);
+    return texts;
+  }
+
+  /**
+   * The built-in checks that need no container test: every check but those of kind
+   * {@code container}. For a build that has no container tests to hand to {@link #builtIn}.
+   */
+  public static CheckCatalog builtInWithoutContainers() {
+    return load(builtInTexts(), null);
   }
 
   /** Checks from check data texts by file name; see {@link #builtIn}. */
   public static CheckCatalog parse(Map<String, String> files, Function<String, Optional<ContainerFacts.Test>> containerTests) {
+    return load(files, containerTests);
+  }
+
+  /** {@code containerTests} null: container checks are left out. */
+  private static CheckCatalog load(Map<String, String> files, @Nullable Function<String, Optional<ContainerFacts.Test>> containerTests) {
     List<String> problems = new ArrayList<>();
     Map<String, HostCheck> checks = new TreeMap<>();
     for (Map.Entry<String, String> f : files.entrySet()) {
@@ -88,6 +106,9 @@ public final class CheckCatalog {
         String where = f.getKey() + " checks[" + i++ + "]" + (c.hasNonNull("id") ? " " + c.get("id").asText() : "");
         try {
           HostCheck check = check(c, f.getKey(), containerTests);
+          if (containerTests == null && check.audit() instanceof Audit.ContainerTest) {
+            continue;
+          }
           HostCheck before = checks.putIfAbsent(check.id(), check);
           if (before != null) {
             problems.add(where + ": the ID " + check.id() + " is taken twice (also in " + before.file() + ")");
@@ -101,10 +122,10 @@ public final class CheckCatalog {
       throw new IllegalStateException(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the host check data: "
           + String.join("; ", problems));
     }
-    return new CheckCatalog(checks, containerTests);
+    return new CheckCatalog(checks, containerTests == null ? name -> Optional.empty() : containerTests);
   }
 
-  private static HostCheck check(JsonNode c, String file, Function<String, Optional<ContainerFacts.Test>> containerTests) {
+  private static HostCheck check(JsonNode c, String file, @Nullable Function<String, Optional<ContainerFacts.Test>> containerTests) {
     if (!c.isObject()) {
       throw new IllegalArgumentException("a check is a map");
     }
@@ -136,7 +157,7 @@ public final class CheckCatalog {
     return v.asText().strip();
   }
 
-  private static Audit audit(JsonNode a, Function<String, Optional<ContainerFacts.Test>> containerTests) {
+  private static Audit audit(JsonNode a, @Nullable Function<String, Optional<ContainerFacts.Test>> containerTests) {
     if (!a.isObject()) {
       throw new IllegalArgumentException("'audit' is required, a map with a kind");
     }
@@ -167,7 +188,7 @@ public final class CheckCatalog {
       case "dockerd-conflicts" -> new Audit.DockerdConflicts();
       case "container" -> {
         String name = text(a, "test");
-        if (containerTests.apply(name).isEmpty()) {
+        if (containerTests != null && containerTests.apply(name).isEmpty()) {
           throw new IllegalArgumentException("unknown container test " + name);
         }
         yield new Audit.ContainerTest(name);
