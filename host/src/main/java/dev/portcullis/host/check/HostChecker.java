@@ -370,7 +370,7 @@ public final class HostChecker {
         return kubelet.get().get(p.substring(8)).map(Setting::value).filter(v -> v.startsWith("/"));
       }
       if (p.equals("dockerd-config")) {
-        return Optional.of(dockerd.get().configFile()).filter(v -> v.startsWith("/"));
+        return Optional.of(DockerdSettings.configFile(root)).filter(v -> v.startsWith("/"));
       }
       throw new IllegalStateException("unknown path reference " + p);
     }

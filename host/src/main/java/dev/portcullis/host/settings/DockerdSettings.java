@@ -76,7 +76,14 @@ public record DockerdSettings(Optional<String> commandLine, String configFile, b
     return Optional.of("docker is not installed: no /usr/bin/dockerd, no docker.service");
   }
 
-  public static DockerdSettings resolve(Root root) throws RootProblem {
+  /** The configuration file dockerd reads: {@code --config-file}, else {@value #DEFAULT_CONFIG}; the file itself is not read. */
+  public static String configFile(Root root) throws RootProblem {
+    return commandLine(root).flags.get("config-file").map(Flags.Flag::value).orElse(DEFAULT_CONFIG);
+  }
+
+  private record CommandLine(Optional<String> where, Flags flags) {}
+
+  private static CommandLine commandLine(Root root) throws RootProblem {
     Optional<List<Word>> live = Processes.commandLine(root, "dockerd");
     Optional<String> where = live.map(w -> w.get(0).source());
     List<Word> words = live.orElse(List.of());
@@ -87,7 +94,13 @@ public record DockerdSettings(Optional<String> commandLine, String configFile, b
         where = Optional.of("ExecStart of " + unit.get().name());
       }
     }
-    Flags flags = Flags.parse(words, BOOLEANS, LISTS, SHORT);
+    return new CommandLine(where, Flags.parse(words, BOOLEANS, LISTS, SHORT));
+  }
+
+  public static DockerdSettings resolve(Root root) throws RootProblem {
+    CommandLine cl = commandLine(root);
+    Optional<String> where = cl.where();
+    Flags flags = cl.flags();
     String configFile = flags.get("config-file").map(Flags.Flag::value).orElse(DEFAULT_CONFIG);
     Map<String, Setting> values = new TreeMap<>();
     DEFAULTS.forEach((k, v) -> values.put(k, new Setting(k, v, Origin.DEFAULT, "dockerd default")));
