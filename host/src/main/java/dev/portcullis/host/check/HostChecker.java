@@ -184,6 +184,9 @@ public final class HostChecker {
         return r;
       } catch (IOException e) {
         return new CheckResult(c, Status.ERROR, oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      } catch (RuntimeException e) {
+        // a defect of ours on one input must not cost the other checks their results
+        return new CheckResult(c, Status.ERROR, oneLine("internal error in " + c.audit().kind() + " audit: " + e));
       }
     }
 

@@ -158,6 +158,24 @@ class HostCheckerTest {
   }
 
   @Test
+  void anAliasBombOrDeepNestingFinishes() throws IOException {
+    StringBuilder bomb = new StringBuilder("kind: KubeletConfiguration\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (char c = 'b'; c <= 'j'; c++) {
+      char prev = (char) (c - 1);
+      bomb.append(c).append(": &").append(c).append(" [*").append(prev).append(", *").append(prev).append(", *").append(prev).append(", *")
+          .append(prev).append(", *").append(prev).append(", *").append(prev).append(", *").append(prev).append(", *").append(prev).append("]\n");
+    }
+    put("/usr/bin/kubelet", "");
+    put("/var/lib/kubelet/config.yaml", bomb.toString());
+    put("/etc/docker/daemon.json", "[".repeat(5000) + "]".repeat(5000));
+    Map<String, CheckResult> m = byId(run());
+    // the parser keeps aliases unexpanded: the file is read in bounded memory, and what it does not set is the default
+    assertThat(m.get("PCS-HOST-KUBELET-005").evidence()).isEqualTo("anonymous-auth=false (kubelet default with a config file)");
+    assertThat(m.get("PCS-HOST-DOCKER-001").status()).isEqualTo(Status.ERROR);
+    assertThat(m.get("PCS-HOST-DOCKER-001").evidence()).startsWith("/etc/docker/daemon.json: not valid JSON");
+  }
+
+  @Test
   void theSameRootGivesTheSameReport() throws IOException {
     assertThat(run()).isEqualTo(run());
   }
