@@ -65,7 +65,8 @@ final class HostCommand implements Callable<Integer> {
   @Nullable Path output;
 
   @Option(names = "--user-home", paramLabel = "DIR",
-      description = "A rootless podman user's home, as a path on the host: their containers.conf layers over the system's.")
+      description = "A rootless podman user's home, as a path on the host: their containers.conf layers over the system's "
+          + "(default live: $HOME when not run as root).")
   @Nullable String userHome;
 
   @Mixin ThresholdOptions threshold;
@@ -92,7 +93,7 @@ final class HostCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--user-home " + userHome + ": a path on the host, starting with /");
     }
     HostChecker.Options options = HostChecker.Options.all().withProfiles(selected).withSkip(skip).withContainers(containerSources(host))
-        .withUserHome(Optional.ofNullable(userHome)).withEnv(host.isLive() ? main.env : java.util.Map.of());
+        .withUserHome(Optional.ofNullable(userHome).or(() -> rootlessHome(host, main.env))).withEnv(host.isLive() ? main.env : java.util.Map.of());
     HostReport full = new HostChecker(catalog, options).check(host);
     List<CheckResult> shown = new ArrayList<>();
     for (CheckResult r : full.results()) {
@@ -146,6 +147,13 @@ final class HostCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new IOException("host " + dir + ": " + (Files.exists(Path.of(dir)) ? "not a directory" : "no such directory"), e);
     }
+  }
+
+  /** Live and not root: podman runs rootless for this user, whose containers.conf layers over the system's. */
+  private static Optional<String> rootlessHome(Root host, java.util.Map<String, String> env) {
+    String home = env.get("HOME");
+    boolean root = "root".equals(System.getProperty("user.name"));
+    return host.isLive() && !root && home != null && home.startsWith("/") ? Optional.of(home) : Optional.empty();
   }
 
   /** The container engines a live host has; none offline. */

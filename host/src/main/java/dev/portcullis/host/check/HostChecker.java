@@ -103,7 +103,7 @@ public final class HostChecker {
         results.add(run.result(c));
       }
     }
-    return HostReport.of(root.isLive() ? root.base().toString() : root.base().toString(), root.isLive(), List.copyOf(options.profiles()), results);
+    return HostReport.of(root.base().toString(), root.isLive(), List.copyOf(options.profiles()), results);
   }
 
   /** Container checks run with the docker or the podman profile, on whichever engines were found. */
