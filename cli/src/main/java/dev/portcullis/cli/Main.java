@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class, RulesCommand.class, GateCommand.class,
         PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, AttestCommand.class,
         VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class, DbCommand.class, CacheCommand.class,
-        ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class,
+        ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class, HostCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int FAILED = 1;

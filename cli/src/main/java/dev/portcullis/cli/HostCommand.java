@@ -1,0 +1,193 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.core.Severity;
+import dev.portcullis.host.CheckResult;
+import dev.portcullis.host.HostCheck;
+import dev.portcullis.host.HostReport;
+import dev.portcullis.host.Profile;
+import dev.portcullis.host.Status;
+import dev.portcullis.host.check.CheckCatalog;
+import dev.portcullis.host.check.HostChecker;
+import dev.portcullis.host.containers.ContainerSource;
+import dev.portcullis.host.output.HostReportWriter;
+import dev.portcullis.host.root.Root;
+import dev.portcullis.rules.secrets.Allowlist;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code portcullis host [ROOT]}: CIS-style checks of a container host, live or offline, with a score. */
+@Command(name = "host", mixinStandardHelpOptions = true,
+    description = "Check a container host (Docker, podman, kubelet, Linux) against CIS-style benchmarks: live on / or offline on a copy "
+        + "of a host's file system; --format table|json|sarif|junit.",
+    footer = {"",
+        "ROOT is / (the default: this machine, live: processes, /proc/sys, mounts and running containers are read) or a directory",
+        "holding a host's file system (offline: every path stays inside it, symlinks are never followed out of it, and the",
+        "checks that need a live host are reported not applicable). A profile whose software is not installed is reported",
+        "not applicable with the reason. Statuses: PASS, FAIL, N/A, MANUAL (for a person to judge) and ERROR (a file that",
+        "could not be used, with the reason). The score (docs/host-score.md) counts errors as failures and never counts",
+        "not-applicable or manual checks. --fail-on SEVERITY exits with --exit-code when a failed or errored check at or",
+        "above it is not allowed by the allowlist (entries with rule: ID and a reason)."})
+final class HostCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "ROOT", description = "/ (live, the default) or a directory with a host's file system.")
+  String root = "/";
+
+  @Option(names = "--profile", paramLabel = "PROFILE", split = ",",
+      description = "docker, podman, kubelet, linux or all (the default). Repeatable.")
+  List<String> profiles = List.of("all");
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json, sarif or junit.", defaultValue = "table")
+  String format = "table";
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here (atomically) instead of stdout.")
+  @Nullable Path output;
+
+  @Option(names = "--user-home", paramLabel = "DIR",
+      description = "A rootless podman user's home, as a path on the host: their containers.conf layers over the system's "
+          + "(default live: $HOME when not run as root).")
+  @Nullable String userHome;
+
+  @Mixin ThresholdOptions threshold;
+
+  @Mixin AllowlistOption allowlist;
+
+  @Mixin SkipChecksOption skipChecks;
+
+  @Override
+  public Integer call() throws IOException {
+    Main main = Main.of(spec);
+    PrintStream stdout = main.out;
+    HostReportWriter.Format as = HostReportWriter.Format.parse(format);
+    Severity shownFrom = threshold.shownFrom(Severity.LOW);
+    Severity fail = threshold.failOn();
+    int exitCode = threshold.exitCode();
+    Set<Profile> selected = profiles();
+    // TODO(merge): CheckCatalog.builtIn(ContainerTests::named) and the live engines (PodmanContainers, DockerContainers)
+    CheckCatalog catalog = CheckCatalog.builtInWithoutContainers();
+    Set<String> skip = skipped(catalog);
+    Root host = root.equals("/") ? Root.live() : offline(root);
+    Allowlist allowed = allowlist.resolve("host:" + root);
+    if (userHome != null && !userHome.startsWith("/")) {
+      throw new IllegalArgumentException("--user-home " + userHome + ": a path on the host, starting with /");
+    }
+    HostChecker.Options options = HostChecker.Options.all().withProfiles(selected).withSkip(skip).withContainers(containerSources(host))
+        .withUserHome(Optional.ofNullable(userHome).or(() -> rootlessHome(host, main.env))).withEnv(host.isLive() ? main.env : java.util.Map.of());
+    HostReport full = new HostChecker(catalog, options).check(host);
+    List<CheckResult> shown = new ArrayList<>();
+    for (CheckResult r : full.results()) {
+      if (r.check().severity().compareTo(shownFrom) < 0) {
+        continue;
+      }
+      Optional<String> reason = allowedBy(allowed, r);
+      shown.add(reason.isPresent() && r.status() == Status.FAIL ? r.allow(reason.get()) : r);
+    }
+    HostReport report = new HostReport(full.root(), full.live(), full.profiles(), shown, full.score());
+    String text = HostReportWriter.write(report, as, Main.Version.number());
+    if (output == null) {
+      stdout.print(text);
+    } else {
+      writeAtomically(output, text);
+    }
+    boolean tripped = fail != null && report.results().stream().anyMatch(r -> (r.status() == Status.FAIL && r.allowed().isEmpty()
+        || r.status() == Status.ERROR) && r.check().severity().compareTo(fail) >= 0);
+    return tripped ? exitCode : 0;
+  }
+
+  private Set<Profile> profiles() {
+    Set<Profile> out = EnumSet.noneOf(Profile.class);
+    for (String p : profiles) {
+      if (p.strip().equalsIgnoreCase("all")) {
+        out.addAll(EnumSet.allOf(Profile.class));
+      } else {
+        out.add(Profile.parse(p).orElseThrow(() -> new IllegalArgumentException("--profile " + p + ": not a profile (docker, podman, kubelet, linux, all)")));
+      }
+    }
+    return out;
+  }
+
+  /** {@code --skip-check} IDs, each one a host check. */
+  private Set<String> skipped(CheckCatalog catalog) {
+    Set<String> out = new TreeSet<>();
+    for (String id : skipChecks.ids) {
+      String i = id.strip().toUpperCase(Locale.ROOT);
+      if (catalog.get(i).isEmpty()) {
+        throw new IllegalArgumentException("--skip-check " + id + ": no such host check (" + catalog.all().size() + " checks: "
+            + catalog.all().get(0).id() + " ... " + catalog.all().get(catalog.all().size() - 1).id() + ")");
+      }
+      out.add(i);
+    }
+    return out;
+  }
+
+  private static Root offline(String dir) throws IOException {
+    try {
+      return Root.offline(Path.of(dir));
+    } catch (IOException e) {
+      throw new IOException("host " + dir + ": " + (Files.exists(Path.of(dir)) ? "not a directory" : "no such directory"), e);
+    }
+  }
+
+  /** Live and not root: podman runs rootless for this user, whose containers.conf layers over the system's. */
+  private static Optional<String> rootlessHome(Root host, java.util.Map<String, String> env) {
+    String home = env.get("HOME");
+    boolean root = "root".equals(System.getProperty("user.name"));
+    return host.isLive() && !root && home != null && home.startsWith("/") ? Optional.of(home) : Optional.empty();
+  }
+
+  /** The container engines a live host has; none offline. */
+  private static List<ContainerSource> containerSources(Root host) {
+    return List.of(); // TODO(merge): podman when on PATH, Docker when its socket exists (dev.portcullis.host.containers)
+  }
+
+  /**
+   * The reason of the first allowlist entry that names this check by {@code rule} and names no path
+   * or fingerprint (those describe files and secrets, which a host check is not).
+   */
+  private static Optional<String> allowedBy(Allowlist allowlist, CheckResult r) {
+    HostCheck c = r.check();
+    return allowlist.entries().stream()
+        .filter(e -> e.rule().map(c.id()::equals).orElse(false) && e.path().isEmpty() && e.fingerprint().isEmpty())
+        .map(Allowlist.Entry::reason).findFirst();
+  }
+
+  private static void writeAtomically(Path target, String text) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, ".portcullis-host-", ".tmp");
+    } catch (IOException e) {
+      throw new IOException("write " + target + ": " + e.getMessage(), e);
+    }
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
