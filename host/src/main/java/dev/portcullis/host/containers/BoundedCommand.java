@@ -30,7 +30,8 @@ final class BoundedCommand {
 
   private BoundedCommand() {}
 
-  static Result run(List<String> command, Duration deadline, int maxBytes) throws IOException {
+  /** Runs {@code command} until {@code System.nanoTime()} reaches {@code until}; {@code deadline} is what the caller was given. */
+  static Result run(List<String> command, long until, Duration deadline, int maxBytes) throws IOException {
     String shown = String.join(" ", command);
     Process process;
     try {
@@ -47,7 +48,6 @@ final class BoundedCommand {
     try {
       Future<byte[]> out = readers.submit(() -> readAtMost(process.getInputStream(), maxBytes, false));
       Future<byte[]> err = readers.submit(() -> readAtMost(process.getErrorStream(), MAX_STDERR, true));
-      long until = System.nanoTime() + deadline.toNanos();
       byte[] stdout;
       try {
         stdout = out.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -81,7 +81,7 @@ public final class PodmanContainers implements ContainerSource {
     }
     List<String> c = new ArrayList<>(command);
     c.addAll(args);
-    return BoundedCommand.run(c, Duration.ofNanos(left), ContainerInspect.MAX_BYTES);
+    return BoundedCommand.run(c, until, deadline, ContainerInspect.MAX_BYTES);
   }
 
   private static Optional<byte[]> readSpec(String path) throws IOException {
