@@ -74,7 +74,10 @@ public final class Dockerd implements AutoCloseable {
       return new Options(authorizationPlugins, hosts, daemonJson, boundedRuntime);
     }
 
-    /** These options with {@code json} as the engine's {@code daemon.json}. */
+    /**
+     * These options with {@code json} as the engine's {@code daemon.json}. With {@code "live-restore": true} the
+     * engine leaves its containers running when it stops: remove them before {@link #close()}.
+     */
     public Options withDaemonJson(String json) {
       return new Options(authorizationPlugins, insecureRegistries, json, boundedRuntime);
     }

@@ -43,27 +43,31 @@ class ContainersIT {
   @Test
   void dockerContainersAreListedOverTheEngineSocketAndEachFailsExactlyTheTestsItsFlagsCallFor() throws Exception {
     try (Dockerd dockerd = Dockerd.start(Dockerd.Options.defaults().withBoundedRuntime())) {
-      LiveContainers.importInto(dockerd, LiveContainers.rootfsTar(dir));
-      for (LiveContainers.Case c : LiveContainers.CASES) {
-        LiveContainers.start(dockerd, c);
+      try {
+        LiveContainers.importInto(dockerd, LiveContainers.rootfsTar(dir));
+        for (LiveContainers.Case c : LiveContainers.CASES) {
+          LiveContainers.start(dockerd, c);
+        }
+        LiveContainers.Case userns = new LiveContainers.Case("host-userns", List.of("--userns", "host"),
+            Set.of("host-userns"));
+        LiveContainers.Case socket = new LiveContainers.Case("engine-socket",
+            List.of("-v", dockerd.socket() + ":/var/run/docker.sock"), Set.of("sensitive-mount"));
+        LiveContainers.start(dockerd, userns);
+        LiveContainers.start(dockerd, socket);
+
+        List<ContainerFacts> running = new DockerContainers(dockerd.socket()).running(DEADLINE);
+
+        assertThat(running).hasSize(LiveContainers.CASES.size() + 2);
+        assertThat(running).allSatisfy(c -> assertThat(c.engine()).isEqualTo("docker"));
+        Map<String, Set<String>> expected = expected("docker");
+        expected.put(userns.name(), userns.expected("docker"));
+        expected.put(socket.name(), socket.expected("docker"));
+        assertThat(failures(running)).isEqualTo(expected);
+        assertThat(ContainerTests.named("sensitive-mount").orElseThrow().failure(byName(running, "engine-socket")))
+            .get().asString().endsWith("mounts " + dockerd.socket() + " at /var/run/docker.sock (writable)");
+      } finally {
+        LiveContainers.removeAll(dockerd);
       }
-      LiveContainers.Case userns = new LiveContainers.Case("host-userns", List.of("--userns", "host"),
-          Set.of("host-userns"));
-      LiveContainers.Case socket = new LiveContainers.Case("engine-socket",
-          List.of("-v", dockerd.socket() + ":/var/run/docker.sock"), Set.of("sensitive-mount"));
-      LiveContainers.start(dockerd, userns);
-      LiveContainers.start(dockerd, socket);
-
-      List<ContainerFacts> running = new DockerContainers(dockerd.socket()).running(DEADLINE);
-
-      assertThat(running).hasSize(LiveContainers.CASES.size() + 2);
-      assertThat(running).allSatisfy(c -> assertThat(c.engine()).isEqualTo("docker"));
-      Map<String, Set<String>> expected = expected("docker");
-      expected.put(userns.name(), userns.expected("docker"));
-      expected.put(socket.name(), socket.expected("docker"));
-      assertThat(failures(running)).isEqualTo(expected);
-      assertThat(ContainerTests.named("sensitive-mount").orElseThrow().failure(byName(running, "engine-socket")))
-          .get().asString().endsWith("mounts " + dockerd.socket() + " at /var/run/docker.sock (writable)");
     }
   }
 

@@ -73,44 +73,48 @@ class DockerBenchIT {
     assertThat(mappings).as("mapped checks").hasSizeGreaterThanOrEqualTo(15);
 
     try (Dockerd dockerd = Dockerd.start(Dockerd.Options.defaults().withDaemonJson(DAEMON_JSON).withBoundedRuntime())) {
-      LiveContainers.importInto(dockerd, LiveContainers.rootfsTar(dir));
-      for (LiveContainers.Case c : containers()) {
-        List<String> flags = c.flags().stream().map(f -> f.replace(SOCKET_PLACEHOLDER, dockerd.socket().toString()))
-            .toList();
-        LiveContainers.start(dockerd, new LiveContainers.Case(c.name(), flags, c.fails()));
-      }
-
-      Map<String, Verdict> theirs;
-      String bench = System.getenv("PORTCULLIS_DOCKER_BENCH");
-      if (bench != null && !bench.isBlank()) {
-        ObjectNode live = runDockerBench(Path.of(bench), dockerd);
-        if (Boolean.getBoolean("portcullis.updateGolden")) {
-          Files.writeString(RECORDING_SOURCE, JSON.writeValueAsString(live) + "\n");
+      try {
+        LiveContainers.importInto(dockerd, LiveContainers.rootfsTar(dir));
+        for (LiveContainers.Case c : containers()) {
+          List<String> flags = c.flags().stream().map(f -> f.replace(SOCKET_PLACEHOLDER, dockerd.socket().toString()))
+              .toList();
+          LiveContainers.start(dockerd, new LiveContainers.Case(c.name(), flags, c.fails()));
         }
-        theirs = verdicts(live);
-      } else {
-        assertThat(recording.path("setup")).as("the recording was made on this test's setup; rerun with"
-            + " PORTCULLIS_DOCKER_BENCH and -Dportcullis.updateGolden=true").isEqualTo(setup());
-        theirs = verdicts(recording);
-      }
 
-      List<ContainerFacts> running = new DockerContainers(dockerd.socket()).running(DEADLINE);
-      assertThat(running).hasSize(containers().size());
-      writeComparison(mappings, theirs, running);
-      for (Mapping m : mappings) {
-        Verdict v = theirs.get(m.check());
-        assertThat(v).as("docker-bench-security's verdict on " + m.check()).isNotNull();
-        assertThat(v.result()).as(m.check() + " is automated: it passes or warns").isIn("PASS", "WARN");
-        Set<String> ours = failing(running, m.test());
-        Set<String> its = v.failing();
-        assertThat(its).as("some container fails " + m.check() + " (the setup covers it)").isNotEmpty();
-        assertThat(ours).as("some container fails " + m.test()).isNotEmpty();
-        switch (m.relation()) {
-          case "same" -> assertThat(ours).as(m.check() + " vs " + m.id() + " " + m.test()).isEqualTo(its);
-          case "covers" -> assertThat(ours).as(m.id() + " " + m.test() + " covers " + m.check()).containsAll(its);
-          case "within" -> assertThat(its).as(m.check() + " covers " + m.id() + " " + m.test()).containsAll(ours);
-          default -> throw new AssertionError("relation " + m.relation() + " of " + m.check() + " in the map");
+        Map<String, Verdict> theirs;
+        String bench = System.getenv("PORTCULLIS_DOCKER_BENCH");
+        if (bench != null && !bench.isBlank()) {
+          ObjectNode live = runDockerBench(Path.of(bench), dockerd);
+          if (Boolean.getBoolean("portcullis.updateGolden")) {
+            Files.writeString(RECORDING_SOURCE, JSON.writeValueAsString(live) + "\n");
+          }
+          theirs = verdicts(live);
+        } else {
+          assertThat(recording.path("setup")).as("the recording was made on this test's setup; rerun with"
+              + " PORTCULLIS_DOCKER_BENCH and -Dportcullis.updateGolden=true").isEqualTo(setup());
+          theirs = verdicts(recording);
         }
+
+        List<ContainerFacts> running = new DockerContainers(dockerd.socket()).running(DEADLINE);
+        assertThat(running).hasSize(containers().size());
+        writeComparison(mappings, theirs, running);
+        for (Mapping m : mappings) {
+          Verdict v = theirs.get(m.check());
+          assertThat(v).as("docker-bench-security's verdict on " + m.check()).isNotNull();
+          assertThat(v.result()).as(m.check() + " is automated: it passes or warns").isIn("PASS", "WARN");
+          Set<String> ours = failing(running, m.test());
+          Set<String> its = v.failing();
+          assertThat(its).as("some container fails " + m.check() + " (the setup covers it)").isNotEmpty();
+          assertThat(ours).as("some container fails " + m.test()).isNotEmpty();
+          switch (m.relation()) {
+            case "same" -> assertThat(ours).as(m.check() + " vs " + m.id() + " " + m.test()).isEqualTo(its);
+            case "covers" -> assertThat(ours).as(m.id() + " " + m.test() + " covers " + m.check()).containsAll(its);
+            case "within" -> assertThat(its).as(m.check() + " covers " + m.id() + " " + m.test()).containsAll(ours);
+            default -> throw new AssertionError("relation " + m.relation() + " of " + m.check() + " in the map");
+          }
+        }
+      } finally {
+        LiveContainers.removeAll(dockerd);
       }
     }
   }

@@ -105,6 +105,19 @@ final class LiveContainers {
     check(dockerd.docker(Dockerd.DEADLINE, args), "docker run " + c.name());
   }
 
+  /**
+   * Removes every container of the engine: with {@code live-restore} in its daemon.json, dockerd leaves running
+   * containers (and their containerd shims) behind when it stops.
+   */
+  static void removeAll(Dockerd dockerd) throws IOException {
+    Tools.Result ids = dockerd.docker("ps", "-aq");
+    List<String> args = new ArrayList<>(List.of("rm", "-f"));
+    ids.stdoutText().lines().filter(l -> !l.isBlank()).forEach(args::add);
+    if (args.size() > 2) {
+      check(dockerd.docker(Dockerd.DEADLINE, args), "docker rm -f");
+    }
+  }
+
   private static void check(Tools.Result r, String what) throws IOException {
     if (r.exitCode() != 0) {
       throw new IOException(what + ": exit code " + r.exitCode() + "; " + r.stderr().strip().lines().reduce((a, b) -> b).orElse(""));
