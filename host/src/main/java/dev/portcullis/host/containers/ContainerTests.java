@@ -27,6 +27,8 @@ import java.util.function.Function;
  *       /var/run/docker.sock /run/docker.sock /run/podman /var/run/podman /run/containerd /var/run/containerd
  *       /run/crio /var/run/crio}), or any file named {@code docker.sock}, {@code podman.sock}, {@code
  *       containerd.sock} or {@code crio.sock}; read-only mounts fail too, the message says which are writable.
+ *       Only the time zone files ({@code /etc/localtime}, {@code /etc/timezone}, {@code /usr/share/zoneinfo} and
+ *       below) may be mounted read-only: containers commonly do, and they tell nothing and change nothing.
  *   <li>{@code memory-limit}: no memory limit (0).
  *   <li>{@code pids-limit}: no PIDs limit (0 or negative).
  *   <li>{@code runs-as-root}: the configured user is empty (the image's default user, which is root unless the image
@@ -49,6 +51,9 @@ public final class ContainerTests {
   public static final List<String> SENSITIVE_DIRECTORIES = List.of("/", "/boot", "/dev", "/etc", "/lib", "/proc",
       "/sys", "/usr", "/var/run/docker.sock", "/run/docker.sock", "/run/podman", "/var/run/podman", "/run/containerd",
       "/var/run/containerd", "/run/crio", "/var/run/crio");
+
+  /** Host paths under a sensitive directory that may be mounted read-only (at any depth below). */
+  public static final List<String> READ_ONLY_ALLOWED = List.of("/etc/localtime", "/etc/timezone", "/usr/share/zoneinfo");
 
   /** File names of engine sockets, wherever they are, whose mount fails {@code sensitive-mount}. */
   public static final Set<String> ENGINE_SOCKETS = Set.of("docker.sock", "podman.sock", "containerd.sock", "crio.sock");
@@ -92,7 +97,7 @@ public final class ContainerTests {
   private static Optional<String> sensitiveMounts(ContainerFacts c) {
     List<String> found = new ArrayList<>();
     for (ContainerFacts.Mount m : c.mounts()) {
-      if (isSensitive(m.source())) {
+      if (isSensitive(m.source()) && (m.readWrite() || !isUnder(m.source(), READ_ONLY_ALLOWED))) {
         found.add(m.source() + " at " + m.destination() + (m.readWrite() ? " (writable)" : " (read-only)"));
       }
     }
@@ -110,6 +115,15 @@ public final class ContainerTests {
     }
     for (String dir : SENSITIVE_DIRECTORIES) {
       if (path.equals(dir) || (!dir.equals("/") && path.startsWith(dir + "/"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUnder(String source, List<String> dirs) {
+    for (String dir : dirs) {
+      if (source.equals(dir) || source.startsWith(dir + "/")) {
         return true;
       }
     }

@@ -130,6 +130,19 @@ class ContainerTestsTest {
 
   @ParameterizedTest
   @CsvSource(textBlock = """
+      /etc/localtime,                      false, false
+      /etc/localtime,                      true,  true
+      /usr/share/zoneinfo/Europe/Berlin,   false, false
+      /etc/localtime.d,                    false, true
+      /etc/passwd,                         false, true
+      """)
+  void timeZoneFilesMayBeMountedReadOnly(String source, boolean writable, boolean fails) {
+    ContainerFacts c = facts(List.of(), List.of(new ContainerFacts.Mount(source, "/x", writable)), "1000");
+    assertThat(ContainerTests.named("sensitive-mount").orElseThrow().failure(c).isPresent()).isEqualTo(fails);
+  }
+
+  @ParameterizedTest
+  @CsvSource(textBlock = """
       '',        true
       root,      true
       0,         true
