@@ -102,8 +102,8 @@ public final class ContainerInspect {
 
   /** The IDs in {@code podman ps --format json} output, in its order. */
   public static List<String> podmanIds(byte[] json) throws IOException {
-    if (json.length == 0 || new String(json, 0, Math.min(json.length, 64)).isBlank()) {
-      return List.of(); // podman 4.3 prints nothing, not [], when nothing runs
+    if (isBlank(json)) {
+      return List.of(); // some podman versions print nothing, not [], when nothing runs
     }
     return ids("podman ps output", json);
   }
@@ -302,6 +302,15 @@ public final class ContainerInspect {
       return colon;
     }
     return colon < 0 ? eq : Math.min(eq, colon);
+  }
+
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String privateAsEmpty(String mode) {

@@ -132,6 +132,8 @@ class ContainerInspectTest {
         .allMatch(id -> id.matches("[0-9a-f]{64}"));
     assertThat(ContainerInspect.podmanIds("[]\n".getBytes(StandardCharsets.UTF_8))).isEmpty();
     assertThat(ContainerInspect.podmanIds(new byte[0])).isEmpty();
+    assertThat(ContainerInspect.podmanIds((" ".repeat(100) + "[{\"Id\": \"abc\"}]").getBytes(StandardCharsets.UTF_8)))
+        .containsExactly("abc");
   }
 
   @ParameterizedTest
