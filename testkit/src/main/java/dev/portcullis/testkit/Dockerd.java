@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Docker engine (Debian's {@code docker.io} 20.10 {@code dockerd}, with the containerd it starts itself) for
@@ -37,8 +38,16 @@ public final class Dockerd implements AutoCloseable {
    * @param authorizationPlugins names given to {@code --authorization-plugin}, found by dockerd through a spec file
    *     ({@link #pluginSpec}) or a socket in {@code /run/docker/plugins}
    * @param insecureRegistries {@code HOST:PORT}s pulled from over plain HTTP (dockerd already treats 127.0.0.0/8 so)
+   * @param daemonJson the engine's {@code daemon.json}, written beside its socket and given with {@code
+   *     --config-file}; none: an empty one (never the machine's {@code /etc/docker/daemon.json})
+   * @param boundedRuntime run containers with {@link #BOUNDED_RUNTIME}, runc behind a wrapper that drops from each
+   *     container's capabilities those outside the test process's bounding set: where the tests themselves run in a
+   *     container without {@code CAP_SYS_RESOURCE}, runc refuses {@code --privileged} (which asks for every
+   *     capability) with "unable to apply caps: operation not permitted", and podman drops it by itself. The
+   *     container's inspect data is unchanged but for {@code HostConfig.Runtime}.
    */
-  public record Options(List<String> authorizationPlugins, List<String> insecureRegistries) {
+  public record Options(List<String> authorizationPlugins, List<String> insecureRegistries, @Nullable String daemonJson,
+      boolean boundedRuntime) {
     public Options {
       authorizationPlugins = List.copyOf(authorizationPlugins);
       insecureRegistries = List.copyOf(insecureRegistries);
@@ -50,21 +59,73 @@ public final class Dockerd implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(List.of(), List.of());
+      return new Options(List.of(), List.of(), null, false);
     }
 
     public Options withAuthorizationPlugin(String name) {
       List<String> names = new ArrayList<>(authorizationPlugins);
       names.add(name);
-      return new Options(names, insecureRegistries);
+      return new Options(names, insecureRegistries, daemonJson, boundedRuntime);
     }
 
     public Options withInsecureRegistry(RegistryProcess registry) {
       List<String> hosts = new ArrayList<>(insecureRegistries);
       hosts.add(registry.host());
-      return new Options(authorizationPlugins, hosts);
+      return new Options(authorizationPlugins, hosts, daemonJson, boundedRuntime);
+    }
+
+    /**
+     * These options with {@code json} as the engine's {@code daemon.json}. With {@code "live-restore": true} the
+     * engine leaves its containers running when it stops: remove them before {@link #close()}.
+     */
+    public Options withDaemonJson(String json) {
+      return new Options(authorizationPlugins, insecureRegistries, json, boundedRuntime);
+    }
+
+    /** These options with containers run by {@link #BOUNDED_RUNTIME}, so {@code --privileged} starts here. */
+    public Options withBoundedRuntime() {
+      return new Options(authorizationPlugins, insecureRegistries, daemonJson, true);
     }
   }
+
+  /** The name of the runtime {@link Options#boundedRuntime()} adds and makes the default. */
+  public static final String BOUNDED_RUNTIME = "runc-bounded";
+
+  // runc, after dropping from the bundle's config.json every capability outside this process's bounding set
+  private static final String BOUNDED_RUNC = """
+      #!/bin/sh
+      bundle=""
+      prev=""
+      for a in "$@"; do
+        if [ "$prev" = "--bundle" ] || [ "$prev" = "-b" ]; then bundle=$a; fi
+        prev=$a
+      done
+      if [ -n "$bundle" ] && [ -f "$bundle/config.json" ]; then
+        python3 - "$bundle/config.json" <<'PY' || exit 1
+      import json, sys
+      bounding = 0
+      for line in open('/proc/self/status'):
+          if line.startswith('CapBnd:'):
+              bounding = int(line.split()[1], 16)
+      names = ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
+               'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER',
+               'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE',
+               'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP',
+               'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
+               'CHECKPOINT_RESTORE']
+      allowed = {'CAP_' + n for i, n in enumerate(names) if bounding >> i & 1}
+      path = sys.argv[1]
+      with open(path) as f:
+          spec = json.load(f)
+      caps = spec.get('process', {}).get('capabilities') or {}
+      for kind in caps:
+          caps[kind] = [c for c in caps[kind] if c in allowed]
+      with open(path, 'w') as f:
+          json.dump(spec, f)
+      PY
+      fi
+      exec runc "$@"
+      """;
 
   /** A plugin spec file {@code /etc/docker/plugins/NAME.spec} naming a plugin's Unix socket; {@link #close()} deletes it. */
   public static final class PluginSpec implements AutoCloseable {
@@ -127,12 +188,21 @@ public final class Dockerd implements AutoCloseable {
     // under /tmp with a short name: Unix socket paths (containerd's, its shims') must stay under 108 bytes
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "pcs-dockerd-");
     Path socket = dir.resolve("docker.sock");
+    Path config = dir.resolve("daemon.json");
+    Files.writeString(config, options.daemonJson() == null ? "{}\n" : options.daemonJson());
     Path logDir = Files.createDirectories(logDir());
     Path logFile = logDir.resolve("dockerd-" + dir.getFileName() + ".log");
     List<String> c = new ArrayList<>(List.of("dockerd",
         "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
         "-H", "unix://" + socket, "--pidfile", dir.resolve("docker.pid").toString(),
-        "--iptables=false", "--ip-masq=false", "--bridge=none"));
+        "--config-file", config.toString(), "--iptables=false", "--ip-masq=false", "--bridge=none"));
+    if (options.boundedRuntime()) {
+      Path wrapper = dir.resolve(BOUNDED_RUNTIME);
+      Files.writeString(wrapper, BOUNDED_RUNC);
+      Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      c.add("--add-runtime=" + BOUNDED_RUNTIME + "=" + wrapper);
+      c.add("--default-runtime=" + BOUNDED_RUNTIME);
+    }
     for (String plugin : options.authorizationPlugins()) {
       c.add("--authorization-plugin=" + plugin);
     }
@@ -198,6 +268,11 @@ public final class Dockerd implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The {@code daemon.json} the engine was started with ({@code --config-file}). */
+  public Path daemonJson() {
+    return dir.resolve("daemon.json");
   }
 
   /** {@code unix:///.../docker.sock}, the {@code DOCKER_HOST} of this engine. */

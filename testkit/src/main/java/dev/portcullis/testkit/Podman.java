@@ -185,7 +185,23 @@ public final class Podman implements AutoCloseable {
     for (String mount : Dirs.mountsUnder(dir).reversed()) {
       Exec.run(Duration.ofSeconds(30), Map.of(), List.of("umount", "-l", mount));
     }
-    Dirs.deleteTree(dir);
+    // conmon writes a removed container's exit file and event after podman rm returns: retry a few times
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Dirs.deleteTree(dir);
+        break;
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
     if (failure != null) {
       throw failure;
     }
