@@ -9,10 +9,15 @@ import dev.portcullis.host.Status;
 import dev.portcullis.host.check.CheckCatalog;
 import dev.portcullis.host.check.HostChecker;
 import dev.portcullis.host.containers.ContainerSource;
+import dev.portcullis.host.containers.ContainerTests;
+import dev.portcullis.host.containers.DockerContainers;
+import dev.portcullis.host.containers.PodmanContainers;
 import dev.portcullis.host.output.HostReportWriter;
 import dev.portcullis.host.root.Root;
 import dev.portcullis.rules.secrets.Allowlist;
+import dev.portcullis.admission.remote.ServerEvidence;
 import java.io.IOException;
+import java.net.URI;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +74,20 @@ final class HostCommand implements Callable<Integer> {
           + "(default live: $HOME when not run as root).")
   @Nullable String userHome;
 
+  @Option(names = "--server", paramLabel = "URL",
+      description = "Also send the whole report to a Portcullis server (POST /v1/hosts/NAME/reports), which scores it again and keeps it.")
+  @Nullable URI server;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "With --server: an API token (role agent or operator over **).")
+  @Nullable Path tokenFile;
+
+  @Option(names = "--server-ca", paramLabel = "FILE", description = "With --server: PEM certificates to trust for its TLS instead of the JDK's.")
+  @Nullable Path serverCa;
+
+  @Option(names = "--host-name", paramLabel = "NAME",
+      description = "With --server: the host's name there (default: this machine's host name live, the directory's name offline).")
+  @Nullable String hostName;
+
   @Mixin ThresholdOptions threshold;
 
   @Mixin AllowlistOption allowlist;
@@ -84,25 +103,23 @@ final class HostCommand implements Callable<Integer> {
     Severity fail = threshold.failOn();
     int exitCode = threshold.exitCode();
     Set<Profile> selected = profiles();
-    // TODO(merge): CheckCatalog.builtIn(ContainerTests::named) and the live engines (PodmanContainers, DockerContainers)
-    CheckCatalog catalog = CheckCatalog.builtInWithoutContainers();
+    CheckCatalog catalog = CheckCatalog.builtIn(ContainerTests::named);
     Set<String> skip = skipped(catalog);
     Root host = root.equals("/") ? Root.live() : offline(root);
     Allowlist allowed = allowlist.resolve("host:" + root);
     if (userHome != null && !userHome.startsWith("/")) {
       throw new IllegalArgumentException("--user-home " + userHome + ": a path on the host, starting with /");
     }
-    HostChecker.Options options = HostChecker.Options.all().withProfiles(selected).withSkip(skip).withContainers(containerSources(host))
+    HostChecker.Options options = HostChecker.Options.all().withProfiles(selected).withSkip(skip).withContainers(containerSources(host, main.env))
         .withUserHome(Optional.ofNullable(userHome).or(() -> rootlessHome(host, main.env))).withEnv(host.isLive() ? main.env : java.util.Map.of());
+    Optional<Upload> upload = upload(host);
     HostReport full = new HostChecker(catalog, options).check(host);
-    List<CheckResult> shown = new ArrayList<>();
+    List<CheckResult> annotated = new ArrayList<>();
     for (CheckResult r : full.results()) {
-      if (r.check().severity().compareTo(shownFrom) < 0) {
-        continue;
-      }
-      Optional<String> reason = allowedBy(allowed, r);
-      shown.add(reason.isPresent() && r.status() == Status.FAIL ? r.allow(reason.get()) : r);
+      Optional<String> reason = allowedBy(allowed, r, java.time.LocalDate.now(java.time.ZoneOffset.UTC), main.err);
+      annotated.add(reason.isPresent() && r.status() == Status.FAIL ? r.allow(reason.get()) : r);
     }
+    List<CheckResult> shown = annotated.stream().filter(r -> r.check().severity().compareTo(shownFrom) >= 0).toList();
     HostReport report = new HostReport(full.root(), full.live(), full.profiles(), shown, full.score());
     String text = HostReportWriter.write(report, as, Main.Version.number());
     if (output == null) {
@@ -110,9 +127,56 @@ final class HostCommand implements Callable<Integer> {
     } else {
       writeAtomically(output, text);
     }
+    if (upload.isPresent()) {
+      // the server scores the report again from its results, so it gets all of them, whatever --severity showed
+      HostReport whole = new HostReport(full.root(), full.live(), full.profiles(), annotated, full.score());
+      upload.get().send(HostReportWriter.write(whole, HostReportWriter.Format.JSON, Main.Version.number()), main.err);
+    }
     boolean tripped = fail != null && report.results().stream().anyMatch(r -> (r.status() == Status.FAIL && r.allowed().isEmpty()
         || r.status() == Status.ERROR) && r.check().severity().compareTo(fail) >= 0);
     return tripped ? exitCode : 0;
+  }
+
+  /** Where the report goes besides the output, checked before the host is: a bad option costs no run. */
+  private record Upload(URI server, String host, String token, Optional<Path> ca) {
+    void send(String json, PrintStream err) throws IOException {
+      String path = "/v1/hosts/" + host + "/reports";
+      try (ServerEvidence client = new ServerEvidence(server, token, ca, java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC())) {
+        String answer = client.post(path, json, java.time.Duration.ofSeconds(30));
+        com.fasterxml.jackson.databind.JsonNode kept = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+        err.println("portcullis: sent the report of " + host + " to " + server + " (score " + kept.path("score").asText("none") + ")");
+      } catch (IOException e) {
+        throw new IOException("send the host report of " + host + " to " + server + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+      }
+    }
+  }
+
+  private Optional<Upload> upload(Root host) throws IOException {
+    if (server == null) {
+      if (tokenFile != null || serverCa != null || hostName != null) {
+        throw new IllegalArgumentException("--token-file, --server-ca and --host-name go with --server");
+      }
+      return Optional.empty();
+    }
+    if (tokenFile == null) {
+      throw new IllegalArgumentException("--server " + server + " needs --token-file (an API token of role agent or operator)");
+    }
+    String name = hostName != null ? hostName : host.isLive() ? localHostName() : Path.of(root).toAbsolutePath().normalize().getFileName() + "";
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,252}")) {
+      throw new IllegalArgumentException("host name '" + name + "': letters, digits, dots, hyphens and underscores, at most 253 (--host-name)");
+    }
+    return Optional.of(new Upload(server, name, ServerEvidence.readToken(tokenFile), Optional.ofNullable(serverCa)));
+  }
+
+  private static String localHostName() throws IOException {
+    Path etc = Path.of("/etc/hostname");
+    if (Files.isRegularFile(etc) && Files.size(etc) < 300) {
+      String name = Files.readString(etc, StandardCharsets.UTF_8).strip();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    }
+    return java.net.InetAddress.getLocalHost().getHostName();
   }
 
   private Set<Profile> profiles() {
@@ -156,20 +220,42 @@ final class HostCommand implements Callable<Integer> {
     return host.isLive() && !root && home != null && home.startsWith("/") ? Optional.of(home) : Optional.empty();
   }
 
-  /** The container engines a live host has; none offline. */
-  private static List<ContainerSource> containerSources(Root host) {
-    return List.of(); // TODO(merge): podman when on PATH, Docker when its socket exists (dev.portcullis.host.containers)
+  /**
+   * The container engines a live host has: podman when it is on the PATH, Docker when its socket
+   * ({@code DOCKER_HOST=unix://...}, else {@code /var/run/docker.sock}) exists; none offline.
+   */
+  private List<ContainerSource> containerSources(Root host, java.util.Map<String, String> env) {
+    if (!host.isLive()) {
+      return List.of();
+    }
+    List<ContainerSource> out = new ArrayList<>();
+    String path = env.getOrDefault("PATH", "");
+    if (java.util.Arrays.stream(path.split(":")).filter(d -> !d.isEmpty()).anyMatch(d -> Files.isExecutable(Path.of(d, "podman")))) {
+      out.add(PodmanContainers.onPath());
+    }
+    String dockerHost = env.getOrDefault("DOCKER_HOST", "");
+    Path socket = dockerHost.startsWith("unix://") ? Path.of(dockerHost.substring("unix://".length())) : DockerContainers.DEFAULT_SOCKET;
+    if (Files.exists(socket)) {
+      out.add(new DockerContainers(socket));
+    }
+    return out;
   }
 
   /**
-   * The reason of the first allowlist entry that names this check by {@code rule} and names no path
-   * or fingerprint (those describe files and secrets, which a host check is not).
+   * The reason of the first unexpired allowlist entry that names this check by {@code rule} and
+   * names no path or fingerprint (those describe files and secrets, which a host check is not); an
+   * expired one that would have allowed a failure is said on stderr.
    */
-  private static Optional<String> allowedBy(Allowlist allowlist, CheckResult r) {
+  private static Optional<String> allowedBy(Allowlist allowlist, CheckResult r, java.time.LocalDate today, PrintStream err) {
     HostCheck c = r.check();
-    return allowlist.entries().stream()
-        .filter(e -> e.rule().map(c.id()::equals).orElse(false) && e.path().isEmpty() && e.fingerprint().isEmpty())
-        .map(Allowlist.Entry::reason).findFirst();
+    List<Allowlist.Entry> naming = allowlist.entries().stream()
+        .filter(e -> e.rule().map(c.id()::equals).orElse(false) && e.path().isEmpty() && e.fingerprint().isEmpty()).toList();
+    Optional<Allowlist.Entry> active = naming.stream().filter(e -> !e.expiredOn(today)).findFirst();
+    if (active.isEmpty() && r.status() == Status.FAIL) {
+      naming.stream().findFirst().ifPresent(e -> err.println("portcullis: the allowlist entry for " + c.id() + " expired on "
+          + e.expires().orElseThrow() + "; the failure counts again"));
+    }
+    return active.map(Allowlist.Entry::reason);
   }
 
   private static void writeAtomically(Path target, String text) throws IOException {

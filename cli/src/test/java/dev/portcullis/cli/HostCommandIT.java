@@ -89,6 +89,12 @@ class HostCommandIT {
     CliRun allowed = CliRun.of("host", root.toString(), "--profile", "docker", "--fail-on", "critical", "--allowlist", allow.toString());
     assertThat(allowed.exit()).as(allowed.err()).isZero();
     assertThat(allowed.out()).containsPattern("PCS-HOST-DOCKER-006 +ALLOWED").contains("allowed: build VM on an isolated network");
+    Path expired = Files.writeString(tmp.resolve("expired.yaml"),
+        "allow:\n  - rule: PCS-HOST-DOCKER-006\n    reason: build VM on an isolated network\n    expires: 2020-01-31\n");
+    CliRun late = CliRun.of("host", root.toString(), "--profile", "docker", "--fail-on", "critical", "--allowlist", expired.toString());
+    assertThat(late.exit()).as(late.err()).isNotZero();
+    assertThat(late.out()).doesNotContainPattern("PCS-HOST-DOCKER-006 +ALLOWED");
+    assertThat(late.err()).contains("the allowlist entry for PCS-HOST-DOCKER-006 expired on 2020-01-31; the failure counts again");
     CliRun unknown = CliRun.of("host", root.toString(), "--skip-check", "PCS-HOST-NOPE-001");
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err().strip()).startsWith("portcullis: --skip-check PCS-HOST-NOPE-001: no such host check").doesNotContain("\n");
@@ -119,6 +125,23 @@ class HostCommandIT {
     assertThat(notDir.exit()).isEqualTo(1);
     assertThat(notDir.err().strip()).isEqualTo("portcullis: host " + file + ": not a directory");
     assertThat(CliRun.of("host", root.toString(), "--profile", "windows").err()).contains("--profile windows: not a profile");
+  }
+
+  @Test
+  void aServerThatCannotBeReachedIsOneLineAfterTheReport() throws IOException {
+    Path token = Files.writeString(tmp.resolve("token"), "pcs_" + "A".repeat(43) + "\n");
+    CliRun noServer = CliRun.of("host", root.toString(), "--profile", "docker", "--server", "http://127.0.0.1:1", "--token-file", token.toString(),
+        "--host-name", "node-1");
+    assertThat(noServer.exit()).isEqualTo(1);
+    assertThat(noServer.out()).contains("PCS-HOST-DOCKER-006");
+    assertThat(noServer.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("portcullis: send the host report of node-1 to http://127.0.0.1:1: POST http://127.0.0.1:1/v1/hosts/node-1/reports: "));
+    CliRun noToken = CliRun.of("host", root.toString(), "--server", "http://127.0.0.1:1");
+    assertThat(noToken.exit()).isEqualTo(1);
+    assertThat(noToken.err().strip()).isEqualTo("portcullis: --server http://127.0.0.1:1 needs --token-file (an API token of role agent or operator)");
+    assertThat(noToken.out()).isEmpty();
+    CliRun badName = CliRun.of("host", root.toString(), "--server", "http://127.0.0.1:1", "--token-file", token.toString(), "--host-name", "a b");
+    assertThat(badName.err()).contains("host name 'a b': letters, digits, dots, hyphens and underscores");
   }
 
   @Test

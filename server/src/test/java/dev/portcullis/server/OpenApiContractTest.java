@@ -103,6 +103,7 @@ class OpenApiContractTest {
       case "before" -> "5";
       case "stage" -> "prod";
       case "image" -> "127.0.0.1:5000/app:1";
+      case "host" -> "node-1";
       default -> throw new AssertionError("no sample for parameter " + param);
     };
   }
@@ -148,6 +149,7 @@ class OpenApiContractTest {
               "kind":"Pod"},"operation":"CREATE","namespace":"apps","name":"p","userInfo":{"username":"alice"},"object":{"apiVersion":"v1",\
               "kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}""";
           case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"app:1\",\"outcome\":\"admit\",\"violations\":[]}";
+          case "reportHost" -> hostReport();
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);
@@ -159,7 +161,17 @@ class OpenApiContractTest {
         "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease", "attestTestResult",
         "login", "logout", "whoAmI", "listUsers", "createUser", "createToken", "revokeToken", "listAudit", "verifyAudit", "requestException",
         "approveException", "listPolicies", "proposePolicy", "activatePolicy", "validateAdmission", "mutateAdmission", "getAdmissionFacts",
-        "reportAdmission");
+        "reportAdmission", "reportHost", "listHosts", "getHostReport");
+  }
+
+  /** A host report as portcullis host writes it: one Docker check passed, one failed. */
+  private static String hostReport() {
+    dev.portcullis.host.check.CheckCatalog catalog = dev.portcullis.host.check.CheckCatalog.builtInWithoutContainers();
+    List<dev.portcullis.host.CheckResult> results = List.of(
+        new dev.portcullis.host.CheckResult(catalog.get("PCS-HOST-DOCKER-001").orElseThrow(), dev.portcullis.host.Status.PASS, "as expected"),
+        new dev.portcullis.host.CheckResult(catalog.get("PCS-HOST-DOCKER-002").orElseThrow(), dev.portcullis.host.Status.FAIL, "icc=true"));
+    return dev.portcullis.host.output.HostReportWriter.write(dev.portcullis.host.HostReport.of("/srv/node-1", false,
+        List.of(dev.portcullis.host.Profile.DOCKER), results), dev.portcullis.host.output.HostReportWriter.Format.JSON, "test");
   }
 
   @Test

@@ -76,7 +76,8 @@ class PermissionMatrixIT {
       row("setPassword", Kind.GLOBAL, Role.ADMIN), row("disableUser", Kind.GLOBAL, Role.ADMIN), row("enableUser", Kind.GLOBAL, Role.ADMIN),
       row("unlockUser", Kind.GLOBAL, Role.ADMIN), row("listTokens", Kind.GLOBAL, Role.ADMIN), row("createToken", Kind.GLOBAL, Role.ADMIN),
       row("revokeToken", Kind.GLOBAL, Role.ADMIN),
-      reads("getAdmissionFacts", Kind.SCOPED), row("reportAdmission", Kind.SCOPED, Role.AGENT));
+      reads("getAdmissionFacts", Kind.SCOPED), row("reportAdmission", Kind.SCOPED, Role.AGENT),
+      row("reportHost", Kind.GLOBAL, Role.OPERATOR, Role.AGENT), reads("listHosts", Kind.LIST), reads("getHostReport", Kind.LIST));
 
   /** Operations anyone may call, or any authenticated identity, or a registry with its secret: checked apart. */
   static final Set<String> UNGUARDED = Set.of("health", "readiness", "metrics", "openapi", "login", "logout", "whoAmI", "receiveNotifications",
@@ -161,7 +162,7 @@ class PermissionMatrixIT {
   private static String[] request(String operation, String method, String path, String team) {
     Map<String, String> t = TARGETS.get(team);
     String repository = t.get("repository");
-    String filled = path.replace("{digest}", t.get("digest")).replace("{name}", "nobody").replace("{version}", "1")
+    String filled = path.replace("{digest}", t.get("digest")).replace("{name}", "nobody").replace("{version}", "1").replace("{host}", "node-1")
         .replace("{id}", switch (operation) {
           case "getPromotion", "approvePromotion", "rejectPromotion" -> t.get("promotion");
           case "getRelease", "approveRelease", "rejectRelease" -> t.get("release");

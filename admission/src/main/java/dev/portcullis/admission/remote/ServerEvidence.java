@@ -169,19 +169,41 @@ public final class ServerEvidence implements Evidence, AutoCloseable {
    * exception says why the server did not take it. Best effort for the caller: it never changes the decision.
    */
   public void report(DecisionReport decision, Duration deadline) throws IOException {
-    URI uri = URI.create(base + DECISIONS);
+    post(DECISIONS, decision.json(), deadline);
+  }
+
+  /**
+   * Sends {@code json} to {@code path} (relative to the server's URL) within {@code deadline} and
+   * returns the answer's body (at most {@value #MAX_ANSWER_BYTES} bytes); an answer other than 2xx is
+   * an exception that names the call and starts with what the server said.
+   */
+  public String post(String path, String json, Duration deadline) throws IOException {
+    URI uri = URI.create(base + path);
+    String what = "POST " + uri;
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(deadline).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(decision.json(), StandardCharsets.UTF_8)).build();
-    HttpResponse<Void> response;
+        .header("Content-Type", "application/json").header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+    CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> new Bounded(MAX_ANSWER_BYTES));
+    HttpResponse<byte[]> response;
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.discarding());
+      response = call.get(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new HttpTimeoutException(what + ": no complete answer within " + deadline.toMillis() + " ms");
     } catch (InterruptedException e) {
+      call.cancel(true);
       Thread.currentThread().interrupt();
-      throw new IOException("POST " + uri + ": interrupted", e);
+      throw new InterruptedIOException(what + ": interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      throw new IOException(what + ": " + reason, cause);
     }
+    String body = new String(response.body(), StandardCharsets.UTF_8);
     if (response.statusCode() / 100 != 2) {
-      throw new IOException("POST " + uri + ": the server answered " + response.statusCode());
+      throw new IOException(what + ": the server answered " + response.statusCode() + " " + excerpt(body));
     }
+    return body;
   }
 
   /** An API token from a file: one line of printable ASCII (at most 4 KiB). */

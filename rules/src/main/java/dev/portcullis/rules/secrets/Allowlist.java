@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +33,11 @@ import java.util.regex.Pattern;
  *   - rule: PCS-SECRET-029
  *     fingerprint: 3b5d5c3712ab
  *     reason: the public demo token from the README
+ *     expires: 2027-03-31        # optional: the last day (UTC) it applies
  * </pre>
+ *
+ * An expired entry allows nothing: what it matched is reported again, with a problem that says
+ * which entry expired.
  */
 public record Allowlist(List<Entry> entries) {
   /** The file name an allowlist has when it is found without being named. */
@@ -50,7 +56,11 @@ public record Allowlist(List<Entry> entries) {
    * leading {@code /} matches the end of a path at a {@code /} (gitignore-like): {@code *} and
    * {@code ?} stay within a path segment, {@code **} crosses them.
    */
-  public record Entry(Optional<String> path, Optional<String> rule, Optional<String> fingerprint, String reason) {
+  public record Entry(Optional<String> path, Optional<String> rule, Optional<String> fingerprint, String reason, Optional<LocalDate> expires) {
+    public Entry(Optional<String> path, Optional<String> rule, Optional<String> fingerprint, String reason) {
+      this(path, rule, fingerprint, reason, Optional.empty());
+    }
+
     public Entry {
       if (path.isEmpty() && rule.isEmpty() && fingerprint.isEmpty()) {
         throw new IllegalArgumentException("an allowlist entry needs a path, a rule or a fingerprint");
@@ -65,6 +75,20 @@ public record Allowlist(List<Entry> entries) {
       }
     }
 
+    /** Whether the entry no longer applies on {@code today}: its last day has passed. */
+    public boolean expiredOn(LocalDate today) {
+      return expires.map(today::isAfter).orElse(false);
+    }
+
+    /** What the entry names, for messages: {@code rule PCS-X, path G, fingerprint F}. */
+    public String describe() {
+      List<String> parts = new ArrayList<>();
+      rule.ifPresent(r -> parts.add("rule " + r));
+      path.ifPresent(g -> parts.add("path " + g));
+      fingerprint.ifPresent(f -> parts.add("fingerprint " + f));
+      return String.join(", ", parts);
+    }
+
     boolean matches(CheckFinding f) {
       return rule.map(r -> r.equals(f.id())).orElse(true)
           && fingerprint.map(fp -> fingerprintOf(f).map(fp::equals).orElse(false)).orElse(true)
@@ -72,18 +96,37 @@ public record Allowlist(List<Entry> entries) {
     }
   }
 
-  /** The report with the findings an entry allows moved to {@link Report#allowed}, each with the first matching entry's reason. */
+  /** {@link #apply(Report, LocalDate)} today (UTC). */
   public Report apply(Report report) {
+    return apply(report, LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /**
+   * The report with the findings an entry allows moved to {@link Report#allowed}, each with the
+   * first matching entry's reason; an expired entry allows nothing and adds one problem naming it.
+   */
+  public Report apply(Report report, LocalDate today) {
     if (entries.isEmpty()) {
       return report;
     }
     List<CheckFinding> kept = new ArrayList<>();
     List<Allowed> allowed = new ArrayList<>(report.allowed());
+    java.util.Set<Entry> expired = new java.util.LinkedHashSet<>();
     for (CheckFinding f : report.findings()) {
-      entries.stream().filter(e -> e.matches(f)).findFirst()
-          .ifPresentOrElse(e -> allowed.add(new Allowed(f, e.reason())), () -> kept.add(f));
+      Optional<Entry> active = entries.stream().filter(e -> e.matches(f) && !e.expiredOn(today)).findFirst();
+      if (active.isPresent()) {
+        allowed.add(new Allowed(f, active.get().reason()));
+      } else {
+        kept.add(f);
+        entries.stream().filter(e -> e.matches(f) && e.expiredOn(today)).forEach(expired::add);
+      }
     }
-    return new Report(kept, report.problems(), allowed);
+    List<Problem> problems = new ArrayList<>(report.problems());
+    for (Entry e : expired) {
+      problems.add(new Problem("allowlist", 0, 0, "the allowlist entry for " + e.describe() + " expired on " + e.expires().orElseThrow()
+          + "; what it allowed is reported again"));
+    }
+    return new Report(kept, problems, allowed);
   }
 
   /** The fingerprint of the secret a finding's message shows redacted, if it shows one. */
@@ -152,7 +195,13 @@ public record Allowlist(List<Entry> entries) {
           continue;
         }
         try {
-          entries.add(new Entry(m.text("path"), m.text("rule"), m.text("fingerprint"), m.text("reason").orElse("")));
+          Optional<LocalDate> expires;
+          try {
+            expires = m.text("expires").map(LocalDate::parse);
+          } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("expires '" + m.text("expires").orElse("") + "' is not a date (YYYY-MM-DD)", e);
+          }
+          entries.add(new Entry(m.text("path"), m.text("rule"), m.text("fingerprint"), m.text("reason").orElse(""), expires));
         } catch (IllegalArgumentException e) {
           problems.add(name + ":" + m.line() + ": " + e.getMessage());
         }

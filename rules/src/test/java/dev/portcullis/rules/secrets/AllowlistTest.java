@@ -51,6 +51,29 @@ class AllowlistTest {
   }
 
   @Test
+  void anEntryAppliesUntilTheEndOfItsLastDayThenItsFindingsComeBackWithAProblem() throws IOException {
+    Path file = tmp.resolve("allow.yaml");
+    Files.writeString(file, "allow:\n  - path: \"test/fixtures/**\"\n    reason: fake keys\n    expires: 2026-12-06\n");
+    Allowlist allowlist = Allowlist.load(file);
+    Report onTheDay = allowlist.apply(scan(), java.time.LocalDate.parse("2026-12-06"));
+    assertThat(files(onTheDay.allowed().stream().map(Allowed::finding).toList())).containsExactly("gh.yml PCS-SECRET-003");
+    assertThat(onTheDay.problems()).isEmpty();
+    Report after = allowlist.apply(scan(), java.time.LocalDate.parse("2026-12-07"));
+    assertThat(after.allowed()).isEmpty();
+    assertThat(files(after.findings())).contains("gh.yml PCS-SECRET-003");
+    assertThat(after.problems()).singleElement().satisfies(p -> assertThat(p.message())
+        .isEqualTo("the allowlist entry for path test/fixtures/** expired on 2026-12-06; what it allowed is reported again"));
+  }
+
+  @Test
+  void anExpiryThatIsNotADateStopsTheRun() throws IOException {
+    Path file = tmp.resolve("allow.yaml");
+    Files.writeString(file, "allow:\n  - rule: PCS-SECRET-003\n    reason: x\n    expires: next week\n");
+    assertThatThrownBy(() -> Allowlist.load(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expires 'next week' is not a date (YYYY-MM-DD)");
+  }
+
+  @Test
   void aPathGlobAllowsOnlyFindingsUnderIt() throws IOException {
     Report r = new Allowlist(List.of(entry("test/fixtures/**", null, null, "fake keys for the parser tests"))).apply(scan());
     assertThat(files(r.findings())).containsExactly("billing.py PCS-SECRET-013", "other.py PCS-SECRET-003");

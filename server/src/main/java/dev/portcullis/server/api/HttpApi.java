@@ -68,6 +68,7 @@ public final class HttpApi implements AutoCloseable {
   private final DirectoryApi directory;
   private final Dashboard dashboard;
   private final AdmissionApi admission;
+  private final HostsApi hosts;
   private final TestResultAttester testResults;
   private final boolean canSign;
   private final Runnable nudge;
@@ -95,6 +96,7 @@ public final class HttpApi implements AutoCloseable {
     this.dashboard = new Dashboard(store, directory);
     this.admission = new AdmissionApi(config.admission(), store, new dev.portcullis.server.admission.StoredEvidence(store,
         config.registries()), store.clock());
+    this.hosts = new HostsApi(store, store.clock());
     this.canSign = canSign;
     this.nudge = nudge;
     this.store = store;
@@ -189,6 +191,9 @@ public final class HttpApi implements AutoCloseable {
     ctx.status(status).contentType("application/json").result(body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The parameters' patterns, compiled once. */
+  private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private void serve(Operation op, Context ctx) throws Exception {
     for (Operation.Param p : op.params()) {
       String value = p.in().equals("path") ? ctx.pathParam(p.name()) : ctx.queryParam(p.name());
@@ -198,7 +203,7 @@ public final class HttpApi implements AutoCloseable {
         }
         continue;
       }
-      if (!p.pattern().isEmpty() && !Pattern.matches(p.pattern(), value)) {
+      if (!p.pattern().isEmpty() && !PATTERNS.computeIfAbsent(p.pattern(), Pattern::compile).matcher(value).matches()) {
         throw new ApiException(400, "BAD_REQUEST", "parameter " + p.name() + ": '" + clip(value) + "' does not match " + p.pattern());
       }
     }
@@ -206,6 +211,7 @@ public final class HttpApi implements AutoCloseable {
       case "receiveNotifications" -> config.maxNotificationBytes();
       case "attestTestResult" -> MAX_REPORT;
       case "validateAdmission", "mutateAdmission", "validateAdmissionByNamespace", "mutateAdmissionByNamespace" -> admission.maxBody();
+      case "reportHost" -> HostsApi.maxBody();
       default -> MAX_BODY;
     };
     Request r = new Request(ctx, limit, Identity.anonymous(ctx.ip()));
@@ -451,6 +457,7 @@ public final class HttpApi implements AutoCloseable {
         Map.of(200, new Operation.Response("the metrics", "")), new Guard.Public(), true, this::metricsText));
     ops.addAll(directory.operations());
     ops.addAll(admission.operations());
+    ops.addAll(hosts.operations());
     ops.addAll(dashboard.operations(this::imageScope));
     return List.copyOf(ops);
   }

@@ -36,7 +36,9 @@ public enum Permission {
   /** create and revoke API tokens */
   MANAGE_TOKENS(false),
   /** report the admission decisions a runtime hook or an engine plugin took */
-  REPORT_ADMISSION(true);
+  REPORT_ADMISSION(true),
+  /** send a host's benchmark report ({@code portcullis host --server}) */
+  REPORT_HOST(false);
 
   private final boolean scoped;
 

@@ -11,11 +11,11 @@ public enum Role {
   VIEWER(EnumSet.of(READ)),
   DEVELOPER(EnumSet.of(READ, SCAN, ATTEST, REQUEST_EXCEPTION, REQUEST_RELEASE, REQUEST_PROMOTION)),
   SECURITY(EnumSet.of(READ, DECIDE_EXCEPTION, DECIDE_RELEASE, EDIT_POLICY, ACTIVATE_POLICY)),
-  OPERATOR(EnumSet.of(READ, SCAN, REQUEST_PROMOTION, APPROVE_PROMOTION, MANAGE_REGISTRIES)),
+  OPERATOR(EnumSet.of(READ, SCAN, REQUEST_PROMOTION, APPROVE_PROMOTION, MANAGE_REGISTRIES, REPORT_HOST)),
   AUDITOR(EnumSet.of(READ, READ_AUDIT)),
   ADMIN(EnumSet.of(READ, READ_AUDIT, MANAGE_USERS, MANAGE_TOKENS)),
-  /** a runtime hook or an engine plugin on a host: reads what admission needs, reports what it decided */
-  AGENT(EnumSet.of(READ, REPORT_ADMISSION));
+  /** a runtime hook, an engine plugin or a host check on a host: reads what admission needs, reports what it decided and found */
+  AGENT(EnumSet.of(READ, REPORT_ADMISSION, REPORT_HOST));
 
   private final Set<Permission> permissions;
 

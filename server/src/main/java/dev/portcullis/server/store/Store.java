@@ -47,6 +47,7 @@ public final class Store implements AutoCloseable {
   private final Promotions promotions;
   private final Releases releases;
   private final AdmissionFacts admission;
+  private final HostReports hosts;
   private final VulnerabilityDatabases databases;
 
   private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
@@ -58,6 +59,7 @@ public final class Store implements AutoCloseable {
     this.promotions = new Promotions(this);
     this.releases = new Releases(this);
     this.admission = new AdmissionFacts(this);
+    this.hosts = new HostReports(this);
     this.databases = new VulnerabilityDatabases(this);
   }
 
@@ -159,6 +161,11 @@ public final class Store implements AutoCloseable {
 
   public Releases releases() {
     return releases;
+  }
+
+  /** The host benchmark reports hosts sent. */
+  public HostReports hosts() {
+    return hosts;
   }
 
   /** What admission decides from, and what it let start. */
