@@ -66,7 +66,11 @@ public final class Webhook {
   private final Admission admission;
   private final Clock clock;
   private final int maxBodyBytes;
-  /** Pod Security results by the checked object's text: a Deployment's pods, its ReplicaSet and their retries repeat it. */
+  /**
+   * Pod Security results by the SHA-256 of the level, the name and the checked object's text: a
+   * Deployment's pods, its ReplicaSet and their retries repeat it. At most {@value #POD_SECURITY_ENTRIES}
+   * digests and their violations, whatever the objects' size.
+   */
   private final Map<String, List<Violation>> podSecurity = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int POD_SECURITY_ENTRIES = 1024;
 
@@ -287,6 +291,14 @@ public final class Webhook {
     return false;
   }
 
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
   private Reply check(Review review, PodObject pod, StagePolicy policy) throws PodObject.Malformed, IOException {
     Request r = review.request();
     List<Violation> violations = new ArrayList<>();
@@ -295,7 +307,7 @@ public final class Webhook {
       String name = r.name().isEmpty() ? "unnamed" : r.name();
       String file = r.kind() + "/" + name;
       ObjectNode object = pod.forChecks(name, r.namespace());
-      String key = policy.podSecurity() + " " + file + " " + object;
+      String key = sha256(policy.podSecurity() + " " + file + " " + object);
       List<Violation> found = podSecurity.get(key);
       if (found == null) {
         Manifests manifests = Manifests.of(file, dev.portcullis.rules.yaml.YamlDocuments.ofJson(file, object));

@@ -25,9 +25,8 @@ import java.util.Optional;
 public final class StoredEvidence implements Evidence {
   private final Store store;
   private final List<ServerConfig.Registry> registries;
-  /** How many digests' documents are kept read; the map is emptied when it would hold more. */
-  private static final int PARSED_ENTRIES = 4096;
-  private final java.util.Map<String, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+  /** How many digests' readings are kept; the map is emptied when it would hold more. */
+  private static final int KEPT_ENTRIES = 4096;
 
   public StoredEvidence(Store store, List<ServerConfig.Registry> registries) {
     this.store = store;
@@ -40,7 +39,33 @@ public final class StoredEvidence implements Evidence {
     if (registry.isEmpty()) {
       return Optional.empty();
     }
-    String name = registry.get().name();
+    String key = registry.get().name() + "/" + digest;
+    long version = store.admissionVersion();
+    long now = System.nanoTime();
+    Known known = recent.get(key);
+    if (known != null && known.version() == version && now - known.readAt() < REUSE_NANOS) {
+      return known.facts();
+    }
+    Optional<ImageFacts> facts = read(registry.get().name(), digest);
+    if (recent.size() >= KEPT_ENTRIES) {
+      recent.clear();
+    }
+    recent.put(key, new Known(version, now, facts));
+    return facts;
+  }
+
+  /**
+   * What was read of a digest, under the store's admission version it was read at: reused while no
+   * write of this process changed what admission reads, and for at most {@link #REUSE_NANOS} (what
+   * another process sharing the database changed is seen that late).
+   */
+  private record Known(long version, long readAt, Optional<ImageFacts> facts) {}
+
+  /** How long a reading is reused at most: the staleness a change made by another server process can have. */
+  static final long REUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private final java.util.Map<String, Known> recent = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Optional<ImageFacts> read(String name, Digest digest) throws IOException {
     Read read = store.transaction(c -> new Read(store.images().get(c, name, digest.toString()), store.admission().get(c, name, digest.toString())));
     Optional<ImageStates.Image> state = read.state();
     Optional<AdmissionFacts.Stored> stored = read.stored();
@@ -52,28 +77,12 @@ public final class StoredEvidence implements Evidence {
     if (stored.isEmpty()) {
       return Optional.of(new ImageFacts(digest, standing, summary, List.of(), List.of(), Instant.ofEpochMilli(state.get().updatedAt())));
     }
-    ImageFacts facts = parsed(name + "/" + digest, stored.get().facts());
+    ImageFacts facts = FactsJson.read(stored.get().facts());
     return Optional.of(new ImageFacts(digest, standing.isPresent() ? standing : Optional.of(Standing.UNDECIDED), summary,
         facts.signatureKeys(), facts.verdicts(), facts.fetchedAt()));
   }
 
   private record Read(Optional<ImageStates.Image> state, Optional<AdmissionFacts.Stored> stored) {}
-
-  private record Parsed(String text, ImageFacts facts) {}
-
-  /** The stored document read, reusing the last reading of the same text: the database stays the only truth. */
-  private ImageFacts parsed(String key, String text) throws IOException {
-    Parsed p = parsed.get(key);
-    if (p != null && p.text().equals(text)) {
-      return p.facts();
-    }
-    ImageFacts facts = FactsJson.read(text);
-    if (parsed.size() >= PARSED_ENTRIES) {
-      parsed.clear();
-    }
-    parsed.put(key, new Parsed(text, facts));
-    return facts;
-  }
 
   @Override
   public Optional<Digest> resolve(ImageRef image, Instant deadline) throws IOException {

@@ -133,14 +133,16 @@ final class AdmissionApi {
    * was decided on, in the transaction of the decision's audit record.
    */
   private Void deployed(java.sql.Connection c, Webhook.Request request, Webhook.Result.Decided d, String stage) throws java.sql.SQLException {
+    List<AdmissionFacts.Deployment> rows = new ArrayList<>();
     for (dev.portcullis.admission.ContainerImage image : d.containers()) {
       int at = image.image().indexOf('@');
       String digest = at >= 0 ? image.image().substring(at + 1)
           : Optional.ofNullable(d.resolved().get(image.image())).map(Digest::toString).orElse("");
-      store.admission().deployed(c, new AdmissionFacts.Deployment("kubernetes", request.namespace(), request.kind(),
+      rows.add(new AdmissionFacts.Deployment("kubernetes", request.namespace(), request.kind(),
           request.name().isEmpty() ? "(generated)" : request.name(), image.container(), HttpApi.clip(image.image(), 900), digest,
           stage.isEmpty() ? "none" : stage, d.outcome().violations().isEmpty() ? "allowed" : "allowed-with-findings"));
     }
+    store.admission().deployed(c, rows);
     return null;
   }
 

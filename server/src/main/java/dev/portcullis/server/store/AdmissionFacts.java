@@ -28,6 +28,7 @@ public final class AdmissionFacts {
 
   /** Replaces the facts of an image. */
   public void put(Connection c, String registry, String digest, String facts, long fetchedAt) throws SQLException {
+    store.admissionChanged();
     try (PreparedStatement s = c.prepareStatement("INSERT INTO admission_facts (registry, digest, facts, fetched_at) VALUES (?, ?, ?, ?) "
         + "ON CONFLICT (registry, digest) DO UPDATE SET facts = excluded.facts, fetched_at = excluded.fetched_at")) {
       s.setString(1, registry);
@@ -68,22 +69,28 @@ public final class AdmissionFacts {
     });
   }
 
-  /** Records a container admission let start, in the transaction that records the decision. */
-  public void deployed(Connection c, Deployment d) throws SQLException {
+  /** Records the containers one decision let start, in the transaction that records it: one statement for them all. */
+  public void deployed(Connection c, java.util.List<Deployment> deployments) throws SQLException {
+    if (deployments.isEmpty()) {
+      return;
+    }
+    long now = store.clock().millis();
     try (PreparedStatement s = c.prepareStatement("INSERT INTO deployments (id, source, namespace, kind, name, container, image, digest, stage, "
         + "outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      s.setString(1, UUID.randomUUID().toString());
-      s.setString(2, d.source());
-      s.setString(3, d.namespace());
-      s.setString(4, d.kind());
-      s.setString(5, d.name());
-      s.setString(6, d.container());
-      s.setString(7, d.image());
-      s.setString(8, d.digest());
-      s.setString(9, d.stage());
-      s.setString(10, d.outcome());
-      s.setLong(11, store.clock().millis());
-      s.executeUpdate();
+      for (Deployment d : deployments) {
+        s.setString(1, UUID.randomUUID().toString());
+        s.setString(2, d.source());
+        s.setString(3, d.namespace());
+        s.setString(4, d.kind());
+        s.setString(5, d.name());
+        s.setString(6, d.container());
+        s.setString(7, d.image());
+        s.setString(8, d.digest());
+        s.setString(9, d.stage());
+        s.setString(10, d.outcome());
+        s.setLong(11, now);
+        s.executeUpdate();
+      }
     }
   }
 

@@ -40,6 +40,7 @@ public final class ImageStates {
    */
   public boolean seen(Connection c, String registry, String repository, Digest digest, @Nullable String tag, String actor, String reason)
       throws SQLException {
+    store.admissionChanged();
     long now = store.clock().millis();
     boolean created;
     try (PreparedStatement s = c.prepareStatement("INSERT INTO images (registry, digest, repository, state, first_seen, updated_at) "
@@ -68,6 +69,7 @@ public final class ImageStates {
 
   /** Moves the image to {@code to}, recording the change; a no-op (nothing recorded) when it is already there. */
   public void transition(Connection c, String registry, String digest, ImageState to, String actor, String reason) throws SQLException {
+    store.admissionChanged();
     Optional<Image> current = get(c, registry, digest);
     if (current.isEmpty()) {
       throw new SQLException("image " + digest + " in " + registry + " is not known");
@@ -142,6 +144,7 @@ public final class ImageStates {
 
   /** Stores the last scan's result and score beside the image. */
   public void storeResult(Connection c, String registry, String digest, Stored result, int score, String summary) throws SQLException {
+    store.admissionChanged();
     try (PreparedStatement s = c.prepareStatement("DELETE FROM assessments WHERE registry = ? AND digest = ?")) {
       s.setString(1, registry);
       s.setString(2, digest);
