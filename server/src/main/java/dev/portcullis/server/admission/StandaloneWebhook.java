@@ -192,11 +192,16 @@ public final class StandaloneWebhook implements AutoCloseable {
   private Optional<byte[]> body(Context ctx) throws IOException {
     long limit = webhooks.maxBody();
     if (ctx.contentLength() > limit) {
+      dev.portcullis.server.api.Request.discardBody(ctx);
       return Optional.empty();
     }
     try (InputStream in = ctx.bodyInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      return bytes.length > limit ? Optional.empty() : Optional.of(bytes);
+      if (bytes.length > limit) {
+        dev.portcullis.server.api.Request.discardBody(ctx);
+        return Optional.empty();
+      }
+      return Optional.of(bytes);
     }
   }
 

@@ -69,14 +69,21 @@ public final class AdmissionFacts {
     });
   }
 
-  /** Records the containers one decision let start, in the transaction that records it: one statement for them all. */
+  /**
+   * Records the containers one decision let start, in the transaction that records it: one row per
+   * container of a workload, replaced when its image, digest, stage or outcome changes and left as it
+   * is (with the time it was first admitted) when the same decision comes again.
+   */
   public void deployed(Connection c, java.util.List<Deployment> deployments) throws SQLException {
     if (deployments.isEmpty()) {
       return;
     }
     long now = store.clock().millis();
     try (PreparedStatement s = c.prepareStatement("INSERT INTO deployments (id, source, namespace, kind, name, container, image, digest, stage, "
-        + "outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, namespace, kind, name, container) DO UPDATE SET "
+        + "image = excluded.image, digest = excluded.digest, stage = excluded.stage, outcome = excluded.outcome, at = excluded.at "
+        + "WHERE deployments.image <> excluded.image OR deployments.digest <> excluded.digest OR deployments.stage <> excluded.stage "
+        + "OR deployments.outcome <> excluded.outcome")) {
       for (Deployment d : deployments) {
         s.setString(1, UUID.randomUUID().toString());
         s.setString(2, d.source());

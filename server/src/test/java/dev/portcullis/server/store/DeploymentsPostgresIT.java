@@ -1,0 +1,9 @@
+package dev.portcullis.server.store;
+
+/** The deployments admission records, on a real PostgreSQL server. */
+class DeploymentsPostgresIT extends DeploymentsContract {
+  @Override
+  Store open(MutableClock clock) throws Exception {
+    return SharedPostgres.store("deployments", 2, clock);
+  }
+}
