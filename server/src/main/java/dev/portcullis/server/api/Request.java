@@ -91,37 +91,17 @@ final class Request {
     }
     long declared = ctx.contentLength();
     if (declared > maxBody) {
-      discardBody(ctx);
+      RefusedBodies.discard(ctx);
       throw new ApiException(413, "TOO_LARGE", "the request body has " + declared + " bytes; at most " + maxBody + " are accepted");
     }
     try (InputStream in = ctx.bodyInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (bytes.length > maxBody) {
-        discardBody(ctx);
+        RefusedBodies.discard(ctx);
         throw new ApiException(413, "TOO_LARGE", "the request body is larger than " + maxBody + " bytes");
       }
       body = bytes;
       return bytes;
-    }
-  }
-
-  /** How much of a refused body is read and thrown away, so that its client reads the refusal instead of a reset connection. */
-  public static final long DISCARDED_AT_MOST = 4L << 20;
-
-  /**
-   * Reads and throws away what is left of a refused request's body, at most {@link
-   * #DISCARDED_AT_MOST} bytes (a larger one's connection is closed as it would have been), so that a
-   * client still sending it gets to read the answer.
-   */
-  public static void discardBody(Context ctx) {
-    try (InputStream in = ctx.bodyInputStream()) {
-      byte[] buffer = new byte[8192];
-      long left = DISCARDED_AT_MOST;
-      for (int n = 0; left > 0 && n >= 0; left -= Math.max(n, 0)) {
-        n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      }
-    } catch (IOException | RuntimeException e) {
-      // the client went away or the body ended early: the answer is written all the same
     }
   }
 
