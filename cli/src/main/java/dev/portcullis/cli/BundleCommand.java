@@ -22,7 +22,6 @@ import dev.portcullis.sign.dsse.Statement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
@@ -88,27 +87,15 @@ final class BundleCommand {
           byte[] sig = Base64.getDecoder().decode(e.layer().annotations().get(SignatureManifest.SIGNATURE_ANNOTATION));
           bundle = SigstoreBundle.ofMessageSignature(publicKey, Digest.sha256(payload), sig);
           Path p = payloadOutput != null ? payloadOutput : Path.of(output + ".payload.json");
-          writeAtomically(p, payload);
+          AtomicWrite.write(p, payload);
           stdout.println("payload " + p);
         } else {
           bundle = SigstoreBundle.ofEnvelope(publicKey, DsseEnvelope.parse(payload));
         }
-        writeAtomically(output, bundle.toJson());
+        AtomicWrite.write(output, bundle.toJson());
         stdout.println("bundle  " + output + " (" + (signature ? "signature" : predicateType) + " of " + ok.image() + ")");
       }
       return 0;
-    }
-  }
-
-  /** Writes beside the target and moves into place: a failed export leaves no half-written file. */
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, ".portcullis-", ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 

@@ -19,12 +19,9 @@ import dev.portcullis.admission.remote.ServerEvidence;
 import java.io.IOException;
 import java.net.URI;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -125,7 +122,7 @@ final class HostCommand implements Callable<Integer> {
     if (output == null) {
       stdout.print(text);
     } else {
-      writeAtomically(output, text);
+      AtomicWrite.write(output, text.getBytes(StandardCharsets.UTF_8));
     }
     if (upload.isPresent()) {
       // the server scores the report again from its results, so it gets all of them, whatever --severity showed
@@ -256,24 +253,5 @@ final class HostCommand implements Callable<Integer> {
           + e.expires().orElseThrow() + "; the failure counts again"));
     }
     return active.map(Allowlist.Entry::reason);
-  }
-
-  private static void writeAtomically(Path target, String text) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp;
-    try {
-      tmp = Files.createTempFile(dir, ".portcullis-host-", ".tmp");
-    } catch (IOException e) {
-      throw new IOException("write " + target + ": " + e.getMessage(), e);
-    }
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

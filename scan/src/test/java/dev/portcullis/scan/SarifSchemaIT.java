@@ -10,21 +10,13 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.ImageSource;
-import dev.portcullis.testkit.TestCache;
-import dev.portcullis.testkit.Tools;
 import dev.portcullis.vuln.db.Database;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * cached), for every scanner together, for the rule scanners alone and for vulnerabilities alone.
  */
 class SarifSchemaIT {
-  private static final String PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0";
-  private static final String SCHEMA = "package/lib/schemas/sarif-2.1.0-rtm.5.json";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @TempDir static Path tmp;
@@ -46,25 +36,8 @@ class SarifSchemaIT {
 
   @BeforeAll
   static void setUp() throws IOException {
-    Path dir = TestCache.cached("sarif-schema-v1", "schema", work -> {
-      Tools.require("npm");
-      Tools.run(Duration.ofMinutes(5), List.of("npm", "pack", "--silent", "--pack-destination", work.toString(), PACKAGE));
-      try (var tgz = Files.list(work)) {
-        Path pack = tgz.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow(() -> new IOException("npm pack wrote no .tgz"));
-        try (InputStream in = Files.newInputStream(pack); TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in))) {
-          for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-            if (e.getName().equals(SCHEMA)) {
-              Files.write(work.resolve("sarif-2.1.0.json"), tar.readAllBytes());
-            }
-          }
-        }
-        Files.delete(pack);
-      }
-      if (!Files.isRegularFile(work.resolve("sarif-2.1.0.json"))) {
-        throw new IOException(PACKAGE + " has no " + SCHEMA);
-      }
-    });
-    JsonNode schemaNode = MAPPER.readTree(dir.resolve("sarif-2.1.0.json").toFile());
+    Path schemaFile = dev.portcullis.testkit.SarifSchema.file();
+    JsonNode schemaNode = MAPPER.readTree(schemaFile.toFile());
     assertThat(schemaNode.path("title").asText()).contains("SARIF");
     schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schemaNode);
     images = ScanFixtures.write(tmp.resolve("images"));

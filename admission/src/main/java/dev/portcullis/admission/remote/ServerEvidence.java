@@ -128,22 +128,7 @@ public final class ServerEvidence implements Evidence, AutoCloseable {
     }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(left).header("Authorization", "Bearer " + token)
         .header("Accept", "application/json").GET().build();
-    CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> new Bounded(MAX_ANSWER_BYTES));
-    HttpResponse<byte[]> response;
-    try {
-      response = call.get(Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      throw new HttpTimeoutException(what + ": no complete answer within " + left.toMillis() + " ms");
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException(what + ": interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      throw new IOException(what + ": " + reason, cause);
-    }
+    HttpResponse<byte[]> response = exchange(request, what, left);
     String body = new String(response.body(), StandardCharsets.UTF_8);
     if (response.statusCode() == 404) {
       return Optional.empty();
@@ -183,13 +168,22 @@ public final class ServerEvidence implements Evidence, AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(deadline).header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json").header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+    HttpResponse<byte[]> response = exchange(request, what, deadline);
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException(what + ": the server answered " + response.statusCode() + " " + excerpt(body));
+    }
+    return body;
+  }
+
+  /** One call, its whole answer (at most {@value #MAX_ANSWER_BYTES} bytes) within {@code left}; {@code what} names it in errors. */
+  private HttpResponse<byte[]> exchange(HttpRequest request, String what, Duration left) throws IOException {
     CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> new Bounded(MAX_ANSWER_BYTES));
-    HttpResponse<byte[]> response;
     try {
-      response = call.get(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
+      return call.get(Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       call.cancel(true);
-      throw new HttpTimeoutException(what + ": no complete answer within " + deadline.toMillis() + " ms");
+      throw new HttpTimeoutException(what + ": no complete answer within " + left.toMillis() + " ms");
     } catch (InterruptedException e) {
       call.cancel(true);
       Thread.currentThread().interrupt();
@@ -199,11 +193,6 @@ public final class ServerEvidence implements Evidence, AutoCloseable {
       String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
       throw new IOException(what + ": " + reason, cause);
     }
-    String body = new String(response.body(), StandardCharsets.UTF_8);
-    if (response.statusCode() / 100 != 2) {
-      throw new IOException(what + ": the server answered " + response.statusCode() + " " + excerpt(body));
-    }
-    return body;
   }
 
   /** An API token from a file: one line of printable ASCII (at most 4 KiB). */

@@ -12,17 +12,10 @@ import dev.portcullis.host.HostReport;
 import dev.portcullis.host.Status;
 import dev.portcullis.host.output.HostReportWriter;
 import dev.portcullis.host.root.Root;
-import dev.portcullis.testkit.TestCache;
-import dev.portcullis.testkit.Tools;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveHostIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0";
-  private static final String SCHEMA = "package/lib/schemas/sarif-2.1.0-rtm.5.json";
   private static final CheckCatalog CATALOG = CheckCatalog.builtIn(LocalContainerTests::named);
   static JsonSchema schema;
 
@@ -43,22 +34,8 @@ class LiveHostIT {
 
   @BeforeAll
   static void schema() throws IOException {
-    Path dir = TestCache.cached("sarif-schema-v1", "schema", work -> {
-      Tools.require("npm");
-      Tools.run(Duration.ofMinutes(5), List.of("npm", "pack", "--silent", "--pack-destination", work.toString(), PACKAGE));
-      try (var tgz = Files.list(work)) {
-        Path pack = tgz.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow(() -> new IOException("npm pack wrote no .tgz"));
-        try (InputStream in = Files.newInputStream(pack); TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in))) {
-          for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-            if (e.getName().equals(SCHEMA)) {
-              Files.write(work.resolve("sarif-2.1.0.json"), tar.readAllBytes());
-            }
-          }
-        }
-        Files.delete(pack);
-      }
-    });
-    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(MAPPER.readTree(dir.resolve("sarif-2.1.0.json").toFile()));
+    Path schemaFile = dev.portcullis.testkit.SarifSchema.file();
+    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(MAPPER.readTree(schemaFile.toFile()));
   }
 
   private static void assertValidSarif(HostReport report) throws IOException {
