@@ -50,8 +50,10 @@ public final class Store implements AutoCloseable {
   private final AdmissionFacts admission;
   private final HostReports hosts;
   private final VulnerabilityDatabases databases;
+  private final Optional<Checkpointer> checkpoints;
 
-  private Store(HikariDataSource pool, Dialect dialect, Clock clock) {
+  private Store(HikariDataSource pool, Dialect dialect, Clock clock, Optional<Checkpointer> checkpoints) {
+    this.checkpoints = checkpoints;
     this.pool = pool;
     this.dialect = dialect;
     this.clock = clock;
@@ -72,14 +74,11 @@ public final class Store implements AutoCloseable {
     // SQLite has one writer: one connection serialises every transaction of this process, so none waits on a lock it cannot get
     config.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&busy_timeout=30000&synchronous=NORMAL");
     config.setMaximumPoolSize(1);
-    // the WAL is copied back into the database (with its fsync) by a thread of its own, never by a request's commit
-    config.setConnectionInitSql("PRAGMA wal_autocheckpoint=0");
-    Store store = open(config, Dialect.SQLITE, "database " + file, clock);
-    store.checkpoints = Optional.of(Checkpointer.start("jdbc:sqlite:" + file + "?busy_timeout=30000"));
-    return store;
+    // the WAL is copied back into the database (with its fsync) by a thread of its own, not by a request's commit; a commit
+    // checkpoints only when that thread has fallen 10,000 pages (40 MB) behind, which bounds the log
+    config.setConnectionInitSql("PRAGMA wal_autocheckpoint=10000");
+    return open(config, Dialect.SQLITE, "database " + file, clock, Optional.of("jdbc:sqlite:" + file + "?busy_timeout=30000"));
   }
-
-  private Optional<Checkpointer> checkpoints = Optional.empty();
 
   /**
    * Copies the write-ahead log back into the database every {@link #EVERY_MILLIS}, passively (writers
@@ -165,10 +164,11 @@ public final class Store implements AutoCloseable {
     config.setMaximumPoolSize(Math.max(2, connections));
     config.addDataSourceProperty("connectTimeout", "10");
     config.addDataSourceProperty("socketTimeout", "120");
-    return open(config, Dialect.POSTGRESQL, "database " + redacted(jdbcUrl), clock);
+    return open(config, Dialect.POSTGRESQL, "database " + redacted(jdbcUrl), clock, Optional.empty());
   }
 
-  private static Store open(HikariConfig config, Dialect dialect, String what, Clock clock) throws IOException {
+  /** @param checkpointUrl where a SQLite database's checkpoints connect (empty: the database checkpoints itself) */
+  private static Store open(HikariConfig config, Dialect dialect, String what, Clock clock, Optional<String> checkpointUrl) throws IOException {
     config.setAutoCommit(false);
     config.setPoolName("portcullis-store");
     config.setConnectionTimeout(30_000);
@@ -188,7 +188,14 @@ public final class Store implements AutoCloseable {
       pool.close();
       throw new IOException("migrate " + what + ": " + rootMessage(e), e);
     }
-    return new Store(pool, dialect, clock);
+    Optional<Checkpointer> checkpoints;
+    try {
+      checkpoints = checkpointUrl.isPresent() ? Optional.of(Checkpointer.start(checkpointUrl.get())) : Optional.empty();
+    } catch (IOException e) {
+      pool.close();
+      throw e;
+    }
+    return new Store(pool, dialect, clock, checkpoints);
   }
 
   private static String redacted(String url) {
