@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (a manual check is run as if automated, so that its test is proven too), and no check lacks its pair.
  */
 class CheckPairsTest {
-  static final CheckCatalog CATALOG = CheckCatalog.builtIn(LocalContainerTests::named);
+  static final CheckCatalog CATALOG = CheckCatalog.builtIn(dev.portcullis.host.containers.ContainerTests::named);
 
   @TempDir Path tmp;
 

@@ -32,7 +32,7 @@ class DebianHostIT {
   private static Path work;
   private static Path hardened;
   private static Path unhardened;
-  private static final CheckCatalog CATALOG = CheckCatalog.builtIn(LocalContainerTests::named);
+  private static final CheckCatalog CATALOG = CheckCatalog.builtIn(dev.portcullis.host.containers.ContainerTests::named);
 
   @BeforeAll
   static void roots() throws IOException {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * applicable offline, and a symlink out of ROOT is not followed.
  */
 class HostCheckerTest {
-  static final CheckCatalog CATALOG = CheckCatalog.builtIn(LocalContainerTests::named);
+  static final CheckCatalog CATALOG = CheckCatalog.builtIn(dev.portcullis.host.containers.ContainerTests::named);
 
   @TempDir Path tmp;
   Path dir;

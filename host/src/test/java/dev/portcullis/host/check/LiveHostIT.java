@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveHostIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final CheckCatalog CATALOG = CheckCatalog.builtIn(LocalContainerTests::named);
+  private static final CheckCatalog CATALOG = CheckCatalog.builtIn(dev.portcullis.host.containers.ContainerTests::named);
   static JsonSchema schema;
 
   @TempDir Path tmp;
