@@ -45,9 +45,11 @@ public final class Dockerd implements AutoCloseable {
    *     container without {@code CAP_SYS_RESOURCE}, runc refuses {@code --privileged} (which asks for every
    *     capability) with "unable to apply caps: operation not permitted", and podman drops it by itself. The
    *     container's inspect data is unchanged but for {@code HostConfig.Runtime}.
+   * @param configFileJoined give the config file as one argument {@code --config-file=PATH} instead of two; dockerd
+   *     reads both alike, tools that read dockerd's command line may not
    */
   public record Options(List<String> authorizationPlugins, List<String> insecureRegistries, @Nullable String daemonJson,
-      boolean boundedRuntime) {
+      boolean boundedRuntime, boolean configFileJoined) {
     public Options {
       authorizationPlugins = List.copyOf(authorizationPlugins);
       insecureRegistries = List.copyOf(insecureRegistries);
@@ -59,19 +61,19 @@ public final class Dockerd implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(List.of(), List.of(), null, false);
+      return new Options(List.of(), List.of(), null, false, false);
     }
 
     public Options withAuthorizationPlugin(String name) {
       List<String> names = new ArrayList<>(authorizationPlugins);
       names.add(name);
-      return new Options(names, insecureRegistries, daemonJson, boundedRuntime);
+      return new Options(names, insecureRegistries, daemonJson, boundedRuntime, configFileJoined);
     }
 
     public Options withInsecureRegistry(RegistryProcess registry) {
       List<String> hosts = new ArrayList<>(insecureRegistries);
       hosts.add(registry.host());
-      return new Options(authorizationPlugins, hosts, daemonJson, boundedRuntime);
+      return new Options(authorizationPlugins, hosts, daemonJson, boundedRuntime, configFileJoined);
     }
 
     /**
@@ -79,12 +81,17 @@ public final class Dockerd implements AutoCloseable {
      * engine leaves its containers running when it stops: remove them before {@link #close()}.
      */
     public Options withDaemonJson(String json) {
-      return new Options(authorizationPlugins, insecureRegistries, json, boundedRuntime);
+      return new Options(authorizationPlugins, insecureRegistries, json, boundedRuntime, configFileJoined);
     }
 
     /** These options with containers run by {@link #BOUNDED_RUNTIME}, so {@code --privileged} starts here. */
     public Options withBoundedRuntime() {
-      return new Options(authorizationPlugins, insecureRegistries, daemonJson, true);
+      return new Options(authorizationPlugins, insecureRegistries, daemonJson, true, configFileJoined);
+    }
+
+    /** These options with {@code --config-file=PATH} as one argument. */
+    public Options withConfigFileJoined() {
+      return new Options(authorizationPlugins, insecureRegistries, daemonJson, boundedRuntime, true);
     }
   }
 
@@ -185,8 +192,10 @@ public final class Dockerd implements AutoCloseable {
   /** Starts dockerd and waits until its socket answers {@code /_ping}; fails with the log's tail when it does not. */
   public static Dockerd start(Options options) throws IOException {
     Tools.require("dockerd");
-    // under /tmp with a short name: Unix socket paths (containerd's, its shims') must stay under 108 bytes
-    Path dir = Files.createTempDirectory(Path.of("/tmp"), "pcs-dockerd-");
+    // under /tmp with a short name: Unix socket paths (containerd's, its shims') must stay under 108 bytes. The name
+    // must not contain "dockerd": the containerd this engine starts names the directory in its command line, and a
+    // tool that finds dockerd by searching command lines for that word (docker-bench-security) would read containerd's
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "pcs-engine-");
     Path socket = dir.resolve("docker.sock");
     Path config = dir.resolve("daemon.json");
     Files.writeString(config, options.daemonJson() == null ? "{}\n" : options.daemonJson());
@@ -194,8 +203,9 @@ public final class Dockerd implements AutoCloseable {
     Path logFile = logDir.resolve("dockerd-" + dir.getFileName() + ".log");
     List<String> c = new ArrayList<>(List.of("dockerd",
         "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
-        "-H", "unix://" + socket, "--pidfile", dir.resolve("docker.pid").toString(),
-        "--config-file", config.toString(), "--iptables=false", "--ip-masq=false", "--bridge=none"));
+        "-H", "unix://" + socket, "--pidfile", dir.resolve("docker.pid").toString()));
+    c.addAll(options.configFileJoined() ? List.of("--config-file=" + config) : List.of("--config-file", config.toString()));
+    c.addAll(List.of("--iptables=false", "--ip-masq=false", "--bridge=none"));
     if (options.boundedRuntime()) {
       Path wrapper = dir.resolve(BOUNDED_RUNTIME);
       Files.writeString(wrapper, BOUNDED_RUNC);
