@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.host.CheckResult;
 import dev.portcullis.host.Profile;
-import dev.portcullis.host.Status;
 import dev.portcullis.host.check.CheckCatalog;
 import dev.portcullis.host.check.HostChecker;
 import dev.portcullis.host.root.Root;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,7 +105,7 @@ class DockerBenchDaemonIT {
   void itMissesTheConfigFileGivenAsTwoArgumentsAndWeDoNot() throws Exception {
     Verdicts joined = onEngine(true);
     Verdicts split = onEngine(false);
-    Set<String> changed = new java.util.TreeSet<>();
+    Set<String> changed = new TreeSet<>();
     for (Map.Entry<String, String> e : joined.theirs().entrySet()) {
       if (!e.getValue().equals(split.theirs().get(e.getKey()))) {
         changed.add(e.getKey());
@@ -322,7 +322,7 @@ class DockerBenchDaemonIT {
 
   static List<Row> readRows() throws IOException {
     List<Row> out = new ArrayList<>();
-    Set<String> ids = new java.util.TreeSet<>();
+    Set<String> ids = new TreeSet<>();
     CATALOG.all().forEach(c -> ids.add(c.id()));
     try (InputStream in = DockerBenchDaemonIT.class.getResourceAsStream("/dev/portcullis/host/docker-bench-map.tsv")) {
       assertThat(in).as("docker-bench-map.tsv").isNotNull();
