@@ -32,7 +32,7 @@ final class HostIsolation {
     if (checks.stream().noneMatch(c -> c.info().id().equals(PodSecurityChecks.SENSITIVE_HOST_PATH))) {
       checks.add(PodSecurityChecks.check(PodSecurityChecks.SENSITIVE_HOST_PATH));
     }
-    Manifests pod = Manifests.of("host-access.json", dev.portcullis.rules.yaml.YamlDocuments.ofJson("host-access.json", syntheticPod(container, access)));
+    Manifests pod = Manifests.of("host-access.json", dev.portcullis.admission.json.internal.JsonTrees.documents("host-access.json", syntheticPod(container, access)));
     if (!pod.problems().isEmpty()) {
       throw new IllegalStateException("the synthetic pod of container " + container + " does not parse: " + pod.problems());
     }

@@ -10,6 +10,8 @@ class ArchitectureTest {
     Architecture.of(Server.class)
         .allowExposure("db.migration.V6_1__audit_triggers", flyway)
         .allowExposure("db.migration.V6_1__audit_triggers.migrate(org.flywaydb.core.api.migration.Context)", flyway)
+        .allowExposure("db.migration.V13_1__deployment_outcome_width", flyway)
+        .allowExposure("db.migration.V13_1__deployment_outcome_width.migrate(org.flywaydb.core.api.migration.Context)", flyway)
         .check();
   }
 }

@@ -310,7 +310,7 @@ public final class Webhook {
       String key = sha256(policy.podSecurity() + " " + file + " " + object);
       List<Violation> found = podSecurity.get(key);
       if (found == null) {
-        Manifests manifests = Manifests.of(file, dev.portcullis.rules.yaml.YamlDocuments.ofJson(file, object));
+        Manifests manifests = Manifests.of(file, dev.portcullis.admission.json.internal.JsonTrees.documents(file, object));
         if (!manifests.problems().isEmpty() || manifests.workloads().size() != 1) {
           throw new PodObject.Malformed("the object could not be read for the Kubernetes checks"
               + (manifests.problems().isEmpty() ? "" : ": " + manifests.problems().getFirst().message()));

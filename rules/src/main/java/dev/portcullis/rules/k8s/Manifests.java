@@ -47,7 +47,7 @@ public record Manifests(String name, List<Resource> resources, List<Problem> pro
     return of(file, YamlDocuments.parse(file, text));
   }
 
-  /** The objects of documents already read (e.g. {@link YamlDocuments#ofJson} of an object received as JSON). */
+  /** The objects of documents already read (e.g. an object received as JSON, turned into the tree its text would parse to). */
   public static Manifests of(String file, YamlDocuments docs) {
     List<Resource> resources = new ArrayList<>();
     for (YamlNode doc : docs.documents()) {

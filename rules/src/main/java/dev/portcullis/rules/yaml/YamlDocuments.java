@@ -65,47 +65,6 @@ public record YamlDocuments(List<YamlNode> documents, List<Problem> problems) {
     return new YamlDocuments(docs, problems);
   }
 
-  /**
-   * A JSON tree as the documents its text would parse to (JSON is YAML: strings are quoted
-   * scalars, numbers integers or floats, {@code true}/{@code false} booleans), without reading
-   * text again. The same bounds as {@link #parse}; positions are not known, so every node is at
-   * line 1, column 1.
-   */
-  public static YamlDocuments ofJson(String file, com.fasterxml.jackson.databind.JsonNode json) {
-    try {
-      return new YamlDocuments(List.of(fromJson(json, new int[] {MAX_NODES}, 0)), List.of());
-    } catch (TooLarge e) {
-      return new YamlDocuments(List.of(), List.of(new Problem(file, 0, 0, "JSON has more than " + MAX_NODES + " nodes or is nested deeper than "
-          + MAX_DEPTH + " levels; not read")));
-    }
-  }
-
-  private static final int MAX_DEPTH = 100;
-
-  private static YamlNode fromJson(com.fasterxml.jackson.databind.JsonNode n, int[] budget, int depth) {
-    if (--budget[0] < 0 || depth > MAX_DEPTH) {
-      throw new TooLarge();
-    }
-    if (n.isObject()) {
-      Map<String, YamlNode> entries = new java.util.LinkedHashMap<>();
-      for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : n.properties()) {
-        entries.put(e.getKey(), fromJson(e.getValue(), budget, depth + 1));
-      }
-      return new YamlNode.YMap(entries, Map.of(), 1, 1);
-    } else if (n.isArray()) {
-      List<YamlNode> items = new ArrayList<>(n.size());
-      for (com.fasterxml.jackson.databind.JsonNode item : n) {
-        items.add(fromJson(item, budget, depth + 1));
-      }
-      return new YamlNode.YList(items, 1, 1);
-    } else if (n.isNull() || n.isMissingNode()) {
-      return new YamlNode.YScalar(null, 1, 1);
-    }
-    YamlNode.Kind kind = n.isBoolean() ? YamlNode.Kind.BOOLEAN
-        : n.isIntegralNumber() ? YamlNode.Kind.INTEGER : n.isNumber() ? YamlNode.Kind.FLOAT : YamlNode.Kind.STRING;
-    return new YamlNode.YScalar(n.asText(), 1, 1, kind);
-  }
-
   private static final class TooLarge extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

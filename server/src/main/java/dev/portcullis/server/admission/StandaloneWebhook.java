@@ -192,13 +192,13 @@ public final class StandaloneWebhook implements AutoCloseable {
   private Optional<byte[]> body(Context ctx) throws IOException {
     long limit = webhooks.maxBody();
     if (ctx.contentLength() > limit) {
-      dev.portcullis.server.api.RefusedBodies.discard(ctx);
+      dev.portcullis.server.http.RefusedBodies.discard(ctx.bodyInputStream());
       return Optional.empty();
     }
     try (InputStream in = ctx.bodyInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
       if (bytes.length > limit) {
-        dev.portcullis.server.api.RefusedBodies.discard(ctx);
+        dev.portcullis.server.http.RefusedBodies.discard(ctx.bodyInputStream());
         return Optional.empty();
       }
       return Optional.of(bytes);

@@ -91,13 +91,13 @@ final class Request {
     }
     long declared = ctx.contentLength();
     if (declared > maxBody) {
-      RefusedBodies.discard(ctx);
+      dev.portcullis.server.http.RefusedBodies.discard(ctx.bodyInputStream());
       throw new ApiException(413, "TOO_LARGE", "the request body has " + declared + " bytes; at most " + maxBody + " are accepted");
     }
     try (InputStream in = ctx.bodyInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
       if (bytes.length > maxBody) {
-        RefusedBodies.discard(ctx);
+        dev.portcullis.server.http.RefusedBodies.discard(ctx.bodyInputStream());
         throw new ApiException(413, "TOO_LARGE", "the request body is larger than " + maxBody + " bytes");
       }
       body = bytes;

@@ -1,4 +1,4 @@
-package dev.portcullis.rules.yaml;
+package dev.portcullis.admission.json.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.rules.yaml.YamlDocuments;
+import dev.portcullis.rules.yaml.YamlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A JSON tree taken as YAML without its text is the tree its text parses to, apart from positions. */
-class YamlDocumentsJsonTest {
+class JsonTreesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -53,14 +55,14 @@ class YamlDocumentsJsonTest {
       a.add(deep);
       deep = a;
     }
-    YamlDocuments docs = YamlDocuments.ofJson("deep.json", deep);
+    YamlDocuments docs = JsonTrees.documents("deep.json", deep);
     assertThat(docs.documents()).isEmpty();
     assertThat(docs.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("nested deeper than 100"));
   }
 
   private static void assertSameTree(String text) throws Exception {
     YamlDocuments parsed = YamlDocuments.parse("x.json", text);
-    YamlDocuments converted = YamlDocuments.ofJson("x.json", JSON.readTree(text));
+    YamlDocuments converted = JsonTrees.documents("x.json", JSON.readTree(text));
     assertThat(parsed.problems()).isEmpty();
     assertThat(converted.problems()).isEmpty();
     assertThat(converted.documents()).hasSize(1);

@@ -1,6 +1,5 @@
-package dev.portcullis.server.api;
+package dev.portcullis.server.http;
 
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -14,9 +13,9 @@ public final class RefusedBodies {
 
   private RefusedBodies() {}
 
-  /** Reads and throws away at most {@link #AT_MOST} bytes of the body, in a buffer of 8 KiB. */
-  public static void discard(Context ctx) {
-    try (InputStream in = ctx.bodyInputStream()) {
+  /** Reads and throws away at most {@link #AT_MOST} bytes of {@code body}, in a buffer of 8 KiB; never throws. */
+  public static void discard(InputStream body) {
+    try (InputStream in = body) {
       byte[] buffer = new byte[8192];
       long left = AT_MOST;
       for (int n = 0; left > 0 && n >= 0; left -= Math.max(n, 0)) {
