@@ -243,7 +243,10 @@ public final class HostReportWriter {
     return " tests=\"" + rs.size() + "\" failures=\"" + failures + "\" errors=\"" + errors + "\" skipped=\"" + skipped + "\"";
   }
 
-  /** Text as XML attribute or element content; characters XML 1.0 cannot hold become {@code \\uXXXX}. */
+  /**
+   * Text as XML attribute or element content; characters XML 1.0 cannot hold become backslash-u
+   * escapes of four hex digits.
+   */
   static String xml(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     s.codePoints().forEach(cp -> {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.host.CheckResult;
 import dev.portcullis.host.Profile;
@@ -265,35 +264,13 @@ class DockerBenchDaemonIT {
     assertThat(r.exitCode()).as("docker-bench-security exit code; " + r.stderr()).isZero();
     assertThat(newestDockerd()).as("still the test's engine after the run").isEqualTo(pid);
     JsonNode out = JSON.readTree(Files.readString(Path.of(log + ".json"), StandardCharsets.UTF_8));
-    ObjectNode recording = JSON.createObjectNode();
-    recording.put("tool", "docker-bench-security");
-    recording.put("version", out.path("dockerbenchsecurity").asText());
-    recording.put("commit", commit(checkout));
-    recording.put("engine", "dockerd " + dockerd.docker("version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})")
-        .stdoutText().strip());
-    recording.put("command", "bash docker-bench-security.sh " + String.join(" ", BENCH_ARGS) + " -l LOG");
-    recording.set("setup", setup);
-    ArrayNode checks = recording.putArray("checks");
-    for (JsonNode section : out.path("tests")) {
-      for (JsonNode check : section.path("results")) {
-        ObjectNode c = checks.addObject();
-        c.put("id", check.path("id").asText());
-        c.put("result", check.path("result").asText());
-        c.putArray("flagged");
-      }
-    }
-    return recording;
+    return DockerBenchRecording.of(out, checkout, "dockerd " + dockerd.docker("version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})")
+        .stdoutText().strip(), "bash docker-bench-security.sh " + String.join(" ", BENCH_ARGS) + " -l LOG", setup);
   }
 
   private static String newestDockerd() throws IOException {
     Tools.Result r = Exec.run(Duration.ofSeconds(20), Map.of(), List.of("pgrep", "-f", "-n", "dockerd"));
     return r.stdoutText().strip();
-  }
-
-  private static String commit(Path checkout) throws IOException {
-    Tools.Result r = Exec.run(Duration.ofSeconds(20), Map.of(), List.of("git", "-C", checkout.toString(), "rev-parse",
-        "HEAD"));
-    return r.exitCode() == 0 ? r.stdoutText().strip() : "unknown (not a git checkout)";
   }
 
   private static ObjectNode setup(boolean joined) throws IOException {

@@ -242,36 +242,7 @@ class DockerBenchIT {
         Map.of("DOCKER_HOST", dockerHost, "DOCKER_CONFIG", dir.resolve("client").toString()), command);
     assertThat(r.exitCode()).as("docker-bench-security exit code; " + r.stderr()).isZero();
     JsonNode out = JSON.readTree(Files.readString(Path.of(log + ".json"), StandardCharsets.UTF_8));
-    ObjectNode recording = JSON.createObjectNode();
-    recording.put("tool", "docker-bench-security");
-    recording.put("version", out.path("dockerbenchsecurity").asText());
-    recording.put("commit", commit(checkout));
-    recording.put("engine", engineVersion);
-    recording.put("command", "sh docker-bench-security.sh " + String.join(" ", BENCH_ARGS) + " -l LOG");
-    recording.set("setup", setup);
-    ArrayNode checks = recording.putArray("checks");
-    for (JsonNode section : out.path("tests")) {
-      for (JsonNode check : section.path("results")) {
-        ObjectNode c = checks.addObject();
-        c.put("id", check.path("id").asText());
-        c.put("result", check.path("result").asText());
-        ArrayNode flagged = c.putArray("flagged");
-        List<String> items = new ArrayList<>();
-        check.path("items").forEach(i -> items.add(i.asText()));
-        items.stream().sorted().forEach(flagged::add);
-      }
-    }
-    return recording;
-  }
-
-  private static String commit(Path checkout) {
-    try {
-      Tools.Result r = Exec.run(Duration.ofSeconds(20), Map.of(), List.of("git", "-C", checkout.toString(), "rev-parse",
-          "HEAD"));
-      return r.exitCode() == 0 ? r.stdoutText().strip() : "unknown (not a git checkout)";
-    } catch (IOException e) {
-      return "unknown (" + e.getMessage() + ")";
-    }
+    return DockerBenchRecording.of(out, checkout, engineVersion, "sh docker-bench-security.sh " + String.join(" ", BENCH_ARGS) + " -l LOG", setup);
   }
 
   private static ObjectNode setup(String engine, String imported, List<LiveContainers.Case> containers, boolean docker) {
