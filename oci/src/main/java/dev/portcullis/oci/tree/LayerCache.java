@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,10 +31,30 @@ public final class LayerCache {
   /** A cache file's header. */
   private record Header(Digest diffId, List<Digest> blobDigests) {}
 
-  private final Path dir;
+  /** A result in memory: which analyser made it for which layer, verified with which blob. */
+  private record Held(String analyzer, int version, Digest diffId, Digest blob) {}
 
+  /** A result in memory and its weight: the size of its cache file, which is close to what it holds. */
+  private record Weighed(Object result, long bytes) {}
+
+  private final Path dir;
+  private final long memoryBytes;
+  /** Least recently used first; guarded by itself. */
+  private final LinkedHashMap<Held, Weighed> recent = new LinkedHashMap<>(16, 0.75f, true);
+  private long recentBytes;
+
+  /** A cache in {@code dir} that keeps recent results in memory up to an eighth of the JVM's maximum heap (by cache file size). */
   public LayerCache(Path dir) {
+    this(dir, Runtime.getRuntime().maxMemory() / 8);
+  }
+
+  /** A cache in {@code dir} that keeps recent results in memory up to {@code memoryBytes} of cache file size (0: none). */
+  public LayerCache(Path dir, long memoryBytes) {
+    if (memoryBytes < 0) {
+      throw new IllegalArgumentException("a memory bound cannot be negative: " + memoryBytes);
+    }
     this.dir = dir;
+    this.memoryBytes = memoryBytes;
   }
 
   /** {@code $XDG_CACHE_HOME/portcullis/layers}, else {@code ~/.cache/portcullis/layers}. */
@@ -51,18 +73,48 @@ public final class LayerCache {
   }
 
   public <R> Optional<R> get(LayerAnalyzer<R> analyzer, Layer layer) {
+    Held held = held(analyzer, layer);
+    synchronized (recent) {
+      Weighed w = recent.get(held);
+      if (w != null) {
+        return Optional.of(analyzer.resultType().cast(w.result()));
+      }
+    }
     Path f = file(analyzer, layer.diffId());
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+      long bytes = Files.size(f);
       Header h = readHeader(in);
       if (h.diffId().equals(layer.diffId()) && h.blobDigests().contains(layer.digest())) {
-        return Optional.of(analyzer.read(in));
+        R result = analyzer.read(in);
+        hold(held, result, bytes);
+        return Optional.of(result);
       }
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
+    }
+  }
+
+  private static Held held(LayerAnalyzer<?> analyzer, Layer layer) {
+    return new Held(analyzer.name(), analyzer.version(), layer.diffId(), layer.digest());
+  }
+
+  /** Keeps {@code result} in memory, dropping the least recently used results past the bound. */
+  private void hold(Held held, Object result, long bytes) {
+    if (bytes > memoryBytes) {
+      return;
+    }
+    synchronized (recent) {
+      Weighed old = recent.put(held, new Weighed(result, bytes));
+      recentBytes += bytes - (old == null ? 0 : old.bytes());
+      Iterator<Weighed> it = recent.values().iterator();
+      while (recentBytes > memoryBytes && it.hasNext()) {
+        recentBytes -= it.next().bytes();
+        it.remove();
+      }
     }
   }
 
@@ -92,11 +144,13 @@ public final class LayerCache {
         }
         analyzer.write(result, out);
       }
+      long bytes = Files.size(tmp);
       try {
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
       }
+      hold(held(analyzer, layer), result, bytes);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -115,8 +169,12 @@ public final class LayerCache {
     return new Header(diffId, blobs);
   }
 
-  /** Deletes every cached result; returns how many files went. */
+  /** Deletes every cached result, in memory and on disk; returns how many files went. */
   public long clean() throws IOException {
+    synchronized (recent) {
+      recent.clear();
+      recentBytes = 0;
+    }
     if (!Files.isDirectory(dir)) {
       return 0;
     }

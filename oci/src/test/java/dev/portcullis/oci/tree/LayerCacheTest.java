@@ -67,9 +67,9 @@ class LayerCacheTest {
 
   @Test
   void theIndexComesBackAsItWasWritten() throws IOException {
-    LayerCache cache = new LayerCache(tmp);
-    cache.put(LayerIndexer.INSTANCE, layer(BLOB, DIFF), INDEX);
-    assertThat(cache.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).contains(INDEX);
+    new LayerCache(tmp).put(LayerIndexer.INSTANCE, layer(BLOB, DIFF), INDEX);
+    // another cache on the same directory (another process) reads it from disk
+    assertThat(new LayerCache(tmp).get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).contains(INDEX);
   }
 
   @Test
@@ -77,11 +77,48 @@ class LayerCacheTest {
     LayerCache cache = new LayerCache(tmp);
     cache.put(LayerIndexer.INSTANCE, layer(BLOB, DIFF), INDEX);
     Digest otherBlob = Digest.sha256("another blob claiming the same diffID".getBytes());
+    // neither from memory nor from disk
     assertThat(cache.get(LayerIndexer.INSTANCE, layer(otherBlob, DIFF))).isEmpty();
+    assertThat(new LayerCache(tmp).get(LayerIndexer.INSTANCE, layer(otherBlob, DIFF))).isEmpty();
     // once that blob has been read and verified, it shares the entry
     cache.put(LayerIndexer.INSTANCE, layer(otherBlob, DIFF), INDEX);
-    assertThat(cache.get(LayerIndexer.INSTANCE, layer(otherBlob, DIFF))).contains(INDEX);
-    assertThat(cache.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).contains(INDEX);
+    for (LayerCache c : List.of(cache, new LayerCache(tmp))) {
+      assertThat(c.get(LayerIndexer.INSTANCE, layer(otherBlob, DIFF))).contains(INDEX);
+      assertThat(c.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).contains(INDEX);
+    }
+  }
+
+  @Test
+  void recentResultsAreServedFromMemoryUpToTheBound() throws IOException {
+    Digest diff2 = Digest.sha256("tar 2".getBytes());
+    Digest blob2 = Digest.sha256("gzip 2".getBytes());
+    LayerCache sizing = new LayerCache(tmp.resolve("sizing"), 0);
+    sizing.put(LayerIndexer.INSTANCE, layer(BLOB, DIFF), INDEX);
+    long one;
+    try (Stream<Path> s = Files.walk(tmp.resolve("sizing"))) {
+      one = Files.size(s.filter(Files::isRegularFile).findFirst().orElseThrow());
+    }
+    // room for one result: the second one stored pushes the first out
+    LayerCache cache = new LayerCache(tmp.resolve("c"), one + one / 2);
+    cache.put(LayerIndexer.INSTANCE, layer(BLOB, DIFF), INDEX);
+    LayerIndex read = new LayerCache(tmp.resolve("c")).get(LayerIndexer.INSTANCE, layer(BLOB, DIFF)).orElseThrow();
+    cache.put(LayerIndexer.INSTANCE, layer(blob2, diff2), read);
+    deleteFiles(tmp.resolve("c"));
+    assertThat(cache.get(LayerIndexer.INSTANCE, layer(blob2, diff2))).get().isSameAs(read);
+    assertThat(cache.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).isEmpty();
+    // a cache without memory reads from disk each time
+    assertThat(sizing.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).get().isNotSameAs(sizing.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF)).orElseThrow());
+    // clean forgets what memory held
+    cache.clean();
+    assertThat(cache.get(LayerIndexer.INSTANCE, layer(blob2, diff2))).isEmpty();
+  }
+
+  private static void deleteFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Test
@@ -94,7 +131,7 @@ class LayerCacheTest {
     }
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    assertThat(cache.get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).isEmpty();
+    assertThat(new LayerCache(tmp).get(LayerIndexer.INSTANCE, layer(BLOB, DIFF))).isEmpty();
     assertThat(cache.clean()).isEqualTo(1);
     assertThat(tmp).doesNotExist();
   }
