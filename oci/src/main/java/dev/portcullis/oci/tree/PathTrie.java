@@ -26,6 +26,15 @@ final class PathTrie {
   private int tableSlots;
   private int count;
   private final long maxNodes;
+  /**
+   * The paths made so far, by node, for the first {@value #CACHED_PATHS} nodes: a tree's entries
+   * are listed many times over (checks, catalogers), and a path is made from its nearest known
+   * ancestor. Readers race benignly: a path missed is made again, and a String is safely shared.
+   */
+  private volatile String[] paths = new String[0];
+
+  /** How many nodes' paths are kept on the heap, at most: tens of MiB, whatever the image. */
+  static final int CACHED_PATHS = 1 << 17;
 
   /** @param maxNodes how many paths (counting implied parent directories) the trie may hold */
   PathTrie(long maxNodes) {
@@ -134,13 +143,23 @@ final class PathTrie {
     if (node == ROOT) {
       return "/";
     }
+    String[] known = paths;
+    if (node < known.length && known[node] != null) {
+      return known[node];
+    }
+    // the names up to the nearest ancestor whose path was made before (or the root)
+    String prefix = "";
     int depth = 0;
     for (int n = node; n != ROOT; n = parent(n)) {
+      if (n != node && n < known.length && known[n] != null) {
+        prefix = known[n];
+        break;
+      }
       depth++;
     }
     byte[][] parts = new byte[depth][];
     int length = 0;
-    for (int n = node, i = depth - 1; n != ROOT; n = parent(n), i--) {
+    for (int n = node, i = depth - 1; i >= 0; n = parent(n), i--) {
       parts[i] = name(n);
       length += parts[i].length + 1;
     }
@@ -151,7 +170,15 @@ final class PathTrie {
       System.arraycopy(p, 0, out, at, p.length);
       at += p.length;
     }
-    return new String(out, StandardCharsets.UTF_8);
+    String path = prefix + new String(out, StandardCharsets.UTF_8);
+    if (node < CACHED_PATHS) {
+      if (node >= known.length) {
+        known = Arrays.copyOf(known, Math.min(CACHED_PATHS, Math.max(node + 1, Math.max(1024, known.length * 2))));
+        paths = known;
+      }
+      known[node] = path;
+    }
+    return path;
   }
 
   private static int hash(int parent, byte[] name) {

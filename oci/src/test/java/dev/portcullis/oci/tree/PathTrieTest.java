@@ -15,6 +15,35 @@ import org.junit.jupiter.api.Test;
 
 class PathTrieTest {
 
+  /**
+   * Paths come out as they went in, whichever nodes were asked first (a path is made from its
+   * nearest known ancestor), non-ASCII names included, also past the nodes whose paths are kept.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void pathsComeBackAsInternedInAnyOrder(long seed) throws ImageReadException {
+    Random r = new Random(seed);
+    PathTrie trie = new PathTrie(1_000_000);
+    List<String> paths = new ArrayList<>();
+    List<Integer> nodes = new ArrayList<>();
+    for (int i = 0; trie.count() <= PathTrie.CACHED_PATHS + 5000; i++) {
+      String p = "/d" + r.nextInt(50) + "/é" + r.nextInt(40) + "/" + i % 7 + "/f" + i;
+      paths.add(p);
+      nodes.add(trie.intern(p, "test"));
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, r);
+    for (int i : order) {
+      assertThat(trie.path(nodes.get(i))).isEqualTo(paths.get(i));
+      int parent = trie.parent(nodes.get(i));
+      assertThat(trie.path(parent)).isEqualTo(paths.get(i).substring(0, paths.get(i).lastIndexOf('/')));
+    }
+    assertThat(trie.path(PathTrie.ROOT)).isEqualTo("/");
+  }
+
   /** Random paths over an alphabet around '/', where path order and tree order part ways. */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5})
