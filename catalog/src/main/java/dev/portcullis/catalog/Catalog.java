@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +30,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything installed in an image: the distribution, every package the catalogers find (sorted),
  * and the files they could not parse. Language packages whose files an OS package installed are
- * marked {@link Package#managedBy()}, so that matching goes through the distribution's feed.
+ * marked {@link Package#managedBy()}, so that matching goes through the distribution's feed; what
+ * a lock file alone names is marked {@value #DECLARED}.
  */
 public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unknown> unknowns) {
   public Catalog {
@@ -39,6 +41,12 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
 
   /** The most the captures of one scan keep in memory; what is over it is read again when needed. */
   private static final long MAX_CAPTURED = 256L << 20;
+
+  /**
+   * The metadata key, {@code true}, of a package a lock file names that nothing installed shows:
+   * declared, not known to be installed (a vendored lock file shipped inside another package).
+   */
+  public static final String DECLARED = "declared";
 
   /**
    * Catalogs an image reading its layers once: each layer is indexed and the catalogers' captures
@@ -145,7 +153,8 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
   /**
    * The packages less those a lock file declares ({@code declaring} names its catalogers) that are
    * also installed below the lock file's directory: the installed one stays, as Syft and Trivy
-   * report an image's installed packages.
+   * report an image's installed packages. The declared packages that remain carry metadata
+   * {@value #DECLARED}{@code =true}.
    */
   private static List<Package> withoutDeclaredInstalled(List<Package> packages, Set<String> declaring) {
     if (declaring.isEmpty()) {
@@ -161,11 +170,20 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     }
     List<Package> kept = new ArrayList<>(packages.size());
     for (Package p : packages) {
-      if (!declaring.contains(p.foundBy()) || !installedBelowItsLockFile(p, installedAt.getOrDefault(p.purl(), List.of()))) {
+      if (!declaring.contains(p.foundBy())) {
         kept.add(p);
+      } else if (!installedBelowItsLockFile(p, installedAt.getOrDefault(p.purl(), List.of()))) {
+        kept.add(declared(p));
       }
     }
     return kept;
+  }
+
+  /** {@code p} with metadata {@code declared=true}: a lock file names it, nothing shows it installed. */
+  private static Package declared(Package p) {
+    Map<String, String> metadata = new TreeMap<>(p.metadata());
+    metadata.put(DECLARED, "true");
+    return new Package(p.name(), p.namespace(), p.version(), p.ecosystem(), p.purl(), p.foundBy(), p.locations(), p.source(), p.managedBy(), metadata);
   }
 
   private static boolean installedBelowItsLockFile(Package declared, List<String> installed) {

@@ -13,9 +13,14 @@ import java.util.List;
 public abstract class FileCataloger implements Cataloger {
   private final String name;
   private final WholeFiles files;
-  private final FileParsing.Parser parser;
+  private final FileParsing.PartialParser parser;
 
   protected FileCataloger(String name, WholeFiles files, FileParsing.Parser parser) {
+    this(name, files, FileParsing.whole(parser));
+  }
+
+  /** For files whose entries stand alone: an entry that does not parse is an {@link Unknown}, the others still packages. */
+  protected FileCataloger(String name, WholeFiles files, FileParsing.PartialParser parser) {
     this.name = name;
     this.files = files;
     this.parser = parser;

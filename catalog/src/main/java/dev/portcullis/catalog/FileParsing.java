@@ -26,12 +26,43 @@ public final class FileParsing {
   }
 
   /**
+   * What one file gave: its packages, and why each of its parts that could not be read was left
+   * out (one reason per entry of a lock file, say), so that one bad part never loses the rest.
+   */
+  public record Parsed(List<Package> packages, List<String> problems) {
+    public Parsed {
+      packages = List.copyOf(packages);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
+   * Makes the packages of a file whose entries stand alone, each entry that does not parse being a
+   * problem of its own; throws when the file as a whole is malformed.
+   */
+  @FunctionalInterface
+  public interface PartialParser {
+    Parsed parse(FileEntry entry, Location location, byte[] content) throws IOException;
+  }
+
+  /**
    * Parses each of {@code entries} that is a regular file or hardlink within the context's memory
    * limit; {@code capture} is the cataloger's whole-file capture of those files (see
    * {@link WholeFiles}), so that files captured in the first pass are not read again.
    */
   public static CatalogResult parseEach(FileTree tree, Collection<FileEntry> entries, CatalogContext context, String cataloger,
       FileCapture capture, Parser parser) throws IOException {
+    return parseEach(tree, entries, context, cataloger, capture, whole(parser));
+  }
+
+  /** A parser that reads a file whole, as one that finds no problem in parts of it. */
+  public static PartialParser whole(Parser parser) {
+    return (entry, location, content) -> new Parsed(parser.parse(entry, location, content), List.of());
+  }
+
+  /** As {@link #parseEach(FileTree, Collection, CatalogContext, String, FileCapture, Parser)}, each problem of a file being an {@link Unknown} at it. */
+  public static CatalogResult parseEach(FileTree tree, Collection<FileEntry> entries, CatalogContext context, String cataloger,
+      FileCapture capture, PartialParser parser) throws IOException {
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
     List<FileEntry> wanted = new ArrayList<>();
@@ -48,7 +79,9 @@ public final class FileParsing {
     context.read(tree, wanted, capture, (entry, bytes) -> {
       Location where = location(tree, entry);
       try {
-        packages.addAll(parser.parse(entry, where, bytes));
+        Parsed parsed = parser.parse(entry, where, bytes);
+        packages.addAll(parsed.packages());
+        parsed.problems().forEach(problem -> unknowns.add(new Unknown(where, cataloger, "parse " + entry.path() + ": " + problem)));
       } catch (IOException | RuntimeException ex) {
         // the bytes are in memory, so anything thrown here is about their content
         unknowns.add(new Unknown(where, cataloger, "parse " + entry.path() + ": " + firstLine(ex)));

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A package a lock file declares and npm installed below it is one package, found installed; what
- * the lock file alone names, or what is installed elsewhere, stays.
+ * the lock file alone names stays, marked declared, and what is installed elsewhere stays installed.
  */
 class DeclaredAndInstalledTest {
   @TempDir Path tmp;
@@ -47,6 +47,9 @@ class DeclaredAndInstalledTest {
               "left-pad@1.3.0 node-package-cataloger /app/node_modules/left-pad/package.json",
               "lodash@4.17.21 npm-lock-cataloger /app/package-lock.json",
               "lodash@4.17.21 node-package-cataloger /srv/other/node_modules/lodash/package.json");
+      // only what the lock file alone names is declared; what is installed is not
+      assertThat(c.packages()).filteredOn(p -> "true".equals(p.metadata().get(Catalog.DECLARED)))
+          .extracting(p -> p.name() + " " + p.foundBy()).containsExactly("lodash npm-lock-cataloger");
     }
   }
 }

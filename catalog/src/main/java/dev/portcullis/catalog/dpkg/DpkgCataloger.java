@@ -35,9 +35,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Debian packages installed in an image, from dpkg's {@code /var/lib/dpkg/status} and from the
  * one-file-per-package {@code /var/lib/dpkg/status.d/} of distroless images (whose {@code
- * *.md5sums} are file lists, not packages). A package counts when its {@code Status:} says it is
+ * *.md5sums} are file lists, and maintainer scripts such as {@code *.preinst} and other control
+ * members are skipped, not packages). A package counts when its {@code Status:} says it is
  * installed ({@code status.d} entries have none and always count). Versions are kept as written,
- * epoch included; the source package comes from {@code Source:}, else is the package itself. Each
+ * epoch included; the source package comes from {@code Source:}, else is the package itself, and
+ * a source other than the package itself is the PURL's {@code upstream} qualifier. Each
  * package's files come from {@code /var/lib/dpkg/info/NAME[:ARCH].list}, or from its {@code
  * .md5sums} in {@code status.d}.
  */
@@ -52,10 +54,20 @@ public final class DpkgCataloger implements Cataloger {
   private static final Set<String> INSTALLED = Set.of("installed", "triggers-pending", "triggers-awaited");
   private static final Pattern SOURCE = Pattern.compile("(\\S+)(?:\\s+\\((\\S+)\\))?");
   private static final Pattern NO_SPACE = Pattern.compile("\\S+");
+  // the members of a .deb's control archive that distroless images may keep beside a package's status file
+  private static final Set<String> CONTROL_MEMBERS = Set.of("md5sums", "conffiles", "preinst", "postinst", "prerm", "postrm", "config",
+      "templates", "triggers", "shlibs", "symbols", "list", "sha256sums");
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** A {@code status.d/PACKAGE.SUFFIX} that is a maintainer script or another control member, not a status file. */
+  static boolean isControlMember(String path) {
+    String file = path.substring(path.lastIndexOf('/') + 1);
+    int dot = file.lastIndexOf('.');
+    return dot > 0 && CONTROL_MEMBERS.contains(file.substring(dot + 1));
   }
 
   @Override
@@ -68,7 +80,7 @@ public final class DpkgCataloger implements Cataloger {
     List<FileEntry> databases = new ArrayList<>();
     tree.resolve(STATUS).filter(DpkgCataloger::hasContent).ifPresent(databases::add);
     for (FileEntry e : tree.glob(STATUS_D + "*")) {
-      if (hasContent(e) && !e.path().endsWith(MD5SUMS)) {
+      if (hasContent(e) && !isControlMember(e.path())) {
         databases.add(e);
       }
     }
@@ -184,8 +196,22 @@ public final class DpkgCataloger implements Cataloger {
       purl.withQualifier("arch", i.architecture());
     }
     distro.ifPresent(d -> purl.withQualifier("distro", d.versionId().isEmpty() ? d.id() : d.id() + "-" + d.versionId()));
+    upstream(i.name(), i.version(), i.source()).ifPresent(u -> purl.withQualifier("upstream", u));
     Map<String, String> metadata = i.architecture().isEmpty() ? Map.of() : Map.of("architecture", i.architecture());
     return new Package(i.name(), namespace, i.version(), Ecosystem.DEBIAN, build(purl), NAME, List.of(where), i.source(), null, metadata);
+  }
+
+  /**
+   * The PURL's {@code upstream} qualifier, as other SBOM tools write it: the source package's name
+   * when it differs from the binary's ({@code upstream=glibc} of libc6), with {@code @VERSION} when
+   * the source's version differs ({@code upstream=openssl@3.0.2-0ubuntu1.15} of a binNMU); none
+   * when the package is its own source.
+   */
+  static Optional<String> upstream(String name, String version, SourcePackage source) {
+    if (source.version().equals(version)) {
+      return source.name().equals(name) ? Optional.empty() : Optional.of(source.name());
+    }
+    return Optional.of(source.name() + "@" + source.version());
   }
 
   static String build(PackageURLBuilder purl) {

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.regex.Pattern;
 
 /**
@@ -32,9 +33,9 @@ record ArchiveIdentity(String groupId, String artifactId, String version, Eviden
 
   /**
    * @param manifest the main attributes of {@code META-INF/MANIFEST.MF}
-   * @param classPackage the package all top-level classes share ({@code org.springframework}), or empty
+   * @param packages the packages of its top-level classes, each with its number of classes
    */
-  static ArchiveIdentity of(ArchiveName name, List<PomProperties> poms, Map<String, String> manifest, String classPackage) {
+  static ArchiveIdentity of(ArchiveName name, List<PomProperties> poms, Map<String, String> manifest, SortedMap<String, Integer> packages) {
     Optional<PomProperties> fitting = poms.stream().filter(p -> name.fits(p.artifactId(), p.version()))
         .max(Comparator.<PomProperties>comparingInt(p -> name.base().equals(p.artifactId() + "-" + p.version()) ? 1 : 0)
             .thenComparingInt(p -> p.artifactId().length()).thenComparing(PomProperties::entry));
@@ -46,7 +47,7 @@ record ArchiveIdentity(String groupId, String artifactId, String version, Eviden
       PomProperties p = fitting.get();
       return new ArchiveIdentity(p.groupId(), p.artifactId(), p.version(), Evidence.POM_PROPERTIES, fitting);
     }
-    return fromManifest(name, manifest, classPackage);
+    return fromManifest(name, manifest, packages);
   }
 
   /** A versioned file name whose name and version both differ from the pom's. */
@@ -54,44 +55,33 @@ record ArchiveIdentity(String groupId, String artifactId, String version, Eviden
     return name.version().isPresent() && !name.name().equals(pom.artifactId()) && !name.version().get().equals(pom.version());
   }
 
-  private static ArchiveIdentity fromManifest(ArchiveName name, Map<String, String> manifest, String classPackage) {
+  private static ArchiveIdentity fromManifest(ArchiveName name, Map<String, String> manifest, SortedMap<String, Integer> packages) {
     // Jenkins plug-ins (.hpi, .jpi) name themselves by Short-Name, Group-Id and Plugin-Version
     Optional<String> title = value(manifest, "Implementation-Title").filter(t -> TOKEN.matcher(t).matches() && !t.contains("."))
         .or(() -> value(manifest, "Short-Name").filter(t -> TOKEN.matcher(t).matches()));
     Optional<String> symbolic = value(manifest, "Bundle-SymbolicName").map(s -> s.split(";", 2)[0].strip())
         .or(() -> value(manifest, "Automatic-Module-Name")).filter(s -> TOKEN.matcher(s).matches());
-    Optional<String> vendor = value(manifest, "Implementation-Vendor-Id").or(() -> value(manifest, "Group-Id")).filter(v -> TOKEN.matcher(v).matches());
+    boolean vendor = value(manifest, "Implementation-Vendor-Id").or(() -> value(manifest, "Group-Id")).filter(v -> TOKEN.matcher(v).matches()).isPresent();
     Optional<String> implementation = value(manifest, "Implementation-Version").or(() -> value(manifest, "Plugin-Version"));
     Optional<String> bundle = value(manifest, "Bundle-Version");
 
     String artifact;
-    if (title.isPresent()) {
+    if (name.version().isPresent()) {
+      // saved as ARTIFACT-VERSION.jar, as Maven and Gradle lay out libraries; a title is often prose-cased ("Jackson-core")
+      artifact = name.name();
+    } else if (title.isPresent()) {
       artifact = title.get();
     } else if (name.version().isEmpty() && symbolic.isPresent() && symbolic.get().contains(".")) {
       artifact = symbolic.get().substring(symbolic.get().lastIndexOf('.') + 1);
     } else {
       artifact = name.name();
     }
-    String group = vendor.orElseGet(() -> symbolic.filter(s -> s.endsWith("." + artifact))
-        .map(s -> s.substring(0, s.length() - artifact.length() - 1)).orElseGet(() -> groupOfPackage(classPackage, artifact)));
+    String group = GroupIds.of(artifact, manifest, packages);
     // OSGi normalises Maven versions (31.1-jre becomes 31.1.0.jre), so the file name's comes before Bundle-Version
     String version = implementation.or(name::version).or(() -> bundle).orElse("");
-    boolean manifestSaid = title.isPresent() || vendor.isPresent() || implementation.isPresent()
+    boolean manifestSaid = title.isPresent() || vendor || implementation.isPresent()
         || !artifact.equals(name.name()) || name.version().isEmpty() && bundle.isPresent();
     return new ArchiveIdentity(group, artifact, version, manifestSaid ? Evidence.MANIFEST : Evidence.FILE_NAME, Optional.empty());
-  }
-
-  /**
-   * A groupId guessed from the package all classes share: a last segment that repeats the
-   * artifact's last word is dropped ({@code org.springframework.beans} of spring-beans is
-   * {@code org.springframework}, {@code org.apache.commons.text} of commons-text
-   * {@code org.apache.commons}), as long as two segments remain.
-   */
-  static String groupOfPackage(String classPackage, String artifact) {
-    String[] words = artifact.toLowerCase(java.util.Locale.ROOT).split("[-_.]");
-    int dot = classPackage.lastIndexOf('.');
-    boolean longEnough = classPackage.chars().filter(c -> c == '.').count() >= 2;
-    return longEnough && classPackage.substring(dot + 1).equals(words[words.length - 1]) ? classPackage.substring(0, dot) : classPackage;
   }
 
   private static Optional<String> value(Map<String, String> manifest, String key) {

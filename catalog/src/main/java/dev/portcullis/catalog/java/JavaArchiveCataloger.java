@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
@@ -87,7 +88,7 @@ public final class JavaArchiveCataloger implements Cataloger {
 
     @Override
     public int version() {
-      return Objects.hash(1, limits) & 0x7fffffff;
+      return Objects.hash(2, limits) & 0x7fffffff;
     }
 
     @Override
@@ -219,7 +220,7 @@ public final class JavaArchiveCataloger implements Cataloger {
     private void identify(Location at, ZipFile zip, List<ZipArchiveEntry> entries) throws IOException {
       List<PomProperties> poms = new ArrayList<>();
       Map<String, String> manifest = new TreeMap<>();
-      List<String> classes = new ArrayList<>();
+      SortedMap<String, Integer> packagesOfClasses = new TreeMap<>();
       for (ZipArchiveEntry e : entries) {
         String name = e.getName();
         if (e.isDirectory()) {
@@ -245,10 +246,14 @@ public final class JavaArchiveCataloger implements Cataloger {
             unknowns.add(new Unknown(at.inside(name), NAME, "malformed manifest: " + ex.getMessage()));
           }
         } else if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.startsWith("BOOT-INF/") && !name.startsWith("WEB-INF/")) {
-          classes.add(name);
+          // module-info and other classes of the unnamed package say nothing of the group
+          int slash = name.lastIndexOf('/');
+          if (slash > 0) {
+            packagesOfClasses.merge(name.substring(0, slash).replace('/', '.'), 1, Integer::sum);
+          }
         }
       }
-      ArchiveIdentity id = ArchiveIdentity.of(ArchiveName.of(at.path()), poms, manifest, commonPackage(classes));
+      ArchiveIdentity id = ArchiveIdentity.of(ArchiveName.of(at.path()), poms, manifest, packagesOfClasses);
       List<Location> where = id.own().map(p -> List.of(at, at.inside(p.entry()))).orElse(List.of(at));
       packages.add(maven(id.groupId(), id.artifactId(), id.version(), where, id.evidence().label, Optional.empty()));
       for (PomProperties p : poms) {
@@ -263,24 +268,6 @@ public final class JavaArchiveCataloger implements Cataloger {
     try (InputStream in = zip.getInputStream(e)) {
       return new String(in.readNBytes(MAX_TEXT_BYTES), StandardCharsets.UTF_8);
     }
-  }
-
-  /** The package all classes share, when it has at least two parts ({@code org.springframework}); else empty. */
-  static String commonPackage(List<String> classes) {
-    String common = null;
-    for (String c : classes) {
-      int slash = c.lastIndexOf('/');
-      String pkg = slash < 0 ? "" : c.substring(0, slash);
-      if (common == null) {
-        common = pkg;
-      } else {
-        while (!common.isEmpty() && !(pkg.equals(common) || pkg.startsWith(common + "/"))) {
-          int cut = common.lastIndexOf('/');
-          common = cut < 0 ? "" : common.substring(0, cut);
-        }
-      }
-    }
-    return common == null || common.indexOf('/') < 0 ? "" : common.replace('/', '.');
   }
 
   /**

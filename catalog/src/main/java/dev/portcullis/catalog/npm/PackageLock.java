@@ -1,6 +1,7 @@
 package dev.portcullis.catalog.npm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.catalog.FileParsing.Parsed;
 import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
@@ -14,19 +15,21 @@ import java.util.TreeMap;
 /**
  * {@code package-lock.json}: version 1 nests {@code dependencies} by name; versions 2 and 3 list
  * {@code packages} by install path ({@code node_modules/a/node_modules/@s/b}), and v2 also keeps
- * the v1 tree, which is then ignored. One package per name and version.
+ * the v1 tree, which is then ignored. One package per name and version; an entry that does not
+ * parse (a v1 key {@code node_modules/async}) is a problem of its own, never the loss of the file.
  */
 final class PackageLock {
   private static final String NODE_MODULES = "node_modules/";
 
   private PackageLock() {}
 
-  static List<Package> parse(byte[] content, Location location) throws IOException {
+  static Parsed parse(byte[] content, Location location) throws IOException {
     JsonNode root = CatalogJson.MAPPER.readTree(content);
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }
     Map<String, Package> found = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
     if (root.path("packages").isObject()) {
       for (Map.Entry<String, JsonNode> e : root.path("packages").properties()) {
         String path = e.getKey();
@@ -37,17 +40,18 @@ final class PackageLock {
           continue;
         }
         String name = p.path("name").asText(path.substring(at + NODE_MODULES.length()));
-        add(found, name, p, location);
+        add(found, problems, path, name, p, location);
       }
     } else if (root.path("dependencies").isObject()) {
-      walkV1(root.path("dependencies"), found, location);
+      walkV1(root.path("dependencies"), found, problems, location);
     } else if (root.path("lockfileVersion").isMissingNode()) {
       throw new IllegalArgumentException("no lockfileVersion: not a package-lock.json");
     }
-    return new ArrayList<>(found.values());
+    return new Parsed(new ArrayList<>(found.values()), problems);
   }
 
-  private static void walkV1(JsonNode dependencies, Map<String, Package> found, Location location) {
+  /** The nested tree of version 1; an entry that does not parse is a problem, and its own dependencies are still read. */
+  private static void walkV1(JsonNode dependencies, Map<String, Package> found, List<String> problems, Location location) {
     for (Map.Entry<String, JsonNode> e : dependencies.properties()) {
       JsonNode p = e.getValue();
       String name = e.getKey();
@@ -56,10 +60,18 @@ final class PackageLock {
       if (version.startsWith("npm:") && version.lastIndexOf('@') > 4) {
         name = version.substring(4, version.lastIndexOf('@'));
       }
-      add(found, name, p, location);
+      add(found, problems, e.getKey(), name, p, location);
       if (p.path("dependencies").isObject()) {
-        walkV1(p.path("dependencies"), found, location);
+        walkV1(p.path("dependencies"), found, problems, location);
       }
+    }
+  }
+
+  private static void add(Map<String, Package> found, List<String> problems, String key, String name, JsonNode p, Location location) {
+    try {
+      add(found, name, p, location);
+    } catch (IllegalArgumentException ex) {
+      problems.add("entry '" + key + "': " + ex.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.portcullis.catalog.npm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.catalog.FileParsing.Parsed;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * {@code link:}) and workspace projects are not packages. Versions 5 and 6 mark dev-only
  * packages {@code dev: true}; 9 dropped the field, so there a package is dev-only when the
  * importers' {@code devDependencies} reach it through {@code snapshots} and their other
- * dependencies do not.
+ * dependencies do not. An entry that does not parse is a problem of its own, never the loss of the
+ * file; a version 9 key written with version 6's leading {@code /} is read.
  */
 final class PnpmLock {
   private static final ObjectMapper YAML = yamlMapper();
@@ -48,7 +50,7 @@ final class PnpmLock {
     }
   }
 
-  static List<Package> parse(byte[] content, Location location) throws IOException {
+  static Parsed parse(byte[] content, Location location) throws IOException {
     JsonNode root = YAML.readTree(content);
     if (root == null || !root.isObject() || !root.path("lockfileVersion").isValueNode()) {
       throw new IllegalArgumentException("no lockfileVersion: not a pnpm-lock.yaml");
@@ -60,25 +62,33 @@ final class PnpmLock {
     }
     Set<String> devOnly = major >= 9 ? devOnly(root) : Set.of();
     Map<String, Package> found = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : root.path("packages").properties()) {
-      JsonNode p = e.getValue();
-      Optional<Pinned> pinned = pinned(e.getKey(), p, major);
-      if (pinned.isEmpty()) {
-        continue;
+      try {
+        add(found, e.getKey(), e.getValue(), major, devOnly, location);
+      } catch (IllegalArgumentException ex) {
+        problems.add("entry '" + e.getKey() + "': " + ex.getMessage());
       }
-      Map<String, String> metadata = new TreeMap<>();
-      if (p.path("dev").asBoolean(false) || devOnly.contains(pinned.get().key())) {
-        metadata.put("dev", "true");
-      }
-      if (p.path("optional").asBoolean(false)) {
-        metadata.put("optional", "true");
-      }
-      if (p.path("resolution").path("tarball").isTextual()) {
-        metadata.put("resolved", p.path("resolution").path("tarball").asText());
-      }
-      found.putIfAbsent(pinned.get().key(), NpmPackages.of(pinned.get().name(), pinned.get().version(), NpmLockCataloger.NAME, location, metadata));
     }
-    return new ArrayList<>(found.values());
+    return new Parsed(new ArrayList<>(found.values()), problems);
+  }
+
+  private static void add(Map<String, Package> found, String key, JsonNode p, int major, Set<String> devOnly, Location location) {
+    Optional<Pinned> pinned = pinned(key, p, major);
+    if (pinned.isEmpty()) {
+      return;
+    }
+    Map<String, String> metadata = new TreeMap<>();
+    if (p.path("dev").asBoolean(false) || devOnly.contains(pinned.get().key())) {
+      metadata.put("dev", "true");
+    }
+    if (p.path("optional").asBoolean(false)) {
+      metadata.put("optional", "true");
+    }
+    if (p.path("resolution").path("tarball").isTextual()) {
+      metadata.put("resolved", p.path("resolution").path("tarball").asText());
+    }
+    found.putIfAbsent(pinned.get().key(), NpmPackages.of(pinned.get().name(), pinned.get().version(), NpmLockCataloger.NAME, location, metadata));
   }
 
   /** {@code 5.4} → 5, {@code '6.0'} → 6, {@code '9.0'} → 9. */
@@ -95,7 +105,9 @@ final class PnpmLock {
 
   /** The package a {@code packages} entry pins; empty for a local directory or a key without name and version. */
   private static Optional<Pinned> pinned(String key, JsonNode entry, int major) {
-    Optional<Pinned> fromKey = major >= 9 ? fromKey(key) : key.startsWith("/") ? fromLegacyKey(key.substring(1), major) : Optional.empty();
+    // a version 9 key written with version 6's leading / is read as version 6 writes it
+    Optional<Pinned> fromKey = major >= 9 && !key.startsWith("/") ? fromKey(key)
+        : key.startsWith("/") ? fromLegacyKey(key.substring(1), Math.min(major, 6)) : Optional.empty();
     if (fromKey.isPresent()) {
       return fromKey;
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.catalog.npm;
 
+import dev.portcullis.catalog.FileParsing.Parsed;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import java.util.ArrayList;
@@ -7,19 +8,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code yarn.lock}, read by hand: an entry starts with an unindented line of descriptors
  * ({@code "a@^1", a@^1.2} in classic v1, {@code "a@npm:^1, a@npm:^1.2"} in berry) ending in
  * {@code :}; its two-space-indented fields hold {@code version "1.2.3"} (v1) or
  * {@code version: 1.2.3} and {@code resolution: "a@npm:1.2.3"} (berry). Berry's
- * {@code __metadata} and workspace entries are not packages.
+ * {@code __metadata} and workspace entries are not packages. An entry that does not parse is a
+ * problem of its own, never the loss of the file.
  */
 final class YarnLock {
   private YarnLock() {}
 
-  static List<Package> parse(String text, Location location) {
+  static Parsed parse(String text, Location location) {
     Map<String, Package> found = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
     String descriptor = null;
     String version = null;
     String resolution = null;
@@ -32,13 +36,16 @@ final class YarnLock {
       }
       boolean top = !Character.isWhitespace(line.charAt(0));
       if (top) {
-        add(found, descriptor, version, resolution, location);
-        if (!line.endsWith(":")) {
-          throw new IllegalArgumentException("line " + lineNo + ": an entry must end with ':'");
-        }
-        descriptor = firstDescriptor(line.substring(0, line.length() - 1));
+        add(found, problems, descriptor, version, resolution, location);
         version = null;
         resolution = null;
+        if (!line.endsWith(":")) {
+          // the fields under it belong to no entry, and are skipped
+          problems.add("line " + lineNo + ": an entry must end with ':'");
+          descriptor = null;
+          continue;
+        }
+        descriptor = firstDescriptor(line.substring(0, line.length() - 1));
         sawEntry = true;
       } else if (line.startsWith("  ") && !line.startsWith("   ") && descriptor != null) {
         String field = line.substring(2);
@@ -49,11 +56,20 @@ final class YarnLock {
         }
       }
     }
-    add(found, descriptor, version, resolution, location);
+    add(found, problems, descriptor, version, resolution, location);
     if (!sawEntry && !text.contains("yarn lockfile")) {
       throw new IllegalArgumentException("no entries and no 'yarn lockfile' header: not a yarn.lock");
     }
-    return new ArrayList<>(found.values());
+    return new Parsed(new ArrayList<>(found.values()), problems);
+  }
+
+  private static void add(Map<String, Package> found, List<String> problems, @Nullable String descriptor, @Nullable String version,
+      @Nullable String resolution, Location location) {
+    try {
+      add(found, descriptor, version, resolution, location);
+    } catch (IllegalArgumentException ex) {
+      problems.add("entry '" + descriptor + "': " + ex.getMessage());
+    }
   }
 
   private static void add(Map<String, Package> found, String descriptor, String version, String resolution, Location location) {
@@ -61,7 +77,7 @@ final class YarnLock {
       return;
     }
     if (version == null || version.isEmpty()) {
-      throw new IllegalArgumentException("entry " + descriptor + " has no version");
+      throw new IllegalArgumentException("no version");
     }
     String name = resolution != null ? nameOf(resolution) : nameOf(descriptor);
     String range = (resolution != null ? resolution : descriptor).substring(name.length() + 1);

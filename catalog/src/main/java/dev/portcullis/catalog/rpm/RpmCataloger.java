@@ -286,12 +286,15 @@ public final class RpmCataloger implements Cataloger {
     sourceRpm.ifPresent(v -> meta.put("sourceRpm", v));
     String evr = epoch.map(e -> e + ":").orElse("") + version + "-" + release;
     String namespace = distro == null ? "" : distro.id();
-    return new Package(name, namespace, evr, Ecosystem.RPM, purl(name, version + "-" + release, arch, epoch, distro), NAME,
+    return new Package(name, namespace, evr, Ecosystem.RPM, purl(name, version + "-" + release, arch, epoch, sourceRpm, distro), NAME,
         List.of(location), sourceRpm.flatMap(RpmCataloger::sourcePackage).orElse(null), null, meta);
   }
 
-  /** {@code pkg:rpm/fedora/curl@8.6.0-7.fc40?arch=x86_64&distro=fedora-40&epoch=1}. */
-  static String purl(String name, String versionRelease, String arch, Optional<Integer> epoch, @Nullable Distro distro) {
+  /**
+   * {@code pkg:rpm/fedora/curl@8.6.0-7.fc40?arch=x86_64&distro=fedora-40&epoch=1&upstream=curl-8.6.0-7.fc40.src.rpm}: the
+   * source rpm is the {@code upstream} qualifier, as other SBOM tools write it.
+   */
+  static String purl(String name, String versionRelease, String arch, Optional<Integer> epoch, Optional<String> sourceRpm, @Nullable Distro distro) {
     try {
       PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType("rpm").withName(name).withVersion(versionRelease);
       if (distro != null) {
@@ -303,6 +306,9 @@ public final class RpmCataloger implements Cataloger {
       }
       if (epoch.isPresent()) {
         b.withQualifier("epoch", Integer.toString(epoch.get()));
+      }
+      if (sourceRpm.isPresent() && !sourceRpm.get().isBlank()) {
+        b.withQualifier("upstream", sourceRpm.get());
       }
       return b.build().canonicalize();
     } catch (MalformedPackageURLException e) {

@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Installed gems: the {@code specifications/*.gemspec} that RubyGems writes for each, read as text
+ * Installed gems: the {@code specifications/*.gemspec} that RubyGems writes for each, and the
+ * {@code specifications/default/*.gemspec} of the default gems that Ruby itself ships, read as text
  * (never evaluated): the {@code s.name}, {@code s.version} and {@code s.licenses} assignments.
  */
 public final class GemspecCataloger extends FileCataloger {
@@ -27,7 +28,7 @@ public final class GemspecCataloger extends FileCataloger {
   private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']+)[\"']");
 
   public GemspecCataloger() {
-    super(NAME, WholeFiles.matching("gemspec", "**/specifications/*.gemspec"), GemspecCataloger::parse);
+    super(NAME, WholeFiles.matching("gemspec", "**/specifications/*.gemspec", "**/specifications/default/*.gemspec"), GemspecCataloger::parse);
   }
 
   static List<Package> parse(FileEntry entry, Location location, byte[] content) {

@@ -37,7 +37,7 @@ class DpkgCatalogerTest {
         .containsExactly(
             tuple("base-files", "12.4+deb12u7", "pkg:deb/debian/base-files@12.4%2Bdeb12u7?arch=amd64&distro=debian-12",
                 new SourcePackage("base-files", "12.4+deb12u7")),
-            tuple("libc6", "2.36-9+deb12u7", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12",
+            tuple("libc6", "2.36-9+deb12u7", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12&upstream=glibc",
                 new SourcePackage("glibc", "2.36-9+deb12u7")));
     Package libc = r.packages().get(1);
     assertThat(libc.location().path()).isEqualTo("/var/lib/dpkg/status.d/libc6");
@@ -60,8 +60,12 @@ class DpkgCatalogerTest {
             tuple("libc6", "2.35-0ubuntu3.8", "amd64", new SourcePackage("glibc", "2.35-0ubuntu3.8")),
             tuple("libc6", "2.35-0ubuntu3.8", "i386", new SourcePackage("glibc", "2.35-0ubuntu3.8")),
             tuple("tzdata", "2024a-0ubuntu0.22.04.1", "all", new SourcePackage("tzdata", "2024a-0ubuntu0.22.04.1")));
-    // packageurl-java percent-encodes the epoch colon; it decodes back to the version as written
-    assertThat(r.packages().get(0).purl()).isEqualTo("pkg:deb/ubuntu/bsdutils@1%3A2.37.2-4ubuntu3.4?arch=amd64&distro=ubuntu-22.04");
+    // packageurl-java percent-encodes the epoch colon; it decodes back to the version as written; the source's own version
+    // (no epoch) differs from the binary's, so upstream names it too
+    assertThat(r.packages().get(0).purl())
+        .isEqualTo("pkg:deb/ubuntu/bsdutils@1%3A2.37.2-4ubuntu3.4?arch=amd64&distro=ubuntu-22.04&upstream=util-linux%402.37.2-4ubuntu3.4");
+    assertThat(r.packages()).filteredOn(p -> p.name().equals("tzdata")).singleElement()
+        .satisfies(p -> assertThat(p.purl()).as("its own source").doesNotContain("upstream"));
     assertThat(r.packages()).allSatisfy(p -> {
       assertThat(p.namespace()).isEqualTo("ubuntu");
       assertThat(p.location().path()).isEqualTo("/var/lib/dpkg/status");

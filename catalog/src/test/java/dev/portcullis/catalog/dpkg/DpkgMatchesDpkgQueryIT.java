@@ -2,6 +2,8 @@ package dev.portcullis.catalog.dpkg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURL;
 import dev.portcullis.catalog.CatalogContext;
 import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.OsRelease;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +55,7 @@ public class DpkgMatchesDpkgQueryIT {
     assertThat(r.packages()).allSatisfy(p -> assertThat(p.location().layerIndex()).isZero());
     assertThat(r.packages()).extracting(Package::name).contains("base-files", "dpkg", "libc6", "apt");
     assertThat(r.packages()).filteredOn(p -> p.name().equals("libc6")).singleElement()
-        .satisfies(p -> assertThat(p.purl()).startsWith("pkg:deb/debian/libc6@").endsWith("?arch=amd64&distro=debian-12"));
+        .satisfies(p -> assertThat(p.purl()).startsWith("pkg:deb/debian/libc6@").endsWith("?arch=amd64&distro=debian-12&upstream=glibc"));
   }
 
   @Test
@@ -84,13 +87,22 @@ public class DpkgMatchesDpkgQueryIT {
     for (String line : out.split("\n")) {
       String[] f = line.split(" ", 2);
       if (f.length == 2 && INSTALLED.contains(f[0])) {
-        expected.add(f[1]);
+        // the PURL's upstream qualifier: the source when it is not the package itself, with its version when that differs
+        String[] w = f[1].split(" ");
+        String upstream = w[4].equals(w[2]) ? (w[3].equals(w[0]) ? "-" : w[3]) : w[3] + "@" + w[4];
+        expected.add(f[1] + " " + upstream);
       }
     }
     Set<String> actual = new TreeSet<>();
     for (Package p : r.packages()) {
+      String upstream;
+      try {
+        upstream = Optional.ofNullable(new PackageURL(p.purl()).getQualifiers()).map(q -> q.get("upstream")).orElse("-");
+      } catch (MalformedPackageURLException e) {
+        throw new AssertionError(p.purl(), e);
+      }
       actual.add(p.name() + " " + p.metadata().get("architecture") + " " + p.version() + " " + p.sourceIfAny().orElseThrow().name() + " "
-          + p.sourceIfAny().orElseThrow().version());
+          + p.sourceIfAny().orElseThrow().version() + " " + upstream);
     }
     assertThat(expected).as("dpkg-query lists packages").hasSizeGreaterThan(80);
     Set<String> missing = new TreeSet<>(expected);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class NpmLockCatalogerTest {
@@ -90,9 +91,34 @@ class NpmLockCatalogerTest {
         .extracting(Package::purl).containsExactly("pkg:npm/minimist@1.2.0", "pkg:npm/%40types/node@14.14.6");
   }
 
+  /** Each fixture is the good lock file of its format with one entry added that does not parse. */
+  @ParameterizedTest
+  @CsvSource({
+      "v1/package-lock.json, entry 'node_modules/async': malformed npm name 'node_modules/async'",
+      "v2/package-lock.json, entry 'node_modules/@broken': malformed scoped npm name '@broken'",
+      "v3/package-lock.json, entry 'node_modules/@broken': malformed scoped npm name '@broken'",
+      "yarn-classic/yarn.lock, entry 'entry-without-version@^1.0.0': no version",
+      "yarn-berry/yarn.lock, entry 'no-at-sign': descriptor 'no-at-sign' has no '@'",
+      "pnpm-v5/pnpm-lock.yaml, entry '/@scope//1.0.0': malformed scoped npm name '@scope/'",
+      "pnpm-v6/pnpm-lock.yaml, entry '/@scope@1.0.0': malformed scoped npm name '@scope'",
+      "pnpm-v9/pnpm-lock.yaml, entry '@scope@1.0.0': malformed scoped npm name '@scope'"})
+  void oneBadEntryLosesOnlyThatEntry(String good, String reason) {
+    String bad = "/srv/one-bad-entry-" + good;
+    assertThat(in(bad)).isNotEmpty().containsExactlyInAnyOrderElementsOf(in("/srv/" + good));
+    assertThat(result.unknowns()).filteredOn(u -> u.location().path().equals(bad)).singleElement()
+        .satisfies(u -> assertThat(u.reason()).isEqualTo("parse " + bad + ": " + reason));
+  }
+
+  @Test
+  void pnpmV9KeysWithALeadingSlashAreRead() {
+    String slashed = "/srv/pnpm-v9-slash-keys/pnpm-lock.yaml";
+    assertThat(in(slashed)).isNotEmpty().containsExactlyInAnyOrderElementsOf(in("/srv/pnpm-v9/pnpm-lock.yaml"));
+    assertThat(result.unknowns()).noneMatch(u -> u.location().path().equals(slashed));
+  }
+
   @Test
   void malformedLocksAreUnknowns() {
-    assertThat(result.unknowns()).extracting(u -> u.location().path()).containsExactly(
+    assertThat(result.unknowns()).extracting(u -> u.location().path()).filteredOn(p -> !p.contains("/one-bad-entry-")).containsExactly(
         "/srv/broken/package-lock.json", "/srv/pnpm-unclosed-flow-mapping/pnpm-lock.yaml");
     assertThat(result.unknowns()).allSatisfy(u -> assertThat(u.cataloger()).isEqualTo("npm-lock-cataloger"));
     assertThat(result.packages()).noneMatch(p -> p.location().path().contains("pnpm-unclosed"));

@@ -25,13 +25,18 @@ class PythonPackageCatalogerTest {
   }
 
   @Test
-  void distInfoEggInfoDirectoryAndEggInfoFile() {
+  void distInfoEggInfoDirectoryAndEggInfoFileInAnyCase() {
     // sorted by the name as written: upper case first
     assertThat(result.packages()).extracting(p -> p.purl() + " " + p.location().path()).containsExactly(
         "pkg:pypi/django-rest-framework@3.15.1 " + SITE + "Django_Rest_Framework-3.15.1.dist-info/METADATA",
+        "pkg:pypi/markupsafe@2.1.5 " + SITE + "MarkupSafe-2.1.5.DIST-INFO/METADATA",
         "pkg:pypi/pyyaml@5.3.1 " + SITE + "PyYAML-5.3.1-py3.8.egg-info/PKG-INFO",
+        "pkg:pypi/attrs@23.2.0 " + SITE + "attrs-23.2.0.dist-info/METADATA",
+        "pkg:pypi/pip@24.1.dev0?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fpypa%2Fpip.git%406c8b9c5b2f8e3d1a4e7f0a9b8c7d6e5f4a3b2c1d "
+            + SITE + "pip-24.1.dev0.dist-info/METADATA",
         "pkg:pypi/python-apt@2.6.0 /usr/lib/python3/dist-packages/python_apt-2.6.0.egg-info",
         "pkg:pypi/requests@2.31.0 " + SITE + "requests-2.31.0.dist-info/METADATA",
+        "pkg:pypi/six@1.16.0 " + SITE + "SIX-1.16.0-py3.12.EGG-INFO/PKG-INFO",
         "pkg:pypi/zope-interface@6.4 " + SITE + "zope.interface-6.4.dist-info/METADATA");
   }
 

@@ -123,8 +123,8 @@ class RpmCatalogerTest {
     assertThat(h.string(RpmHeader.NAME)).contains("curl");
     assertThat(h.integer(RpmHeader.EPOCH)).contains(1);
     assertThat(h.files()).containsExactly("/usr/bin/curl", "/usr/share/man/man1/curl.1.gz");
-    assertThat(RpmCataloger.purl("curl", "8.6.0-7.fc40", "x86_64", Optional.of(1), new Distro("fedora", "40", "", List.of())))
-        .isEqualTo("pkg:rpm/fedora/curl@8.6.0-7.fc40?arch=x86_64&distro=fedora-40&epoch=1");
+    assertThat(RpmCataloger.purl("curl", "8.6.0-7.fc40", "x86_64", Optional.of(1), Optional.of("curl-8.6.0-7.fc40.src.rpm"), new Distro("fedora", "40", "", List.of())))
+        .isEqualTo("pkg:rpm/fedora/curl@8.6.0-7.fc40?arch=x86_64&distro=fedora-40&epoch=1&upstream=curl-8.6.0-7.fc40.src.rpm");
   }
 
   @Test
@@ -148,7 +148,7 @@ class RpmCatalogerTest {
     CatalogResult r = catalog(new LayerBuilder().symlink("var/lib/rpm", "../../usr/lib/sysimage/rpm")
         .file("usr/lib/sysimage/rpm/rpmdb.sqlite", Files.readAllBytes(db), 0644));
     assertThat(r.packages()).singleElement().satisfies(p -> {
-      assertThat(p.purl()).isEqualTo("pkg:rpm/fedora/curl@8.6.0-7.fc40?arch=x86_64&distro=fedora-40&epoch=1");
+      assertThat(p.purl()).isEqualTo("pkg:rpm/fedora/curl@8.6.0-7.fc40?arch=x86_64&distro=fedora-40&epoch=1&upstream=curl-8.6.0-7.fc40.src.rpm");
       assertThat(p.version()).isEqualTo("1:8.6.0-7.fc40");
       assertThat(p.location().path()).isEqualTo("/usr/lib/sysimage/rpm/rpmdb.sqlite");
     });

@@ -120,13 +120,13 @@ class RpmDbMatchesRpmIT {
     CatalogResult result = catalog("var/lib/rpm/rpmdb.sqlite", Files.readAllBytes(db.resolve("rpmdb.sqlite")));
     assertThat(result.ownedFiles()).containsEntry("/usr/lib64/libfoo.so.0", "libfoo");
     Package hello = result.packages().stream().filter(p -> p.name().equals("hello")).findFirst().orElseThrow();
-    assertThat(hello.purl()).isEqualTo("pkg:rpm/fedora/hello@1.2-3.fc40?arch=noarch&distro=fedora-40&epoch=2");
+    assertThat(hello.purl()).isEqualTo("pkg:rpm/fedora/hello@1.2-3.fc40?arch=noarch&distro=fedora-40&epoch=2&upstream=hello-1.2-3.fc40.src.rpm");
     assertThat(hello.version()).isEqualTo("2:1.2-3.fc40");
     assertThat(hello.source()).isEqualTo(new Package.SourcePackage("hello", "1.2-3.fc40"));
     assertThat(hello.metadata()).containsEntry("vendor", "Portcullis Tests");
     Package perl = result.packages().stream().filter(p -> p.name().equals("perl-Tiny")).findFirst().orElseThrow();
     assertThat(perl.metadata()).containsEntry("modularityLabel", "perl:5.30:4020:abc123");
-    assertThat(perl.purl()).isEqualTo("pkg:rpm/fedora/perl-Tiny@5.30-4.module_f40?arch=noarch&distro=fedora-40");
+    assertThat(perl.purl()).isEqualTo("pkg:rpm/fedora/perl-Tiny@5.30-4.module_f40?arch=noarch&distro=fedora-40&upstream=perl-Tiny-5.30-4.module_f40.src.rpm");
   }
 
   /**
