@@ -49,6 +49,13 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
   public static final String DECLARED = "declared";
 
   /**
+   * The metadata key, {@code true}, of a package a lock file marks as a development dependency
+   * (npm's {@code dev}, pnpm's dev-only importers, Composer's {@code require-dev}): needed to build
+   * or test, not to run.
+   */
+  public static final String DEV = "dev";
+
+  /**
    * Catalogs an image reading its layers once: each layer is indexed and the catalogers' captures
    * are taken in the same pass, and both are kept in {@code scanner}'s cache by diffID, so an image
    * whose layers were seen before is catalogued without reading them.

@@ -89,6 +89,8 @@ final class AttestCommand extends SigningBase {
 
   @Mixin CelLimitsOptions cel = new CelLimitsOptions();
 
+  @Mixin IncludeDevOption devDependencies = new IncludeDevOption();
+
   @Override
   int sign() throws IOException {
     String predicateType = PredicateTypes.resolve(type)
@@ -135,7 +137,7 @@ final class AttestCommand extends SigningBase {
         if (stage == null) {
           throw new IllegalArgumentException("--type verdict needs --stage: a verdict is the decision for a stage");
         }
-        Gate.Result result = new Verdict(source, stage, policy, exceptions, null, null, db, now, cel.limits(), List.of())
+        Gate.Result result = new Verdict(source, stage, policy, exceptions, null, null, db, now, cel.limits(), List.of(), devDependencies.includeDev)
             .evaluate(common.readOptions(stderr, Main.of(spec).in), common.cache(), stderr);
         ObjectNode doc = DecisionWriter.document(result, now, Main.Version.number());
         return new Predicate(pinned(image, result.after().image().digest()), doc);
@@ -150,7 +152,7 @@ final class AttestCommand extends SigningBase {
       case PredicateTypes.COSIGN_VULN -> {
         try (Database database = Database.open(db == null ? Database.defaultLocation() : db)) {
           ScanOptions options = ScanOptions.all(database).withTypes(EnumSet.of(ScanType.VULN)).withCache(common.cache())
-              .withRead(common.readOptions(stderr, Main.of(spec).in)).withNoise(NoiseControl.none(LocalDate.ofInstant(now, ZoneOffset.UTC)));
+              .withRead(common.readOptions(stderr, Main.of(spec).in)).withNoise(NoiseControl.none(LocalDate.ofInstant(now, ZoneOffset.UTC))).withIncludeDev(devDependencies.includeDev);
           Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));
           ScanReport report = assessment.vulnerabilities().orElseThrow();
           return new Predicate(pinned(image, assessment.subject().digest().toString()), vulnPredicate(report, now, Instant.now()));

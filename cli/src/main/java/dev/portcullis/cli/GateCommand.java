@@ -55,6 +55,8 @@ final class GateCommand extends ImageCommand.Base {
 
   @Mixin CelLimitsOptions cel = new CelLimitsOptions();
 
+  @Mixin IncludeDevOption devDependencies = new IncludeDevOption();
+
   @Override
   int run() {
     try {
@@ -67,7 +69,7 @@ final class GateCommand extends ImageCommand.Base {
   private int decide() throws IOException {
     Instant now = at != null ? at : Instant.now();
     Verdict verdict = new Verdict(source, stage, policy, exceptions, report, saveReport, db, now, cel.limits(),
-        trust == null ? List.of() : TrustPolicy.load(trust).keys());
+        trust == null ? List.of() : TrustPolicy.load(trust).keys(), devDependencies.includeDev);
     Gate.Result result = verdict.evaluate(common.readOptions(stderr, Main.of(spec).in), common.cache(), stderr);
     var listener = common.listener(stderr);
     for (ExceptionFile.Refused r : result.refused()) {

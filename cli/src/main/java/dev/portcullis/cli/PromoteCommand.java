@@ -78,6 +78,8 @@ final class PromoteCommand extends SigningBase {
 
   @Mixin CelLimitsOptions cel = new CelLimitsOptions();
 
+  @Mixin IncludeDevOption devDependencies = new IncludeDevOption();
+
   @Override
   int sign() throws IOException {
     ImageRef source = ref();
@@ -93,7 +95,7 @@ final class PromoteCommand extends SigningBase {
       ImageRef pinned = source.withDigest(client.manifest(source, Promoter.MAX_MANIFEST_BYTES).digest());
       Instant now = at != null ? at : Instant.now();
       Gate.Result decision = new Verdict("registry:" + new ImageRef(pinned.registry(), pinned.repository(), null, pinned.digest()), stage,
-          policy, exceptions, null, null, db, now, cel.limits(), trusted)
+          policy, exceptions, null, null, db, now, cel.limits(), trusted, devDependencies.includeDev)
           .evaluate(common.readOptions(stderr, Main.of(spec).in), common.cache(), stderr);
       PromotionRequest request = new PromotionRequest(pinned, dest, client, client, decision, signer, trusted, who,
           Optional.ofNullable(approver), allowRetag);

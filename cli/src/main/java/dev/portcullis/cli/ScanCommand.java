@@ -63,6 +63,8 @@ final class ScanCommand extends ImageCommand.Base {
 
   @Mixin SkipChecksOption skipChecks;
 
+  @Mixin IncludeDevOption devDependencies = new IncludeDevOption();
+
   @Override
   Set<CommonOptions.Format> formats() {
     return EnumSet.of(CommonOptions.Format.TABLE, CommonOptions.Format.JSON, CommonOptions.Format.SARIF, CommonOptions.Format.CYCLONEDX_VDR);
@@ -95,7 +97,7 @@ final class ScanCommand extends ImageCommand.Base {
     try {
       ScanOptions options = new ScanOptions(sbom ? EnumSet.of(ScanType.VULN) : which, database, common.cache(),
           common.readOptions(stderr, Main.of(spec).in), Catalogers.all(),
-          Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList(), noise, allowed, min);
+          Checks.all().stream().filter(c -> !skipped.contains(c.info().id())).toList(), noise, allowed, min, devDependencies.includeDev);
       Scanner scanner = new Scanner(options);
       Assessment assessment = sbom ? scanner.scanSbom(source, Path.of(source.substring("sbom:".length()))) : scanner.scan(ImageSource.parse(source));
       print(assessment);

@@ -43,9 +43,10 @@ import org.jspecify.annotations.Nullable;
  * @param saveReport where to write the risk report before exceptions
  * @param db the vulnerability database (null: the default one)
  * @param trusted keys that check the image's signatures and attestations, beside the policy's own
+ * @param includeDev whether lock files' development dependencies are matched too
  */
 record Verdict(String source, String stage, @Nullable Path policy, @Nullable Path exceptions, @Nullable Path report,
-    @Nullable Path saveReport, @Nullable Path db, Instant now, CelLimits limits, List<PublicKey> trusted) {
+    @Nullable Path saveReport, @Nullable Path db, Instant now, CelLimits limits, List<PublicKey> trusted, boolean includeDev) {
 
   /** How the image is read: {@code read} and {@code cache} as the common options give them; problems of a policy go to {@code stderr}. */
   Gate.Result evaluate(ReadOptions read, @Nullable LayerCache cache, PrintStream stderr) throws IOException {
@@ -86,7 +87,7 @@ record Verdict(String source, String stage, @Nullable Path policy, @Nullable Pat
   private RiskReport scan(ReadOptions read, @Nullable LayerCache cache) throws IOException {
     try (Database database = Database.open(db == null ? Database.defaultLocation() : db)) {
       ScanOptions options = ScanOptions.all(database).withCache(cache).withRead(read)
-          .withNoise(NoiseControl.none(LocalDate.now(ZoneOffset.UTC)));
+          .withNoise(NoiseControl.none(LocalDate.now(ZoneOffset.UTC))).withIncludeDev(includeDev);
       Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));
       assessment.warnings().forEach(w -> read.listener().warn(w));
       return assessment.risk();

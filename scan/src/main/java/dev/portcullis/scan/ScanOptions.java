@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param noise which vulnerabilities are shown and which are suppressed, and why
  * @param allowlist which rule findings are let through, and why
  * @param checksAtLeast the least severity of a rule finding kept
+ * @param includeDev whether the development dependencies lock files name (metadata {@code dev=true}) are matched
+ *     against the database; by default they are not, as they do not ship in what runs, and the report says how many were left out
  */
 public record ScanOptions(
     Set<ScanType> types,
@@ -39,7 +41,8 @@ public record ScanOptions(
     List<Check<?>> checks,
     NoiseControl noise,
     Allowlist allowlist,
-    Severity checksAtLeast) {
+    Severity checksAtLeast,
+    boolean includeDev) {
 
   public ScanOptions {
     if (types.isEmpty()) {
@@ -56,36 +59,40 @@ public record ScanOptions(
   /** Every scanner with the built-in catalogers and checks, nothing suppressed, no cache, default read options. */
   public static ScanOptions all(Database database) {
     return new ScanOptions(EnumSet.allOf(ScanType.class), database, null, ReadOptions.defaults(), Catalogers.all(), Checks.all(),
-        NoiseControl.none(LocalDate.now(ZoneOffset.UTC)), Allowlist.NONE, Severity.LOW);
+        NoiseControl.none(LocalDate.now(ZoneOffset.UTC)), Allowlist.NONE, Severity.LOW, false);
   }
 
   /** The rule scanners alone (no database), with the built-in checks. */
   public static ScanOptions rules(Set<ScanType> types) {
     return new ScanOptions(types, null, null, ReadOptions.defaults(), Catalogers.all(), Checks.all(),
-        NoiseControl.none(LocalDate.now(ZoneOffset.UTC)), Allowlist.NONE, Severity.LOW);
+        NoiseControl.none(LocalDate.now(ZoneOffset.UTC)), Allowlist.NONE, Severity.LOW, false);
   }
 
   public ScanOptions withTypes(Set<ScanType> t) {
-    return new ScanOptions(t, database, cache, read, catalogers, checks, noise, allowlist, checksAtLeast);
+    return new ScanOptions(t, database, cache, read, catalogers, checks, noise, allowlist, checksAtLeast, includeDev);
   }
 
   public ScanOptions withCache(@Nullable LayerCache c) {
-    return new ScanOptions(types, database, c, read, catalogers, checks, noise, allowlist, checksAtLeast);
+    return new ScanOptions(types, database, c, read, catalogers, checks, noise, allowlist, checksAtLeast, includeDev);
   }
 
   public ScanOptions withRead(ReadOptions r) {
-    return new ScanOptions(types, database, cache, r, catalogers, checks, noise, allowlist, checksAtLeast);
+    return new ScanOptions(types, database, cache, r, catalogers, checks, noise, allowlist, checksAtLeast, includeDev);
   }
 
   public ScanOptions withChecks(List<Check<?>> c) {
-    return new ScanOptions(types, database, cache, read, catalogers, c, noise, allowlist, checksAtLeast);
+    return new ScanOptions(types, database, cache, read, catalogers, c, noise, allowlist, checksAtLeast, includeDev);
   }
 
   public ScanOptions withNoise(NoiseControl n) {
-    return new ScanOptions(types, database, cache, read, catalogers, checks, n, allowlist, checksAtLeast);
+    return new ScanOptions(types, database, cache, read, catalogers, checks, n, allowlist, checksAtLeast, includeDev);
   }
 
   public ScanOptions withAllowlist(Allowlist a, Severity atLeast) {
-    return new ScanOptions(types, database, cache, read, catalogers, checks, noise, a, atLeast);
+    return new ScanOptions(types, database, cache, read, catalogers, checks, noise, a, atLeast, includeDev);
+  }
+
+  public ScanOptions withIncludeDev(boolean d) {
+    return new ScanOptions(types, database, cache, read, catalogers, checks, noise, allowlist, checksAtLeast, d);
   }
 }

@@ -4,6 +4,7 @@ import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.Package;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
@@ -182,7 +183,7 @@ public final class Scanner {
     Catalog catalog = SbomReader.read(file);
     Digest digest = Digest.sha256(Files.readAllBytes(file));
     long t1 = System.nanoTime();
-    ScanReport report = report(database, catalog, name, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), options.noise());
+    ScanReport report = report(database, catalog, name, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), options);
     long t2 = System.nanoTime();
     return new Assessment(new Assessment.Subject(name, digest, List.of(), Optional.empty(), List.of()), java.util.EnumSet.of(ScanType.VULN),
         Optional.of(catalog), Optional.of(report), Optional.empty(), List.of(),
@@ -204,7 +205,7 @@ public final class Scanner {
       List<Layer> imageLayers = image.layers();
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < imageLayers.size() ? imageLayers.get(i).createdBy() : Optional.empty();
       report = report(Objects.requireNonNull(options.database()), catalog, image.name(), image.digest(),
-          VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options.noise());
+          VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options);
     }
     long t3 = System.nanoTime();
     Report checks = engine == null ? null : check(engine, image, pass);
@@ -244,17 +245,31 @@ public final class Scanner {
     return options.allowlist().apply(found).atLeast(options.checksAtLeast());
   }
 
-  /** The vulnerabilities of {@code catalog}, after {@code noise} for {@code subject}. */
+  /**
+   * The vulnerabilities of {@code catalog} (without the development dependencies unless the
+   * options include them), after the options' noise control for {@code subject}.
+   */
   private static ScanReport report(Database database, Catalog catalog, String name, Digest digest, VexSubject subject,
-      IntFunction<Optional<String>> createdBy, NoiseControl noise) throws IOException {
-    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(catalog, createdBy);
-    NoiseControl.Outcome outcome = noise.apply(result.findings(), subject);
+      IntFunction<Optional<String>> createdBy, ScanOptions options) throws IOException {
+    Catalog matched = options.includeDev() ? catalog : withoutDev(catalog);
+    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(matched, createdBy);
+    NoiseControl.Outcome outcome = options.noise().apply(result.findings(), subject);
     List<String> notes = new ArrayList<>(result.notes());
+    int dev = catalog.packages().size() - matched.packages().size();
+    if (dev > 0) {
+      notes.add(dev + " development " + (dev == 1 ? "dependency" : "dependencies") + " of lock files not matched (--include-dev matches them)");
+    }
     for (Unknown u : catalog.unknowns()) {
       notes.add("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
     }
     return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(),
         builtAt(database), notes);
+  }
+
+  /** {@code catalog} without the packages lock files mark as development dependencies. */
+  private static Catalog withoutDev(Catalog catalog) {
+    List<Package> kept = catalog.packages().stream().filter(p -> !"true".equals(p.metadata().get(Catalog.DEV))).toList();
+    return kept.size() == catalog.packages().size() ? catalog : new Catalog(catalog.distro(), kept, catalog.unknowns());
   }
 
   private static @Nullable Instant builtAt(Database database) {

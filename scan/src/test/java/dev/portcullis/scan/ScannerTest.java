@@ -114,6 +114,34 @@ class ScannerTest {
     assertThat(seen(a)).doesNotContain("F1xtureT0kenF1xtureT0kenF1xtureT0ken");
   }
 
+  /**
+   * A lock file's development dependency (lodash, {@code "dev": true}) is not matched unless asked,
+   * and the report says how many were left out; its other entries (minimist) are matched either way.
+   */
+  @Test
+  void developmentDependenciesAreMatchedOnlyWhenIncluded(@TempDir Path tmp) throws IOException {
+    String lock = """
+        {"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true, "packages": {
+          "": {"name": "app", "version": "1.0.0", "dependencies": {"minimist": "1.2.5"}, "devDependencies": {"lodash": "4.17.20"}},
+          "node_modules/lodash": {"version": "4.17.20", "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz", "dev": true},
+          "node_modules/minimist": {"version": "1.2.5", "resolved": "https://registry.npmjs.org/minimist/-/minimist-1.2.5.tgz"}}}
+        """;
+    Path layout = tmp.resolve("lock");
+    new OciLayoutBuilder().refName("lock")
+        .layer(ScanFixtures.base().dir("app").file("app/package-lock.json", lock).build(), Compression.NONE, "ADD rootfs.tar /")
+        .write(layout);
+    ImageSource source = ImageSource.parse("oci-dir:" + layout + ":lock");
+    try (Database database = Database.open(db)) {
+      ScanOptions options = ScanOptions.all(database).withRead(read(tmp.resolve("t")));
+      var left = new Scanner(options).scan(source).vulnerabilities().orElseThrow();
+      var all = new Scanner(options.withIncludeDev(true)).scan(source).vulnerabilities().orElseThrow();
+      assertThat(left.findings()).extracting(f -> f.pkg().name()).containsExactly("minimist");
+      assertThat(left.notes()).contains("1 development dependency of lock files not matched (--include-dev matches them)");
+      assertThat(all.findings()).extracting(f -> f.pkg().name()).containsExactlyInAnyOrder("lodash", "minimist");
+      assertThat(all.notes()).noneMatch(n -> n.contains("development"));
+    }
+  }
+
   /** A layer of 1 MiB that streams 4 KiB every 10 ms: a scan of it takes seconds, so a cancellation lands mid-layer. */
   private static ImageSource slowLayout(Path dir) {
     byte[] big = new byte[1 << 20];

@@ -1,5 +1,6 @@
 package dev.portcullis.catalog.npm;
 
+import dev.portcullis.catalog.Catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -80,7 +81,7 @@ final class PnpmLock {
     }
     Map<String, String> metadata = new TreeMap<>();
     if (p.path("dev").asBoolean(false) || devOnly.contains(pinned.get().key())) {
-      metadata.put("dev", "true");
+      metadata.put(Catalog.DEV, "true");
     }
     if (p.path("optional").asBoolean(false)) {
       metadata.put("optional", "true");

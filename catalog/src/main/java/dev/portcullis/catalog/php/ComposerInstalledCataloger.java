@@ -1,5 +1,6 @@
 package dev.portcullis.catalog.php;
 
+import dev.portcullis.catalog.Catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.catalog.FileCataloger;
@@ -54,7 +55,7 @@ public final class ComposerInstalledCataloger extends FileCataloger {
         metadata.put("license", String.join(" OR ", licenses));
       }
       if (dev.contains(full)) {
-        metadata.put("dev", "true");
+        metadata.put(Catalog.DEV, "true");
       }
       String vendor = full.substring(0, slash);
       String name = full.substring(slash + 1);
