@@ -121,13 +121,28 @@ final class DbCommand {
   }
 
   @Command(name = "update", mixinStandardHelpOptions = true,
-      description = "Rebuild the database from the files a mirror lists in its index.json (OSV dumps, EPSS, KEV), fetching only what changed; "
-          + "replaces the database atomically when complete, so a failed update leaves the previous one working.")
+      description = "Rebuild the database from the upstream feeds at their published URLs (OSV's dump of each ecosystem, FIRST's EPSS, "
+          + "CISA's KEV), or from the files a mirror lists in its index.json; fetches only what changed and replaces the database "
+          + "atomically when complete, so a failed update leaves the previous one working.")
   static final class Update extends Base {
-    @Option(names = "--mirror", required = true, paramLabel = "URL", description = "The mirror: an http(s) directory URL holding index.json.")
-    URI mirror;
+    @Option(names = "--mirror", paramLabel = "URL", description = "A mirror instead of the upstream feeds: an http(s) directory URL holding index.json.")
+    @Nullable URI mirror;
 
-    @Option(names = "--allow-partial", description = "Import what can be read from the mirror's files and report the rest as warnings, "
+    @Option(names = "--ecosystems", paramLabel = "NAME", split = ",",
+        description = "The OSV ecosystems fetched from upstream (default: those the catalogers find packages of: "
+            + "AlmaLinux, Alpine, crates.io, Debian, Go, Maven, npm, NuGet, Packagist, PyPI, Red Hat, Rocky Linux, RubyGems, Ubuntu).")
+    List<String> ecosystems = MirrorUpdater.Upstream.CATALOGUED;
+
+    @Option(names = "--osv-url", paramLabel = "URL", description = "Where the OSV dumps are (ECOSYSTEM/all.zip below it; default: osv.dev's bucket).")
+    URI osvUrl = MirrorUpdater.Upstream.OSV;
+
+    @Option(names = "--epss-url", paramLabel = "URL", description = "The EPSS scores (default: FIRST's current CSV, gzipped).")
+    URI epssUrl = MirrorUpdater.Upstream.EPSS;
+
+    @Option(names = "--kev-url", paramLabel = "URL", description = "CISA's Known Exploited Vulnerabilities catalog (default: its published JSON feed).")
+    URI kevUrl = MirrorUpdater.Upstream.KEV;
+
+    @Option(names = "--allow-partial", description = "Import what can be read from the downloaded files and report the rest as warnings, "
         + "instead of refusing the update at the first record or row that cannot be read.")
     boolean allowPartial;
 
@@ -136,21 +151,25 @@ final class DbCommand {
     @Override
     public Integer call() throws Exception {
       boolean json = json();
-      if (mirror.getScheme() == null || !(mirror.getScheme().equals("http") || mirror.getScheme().equals("https"))) {
+      if (mirror != null && (mirror.getScheme() == null || !(mirror.getScheme().equals("http") || mirror.getScheme().equals("https")))) {
         throw new IllegalArgumentException("--mirror " + mirror + " is not an http:// or https:// URL");
       }
+      URI m = mirror;
+      MirrorUpdater.Upstream upstream = m == null ? new MirrorUpdater.Upstream(osvUrl, ecosystems, epssUrl, kevUrl) : null;
+      String from = m != null ? m.toString() : "the upstream feeds";
       PrintStream out = Main.of(spec).out;
       UpdateOutcome outcome;
       try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build()) {
-        outcome = refusedAsFailure(() -> new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), network.deadlines()).update(mirror, file()));
+        MirrorUpdater updater = new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), network.deadlines());
+        outcome = refusedAsFailure(() -> m != null ? updater.update(m, file()) : updater.update(java.util.Objects.requireNonNull(upstream), file()));
       }
       switch (outcome) {
         case UpdateOutcome.UpToDate u -> {
           if (json) {
             out.println(JsonOutput.MAPPER.writeValueAsString(JsonOutput.MAPPER.createObjectNode().put("database", file().toString())
-                .put("mirror", mirror.toString()).put("upToDate", true)));
+                .put("source", from).put("upToDate", true)));
           } else {
-            out.println(file() + " is up to date with " + mirror);
+            out.println(file() + " is up to date with " + from);
           }
         }
         case UpdateOutcome.Updated u -> {
@@ -158,11 +177,11 @@ final class DbCommand {
           ImportReport r = u.report();
           if (json) {
             out.println(JsonOutput.MAPPER.writeValueAsString(JsonOutput.MAPPER.createObjectNode().put("database", file().toString())
-                .put("mirror", mirror.toString()).put("upToDate", false).put("downloaded", u.downloaded()).put("cached", u.cached())
+                .put("source", from).put("upToDate", false).put("downloaded", u.downloaded()).put("cached", u.cached())
                 .put("advisories", r.advisories()).put("withdrawn", r.withdrawn()).put("epss", r.epss()).put("kev", r.kev())
                 .put("problems", r.problems().size())));
           } else {
-            out.println("downloaded " + u.downloaded() + " files from " + mirror + " (" + u.cached() + " unchanged, from the cache); imported "
+            out.println("downloaded " + u.downloaded() + " files from " + from + " (" + u.cached() + " unchanged, from the cache); imported "
                 + r.advisories() + " advisories, " + r.epss() + " EPSS scores, " + r.kev() + " KEV entries into " + file()
                 + (r.problems().isEmpty() ? "" : "; " + r.problems().size() + " files or records skipped"));
           }

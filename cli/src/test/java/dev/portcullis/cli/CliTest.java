@@ -229,6 +229,71 @@ class CliTest {
     return server;
   }
 
+  /**
+   * Without a mirror, {@code db update} fetches each upstream feed from a server laid out as the
+   * published ones (OSV's ECOSYSTEM/all.zip, EPSS's gzipped CSV, KEV's JSON), then only what changed.
+   */
+  @Test
+  void dbUpdateBuildsFromTheUpstreamFeedsAndThenFetchesOnlyWhatChanged() throws IOException {
+    Path site = Files.createDirectories(tmp.resolve("upstream"));
+    Path zip = Files.createDirectories(site.resolve("osv/npm")).resolve("all.zip");
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.list(EXAMPLE.resolveSibling("advisories"))) {
+      for (Path f : files.sorted().toList()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(f.getFileName().toString()));
+        out.write(Files.readAllBytes(f));
+        out.closeEntry();
+      }
+    }
+    Path epss = Files.createDirectories(site.resolve("epss")).resolve("epss_scores-current.csv.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(epss))) {
+      out.write("#model_version:v2023.03.01,score_date:2026-12-01T00:00:00+0000\ncve,epss,percentile\nCVE-2021-44228,0.97565,0.99996\n"
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    Path kev = Files.createDirectories(site.resolve("kev")).resolve("known_exploited_vulnerabilities.json");
+    Files.writeString(kev, "{\"title\": \"CISA Catalog of Known Exploited Vulnerabilities\", \"catalogVersion\": \"2026.12.01\", \"count\": 1, "
+        + "\"vulnerabilities\": [{\"cveID\": \"CVE-2021-44228\", \"vendorProject\": \"Apache\", \"product\": \"Log4j2\", "
+        + "\"dateAdded\": \"2021-12-10\", \"dueDate\": \"2021-12-24\", \"knownRansomwareCampaignUse\": \"Known\"}]}");
+    List<String> requests = new CopyOnWriteArrayList<>();
+    HttpServer server = mirror(site, requests);
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror/";
+      Path db = tmp.resolve("db");
+      String[] update = {"db", "update", "--db", db.toString(), "--ecosystems", "npm", "--osv-url", url + "osv", "--epss-url", url + "epss/epss_scores-current.csv.gz",
+          "--kev-url", url + "kev/known_exploited_vulnerabilities.json"};
+      CliRun first = run(update);
+      assertThat(first.exit()).as(first.err()).isZero();
+      assertThat(first.out()).isEqualTo("downloaded 3 files from the upstream feeds (0 unchanged, from the cache); imported 2 advisories, "
+          + "1 EPSS scores, 1 KEV entries into " + db + "\n");
+      assertThat(requests).containsExactly("GET osv/npm/all.zip", "GET epss/epss_scores-current.csv.gz", "GET kev/known_exploited_vulnerabilities.json");
+      byte[] before = Files.readAllBytes(db);
+
+      // nothing changed: three conditional requests, each answered 304, and the database is not touched
+      CliRun second = run(update);
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(second.out()).isEqualTo(db + " is up to date with the upstream feeds\n");
+      assertThat(Files.readAllBytes(db)).isEqualTo(before);
+
+      // one feed changed: only it is fetched again, and the database is rebuilt
+      Files.writeString(kev, Files.readString(kev).replace("2026.12.01", "2026.12.02"));
+      requests.clear();
+      CliRun third = run(update);
+      assertThat(third.exit()).as(third.err()).isZero();
+      assertThat(third.out()).startsWith("downloaded 1 files from the upstream feeds (2 unchanged, from the cache); imported 2 advisories");
+
+      // a feed gone: one line, exit 1, the database as it was
+      byte[] kept = Files.readAllBytes(db);
+      Files.delete(kev);
+      CliRun gone = run(update);
+      assertThat(gone.exit()).isEqualTo(1);
+      assertThat(gone.err()).isEqualTo("portcullis: update " + db + " from the upstream feeds: GET kev/known_exploited_vulnerabilities.json: HTTP 404\n");
+      assertThat(Files.readAllBytes(db)).isEqualTo(kept);
+      assertThat(run("db", "update", "--db", db.toString(), "--ecosystems", "Nope").err())
+          .isEqualTo("portcullis: 'Nope' is not an OSV ecosystem (" + String.join(", ", dev.portcullis.vuln.db.MirrorUpdater.Upstream.CATALOGUED) + ", ...)\n");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void dbUpdateFetchesWhatTheMirrorListsAndThenSaysUpToDate() throws IOException {
     Path site = Files.createDirectories(tmp.resolve("site/osv"));

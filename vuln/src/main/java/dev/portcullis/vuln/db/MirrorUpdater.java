@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refreshes a database from a mirror: a directory URL holding {@code index.json} and the files it lists.
@@ -44,6 +45,10 @@ import java.util.regex.Pattern;
  * update (server gone mid-transfer, checksum mismatch, an index that lists nothing, an import {@link
  * DatabaseImporter} refuses) leaves the previous database as it was.
  * Every read from the mirror runs under the {@link TransferDeadlines} given.
+ *
+ * <p>Without a mirror, {@link #update(Upstream, Path)} builds the database from the upstream feeds at
+ * their published URLs ({@link Upstream}): each file is fetched with {@code If-None-Match} and
+ * {@code If-Modified-Since} from its last fetch, bounded in size, and the same atomic swap applies.
  */
 public final class MirrorUpdater {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +75,133 @@ public final class MirrorUpdater {
     this(http, options, TransferDeadlines.DEFAULT.withStall(stallTimeout));
   }
 
+  /** A file listed by a mirror's index: its path, and the sha256 and size it must have. */
   private record Listed(String path, String sha256, long size) {}
+
+  /**
+   * The upstream feeds every user can reach: OSV's dump of each ecosystem ({@code
+   * OSV/ECOSYSTEM/all.zip}), FIRST's EPSS scores and CISA's Known Exploited Vulnerabilities catalog.
+   * The URLs default to where each is published; another base serves a copy laid out the same way.
+   *
+   * @param osv the base of the OSV dumps, holding {@code ECOSYSTEM/all.zip}
+   * @param ecosystems the OSV ecosystems fetched, by their OSV names
+   */
+  public record Upstream(URI osv, List<String> ecosystems, URI epss, URI kev) {
+    public static final URI OSV = URI.create("https://osv-vulnerabilities.storage.googleapis.com/");
+    public static final URI EPSS = URI.create("https://epss.empiricalsecurity.com/epss_scores-current.csv.gz");
+    public static final URI KEV = URI.create("https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json");
+    /** The ecosystems the catalogers find packages of, and the matcher compares versions for. */
+    public static final List<String> CATALOGUED = List.of("AlmaLinux", "Alpine", "crates.io", "Debian", "Go", "Maven", "npm", "NuGet", "Packagist",
+        "PyPI", "Red Hat", "Rocky Linux", "RubyGems", "Ubuntu");
+
+    public Upstream {
+      ecosystems = List.copyOf(new java.util.TreeSet<>(ecosystems));
+      if (ecosystems.isEmpty()) {
+        throw new IllegalArgumentException("no ecosystem to fetch: a database built from nothing would pass every scan");
+      }
+      for (String e : ecosystems) {
+        if (!dev.portcullis.vuln.osv.Ecosystems.isKnown(e) || e.contains(":") || e.contains("/")) {
+          throw new IllegalArgumentException("'" + e + "' is not an OSV ecosystem (" + String.join(", ", CATALOGUED) + ", ...)");
+        }
+      }
+      for (URI u : List.of(osv, epss, kev)) {
+        if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+          throw new IllegalArgumentException(u + " is not an http:// or https:// URL");
+        }
+      }
+    }
+
+    /** The published feeds, for {@code ecosystems}. */
+    public static Upstream published(List<String> ecosystems) {
+      return new Upstream(OSV, ecosystems, EPSS, KEV);
+    }
+
+    /** Each file: where it is fetched from, and where it is kept (the importer reads it by that name). */
+    List<Feed> feeds() {
+      URI base = osv.toString().endsWith("/") ? osv : URI.create(osv + "/");
+      List<Feed> out = new ArrayList<>();
+      for (String e : ecosystems) {
+        out.add(new Feed(base.resolve(e.replace(" ", "%20") + "/all.zip"), "osv/" + e + "/all.zip"));
+      }
+      out.add(new Feed(epss, "epss/epss_scores-current.csv.gz"));
+      out.add(new Feed(kev, "kev/known_exploited_vulnerabilities.json"));
+      return out;
+    }
+  }
+
+  /** One upstream file: its URL, and its path in the download cache. */
+  record Feed(URI uri, String path) {}
+
+  /** The most one upstream file may be: OSV's largest dumps are a few hundred MiB. */
+  static final long MAX_FEED_BYTES = 4L << 30;
+
+  /**
+   * Brings {@code database} up to date with the upstream feeds: each file is fetched again only when
+   * it changed (HTTP 304 keeps the one downloaded before), and the database is rebuilt and swapped
+   * in when any did; when none did and the database exists, nothing is written.
+   */
+  public UpdateOutcome update(Upstream upstream, Path database) throws DatabaseException {
+    Path cache = database.toAbsolutePath().resolveSibling(database.getFileName() + ".upstream");
+    String what = "update " + database + " from the upstream feeds";
+    try {
+      Files.createDirectories(cache);
+      Path statePath = cache.resolve("state.json");
+      ObjectNode state = Files.isRegularFile(statePath) ? (ObjectNode) JSON.readTree(statePath.toFile()) : JSON.createObjectNode();
+      ObjectNode next = JSON.createObjectNode();
+      int downloaded = 0;
+      int cached = 0;
+      List<Path> inputs = new ArrayList<>();
+      for (Feed f : upstream.feeds()) {
+        Path local = cache.resolve(f.path());
+        inputs.add(local);
+        JsonNode seen = Files.isRegularFile(local) ? state.path(f.path()) : JSON.createObjectNode();
+        NetworkRead read = NetworkRead.start(deadlines, what + ": GET " + f.uri());
+        HttpRequest.Builder request = HttpRequest.newBuilder(f.uri()).timeout(read.responseTimeout(f.uri(), false)).GET();
+        if (seen.hasNonNull("etag")) {
+          request.header("If-None-Match", seen.get("etag").asText());
+        }
+        if (seen.hasNonNull("lastModified")) {
+          request.header("If-Modified-Since", seen.get("lastModified").asText());
+        }
+        HttpResponse<InputStream> reply = send(read, request.build());
+        if (reply.statusCode() == 304 && Files.isRegularFile(local)) {
+          reply.body().close();
+          if (seen.isObject()) {
+            next.set(f.path(), seen);
+          }
+          cached++;
+          continue;
+        }
+        receive(read, reply, f.path(), local, MAX_FEED_BYTES, null, what);
+        ObjectNode validators = next.putObject(f.path());
+        reply.headers().firstValue("ETag").ifPresent(v -> validators.put("etag", v));
+        reply.headers().firstValue("Last-Modified").ifPresent(v -> validators.put("lastModified", v));
+        downloaded++;
+      }
+      if (downloaded == 0 && Files.isRegularFile(database)) {
+        return new UpdateOutcome.UpToDate();
+      }
+      UpdateOutcome.Updated outcome = new UpdateOutcome.Updated(downloaded, cached, new DatabaseImporter(options).importInto(database, inputs));
+      writeState(cache, statePath, next);
+      return outcome;
+    } catch (DatabaseException e) {
+      throw e;
+    } catch (NetworkReadException e) {
+      throw new DatabaseException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new DatabaseException(what + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatabaseException(what + ": interrupted", e);
+    }
+  }
+
+  /** Replaces the state file atomically: a crash leaves the old one, whose downloads are all still in the cache. */
+  private static void writeState(Path cache, Path statePath, ObjectNode state) throws IOException {
+    Path stateTemp = Files.createTempFile(cache, "state.", ".json");
+    JSON.writeValue(stateTemp.toFile(), state);
+    Files.move(stateTemp, statePath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
 
   /** Brings {@code database} up to date with the mirror at {@code mirror} (a directory URL; a missing final {@code /} is added). */
   public UpdateOutcome update(URI mirror, Path database) throws DatabaseException {
@@ -127,9 +258,7 @@ public final class MirrorUpdater {
       ObjectNode next = JSON.createObjectNode();
       reply.headers().firstValue("ETag").ifPresent(v -> next.put("etag", v));
       reply.headers().firstValue("Last-Modified").ifPresent(v -> next.put("lastModified", v));
-      Path stateTemp = Files.createTempFile(cache, "state.", ".json");
-      JSON.writeValue(stateTemp.toFile(), next);
-      Files.move(stateTemp, statePath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      writeState(cache, statePath, next);
       return outcome;
     } catch (DatabaseException e) {
       throw e;
@@ -174,23 +303,33 @@ public final class MirrorUpdater {
   }
 
   private void download(URI uri, Listed f, Path local, String what) throws IOException, InterruptedException {
+    NetworkRead read = NetworkRead.start(deadlines, what + ": GET " + f.path());
+    HttpResponse<InputStream> reply = send(read, HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, false)).GET().build());
+    receive(read, reply, f.path(), local, f.size(), f, what);
+  }
+
+  /**
+   * Writes the body of {@code reply} (which must be 200) to {@code local} through a temporary file,
+   * at most {@code maxBytes}, and when {@code listed} is given only with its size and sha256.
+   */
+  private static void receive(NetworkRead read, HttpResponse<InputStream> reply, String name, Path local, long maxBytes, @Nullable Listed listed,
+      String what) throws IOException {
     Files.createDirectories(local.getParent());
     Path temp = Files.createTempFile(local.getParent(), local.getFileName() + ".", ".download");
     try {
-      NetworkRead read = NetworkRead.start(deadlines, what + ": GET " + f.path());
-      HttpResponse<InputStream> reply = send(read, HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, false)).GET().build());
       MessageDigest sha = sha256();
       long total = 0;
       try (InputStream in = read.body(reply); OutputStream out = Files.newOutputStream(temp)) {
         if (reply.statusCode() != 200) {
-          throw new DatabaseException(what + ": GET " + f.path() + ": HTTP " + reply.statusCode());
+          throw new DatabaseException(what + ": GET " + name + ": HTTP " + reply.statusCode());
         }
         byte[] buffer = new byte[1 << 16];
         int n;
         while ((n = in.read(buffer)) > 0) {
           total += n;
-          if (total > f.size()) {
-            throw new DatabaseException(what + ": GET " + f.path() + ": more than the " + f.size() + " bytes index.json lists");
+          if (total > maxBytes) {
+            throw new DatabaseException(what + ": GET " + name + ": more than the " + maxBytes + " bytes "
+                + (listed != null ? "index.json lists" : "an upstream file may have"));
           }
           sha.update(buffer, 0, n);
           out.write(buffer, 0, n);
@@ -202,12 +341,12 @@ public final class MirrorUpdater {
         if (e instanceof DatabaseException) {
           throw e;
         }
-        throw new DatabaseException(what + ": GET " + f.path() + ": transfer broke after " + total + " bytes: " + e.getMessage(), e);
+        throw new DatabaseException(what + ": GET " + name + ": transfer broke after " + total + " bytes: " + e.getMessage(), e);
       }
       String actual = HexFormat.of().formatHex(sha.digest());
-      if (total != f.size() || !actual.equals(f.sha256())) {
-        throw new DatabaseException(what + ": GET " + f.path() + ": got " + total + " bytes with sha256 " + actual + ", index.json lists "
-            + f.size() + " bytes with sha256 " + f.sha256());
+      if (listed != null && (total != listed.size() || !actual.equals(listed.sha256()))) {
+        throw new DatabaseException(what + ": GET " + name + ": got " + total + " bytes with sha256 " + actual + ", index.json lists "
+            + listed.size() + " bytes with sha256 " + listed.sha256());
       }
       Files.move(temp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
