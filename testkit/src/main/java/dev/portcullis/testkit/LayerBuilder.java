@@ -58,6 +58,22 @@ public final class LayerBuilder {
     return put(e, null);
   }
 
+  /** A FIFO (named pipe). */
+  public LayerBuilder fifo(String name, int mode) {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_FIFO, true);
+    e.setMode(010000 | mode);
+    return put(e, null);
+  }
+
+  /** A character ({@code block} false) or block device node with its numbers. */
+  public LayerBuilder device(String name, boolean block, int major, int minor, int mode) {
+    TarArchiveEntry e = new TarArchiveEntry(name, block ? TarConstants.LF_BLK : TarConstants.LF_CHR, true);
+    e.setMode((block ? 060000 : 020000) | mode);
+    e.setDevMajor(major);
+    e.setDevMinor(minor);
+    return put(e, null);
+  }
+
   public LayerBuilder whiteout(String path) {
     int slash = path.lastIndexOf('/');
     return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), new byte[0], 0644);

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * unpack} would: layers are applied in order, straight from their streams, each read once. Nothing
  * is ever written outside the target: every path is resolved inside it, symlinks included. The
  * work happens in a sibling temporary directory that replaces the target only when complete, so a
- * failure leaves no partial tree. Device nodes and FIFOs cannot be made from Java and are skipped,
- * reported; ownership is kept when running as root.
+ * failure leaves no partial tree. Ownership is kept, and device nodes and FIFOs are made (with
+ * {@code mknod(1)}, as {@code umoci unpack} makes them), when running as root; otherwise those are
+ * skipped and reported.
  */
 public final class Exporter {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -255,8 +256,18 @@ public final class Exporter {
         onDisk.putLong(node, LINK, onDisk.getLong(t, LINK));
       }
       case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
-        skip(layer, e.path() + ": " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " not created");
-        return;
+        String kind = e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        if (ownUid != 0) {
+          skip(layer, e.path() + ": " + kind + " not created (only root makes device nodes and FIFOs)");
+          return;
+        }
+        Optional<String> failed = mknod(p, e);
+        if (failed.isPresent()) {
+          skip(layer, e.path() + ": " + kind + " not created (" + failed.get() + ")");
+          return;
+        }
+        setType(node, e.type());
+        setSpecialMetadata(p, e);
       }
       case DIRECTORY -> throw new AssertionError("handled above");
     }
@@ -399,6 +410,68 @@ public final class Exporter {
       }
     }
     return false;
+  }
+
+  /** How long one {@code mknod} or {@code touch} may take. */
+  private static final long TOOL_SECONDS = 10;
+
+  /**
+   * Makes the device node or FIFO {@code e} at {@code p} with {@code mknod(1)}, as {@code umoci
+   * unpack} makes them as root (Java has no call for it); empty when made, else why not.
+   */
+  private static Optional<String> mknod(Path p, LayerEntry e) throws IOException {
+    List<String> command = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(e.mode() & 0777), p.toString()));
+    switch (e.type()) {
+      case CHAR_DEVICE -> command.addAll(List.of("c", Integer.toString(e.devMajor()), Integer.toString(e.devMinor())));
+      case BLOCK_DEVICE -> command.addAll(List.of("b", Integer.toString(e.devMajor()), Integer.toString(e.devMinor())));
+      default -> command.add("p");
+    }
+    return run(command, e.path());
+  }
+
+  /** Runs a tool of the system with a deadline; empty when it succeeded, else why not. */
+  private static Optional<String> run(List<String> command, String forPath) throws IOException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    } catch (IOException ex) {
+      return Optional.of(command.get(0) + " cannot run: " + ex.getMessage());
+    }
+    try (InputStream out = process.getInputStream()) {
+      byte[] said = out.readNBytes(4096);
+      if (!process.waitFor(TOOL_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return Optional.of(command.get(0) + " did not finish within " + TOOL_SECONDS + " s");
+      }
+      if (process.exitValue() != 0) {
+        String why = new String(said, java.nio.charset.StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
+        return Optional.of(command.get(0) + " exited with " + process.exitValue() + (why.isEmpty() ? "" : ": " + why));
+      }
+      return Optional.empty();
+    } catch (InterruptedException ex) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("export: interrupted while making " + forPath);
+    }
+  }
+
+  /**
+   * Mode, owner and times of a device node or FIFO, all by path and never by opening it: opening
+   * a FIFO waits for a writer, and opening a device node would reach the device. The JDK opens a
+   * file to set its times, so {@code touch -h} sets them.
+   */
+  private void setSpecialMetadata(Path p, LayerEntry e) throws IOException {
+    // chmod(2) by path: the node was just made, so no link is followed (a no-follow chmod may open the file)
+    Files.setAttribute(p, "unix:mode", e.mode());
+    if (chownAllowed && !(e.uid() == ownUid && e.gid() == ownGid)) {
+      Files.setAttribute(p, "unix:uid", (int) e.uid(), NOFOLLOW);
+      Files.setAttribute(p, "unix:gid", (int) e.gid(), NOFOLLOW);
+      Files.setAttribute(p, "unix:mode", e.mode()); // chown clears setuid/setgid
+    }
+    Optional<String> failed = run(List.of("touch", "-h", "-d", "@" + e.modifiedEpochSeconds(), p.toString()), e.path());
+    if (failed.isPresent()) {
+      throw new IOException("export: set the times of " + e.path() + ": " + failed.get());
+    }
   }
 
   private void setMetadata(Path p, int mode, long uid, long gid, long mtime, boolean symlink) throws IOException {

@@ -90,7 +90,7 @@ public final class LayerIndex {
     long link = records.getLong(at + 48);
     return new LayerEntry(records.getInt(at), strings.getString(records.getLong(at + 40)), TYPES[records.getByte(at + 4)],
         records.getShort(at + 6), records.getLong(at + 8), records.getLong(at + 16), records.getLong(at + 24),
-        link < 0 ? "" : strings.getString(link), records.getLong(at + 32));
+        link < 0 ? "" : strings.getString(link), records.getLong(at + 32), records.getInt(at + 56), records.getInt(at + 60));
   }
 
   FileType type(int i) {
@@ -178,6 +178,8 @@ public final class LayerIndex {
       records.putLong(at + 32, e.modifiedEpochSeconds());
       records.putLong(at + 40, strings.appendString(e.path()));
       records.putLong(at + 48, e.linkTarget().isEmpty() ? -1 : strings.appendString(e.linkTarget()));
+      records.putInt(at + 56, e.devMajor());
+      records.putInt(at + 60, e.devMinor());
       size++;
       return this;
     }

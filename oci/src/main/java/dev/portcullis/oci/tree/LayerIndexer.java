@@ -22,7 +22,7 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
 
   @Override
   public int version() {
-    return 3; // 3: warnings no longer name the layer and image
+    return 4; // 3: warnings no longer name the layer and image; 4: device numbers
   }
 
   // A compact binary form: an image's index can hold hundreds of thousands of entries, and a warm
@@ -41,6 +41,8 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
       d.writeLong(e.size());
       CacheStreams.writeString(d, e.linkTarget());
       d.writeLong(e.modifiedEpochSeconds());
+      d.writeInt(e.devMajor());
+      d.writeInt(e.devMinor());
     }
     for (List<String> list : List.of(index.whiteouts(), index.opaqueDirs(), index.warnings())) {
       d.writeInt(list.size());
@@ -64,7 +66,18 @@ public final class LayerIndexer implements LayerAnalyzer<LayerIndex> {
       if (type >= types.length) {
         throw new IOException("damaged cache entry: file type " + type);
       }
-      b.entry(new LayerEntry(ordinal, path, types[type], d.readInt(), d.readLong(), d.readLong(), d.readLong(), CacheStreams.readString(d), d.readLong()));
+      int mode = d.readInt();
+      long uid = d.readLong();
+      long gid = d.readLong();
+      long size = d.readLong();
+      String link = CacheStreams.readString(d);
+      long modified = d.readLong();
+      int major = d.readInt();
+      int minor = d.readInt();
+      if (major < 0 || minor < 0) {
+        throw new IOException("damaged cache entry: device numbers " + major + ", " + minor);
+      }
+      b.entry(new LayerEntry(ordinal, path, types[type], mode, uid, gid, size, link, modified, major, minor));
     }
     for (int l = 0; l < 3; l++) {
       int m = CacheStreams.readCount(d);

@@ -115,8 +115,10 @@ public final class LayerWalker {
         if (size < 0) {
           throw new ImageReadException("read tar of " + where + ": entry '" + name + "' has a negative size");
         }
+        boolean device = type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE;
         LayerEntry entry = new LayerEntry(ord, path, type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), size, link,
-            e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000);
+            e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toMillis() / 1000, device ? Math.max(0, e.getDevMajor()) : 0,
+            device ? Math.max(0, e.getDevMinor()) : 0);
         visitor.entry(entry, type == FileType.REGULAR ? new EntryContent(tar, where, ord, name) : null);
       }
       drain(in);
