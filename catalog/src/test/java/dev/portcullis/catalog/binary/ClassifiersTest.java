@@ -23,7 +23,7 @@ class ClassifiersTest {
   @CsvSource({
       "nginx, nginx", "apache2, httpd", "httpd, httpd", "python3.11, python", "libpython3.12.so.1.0, python", "libnode.so.108, node",
       "libcrypto.so.3, openssl", "libcurl.so.4.8.0, libcurl", "libcurl-gnutls.so.4, libcurl", "libruby-3.1.so.3.1.2, ruby",
-      "libperl.so.5.36.0, perl", "php8.2, php", "php-fpm8.2, php", "postgres, postgresql", "redis-server, redis", "release, openjdk"})
+      "libperl.so.5.36.0, perl", "php8.2, php", "php-fpm8.2, php", "postgres, postgresql", "redis-server, redis", "release, openjdk", "redis-check-rdb, redis"})
   void fileNamesAreSearchedByTheirClassifier(String fileName, String classifier) {
     assertThat(Classifiers.builtIn()).filteredOn(c -> c.searches(fileName)).extracting(Classifier::name).containsExactly(classifier);
   }
