@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.catalogers.Catalogers;
+import dev.portcullis.catalog.sbom.SbomAssertions;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Each runtime and server of Debian bookworm that a classifier knows, installed by apt: the
  * classifier finds the version that {@code dpkg-query} gives the package owning the file (its
  * upstream part, see {@link #upstream}); with the package database in the image, the binaries are
- * left to their Debian packages; copied alone into a scratch image, they are all found again.
+ * left to their Debian packages; copied alone into a scratch image, they are all found again, and
+ * survive a CycloneDX round trip.
  * (openjdk-17-jre-headless is not here: its maintainer script fails in a chroot;
  * {@link BinaryClassifierCatalogerTest} reads its {@code release} file.)
  */
@@ -110,6 +112,7 @@ class BinaryClassifiersMatchDpkgQueryIT {
     assertThat(scratch.distro()).isEmpty();
     assertThat(scratch.unknowns()).isEmpty();
     assertThat(identified(scratch)).isEqualTo(expected);
+    SbomAssertions.roundTripsThroughCycloneDx(scratch, tmp);
   }
 
   /**
