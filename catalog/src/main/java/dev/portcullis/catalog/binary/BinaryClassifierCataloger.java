@@ -85,12 +85,14 @@ public final class BinaryClassifierCataloger implements Cataloger {
   }
 
   private static Package identified(Classifier c, String version, Location location) {
-    String purl;
+    PackageURL purl;
     try {
-      purl = new PackageURL(c.purlOf(version)).canonicalize();
+      purl = new PackageURL(c.purlOf(version));
     } catch (MalformedPackageURLException e) {
       throw new IllegalArgumentException("no valid Package URL from " + c.purl() + " (" + e.getMessage() + ")", e);
     }
-    return new Package(c.packageName(), "", version, Ecosystem.GENERIC, purl, NAME, List.of(location), null, null, Map.of("classifier", c.name()));
+    String namespace = purl.getNamespace() == null ? "" : purl.getNamespace();
+    return new Package(purl.getName(), namespace, version, Ecosystem.GENERIC, purl.canonicalize(), NAME, List.of(location), null, null,
+        Map.of("classifier", c.name()));
   }
 }

@@ -31,8 +31,9 @@ class BinaryClassifierCatalogerTest {
   void theJdkIsIdentifiedFromItsReleaseFile() throws IOException {
     CatalogResult r = FixtureTrees.catalog(new BinaryClassifierCataloger(), "/dev/portcullis/catalog/binary/openjdk-17", tmp);
     assertThat(r.unknowns()).isEmpty();
-    assertThat(r.packages()).extracting(Package::name, Package::version, Package::purl, Package::ecosystem, p -> p.location().path())
-        .containsExactly(tuple("openjdk", "17.0.15", "pkg:generic/openjdk@17.0.15", Ecosystem.GENERIC, "/usr/lib/jvm/java-17-openjdk-amd64/release"));
+    assertThat(r.packages()).extracting(Package::namespace, Package::name, Package::version, Package::purl, Package::ecosystem, p -> p.location().path())
+        .containsExactly(tuple("oracle", "openjdk", "17.0.15", "pkg:generic/oracle/openjdk@17.0.15", Ecosystem.GENERIC,
+            "/usr/lib/jvm/java-17-openjdk-amd64/release"));
   }
 
   @Test

@@ -57,7 +57,7 @@ class BinaryClassifiersMatchDpkgQueryIT {
       List.of("libcurl", LIB + "libcurl.so.4.8.0"),
       List.of("busybox", "/usr/bin/busybox"),
       List.of("postgresql", "/usr/lib/postgresql/15/bin/postgres"),
-      List.of("php", "/usr/bin/php8.2"),
+      List.of("php-cli", "/usr/bin/php8.2"),
       List.of("ruby", LIB + "libruby-3.1.so.3.1.2"),
       List.of("perl", "/usr/bin/perl"),
       List.of("perl", LIB + "libperl.so.5.36.0"),

@@ -16,14 +16,15 @@ class ClassifiersTest {
   @Test
   void theBuiltInListCoversEveryRuntimeAndServerOfTheIssue() {
     assertThat(Classifiers.builtIn()).extracting(Classifier::packageName).containsOnly(
-        "openjdk", "node", "python", "nginx", "redis", "httpd", "openssl", "curl", "busybox", "postgresql", "php", "ruby", "perl");
+        "openjdk", "node", "python", "nginx", "redis", "httpd", "openssl", "curl", "busybox", "postgresql", "php-cli", "php-fpm", "php", "ruby",
+        "perl");
   }
 
   @ParameterizedTest(name = "{0} is searched by {1}")
   @CsvSource({
       "nginx, nginx", "apache2, httpd", "httpd, httpd", "python3.11, python", "libpython3.12.so.1.0, python", "libnode.so.108, node",
       "libcrypto.so.3, openssl", "libcurl.so.4.8.0, libcurl", "libcurl-gnutls.so.4, libcurl", "libruby-3.1.so.3.1.2, ruby",
-      "libperl.so.5.36.0, perl", "php8.2, php", "php-fpm8.2, php", "postgres, postgresql", "redis-server, redis", "release, openjdk", "redis-check-rdb, redis"})
+      "libperl.so.5.36.0, perl", "php8.2, php-cli", "php-fpm8.2, php-fpm", "libphp8.2.so, libphp", "postgres, postgresql", "redis-server, redis", "release, openjdk", "redis-check-rdb, redis"})
   void fileNamesAreSearchedByTheirClassifier(String fileName, String classifier) {
     assertThat(Classifiers.builtIn()).filteredOn(c -> c.searches(fileName)).extracting(Classifier::name).containsExactly(classifier);
   }
