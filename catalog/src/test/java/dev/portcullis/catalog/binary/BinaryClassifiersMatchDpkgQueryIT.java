@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * upstream part, see {@link #upstream}); with the package database in the image, the binaries are
  * left to their Debian packages; copied alone into a scratch image, they are all found again, and
  * survive a CycloneDX round trip.
- * (openjdk-17-jre-headless is not here: its maintainer script fails in a chroot;
- * {@link BinaryClassifierCatalogerTest} reads its {@code release} file.)
+ * (openjdk-17-jre-headless is not installed here: its maintainer script fails in a chroot; the
+ * machine's own Debian JDKs are checked instead, and {@link BinaryClassifierCatalogerTest} reads a
+ * copy of one's {@code release} file.)
  */
 class BinaryClassifiersMatchDpkgQueryIT {
   private static final List<String> PACKAGES = List.of("apache2-bin", "busybox", "curl", "libcurl4", "libssl3", "nginx", "nodejs", "openssl",
@@ -113,6 +114,35 @@ class BinaryClassifiersMatchDpkgQueryIT {
     assertThat(scratch.unknowns()).isEmpty();
     assertThat(identified(scratch)).isEqualTo(expected);
     SbomAssertions.roundTripsThroughCycloneDx(scratch, tmp);
+  }
+
+  @Test
+  void theJdksThisDebianMachineInstalledHaveTheVersionsOfTheirPackages() throws IOException {
+    // the JDK's package does not install in a chroot: the machine's own Debian JDKs stand in, where it has some
+    Path jvm = Path.of("/usr/lib/jvm");
+    List<Path> releases;
+    try (var dirs = Files.list(jvm)) {
+      releases = dirs.filter(d -> !Files.isSymbolicLink(d)).map(d -> d.resolve("release")).filter(Files::isRegularFile).sorted().toList();
+    } catch (java.nio.file.NoSuchFileException none) {
+      releases = List.of();
+    }
+    LayerBuilder layer = new LayerBuilder();
+    Set<String> debianJdks = new TreeSet<>();
+    for (Path release : releases) {
+      String owner;
+      try {
+        owner = Tools.run(TIMEOUT, "dpkg-query", "-S", release.toString()).stdoutText().strip();
+      } catch (Tools.ToolException notFromAPackage) {
+        continue;
+      }
+      String version = upstream(Tools.run(TIMEOUT, "dpkg-query", "-W", "-f", "${Version}", owner.substring(0, owner.indexOf(':'))).stdoutText());
+      layer.file(release.toString().substring(1), Files.readAllBytes(release), 0644);
+      debianJdks.add("openjdk " + release + " " + version + " pkg:generic/oracle/openjdk@" + version);
+    }
+    org.junit.jupiter.api.Assumptions.assumeFalse(debianJdks.isEmpty(), "no JDK from a Debian package under " + jvm);
+    Path layout = tmp.resolve("scratch-jdk");
+    new OciLayoutBuilder().layer(layer).write(layout);
+    assertThat(identified(catalog(layout, Catalogers.defaults()))).isEqualTo(debianJdks);
   }
 
   /**
