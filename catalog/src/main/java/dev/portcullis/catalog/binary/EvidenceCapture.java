@@ -25,10 +25,18 @@ final class EvidenceCapture implements FileCapture {
   static final long MAX_FILE = 2L << 30;
   private static final int FORMAT = 1;
   private final List<Classifier> classifiers;
+  /** Any classifier's file name: one match per file of a layer, as most files are no classifier's. */
+  private final Pattern anyFileName;
   private final int version;
 
   EvidenceCapture(List<Classifier> classifiers) {
     this.classifiers = List.copyOf(classifiers);
+    StringBuilder any = new StringBuilder();
+    for (Classifier c : classifiers) {
+      // named groups may repeat across classifiers: in the union they are plain groups
+      any.append(any.isEmpty() ? "" : "|").append("(?:").append(c.fileName().pattern().replaceAll("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>", "(?:")).append(')');
+    }
+    this.anyFileName = Pattern.compile(any.isEmpty() ? "(?!)" : any.toString());
     // the classifiers decide what is kept: a changed list must not reuse cached captures
     StringBuilder key = new StringBuilder().append(FORMAT);
     for (Classifier c : classifiers) {
@@ -49,7 +57,7 @@ final class EvidenceCapture implements FileCapture {
 
   @Override
   public boolean wants(String path, int mode, long size) {
-    return size > 0 && size <= MAX_FILE && !searching(path).isEmpty();
+    return size > 0 && size <= MAX_FILE && anyFileName.matcher(path.substring(path.lastIndexOf('/') + 1)).matches();
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,21 @@ class EvidenceCaptureTest {
     assertThat(CAPTURE.wants("etc/nginx/nginx.conf", 0644, 1_000)).isFalse();
     assertThat(CAPTURE.wants("usr/sbin/nginx", 0755, 0)).isFalse();
     assertThat(CAPTURE.wants("usr/sbin/nginx", 0755, EvidenceCapture.MAX_FILE + 1)).isFalse();
+  }
+
+  @Test
+  void wantsExactlyTheFilesSomeClassifierSearches() {
+    for (String name : List.of("nginx", "python3.11", "libpython3.11.so.1.0", "python3", "libnode.so.108", "node", "nodejs", "release", "redis-cli",
+        "redis-check-rdb", "libcurl-gnutls.so.4.8.0", "libssl.so.3", "php-fpm8.2", "php.ini", "libruby-3.1.so.3.1", "perl5.36.0", "perldoc")) {
+      assertThat(CAPTURE.wants("usr/bin/" + name, 0755, 1_000)).as(name).isEqualTo(!CAPTURE.searching("usr/bin/" + name).isEmpty());
+    }
+  }
+
+  @Test
+  void anotherClassifierListIsAnotherCaptureVersionSoCachedLayersAreReadAgain() {
+    List<Classifier> fewer = Classifiers.builtIn().subList(1, Classifiers.builtIn().size());
+    assertThat(new EvidenceCapture(fewer).version()).isNotEqualTo(CAPTURE.version());
+    assertThat(new EvidenceCapture(Classifiers.builtIn()).version()).isEqualTo(CAPTURE.version());
   }
 
   private static Map<String, String> search(String path, byte[] content) throws IOException {
