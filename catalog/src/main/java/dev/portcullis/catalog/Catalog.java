@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * Everything installed in an image: the distribution, every package the catalogers find (sorted),
  * and the files they could not parse. Language packages whose files an OS package installed are
  * marked {@link Package#managedBy()}, so that matching goes through the distribution's feed; what
- * a lock file alone names is marked {@value #DECLARED}.
+ * a lock file alone names is marked {@value #DECLARED}; a binary that a
+ * cataloger identified from its own file is left out where an OS package installed that file
+ * ({@link Cataloger#yieldsToOsPackages()}).
  */
 public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unknown> unknowns) {
   public Catalog {
@@ -136,12 +138,16 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     List<Unknown> unknowns = new ArrayList<>();
     List<CatalogResult> results = runAll(tree, catalogers, context);
     Set<String> declaring = new HashSet<>();
+    Set<String> yielding = new HashSet<>();
     for (int i = 0; i < results.size(); i++) {
       CatalogResult r = results.get(i);
       packages.addAll(r.packages());
       unknowns.addAll(r.unknowns());
       if (catalogers.get(i).declares()) {
         declaring.add(catalogers.get(i).name());
+      }
+      if (catalogers.get(i).yieldsToOsPackages()) {
+        yielding.add(catalogers.get(i).name());
       }
     }
     packages = withoutDeclaredInstalled(packages, declaring);
@@ -150,7 +156,11 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     List<Package> marked = new ArrayList<>(packages.size());
     for (Package p : packages) {
       String owner = p.ecosystem().isOs() ? null : ownerOf(p, owned);
-      marked.add(owner == null ? p : p.managedBy(owner));
+      if (owner == null) {
+        marked.add(p);
+      } else if (!yielding.contains(p.foundBy())) {
+        marked.add(p.managedBy(owner));
+      }
     }
     marked.sort(null);
     unknowns.sort((a, b) -> a.location().compareTo(b.location()));

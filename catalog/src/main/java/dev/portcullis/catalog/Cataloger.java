@@ -30,5 +30,14 @@ public interface Cataloger {
     return false;
   }
 
+  /**
+   * Whether each of its packages stands for the file it was found in (a binary identified by its
+   * version string), so that where an OS package installed that file, the OS package already is
+   * that package: such packages are dropped from the catalog rather than reported twice.
+   */
+  default boolean yieldsToOsPackages() {
+    return false;
+  }
+
   CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException;
 }

@@ -12,7 +12,9 @@ public enum Ecosystem {
   CARGO("cargo"),
   RUBYGEMS("gem"),
   NUGET("nuget"),
-  COMPOSER("composer");
+  COMPOSER("composer"),
+  /** A program or library identified from its own files (a binary's version string), not from a package manager. */
+  GENERIC("generic");
 
   private final String purlType;
 

@@ -2,6 +2,7 @@ package dev.portcullis.catalog.catalogers;
 
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.apk.ApkCataloger;
+import dev.portcullis.catalog.binary.BinaryClassifierCataloger;
 import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;
 import dev.portcullis.catalog.golang.GoBinaryCataloger;
@@ -39,7 +40,8 @@ public final class Catalogers {
         new ComposerInstalledCataloger(),
         new CargoLockCataloger(),
         new CargoAuditableBinaryCataloger(),
-        new GoBinaryCataloger());
+        new GoBinaryCataloger(),
+        new BinaryClassifierCataloger());
   }
 
   /** The built-ins and the extensions on the class path; two with one name fail at start. */

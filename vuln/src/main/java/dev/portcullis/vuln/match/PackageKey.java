@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record PackageKey(String ecosystem, String name, String version, String matcher) {
 
-  /** The key of {@code p}, or empty when no OSV ecosystem covers it (an OS package of an unknown distribution). */
+  /** The key of {@code p}, or empty when no OSV ecosystem covers it (an OS package of an unknown distribution, a program identified from its binary). */
   public static Optional<PackageKey> of(Package p, @Nullable Distro distro) {
     return switch (p.ecosystem()) {
       case DEBIAN, ALPINE, RPM -> os(p, distro);
@@ -29,6 +29,8 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case RUBYGEMS -> Optional.of(new PackageKey("RubyGems", p.name(), p.version(), "ruby-gem-matcher"));
       case NUGET -> Optional.of(new PackageKey("NuGet", p.name(), p.version(), "dotnet-matcher"));
       case COMPOSER -> Optional.of(new PackageKey("Packagist", p.namespace().isEmpty() ? p.name() : p.namespace() + "/" + p.name(), p.version(), "php-composer-matcher"));
+      // OSV has no ecosystem for programs identified from their binaries (pkg:generic): CPE-keyed feeds cover them
+      case GENERIC -> Optional.empty();
     };
   }
 

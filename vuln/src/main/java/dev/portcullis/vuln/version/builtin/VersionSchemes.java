@@ -55,6 +55,8 @@ public final class VersionSchemes {
       case RUBYGEMS -> RUBYGEMS;
       case NUGET -> NUGET;
       case COMPOSER -> COMPOSER;
+      // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
+      case GENERIC -> SEMVER;
     };
   }
 
