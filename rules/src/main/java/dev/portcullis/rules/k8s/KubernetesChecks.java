@@ -433,7 +433,8 @@ public final class KubernetesChecks {
         (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
           if (texts(rule, "verbs").contains("*") && texts(rule, "resources").contains("*")) {
             hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " grants every verb ('*') on every resource ('*')"
-                + (texts(rule, "apiGroups").contains("*") ? " in every API group" : " in " + texts(rule, "apiGroups")));
+                + (texts(rule, "apiGroups").contains("*") ? " in every API group"
+                    : " in API groups " + texts(rule, "apiGroups").stream().map(g -> g.isEmpty() ? "core" : g).toList()));
           }
         }))));
     all.add(check("PCS-K8S-032", Severity.HIGH, "Binding to cluster-admin",
