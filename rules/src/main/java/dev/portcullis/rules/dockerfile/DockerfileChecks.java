@@ -48,23 +48,12 @@ public final class DockerfileChecks {
     return (df, hits) -> {
       for (Instruction in : df.instructions()) {
         if (in.keyword().equals("RUN")) {
-          for (ShellScript.Command c : script(in).commands()) {
+          for (ShellScript.Command c : df.shell(in).commands()) {
             rule.apply(in, c, hits);
           }
         }
       }
     };
-  }
-
-  static ShellScript script(Instruction run) {
-    if (run.arguments() instanceof Instruction.ExecForm e) {
-      List<String> args = e.args();
-      if (args.size() >= 3 && args.get(0).matches("(/bin/|/usr/bin/)?(ba|da|a)?sh") && args.get(1).equals("-c")) {
-        return ShellScript.parse(args.get(2));
-      }
-      return new ShellScript(List.of(List.of(new ShellScript.Command(args))));
-    }
-    return ShellScript.parse(run.script());
   }
 
   private static boolean installs(ShellScript.Command c, String program, String... subcommands) {
@@ -265,7 +254,7 @@ public final class DockerfileChecks {
             "Download the script to a file, verify its checksum or signature, then run it; or install the software from a package repository.",
             List.of(cwe(494)),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN")).forEach(i -> {
-              for (List<ShellScript.Command> p : script(i).pipelines()) {
+              for (List<ShellScript.Command> p : df.shell(i).pipelines()) {
                 for (int k = 0; k + 1 < p.size(); k++) {
                   String from = p.get(k).program();
                   String to = p.get(k + 1).program();
@@ -302,7 +291,7 @@ public final class DockerfileChecks {
             "End the RUN that installs with: && rm -rf /var/lib/apt/lists/*",
             List.of(docker("apt-get best practices")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN") && i.flag("mount").map(m -> !m.contains("/var/lib/apt")).orElse(true))
-                .filter(i -> script(i).commands().stream().anyMatch(c -> installs(c, "apt-get", "install")))
+                .filter(i -> df.shell(i).commands().stream().anyMatch(c -> installs(c, "apt-get", "install")))
                 .filter(i -> !i.script().contains("/var/lib/apt/lists"))
                 .forEach(i -> hits.add(i, "apt-get install without removing /var/lib/apt/lists in the same RUN"))),
         check("PCS-DF-011", Severity.LOW, "apk add without --no-cache",
@@ -335,7 +324,7 @@ public final class DockerfileChecks {
                   .anyMatch(i -> Assignments.of(i).containsKey("PIP_NO_CACHE_DIR"));
               eachCommand((in, c, h) -> {
                 if (c.program().matches("pip[0-9.]*") && c.subcommand().equals("install") && !c.has("--no-cache-dir") && !envOff
-                    && !script(in).variables().containsKey("PIP_NO_CACHE_DIR") && in.flag("mount").isEmpty()) {
+                    && !df.shell(in).variables().containsKey("PIP_NO_CACHE_DIR") && in.flag("mount").isEmpty()) {
                   h.add(in, "pip install keeps its cache");
                 }
               }).apply(df, hits);
@@ -359,7 +348,7 @@ public final class DockerfileChecks {
             "Switch with USER root for the steps that need it and back to the unprivileged user after; do not install sudo.",
             List.of(cisDocker("4.1")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN"))
-                .filter(i -> script(i).commands().stream().anyMatch(c -> c.words().stream().filter(w -> !w.contains("=")).findFirst().orElse("").equals("sudo")))
+                .filter(i -> df.shell(i).commands().stream().anyMatch(c -> c.words().stream().filter(w -> !w.contains("=")).findFirst().orElse("").equals("sudo")))
                 .forEach(i -> hits.add(i, "RUN uses sudo"))),
         check("PCS-DF-016", Severity.HIGH, "Secret in ENV",
             "ENV values are stored in the image config and visible to anyone who can pull the image (docker inspect), and to every process in the container.",
@@ -462,7 +451,7 @@ public final class DockerfileChecks {
             "Update and install in the same RUN: apt-get update && apt-get install -y ...",
             List.of(cisDocker("4.7"), docker("apt-get best practices")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN")).forEach(i -> {
-              List<ShellScript.Command> cs = script(i).commands();
+              List<ShellScript.Command> cs = df.shell(i).commands();
               cs.stream().filter(DockerfileChecks::isPackageManagerUpdate).findFirst().filter(u -> cs.stream().noneMatch(DockerfileChecks::isPackageInstall))
                   .ifPresent(u -> hits.add(i, u.program() + " " + u.subcommand() + " in a RUN that installs nothing"));
             })),
@@ -486,8 +475,8 @@ public final class DockerfileChecks {
             List.of(cisDocker("4.3")),
             (df, hits) -> df.stages().forEach(s -> {
               List<Instruction> runs = s.all("RUN");
-              Optional<Instruction> curl = runs.stream().filter(i -> script(i).commands().stream().anyMatch(c -> c.program().equals("curl"))).findFirst();
-              Optional<Instruction> wget = runs.stream().filter(i -> script(i).commands().stream().anyMatch(c -> c.program().equals("wget"))).findFirst();
+              Optional<Instruction> curl = runs.stream().filter(i -> df.shell(i).commands().stream().anyMatch(c -> c.program().equals("curl"))).findFirst();
+              Optional<Instruction> wget = runs.stream().filter(i -> df.shell(i).commands().stream().anyMatch(c -> c.program().equals("wget"))).findFirst();
               if (curl.isPresent() && wget.isPresent()) {
                 Instruction later = curl.get().line() > wget.get().line() ? curl.get() : wget.get();
                 hits.add(later, "stage " + s.index() + " uses both curl and wget");
@@ -537,7 +526,7 @@ public final class DockerfileChecks {
             List.of(docker("Minimize image size")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN") && i.flag("mount").map(m -> !m.contains("/var/cache")).orElse(true))
                 .forEach(i -> {
-                  List<ShellScript.Command> cs = script(i).commands();
+                  List<ShellScript.Command> cs = df.shell(i).commands();
                   for (String pm : List.of("yum", "dnf", "microdnf", "zypper")) {
                     int lastInstall = -1;
                     int lastClean = -1;
@@ -572,7 +561,7 @@ public final class DockerfileChecks {
               if (in.keyword().equals("ENV") || in.keyword().equals("ARG")) {
                 Assignments.of(in).forEach((k, v) -> tlsOffByVariable(k, v).ifPresent(what -> hits.add(in, in.keyword() + " " + what + " turns off TLS certificate checks")));
               } else if (in.keyword().equals("RUN")) {
-                for (ShellScript.Command c : script(in).commands()) {
+                for (ShellScript.Command c : df.shell(in).commands()) {
                   c.variables().forEach((k, v) -> tlsOffByVariable(k, v).ifPresent(what -> hits.add(in, what + " turns off TLS certificate checks")));
                   tlsOffByCommand(c).ifPresent(what -> hits.add(in, what + " turns off TLS certificate checks"));
                 }

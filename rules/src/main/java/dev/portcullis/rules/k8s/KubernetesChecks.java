@@ -105,7 +105,8 @@ public final class KubernetesChecks {
     }
     Set<Resource> exempt = new java.util.HashSet<>();
     m.workloads().stream().filter(w -> chosen.getOrDefault(ns(w.resource()), PssLevel.RESTRICTED).compareTo(level) < 0).forEach(w -> exempt.add(w.resource()));
-    return exempt.isEmpty() ? m : new Manifests(m.name(), m.resources().stream().filter(r -> !exempt.contains(r)).toList(), m.problems());
+    return exempt.isEmpty() ? m : new Manifests(m.name(), m.resources().stream().filter(r -> !exempt.contains(r)).toList(), m.problems(),
+        m.workloads().stream().filter(w -> !exempt.contains(w.resource())).toList());
   }
 
   private static Rule containers(ContainerRule r) {

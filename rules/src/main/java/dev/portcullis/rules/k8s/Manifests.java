@@ -15,10 +15,16 @@ import java.util.Optional;
  * comments). Documents without {@code kind} are skipped. An object that makes pods but whose pod
  * template cannot be read (a list where a map belongs) is a {@link Problem}, not silently passed over.
  */
-public record Manifests(String name, List<Resource> resources, List<Problem> problems) implements Subject {
+public record Manifests(String name, List<Resource> resources, List<Problem> problems, List<Workload> workloads) implements Subject {
+  /** {@code workloads} are those of {@code resources}, found once for every check. */
   public Manifests {
     resources = List.copyOf(resources);
     problems = List.copyOf(problems);
+    workloads = List.copyOf(workloads);
+  }
+
+  public Manifests(String name, List<Resource> resources, List<Problem> problems) {
+    this(name, resources, problems, workloadsOf(resources));
   }
 
   /** One object; {@code namespace} is empty when the manifest names none. */
@@ -139,7 +145,12 @@ public record Manifests(String name, List<Resource> resources, List<Problem> pro
    * Kubernetes API, OpenShift's DeploymentConfig, Argo's Rollout, and any other kind whose {@code spec.template.spec}
    * lists containers.
    */
+  @Override
   public List<Workload> workloads() {
+    return workloads;
+  }
+
+  private static List<Workload> workloadsOf(List<Resource> resources) {
     List<Workload> out = new ArrayList<>();
     for (Resource r : resources) {
       List<String> path = templatePath(r);
