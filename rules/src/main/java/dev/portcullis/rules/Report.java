@@ -29,6 +29,19 @@ public record Report(List<CheckFinding> findings, List<Problem> problems, List<A
     return new Report(f, p, a);
   }
 
+  /** The reports of many subjects as one, sorted once (adding them one by one with {@link #plus} sorts at every step). */
+  public static Report of(List<Report> parts) {
+    List<CheckFinding> f = new ArrayList<>();
+    List<Problem> p = new ArrayList<>();
+    List<Allowed> a = new ArrayList<>();
+    for (Report r : parts) {
+      f.addAll(r.findings);
+      p.addAll(r.problems);
+      a.addAll(r.allowed);
+    }
+    return new Report(f, p, a);
+  }
+
   public Report plusProblems(List<Problem> more) {
     return plus(new Report(List.of(), more));
   }
