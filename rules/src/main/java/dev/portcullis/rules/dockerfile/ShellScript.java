@@ -244,11 +244,13 @@ public record ShellScript(List<List<Command>> pipelines) {
         }
         continue;
       }
+      if (c == '\\' && i + 1 < n && script.charAt(i + 1) == '\n') {
+        i += 2; // a line continuation joins lines; it is no word of its own
+        continue;
+      }
       inWord = true;
       if (c == '\\' && i + 1 < n) {
-        if (script.charAt(i + 1) != '\n') {
-          w.append(script.charAt(i + 1));
-        }
+        w.append(script.charAt(i + 1));
         i += 2;
       } else if (c == '\'' || c == '"') {
         int end = script.indexOf(c, i + 1);

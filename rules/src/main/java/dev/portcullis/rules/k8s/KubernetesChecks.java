@@ -588,17 +588,14 @@ public final class KubernetesChecks {
             + " reaches it installs anything. Helm 3 has no Tiller.",
         "Remove Tiller and move to Helm 3.",
         List.of(nsa("Authentication and authorization"), Reference.cwe(306)),
-        containers((w, c, hits) -> c.node().text("image").filter(i -> repository(i).matches("(.*/)?tiller"))
-            .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " runs Tiller (" + i + ")")))));
+        runsImage("(.*/)?tiller", "Tiller")));
     all.add(check("PCS-K8S-048", Severity.MEDIUM, "Kubernetes dashboard deployed",
         "The Kubernetes dashboard is a web console to the cluster; exposed or bound to a powerful service account it has been the way into many"
             + " clusters.",
         "Do not deploy the dashboard in production; use kubectl with personal credentials, or keep the dashboard on a private network with its"
             + " least-privileged service account and sign-in required.",
         List.of(nsa("Authentication and authorization"), cisKubernetes("5.1.1")),
-        containers((w, c, hits) -> c.node().text("image").filter(i -> repository(i).matches("(.*/)?(kubernetes-dashboard(-[a-z0-9]+)?|dashboard)")
-                && (repository(i).contains("kubernetesui/") || repository(i).contains("kubernetes-dashboard")))
-            .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " runs the Kubernetes dashboard (" + i + ")")))));
+        runsImage("(.*/)?(kubernetesui/dashboard|kubernetes-dashboard(-[a-z0-9]+)?)", "the Kubernetes dashboard")));
     all.add(check("PCS-K8S-049", Severity.HIGH, "nginx-ingress snippet annotation",
         "The *-snippet annotations of ingress-nginx paste their text into the controller's nginx configuration: whoever may write an Ingress can read"
             + " the controller's service account token and every Secret it sees (CVE-2021-25742).",
@@ -676,6 +673,13 @@ public final class KubernetesChecks {
           }
         }))));
     return List.copyOf(all);
+  }
+
+  /** Containers whose image repository matches {@code repositoryPattern}, reported as running {@code what}. */
+  private static Rule runsImage(String repositoryPattern, String what) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(repositoryPattern);
+    return containers((w, c, hits) -> c.node().text("image").filter(i -> p.matcher(repository(i)).matches())
+        .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " runs " + what + " (" + i + ")")));
   }
 
   /** The repository part of an image reference: {@code ghcr.io/helm/tiller} of {@code ghcr.io/helm/tiller:v2.16.1@sha256:...}. */
