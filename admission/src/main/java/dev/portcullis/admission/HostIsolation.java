@@ -42,7 +42,7 @@ final class HostIsolation {
     }
     for (String cap : capabilities(access)) {
       if (profile.allowedCapabilities().stream().map(HostIsolation::capability).noneMatch(cap::equals)
-          && out.stream().noneMatch(v -> v.message().contains(" adds " + cap + "."))) {
+          && out.stream().noneMatch(v -> v.message().contains(" adds " + cap + ".") || v.message().contains(" adds " + cap + " ("))) {
         out.add(new Violation(NODE_LEVEL.contains(cap) ? "PCS-K8S-042" : "PCS-K8S-005", container, "container " + container + " adds " + cap
             + ", which this host does not allow (allowed: " + String.join(", ", profile.allowedCapabilities().stream().sorted().toList())
             + "). Remove the capability, or ask for it to be added to the host's allowed set"));

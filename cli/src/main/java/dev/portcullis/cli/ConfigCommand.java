@@ -151,37 +151,43 @@ final class ConfigCommand extends ImageCommand.Base {
         files = s.filter(Files::isRegularFile).filter(f -> !hidden(target.relativize(f))).sorted().toList();
       }
     }
-    Report report = Report.EMPTY;
+    List<Report> reports = new ArrayList<>();
     int checked = 0;
     for (Path f : files) {
-      Optional<Kind> kind = kind(f, single);
-      if (kind.isEmpty()) {
+      Optional<Sniffed> sniffed = sniff(f, single);
+      if (sniffed.isEmpty()) {
         continue;
       }
+      Kind kind = sniffed.get().kind();
       checked++;
       String name = f.toString();
       if (Files.size(f) > YamlDocuments.MAX_CHARS) {
-        report = report.plusProblems(List.of(new Problem(name, 0, 0, "larger than " + (YamlDocuments.MAX_CHARS >> 20) + " MiB; not read")));
+        reports.add(Report.EMPTY.plusProblems(List.of(new Problem(name, 0, 0, "larger than " + (YamlDocuments.MAX_CHARS >> 20) + " MiB; not read"))));
+        continue;
+      }
+      Optional<YamlDocuments> docs = sniffed.get().documents();
+      if (kind == Kind.KUBERNETES && docs.isPresent()) {
+        reports.add(engine.evaluate(Manifests.of(name, docs.get()))); // read once: while finding out what the file is
         continue;
       }
       byte[] bytes = Files.readAllBytes(f);
       if (ReadLimits.isBinary(bytes)) {
-        report = report.plusProblems(List.of(new Problem(name, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10)
-            + " KiB)")));
+        reports.add(Report.EMPTY.plusProblems(List.of(new Problem(name, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10)
+            + " KiB)"))));
         continue;
       }
       String text = new String(bytes, StandardCharsets.UTF_8);
-      Subject subject = switch (kind.get()) {
+      Subject subject = switch (kind) {
         case DOCKERFILE -> Dockerfile.parse(name, text);
         case KUBERNETES -> Manifests.parse(name, text);
         case COMPOSE -> ComposeFile.parse(name, text);
       };
-      report = report.plus(engine.evaluate(subject));
+      reports.add(engine.evaluate(subject));
     }
     if (checked == 0) {
       common.listener(stderr).warn("no Dockerfile, Kubernetes manifest or Compose file in " + target);
     }
-    return report;
+    return Report.of(reports);
   }
 
   private static boolean hidden(Path relative) {
@@ -207,24 +213,35 @@ final class ConfigCommand extends ImageCommand.Base {
 
   /** What {@code file} is, by name and then by content; {@code sniffDockerfile} also looks into files without a telling name. */
   static Optional<Kind> kind(Path file, boolean sniffDockerfile) throws IOException {
+    return sniff(file, sniffDockerfile).map(Sniffed::kind);
+  }
+
+  /** What a file is, and the YAML documents read to find out, when they were. */
+  private record Sniffed(Kind kind, Optional<YamlDocuments> documents) {
+    Sniffed(Kind kind) {
+      this(kind, Optional.empty());
+    }
+  }
+
+  private static Optional<Sniffed> sniff(Path file, boolean sniffDockerfile) throws IOException {
     String name = file.getFileName().toString();
     Optional<Kind> byName = nameKind(name);
     if (byName.isPresent()) {
-      return byName;
+      return byName.map(Sniffed::new);
     }
     boolean yaml = name.toLowerCase(Locale.ROOT).matches(".*\\.(ya?ml|json)");
     if (!yaml && !sniffDockerfile) {
       return Optional.empty();
     }
     if (Files.size(file) > YamlDocuments.MAX_CHARS) {
-      return yaml ? Optional.of(Kind.KUBERNETES) : Optional.empty(); // reported as too large when read
+      return yaml ? Optional.of(new Sniffed(Kind.KUBERNETES)) : Optional.empty(); // reported as too large when read
     }
     byte[] head;
     try (var in = Files.newInputStream(file)) {
       head = in.readNBytes(ReadLimits.SNIFF_BYTES);
     }
     if (ReadLimits.isBinary(head)) {
-      return yaml ? Optional.of(Kind.KUBERNETES) : Optional.empty(); // reported as binary when read
+      return yaml ? Optional.of(new Sniffed(Kind.KUBERNETES)) : Optional.empty(); // reported as binary when read
     }
     if (!yaml) {
       for (String line : new String(head, StandardCharsets.UTF_8).lines().toList()) {
@@ -232,7 +249,7 @@ final class ConfigCommand extends ImageCommand.Base {
         if (l.isEmpty() || l.startsWith("#")) {
           continue;
         }
-        return l.startsWith("FROM ") || l.startsWith("ARG ") ? Optional.of(Kind.DOCKERFILE) : Optional.empty();
+        return l.startsWith("FROM ") || l.startsWith("ARG ") ? Optional.of(new Sniffed(Kind.DOCKERFILE)) : Optional.empty();
       }
       return Optional.empty();
     }
@@ -241,16 +258,16 @@ final class ConfigCommand extends ImageCommand.Base {
     for (YamlNode doc : docs.documents()) {
       if (doc instanceof YamlNode.YMap m) {
         if (m.text("kind").isPresent() && m.text("apiVersion").isPresent()) {
-          return Optional.of(Kind.KUBERNETES);
+          return Optional.of(new Sniffed(Kind.KUBERNETES, Optional.of(docs)));
         }
         services |= m.map("services").isPresent() && m.get("kind").isEmpty();
       }
     }
     if (services) {
-      return Optional.of(Kind.COMPOSE);
+      return Optional.of(new Sniffed(Kind.COMPOSE));
     }
     // malformed YAML is reported as a problem of the file rather than passed over
-    return docs.problems().isEmpty() ? Optional.empty() : Optional.of(Kind.KUBERNETES);
+    return docs.problems().isEmpty() ? Optional.empty() : Optional.of(new Sniffed(Kind.KUBERNETES, Optional.of(docs)));
   }
 
 }

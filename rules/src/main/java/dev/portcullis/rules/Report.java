@@ -10,9 +10,14 @@ public record Report(List<CheckFinding> findings, List<Problem> problems, List<A
   public static final Report EMPTY = new Report(List.of(), List.of());
 
   public Report {
-    findings = findings.stream().sorted().distinct().toList();
-    problems = problems.stream().sorted().distinct().toList();
-    allowed = allowed.stream().sorted().distinct().toList();
+    findings = sortedDistinct(findings);
+    problems = sortedDistinct(problems);
+    allowed = sortedDistinct(allowed);
+  }
+
+  /** Most checks find nothing or one thing in a subject: those lists need no sorting. */
+  private static <T extends Comparable<? super T>> List<T> sortedDistinct(List<T> items) {
+    return items.size() < 2 ? List.copyOf(items) : items.stream().sorted().distinct().toList();
   }
 
   public Report(List<CheckFinding> findings, List<Problem> problems) {
@@ -26,6 +31,19 @@ public record Report(List<CheckFinding> findings, List<Problem> problems, List<A
     p.addAll(other.problems);
     List<Allowed> a = new ArrayList<>(allowed);
     a.addAll(other.allowed);
+    return new Report(f, p, a);
+  }
+
+  /** The reports of many subjects as one, sorted once (adding them one by one with {@link #plus} sorts at every step). */
+  public static Report of(List<Report> parts) {
+    List<CheckFinding> f = new ArrayList<>();
+    List<Problem> p = new ArrayList<>();
+    List<Allowed> a = new ArrayList<>();
+    for (Report r : parts) {
+      f.addAll(r.findings);
+      p.addAll(r.problems);
+      a.addAll(r.allowed);
+    }
     return new Report(f, p, a);
   }
 

@@ -18,11 +18,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
- * Runs every check of a family against its fixtures, found beside the test class in {@code checks/<ID>/}: a
- * {@code bad} one (a file {@code bad.<ext>} or a directory {@code bad/}) must fire the check, and nothing but it,
- * with no problem; when it is a file, on the line its comment {@code # expect line N} names; a {@code good} one (a
- * near miss) must fire nothing, with no problem. Every check has both fixtures and every {@code checks/PCS-*}
- * directory belongs to a check of the family.
+ * Runs every check of a family against its fixtures, found beside the test class in {@code checks/<ID>/}: each
+ * {@code bad} one (a file {@code bad.<ext>} or a directory {@code bad/}, or one case of several named after it,
+ * {@code bad-<case>.<ext>}) must fire the check, and nothing but it, with no problem; when it is a file, on the line
+ * its comment {@code # expect line N} names; each {@code good} one ({@code good.<ext>}, {@code good/} or {@code
+ * good-<case>.<ext>}, a near miss) must fire nothing, with no problem. Every check has at least one fixture of each
+ * kind and every {@code checks/PCS-*} directory belongs to a check of the family.
  */
 public final class CheckFixtures {
   private static final Pattern EXPECT = Pattern.compile("# expect line (\\d+)");
@@ -71,8 +72,27 @@ public final class CheckFixtures {
     List<DynamicTest> tests = new ArrayList<>();
     tests.add(DynamicTest.dynamicTest("every check has fixtures, every fixture a check", () -> fixturesMatch(checks, checkIds)));
     for (String id : new TreeSet<>(checkIds)) {
-      tests.add(DynamicTest.dynamicTest(id + " bad", () -> bad(runner, fixture(checks, id, Kind.BAD))));
-      tests.add(DynamicTest.dynamicTest(id + " good", () -> good(runner, fixture(checks, id, Kind.GOOD))));
+      for (Kind kind : Kind.values()) {
+        List<Fixture> fixtures;
+        try {
+          fixtures = fixtures(checks, id, kind);
+        } catch (IOException | AssertionError e) {
+          tests.add(DynamicTest.dynamicTest(id + " " + kind.prefix(), () -> {
+            throw e;
+          }));
+          continue;
+        }
+        for (Fixture f : fixtures) {
+          String label = f.path().getFileName().toString().replaceFirst("\\.[^.]*$", "");
+          tests.add(DynamicTest.dynamicTest(id + " " + label, () -> {
+            if (kind == Kind.BAD) {
+              bad(runner, f);
+            } else {
+              good(runner, f);
+            }
+          }));
+        }
+      }
     }
     return tests.stream();
   }
@@ -123,23 +143,23 @@ public final class CheckFixtures {
     }
   }
 
-  private static Fixture fixture(Path checks, String id, Kind kind) throws IOException {
+  /** The check's fixtures of {@code kind}: the plain one ({@code bad.<ext>}, {@code bad/}) and the named cases ({@code bad-<case>.<ext>}). */
+  private static List<Fixture> fixtures(Path checks, String id, Kind kind) throws IOException {
     Path dir = checks.resolve(id);
     List<Path> found = new ArrayList<>();
     if (Files.isDirectory(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {
         entries.filter(p -> {
           String n = p.getFileName().toString();
-          return n.equals(kind.prefix()) || n.startsWith(kind.prefix() + ".");
+          return n.equals(kind.prefix()) || n.startsWith(kind.prefix() + ".") || n.startsWith(kind.prefix() + "-");
         }).sorted().forEach(found::add);
       }
     }
-    if (found.size() != 1) {
-      throw new AssertionError(dir + ": expected one " + kind.prefix() + " fixture (" + kind.prefix() + "/ or " + kind.prefix()
-          + ".<ext>), found " + found);
+    if (found.isEmpty()) {
+      throw new AssertionError(dir + ": expected a " + kind.prefix() + " fixture (" + kind.prefix() + "/, " + kind.prefix() + ".<ext> or "
+          + kind.prefix() + "-<case>.<ext>), found none");
     }
-    Path path = found.get(0);
-    return new Fixture(id, kind, path, id + "/" + path.getFileName());
+    return found.stream().map(path -> new Fixture(id, kind, path, id + "/" + path.getFileName())).toList();
   }
 
   private static Path checksDirectory(Class<?> anchor) {

@@ -38,6 +38,7 @@ public final class Dockerfile implements Subject {
   private final List<Instruction> instructions;
   private final List<Stage> stages;
   private final List<Problem> problems;
+  private final Map<Instruction, ShellScript> shells = new java.util.IdentityHashMap<>();
 
   private Dockerfile(String name, Map<String, String> directives, List<Instruction> instructions, List<Stage> stages, List<Problem> problems) {
     this.name = name;
@@ -45,6 +46,27 @@ public final class Dockerfile implements Subject {
     this.instructions = List.copyOf(instructions);
     this.stages = List.copyOf(stages);
     this.problems = List.copyOf(problems);
+    this.instructions.stream().filter(i -> i.keyword().equals("RUN")).forEach(i -> shells.put(i, read(i)));
+  }
+
+  /**
+   * What a {@code RUN} of this file runs, read once for every check: its shell form (and heredoc scripts), or an
+   * exec form's {@code sh -c SCRIPT}, as a {@link ShellScript}; any other exec form as its one command.
+   */
+  public ShellScript shell(Instruction run) {
+    ShellScript s = shells.get(run);
+    return s != null ? s : read(run);
+  }
+
+  private static ShellScript read(Instruction run) {
+    if (run.arguments() instanceof Instruction.ExecForm e) {
+      List<String> args = e.args();
+      if (args.size() >= 3 && args.get(0).matches("(/bin/|/usr/bin/)?(ba|da|a)?sh") && args.get(1).equals("-c")) {
+        return ShellScript.parse(args.get(2));
+      }
+      return new ShellScript(List.of(List.of(new ShellScript.Command(args))));
+    }
+    return ShellScript.parse(run.script());
   }
 
   public static Dockerfile parse(String name, String text) {

@@ -27,6 +27,7 @@ public final class DockerfileChecks {
   private static final Pattern ARCHIVE = Pattern.compile("(?i).*\\.(tar|tar\\.(gz|bz2|xz|zst)|tgz|tbz2?|txz)$");
   private static final Pattern URL = Pattern.compile("(?i)(https?|ftp)://.*");
   private static final Pattern GIT_URL = Pattern.compile("(?i)(git@.*|.*\\.git(#.*)?)");
+  private static final Pattern ARG_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)[^}]*}|\\$([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@");
 
   /** Reports the hits in a Dockerfile, each at the lines of an instruction. */
@@ -47,23 +48,12 @@ public final class DockerfileChecks {
     return (df, hits) -> {
       for (Instruction in : df.instructions()) {
         if (in.keyword().equals("RUN")) {
-          for (ShellScript.Command c : script(in).commands()) {
+          for (ShellScript.Command c : df.shell(in).commands()) {
             rule.apply(in, c, hits);
           }
         }
       }
     };
-  }
-
-  static ShellScript script(Instruction run) {
-    if (run.arguments() instanceof Instruction.ExecForm e) {
-      List<String> args = e.args();
-      if (args.size() >= 3 && args.get(0).matches("(/bin/|/usr/bin/)?(ba|da|a)?sh") && args.get(1).equals("-c")) {
-        return ShellScript.parse(args.get(2));
-      }
-      return new ShellScript(List.of(List.of(new ShellScript.Command(args))));
-    }
-    return ShellScript.parse(run.script());
   }
 
   private static boolean installs(ShellScript.Command c, String program, String... subcommands) {
@@ -73,6 +63,119 @@ public final class DockerfileChecks {
   private static boolean isPackageManagerUpdate(ShellScript.Command c) {
     return installs(c, "apt-get", "update") || installs(c, "apt", "update") || installs(c, "apk", "update")
         || installs(c, "yum", "makecache") || installs(c, "dnf", "makecache") || installs(c, "zypper", "refresh", "ref");
+  }
+
+  /** A command that installs or upgrades packages, with any of the package managers the update rule knows. */
+  private static boolean isPackageInstall(ShellScript.Command c) {
+    return installs(c, "apt-get", "install", "upgrade", "dist-upgrade", "build-dep", "reinstall") || installs(c, "apt", "install", "upgrade", "full-upgrade", "reinstall")
+        || installs(c, "apk", "add", "upgrade") || isRpmInstall(c, "yum") || isRpmInstall(c, "dnf") || isRpmInstall(c, "zypper");
+  }
+
+  /** {@code pm} installs, upgrades or patches packages (yum, dnf, microdnf, zypper spellings). */
+  private static boolean isRpmInstall(ShellScript.Command c, String pm) {
+    return pm.equals("zypper")
+        ? installs(c, pm, "install", "in", "update", "up", "patch", "dist-upgrade", "dup", "source-install", "si")
+        : installs(c, pm, "install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "update-minimal", "upgrade-minimal", "group");
+  }
+
+  /** {@code pm}'s command that empties its whole cache: {@code yum clean all}, {@code zypper clean}, or an rm of its cache directory. */
+  private static boolean isRpmClean(ShellScript.Command c, String pm) {
+    if (c.program().equals("rm")) {
+      List<String> dirs = pm.equals("zypper") ? List.of("/var/cache/zypp") : pm.equals("yum") ? List.of("/var/cache/yum") : List.of("/var/cache/dnf", "/var/cache/yum");
+      return c.effective().stream().anyMatch(w -> dirs.stream().anyMatch(w::startsWith));
+    }
+    if (pm.equals("zypper")) {
+      return installs(c, pm, "clean", "cc");
+    }
+    return installs(c, pm, "clean") && c.operands().contains("all");
+  }
+
+  private static final Pattern OFF = Pattern.compile("(?i)0|false|no|off");
+
+  /**
+   * What turns off TLS certificate checks when set in the environment, by variable: {@code NODE_TLS_REJECT_UNAUTHORIZED=0};
+   * git and pip need only the variable to be set.
+   */
+  private static Optional<String> tlsOffByVariable(String name, @org.jspecify.annotations.Nullable String value) {
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    String n = name.toUpperCase(java.util.Locale.ROOT);
+    boolean off = switch (n) {
+      case "PYTHONHTTPSVERIFY", "NODE_TLS_REJECT_UNAUTHORIZED" -> value.equals("0");
+      case "NPM_CONFIG_STRICT_SSL", "YARN_STRICT_SSL", "GIT_SSLVERIFY" -> OFF.matcher(value).matches();
+      case "GIT_SSL_NO_VERIFY", "PIP_TRUSTED_HOST" -> true;
+      default -> false;
+    };
+    return off ? Optional.of(name + "=" + value) : Optional.empty();
+  }
+
+  /** How a command turns off TLS certificate checks, if it does: the option or setting, as the message names it. */
+  private static Optional<String> tlsOffByCommand(ShellScript.Command c) {
+    String p = c.program();
+    List<String> ops = c.operands();
+    if (p.equals("curl") && (c.has("-k") || c.has("--insecure"))) {
+      return Optional.of("curl " + (c.has("--insecure") ? "--insecure" : "-k"));
+    }
+    if (p.equals("wget") && c.has("--no-check-certificate")) {
+      return Optional.of("wget --no-check-certificate");
+    }
+    if (p.matches("pip[0-9.]*") && c.has("--trusted-host")) {
+      return Optional.of(p + " --trusted-host");
+    }
+    if (p.matches("pip[0-9.]*") && c.subcommand().equals("config") && ops.size() >= 2 && ops.get(0).equals("set") && ops.get(1).matches("(\\w+\\.)?trusted-host")) {
+      return Optional.of(p + " config set " + ops.get(1));
+    }
+    if (p.equals("git") && (c.values("-c").stream().anyMatch(v -> v.matches("(?i)http\\.(.*\\.)?sslverify=(false|no|off|0)"))
+        || c.subcommand().equals("config") && settingOff(ops, "(?i)http\\.(.*\\.)?sslverify"))) {
+      return Optional.of("git http.sslVerify false");
+    }
+    if ((p.equals("npm") || p.equals("yarn") || p.equals("pnpm"))
+        && (c.subcommand().equals("config") && !ops.isEmpty() && ops.get(0).equals("set") && settingOff(ops.subList(1, ops.size()), "strict-ssl")
+            || c.subcommand().equals("set") && settingOff(ops, "strict-ssl")
+            || c.values("--strict-ssl").stream().anyMatch(v -> OFF.matcher(v).matches()) || c.has("--no-strict-ssl"))) {
+      return Optional.of(p + " strict-ssl false");
+    }
+    if (p.matches("yum|dnf|microdnf|tdnf|yum-config-manager") && c.values("--setopt").stream().anyMatch(v -> v.matches("(?i)(.*\\.)?sslverify=(0|false|no|off)"))) {
+      return Optional.of(p + " --setopt=sslverify=false");
+    }
+    return Optional.empty();
+  }
+
+  /** {@code key false} or {@code key=false} at the start of {@code words}, the key matching {@code keyPattern}. */
+  private static boolean settingOff(List<String> words, String keyPattern) {
+    if (words.isEmpty()) {
+      return false;
+    }
+    String first = words.get(0);
+    int eq = first.indexOf('=');
+    if (eq > 0) {
+      return first.substring(0, eq).matches(keyPattern) && OFF.matcher(first.substring(eq + 1)).matches();
+    }
+    return first.matches(keyPattern) && words.size() > 1 && OFF.matcher(words.get(1)).matches();
+  }
+
+  /** How a command installs packages without checking their signatures, if it does. */
+  private static Optional<String> signatureBypass(ShellScript.Command c) {
+    String p = c.program();
+    List<String> options = switch (p) {
+      case "apk" -> List.of("--allow-untrusted");
+      case "apt-get", "apt", "aptitude" -> List.of("--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories");
+      case "yum", "dnf", "microdnf", "tdnf", "yum-config-manager" -> List.of("--nogpgcheck");
+      case "rpm" -> List.of("--nosignature");
+      case "zypper" -> List.of("--no-gpg-checks");
+      default -> List.of();
+    };
+    List<String> found = new java.util.ArrayList<>(options.stream().filter(c::has).toList());
+    if (p.matches("apt-get|apt|aptitude")) {
+      c.values("-o").stream().filter(v -> v.matches("(?i)(APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)=(true|1|yes)"))
+          .forEach(v -> found.add("-o " + v));
+    }
+    if (p.matches("yum|dnf|microdnf|tdnf|yum-config-manager")) {
+      c.values("--setopt").stream().filter(v -> v.matches("(?i)(.*\\.)?(gpgcheck|repo_gpgcheck|localpkg_gpgcheck)=(0|false|no|off)"))
+          .forEach(v -> found.add("--setopt=" + v));
+    }
+    return found.isEmpty() ? Optional.empty() : Optional.of(p + " " + String.join(" ", found));
   }
 
   private static Optional<Stage> last(Dockerfile df) {
@@ -151,7 +254,7 @@ public final class DockerfileChecks {
             "Download the script to a file, verify its checksum or signature, then run it; or install the software from a package repository.",
             List.of(cwe(494)),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN")).forEach(i -> {
-              for (List<ShellScript.Command> p : script(i).pipelines()) {
+              for (List<ShellScript.Command> p : df.shell(i).pipelines()) {
                 for (int k = 0; k + 1 < p.size(); k++) {
                   String from = p.get(k).program();
                   String to = p.get(k + 1).program();
@@ -166,7 +269,8 @@ public final class DockerfileChecks {
             "Add --no-install-recommends to apt-get install and list what you really need.",
             List.of(cisDocker("4.3")),
             eachCommand((in, c, hits) -> {
-              if (installs(c, "apt-get", "install") && !c.has("--no-install-recommends") && !c.effective().contains("-o")) {
+              if (installs(c, "apt-get", "install") && !c.has("--no-install-recommends")
+                  && c.values("-o").stream().noneMatch(v -> v.matches("(?i)APT::Install-Recommends=(false|0|no)"))) {
                 hits.add(in, "apt-get install " + String.join(" ", c.operands()) + " also installs recommended packages");
               }
             })),
@@ -187,7 +291,7 @@ public final class DockerfileChecks {
             "End the RUN that installs with: && rm -rf /var/lib/apt/lists/*",
             List.of(docker("apt-get best practices")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN") && i.flag("mount").map(m -> !m.contains("/var/lib/apt")).orElse(true))
-                .filter(i -> script(i).commands().stream().anyMatch(c -> installs(c, "apt-get", "install")))
+                .filter(i -> df.shell(i).commands().stream().anyMatch(c -> installs(c, "apt-get", "install")))
                 .filter(i -> !i.script().contains("/var/lib/apt/lists"))
                 .forEach(i -> hits.add(i, "apt-get install without removing /var/lib/apt/lists in the same RUN"))),
         check("PCS-DF-011", Severity.LOW, "apk add without --no-cache",
@@ -220,7 +324,7 @@ public final class DockerfileChecks {
                   .anyMatch(i -> Assignments.of(i).containsKey("PIP_NO_CACHE_DIR"));
               eachCommand((in, c, h) -> {
                 if (c.program().matches("pip[0-9.]*") && c.subcommand().equals("install") && !c.has("--no-cache-dir") && !envOff
-                    && in.flag("mount").isEmpty()) {
+                    && !df.shell(in).variables().containsKey("PIP_NO_CACHE_DIR") && in.flag("mount").isEmpty()) {
                   h.add(in, "pip install keeps its cache");
                 }
               }).apply(df, hits);
@@ -244,7 +348,7 @@ public final class DockerfileChecks {
             "Switch with USER root for the steps that need it and back to the unprivileged user after; do not install sudo.",
             List.of(cisDocker("4.1")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN"))
-                .filter(i -> script(i).commands().stream().anyMatch(c -> c.words().stream().filter(w -> !w.contains("=")).findFirst().orElse("").equals("sudo")))
+                .filter(i -> df.shell(i).commands().stream().anyMatch(c -> c.words().stream().filter(w -> !w.contains("=")).findFirst().orElse("").equals("sudo")))
                 .forEach(i -> hits.add(i, "RUN uses sudo"))),
         check("PCS-DF-016", Severity.HIGH, "Secret in ENV",
             "ENV values are stored in the image config and visible to anyone who can pull the image (docker inspect), and to every process in the container.",
@@ -341,23 +445,27 @@ public final class DockerfileChecks {
             List.of(docker("FROM --platform")),
             (df, hits) -> df.stages().forEach(s -> s.from().flag("platform").filter(p -> !p.contains("$"))
                 .ifPresent(p -> hits.add(s.from(), "FROM --platform=" + p + " is fixed")))),
-        check("PCS-DF-029", Severity.LOW, "Package index updated in a RUN of its own",
-            "A RUN that only updates the package index is cached separately; later installs can reuse a stale index and install outdated packages.",
+        check("PCS-DF-029", Severity.LOW, "Package index updated in a RUN that installs nothing",
+            "A RUN that updates the package index (apt-get update, apk update, yum or dnf makecache, zypper refresh) but installs nothing is cached on its own;"
+                + " later installs can reuse a stale index and install outdated packages.",
             "Update and install in the same RUN: apt-get update && apt-get install -y ...",
-            List.of(cisDocker("4.7")),
+            List.of(cisDocker("4.7"), docker("apt-get best practices")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN")).forEach(i -> {
-              List<ShellScript.Command> cs = script(i).commands();
-              if (!cs.isEmpty() && cs.stream().allMatch(DockerfileChecks::isPackageManagerUpdate)) {
-                hits.add(i, "RUN only updates the package index");
-              }
+              List<ShellScript.Command> cs = df.shell(i).commands();
+              cs.stream().filter(DockerfileChecks::isPackageManagerUpdate).findFirst().filter(u -> cs.stream().noneMatch(DockerfileChecks::isPackageInstall))
+                  .ifPresent(u -> hits.add(i, u.program() + " " + u.subcommand() + " in a RUN that installs nothing"));
             })),
-        check("PCS-DF-030", Severity.LOW, "Distribution upgrade in a Dockerfile",
-            "Upgrading every package makes the image depend on the build day and hides that the base image is outdated; the base image is the place for those updates.",
+        check("PCS-DF-030", Severity.LOW, "Every package upgraded in a Dockerfile",
+            "Upgrading every installed package (apt-get upgrade or dist-upgrade, apt upgrade or full-upgrade, apk upgrade, yum or dnf upgrade or update"
+                + " without package names, zypper update or dist-upgrade) makes the image depend on the build day and hides that the base image is outdated;"
+                + " the base image is the place for those updates.",
             "Use a newer base image, and upgrade only named packages when necessary.",
             List.of(cisDocker("4.7"), docker("apt-get best practices")),
             eachCommand((in, c, hits) -> {
-              if (installs(c, "apt-get", "upgrade", "dist-upgrade") || installs(c, "apt", "upgrade", "full-upgrade") || installs(c, "apk", "upgrade")
-                  || installs(c, "yum", "upgrade", "update") && c.operands().isEmpty() || installs(c, "dnf", "upgrade") && c.operands().isEmpty()) {
+              if (installs(c, "apt-get", "upgrade", "dist-upgrade") || installs(c, "apt", "upgrade", "full-upgrade") || installs(c, "apk", "upgrade") && c.operands().isEmpty()
+                  || installs(c, "yum", "upgrade", "update") && c.operands().isEmpty() || installs(c, "dnf", "upgrade", "update") && c.operands().isEmpty()
+                  || installs(c, "microdnf", "upgrade", "update") && c.operands().isEmpty()
+                  || installs(c, "zypper", "update", "up", "dist-upgrade", "dup") && c.operands().isEmpty()) {
                 hits.add(in, c.program() + " " + c.subcommand() + " upgrades every package");
               }
             })),
@@ -367,8 +475,8 @@ public final class DockerfileChecks {
             List.of(cisDocker("4.3")),
             (df, hits) -> df.stages().forEach(s -> {
               List<Instruction> runs = s.all("RUN");
-              Optional<Instruction> curl = runs.stream().filter(i -> script(i).commands().stream().anyMatch(c -> c.program().equals("curl"))).findFirst();
-              Optional<Instruction> wget = runs.stream().filter(i -> script(i).commands().stream().anyMatch(c -> c.program().equals("wget"))).findFirst();
+              Optional<Instruction> curl = runs.stream().filter(i -> df.shell(i).commands().stream().anyMatch(c -> c.program().equals("curl"))).findFirst();
+              Optional<Instruction> wget = runs.stream().filter(i -> df.shell(i).commands().stream().anyMatch(c -> c.program().equals("wget"))).findFirst();
               if (curl.isPresent() && wget.isPresent()) {
                 Instruction later = curl.get().line() > wget.get().line() ? curl.get() : wget.get();
                 hits.add(later, "stage " + s.index() + " uses both curl and wget");
@@ -411,38 +519,52 @@ public final class DockerfileChecks {
               }
             })),
         check("PCS-DF-036", Severity.LOW, "yum, dnf or zypper cache left in the image",
-            "Without a clean in the same RUN the package manager's metadata and downloaded packages stay in the layer.",
-            "End the RUN with yum clean all, dnf clean all or zypper clean, or install with --setopt=keepcache=0.",
+            "Unless the RUN that installs, updates or patches ends by emptying the whole cache (yum, dnf or microdnf clean all; zypper clean), the package"
+                + " manager's metadata and downloaded packages stay in the layer; a clean before the install, or of the metadata only, leaves them.",
+            "End the RUN, after its last install, with yum clean all, dnf clean all, microdnf clean all or zypper clean --all, or mount the cache with"
+                + " RUN --mount=type=cache.",
             List.of(docker("Minimize image size")),
-            (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN")).forEach(i -> {
-              List<ShellScript.Command> cs = script(i).commands();
-              for (String pm : List.of("yum", "dnf", "microdnf", "zypper")) {
-                boolean install = cs.stream().anyMatch(c -> installs(c, pm, "install", "in"));
-                boolean clean = cs.stream().anyMatch(c -> installs(c, pm, "clean")) || i.script().contains("/var/cache/" + (pm.equals("microdnf") ? "dnf" : pm));
-                if (install && !clean) {
-                  hits.add(i, pm + " install without " + pm + " clean");
-                }
-              }
-            })),
+            (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN") && i.flag("mount").map(m -> !m.contains("/var/cache")).orElse(true))
+                .forEach(i -> {
+                  List<ShellScript.Command> cs = df.shell(i).commands();
+                  for (String pm : List.of("yum", "dnf", "microdnf", "zypper")) {
+                    int lastInstall = -1;
+                    int lastClean = -1;
+                    for (int k = 0; k < cs.size(); k++) {
+                      if (isRpmInstall(cs.get(k), pm)) {
+                        lastInstall = k;
+                      } else if (isRpmClean(cs.get(k), pm)) {
+                        lastClean = k;
+                      }
+                    }
+                    if (lastInstall >= 0 && lastClean < lastInstall) {
+                      ShellScript.Command install = cs.get(lastInstall);
+                      hits.add(i, pm + " " + install.subcommand() + (lastClean < 0 ? " without " + pm + " clean" + (pm.equals("zypper") ? "" : " all")
+                          : " after the last " + pm + " clean"));
+                    }
+                  }
+                })),
         check("PCS-DF-037", Severity.HIGH, "RUN with --security=insecure",
             "An insecure RUN executes with full privileges on the build host, outside the build sandbox.",
             "Remove --security=insecure; do privileged preparation outside the image build.",
             List.of(docker("RUN --security")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("RUN") && i.flag("security").filter(v -> v.equals("insecure")).isPresent())
                 .forEach(i -> hits.add(i, "RUN --security=insecure"))),
-        check("PCS-DF-038", Severity.MEDIUM, "TLS verification turned off for a download",
-            "Skipping certificate checks lets anyone on the network path replace what the build downloads.",
+        check("PCS-DF-038", Severity.MEDIUM, "TLS certificate verification turned off",
+            "Skipping certificate checks lets anyone on the network path replace what the build downloads; set in ENV, it also holds for the running"
+                + " container. Covered: curl -k, wget --no-check-certificate, pip --trusted-host, git http.sslVerify false, npm, yarn or pnpm strict-ssl"
+                + " false, yum or dnf --setopt=sslverify=false, and the variables PYTHONHTTPSVERIFY=0, NODE_TLS_REJECT_UNAUTHORIZED=0,"
+                + " NPM_CONFIG_STRICT_SSL=false, GIT_SSL_NO_VERIFY and PIP_TRUSTED_HOST, in ENV, ARG, export or a NAME=value prefix.",
             "Keep certificate verification; add the CA the server needs to the image's trust store instead.",
             List.of(cwe(295)),
-            eachCommand((in, c, hits) -> {
-              String p = c.program();
-              boolean insecure = p.equals("curl") && (c.has("-k") || c.has("--insecure"))
-                  || p.equals("wget") && c.has("--no-check-certificate")
-                  || p.matches("pip[0-9.]*") && c.has("--trusted-host")
-                  || p.equals("git") && c.effective().stream().anyMatch(w -> w.equalsIgnoreCase("http.sslVerify=false"))
-                  || (p.equals("npm") || p.equals("yarn")) && c.effective().contains("strict-ssl") && c.effective().contains("false");
-              if (insecure) {
-                hits.add(in, p + " runs without verifying TLS certificates");
+            (df, hits) -> df.instructions().forEach(in -> {
+              if (in.keyword().equals("ENV") || in.keyword().equals("ARG")) {
+                Assignments.of(in).forEach((k, v) -> tlsOffByVariable(k, v).ifPresent(what -> hits.add(in, in.keyword() + " " + what + " turns off TLS certificate checks")));
+              } else if (in.keyword().equals("RUN")) {
+                for (ShellScript.Command c : df.shell(in).commands()) {
+                  c.variables().forEach((k, v) -> tlsOffByVariable(k, v).ifPresent(what -> hits.add(in, what + " turns off TLS certificate checks")));
+                  tlsOffByCommand(c).ifPresent(what -> hits.add(in, what + " turns off TLS certificate checks"));
+                }
               }
             })),
         check("PCS-DF-039", Severity.HIGH, "Credentials in a URL",
@@ -471,10 +593,47 @@ public final class DockerfileChecks {
             "Add -y or --yes, or -qq.",
             List.of(docker("apt-get best practices")),
             eachCommand((in, c, hits) -> {
-              if (installs(c, "apt-get", "install") && c.effective().stream().noneMatch(w -> w.matches("-[a-zA-Z]*[yq].*|--yes|--assume-yes|-qq"))) {
+              if (installs(c, "apt-get", "install") && !c.has("-y") && !c.has("--yes") && !c.has("--assume-yes") && !c.has("-qq")) {
                 hits.add(in, "apt-get install will ask for confirmation");
               }
-            })));
+            })),
+        check("PCS-DF-043", Severity.HIGH, "Package signatures not verified",
+            "Installing packages without checking their signatures (apk --allow-untrusted, apt-get --allow-unauthenticated or --force-yes, yum, dnf or"
+                + " microdnf --nogpgcheck or gpgcheck=0, rpm --nosignature, zypper --no-gpg-checks) accepts whatever a mirror or a man in the middle serves.",
+            "Import the repository's signing key and keep signature checks on; for a local package, verify its checksum before installing it.",
+            List.of(cwe(347), cwe(494)),
+            eachCommand((in, c, hits) -> signatureBypass(c).ifPresent(what -> hits.add(in, what + " installs without verifying package signatures")))),
+        check("PCS-DF-044", Severity.HIGH, "Password set in a RUN",
+            "chpasswd, usermod --password or passwd --stdin in a RUN writes the password (or its hash) into the build history and into /etc/shadow of"
+                + " every container started from the image.",
+            "Do not give accounts in an image a password; authenticate at run time, and pass any build-time secret with RUN --mount=type=secret.",
+            List.of(cisDocker("4.10"), cwe(259)),
+            eachCommand((in, c, hits) -> {
+              if (c.program().equals("chpasswd") || c.program().equals("usermod") && (c.has("-p") || c.has("--password"))
+                  || c.program().equals("passwd") && c.has("--stdin")) {
+                hits.add(in, c.program() + " sets a password in the image");
+              }
+            })),
+        check("PCS-DF-045", Severity.MEDIUM, "Base image named by a build argument without a default",
+            "FROM $IMAGE, FROM ${REGISTRY}/ubuntu or FROM alpine$TAG with no default for the argument pins nothing: the base is whatever the build is given,"
+                + " or an error.",
+            "Give the argument a default with a version tag and digest (ARG IMAGE=alpine:3.20@sha256:...), or name the image in FROM.",
+            List.of(cisDocker("4.2"), docker("Pin base image versions")),
+            (df, hits) -> {
+              Set<String> withDefault = new HashSet<>();
+              df.instructions().stream().filter(i -> i.keyword().equals("ARG") && i.stage() < 0)
+                  .forEach(i -> Assignments.of(i).forEach((k, v) -> {
+                    if (v != null) {
+                      withDefault.add(k);
+                    }
+                  }));
+              df.stages().stream().filter(s -> !s.baseResolved() && s.baseStage().isEmpty() && !s.from().arguments().text().contains("@sha256:")).forEach(s -> {
+                String image = s.from().arguments().text().split("\\s+")[0];
+                List<String> args = ARG_REFERENCE.matcher(image).results().map(m -> m.group(1) != null ? m.group(1) : m.group(2))
+                    .filter(n -> !withDefault.contains(n)).distinct().toList();
+                hits.add(s.from(), "FROM " + image + " takes its base from build arguments with no default (" + String.join(", ", args) + ")");
+              });
+            }));
   }
 
   private static boolean validPort(String p) {

@@ -40,7 +40,21 @@ public final class KubernetesChecks {
   static final Set<String> CRITICAL_HOST_PATHS = Set.of("/", "/proc", "/etc", "/sys", "/boot", "/root", "/var/lib/kubelet", "/var/lib/docker",
       "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock", "/var/run/crio/crio.sock",
       "/run/crio/crio.sock", "/var/run", "/run", "/var/run/containerd", "/run/containerd", "/etc/kubernetes");
-  static final Set<String> WORKLOAD_KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob");
+  /**
+   * The namespaced kinds of the Kubernetes API and of OpenShift: an object of these kinds without a namespace lands in
+   * {@code default}. Custom resources are left out: whether they are namespaced is not in the manifest.
+   */
+  static final Set<String> NAMESPACED_KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job",
+      "CronJob", "PodTemplate", "Service", "ConfigMap", "Secret", "ServiceAccount", "Endpoints", "EndpointSlice", "PersistentVolumeClaim", "Ingress",
+      "NetworkPolicy", "Role", "RoleBinding", "HorizontalPodAutoscaler", "PodDisruptionBudget", "LimitRange", "ResourceQuota", "Lease", "Event",
+      "ControllerRevision", "CSIStorageCapacity", "DeploymentConfig", "Route", "BuildConfig", "ImageStream", "Template", "Rollout");
+  /** The label a namespace chooses its Pod Security Standards level with. */
+  static final String PSS_ENFORCE = "pod-security.kubernetes.io/enforce";
+  /** Verbs that change an object. */
+  static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection", "*");
+  /** Resources whose objects make pods, and pods themselves: who may change them chooses what runs. */
+  static final Set<String> WORKLOAD_RESOURCES = Set.of("pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers",
+      "jobs", "cronjobs", "deploymentconfigs", "podtemplates", "rollouts");
 
   /** Reports the hits in a file of manifests, each at a line of it. */
   private interface Rule extends Hits.Rule<Manifests, Integer> {}
@@ -53,9 +67,46 @@ public final class KubernetesChecks {
     void apply(Workload w, Hits<Manifests, Integer> hits);
   }
 
+  /** The Pod Security Standards levels, least strict first: a namespace at one level is not held to the ones above it. */
+  enum PssLevel {
+    PRIVILEGED, BASELINE, RESTRICTED;
+
+    static Optional<PssLevel> of(String label) {
+      return switch (label.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "privileged" -> Optional.of(PRIVILEGED);
+        case "baseline" -> Optional.of(BASELINE);
+        case "restricted" -> Optional.of(RESTRICTED);
+        default -> Optional.empty();
+      };
+    }
+  }
+
+  /**
+   * A check of the family. One that comes from a Pod Security Standards profile names that profile in every message
+   * and passes over the pods of a namespace (given in the same input) whose {@value #PSS_ENFORCE} label chose a
+   * less strict level.
+   */
   private static Check<Manifests> check(String id, Severity severity, String title, String rationale, String remediation, List<Reference> refs, Rule rule) {
+    Optional<PssLevel> level = refs.stream().anyMatch(r -> r.standard() == Reference.Standard.PSS_RESTRICTED) ? Optional.of(PssLevel.RESTRICTED)
+        : refs.stream().anyMatch(r -> r.standard() == Reference.Standard.PSS_BASELINE) ? Optional.of(PssLevel.BASELINE) : Optional.empty();
+    String suffix = level.map(l -> " (Pod Security Standards " + l.name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("");
+    Rule held = level.<Rule>map(l -> (m, hits) -> rule.apply(heldTo(m, l), hits)).orElse(rule);
     return Hits.check(new CheckInfo(id, severity, title, rationale, remediation, refs), Manifests.class,
-        (m, line) -> FindingLocation.InFile.line(m.name(), Math.max(1, line)), rule);
+        (m, line) -> FindingLocation.InFile.line(m.name(), Math.max(1, line)), message -> message + suffix, held);
+  }
+
+  /** {@code m} without the pod-making objects of namespaces whose chosen level is below {@code level}. */
+  private static Manifests heldTo(Manifests m, PssLevel level) {
+    java.util.Map<String, PssLevel> chosen = new java.util.HashMap<>();
+    m.resources().stream().filter(r -> r.kind().equals("Namespace")).forEach(r -> r.root().map("metadata").flatMap(md -> md.map("labels"))
+        .flatMap(l -> l.text(PSS_ENFORCE)).flatMap(PssLevel::of).ifPresent(l -> chosen.put(r.name(), l)));
+    if (chosen.isEmpty()) {
+      return m;
+    }
+    Set<Resource> exempt = new java.util.HashSet<>();
+    m.workloads().stream().filter(w -> chosen.getOrDefault(ns(w.resource()), PssLevel.RESTRICTED).compareTo(level) < 0).forEach(w -> exempt.add(w.resource()));
+    return exempt.isEmpty() ? m : new Manifests(m.name(), m.resources().stream().filter(r -> !exempt.contains(r)).toList(), m.problems(),
+        m.workloads().stream().filter(w -> !exempt.contains(w.resource())).toList());
   }
 
   private static Rule containers(ContainerRule r) {
@@ -108,8 +159,32 @@ public final class KubernetesChecks {
     return u.startsWith("CAP_") ? u.substring(4) : u;
   }
 
+  /**
+   * The seccomp profile type a container gets, as the kubelet resolves it: the container's field, its legacy
+   * annotation {@code container.seccomp.security.alpha.kubernetes.io/NAME}, the pod's field, the pod's legacy
+   * annotation {@code seccomp.security.alpha.kubernetes.io/pod}.
+   */
   private static Optional<String> seccompType(Workload w, Container c) {
-    return effective(w, c, "seccompProfile").filter(YMap.class::isInstance).map(YMap.class::cast).flatMap(p -> p.text("type"));
+    Optional<YMap> annotations = w.podMetadata().map("annotations");
+    return field(sc(c), "seccompProfile")
+        .or(() -> annotations.flatMap(a -> a.text("container.seccomp.security.alpha.kubernetes.io/" + c.name())).flatMap(KubernetesChecks::legacySeccomp))
+        .or(() -> field(podSc(w), "seccompProfile"))
+        .or(() -> annotations.flatMap(a -> a.text("seccomp.security.alpha.kubernetes.io/pod")).flatMap(KubernetesChecks::legacySeccomp));
+  }
+
+  private static Optional<String> field(YMap securityContext, String key) {
+    return securityContext.map(key).flatMap(p -> p.text("type"));
+  }
+
+  /** The profile type a legacy seccomp annotation's value stands for. */
+  private static Optional<String> legacySeccomp(String value) {
+    if (value.equals("runtime/default") || value.equals("docker/default")) {
+      return Optional.of("RuntimeDefault");
+    }
+    if (value.startsWith("localhost/")) {
+      return Optional.of("Localhost");
+    }
+    return value.equals("unconfined") ? Optional.of("Unconfined") : Optional.empty();
   }
 
   static String tag(String image) {
@@ -133,6 +208,10 @@ public final class KubernetesChecks {
       return resources.get().lineOf(section);
     }
     return c.node().get("resources").isPresent() ? c.node().lineOf("resources") : c.node().line();
+  }
+
+  private static java.util.stream.Stream<Resource> roles(Manifests m) {
+    return m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole"));
   }
 
   private static List<YMap> rules(Resource r) {
@@ -336,7 +415,7 @@ public final class KubernetesChecks {
         "Tags can be moved to other content; only a digest names exactly the image that was scanned and approved.",
         "Reference images as name:tag@sha256:... .",
         List.of(nsa("Supply chain: image scanning")),
-        containers((w, c, hits) -> c.node().text("image").filter(i -> !i.contains("@sha256:") && !tag(i).isEmpty() && !tag(i).equals("latest"))
+        containers((w, c, hits) -> c.node().text("image").filter(i -> !i.contains("@sha256:"))
             .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " image " + i + " has no digest")))));
     all.add(check("PCS-K8S-030", Severity.HIGH, "Secret as a literal environment value",
         "A credential written in the manifest lives in version control and in the object stored by the API server, readable by anyone who can read the workload.",
@@ -347,15 +426,16 @@ public final class KubernetesChecks {
           e.text("value").filter(v -> Redaction.isSecretName(name) && Redaction.isLiteralValue(v))
               .ifPresent(v -> hits.add(e.lineOf("value"), where(w, c) + " sets " + name + " to " + Redaction.redact(v)));
         }))));
-    all.add(check("PCS-K8S-031", Severity.HIGH, "RBAC rule with wildcards",
-        "A '*' in verbs, resources or apiGroups grants everything, including resources and verbs added to the cluster later.",
+    all.add(check("PCS-K8S-031", Severity.HIGH, "RBAC rule grants any verb on any resource",
+        "'*' in both verbs and resources grants everything in the API groups named, including resources and verbs added to the cluster later."
+            + " A '*' in only one of them is narrower and is judged by the rules on what it grants (secrets, escalation, workloads).",
         "List the exact verbs, resources and API groups the subject needs.",
         List.of(nsa("Authentication and authorization"), cisKubernetes("5.1.3")),
-        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole")).forEach(r -> rules(r).forEach(rule -> {
-          for (String key : List.of("verbs", "resources", "apiGroups")) {
-            if (texts(rule, key).contains("*")) {
-              hits.add(rule.lineOf(key), r.kind() + "/" + r.name() + " grants '*' " + key);
-            }
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
+          if (texts(rule, "verbs").contains("*") && texts(rule, "resources").contains("*")) {
+            hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " grants every verb ('*') on every resource ('*')"
+                + (texts(rule, "apiGroups").contains("*") ? " in every API group"
+                    : " in API groups " + texts(rule, "apiGroups").stream().map(g -> g.isEmpty() ? "core" : g).toList()));
           }
         }))));
     all.add(check("PCS-K8S-032", Severity.HIGH, "Binding to cluster-admin",
@@ -373,7 +453,7 @@ public final class KubernetesChecks {
           Set<String> covered = new TreeSet<>();
           m.resources().stream().filter(r -> r.kind().equals("NetworkPolicy")).forEach(r -> covered.add(ns(r)));
           Set<String> reported = new TreeSet<>();
-          m.resources().stream().filter(r -> WORKLOAD_KINDS.contains(r.kind()) && !covered.contains(ns(r)) && reported.add(ns(r)))
+          m.workloads().stream().map(Workload::resource).filter(r -> !covered.contains(ns(r)) && reported.add(ns(r)))
               .forEach(r -> hits.add(r.root().lineOf("kind"), "namespace " + ns(r) + " has workloads (" + r.kind() + "/" + r.name() + ") and no NetworkPolicy in this input"));
         }));
     all.add(check("PCS-K8S-034", Severity.MEDIUM, "Runs with GID 0",
@@ -386,18 +466,20 @@ public final class KubernetesChecks {
             podSc(w).text("fsGroup").filter(v -> v.equals("0")).ifPresent(v -> hits.add(podSc(w).lineOf("fsGroup"), w.display() + " sets fsGroup 0"));
           }
         })));
-    all.add(check("PCS-K8S-035", Severity.LOW, "Workload in the default namespace",
-        "The default namespace is shared by everything that forgets to name one, which defeats namespace-scoped policies and RBAC.",
-        "Put the workload in a namespace of its own.",
+    all.add(check("PCS-K8S-035", Severity.LOW, "Object in the default namespace",
+        "The default namespace is shared by everything that forgets to name one, which defeats namespace-scoped policies and RBAC; this holds for"
+            + " Services, ConfigMaps, Secrets, Roles and every other namespaced object as much as for workloads.",
+        "Put the object in a namespace of its own.",
         List.of(cisKubernetes("5.7.4"), nsa("Network separation and hardening")),
-        (m, hits) -> m.resources().stream().filter(r -> WORKLOAD_KINDS.contains(r.kind()) && (r.namespace().isEmpty() || r.namespace().equals("default")))
+        (m, hits) -> m.resources().stream().filter(r -> (NAMESPACED_KINDS.contains(r.kind()) || m.workloads().stream().anyMatch(w -> w.resource() == r))
+                && (r.namespace().isEmpty() || r.namespace().equals("default")))
             .forEach(r -> hits.add(r.root().lineOf("kind"), r.kind() + "/" + r.name() + " is in the " + (r.namespace().isEmpty() ? "default namespace (none given)" : "default namespace")))));
     all.add(check("PCS-K8S-036", Severity.LOW, "No liveness probe",
         "Without a liveness probe a hung process is never restarted.",
         "Add a livenessProbe.",
         List.of(nsa("Logging and threat detection")),
         containers((w, c, hits) -> {
-          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob|Pod") && c.node().get("livenessProbe").isEmpty()) {
+          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob") && c.node().get("livenessProbe").isEmpty()) {
             hits.add(c.node().line(), where(w, c) + " has no liveness probe");
           }
         })));
@@ -406,7 +488,7 @@ public final class KubernetesChecks {
         "Add a readinessProbe.",
         List.of(nsa("Logging and threat detection")),
         containers((w, c, hits) -> {
-          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob|Pod") && c.node().get("readinessProbe").isEmpty()) {
+          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob") && c.node().get("readinessProbe").isEmpty()) {
             hits.add(c.node().line(), where(w, c) + " has no readiness probe");
           }
         })));
@@ -424,20 +506,21 @@ public final class KubernetesChecks {
         "get, list or watch on secrets reads every credential in scope, including service account tokens of more powerful accounts.",
         "Grant access to named secrets only (resourceNames), or not at all.",
         List.of(cisKubernetes("5.1.2"), nsa("Authentication and authorization")),
-        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole")).forEach(r -> rules(r).forEach(rule -> {
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
           if (texts(rule, "resources").contains("secrets") && rule.list("resourceNames").isEmpty()
-              && texts(rule, "verbs").stream().anyMatch(v -> v.equals("get") || v.equals("list") || v.equals("watch"))) {
+              && texts(rule, "verbs").stream().anyMatch(v -> v.equals("get") || v.equals("list") || v.equals("watch") || v.equals("*"))) {
             hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " can read all secrets");
           }
         }))));
     all.add(check("PCS-K8S-040", Severity.HIGH, "Role can escalate its privileges",
-        "Creating pods, exec into pods, or the escalate, bind and impersonate verbs let a subject obtain more rights than the role lists.",
+        "Creating pods, exec into pods, or the escalate, bind and impersonate verbs let a subject obtain more rights than the role lists;"
+            + " verbs '*' grants escalate, bind and impersonate too.",
         "Remove these verbs and resources unless the subject is a trusted controller.",
         List.of(cisKubernetes("5.1.4"), cisKubernetes("5.1.8"), nsa("Authentication and authorization")),
-        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Role") || r.kind().equals("ClusterRole")).forEach(r -> rules(r).forEach(rule -> {
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
           List<String> verbs = texts(rule, "verbs");
           List<String> resources = texts(rule, "resources");
-          boolean risky = verbs.stream().anyMatch(v -> v.equals("escalate") || v.equals("bind") || v.equals("impersonate"))
+          boolean risky = verbs.stream().anyMatch(v -> v.equals("escalate") || v.equals("bind") || v.equals("impersonate") || v.equals("*"))
               || verbs.contains("create") && resources.stream().anyMatch(x -> x.equals("pods") || x.equals("pods/exec") || x.equals("pods/attach"));
           if (risky) {
             hits.add(rule.lineOf("verbs"), r.kind() + "/" + r.name() + " grants " + verbs + " on " + resources);
@@ -458,7 +541,165 @@ public final class KubernetesChecks {
         List.of(pssBaseline("Capabilities"), nsa("Pod security: non-root and unprivileged containers")),
         containers((w, c, hits) -> added(c).stream().filter(a -> Set.of("SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "BPF", "ALL").contains(cap(a)))
             .forEach(a -> hits.add(sc(c).map("capabilities").map(x -> x.lineOf("add")).orElse(c.node().line()), where(w, c) + " adds " + a)))));
+    all.add(check("PCS-K8S-043", Severity.LOW, "Secret exposed through environment variables",
+        "A secret in an environment variable (env[].valueFrom.secretKeyRef, envFrom[].secretRef) is visible to every process of the container,"
+            + " copied into child processes, and often written out by crash reports and debug endpoints; a mounted file is read only by who opens it.",
+        "Mount the Secret as a volume and let the application read the file.",
+        List.of(nsa("Secrets"), Reference.cwe(526)),
+        containers((w, c, hits) -> {
+          c.node().maps("env").forEach(e -> e.map("valueFrom").flatMap(v -> v.map("secretKeyRef")).ifPresent(ref ->
+              hits.add(e.lineOf("valueFrom"), where(w, c) + " reads secret " + ref.text("name").orElse("?") + " into " + e.text("name").orElse("?"))));
+          c.node().maps("envFrom").forEach(e -> e.map("secretRef").ifPresent(ref ->
+              hits.add(e.lineOf("secretRef"), where(w, c) + " reads all of secret " + ref.text("name").orElse("?") + " into its environment")));
+        })));
+    all.add(check("PCS-K8S-044", Severity.LOW, "Runs with a UID below 10000",
+        "Low UIDs are the ones host accounts use: if the container escapes, its process acts as that host user. A UID of 10000 or more"
+            + " avoids the collision (UID 0 is PCS-K8S-017's concern).",
+        "Set runAsUser to 10000 or more, and build the image with such a USER.",
+        List.of(nsa("Pod security: non-root and unprivileged containers")),
+        containers((w, c, hits) -> effectiveText(w, c, "runAsUser").filter(v -> v.matches("[0-9]{1,4}") && Integer.parseInt(v) > 0)
+            .ifPresent(v -> hits.add(lineOf(w, c, "runAsUser"), where(w, c) + " runs as UID " + v + ", below 10000")))));
+    all.add(check("PCS-K8S-045", Severity.LOW, "Mutable image tag not pulled Always",
+        "With imagePullPolicy IfNotPresent or Never (the default for a tag other than 'latest'), each node runs whatever the tag meant when that"
+            + " node first pulled it, so replicas can run different images and a fixed image is not picked up.",
+        "Pin the image by digest, or set imagePullPolicy: Always.",
+        List.of(nsa("Supply chain: image scanning")),
+        containers((w, c, hits) -> c.node().text("image").filter(i -> !i.contains("@sha256:")).ifPresent(i -> {
+          String policy = c.node().text("imagePullPolicy").orElse(tag(i).isEmpty() || tag(i).equals("latest") ? "Always" : "IfNotPresent");
+          if (!policy.equals("Always")) {
+            hits.add(c.node().get("imagePullPolicy").isPresent() ? c.node().lineOf("imagePullPolicy") : c.node().lineOf("image"),
+                where(w, c) + " pulls mutable image " + i + " " + policy + (c.node().get("imagePullPolicy").isPresent() ? "" : " (the default)"));
+          }
+        }))));
+    all.add(check("PCS-K8S-046", Severity.LOW, "Workload uses the default service account with its token",
+        "Every pod of the namespace that names no service account shares 'default'; whatever any of them is granted, all of them get, through the"
+            + " token mounted into each.",
+        "Give the workload a service account of its own (serviceAccountName), or set automountServiceAccountToken: false when it does not call the API.",
+        List.of(cisKubernetes("5.1.5"), nsa("Authentication and authorization")),
+        pods((w, hits) -> {
+          String account = w.podSpec().text("serviceAccountName").or(() -> w.podSpec().text("serviceAccount")).orElse("default");
+          if (account.equals("default") && !w.podSpec().text("automountServiceAccountToken").map(v -> v.equals("false")).orElse(false)) {
+            int line = w.podSpec().get("serviceAccountName").isPresent() ? w.podSpec().lineOf("serviceAccountName") : w.podSpec().line();
+            hits.add(line, w.display() + " runs as the default service account with its token");
+          }
+        })));
+    all.add(check("PCS-K8S-047", Severity.HIGH, "Tiller (Helm 2) deployed",
+        "Tiller, Helm 2's in-cluster server, answers on its gRPC port without authentication by default and usually holds cluster-admin: anyone who"
+            + " reaches it installs anything. Helm 3 has no Tiller.",
+        "Remove Tiller and move to Helm 3.",
+        List.of(nsa("Authentication and authorization"), Reference.cwe(306)),
+        runsImage("(.*/)?tiller", "Tiller")));
+    all.add(check("PCS-K8S-048", Severity.MEDIUM, "Kubernetes dashboard deployed",
+        "The Kubernetes dashboard is a web console to the cluster; exposed or bound to a powerful service account it has been the way into many"
+            + " clusters.",
+        "Do not deploy the dashboard in production; use kubectl with personal credentials, or keep the dashboard on a private network with its"
+            + " least-privileged service account and sign-in required.",
+        List.of(nsa("Authentication and authorization"), cisKubernetes("5.1.1")),
+        runsImage("(.*/)?(kubernetesui/dashboard|kubernetes-dashboard(-[a-z0-9]+)?)", "the Kubernetes dashboard")));
+    all.add(check("PCS-K8S-049", Severity.HIGH, "nginx-ingress snippet annotation",
+        "The *-snippet annotations of ingress-nginx paste their text into the controller's nginx configuration: whoever may write an Ingress can read"
+            + " the controller's service account token and every Secret it sees (CVE-2021-25742).",
+        "Remove the snippet annotation; set allow-snippet-annotations to false in the controller's ConfigMap and use the controller's dedicated"
+            + " annotations instead.",
+        List.of(nsa("Network separation and hardening"), Reference.cwe(94)),
+        (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Ingress")).forEach(r -> r.root().map("metadata").flatMap(md -> md.map("annotations"))
+            .ifPresent(a -> a.entries().keySet().stream().filter(k -> k.matches("nginx\\.ingress\\.kubernetes\\.io/[a-z-]*snippet"))
+                .forEach(k -> hits.add(a.lineOf(k), "Ingress/" + r.name() + " sets " + k))))));
+    all.add(check("PCS-K8S-050", Severity.HIGH, "Role grants nodes/proxy",
+        "nodes/proxy reaches the kubelet's API on every node: with it a subject runs commands in any pod on the node, past audit logging and"
+            + " admission control.",
+        "Remove nodes/proxy from the role; monitoring agents need nodes/metrics or nodes/stats only.",
+        List.of(cisKubernetes("5.1.8"), nsa("Authentication and authorization")),
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
+          if (texts(rule, "resources").stream().anyMatch(x -> x.equals("nodes/proxy") || x.equals("nodes/*")) && !texts(rule, "verbs").isEmpty()) {
+            hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " grants " + texts(rule, "verbs") + " on nodes/proxy");
+          }
+        }))));
+    all.add(check("PCS-K8S-051", Severity.MEDIUM, "Role can change services/status",
+        "update or patch on services/status sets a LoadBalancer's ingress IP, which lets a subject draw the cluster's traffic for any IP to its own"
+            + " service (CVE-2020-8554).",
+        "Leave services/status to the cloud controller and load-balancer controllers.",
+        List.of(nsa("Authentication and authorization"), Reference.cwe(284)),
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
+          if (texts(rule, "resources").stream().anyMatch(x -> x.equals("services/status") || x.equals("services/*"))
+              && texts(rule, "verbs").stream().anyMatch(v -> v.equals("update") || v.equals("patch") || v.equals("*"))) {
+            hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " grants " + texts(rule, "verbs") + " on services/status");
+          }
+        }))));
+    all.add(check("PCS-K8S-052", Severity.MEDIUM, "Role can write Secrets",
+        "create, update, patch or delete on secrets lets a subject replace credentials other workloads trust, or mint a token for any service account"
+            + " of the namespace by creating a service-account-token Secret.",
+        "Grant write access to named secrets only (resourceNames), or leave secrets to the controllers that own them.",
+        List.of(cisKubernetes("5.1.2"), nsa("Authentication and authorization")),
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
+          List<String> writes = texts(rule, "verbs").stream().filter(WRITE_VERBS::contains).toList();
+          if (texts(rule, "resources").contains("secrets") && rule.list("resourceNames").isEmpty() && !writes.isEmpty()) {
+            hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " can " + writes + " secrets");
+          }
+        }))));
+    all.add(check("PCS-K8S-053", Severity.MEDIUM, "Role can change workloads",
+        "update or patch on pods or on the controllers that make them (deployments, daemonsets, statefulsets, jobs...) lets a subject put its own"
+            + " container, image or command into a running workload, with that workload's service account and secrets.",
+        "Grant these verbs only to deployment pipelines and controllers; give people and other services read access.",
+        List.of(cisKubernetes("5.1.4"), nsa("Authentication and authorization")),
+        (m, hits) -> roles(m).forEach(r -> rules(r).forEach(rule -> {
+          List<String> verbs = texts(rule, "verbs").stream().filter(v -> v.equals("update") || v.equals("patch") || v.equals("*")).toList();
+          List<String> targets = texts(rule, "resources").stream().filter(WORKLOAD_RESOURCES::contains).toList();
+          if (!verbs.isEmpty() && !targets.isEmpty()) {
+            hits.add(rule.lineOf("resources"), r.kind() + "/" + r.name() + " can " + verbs + " " + targets);
+          }
+        }))));
+    all.add(check("PCS-K8S-054", Severity.HIGH, "git-sync with unsafe options",
+        "git-sync runs git with what its options say: a --git-config that sets core.sshCommand, core.hooksPath, core.fsmonitor or core.askPass"
+            + " runs an arbitrary program; one that turns off http.sslVerify, or --ssh-known-hosts=false, lets anyone on the path serve the code.",
+        "Keep --git-config to harmless settings, keep TLS verification and SSH host-key checking on (mount a known_hosts file).",
+        List.of(Reference.cwe(78), Reference.cwe(295)),
+        containers((w, c, hits) -> c.node().text("image").filter(i -> repository(i).matches("(.*/)?git-sync")).ifPresent(i -> {
+          List<String> settings = new ArrayList<>();
+          List<String> args = new ArrayList<>();
+          c.node().list("command").forEach(n -> args.add(text(n)));
+          c.node().list("args").forEach(n -> args.add(text(n)));
+          for (int k = 0; k < args.size(); k++) {
+            String a = args.get(k).replaceFirst("^--?", "");
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : k + 1 < args.size() ? args.get(k + 1) : "";
+            unsafeGitSync(name.replace('_', '-'), value).ifPresent(settings::add);
+          }
+          c.node().maps("env").forEach(e -> e.text("name").filter(n -> n.startsWith("GIT_SYNC_") || n.startsWith("GITSYNC_")).ifPresent(n ->
+              unsafeGitSync(n.replaceFirst("^GIT_?SYNC_", "").toLowerCase(java.util.Locale.ROOT).replace('_', '-'), e.text("value").orElse(""))
+                  .ifPresent(settings::add)));
+          if (!settings.isEmpty()) {
+            hits.add(c.node().lineOf("image"), where(w, c) + " runs git-sync with " + String.join(", ", settings));
+          }
+        }))));
     return List.copyOf(all);
+  }
+
+  /** Containers whose image repository matches {@code repositoryPattern}, reported as running {@code what}. */
+  private static Rule runsImage(String repositoryPattern, String what) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(repositoryPattern);
+    return containers((w, c, hits) -> c.node().text("image").filter(i -> p.matcher(repository(i)).matches())
+        .ifPresent(i -> hits.add(c.node().lineOf("image"), where(w, c) + " runs " + what + " (" + i + ")")));
+  }
+
+  /** The repository part of an image reference: {@code ghcr.io/helm/tiller} of {@code ghcr.io/helm/tiller:v2.16.1@sha256:...}. */
+  private static String repository(String image) {
+    String noDigest = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+    int slash = noDigest.lastIndexOf('/');
+    int colon = noDigest.lastIndexOf(':');
+    return (colon > slash ? noDigest.substring(0, colon) : noDigest).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static final java.util.regex.Pattern GIT_CONFIG_UNSAFE = java.util.regex.Pattern.compile(
+      "(?i)core\\.(sshcommand|hookspath|fsmonitor|askpass|gitproxy|pager|editor)|http\\.([^:,=]*\\.)?sslverify\\s*[:=]\\s*(false|no|off|0)");
+
+  /** What is unsafe about the git-sync option {@code name} (flag or variable, dashes, lower case) set to {@code value}. */
+  private static Optional<String> unsafeGitSync(String name, String value) {
+    return switch (name) {
+      case "git-config" -> GIT_CONFIG_UNSAFE.matcher(value).find() ? Optional.of("--git-config " + value) : Optional.empty();
+      case "ssh-known-hosts" -> value.equalsIgnoreCase("false") ? Optional.of("--ssh-known-hosts=false") : Optional.empty();
+      default -> Optional.empty();
+    };
   }
 
   private static String ns(Resource r) {

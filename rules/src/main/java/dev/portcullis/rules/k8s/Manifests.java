@@ -12,12 +12,19 @@ import java.util.Optional;
 /**
  * The Kubernetes objects of one file: every document of a multi-document stream, {@code List}
  * items flattened, Helm-rendered output included (its {@code # Source:} comments are plain
- * comments). Documents without {@code kind} are skipped.
+ * comments). Documents without {@code kind} are skipped. An object that makes pods but whose pod
+ * template cannot be read (a list where a map belongs) is a {@link Problem}, not silently passed over.
  */
-public record Manifests(String name, List<Resource> resources, List<Problem> problems) implements Subject {
+public record Manifests(String name, List<Resource> resources, List<Problem> problems, List<Workload> workloads) implements Subject {
+  /** {@code workloads} are those of {@code resources}, found once for every check. */
   public Manifests {
     resources = List.copyOf(resources);
     problems = List.copyOf(problems);
+    workloads = List.copyOf(workloads);
+  }
+
+  public Manifests(String name, List<Resource> resources, List<Problem> problems) {
+    this(name, resources, problems, workloadsOf(resources));
   }
 
   /** One object; {@code namespace} is empty when the manifest names none. */
@@ -55,7 +62,68 @@ public record Manifests(String name, List<Resource> resources, List<Problem> pro
         add(m, resources);
       }
     }
-    return new Manifests(file, resources, docs.problems());
+    List<Problem> problems = new ArrayList<>(docs.problems());
+    for (Resource r : resources) {
+      unreadableTemplate(r).ifPresent(why -> problems.add(new Problem(file, why.line(), why.column(),
+          r.kind() + "/" + r.name() + ": " + why.message() + "; its pods were not checked")));
+    }
+    return new Manifests(file, resources, problems);
+  }
+
+  /** Where the pod template of an object, by its kind, is: the path of keys from the object's root. */
+  private static List<String> templatePath(Resource r) {
+    return switch (r.kind()) {
+      case "Pod" -> List.of();
+      case "PodTemplate" -> List.of("template");
+      case "CronJob" -> List.of("spec", "jobTemplate", "spec", "template");
+      default -> POD_TEMPLATE_KINDS.contains(r.kind()) || r.root().map("spec").flatMap(s -> s.map("template")).flatMap(t -> t.map("spec"))
+          .filter(p -> p.get("containers").isPresent()).isPresent() ? List.of("spec", "template") : List.of("-");
+    };
+  }
+
+  /** The kinds of the Kubernetes API, and of OpenShift and Argo Rollouts, whose {@code spec.template} is a pod template. */
+  static final java.util.Set<String> POD_TEMPLATE_KINDS = java.util.Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+      "ReplicationController", "Job", "DeploymentConfig", "Rollout");
+
+  /** Why an object of a pod-making kind has no readable pod spec: a key on its path holds something other than a map. */
+  private static Optional<Problem> unreadableTemplate(Resource r) {
+    List<String> path = templatePath(r);
+    if (path.equals(List.of("-"))) {
+      return Optional.empty();
+    }
+    List<String> full = new ArrayList<>(path);
+    full.add("spec");
+    if (r.kind().equals("Pod")) {
+      full = List.of("spec");
+    }
+    YMap at = r.root();
+    String where = "";
+    for (String key : full) {
+      where = where.isEmpty() ? key : where + "." + key;
+      Optional<YamlNode> next = at.get(key);
+      if (next.isEmpty()) {
+        return Optional.empty(); // an object without a template makes no pods: nothing to check, nothing wrong to say
+      }
+      if (!(next.get() instanceof YMap m)) {
+        return Optional.of(new Problem("", next.get().line(), next.get().column(), where + " is " + shape(next.get()) + ", not a map"));
+      }
+      at = m;
+    }
+    for (String field : List.of("initContainers", "containers", "ephemeralContainers")) {
+      Optional<YamlNode> list = at.get(field);
+      if (list.isPresent() && !(list.get() instanceof YamlNode.YList) && !(list.get() instanceof YamlNode.YScalar s && s.value() == null)) {
+        return Optional.of(new Problem("", list.get().line(), list.get().column(), where + "." + field + " is " + shape(list.get()) + ", not a list"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String shape(YamlNode n) {
+    return switch (n) {
+      case YMap m -> "a map";
+      case YamlNode.YList l -> "a list";
+      case YamlNode.YScalar s -> s.value() == null ? "null" : "a scalar";
+    };
   }
 
   private static void add(YMap m, List<Resource> out) {
@@ -72,16 +140,24 @@ public record Manifests(String name, List<Resource> resources, List<Problem> pro
         meta.text("namespace").orElse(""), m));
   }
 
-  /** Every object that makes pods, with where its pod template is. */
+  /**
+   * Every object that makes pods, with where its pod template is: Pods, PodTemplates, the workload kinds of the
+   * Kubernetes API, OpenShift's DeploymentConfig, Argo's Rollout, and any other kind whose {@code spec.template.spec}
+   * lists containers.
+   */
+  @Override
   public List<Workload> workloads() {
+    return workloads;
+  }
+
+  private static List<Workload> workloadsOf(List<Resource> resources) {
     List<Workload> out = new ArrayList<>();
     for (Resource r : resources) {
-      Optional<YMap> template = switch (r.kind()) {
-        case "Pod" -> Optional.of(r.root());
-        case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job" -> r.root().map("spec").flatMap(s -> s.map("template"));
-        case "CronJob" -> r.root().map("spec").flatMap(s -> s.map("jobTemplate")).flatMap(j -> j.map("spec")).flatMap(s -> s.map("template"));
-        default -> Optional.empty();
-      };
+      List<String> path = templatePath(r);
+      Optional<YMap> template = path.equals(List.of("-")) ? Optional.empty() : Optional.of(r.root());
+      for (String key : path) {
+        template = template.flatMap(t -> t.map(key));
+      }
       template.ifPresent(t -> t.map("spec").ifPresent(spec ->
           out.add(new Workload(r, t.map("metadata").orElse(new YMap(java.util.Map.of(), java.util.Map.of(), t.line(), t.column())), spec))));
     }

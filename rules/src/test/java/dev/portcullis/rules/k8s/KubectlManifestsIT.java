@@ -36,9 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlManifestsIT {
   private static final String DIGEST = "sha256:" + "4f".repeat(32);
-  /** What kubectl's default Deployment, Pod, Job and CronJob share: a container with no hardening at all. */
+  /**
+   * What kubectl's default Deployment, Pod, Job and CronJob share: a container with no hardening at all, run as the default
+   * service account with its token.
+   */
   private static final Set<String> CONTAINER_DEFAULTS = Set.of("PCS-K8S-015", "PCS-K8S-016", "PCS-K8S-018", "PCS-K8S-019", "PCS-K8S-022",
-      "PCS-K8S-023", "PCS-K8S-024", "PCS-K8S-025", "PCS-K8S-026", "PCS-K8S-027", "PCS-K8S-033", "PCS-K8S-035");
+      "PCS-K8S-023", "PCS-K8S-024", "PCS-K8S-025", "PCS-K8S-026", "PCS-K8S-027", "PCS-K8S-033", "PCS-K8S-035", "PCS-K8S-046");
 
   @TempDir static Path work;
   private static List<String> kubectl;
@@ -142,15 +145,19 @@ class KubectlManifestsIT {
     assertThat(yaml).contains("creationTimestamp: null", "resources: {}", "status: {}", "strategy: {}");
     Report r = check("deployment.yaml", yaml);
 
-    assertThat(ids(r)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029", "PCS-K8S-036", "PCS-K8S-037"));
+    assertThat(ids(r)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029", "PCS-K8S-036", "PCS-K8S-037", "PCS-K8S-045"));
     int container = lineOf(yaml, "- image: nginx:1.27"); // kubectl sorts keys: image comes first
-    for (String id : List.of("PCS-K8S-015", "PCS-K8S-016", "PCS-K8S-018", "PCS-K8S-019", "PCS-K8S-022", "PCS-K8S-029", "PCS-K8S-036", "PCS-K8S-037")) {
+    for (String id : List.of("PCS-K8S-015", "PCS-K8S-016", "PCS-K8S-018", "PCS-K8S-019", "PCS-K8S-022", "PCS-K8S-029", "PCS-K8S-036", "PCS-K8S-037",
+        "PCS-K8S-045")) {
       assertThat(line(r, id)).as(id).isEqualTo(container);
     }
     for (String id : List.of("PCS-K8S-023", "PCS-K8S-024", "PCS-K8S-025", "PCS-K8S-026")) {
       assertThat(line(r, id)).as(id).isEqualTo(lineOf(yaml, "resources: {}"));
     }
     assertThat(line(r, "PCS-K8S-027")).as("the pod spec's first line").isEqualTo(lineOf(yaml, "containers:"));
+    assertThat(at(r, "PCS-K8S-046")).containsExactly(lineOf(yaml, "containers:") + ": Deployment/web runs as the default service account with its token");
+    assertThat(at(r, "PCS-K8S-016")).containsExactly(container + ": Deployment/web container nginx may run as root (runAsNonRoot is not true)"
+        + " (Pod Security Standards restricted)");
     assertThat(at(r, "PCS-K8S-035")).containsExactly(lineOf(yaml, "kind: Deployment") + ": Deployment/web is in the default namespace (none given)");
     assertThat(at(r, "PCS-K8S-023")).containsExactly(lineOf(yaml, "resources: {}") + ": Deployment/web container nginx has no memory limit");
     assertThat(at(r, "PCS-K8S-029")).containsExactly(container + ": Deployment/web container nginx image nginx:1.27 has no digest");
@@ -164,11 +171,11 @@ class KubectlManifestsIT {
     List<Step> steps = List.of(
         new Step("limits and requests", List.of("set", "resources", "--limits=cpu=500m,memory=256Mi", "--requests=cpu=100m,memory=128Mi"),
             Set.of("PCS-K8S-023", "PCS-K8S-024", "PCS-K8S-025", "PCS-K8S-026")),
-        new Step("an image digest", List.of("set", "image", "nginx=nginx:1.27@" + DIGEST), Set.of("PCS-K8S-029")),
+        new Step("an image digest", List.of("set", "image", "nginx=nginx:1.27@" + DIGEST), Set.of("PCS-K8S-029", "PCS-K8S-045")),
         new Step("the pod's security context and no token", List.of("patch", "--type=strategic", "-p", """
             {"spec": {"template": {"spec": {"automountServiceAccountToken": false, "securityContext": {"runAsNonRoot": true, "runAsUser": 10001,
               "runAsGroup": 10001, "fsGroup": 10001, "seccompProfile": {"type": "RuntimeDefault"}}}}}}"""),
-            Set.of("PCS-K8S-016", "PCS-K8S-018", "PCS-K8S-027")),
+            Set.of("PCS-K8S-016", "PCS-K8S-018", "PCS-K8S-027", "PCS-K8S-046")),
         new Step("the container's security context", List.of("patch", "--type=strategic", "-p", """
             {"spec": {"template": {"spec": {"containers": [{"name": "nginx", "securityContext": {"allowPrivilegeEscalation": false,
               "readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}}}]}}}}"""),
@@ -205,12 +212,14 @@ class KubectlManifestsIT {
   void aPodFromKubectlRunAndItsTag() throws IOException {
     String yaml = kubectl("run", "debug", "--image=busybox", "--dry-run=client", "-o", "yaml", "--", "sleep", "3600");
     Report r = check("pod.yaml", yaml);
-    assertThat(ids(r)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-028"));
+    // a bare Pod is asked for probes too; an untagged image has no digest either
+    assertThat(ids(r)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-028", "PCS-K8S-029", "PCS-K8S-036", "PCS-K8S-037"));
     assertThat(at(r, "PCS-K8S-028")).containsExactly(lineOf(yaml, "image: busybox") + ": Pod/debug container debug uses image busybox");
+    assertThat(at(r, "PCS-K8S-029")).containsExactly(lineOf(yaml, "image: busybox") + ": Pod/debug container debug image busybox has no digest");
 
     String tagged = kubectl("set", "image", "--local", "-f", save("pod.yaml", yaml).toString(), "debug=busybox:1.36", "-o", "yaml");
     Report t = check("tagged.yaml", tagged);
-    assertThat(ids(t)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029"));
+    assertThat(ids(t)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029", "PCS-K8S-036", "PCS-K8S-037", "PCS-K8S-045"));
     assertThat(at(t, "PCS-K8S-029")).containsExactly(lineOf(tagged, "image: busybox:1.36") + ": Pod/debug container debug image busybox:1.36 has no digest");
 
     String worse = kubectl("patch", "--local", "-f", save("tagged.yaml", tagged).toString(), "--type=strategic", "-o", "yaml", "-p", """
@@ -219,16 +228,17 @@ class KubectlManifestsIT {
           "volumes": [{"name": "docker", "hostPath": {"path": "/var/run/docker.sock", "type": "Socket"}}]}}""");
     Report w = check("worse.yaml", worse);
     assertThat(minus(ids(w), ids(t))).containsExactly("PCS-K8S-001", "PCS-K8S-002", "PCS-K8S-006", "PCS-K8S-007", "PCS-K8S-021");
-    assertThat(at(w, "PCS-K8S-001")).containsExactly(lineOf(worse, "privileged: true") + ": Pod/debug container debug is privileged");
-    assertThat(at(w, "PCS-K8S-002")).containsExactly(lineOf(worse, "hostPID: true") + ": Pod/debug sets hostPID");
-    assertThat(at(w, "PCS-K8S-007")).containsExactly(lineOf(worse, "hostPath:") + ": Pod/debug mounts /var/run/docker.sock from the node");
+    String baseline = " (Pod Security Standards baseline)";
+    assertThat(at(w, "PCS-K8S-001")).containsExactly(lineOf(worse, "privileged: true") + ": Pod/debug container debug is privileged" + baseline);
+    assertThat(at(w, "PCS-K8S-002")).containsExactly(lineOf(worse, "hostPID: true") + ": Pod/debug sets hostPID" + baseline);
+    assertThat(at(w, "PCS-K8S-007")).containsExactly(lineOf(worse, "hostPath:") + ": Pod/debug mounts /var/run/docker.sock from the node" + baseline);
   }
 
   @Test
   void jobsAndCronJobsAreCheckedThroughTheirTemplates() throws IOException {
     String job = kubectl("create", "job", "backup", "--image=postgres:16", "--dry-run=client", "-o", "yaml", "--", "pg_dump", "app");
     Report j = check("job.yaml", job);
-    assertThat(ids(j)).as("no probes asked of a Job").containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029"));
+    assertThat(ids(j)).as("no probes asked of a Job").containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029", "PCS-K8S-045"));
     assertThat(line(j, "PCS-K8S-015")).as("the container's first line").isEqualTo(lineOf(job, "- command:"));
     assertThat(at(j, "PCS-K8S-029")).containsExactly(lineOf(job, "image: postgres:16") + ": Job/backup container backup image postgres:16 has no digest");
 
@@ -236,8 +246,9 @@ class KubectlManifestsIT {
     String cron = kubectl("create", "cronjob", "nightly", "--image=alpine:3.20", "--schedule=0 3 * * *", "--dry-run=client", "-o", "yaml",
         "--", "sh", "-c", "true");
     Report c = check("cronjob.yaml", cron);
-    assertThat(ids(c)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029"));
-    assertThat(at(c, "PCS-K8S-016")).containsExactly(lineOf(cron, "- command:") + ": CronJob/nightly container nightly may run as root (runAsNonRoot is not true)");
+    assertThat(ids(c)).containsExactlyElementsOf(union(CONTAINER_DEFAULTS, "PCS-K8S-029", "PCS-K8S-045"));
+    assertThat(at(c, "PCS-K8S-016")).containsExactly(lineOf(cron, "- command:") + ": CronJob/nightly container nightly may run as root (runAsNonRoot is not true)"
+        + " (Pod Security Standards restricted)");
     assertThat(line(c, "PCS-K8S-023")).isEqualTo(lineOf(cron, "resources: {}"));
   }
 
@@ -245,10 +256,13 @@ class KubectlManifestsIT {
   void rbacWildcardsAndClusterAdminBindingsAreReported() throws IOException {
     String role = kubectl("create", "role", "admin", "--verb=*", "--resource=*", "--dry-run=client", "-o", "yaml");
     assertThat(at(check("role.yaml", role), "PCS-K8S-031")).containsExactly(
-        lineOf(role, "resources:") + ": Role/admin grants '*' resources", lineOf(role, "verbs:") + ": Role/admin grants '*' verbs");
+        lineOf(role, "resources:") + ": Role/admin grants every verb ('*') on every resource ('*') in API groups [core]");
+    assertThat(at(check("role.yaml", role), "PCS-K8S-040")).containsExactly(lineOf(role, "verbs:") + ": Role/admin grants [*] on [*]");
     String clusterRole = kubectl("create", "clusterrole", "everything", "--verb=*", "--resource=*", "--dry-run=client", "-o", "yaml");
-    assertThat(ids(check("clusterrole.yaml", clusterRole))).containsExactly("PCS-K8S-031");
-    assertThat(at(check("clusterrole.yaml", clusterRole), "PCS-K8S-031")).hasSize(2).allSatisfy(f -> assertThat(f).contains("ClusterRole/everything grants '*'"));
+    assertThat(ids(check("clusterrole.yaml", clusterRole))).as("verbs '*' grants escalate and bind").containsExactly("PCS-K8S-031", "PCS-K8S-040");
+    assertThat(at(check("clusterrole.yaml", clusterRole), "PCS-K8S-031")).singleElement().satisfies(f -> assertThat(f).contains("ClusterRole/everything grants every verb"));
+    String verbsOnly = kubectl("create", "role", "pod-admin", "--verb=*", "--resource=pods", "--dry-run=client", "-o", "yaml");
+    assertThat(ids(check("pod-admin.yaml", verbsOnly))).as("one '*' is not any verb on any resource").doesNotContain("PCS-K8S-031").contains("PCS-K8S-040");
 
     String binding = kubectl("create", "clusterrolebinding", "ops-admin", "--clusterrole=cluster-admin", "--user=ops", "--dry-run=client", "-o", "yaml");
     assertThat(at(check("binding.yaml", binding), "PCS-K8S-032"))
@@ -258,9 +272,9 @@ class KubectlManifestsIT {
 
     String secrets = kubectl("create", "role", "secret-reader", "--verb=get", "--verb=list", "--resource=secrets", "--dry-run=client", "-o", "yaml");
     assertThat(at(check("secret-reader.yaml", secrets), "PCS-K8S-039")).containsExactly(lineOf(secrets, "resources:") + ": Role/secret-reader can read all secrets");
-    assertThat(ids(check("secret-reader.yaml", secrets))).containsExactly("PCS-K8S-039");
+    assertThat(ids(check("secret-reader.yaml", secrets))).as("and, named in no namespace, it is in default").containsExactly("PCS-K8S-035", "PCS-K8S-039");
 
-    String narrow = kubectl("create", "role", "pod-reader", "--verb=get", "--verb=list", "--resource=pods", "--dry-run=client", "-o", "yaml");
+    String narrow = kubectl("create", "role", "pod-reader", "--verb=get", "--verb=list", "--resource=pods", "-n", "shop", "--dry-run=client", "-o", "yaml");
     String view = kubectl("create", "clusterrolebinding", "ops-view", "--clusterrole=view", "--user=ops", "--dry-run=client", "-o", "yaml");
     assertThat(check("narrow.yaml", narrow + "---\n" + view).findings()).isEmpty();
   }
@@ -270,13 +284,16 @@ class KubectlManifestsIT {
     String configMap = kubectl("create", "configmap", "app", "--from-literal=DB_PASSWORD=Vq8mZt2LxR4wPk7s", "--from-literal=LOG_LEVEL=info",
         "--dry-run=client", "-o", "yaml");
     Report r = check("configmap.yaml", configMap);
-    assertThat(ids(r)).containsExactly("PCS-K8S-038");
+    assertThat(ids(r)).containsExactly("PCS-K8S-035", "PCS-K8S-038");
     assertThat(at(r, "PCS-K8S-038")).singleElement().satisfies(f -> {
       assertThat(f).startsWith(lineOf(configMap, "DB_PASSWORD:") + ": ConfigMap/app key DB_PASSWORD holds ");
       assertThat(f).doesNotContain("Vq8mZt2LxR4wPk7s");
     });
-    String secret = kubectl("create", "secret", "generic", "db", "--from-literal=password=Vq8mZt2LxR4wPk7s", "--dry-run=client", "-o", "yaml");
+    String secret = kubectl("create", "secret", "generic", "db", "--from-literal=password=Vq8mZt2LxR4wPk7s", "-n", "shop", "--dry-run=client", "-o", "yaml");
     assertThat(check("secret.yaml", secret).findings()).isEmpty();
+    String inDefault = kubectl("create", "secret", "generic", "db", "--from-literal=password=Vq8mZt2LxR4wPk7s", "--dry-run=client", "-o", "yaml");
+    assertThat(at(check("secret-in-default.yaml", inDefault), "PCS-K8S-035"))
+        .containsExactly(lineOf(inDefault, "kind: Secret") + ": Secret/db is in the default namespace (none given)");
   }
 
   @Test

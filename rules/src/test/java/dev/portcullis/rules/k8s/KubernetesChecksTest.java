@@ -52,13 +52,45 @@ class KubernetesChecksTest {
         "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\nspec:\n" + tmpl,
         "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n" + tmpl,
         "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj}\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n" + tmpl.replaceAll("(?m)^", "    "),
-        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: dep}\n    spec:\n" + tmpl.replaceAll("(?m)^", "    "));
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: dep}\n    spec:\n" + tmpl.replaceAll("(?m)^", "    "),
+        "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata: {name: dc}\nspec:\n  selector: {app: dc}\n" + tmpl,
+        "apiVersion: v1\nkind: PodTemplate\nmetadata: {name: pt}\n" + tmpl.replaceAll("(?m)^  ", ""),
+        "apiVersion: example.com/v1\nkind: Workers\nmetadata: {name: custom}\nspec:\n" + tmpl);
     Report r = new Engine(List.of(KubernetesChecks.all().get(0))).evaluate(Manifests.parse("all.yaml", text));
     assertThat(r.problems()).isEmpty();
-    assertThat(r.findings()).extracting(CheckFinding::message).containsExactly(
-        "Pod/p container c is privileged", "StatefulSet/s container c is privileged", "DaemonSet/d container c is privileged",
-        "ReplicaSet/r container c is privileged", "Job/j container c is privileged", "CronJob/cj container c is privileged",
-        "Deployment/dep container c is privileged");
+    assertThat(r.findings()).extracting(CheckFinding::message).containsExactlyElementsOf(Stream.of("Pod/p", "StatefulSet/s", "DaemonSet/d",
+        "ReplicaSet/r", "Job/j", "CronJob/cj", "Deployment/dep", "DeploymentConfig/dc", "PodTemplate/pt", "Workers/custom")
+        .map(w -> w + " container c is privileged (Pod Security Standards baseline)").toList());
+  }
+
+  @Test
+  void aPodTemplateThatCannotBeReadIsAProblemNotAPass() {
+    String text = String.join("---\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    - spec: {containers: [{name: c, image: x:1}]}\n",
+        "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata: {name: dc}\nspec:\n  template:\n    spec:\n      containers: {name: c}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: [containers]\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: scaled-to-nothing}\nspec: {replicas: 0}\n");
+    Report r = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("malformed.yaml", text));
+    assertThat(r.problems()).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+        "6: Deployment/web: spec.template is a list, not a map; its pods were not checked",
+        "14: DeploymentConfig/dc: spec.template.spec.containers is a map, not a list; its pods were not checked",
+        "19: Pod/p: spec is a list, not a map; its pods were not checked");
+  }
+
+  @Test
+  void podSecurityFindingsNameTheirLevelAndANamespaceChoosesItsOwn() {
+    String workload = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: %s}\nspec:\n  securityContext: {runAsUser: 1000}\n"
+        + "  containers:\n    - name: c\n      image: x:1\n      securityContext: {privileged: true}\n";
+    String namespaces = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: legacy\n  labels: {pod-security.kubernetes.io/enforce: baseline}\n---\n"
+        + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: agents\n  labels: {pod-security.kubernetes.io/enforce: privileged}\n---\n";
+    Report r = new Engine(KubernetesChecks.all()).evaluate(Manifests.parse("pss.yaml",
+        namespaces + String.join("---\n", workload.formatted("shop"), workload.formatted("legacy"), workload.formatted("agents"))));
+    assertThat(r.findings()).filteredOn(f -> f.check().id().equals("PCS-K8S-016")).extracting(CheckFinding::message)
+        .containsExactly("Pod/p container c may run as root (runAsNonRoot is not true) (Pod Security Standards restricted)");
+    assertThat(r.findings()).filteredOn(f -> f.check().id().equals("PCS-K8S-001")).extracting(CheckFinding::message)
+        .containsExactly("Pod/p container c is privileged (Pod Security Standards baseline)", "Pod/p container c is privileged (Pod Security Standards baseline)");
+    assertThat(r.findings()).filteredOn(f -> f.check().id().equals("PCS-K8S-044")).hasSize(3)
+        .allSatisfy(f -> assertThat(f.message()).doesNotContain("Pod Security Standards"));
   }
 
   /** {@code kubectl create deployment web --image=nginx:1.27 --dry-run=client -o yaml} (1.32) writes {@code resources: {}} into the container. */

@@ -1,0 +1,5 @@
+FROM debian:12.5
+RUN apt-get update -y
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

@@ -1,0 +1,6 @@
+FROM debian:12.5
+RUN apt-get update \
+ && echo updated
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

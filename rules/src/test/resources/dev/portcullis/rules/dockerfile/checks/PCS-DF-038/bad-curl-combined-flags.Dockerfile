@@ -1,0 +1,5 @@
+FROM debian:12.5
+RUN curl -Lkv -o /tmp/a https://internal.example.com/a
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

@@ -1,0 +1,5 @@
+FROM debian:12.5
+ENV LANG=C.UTF-8 PYTHONHTTPSVERIFY=0 PATH=/app/bin:$PATH
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

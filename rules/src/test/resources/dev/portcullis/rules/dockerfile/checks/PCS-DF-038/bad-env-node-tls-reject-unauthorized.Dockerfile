@@ -1,0 +1,5 @@
+FROM debian:12.5
+ENV NODE_TLS_REJECT_UNAUTHORIZED=0
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

@@ -1,0 +1,4 @@
+FROM debian:12.5
+RUN yum-config-manager --save --setopt=sslverify=true
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

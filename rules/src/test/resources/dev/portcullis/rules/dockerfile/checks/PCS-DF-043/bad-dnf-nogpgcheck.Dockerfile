@@ -1,0 +1,5 @@
+FROM debian:12.5
+RUN dnf --nogpgcheck install -y app-1.0
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

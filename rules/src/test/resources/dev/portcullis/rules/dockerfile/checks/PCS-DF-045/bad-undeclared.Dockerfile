@@ -1,0 +1,4 @@
+FROM ${BASE_IMAGE}
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 1

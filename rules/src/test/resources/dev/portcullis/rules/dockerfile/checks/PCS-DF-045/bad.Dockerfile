@@ -1,0 +1,5 @@
+ARG IMAGE
+FROM $IMAGE
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
+# expect line 2

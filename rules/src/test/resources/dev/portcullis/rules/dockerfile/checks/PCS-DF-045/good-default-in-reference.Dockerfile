@@ -1,0 +1,4 @@
+ARG TAG
+FROM alpine:${TAG:-3.20}
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

@@ -1,0 +1,4 @@
+ARG REGISTRY
+FROM ${REGISTRY}/ubuntu:22.04@sha256:4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f
+USER 10001
+HEALTHCHECK CMD ["/app/health"]

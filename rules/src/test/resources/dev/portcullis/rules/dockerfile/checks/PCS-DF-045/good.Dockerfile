@@ -1,0 +1,4 @@
+ARG IMAGE=alpine:3.20
+FROM $IMAGE
+USER 10001
+HEALTHCHECK CMD ["/app/health"]
