@@ -143,7 +143,7 @@ public final class MirrorUpdater {
   public UpdateOutcome update(Upstream upstream, Path database) throws DatabaseException {
     Path cache = database.toAbsolutePath().resolveSibling(database.getFileName() + ".upstream");
     String what = "update " + database + " from the upstream feeds";
-    try {
+    return failingAs(what, () -> {
       Files.createDirectories(cache);
       Path statePath = cache.resolve("state.json");
       ObjectNode state = Files.isRegularFile(statePath) ? (ObjectNode) JSON.readTree(statePath.toFile()) : JSON.createObjectNode();
@@ -184,6 +184,18 @@ public final class MirrorUpdater {
       UpdateOutcome.Updated outcome = new UpdateOutcome.Updated(downloaded, cached, new DatabaseImporter(options).importInto(database, inputs));
       writeState(cache, statePath, next);
       return outcome;
+    });
+  }
+
+  /** Work of an update, which may fail in any of the ways a transfer and an import fail. */
+  private interface Work {
+    UpdateOutcome run() throws IOException, InterruptedException;
+  }
+
+  /** Runs {@code work}, every failure becoming a {@link DatabaseException} that says {@code what} was being done. */
+  private static UpdateOutcome failingAs(String what, Work work) throws DatabaseException {
+    try {
+      return work.run();
     } catch (DatabaseException e) {
       throw e;
     } catch (NetworkReadException e) {
@@ -208,7 +220,7 @@ public final class MirrorUpdater {
     URI base = mirror.toString().endsWith("/") ? mirror : URI.create(mirror + "/");
     Path cache = database.toAbsolutePath().resolveSibling(database.getFileName() + ".mirror");
     String what = "update " + database + " from " + base;
-    try {
+    return failingAs(what, () -> {
       Files.createDirectories(cache);
       Path statePath = cache.resolve("state.json");
       ObjectNode state = Files.isRegularFile(statePath) ? (ObjectNode) JSON.readTree(statePath.toFile()) : JSON.createObjectNode();
@@ -260,16 +272,7 @@ public final class MirrorUpdater {
       reply.headers().firstValue("Last-Modified").ifPresent(v -> next.put("lastModified", v));
       writeState(cache, statePath, next);
       return outcome;
-    } catch (DatabaseException e) {
-      throw e;
-    } catch (NetworkReadException e) {
-      throw new DatabaseException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new DatabaseException(what + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DatabaseException(what + ": interrupted", e);
-    }
+    });
   }
 
   private static List<Listed> index(byte[] bytes, String what) throws DatabaseException {
