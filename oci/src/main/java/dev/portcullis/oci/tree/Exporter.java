@@ -420,7 +420,7 @@ public final class Exporter {
    * unpack} makes them as root (Java has no call for it); empty when made, else why not.
    */
   private static Optional<String> mknod(Path p, LayerEntry e) throws IOException {
-    List<String> command = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(e.mode() & 0777), p.toString()));
+    List<String> command = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(e.mode() & 0777), "--", p.toAbsolutePath().toString()));
     switch (e.type()) {
       case CHAR_DEVICE -> command.addAll(List.of("c", Integer.toString(e.devMajor()), Integer.toString(e.devMinor())));
       case BLOCK_DEVICE -> command.addAll(List.of("b", Integer.toString(e.devMajor()), Integer.toString(e.devMinor())));
@@ -438,12 +438,13 @@ public final class Exporter {
       return Optional.of(command.get(0) + " cannot run: " + ex.getMessage());
     }
     try (InputStream out = process.getInputStream()) {
-      byte[] said = out.readNBytes(4096);
+      // what these tools say fits in the pipe, so waiting first cannot block them; the deadline holds
       if (!process.waitFor(TOOL_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return Optional.of(command.get(0) + " did not finish within " + TOOL_SECONDS + " s");
       }
       if (process.exitValue() != 0) {
+        byte[] said = out.readNBytes(Math.min(out.available(), 4096));
         String why = new String(said, java.nio.charset.StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
         return Optional.of(command.get(0) + " exited with " + process.exitValue() + (why.isEmpty() ? "" : ": " + why));
       }
@@ -468,7 +469,7 @@ public final class Exporter {
       Files.setAttribute(p, "unix:gid", (int) e.gid(), NOFOLLOW);
       Files.setAttribute(p, "unix:mode", e.mode()); // chown clears setuid/setgid
     }
-    Optional<String> failed = run(List.of("touch", "-h", "-d", "@" + e.modifiedEpochSeconds(), p.toString()), e.path());
+    Optional<String> failed = run(List.of("touch", "-h", "-d", "@" + e.modifiedEpochSeconds(), "--", p.toAbsolutePath().toString()), e.path());
     if (failed.isPresent()) {
       throw new IOException("export: set the times of " + e.path() + ": " + failed.get());
     }
