@@ -151,67 +151,43 @@ final class ConfigCommand extends ImageCommand.Base {
         files = s.filter(Files::isRegularFile).filter(f -> !hidden(target.relativize(f))).sorted().toList();
       }
     }
-    // files are checked side by side, one per core; their reports are merged in path order, and the
-    // first failure in path order is the one reported, as when they were checked one by one
-    List<Checked> outcomes = files.size() < 2 ? files.stream().map(f -> check(engine, f, single)).toList()
-        : files.parallelStream().map(f -> check(engine, f, single)).toList();
     List<Report> reports = new ArrayList<>();
     int checked = 0;
-    for (Checked c : outcomes) {
-      if (c.error() != null) {
-        throw c.error();
+    for (Path f : files) {
+      Optional<Sniffed> sniffed = sniff(f, single);
+      if (sniffed.isEmpty()) {
+        continue;
       }
-      if (c.report() != null) {
-        reports.add(c.report());
-        checked++;
+      Kind kind = sniffed.get().kind();
+      checked++;
+      String name = f.toString();
+      if (Files.size(f) > YamlDocuments.MAX_CHARS) {
+        reports.add(Report.EMPTY.plusProblems(List.of(new Problem(name, 0, 0, "larger than " + (YamlDocuments.MAX_CHARS >> 20) + " MiB; not read"))));
+        continue;
       }
+      Optional<YamlDocuments> docs = sniffed.get().documents();
+      if (kind == Kind.KUBERNETES && docs.isPresent()) {
+        reports.add(engine.evaluate(Manifests.of(name, docs.get()))); // read once: while finding out what the file is
+        continue;
+      }
+      byte[] bytes = Files.readAllBytes(f);
+      if (ReadLimits.isBinary(bytes)) {
+        reports.add(Report.EMPTY.plusProblems(List.of(new Problem(name, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10)
+            + " KiB)"))));
+        continue;
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      Subject subject = switch (kind) {
+        case DOCKERFILE -> Dockerfile.parse(name, text);
+        case KUBERNETES -> Manifests.parse(name, text);
+        case COMPOSE -> ComposeFile.parse(name, text);
+      };
+      reports.add(engine.evaluate(subject));
     }
     if (checked == 0) {
       common.listener(stderr).warn("no Dockerfile, Kubernetes manifest or Compose file in " + target);
     }
     return Report.of(reports);
-  }
-
-  /** What checking one file gave: its report (null when it is no config file), or the failure that stopped it. */
-  private record Checked(@Nullable Report report, @Nullable IOException error) {}
-
-  private static Checked check(Engine engine, Path f, boolean single) {
-    try {
-      return new Checked(checkFile(engine, f, single), null);
-    } catch (IOException e) {
-      return new Checked(null, e);
-    } catch (java.io.UncheckedIOException e) {
-      return new Checked(null, e.getCause());
-    }
-  }
-
-  /** The report of one file, or null when it is no Dockerfile, manifest or Compose file. */
-  private static @Nullable Report checkFile(Engine engine, Path f, boolean single) throws IOException {
-    Optional<Sniffed> sniffed = sniff(f, single);
-    if (sniffed.isEmpty()) {
-      return null;
-    }
-    Kind kind = sniffed.get().kind();
-    String name = f.toString();
-    if (Files.size(f) > YamlDocuments.MAX_CHARS) {
-      return Report.EMPTY.plusProblems(List.of(new Problem(name, 0, 0, "larger than " + (YamlDocuments.MAX_CHARS >> 20) + " MiB; not read")));
-    }
-    Optional<YamlDocuments> docs = sniffed.get().documents();
-    if (kind == Kind.KUBERNETES && docs.isPresent()) {
-      return engine.evaluate(Manifests.of(name, docs.get())); // read once: while finding out what the file is
-    }
-    byte[] bytes = Files.readAllBytes(f);
-    if (ReadLimits.isBinary(bytes)) {
-      return Report.EMPTY.plusProblems(List.of(new Problem(name, 0, 0, "skipped: binary (a NUL byte in the first " + (ReadLimits.SNIFF_BYTES >> 10)
-          + " KiB)")));
-    }
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    Subject subject = switch (kind) {
-      case DOCKERFILE -> Dockerfile.parse(name, text);
-      case KUBERNETES -> Manifests.parse(name, text);
-      case COMPOSE -> ComposeFile.parse(name, text);
-    };
-    return engine.evaluate(subject);
   }
 
   private static boolean hidden(Path relative) {
