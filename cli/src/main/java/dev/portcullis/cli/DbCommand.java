@@ -3,6 +3,7 @@ package dev.portcullis.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.TerminalText;
 import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.registry.RegistryClient;
 import dev.portcullis.vuln.db.Database;
 import dev.portcullis.vuln.db.DatabaseArtifact;
@@ -146,6 +147,9 @@ final class DbCommand {
         + "instead of refusing the update at the first record or row that cannot be read.")
     boolean allowPartial;
 
+    @Option(names = "--quiet", description = "No progress bars (they are drawn only when stderr is a terminal).")
+    boolean quiet;
+
     @Mixin NetworkFlags network = new NetworkFlags();
 
     @Override
@@ -160,7 +164,8 @@ final class DbCommand {
       PrintStream out = Main.of(spec).out;
       UpdateOutcome outcome;
       try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build()) {
-        MirrorUpdater updater = new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), network.deadlines());
+        MirrorUpdater updater = new MirrorUpdater(http, ImportOptions.defaults().withAllowPartial(allowPartial), network.deadlines())
+            .withProgress(quiet ? ProgressListener.NONE : new ConsoleProgress(Main.of(spec).err, Boolean.getBoolean("portcullis.stderr.tty")));
         outcome = refusedAsFailure(() -> m != null ? updater.update(m, file()) : updater.update(java.util.Objects.requireNonNull(upstream), file()));
       }
       switch (outcome) {

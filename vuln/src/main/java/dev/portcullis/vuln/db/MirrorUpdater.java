@@ -3,6 +3,7 @@ package dev.portcullis.vuln.db;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.TransferDeadlines;
 import dev.portcullis.oci.registry.NetworkRead;
 import dev.portcullis.oci.registry.NetworkReadException;
@@ -59,20 +60,31 @@ public final class MirrorUpdater {
   private final HttpClient http;
   private final ImportOptions options;
   private final TransferDeadlines deadlines;
+  private final ProgressListener progress;
 
   /**
    * An updater over {@code http} (the caller owns it) importing with {@code options}; each request to
    * the mirror (index and files) fails when it misses one of {@code deadlines}.
    */
   public MirrorUpdater(HttpClient http, ImportOptions options, TransferDeadlines deadlines) {
-    this.http = http;
-    this.options = options;
-    this.deadlines = deadlines;
+    this(http, options, deadlines, ProgressListener.NONE);
   }
 
   /** As the main constructor, with the default deadlines and this stall timeout. */
   public MirrorUpdater(HttpClient http, ImportOptions options, Duration stallTimeout) {
     this(http, options, TransferDeadlines.DEFAULT.withStall(stallTimeout));
+  }
+
+  /** This updater, telling {@code listener} how each download goes (task: the file's path in the cache). */
+  public MirrorUpdater withProgress(ProgressListener listener) {
+    return new MirrorUpdater(http, options, deadlines, listener);
+  }
+
+  private MirrorUpdater(HttpClient http, ImportOptions options, TransferDeadlines deadlines, ProgressListener progress) {
+    this.http = http;
+    this.options = options;
+    this.deadlines = deadlines;
+    this.progress = progress;
   }
 
   /** A file listed by a mirror's index: its path, and the sha256 and size it must have. */
@@ -172,7 +184,7 @@ public final class MirrorUpdater {
           cached++;
           continue;
         }
-        receive(read, reply, f.path(), local, MAX_FEED_BYTES, null, what);
+        receive(read, reply, f.path(), local, MAX_FEED_BYTES, null, what, progress);
         ObjectNode validators = next.putObject(f.path());
         reply.headers().firstValue("ETag").ifPresent(v -> validators.put("etag", v));
         reply.headers().firstValue("Last-Modified").ifPresent(v -> validators.put("lastModified", v));
@@ -308,7 +320,7 @@ public final class MirrorUpdater {
   private void download(URI uri, Listed f, Path local, String what) throws IOException, InterruptedException {
     NetworkRead read = NetworkRead.start(deadlines, what + ": GET " + f.path());
     HttpResponse<InputStream> reply = send(read, HttpRequest.newBuilder(uri).timeout(read.responseTimeout(uri, false)).GET().build());
-    receive(read, reply, f.path(), local, f.size(), f, what);
+    receive(read, reply, f.path(), local, f.size(), f, what, progress);
   }
 
   /**
@@ -316,7 +328,7 @@ public final class MirrorUpdater {
    * at most {@code maxBytes}, and when {@code listed} is given only with its size and sha256.
    */
   private static void receive(NetworkRead read, HttpResponse<InputStream> reply, String name, Path local, long maxBytes, @Nullable Listed listed,
-      String what) throws IOException {
+      String what, ProgressListener progress) throws IOException {
     Files.createDirectories(local.getParent());
     Path temp = Files.createTempFile(local.getParent(), local.getFileName() + ".", ".download");
     try {
@@ -326,9 +338,13 @@ public final class MirrorUpdater {
         if (reply.statusCode() != 200) {
           throw new DatabaseException(what + ": GET " + name + ": HTTP " + reply.statusCode());
         }
+        progress.started(name, listed != null ? listed.size() : reply.headers().firstValueAsLong("Content-Length").orElse(-1));
         byte[] buffer = new byte[1 << 16];
         int n;
         while ((n = in.read(buffer)) > 0) {
+          if ((total >> 20) != ((total + n) >> 20)) {
+            progress.advanced(name, total + n); // once a MiB
+          }
           total += n;
           if (total > maxBytes) {
             throw new DatabaseException(what + ": GET " + name + ": more than the " + maxBytes + " bytes "
@@ -353,6 +369,7 @@ public final class MirrorUpdater {
       }
       Files.move(temp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
+      progress.finished(name);
       Files.deleteIfExists(temp);
     }
   }

@@ -125,7 +125,21 @@ class MirrorUpdaterTest {
   void aFirstUpdateDownloadsEverythingAndASecondAsksOnlyWhetherTheIndexChanged() throws IOException {
     publish(Corpus.osvFiles(), true);
     Path db = tmp.resolve("cache/db");
-    UpdateOutcome first = updater().update(mirror(), db);
+    List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
+    dev.portcullis.oci.ProgressListener recorder = new dev.portcullis.oci.ProgressListener() {
+      @Override
+      public void started(String task, long total) {
+        progress.add("start " + task + " " + (total > 0));
+      }
+
+      @Override
+      public void finished(String task) {
+        progress.add("end " + task);
+      }
+    };
+    UpdateOutcome first = updater().withProgress(recorder).update(mirror(), db);
+    // each download is announced with its size (from the index) and ended
+    assertThat(progress).hasSize(4).allMatch(p -> p.startsWith("end ") || p.endsWith(" true"));
     assertThat(first).isInstanceOfSatisfying(UpdateOutcome.Updated.class, u -> {
       assertThat(u.downloaded()).isEqualTo(2);
       assertThat(u.report().advisories()).isEqualTo(37);
