@@ -14,7 +14,7 @@ class IdentitiesPostgresIT {
   @Nested
   class UsersOnPostgres extends UsersContract {
     @Override
-    Store open(MutableClock clock) throws Exception {
+    protected Store open(MutableClock clock) throws Exception {
       return openPostgres(clock);
     }
   }
@@ -22,7 +22,7 @@ class IdentitiesPostgresIT {
   @Nested
   class TokensOnPostgres extends TokensContract {
     @Override
-    Store open(MutableClock clock) throws Exception {
+    protected Store open(MutableClock clock) throws Exception {
       return openPostgres(clock);
     }
   }
@@ -30,7 +30,7 @@ class IdentitiesPostgresIT {
   @Nested
   class SessionsOnPostgres extends SessionsContract {
     @Override
-    Store open(MutableClock clock) throws Exception {
+    protected Store open(MutableClock clock) throws Exception {
       return openPostgres(clock);
     }
   }

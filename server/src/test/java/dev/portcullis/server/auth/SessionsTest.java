@@ -13,7 +13,7 @@ class SessionsTest extends SessionsContract {
   @TempDir Path dir;
 
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return Store.sqlite(dir, clock);
   }
 

@@ -15,7 +15,7 @@ class TokensTest extends TokensContract {
   @TempDir Path dir;
 
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return Store.sqlite(dir, clock);
   }
 

@@ -14,7 +14,7 @@ class GovernancePostgresIT {
   @Nested
   class Exceptions extends ServerExceptionsContract {
     @Override
-    Store open(MutableClock clock) throws Exception {
+    protected Store open(MutableClock clock) throws Exception {
       return database(clock);
     }
   }
@@ -22,7 +22,7 @@ class GovernancePostgresIT {
   @Nested
   class Policies extends PolicyVersionsContract {
     @Override
-    Store open(MutableClock clock) throws Exception {
+    protected Store open(MutableClock clock) throws Exception {
       return database(clock);
     }
   }

@@ -1,6 +1,6 @@
 package dev.portcullis.server.governance;
 
-import dev.portcullis.server.store.MutableClock;
+import dev.portcullis.server.store.StoreContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,20 +14,18 @@ import dev.portcullis.server.governance.PolicyVersions.Proposal;
 import dev.portcullis.server.governance.PolicyVersions.Refusal;
 import dev.portcullis.server.governance.PolicyVersions.State;
 import dev.portcullis.server.governance.PolicyVersions.Version;
-import dev.portcullis.server.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What policy versions promise, whichever database holds them. */
-abstract class PolicyVersionsContract {
+abstract class PolicyVersionsContract extends StoreContract {
   static final Identity ALICE = ServerExceptionsContract.ALICE;
   static final Identity ALICE_TOKEN = ServerExceptionsContract.ALICE_TOKEN;
   static final Identity BOB = ServerExceptionsContract.BOB;
@@ -46,17 +44,12 @@ abstract class PolicyVersionsContract {
               action: deny
       """;
 
-  final MutableClock clock = new MutableClock();
   final List<AuditEvent> audited = new ArrayList<>();
   @TempDir Path dir;
-  Store store;
   PolicyVersions versions;
 
-  abstract Store open(MutableClock clock) throws Exception;
-
   @BeforeEach
-  void openStore() throws Exception {
-    store = open(clock);
+  void openServices() {
     versions = versions(Set.of());
   }
 
@@ -64,10 +57,6 @@ abstract class PolicyVersionsContract {
     return new PolicyVersions(store, CelLimits.DEFAULT, requiredStages, (c, e) -> audited.add(e));
   }
 
-  @AfterEach
-  void closeStore() {
-    store.close();
-  }
 
   static Version done(Outcome o) {
     assertThat(o).isInstanceOf(Outcome.Done.class);

@@ -10,7 +10,7 @@ class PolicyVersionsTest extends PolicyVersionsContract {
   @TempDir Path data;
 
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return Store.sqlite(data, clock);
   }
 }

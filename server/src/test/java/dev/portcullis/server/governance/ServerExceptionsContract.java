@@ -1,6 +1,6 @@
 package dev.portcullis.server.governance;
 
-import dev.portcullis.server.store.MutableClock;
+import dev.portcullis.server.store.StoreContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +23,6 @@ import dev.portcullis.server.governance.ServerExceptions.Outcome;
 import dev.portcullis.server.governance.ServerExceptions.Refusal;
 import dev.portcullis.server.governance.ServerExceptions.Request;
 import dev.portcullis.server.governance.ServerExceptions.State;
-import dev.portcullis.server.store.Store;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,34 +31,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the server's exceptions promise, whichever database holds them. */
-abstract class ServerExceptionsContract {
+abstract class ServerExceptionsContract extends StoreContract {
   static final Identity ALICE = Identity.user("alice", List.of(), "192.0.2.1");
   static final Identity ALICE_TOKEN = Identity.token("t-alice", "alice-ci", "alice", List.of(), "192.0.2.9");
   static final Identity BOB = Identity.user("bob", List.of(), "192.0.2.2");
   static final Identity BOB_TOKEN = Identity.token("t-bob", "deploy", "bob", List.of(), "192.0.2.3");
 
-  final MutableClock clock = new MutableClock();
   final List<AuditEvent> audited = new ArrayList<>();
-  Store store;
   ServerExceptions exceptions;
 
-  abstract Store open(MutableClock clock) throws Exception;
-
   @BeforeEach
-  void openStore() throws Exception {
-    store = open(clock);
+  void openServices() {
     exceptions = new ServerExceptions(store, (c, e) -> audited.add(e));
   }
 
-  @AfterEach
-  void closeStore() {
-    store.close();
-  }
 
   Request debugException(LocalDate expires) {
     return new Request("jdwp-until-fix", "PCS-DEBUG-*", null, null, "app*", List.of("prod"), "JDWP is off in the entrypoint; fix in 1.3",

@@ -10,7 +10,7 @@ class ServerExceptionsTest extends ServerExceptionsContract {
   @TempDir Path dir;
 
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return Store.sqlite(dir, clock);
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,24 +11,12 @@ import org.junit.jupiter.api.Test;
  * container of a workload, since the first admission of its image there; a repeated decision writes
  * nothing, a new image or outcome replaces the row.
  */
-abstract class DeploymentsContract {
+abstract class DeploymentsContract extends StoreContract {
   static final String A = "sha256:" + "a".repeat(64);
   static final String B = "sha256:" + "b".repeat(64);
 
-  final MutableClock clock = new MutableClock();
-  Store store;
 
-  abstract Store open(MutableClock clock) throws Exception;
 
-  @BeforeEach
-  void openStore() throws Exception {
-    store = open(clock);
-  }
-
-  @AfterEach
-  void closeStore() {
-    store.close();
-  }
 
   private void admit(String namespace, String digest, String outcome, String... containers) throws Exception {
     store.transaction(c -> {

@@ -3,7 +3,7 @@ package dev.portcullis.server.store;
 /** The deployments admission records, on a real PostgreSQL server. */
 class DeploymentsPostgresIT extends DeploymentsContract {
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return SharedPostgres.store("deployments", 2, clock);
   }
 }

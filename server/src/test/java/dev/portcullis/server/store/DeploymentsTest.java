@@ -8,7 +8,7 @@ class DeploymentsTest extends DeploymentsContract {
   @TempDir Path dir;
 
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return Store.sqlite(dir, clock);
   }
 }

@@ -13,29 +13,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the queue promises, whichever database holds it. */
-abstract class JobQueueContract {
+abstract class JobQueueContract extends StoreContract {
   static final Duration LEASE = Duration.ofMinutes(2);
   static final Duration BACKOFF = Duration.ofSeconds(5);
 
-  final MutableClock clock = new MutableClock();
-  Store store;
 
-  abstract Store open(MutableClock clock) throws Exception;
 
-  @BeforeEach
-  void openStore() throws Exception {
-    store = open(clock);
-  }
-
-  @AfterEach
-  void closeStore() {
-    store.close();
-  }
 
   static Digest digest(int n) {
     return Digest.parse("sha256:" + String.format("%064x", n));

@@ -4,7 +4,7 @@ package dev.portcullis.server.store;
 /** The queue on a real PostgreSQL server (rows locked with FOR UPDATE SKIP LOCKED). */
 class JobQueuePostgresIT extends JobQueueContract {
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return SharedPostgres.store("queue", 8, clock);
   }
 }

@@ -8,7 +8,7 @@ class JobQueueTest extends JobQueueContract {
   @TempDir Path dir;
 
   @Override
-  Store open(MutableClock clock) throws Exception {
+  protected Store open(MutableClock clock) throws Exception {
     return Store.sqlite(dir, clock);
   }
 }
