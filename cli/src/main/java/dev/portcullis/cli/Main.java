@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Secures the container lifecycle: reads, scans and gates container images.",
     subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class, RulesCommand.class, GateCommand.class,
-        PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, AttestCommand.class,
+        PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, BlobCommands.Sign.class, BlobCommands.Verify.class, AttestCommand.class,
         VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class, DbCommand.class, CacheCommand.class,
         ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class, HostCommand.class,
         CommandLine.HelpCommand.class})
