@@ -17,13 +17,19 @@ import picocli.CommandLine.Command;
     name = "portcullis",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Secures the container lifecycle: reads, scans and gates container images.",
-    subcommands = {ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class, RulesCommand.class, GateCommand.class,
-        PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, BlobCommands.Sign.class, BlobCommands.Verify.class, AttestCommand.class,
-        VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class, DbCommand.class, CacheCommand.class,
-        ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class, HostCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Secures the container lifecycle: reads, scans and gates container images.")
 public final class Main {
+  /**
+   * The commands, in the order {@code --help} lists them. They are added to the command line by {@link
+   * #commandsFor}, not declared on the annotation: picocli reads every command's annotations when it is
+   * added, which took most of the start-up time of a command that needs one of them.
+   */
+  static final List<Class<?>> COMMANDS = List.of(ImageCommand.class, SbomCommand.class, ScanCommand.class, ConfigCommand.class, SecretsCommand.class,
+      RulesCommand.class, GateCommand.class, PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, BlobCommands.Sign.class,
+      BlobCommands.Verify.class, AttestCommand.class, VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class,
+      DbCommand.class, CacheCommand.class, ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class,
+      HostCommand.class, CommandLine.HelpCommand.class);
+
   public static final int FAILED = 1;
   public static final int INTERNAL_ERROR = 3;
 
@@ -73,6 +79,10 @@ public final class Main {
   /** As the process would run with {@code env} as its environment (passphrases come from there). */
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, java.util.Map<String, String> env) {
     CommandLine cl = new CommandLine(new Main(out, err, in, env));
+    // before the settings below, which reach the subcommands there are when they are made
+    for (Class<?> command : commandsFor(args)) {
+      cl.addSubcommand(command);
+    }
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, err, parsed.hasMatchedOption("--debug") || debugRequested(args)));
@@ -90,6 +100,26 @@ public final class Main {
       return new CommandLine.RunLast().execute(parsed);
     });
     return cl.execute(args);
+  }
+
+  /**
+   * The commands that {@code args} can reach: the one they begin with, none for a bare {@code
+   * --version}, else all (the root's help lists them, an unknown command is matched against them,
+   * {@code help COMMAND} looks its command up among them). The output is the same as with all.
+   */
+  static List<Class<?>> commandsFor(String[] args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return List.of();
+    }
+    if (args.length > 0 && !args[0].equals("help")) {
+      for (Class<?> command : COMMANDS) {
+        Command c = command.getAnnotation(Command.class);
+        if (c.name().equals(args[0]) || List.of(c.aliases()).contains(args[0])) {
+          return List.of(command);
+        }
+      }
+    }
+    return COMMANDS;
   }
 
   /**
