@@ -28,7 +28,10 @@ public final class Main {
       RulesCommand.class, GateCommand.class, PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, BlobCommands.Sign.class,
       BlobCommands.Verify.class, AttestCommand.class, VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class,
       DbCommand.class, CacheCommand.class, ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class,
-      HostCommand.class, CommandLine.HelpCommand.class);
+      HostCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class);
+
+  /** Commands about the whole command line (hidden from the help): built with all the others. */
+  private static final java.util.Set<Class<?>> ABOUT_ALL = java.util.Set.of(picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class);
 
   public static final int FAILED = 1;
   public static final int INTERNAL_ERROR = 3;
@@ -83,6 +86,10 @@ public final class Main {
     for (Class<?> command : commandsFor(args)) {
       cl.addSubcommand(command);
     }
+    CommandLine completion = cl.getSubcommands().get("generate-completion");
+    if (completion != null) {
+      completion.getCommandSpec().usageMessage().hidden(true);
+    }
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, err, parsed.hasMatchedOption("--debug") || debugRequested(args)));
@@ -115,7 +122,7 @@ public final class Main {
       for (Class<?> command : COMMANDS) {
         Command c = command.getAnnotation(Command.class);
         if (c.name().equals(args[0]) || List.of(c.aliases()).contains(args[0])) {
-          return List.of(command);
+          return ABOUT_ALL.contains(command) ? COMMANDS : List.of(command);
         }
       }
     }

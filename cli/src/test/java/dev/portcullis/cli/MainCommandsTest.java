@@ -24,6 +24,12 @@ class MainCommandsTest {
   }
 
   @Test
+  void theCompletionAndManPagesAreMadeFromTheWholeCommandLine() {
+    assertThat(Main.commandsFor(new String[] {"generate-completion"})).isEqualTo(Main.COMMANDS);
+    assertThat(Main.commandsFor(new String[] {"generate-man-pages", "DIR"})).isEqualTo(Main.COMMANDS);
+  }
+
+  @Test
   void everyCommandNameIsUnique() {
     List<String> names = Main.COMMANDS.stream().map(c -> c.getAnnotation(picocli.CommandLine.Command.class).name()).toList();
     assertThat(names).doesNotHaveDuplicates().contains("scan", "help", "sign-blob");
