@@ -13,6 +13,8 @@ public enum Ecosystem {
   RUBYGEMS("gem"),
   NUGET("nuget"),
   COMPOSER("composer"),
+  /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
+  BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */
   GENERIC("generic");
 

@@ -15,6 +15,7 @@ import dev.portcullis.catalog.rpm.RpmCataloger;
 import dev.portcullis.catalog.ruby.GemspecCataloger;
 import dev.portcullis.catalog.rust.CargoAuditableBinaryCataloger;
 import dev.portcullis.catalog.rust.CargoLockCataloger;
+import dev.portcullis.catalog.sbom.EmbeddedSbomCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class Catalogers {
         new GemspecCataloger(),
         new DotnetDepsCataloger(),
         new ComposerInstalledCataloger(),
+        new EmbeddedSbomCataloger(),
         new CargoLockCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),

@@ -55,6 +55,8 @@ public final class VersionSchemes {
       case RUBYGEMS -> RUBYGEMS;
       case NUGET -> NUGET;
       case COMPOSER -> COMPOSER;
+      // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
+      case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
       case GENERIC -> SEMVER;
     };
@@ -82,6 +84,7 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
+      case "Bitnami" -> OSV_SEMVER;
       default -> null;
     });
   }
