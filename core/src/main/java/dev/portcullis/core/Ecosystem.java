@@ -13,6 +13,8 @@ public enum Ecosystem {
   RUBYGEMS("gem"),
   NUGET("nuget"),
   COMPOSER("composer"),
+  /** Arch Linux (and other pacman-based distributions), libalpm's local database. */
+  ALPM("alpm"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */
@@ -31,6 +33,6 @@ public enum Ecosystem {
 
   /** Whether the operating system's package manager owns packages of this ecosystem. */
   public boolean isOs() {
-    return this == DEBIAN || this == ALPINE || this == RPM;
+    return this == DEBIAN || this == ALPINE || this == RPM || this == ALPM;
   }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.catalog.catalogers;
 
 import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.alpm.AlpmCataloger;
 import dev.portcullis.catalog.apk.ApkCataloger;
 import dev.portcullis.catalog.binary.BinaryClassifierCataloger;
 import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
@@ -32,6 +33,7 @@ public final class Catalogers {
         new DpkgCataloger(),
         new ApkCataloger(),
         new RpmCataloger(),
+        new AlpmCataloger(),
         new JavaArchiveCataloger(),
         new NodePackageCataloger(),
         new NpmLockCataloger(),

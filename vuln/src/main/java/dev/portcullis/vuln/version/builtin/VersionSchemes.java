@@ -55,6 +55,8 @@ public final class VersionSchemes {
       case RUBYGEMS -> RUBYGEMS;
       case NUGET -> NUGET;
       case COMPOSER -> COMPOSER;
+      // pacman's vercmp is rpmvercmp on [EPOCH:]PKGVER-PKGREL
+      case ALPM -> RPM;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
