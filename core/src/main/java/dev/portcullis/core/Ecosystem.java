@@ -15,6 +15,8 @@ public enum Ecosystem {
   COMPOSER("composer"),
   /** Arch Linux (and other pacman-based distributions), libalpm's local database. */
   ALPM("alpm"),
+  /** Gentoo (and other Portage-based distributions), Portage's installed-package database; the PURL type proposed for it. */
+  PORTAGE("ebuild"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */
@@ -33,6 +35,6 @@ public enum Ecosystem {
 
   /** Whether the operating system's package manager owns packages of this ecosystem. */
   public boolean isOs() {
-    return this == DEBIAN || this == ALPINE || this == RPM || this == ALPM;
+    return this == DEBIAN || this == ALPINE || this == RPM || this == ALPM || this == PORTAGE;
   }
 }

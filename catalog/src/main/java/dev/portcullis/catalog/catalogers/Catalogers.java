@@ -11,6 +11,7 @@ import dev.portcullis.catalog.java.JavaArchiveCataloger;
 import dev.portcullis.catalog.npm.NodePackageCataloger;
 import dev.portcullis.catalog.npm.NpmLockCataloger;
 import dev.portcullis.catalog.php.ComposerInstalledCataloger;
+import dev.portcullis.catalog.portage.PortageCataloger;
 import dev.portcullis.catalog.python.PythonPackageCataloger;
 import dev.portcullis.catalog.rpm.RpmCataloger;
 import dev.portcullis.catalog.ruby.GemspecCataloger;
@@ -34,6 +35,7 @@ public final class Catalogers {
         new ApkCataloger(),
         new RpmCataloger(),
         new AlpmCataloger(),
+        new PortageCataloger(),
         new JavaArchiveCataloger(),
         new NodePackageCataloger(),
         new NpmLockCataloger(),

@@ -33,8 +33,8 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case COMPOSER -> Optional.of(new PackageKey("Packagist", p.namespace().isEmpty() ? p.name() : p.namespace() + "/" + p.name(), p.version(), "php-composer-matcher"));
       // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it
       case BITNAMI -> Optional.of(new PackageKey("Bitnami", p.name(), BITNAMI_REVISION.matcher(p.version()).replaceFirst(""), "bitnami-matcher"));
-      // OSV has no ecosystem for Arch Linux (its security tracker publishes no OSV records)
-      case ALPM -> Optional.empty();
+      // OSV has no ecosystem for Arch Linux or Gentoo (their advisories, ASAs and GLSAs, are not published as OSV records)
+      case ALPM, PORTAGE -> Optional.empty();
       // OSV has no ecosystem for programs identified from their binaries (pkg:generic): CPE-keyed feeds cover them
       case GENERIC -> Optional.empty();
     };

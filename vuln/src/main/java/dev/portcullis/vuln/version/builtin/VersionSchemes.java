@@ -57,6 +57,8 @@ public final class VersionSchemes {
       case COMPOSER -> COMPOSER;
       // pacman's vercmp is rpmvercmp on [EPOCH:]PKGVER-PKGREL
       case ALPM -> RPM;
+      // the nearest built-in to PMS's rules for numbers and -rN; its _alpha/_pre/_rc suffixes would sort after the release, but no feed is matched
+      case PORTAGE -> RPM;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
