@@ -17,6 +17,10 @@ public enum Ecosystem {
   ALPM("alpm"),
   /** Gentoo (and other Portage-based distributions), Portage's installed-package database; the PURL type proposed for it. */
   PORTAGE("ebuild"),
+  /** Dart and Flutter packages of pub.dev. */
+  PUB("pub"),
+  /** Erlang and Elixir packages of hex.pm. */
+  HEX("hex"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -3,6 +3,9 @@ package dev.portcullis.catalog.catalogers;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.alpm.AlpmCataloger;
 import dev.portcullis.catalog.apk.ApkCataloger;
+import dev.portcullis.catalog.dart.PubspecLockCataloger;
+import dev.portcullis.catalog.elixir.MixLockCataloger;
+import dev.portcullis.catalog.erlang.RebarLockCataloger;
 import dev.portcullis.catalog.binary.BinaryClassifierCataloger;
 import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;
@@ -45,6 +48,9 @@ public final class Catalogers {
         new ComposerInstalledCataloger(),
         new EmbeddedSbomCataloger(),
         new CargoLockCataloger(),
+        new PubspecLockCataloger(),
+        new MixLockCataloger(),
+        new RebarLockCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),
         new BinaryClassifierCataloger());

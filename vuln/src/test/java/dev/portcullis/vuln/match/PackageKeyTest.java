@@ -17,7 +17,9 @@ class PackageKeyTest {
   @ParameterizedTest(name = "{0} {1}/{2}@{3} -> {4} {5} {6}")
   @CsvSource({
       "BITNAMI, '', postgresql, 17.2.0-8, Bitnami, postgresql, 17.2.0",
-      "BITNAMI, '', redis, 7.2.4, Bitnami, redis, 7.2.4"})
+      "BITNAMI, '', redis, 7.2.4, Bitnami, redis, 7.2.4",
+      "PUB, '', dio, 5.4.3+1, Pub, dio, 5.4.3+1",
+      "HEX, '', plug_crypto, 2.1.0, Hex, plug_crypto, 2.1.0"})
   void keyOfEachEcosystemOsvCovers(Ecosystem ecosystem, String namespace, String name, String version, String osv, String osvName,
       String osvVersion) throws Exception {
     Package p = new Package(name, namespace, version, ecosystem, "pkg:x/" + name, "test", List.of(new Location("/x", 0, null)), null, null, Map.of());

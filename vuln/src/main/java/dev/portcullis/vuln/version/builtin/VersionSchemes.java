@@ -59,6 +59,8 @@ public final class VersionSchemes {
       case ALPM -> RPM;
       // the nearest built-in to PMS's rules for numbers and -rN; its _alpha/_pre/_rc suffixes would sort after the release, but no feed is matched
       case PORTAGE -> RPM;
+      // pub's and Hex's versions are SemVer 2 (pub_semver, Elixir's Version)
+      case PUB, HEX -> SEMVER;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
@@ -88,7 +90,7 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
-      case "Bitnami" -> OSV_SEMVER;
+      case "Bitnami", "Pub", "Hex" -> OSV_SEMVER;
       default -> null;
     });
   }
