@@ -21,6 +21,10 @@ public enum Ecosystem {
   PUB("pub"),
   /** Erlang and Elixir packages of hex.pm. */
   HEX("hex"),
+  /** Swift packages, named by their repository (Swift Package Manager). */
+  SWIFT("swift"),
+  /** Objective-C and Swift pods of CocoaPods. */
+  COCOAPODS("cocoapods"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -21,6 +21,8 @@ import dev.portcullis.catalog.ruby.GemspecCataloger;
 import dev.portcullis.catalog.rust.CargoAuditableBinaryCataloger;
 import dev.portcullis.catalog.rust.CargoLockCataloger;
 import dev.portcullis.catalog.sbom.EmbeddedSbomCataloger;
+import dev.portcullis.catalog.swift.PackageResolvedCataloger;
+import dev.portcullis.catalog.swift.PodfileLockCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +53,8 @@ public final class Catalogers {
         new PubspecLockCataloger(),
         new MixLockCataloger(),
         new RebarLockCataloger(),
+        new PackageResolvedCataloger(),
+        new PodfileLockCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),
         new BinaryClassifierCataloger());

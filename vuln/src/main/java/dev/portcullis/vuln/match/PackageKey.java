@@ -33,6 +33,10 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case COMPOSER -> Optional.of(new PackageKey("Packagist", p.namespace().isEmpty() ? p.name() : p.namespace() + "/" + p.name(), p.version(), "php-composer-matcher"));
       case PUB -> Optional.of(new PackageKey("Pub", p.name(), p.version(), "dart-pub-matcher"));
       case HEX -> Optional.of(new PackageKey("Hex", p.name(), p.version(), "hex-matcher"));
+      // OSV names a Swift package by its repository URL without scheme or .git (github.com/apple/swift-nio)
+      case SWIFT -> Optional.of(new PackageKey("SwiftURL", p.namespace() + "/" + p.name(), p.version(), "swift-matcher"));
+      // OSV has no ecosystem for CocoaPods
+      case COCOAPODS -> Optional.empty();
       // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it
       case BITNAMI -> Optional.of(new PackageKey("Bitnami", p.name(), BITNAMI_REVISION.matcher(p.version()).replaceFirst(""), "bitnami-matcher"));
       // OSV has no ecosystem for Arch Linux or Gentoo (their advisories, ASAs and GLSAs, are not published as OSV records)

@@ -9,6 +9,7 @@ import dev.portcullis.vuln.osv.Ecosystems;
 import dev.portcullis.vuln.version.builtin.VersionSchemes;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,7 +20,8 @@ class PackageKeyTest {
       "BITNAMI, '', postgresql, 17.2.0-8, Bitnami, postgresql, 17.2.0",
       "BITNAMI, '', redis, 7.2.4, Bitnami, redis, 7.2.4",
       "PUB, '', dio, 5.4.3+1, Pub, dio, 5.4.3+1",
-      "HEX, '', plug_crypto, 2.1.0, Hex, plug_crypto, 2.1.0"})
+      "HEX, '', plug_crypto, 2.1.0, Hex, plug_crypto, 2.1.0",
+      "SWIFT, github.com/apple, swift-nio, 2.64.0, SwiftURL, github.com/apple/swift-nio, 2.64.0"})
   void keyOfEachEcosystemOsvCovers(Ecosystem ecosystem, String namespace, String name, String version, String osv, String osvName,
       String osvVersion) throws Exception {
     Package p = new Package(name, namespace, version, ecosystem, "pkg:x/" + name, "test", List.of(new Location("/x", 0, null)), null, null, Map.of());
@@ -27,5 +29,11 @@ class PackageKeyTest {
     assertThat(key).extracting(PackageKey::ecosystem, PackageKey::name, PackageKey::version).containsExactly(osv, osvName, osvVersion);
     assertThat(Ecosystems.isKnown(key.ecosystem())).isTrue();
     assertThat(VersionSchemes.forOsvEcosystem(key.ecosystem()).orElseThrow().parse(key.version())).isNotNull();
+  }
+
+  // GitHub's paths ignore case: the Package.resolved of one project writes Alamofire/Alamofire, an advisory alamofire/alamofire
+  @Test
+  void swiftRepositoryUrlsAreLookedUpWhateverTheirCase() {
+    assertThat(Ecosystems.normaliseName("SwiftURL", "github.com/Alamofire/Alamofire")).isEqualTo(Ecosystems.normaliseName("SwiftURL", "github.com/alamofire/alamofire"));
   }
 }

@@ -61,6 +61,8 @@ public final class VersionSchemes {
       case PORTAGE -> RPM;
       // pub's and Hex's versions are SemVer 2 (pub_semver, Elixir's Version)
       case PUB, HEX -> SEMVER;
+      // Swift Package Manager resolves SemVer tags; CocoaPods' versions are SemVer-like (Pod::Version), matched by no feed
+      case SWIFT, COCOAPODS -> SEMVER;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
@@ -90,7 +92,7 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
-      case "Bitnami", "Pub", "Hex" -> OSV_SEMVER;
+      case "Bitnami", "Pub", "Hex", "SwiftURL" -> OSV_SEMVER;
       default -> null;
     });
   }
