@@ -25,6 +25,8 @@ public enum Ecosystem {
   SWIFT("swift"),
   /** Objective-C and Swift pods of CocoaPods. */
   COCOAPODS("cocoapods"),
+  /** C and C++ packages of Conan (ConanCenter and other remotes). */
+  CONAN("conan"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -3,6 +3,7 @@ package dev.portcullis.catalog.catalogers;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.alpm.AlpmCataloger;
 import dev.portcullis.catalog.apk.ApkCataloger;
+import dev.portcullis.catalog.conan.ConanCataloger;
 import dev.portcullis.catalog.dart.PubspecLockCataloger;
 import dev.portcullis.catalog.elixir.MixLockCataloger;
 import dev.portcullis.catalog.erlang.RebarLockCataloger;
@@ -55,6 +56,7 @@ public final class Catalogers {
         new RebarLockCataloger(),
         new PackageResolvedCataloger(),
         new PodfileLockCataloger(),
+        new ConanCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),
         new BinaryClassifierCataloger());

@@ -63,6 +63,8 @@ public final class VersionSchemes {
       case PUB, HEX -> SEMVER;
       // Swift Package Manager resolves SemVer tags; CocoaPods' versions are SemVer-like (Pod::Version), matched by no feed
       case SWIFT, COCOAPODS -> SEMVER;
+      // Conan compares dot-separated parts, numbers as numbers, and keeps upstream letters (openssl 1.1.1t): dpkg's rule orders those alike
+      case CONAN -> DPKG;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
@@ -92,6 +94,7 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
+      case "ConanCenter" -> DPKG;
       case "Bitnami", "Pub", "Hex", "SwiftURL" -> OSV_SEMVER;
       default -> null;
     });

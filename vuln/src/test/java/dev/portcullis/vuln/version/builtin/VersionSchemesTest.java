@@ -30,7 +30,7 @@ class VersionSchemesTest {
       "Red Hat, rpm", "Red Hat:enterprise_linux:9::appstream, rpm", "Rocky Linux, rpm", "Rocky Linux:9, rpm",
       "AlmaLinux, rpm", "AlmaLinux:8, rpm", "SUSE, rpm", "SUSE:Linux Enterprise Server 15 SP5, rpm",
       "Maven, maven", "npm, semver", "PyPI, pep440", "Go, go", "crates.io, cargo",
-      "RubyGems, rubygems", "NuGet, nuget", "Packagist, composer", "Bitnami, semver", "Pub, semver", "Hex, semver", "SwiftURL, semver"})
+      "RubyGems, rubygems", "NuGet, nuget", "Packagist, composer", "Bitnami, semver", "Pub, semver", "Hex, semver", "SwiftURL, semver", "ConanCenter, dpkg"})
   void osvEcosystemNames(String osv, String scheme) {
     assertThat(VersionSchemes.forOsvEcosystem(osv)).map(VersionScheme::name).contains(scheme);
   }
