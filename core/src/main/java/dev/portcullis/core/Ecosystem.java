@@ -27,6 +27,8 @@ public enum Ecosystem {
   COCOAPODS("cocoapods"),
   /** C and C++ packages of Conan (ConanCenter and other remotes). */
   CONAN("conan"),
+  /** Haskell packages of Hackage. */
+  HACKAGE("hackage"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -11,6 +11,7 @@ import dev.portcullis.catalog.binary.BinaryClassifierCataloger;
 import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;
 import dev.portcullis.catalog.golang.GoBinaryCataloger;
+import dev.portcullis.catalog.haskell.HaskellCataloger;
 import dev.portcullis.catalog.java.JavaArchiveCataloger;
 import dev.portcullis.catalog.npm.NodePackageCataloger;
 import dev.portcullis.catalog.npm.NpmLockCataloger;
@@ -57,6 +58,7 @@ public final class Catalogers {
         new PackageResolvedCataloger(),
         new PodfileLockCataloger(),
         new ConanCataloger(),
+        new HaskellCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),
         new BinaryClassifierCataloger());

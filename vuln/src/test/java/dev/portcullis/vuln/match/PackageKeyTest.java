@@ -22,6 +22,7 @@ class PackageKeyTest {
       "PUB, '', dio, 5.4.3+1, Pub, dio, 5.4.3+1",
       "HEX, '', plug_crypto, 2.1.0, Hex, plug_crypto, 2.1.0",
       "CONAN, '', openssl, 1.1.1t, ConanCenter, openssl, 1.1.1t",
+      "HACKAGE, '', aeson, 2.1.2.1, Hackage, aeson, 2.1.2.1",
       "SWIFT, github.com/apple, swift-nio, 2.64.0, SwiftURL, github.com/apple/swift-nio, 2.64.0"})
   void keyOfEachEcosystemOsvCovers(Ecosystem ecosystem, String namespace, String name, String version, String osv, String osvName,
       String osvVersion) throws Exception {

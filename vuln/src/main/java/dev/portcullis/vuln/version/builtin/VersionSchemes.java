@@ -65,6 +65,8 @@ public final class VersionSchemes {
       case SWIFT, COCOAPODS -> SEMVER;
       // Conan compares dot-separated parts, numbers as numbers, and keeps upstream letters (openssl 1.1.1t): dpkg's rule orders those alike
       case CONAN -> DPKG;
+      // PVP versions are dotted numbers compared part by part, a prefix first (1.0 < 1.0.0): dpkg's rule on such strings
+      case HACKAGE -> DPKG;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
@@ -94,7 +96,7 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
-      case "ConanCenter" -> DPKG;
+      case "ConanCenter", "Hackage" -> DPKG;
       case "Bitnami", "Pub", "Hex", "SwiftURL" -> OSV_SEMVER;
       default -> null;
     });
