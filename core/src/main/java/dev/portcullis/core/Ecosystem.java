@@ -29,6 +29,8 @@ public enum Ecosystem {
   CONAN("conan"),
   /** Haskell packages of Hackage. */
   HACKAGE("hackage"),
+  /** R packages (CRAN, and R's own base packages). */
+  CRAN("cran"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -18,6 +18,7 @@ import dev.portcullis.catalog.npm.NpmLockCataloger;
 import dev.portcullis.catalog.php.ComposerInstalledCataloger;
 import dev.portcullis.catalog.portage.PortageCataloger;
 import dev.portcullis.catalog.python.PythonPackageCataloger;
+import dev.portcullis.catalog.r.RPackageCataloger;
 import dev.portcullis.catalog.rpm.RpmCataloger;
 import dev.portcullis.catalog.ruby.GemspecCataloger;
 import dev.portcullis.catalog.rust.CargoAuditableBinaryCataloger;
@@ -59,6 +60,7 @@ public final class Catalogers {
         new PodfileLockCataloger(),
         new ConanCataloger(),
         new HaskellCataloger(),
+        new RPackageCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),
         new BinaryClassifierCataloger());

@@ -37,6 +37,7 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case SWIFT -> Optional.of(new PackageKey("SwiftURL", p.namespace() + "/" + p.name(), p.version(), "swift-matcher"));
       case CONAN -> Optional.of(new PackageKey("ConanCenter", p.name(), p.version(), "conan-matcher"));
       case HACKAGE -> Optional.of(new PackageKey("Hackage", p.name(), p.version(), "haskell-matcher"));
+      case CRAN -> Optional.of(new PackageKey("CRAN", p.name(), p.version(), "r-matcher"));
       // OSV has no ecosystem for CocoaPods
       case COCOAPODS -> Optional.empty();
       // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it

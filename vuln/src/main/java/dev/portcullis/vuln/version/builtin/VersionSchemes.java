@@ -67,6 +67,8 @@ public final class VersionSchemes {
       case CONAN -> DPKG;
       // PVP versions are dotted numbers compared part by part, a prefix first (1.0 < 1.0.0): dpkg's rule on such strings
       case HACKAGE -> DPKG;
+      // R's package_version is numbers joined by '.' or '-' (1.2-3); CRAN packages keep one style, which dpkg's rule orders alike
+      case CRAN -> DPKG;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
@@ -96,7 +98,7 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
-      case "ConanCenter", "Hackage" -> DPKG;
+      case "ConanCenter", "Hackage", "CRAN" -> DPKG;
       case "Bitnami", "Pub", "Hex", "SwiftURL" -> OSV_SEMVER;
       default -> null;
     });
