@@ -31,6 +31,8 @@ public enum Ecosystem {
   HACKAGE("hackage"),
   /** R packages (CRAN, and R's own base packages). */
   CRAN("cran"),
+  /** Lua modules of LuaRocks. */
+  LUAROCKS("luarocks"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -13,6 +13,7 @@ import dev.portcullis.catalog.dpkg.DpkgCataloger;
 import dev.portcullis.catalog.golang.GoBinaryCataloger;
 import dev.portcullis.catalog.haskell.HaskellCataloger;
 import dev.portcullis.catalog.java.JavaArchiveCataloger;
+import dev.portcullis.catalog.lua.LuaRocksCataloger;
 import dev.portcullis.catalog.npm.NodePackageCataloger;
 import dev.portcullis.catalog.npm.NpmLockCataloger;
 import dev.portcullis.catalog.php.ComposerInstalledCataloger;
@@ -61,6 +62,7 @@ public final class Catalogers {
         new ConanCataloger(),
         new HaskellCataloger(),
         new RPackageCataloger(),
+        new LuaRocksCataloger(),
         new CargoAuditableBinaryCataloger(),
         new GoBinaryCataloger(),
         new BinaryClassifierCataloger());

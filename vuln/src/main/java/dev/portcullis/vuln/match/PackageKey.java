@@ -38,8 +38,8 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case CONAN -> Optional.of(new PackageKey("ConanCenter", p.name(), p.version(), "conan-matcher"));
       case HACKAGE -> Optional.of(new PackageKey("Hackage", p.name(), p.version(), "haskell-matcher"));
       case CRAN -> Optional.of(new PackageKey("CRAN", p.name(), p.version(), "r-matcher"));
-      // OSV has no ecosystem for CocoaPods
-      case COCOAPODS -> Optional.empty();
+      // OSV has no ecosystem for CocoaPods or LuaRocks
+      case COCOAPODS, LUAROCKS -> Optional.empty();
       // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it
       case BITNAMI -> Optional.of(new PackageKey("Bitnami", p.name(), BITNAMI_REVISION.matcher(p.version()).replaceFirst(""), "bitnami-matcher"));
       // OSV has no ecosystem for Arch Linux or Gentoo (their advisories, ASAs and GLSAs, are not published as OSV records)

@@ -69,6 +69,8 @@ public final class VersionSchemes {
       case HACKAGE -> DPKG;
       // R's package_version is numbers joined by '.' or '-' (1.2-3); CRAN packages keep one style, which dpkg's rule orders alike
       case CRAN -> DPKG;
+      // LuaRocks versions are VERSION-REVISION, numbers compared as numbers: dpkg's upstream-revision rule
+      case LUAROCKS -> DPKG;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
