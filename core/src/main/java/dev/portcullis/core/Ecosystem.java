@@ -33,6 +33,8 @@ public enum Ecosystem {
   CRAN("cran"),
   /** Lua modules of LuaRocks. */
   LUAROCKS("luarocks"),
+  /** PHP packages of PEAR and PECL channels, named by their channel. */
+  PEAR("pear"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -17,6 +17,7 @@ import dev.portcullis.catalog.lua.LuaRocksCataloger;
 import dev.portcullis.catalog.npm.NodePackageCataloger;
 import dev.portcullis.catalog.npm.NpmLockCataloger;
 import dev.portcullis.catalog.php.ComposerInstalledCataloger;
+import dev.portcullis.catalog.php.PearCataloger;
 import dev.portcullis.catalog.portage.PortageCataloger;
 import dev.portcullis.catalog.python.PythonPackageCataloger;
 import dev.portcullis.catalog.r.RPackageCataloger;
@@ -52,6 +53,7 @@ public final class Catalogers {
         new GemspecCataloger(),
         new DotnetDepsCataloger(),
         new ComposerInstalledCataloger(),
+        new PearCataloger(),
         new EmbeddedSbomCataloger(),
         new CargoLockCataloger(),
         new PubspecLockCataloger(),

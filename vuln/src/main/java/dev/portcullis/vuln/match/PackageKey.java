@@ -38,6 +38,10 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case CONAN -> Optional.of(new PackageKey("ConanCenter", p.name(), p.version(), "conan-matcher"));
       case HACKAGE -> Optional.of(new PackageKey("Hackage", p.name(), p.version(), "haskell-matcher"));
       case CRAN -> Optional.of(new PackageKey("CRAN", p.name(), p.version(), "r-matcher"));
+      // pear.php.net's packages are mirrored on Packagist as pear/NAME in lower case, where their advisories are (pear/archive_tar)
+      case PEAR -> p.namespace().equals("pear.php.net")
+          ? Optional.of(new PackageKey("Packagist", "pear/" + p.name().toLowerCase(Locale.ROOT), p.version(), "php-pear-matcher"))
+          : Optional.empty();
       // OSV has no ecosystem for CocoaPods or LuaRocks
       case COCOAPODS, LUAROCKS -> Optional.empty();
       // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it

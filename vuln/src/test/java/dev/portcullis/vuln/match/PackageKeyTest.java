@@ -24,6 +24,7 @@ class PackageKeyTest {
       "CONAN, '', openssl, 1.1.1t, ConanCenter, openssl, 1.1.1t",
       "HACKAGE, '', aeson, 2.1.2.1, Hackage, aeson, 2.1.2.1",
       "CRAN, '', commonmark, 1.9.1, CRAN, commonmark, 1.9.1",
+      "PEAR, pear.php.net, Archive_Tar, 1.4.14, Packagist, pear/archive_tar, 1.4.14",
       "SWIFT, github.com/apple, swift-nio, 2.64.0, SwiftURL, github.com/apple/swift-nio, 2.64.0"})
   void keyOfEachEcosystemOsvCovers(Ecosystem ecosystem, String namespace, String name, String version, String osv, String osvName,
       String osvVersion) throws Exception {
