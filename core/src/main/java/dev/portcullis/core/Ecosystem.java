@@ -35,6 +35,8 @@ public enum Ecosystem {
   LUAROCKS("luarocks"),
   /** PHP packages of PEAR and PECL channels, named by their channel. */
   PEAR("pear"),
+  /** WordPress plugins, named by their slug; a PURL type of our own (the PURL spec has none). */
+  WORDPRESS_PLUGIN("wordpress-plugin"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

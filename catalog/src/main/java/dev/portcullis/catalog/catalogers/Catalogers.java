@@ -28,6 +28,7 @@ import dev.portcullis.catalog.rust.CargoLockCataloger;
 import dev.portcullis.catalog.sbom.EmbeddedSbomCataloger;
 import dev.portcullis.catalog.swift.PackageResolvedCataloger;
 import dev.portcullis.catalog.swift.PodfileLockCataloger;
+import dev.portcullis.catalog.wordpress.WordpressPluginCataloger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class Catalogers {
         new DotnetDepsCataloger(),
         new ComposerInstalledCataloger(),
         new PearCataloger(),
+        new WordpressPluginCataloger(),
         new EmbeddedSbomCataloger(),
         new CargoLockCataloger(),
         new PubspecLockCataloger(),

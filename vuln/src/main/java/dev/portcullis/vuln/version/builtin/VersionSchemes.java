@@ -55,8 +55,8 @@ public final class VersionSchemes {
       case RUBYGEMS -> RUBYGEMS;
       case NUGET -> NUGET;
       case COMPOSER -> COMPOSER;
-      // PEAR's versions follow PHP's version_compare, as Composer's do
-      case PEAR -> COMPOSER;
+      // PEAR's and WordPress plugins' versions follow PHP's version_compare, as Composer's do
+      case PEAR, WORDPRESS_PLUGIN -> COMPOSER;
       // pacman's vercmp is rpmvercmp on [EPOCH:]PKGVER-PKGREL
       case ALPM -> RPM;
       // the nearest built-in to PMS's rules for numbers and -rN; its _alpha/_pre/_rc suffixes would sort after the release, but no feed is matched
