@@ -37,6 +37,10 @@ public enum Ecosystem {
   PEAR("pear"),
   /** WordPress plugins, named by their slug; a PURL type of our own (the PURL spec has none). */
   WORDPRESS_PLUGIN("wordpress-plugin"),
+  /** Packages of a Nix store, named by their store paths; the PURL type Syft writes (the PURL spec has none yet). */
+  NIX("nix"),
+  /** Formulae Homebrew installed. */
+  HOMEBREW("brew"),
   /** Bitnami's own builds of open-source programs, as the SBOMs in its images list them. */
   BITNAMI("bitnami"),
   /** A program or library identified from its own files (a binary's version string), not from a package manager. */

@@ -12,9 +12,11 @@ import dev.portcullis.catalog.dotnet.DotnetDepsCataloger;
 import dev.portcullis.catalog.dpkg.DpkgCataloger;
 import dev.portcullis.catalog.golang.GoBinaryCataloger;
 import dev.portcullis.catalog.haskell.HaskellCataloger;
+import dev.portcullis.catalog.homebrew.HomebrewCataloger;
 import dev.portcullis.catalog.java.JavaArchiveCataloger;
 import dev.portcullis.catalog.lua.LuaRocksCataloger;
 import dev.portcullis.catalog.npm.NodePackageCataloger;
+import dev.portcullis.catalog.nix.NixStoreCataloger;
 import dev.portcullis.catalog.npm.NpmLockCataloger;
 import dev.portcullis.catalog.php.ComposerInstalledCataloger;
 import dev.portcullis.catalog.php.PearCataloger;
@@ -56,6 +58,8 @@ public final class Catalogers {
         new ComposerInstalledCataloger(),
         new PearCataloger(),
         new WordpressPluginCataloger(),
+        new NixStoreCataloger(),
+        new HomebrewCataloger(),
         new EmbeddedSbomCataloger(),
         new CargoLockCataloger(),
         new PubspecLockCataloger(),

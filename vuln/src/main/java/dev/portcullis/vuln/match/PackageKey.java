@@ -42,8 +42,8 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case PEAR -> p.namespace().equals("pear.php.net")
           ? Optional.of(new PackageKey("Packagist", "pear/" + p.name().toLowerCase(Locale.ROOT), p.version(), "php-pear-matcher"))
           : Optional.empty();
-      // OSV has no ecosystem for CocoaPods, LuaRocks or WordPress plugins
-      case COCOAPODS, LUAROCKS, WORDPRESS_PLUGIN -> Optional.empty();
+      // OSV has no ecosystem for CocoaPods, LuaRocks, WordPress plugins, Nix or Homebrew
+      case COCOAPODS, LUAROCKS, WORDPRESS_PLUGIN, NIX, HOMEBREW -> Optional.empty();
       // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it
       case BITNAMI -> Optional.of(new PackageKey("Bitnami", p.name(), BITNAMI_REVISION.matcher(p.version()).replaceFirst(""), "bitnami-matcher"));
       // OSV has no ecosystem for Arch Linux or Gentoo (their advisories, ASAs and GLSAs, are not published as OSV records)

@@ -73,6 +73,8 @@ public final class VersionSchemes {
       case CRAN -> DPKG;
       // LuaRocks versions are VERSION-REVISION, numbers compared as numbers: dpkg's upstream-revision rule
       case LUAROCKS -> DPKG;
+      // Nix's compareVersions and Homebrew's Version split numbers from letters and compare numbers as numbers, as dpkg's rule does
+      case NIX, HOMEBREW -> DPKG;
       // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
       case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
