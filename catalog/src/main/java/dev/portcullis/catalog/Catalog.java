@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * marked {@link Package#managedBy()}, so that matching goes through the distribution's feed; what
  * a lock file alone names is marked {@value #DECLARED}; a binary that a
  * cataloger identified from its own file is left out where an OS package installed that file
- * ({@link Cataloger#yieldsToOsPackages()}).
+ * ({@link Cataloger#yieldsToOsPackages()}), and a package an SBOM shipped in the image states is left
+ * out where a cataloger found it from the files themselves ({@link Cataloger#restates()}).
  */
 public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unknown> unknowns) {
   public Catalog {
@@ -139,6 +140,7 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
     List<CatalogResult> results = runAll(tree, catalogers, context);
     Set<String> declaring = new HashSet<>();
     Set<String> yielding = new HashSet<>();
+    Set<String> restating = new HashSet<>();
     for (int i = 0; i < results.size(); i++) {
       CatalogResult r = results.get(i);
       packages.addAll(r.packages());
@@ -149,8 +151,11 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
       if (catalogers.get(i).yieldsToOsPackages()) {
         yielding.add(catalogers.get(i).name());
       }
+      if (catalogers.get(i).restates()) {
+        restating.add(catalogers.get(i).name());
+      }
     }
-    packages = withoutDeclaredInstalled(packages, declaring);
+    packages = withoutRestated(withoutDeclaredInstalled(packages, declaring), restating);
     // only language packages can be managed by an OS package
     Map<String, String> owned = packages.stream().allMatch(p -> p.ecosystem().isOs()) ? Map.of() : owners(tree, results);
     List<Package> marked = new ArrayList<>(packages.size());
@@ -194,6 +199,25 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
       }
     }
     return kept;
+  }
+
+  /** The packages less those a restating cataloger ({@code restating}) found that another cataloger found too. */
+  private static List<Package> withoutRestated(List<Package> packages, Set<String> restating) {
+    if (restating.isEmpty()) {
+      return packages;
+    }
+    Set<List<Object>> found = new HashSet<>();
+    for (Package p : packages) {
+      if (!restating.contains(p.foundBy())) {
+        found.add(identity(p));
+      }
+    }
+    return packages.stream().filter(p -> !restating.contains(p.foundBy()) || !found.contains(identity(p))).toList();
+  }
+
+  /** What names one package whichever cataloger found it; an SBOM may leave an OS package's namespace (the distribution) out. */
+  private static List<Object> identity(Package p) {
+    return List.of(p.ecosystem(), p.ecosystem().isOs() ? "" : p.namespace(), p.name(), p.version());
   }
 
   /** {@code p} with metadata {@code declared=true}: a lock file names it, nothing shows it installed. */

@@ -39,5 +39,15 @@ public interface Cataloger {
     return false;
   }
 
+  /**
+   * Whether its packages restate what other catalogers find from the files themselves (an SBOM
+   * document shipped inside the image lists packages whose database is there too): such a package
+   * is dropped from the catalog where another cataloger found the same package (same ecosystem,
+   * name and version, and namespace but for OS packages), so one package is not counted, and matched, twice.
+   */
+  default boolean restates() {
+    return false;
+  }
+
   CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException;
 }

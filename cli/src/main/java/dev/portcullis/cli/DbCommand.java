@@ -131,7 +131,8 @@ final class DbCommand {
 
     @Option(names = "--ecosystems", paramLabel = "NAME", split = ",",
         description = "The OSV ecosystems fetched from upstream (default: those the catalogers find packages of: "
-            + "AlmaLinux, Alpine, crates.io, Debian, Go, Maven, npm, NuGet, Packagist, PyPI, Red Hat, Rocky Linux, RubyGems, Ubuntu).")
+            + "AlmaLinux, Alpine, Bitnami, ConanCenter, CRAN, crates.io, Debian, Go, Hackage, Hex, Maven, npm, NuGet, Packagist, Pub, PyPI, "
+            + "Red Hat, Rocky Linux, RubyGems, SwiftURL, Ubuntu).")
     List<String> ecosystems = MirrorUpdater.Upstream.CATALOGUED;
 
     @Option(names = "--osv-url", paramLabel = "URL", description = "Where the OSV dumps are (ECOSYSTEM/all.zip below it; default: osv.dev's bucket).")

@@ -3,8 +3,8 @@ package dev.portcullis.catalog.npm;
 import dev.portcullis.catalog.Catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.catalog.FileParsing.Parsed;
+import dev.portcullis.catalog.internal.CatalogYaml;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import java.io.IOException;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * {@code pnpm-lock.yaml}, lockfile versions 5, 6 and 9: one package per name and version of its
@@ -32,17 +31,10 @@ import org.yaml.snakeyaml.LoaderOptions;
  * file; a version 9 key written with version 6's leading {@code /} is read.
  */
 final class PnpmLock {
-  private static final ObjectMapper YAML = yamlMapper();
+  private static final ObjectMapper YAML = CatalogYaml.MAPPER;
   private static final List<String> PRODUCTION = List.of("dependencies", "optionalDependencies");
 
   private PnpmLock() {}
-
-  private static ObjectMapper yamlMapper() {
-    LoaderOptions options = new LoaderOptions();
-    // FileParsing bounds the file size already; a monorepo's lock passes SnakeYAML's 3 MB default
-    options.setCodePointLimit(Integer.MAX_VALUE);
-    return new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
-  }
 
   /** An npm name and version as a lock key or a dependency value names it. */
   private record Pinned(String name, String version) {

@@ -6,6 +6,7 @@ import com.github.packageurl.PackageURL;
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.internal.CatalogJson;
 import dev.portcullis.catalog.DocumentFiles;
+import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
@@ -31,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SbomReader {
   private static final long MAX_BYTES = 256L << 20;
+  private static final String READER = "sbom-reader";
+  private static final String NEITHER = "neither a CycloneDX JSON document (bomFormat) nor an SPDX 2 one (spdxVersion)";
   private static final Pattern UNKNOWN_TEXT = Pattern.compile("(/.*?) \\(([a-z0-9-]+)\\): (.*)", Pattern.DOTALL);
 
   private SbomReader() {}
@@ -38,13 +41,34 @@ public final class SbomReader {
   public static Catalog read(Path file) throws IOException {
     String what = "sbom:" + file;
     JsonNode root = DocumentFiles.read(file, "read " + what, MAX_BYTES, "JSON", f -> CatalogJson.MAPPER.readTree(f.toFile()));
+    return document(root).orElseThrow(() -> new IOException("read " + what + ": " + NEITHER));
+  }
+
+  /**
+   * The packages an SBOM shipped inside an image states, each attributed to that file ({@code
+   * location}) and to {@code cataloger}; each component that names no usable PURL is a problem of
+   * its own, and what the document says about its own scan (locations, unknowns) is left out.
+   *
+   * @throws IllegalArgumentException when the file is neither a CycloneDX nor an SPDX 2 JSON document
+   */
+  static FileParsing.Parsed embedded(byte[] content, Location location, String cataloger) throws IOException {
+    Catalog document = document(CatalogJson.MAPPER.readTree(content)).orElseThrow(() -> new IllegalArgumentException(NEITHER));
+    List<Package> packages = new ArrayList<>();
+    for (Package p : document.packages()) {
+      packages.add(new Package(p.name(), p.namespace(), p.version(), p.ecosystem(), p.purl(), cataloger, List.of(location), p.source(), null, Map.of()));
+    }
+    List<String> problems = document.unknowns().stream().filter(u -> u.cataloger().equals(READER)).map(Unknown::reason).toList();
+    return new FileParsing.Parsed(packages, problems);
+  }
+
+  private static Optional<Catalog> document(@Nullable JsonNode root) {
     if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
-      return cycloneDx(root);
+      return Optional.of(cycloneDx(root));
     }
     if (root != null && root.path("spdxVersion").asText().startsWith("SPDX-2")) {
-      return spdx(root);
+      return Optional.of(spdx(root));
     }
-    throw new IOException("read " + what + ": neither a CycloneDX JSON document (bomFormat) nor an SPDX 2 one (spdxVersion)");
+    return Optional.empty();
   }
 
   private static Catalog cycloneDx(JsonNode root) {
@@ -166,6 +190,6 @@ public final class SbomReader {
   }
 
   private static Unknown unknown(String name, String purl) {
-    return new Unknown(new Location("/", -1, null), "sbom-reader", "component '" + name + "' has " + (purl.isEmpty() ? "no PURL" : "an unusable PURL " + purl));
+    return new Unknown(new Location("/", -1, null), READER, "component '" + name + "' has " + (purl.isEmpty() ? "no PURL" : "an unusable PURL " + purl));
   }
 }

@@ -5,6 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.Cataloger;
+import dev.portcullis.catalog.FixtureTrees;
+import dev.portcullis.catalog.alpm.AlpmCataloger;
+import dev.portcullis.catalog.conan.ConanCataloger;
+import dev.portcullis.catalog.dart.PubspecLockCataloger;
+import dev.portcullis.catalog.elixir.MixLockCataloger;
+import dev.portcullis.catalog.haskell.HaskellCataloger;
+import dev.portcullis.catalog.homebrew.HomebrewCataloger;
+import dev.portcullis.catalog.lua.LuaRocksCataloger;
+import dev.portcullis.catalog.nix.NixStoreCataloger;
+import dev.portcullis.catalog.php.PearCataloger;
+import dev.portcullis.catalog.portage.PortageCataloger;
+import dev.portcullis.catalog.r.RPackageCataloger;
+import dev.portcullis.catalog.swift.PackageResolvedCataloger;
+import dev.portcullis.catalog.swift.PodfileLockCataloger;
+import dev.portcullis.catalog.wordpress.WordpressPluginCataloger;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
@@ -13,6 +29,8 @@ import dev.portcullis.core.Package;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,5 +94,42 @@ class SbomRoundTripTest {
     assertThatThrownBy(() -> SbomReader.read(other)).hasMessageContaining("neither a CycloneDX JSON document");
     Path notJson = Files.writeString(tmp.resolve("y.json"), "<bom/>");
     assertThatThrownBy(() -> SbomReader.read(notJson)).hasMessageContaining("not JSON");
+  }
+
+  // every ecosystem the catalogers added for issue 18, from their fixtures, survives both writers and the reader with its PURL and ecosystem
+  @Test
+  void packagesOfEachNewEcosystemReadBackWithTheirPurlAndEcosystem() throws IOException {
+    Map<Cataloger, String> fixtures = new LinkedHashMap<>();
+    fixtures.put(new AlpmCataloger(), "/dev/portcullis/catalog/alpm/arch");
+    fixtures.put(new PortageCataloger(), "/dev/portcullis/catalog/portage/gentoo");
+    fixtures.put(new PubspecLockCataloger(), "/dev/portcullis/catalog/dart/locks");
+    fixtures.put(new MixLockCataloger(), "/dev/portcullis/catalog/elixir/locks");
+    fixtures.put(new PackageResolvedCataloger(), "/dev/portcullis/catalog/swift/resolved");
+    fixtures.put(new PodfileLockCataloger(), "/dev/portcullis/catalog/swift/pods");
+    fixtures.put(new ConanCataloger(), "/dev/portcullis/catalog/conan");
+    fixtures.put(new HaskellCataloger(), "/dev/portcullis/catalog/haskell");
+    fixtures.put(new RPackageCataloger(), "/dev/portcullis/catalog/r/library");
+    fixtures.put(new LuaRocksCataloger(), "/dev/portcullis/catalog/lua/tree");
+    fixtures.put(new PearCataloger(), "/dev/portcullis/catalog/php/pear");
+    fixtures.put(new WordpressPluginCataloger(), "/dev/portcullis/catalog/wordpress/site");
+    fixtures.put(new NixStoreCataloger(), "/dev/portcullis/catalog/nix/store");
+    fixtures.put(new HomebrewCataloger(), "/dev/portcullis/catalog/homebrew/linuxbrew");
+    fixtures.put(new EmbeddedSbomCataloger(), "/dev/portcullis/catalog/sbom/embedded");
+    List<Package> packages = new ArrayList<>();
+    for (var f : fixtures.entrySet()) {
+      packages.addAll(FixtureTrees.catalog(f.getKey(), f.getValue(), Files.createTempDirectory(tmp, "fixture")).packages());
+    }
+    Catalog catalog = new Catalog(Optional.empty(), packages, List.of());
+    assertThat(packages).extracting(Package::ecosystem).contains(Ecosystem.ALPM, Ecosystem.PORTAGE, Ecosystem.PUB, Ecosystem.HEX, Ecosystem.SWIFT,
+        Ecosystem.COCOAPODS, Ecosystem.CONAN, Ecosystem.HACKAGE, Ecosystem.CRAN, Ecosystem.LUAROCKS, Ecosystem.PEAR, Ecosystem.WORDPRESS_PLUGIN,
+        Ecosystem.NIX, Ecosystem.HOMEBREW, Ecosystem.BITNAMI);
+    Digest image = Digest.sha256("image".getBytes());
+    List<Tuple> expected = packages.stream().map(p -> Tuple.tuple(p.purl(), p.ecosystem(), p.version())).toList();
+    Catalog fromCdx = SbomReader.read(Files.writeString(tmp.resolve("new.cdx.json"), CycloneDx.write(catalog, "test-image", image, "test")));
+    assertThat(fromCdx.packages()).extracting(Package::purl, Package::ecosystem, Package::version).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(fromCdx.unknowns()).isEmpty();
+    Catalog fromSpdx = SbomReader.read(Files.writeString(tmp.resolve("new.spdx.json"), Spdx.write(catalog, "test-image", image, "test")));
+    assertThat(fromSpdx.packages()).extracting(Package::purl, Package::ecosystem).containsExactlyInAnyOrderElementsOf(
+        packages.stream().map(p -> Tuple.tuple(p.purl(), p.ecosystem())).toList());
   }
 }

@@ -103,8 +103,8 @@ public final class MirrorUpdater {
     public static final URI EPSS = URI.create("https://epss.empiricalsecurity.com/epss_scores-current.csv.gz");
     public static final URI KEV = URI.create("https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json");
     /** The ecosystems the catalogers find packages of, and the matcher compares versions for. */
-    public static final List<String> CATALOGUED = List.of("AlmaLinux", "Alpine", "crates.io", "Debian", "Go", "Maven", "npm", "NuGet", "Packagist",
-        "PyPI", "Red Hat", "Rocky Linux", "RubyGems", "Ubuntu");
+    public static final List<String> CATALOGUED = List.of("AlmaLinux", "Alpine", "Bitnami", "ConanCenter", "CRAN", "crates.io", "Debian", "Go",
+        "Hackage", "Hex", "Maven", "npm", "NuGet", "Packagist", "Pub", "PyPI", "Red Hat", "Rocky Linux", "RubyGems", "SwiftURL", "Ubuntu");
 
     public Upstream {
       ecosystems = List.copyOf(new java.util.TreeSet<>(ecosystems));

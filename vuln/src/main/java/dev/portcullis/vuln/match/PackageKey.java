@@ -5,6 +5,7 @@ import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Package;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param matcher the kebab-case name of the matcher that stands for this way of matching
  */
 public record PackageKey(String ecosystem, String name, String version, String matcher) {
+  private static final Pattern BITNAMI_REVISION = Pattern.compile("-[0-9]+$");
 
   /** The key of {@code p}, or empty when no OSV ecosystem covers it (an OS package of an unknown distribution, a program identified from its binary). */
   public static Optional<PackageKey> of(Package p, @Nullable Distro distro) {
@@ -29,6 +31,23 @@ public record PackageKey(String ecosystem, String name, String version, String m
       case RUBYGEMS -> Optional.of(new PackageKey("RubyGems", p.name(), p.version(), "ruby-gem-matcher"));
       case NUGET -> Optional.of(new PackageKey("NuGet", p.name(), p.version(), "dotnet-matcher"));
       case COMPOSER -> Optional.of(new PackageKey("Packagist", p.namespace().isEmpty() ? p.name() : p.namespace() + "/" + p.name(), p.version(), "php-composer-matcher"));
+      case PUB -> Optional.of(new PackageKey("Pub", p.name(), p.version(), "dart-pub-matcher"));
+      case HEX -> Optional.of(new PackageKey("Hex", p.name(), p.version(), "hex-matcher"));
+      // OSV names a Swift package by its repository URL without scheme or .git (github.com/apple/swift-nio)
+      case SWIFT -> Optional.of(new PackageKey("SwiftURL", p.namespace() + "/" + p.name(), p.version(), "swift-matcher"));
+      case CONAN -> Optional.of(new PackageKey("ConanCenter", p.name(), p.version(), "conan-matcher"));
+      case HACKAGE -> Optional.of(new PackageKey("Hackage", p.name(), p.version(), "haskell-matcher"));
+      case CRAN -> Optional.of(new PackageKey("CRAN", p.name(), p.version(), "r-matcher"));
+      // pear.php.net's packages are mirrored on Packagist as pear/NAME in lower case, where their advisories are (pear/archive_tar)
+      case PEAR -> p.namespace().equals("pear.php.net")
+          ? Optional.of(new PackageKey("Packagist", "pear/" + p.name().toLowerCase(Locale.ROOT), p.version(), "php-pear-matcher"))
+          : Optional.empty();
+      // OSV has no ecosystem for CocoaPods, LuaRocks, WordPress plugins, Nix or Homebrew
+      case COCOAPODS, LUAROCKS, WORDPRESS_PLUGIN, NIX, HOMEBREW -> Optional.empty();
+      // Bitnami's advisories name the upstream release: its package revision (17.2.0-8) is not part of it
+      case BITNAMI -> Optional.of(new PackageKey("Bitnami", p.name(), BITNAMI_REVISION.matcher(p.version()).replaceFirst(""), "bitnami-matcher"));
+      // OSV has no ecosystem for Arch Linux or Gentoo (their advisories, ASAs and GLSAs, are not published as OSV records)
+      case ALPM, PORTAGE -> Optional.empty();
       // OSV has no ecosystem for programs identified from their binaries (pkg:generic): CPE-keyed feeds cover them
       case GENERIC -> Optional.empty();
     };

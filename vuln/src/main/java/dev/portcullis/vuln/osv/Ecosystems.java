@@ -30,13 +30,15 @@ public final class Ecosystems {
 
   /**
    * The package name under which the database files and looks up {@code name}: PyPI names per PEP 503
-   * (lower case, runs of {@code -_.} as one {@code -}), NuGet names in lower case (NuGet ids ignore
-   * case); Maven {@code group:artifact}, Go module paths, npm and the rest exactly as written.
+   * (lower case, runs of {@code -_.} as one {@code -}), NuGet names and SwiftURL repository URLs in lower case
+   * (NuGet ids and GitHub's paths ignore case); Maven {@code group:artifact}, Go module paths, npm and the rest exactly as written.
    */
   public static String normaliseName(String ecosystem, String name) {
     return switch (base(ecosystem)) {
       case "PyPI" -> PEP_503_SEPARATORS.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("-");
       case "NuGet" -> name.toLowerCase(Locale.ROOT);
+      // a repository URL: its host and, on the forges that hold Swift packages, its path ignore case
+      case "SwiftURL" -> name.toLowerCase(Locale.ROOT);
       default -> name;
     };
   }

@@ -55,6 +55,28 @@ public final class VersionSchemes {
       case RUBYGEMS -> RUBYGEMS;
       case NUGET -> NUGET;
       case COMPOSER -> COMPOSER;
+      // PEAR's and WordPress plugins' versions follow PHP's version_compare, as Composer's do
+      case PEAR, WORDPRESS_PLUGIN -> COMPOSER;
+      // pacman's vercmp is rpmvercmp on [EPOCH:]PKGVER-PKGREL
+      case ALPM -> RPM;
+      // the nearest built-in to PMS's rules for numbers and -rN; its _alpha/_pre/_rc suffixes would sort after the release, but no feed is matched
+      case PORTAGE -> RPM;
+      // pub's and Hex's versions are SemVer 2 (pub_semver, Elixir's Version)
+      case PUB, HEX -> SEMVER;
+      // Swift Package Manager resolves SemVer tags; CocoaPods' versions are SemVer-like (Pod::Version), matched by no feed
+      case SWIFT, COCOAPODS -> SEMVER;
+      // Conan compares dot-separated parts, numbers as numbers, and keeps upstream letters (openssl 1.1.1t): dpkg's rule orders those alike
+      case CONAN -> DPKG;
+      // PVP versions are dotted numbers compared part by part, a prefix first (1.0 < 1.0.0): dpkg's rule on such strings
+      case HACKAGE -> DPKG;
+      // R's package_version is numbers joined by '.' or '-' (1.2-3); CRAN packages keep one style, which dpkg's rule orders alike
+      case CRAN -> DPKG;
+      // LuaRocks versions are VERSION-REVISION, numbers compared as numbers: dpkg's upstream-revision rule
+      case LUAROCKS -> DPKG;
+      // Nix's compareVersions and Homebrew's Version split numbers from letters and compare numbers as numbers, as dpkg's rule does
+      case NIX, HOMEBREW -> DPKG;
+      // Bitnami versions are SemVer with a package revision after '-' (17.2.0-8), which matching leaves out
+      case BITNAMI -> SEMVER;
       // upstream release numbers of programs identified from their binaries (nginx 1.22.1, OpenSSL 3.0.15)
       case GENERIC -> SEMVER;
     };
@@ -82,6 +104,8 @@ public final class VersionSchemes {
       case "RubyGems" -> RUBYGEMS;
       case "NuGet" -> NUGET;
       case "Packagist" -> COMPOSER;
+      case "ConanCenter", "Hackage", "CRAN" -> DPKG;
+      case "Bitnami", "Pub", "Hex", "SwiftURL" -> OSV_SEMVER;
       default -> null;
     });
   }

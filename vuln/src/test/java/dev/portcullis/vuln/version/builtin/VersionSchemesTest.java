@@ -30,14 +30,14 @@ class VersionSchemesTest {
       "Red Hat, rpm", "Red Hat:enterprise_linux:9::appstream, rpm", "Rocky Linux, rpm", "Rocky Linux:9, rpm",
       "AlmaLinux, rpm", "AlmaLinux:8, rpm", "SUSE, rpm", "SUSE:Linux Enterprise Server 15 SP5, rpm",
       "Maven, maven", "npm, semver", "PyPI, pep440", "Go, go", "crates.io, cargo",
-      "RubyGems, rubygems", "NuGet, nuget", "Packagist, composer"})
+      "RubyGems, rubygems", "NuGet, nuget", "Packagist, composer", "Bitnami, semver", "Pub, semver", "Hex, semver", "SwiftURL, semver", "ConanCenter, dpkg", "Hackage, dpkg", "CRAN, dpkg"})
   void osvEcosystemNames(String osv, String scheme) {
     assertThat(VersionSchemes.forOsvEcosystem(osv)).map(VersionScheme::name).contains(scheme);
   }
 
   @Test
   void unknownOsvEcosystemsHaveNoScheme() {
-    assertThat(VersionSchemes.forOsvEcosystem("Hackage")).isEmpty();
+    assertThat(VersionSchemes.forOsvEcosystem("GHC")).isEmpty();
     assertThat(VersionSchemes.forOsvEcosystem("debian")).isEmpty();
     assertThat(VersionSchemes.forOsvEcosystem("")).isEmpty();
   }
@@ -62,5 +62,14 @@ class VersionSchemesTest {
       case ">" -> 1;
       default -> 0;
     });
+  }
+
+  // PVP (Hackage: a version is a prefix-first list of numbers) and Conan (openssl's letter releases), as their tools order them
+  @ParameterizedTest(name = "{0}: {1} < {2}")
+  @CsvSource({"Hackage, 1.0, 1.0.0", "Hackage, 1.9, 1.10", "Hackage, 0.6.3.0, 0.6.10", "Hackage, 2.1.2.1, 2.2",
+      "ConanCenter, 1.1.1s, 1.1.1t", "ConanCenter, 3.0.9, 3.0.10", "ConanCenter, 1.1.1w, 3.0.0", "CRAN, 1.2-3, 1.2.4", "CRAN, 1.9-1, 1.10-0", "CRAN, 6.0-88, 6.0-94"})
+  void ecosystemsOrderedByDpkgsRuleCompareAsTheirToolsDo(String osv, String lower, String higher) throws Exception {
+    VersionScheme scheme = VersionSchemes.forOsvEcosystem(osv).orElseThrow();
+    assertThat(scheme.parse(lower)).isLessThan(scheme.parse(higher));
   }
 }

@@ -1,4 +1,4 @@
-package dev.portcullis.catalog.dpkg;
+package dev.portcullis.catalog.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,27 +8,28 @@ import java.util.TreeMap;
 /**
  * The paragraphs of a Debian control file (Debian Policy 5.1): fields {@code Name: value},
  * continuation lines starting with a space or tab, paragraphs separated by blank lines. Field names
- * are case-insensitive. A paragraph breaking these rules is reported, and the next one read.
+ * are case-insensitive. A paragraph breaking these rules is reported, and the next one read. R's
+ * {@code DESCRIPTION} files are written in the same format (Debian Control File, DCF).
  */
-final class ControlParagraphs {
+public final class ControlParagraphs {
   private ControlParagraphs() {}
 
   /** One paragraph of a control file. */
-  sealed interface Paragraph {
+  public sealed interface Paragraph {
     /** The 1-based line the paragraph starts on. */
     int line();
   }
 
   /** Fields by name (case-insensitive); a multi-line value keeps its lines, joined by {@code \n}. */
-  record Fields(int line, Map<String, String> fields) implements Paragraph {
-    Fields {
+  public record Fields(int line, Map<String, String> fields) implements Paragraph {
+    public Fields {
       TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       copy.putAll(fields);
       fields = java.util.Collections.unmodifiableMap(copy);
     }
 
     /** The first line of a field's value, trimmed; empty when the field is absent. */
-    String first(String name) {
+    public String first(String name) {
       String v = fields.get(name);
       if (v == null) {
         return "";
@@ -37,14 +38,14 @@ final class ControlParagraphs {
       return (nl < 0 ? v : v.substring(0, nl)).strip();
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
       return fields.containsKey(name);
     }
   }
 
-  record Malformed(int line, String reason) implements Paragraph {}
+  public record Malformed(int line, String reason) implements Paragraph {}
 
-  static List<Paragraph> parse(String text) {
+  public static List<Paragraph> parse(String text) {
     List<Paragraph> out = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     TreeMap<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -99,7 +100,7 @@ final class ControlParagraphs {
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
-  static String shorten(String s) {
+  public static String shorten(String s) {
     return "'" + (s.length() <= 60 ? s : s.substring(0, 60) + "...") + "'";
   }
 }

@@ -1,0 +1,7 @@
+<?php
+
+// @codingStandardsIgnoreStart
+class Akismet {
+	const API_HOST = 'rest.akismet.com';
+	const API_PORT = 80;
+}
