@@ -30,6 +30,13 @@ class LocalEngineSourcesTest {
   }
 
   @Test
+  void dockerHostFromTheEnvironmentAndTheUsersOwnStore() {
+    assertThat(EngineOptions.forUser(java.util.Map.of("DOCKER_HOST", "unix:///tmp/d.sock")).dockerHost()).isEqualTo("unix:///tmp/d.sock");
+    assertThat(EngineOptions.forUser(java.util.Map.of()).dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    assertThat(EngineOptions.forUser(java.util.Map.of()).withStorageRoot(Path.of("/srv/store")).storageRoot()).isEqualTo(Path.of("/srv/store"));
+  }
+
+  @Test
   void anEngineHostIsAUnixSocket() {
     assertThat(new EngineOptions(Path.of("/s"), "unix:///run/docker.sock").dockerHost()).isEqualTo("unix:///run/docker.sock");
     assertThatThrownBy(() -> dev.portcullis.oci.internal.DockerEngineClient.of("tcp://127.0.0.1:2375", TransferDeadlines.DEFAULT))
