@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * A containers-storage store (podman, buildah, CRI-O) read from its metadata files, never written: {@code
- * ROOT/DRIVER-images/images.json} lists the images (names, manifest digests, top layer, the names of their "big data"
+ * ROOT/DRIVER-containers/containers.json} lists the containers (the image each was made from), {@code
+ * ROOT/DRIVER-images/images.json} the images (names, manifest digests, top layer, the names of their "big data"
  * items such as {@code manifest} and the config), {@code ROOT/DRIVER-layers/layers.json} the layers (parent,
  * uncompressed digest and size). The files are hostile input: each is read at most {@link #MAX_METADATA_BYTES}, IDs
  * are checked before they become file names, and no file is read through a symbolic link.
@@ -66,6 +67,18 @@ public record ContainersStore(Path root) {
    */
   public record StoredLayer(String id, Optional<String> parent, Optional<Digest> diffDigest, long diffSize) {}
 
+  /**
+   * A container's record.
+   *
+   * @param imageId the ID of the image it was made from
+   * @param metadata the engine's own text about it (podman: JSON with the {@code image-name} asked for); empty if none
+   */
+  public record StoredContainer(String id, String imageId, List<String> names, String metadata) {
+    public StoredContainer {
+      names = List.copyOf(names);
+    }
+  }
+
   /** Whether {@code text} has the shape of an image or layer ID. */
   public static boolean isId(String text) {
     return ID.matcher(text).matches();
@@ -107,6 +120,15 @@ public record ContainersStore(Path root) {
     return images;
   }
 
+  /** The containers of {@code driver}; none when it has no {@code containers.json}. */
+  public List<StoredContainer> containers(String driver) throws IOException {
+    List<StoredContainer> containers = new ArrayList<>();
+    for (JsonNode c : array(checkedDriver(driver) + "-containers/containers.json")) {
+      containers.add(new StoredContainer(text(c, "id"), text(c, "image"), texts(c.path("names")), text(c, "metadata")));
+    }
+    return containers;
+  }
+
   /** The layers of {@code driver}; none when it has no {@code layers.json}. */
   public List<StoredLayer> layers(String driver) throws IOException {
     List<StoredLayer> layers = new ArrayList<>();
@@ -128,7 +150,7 @@ public record ContainersStore(Path root) {
     if (!isId(image.id()) || !image.bigDataNames().contains(key)) {
       return Optional.empty();
     }
-    Path file = root.resolve(checkedDriver(image.driver()) + "-images").resolve(image.id()).resolve(bigDataFileName(key));
+    Path file = unlinked(root.resolve(checkedDriver(image.driver()) + "-images").resolve(image.id()).resolve(bigDataFileName(key)));
     try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.of(BoundedInputStream.readAtMost(in, maxBytes, "'" + key + "' of image " + image.id() + " in containers-storage at " + root));
     } catch (NoSuchFileException e) {
@@ -171,6 +193,25 @@ public record ContainersStore(Path root) {
     };
   }
 
+  /**
+   * {@code path} (under the root) when no directory or file on its way from the root is a symbolic link: a store's
+   * files are read where the store keeps them, never through a link to elsewhere.
+   */
+  public Path unlinked(Path path) throws ImageReadException {
+    Path relative = root.relativize(path);
+    if (relative.startsWith("..") || relative.isAbsolute()) {
+      throw new ImageReadException("read " + path + ": not inside the containers-storage store at " + root);
+    }
+    Path p = root;
+    for (Path part : relative) {
+      p = p.resolve(part);
+      if (Files.isSymbolicLink(p)) {
+        throw new ImageReadException("read " + path + ": " + root.relativize(p) + " is a symbolic link in the containers-storage store at " + root + " (not followed)");
+      }
+    }
+    return path;
+  }
+
   private static String checkedDriver(String driver) {
     if (!DRIVERS.contains(driver)) {
       throw new IllegalArgumentException("unknown containers-storage driver '" + driver + "' (" + String.join(", ", DRIVERS) + ")");
@@ -191,7 +232,7 @@ public record ContainersStore(Path root) {
       return List.of();
     }
     String what = "containers-storage metadata " + file;
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(file.getParent())) {
       throw new ImageReadException("read " + what + ": not a regular file");
     }
     byte[] bytes;
@@ -202,7 +243,7 @@ public record ContainersStore(Path root) {
     try {
       node = Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new ImageReadException("parse " + what + ": malformed JSON (" + e.getOriginalMessage() + ")", e);
+      throw new ImageReadException("parse " + what + ": not JSON (" + e.getOriginalMessage() + ")", e);
     }
     if (node == null || !node.isArray()) {
       throw new ImageReadException("parse " + what + ": not a JSON array");

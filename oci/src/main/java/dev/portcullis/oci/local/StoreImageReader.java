@@ -22,7 +22,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +79,7 @@ public final class StoreImageReader {
       }
       Path directory = store.diffDirectory(image.driver(), layer.id()).orElseThrow(() -> new ImageReadException("read layer " + index + " of " + imageName
           + ": layers of the " + image.driver() + " driver cannot be read (overlay and vfs can)"));
-      return new StoreLayer(index, descriptor, diffId, layer, createdBy, store.tarSplit(image.driver(), layer.id()), directory, budget, imageName);
+      return new StoreLayer(index, descriptor, diffId, layer, createdBy, store, store.tarSplit(image.driver(), layer.id()), directory, budget, imageName);
     });
   }
 
@@ -209,18 +208,20 @@ public final class StoreImageReader {
     private final Digest diffId;
     private final StoredLayer stored;
     private final @Nullable String createdBy;
+    private final ContainersStore store;
     private final Path tarSplit;
     private final Path directory;
     private final ReadBudget budget;
     private final String imageName;
 
-    StoreLayer(int index, Descriptor descriptor, Digest diffId, StoredLayer stored, @Nullable String createdBy, Path tarSplit, Path directory,
-        ReadBudget budget, String imageName) {
+    StoreLayer(int index, Descriptor descriptor, Digest diffId, StoredLayer stored, @Nullable String createdBy, ContainersStore store, Path tarSplit,
+        Path directory, ReadBudget budget, String imageName) {
       this.index = index;
       this.descriptor = descriptor;
       this.diffId = diffId;
       this.stored = stored;
       this.createdBy = createdBy;
+      this.store = store;
       this.tarSplit = tarSplit;
       this.directory = directory;
       this.budget = budget;
@@ -260,10 +261,7 @@ public final class StoreImageReader {
     @Override
     public InputStream open() throws IOException {
       String what = "layer " + index + " (" + stored.id().substring(0, 12) + ") of " + imageName;
-      if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-        throw new ImageReadException("read " + what + ": its directory " + directory + " is missing or a symbolic link");
-      }
-      InputStream tar = TarSplitStream.open(tarSplit, directory, budget.limits().maxEntries(), what);
+      InputStream tar = TarSplitStream.open(store.unlinked(tarSplit), store.unlinked(directory), budget.limits().maxEntries(), what);
       InputStream counted = new FilterInputStream(tar) {
         @Override
         public int read() throws IOException {

@@ -73,4 +73,18 @@ class ContainersStoreTest {
     assertThatThrownBy(() -> store.images("overlay")).hasMessage("parse containers-storage metadata " + root.resolve("overlay-images/images.json") + ": not a JSON array");
     assertThatThrownBy(() -> store.images("../x")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aLayerDirectoryLinkedOutOfTheStoreIsNotFollowed() throws IOException {
+    Path storeRoot = Files.createDirectories(root.resolve("store/overlay"));
+    Path outside = Files.createDirectories(root.resolve("outside/diff"));
+    Files.createSymbolicLink(storeRoot.resolve(LAYER), outside.getParent());
+    ContainersStore store = new ContainersStore(storeRoot.getParent());
+    Path diff = store.diffDirectory("overlay", LAYER).orElseThrow();
+    assertThat(diff).isEqualTo(storeRoot.resolve(LAYER + "/diff"));
+    assertThatThrownBy(() -> store.unlinked(diff)).hasMessage("read " + diff + ": overlay/" + LAYER + " is a symbolic link in the containers-storage store at "
+        + store.root() + " (not followed)");
+    assertThat(store.unlinked(store.tarSplit("overlay", LAYER))).isEqualTo(store.root().resolve("overlay-layers/" + LAYER + ".tar-split.gz"));
+    assertThatThrownBy(() -> store.unlinked(store.root().resolve("../x"))).hasMessageContaining("not inside the containers-storage store");
+  }
 }
