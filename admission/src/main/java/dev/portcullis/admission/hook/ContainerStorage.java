@@ -1,16 +1,14 @@
 package dev.portcullis.admission.hook;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.EngineOptions;
+import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.local.ContainersStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,24 +79,18 @@ public record ContainerStorage(Path root) {
   /** The container's record: its image's ID and, from podman's metadata, the name it was created with. */
   public Optional<Container> container(String containerId) throws IOException {
     for (String driver : store().drivers()) {
-      Path file = root.resolve(driver + "-containers").resolve("containers.json");
-      if (!Files.isRegularFile(file)) {
-        continue;
-      }
-      for (JsonNode c : array(file)) {
-        if (containerId.equals(HookJson.text(c, "id"))) {
+      for (ContainersStore.StoredContainer c : hookInput(() -> store().containers(driver))) {
+        if (containerId.equals(c.id())) {
           String imageName = "";
-          String metadata = HookJson.text(c, "metadata");
-          if (!metadata.isEmpty()) {
+          if (!c.metadata().isEmpty()) {
             try {
-              imageName = HookJson.text(HookJson.object(metadata.getBytes(StandardCharsets.UTF_8), "metadata"), "image-name");
+              imageName = HookJson.text(HookJson.object(c.metadata().getBytes(StandardCharsets.UTF_8), "metadata"), "image-name");
             } catch (HookInputException e) {
               imageName = "";
             }
           }
-          List<String> names = texts(c.path("names"));
-          return Optional.of(new Container(driver, HookJson.text(c, "image"), imageName.isEmpty() ? Optional.empty() : Optional.of(imageName),
-              names.isEmpty() ? Optional.empty() : Optional.of(names.get(0))));
+          return Optional.of(new Container(driver, c.imageId(), imageName.isEmpty() ? Optional.empty() : Optional.of(imageName),
+              c.names().stream().findFirst()));
         }
       }
     }
@@ -113,7 +105,7 @@ public record ContainerStorage(Path root) {
     if (!ContainersStore.isId(imageId) || !ContainersStore.DRIVERS.contains(driver)) {
       return Optional.empty();
     }
-    for (ContainersStore.StoredImage i : store().images(driver)) {
+    for (ContainersStore.StoredImage i : hookInput(() -> store().images(driver))) {
       if (!imageId.equals(i.id())) {
         continue;
       }
@@ -141,26 +133,16 @@ public record ContainerStorage(Path root) {
     return new ContainersStore(root);
   }
 
-  private static ArrayNode array(Path file) throws IOException {
-    byte[] bytes = HookJson.readFile(file, MAX_BYTES, "containers-storage metadata");
-    try {
-      JsonNode node = HookJson.MAPPER.readTree(bytes);
-      if (node instanceof ArrayNode a) {
-        return a;
-      }
-      throw new HookInputException("containers-storage metadata " + file + ": not a JSON array");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new HookInputException("containers-storage metadata " + file + ": not JSON (" + e.getOriginalMessage() + ")", e);
-    }
+  private interface Read<T> {
+    T read() throws IOException;
   }
 
-  private static List<String> texts(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(n -> {
-      if (n.isTextual()) {
-        out.add(n.asText());
-      }
-    });
-    return out;
+  /** What the store says; its metadata unreadable is the hook's bad input. */
+  private static <T> T hookInput(Read<T> read) throws IOException {
+    try {
+      return read.read();
+    } catch (ImageReadException e) {
+      throw new HookInputException(e.getMessage(), e);
+    }
   }
 }
