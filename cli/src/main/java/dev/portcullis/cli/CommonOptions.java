@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.core.Platform;
+import dev.portcullis.oci.EngineOptions;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.oci.ProgressListener;
 import dev.portcullis.oci.ReadOptions;
@@ -64,6 +65,14 @@ final class CommonOptions {
 
   @Mixin RegistryFlags registry = new RegistryFlags();
 
+  @Option(names = "--storage-root", paramLabel = "DIR",
+      description = "The containers-storage store that containers-storage: reads (default: podman's, /var/lib/containers/storage as root).")
+  @Nullable Path storageRoot;
+
+  @Option(names = "--docker-host", paramLabel = "unix:///PATH",
+      description = "The Docker engine's socket that docker: reads (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+  @Nullable String dockerHost;
+
   @Option(names = "--max-image-size", paramLabel = "SIZE", description = "Refuse images larger than this uncompressed (e.g. 8g, 512m; default 32g).")
   @Nullable String maxImageSize;
 
@@ -87,7 +96,16 @@ final class CommonOptions {
     }
     o = o.withLimits(limits());
     o = o.withRegistry(registry.registryOptions(stdin));
-    return o.withListener(listener(err));
+    return o.withEngines(engines()).withListener(listener(err));
+  }
+
+  /** Where the local engines are: the options, else the environment as podman and the docker client read it. */
+  EngineOptions engines() {
+    EngineOptions e = EngineOptions.forUser(System.getenv());
+    if (storageRoot != null) {
+      e = e.withStorageRoot(storageRoot);
+    }
+    return dockerHost == null ? e : e.withDockerHost(dockerHost);
   }
 
   ProgressListener listener(PrintStream err) {

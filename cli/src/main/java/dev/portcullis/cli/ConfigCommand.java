@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
     description = "Check an image, or Dockerfiles, Kubernetes manifests and Compose files, against the built-in rules "
         + "(portcullis rules list) and custom CEL rules; --format table|json|sarif.",
     footer = {"",
-        "TARGET is an image source (oci-dir:, oci-archive:, docker-archive:, registry:, or a bare path of a layout or archive, or a reference),",
+        "TARGET is an image source (oci-dir:, oci-archive:, docker-archive:, registry:, containers-storage:, docker:, or a bare path of a layout or archive, or a reference),",
         "or a file, or a directory of files. What a file is comes from its name, then its content:",
         "  Dockerfile: Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile, or a file whose first instruction is FROM or ARG;",
         "  Compose:    compose.y(a)ml, docker-compose*.y(a)ml, or YAML with a services map and no kind;",
@@ -116,7 +116,7 @@ final class ConfigCommand extends ImageCommand.Base {
 
   /** The source when TARGET names an image: a source prefix, a layout directory, a file that is no config file, or a reference. */
   private Optional<String> imageSource() throws IOException {
-    if (source.matches("(oci-dir|oci-archive|docker-archive|registry):.*")) {
+    if (source.matches("(oci-dir|oci-archive|docker-archive|registry|containers-storage|docker):.*")) {
       return Optional.of(source);
     }
     Path p = Path.of(source);

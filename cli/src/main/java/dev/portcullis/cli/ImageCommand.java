@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Inspect, list and export images from any source.",
     subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class, ImageCommand.Save.class},
-    footer = {"", "SOURCE is oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, registry:REF, or a bare path or reference",
+    footer = {"", "SOURCE is oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, registry:REF (or docker://REF),",
+        "containers-storage:[STORE]NAME|ID (podman's store, --storage-root), docker:NAME (a Docker engine, --docker-host), or a bare path or reference",
         "(an existing path is a layout or an archive; anything else a registry reference: alpine = docker.io/library/alpine:latest)."})
 final class ImageCommand {
 

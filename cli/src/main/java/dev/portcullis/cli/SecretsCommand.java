@@ -30,7 +30,7 @@ import picocli.CommandLine.Mixin;
         + "--format table|json|sarif. A secret is never shown whole: its first 4 characters and a fingerprint.",
     footer = {"",
         "TARGET is a file or a directory (walked without following links, hidden files included), or an image source",
-        "(oci-dir:, oci-archive:, docker-archive:, registry:, a layout directory, a .tar archive, or a reference).",
+        "(oci-dir:, oci-archive:, docker-archive:, registry:, containers-storage:, docker:, a layout directory, a .tar archive, or a reference).",
         "An image is searched whole: env, labels, entrypoint, cmd, history and every text file of every layer,",
         "including files a later layer deleted, each reported with the layer that added it.",
         "Binary files and files over 2 MiB are skipped, each skip reported as a problem."})
@@ -73,7 +73,7 @@ final class SecretsCommand extends ImageCommand.Base {
 
   /** Whether TARGET names an image rather than files: a source prefix, a layout directory, an archive, or a name that is no path. */
   private boolean isImage() throws IOException {
-    if (source.matches("(oci-dir|oci|oci-archive|docker-archive|registry|docker):.*")) {
+    if (source.matches("(oci-dir|oci|oci-archive|docker-archive|registry|docker|containers-storage):.*")) {
       return true;
     }
     Path p = Path.of(source);

@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where an image comes from, in the source syntax Syft and Trivy users know: {@code oci-dir:PATH},
- * {@code oci-archive:PATH}, {@code docker-archive:PATH}, {@code registry:REF}, or a bare argument
- * that is detected (an existing path is a layout or an archive, anything else a registry reference).
+ * {@code oci-archive:PATH}, {@code docker-archive:PATH}, {@code registry:REF} (also {@code docker://REF}),
+ * {@code containers-storage:[STORE]NAME|ID} (podman's and buildah's local store, read from its files),
+ * {@code docker:NAME} (a Docker engine, through its API socket), or a bare argument that is detected
+ * (an existing path is a layout or an archive, anything else a registry reference).
  * A path may end in {@code :NAME} to pick an image by its {@code org.opencontainers.image.ref.name}
  * or, in a docker archive, by its repo tag.
  */
@@ -45,6 +47,45 @@ public sealed interface ImageSource {
     }
   }
 
+  /**
+   * An image in a containers-storage store (podman, buildah, CRI-O), named as podman names it: a full or short name
+   * ({@code alpine} is {@code localhost/alpine:latest} or {@code docker.io/library/alpine:latest}), a name with a
+   * digest, or a unique prefix of its ID.
+   *
+   * @param root the store's graph root from a {@code [STORE]} prefix; none: {@code --storage-root} or the default
+   * @param driver the storage driver from a {@code [DRIVER@ROOT]} prefix; none: the one the store has
+   */
+  record ContainersStorage(@Nullable Path root, @Nullable String driver, String image) implements ImageSource {
+    public ContainersStorage {
+      if (image.isBlank()) {
+        throw new IllegalArgumentException("containers-storage: missing image name or ID");
+      }
+      if (root != null && !root.isAbsolute()) {
+        throw new IllegalArgumentException("containers-storage:[" + root + "]: the store's root must be an absolute path");
+      }
+    }
+
+    @Override
+    public String describe() {
+      String store = root == null ? "" : "[" + (driver == null ? "" : driver + "@") + root + "]";
+      return "containers-storage:" + store + image;
+    }
+  }
+
+  /** An image in a Docker engine, read through its API socket ({@code --docker-host}, {@code DOCKER_HOST}). */
+  record DockerEngine(String name) implements ImageSource {
+    public DockerEngine {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("docker: missing image name or ID");
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "docker:" + name;
+    }
+  }
+
   /** Parses the source syntax; throws {@link IllegalArgumentException} with a one-line reason. */
   static ImageSource parse(String text) {
     int colon = text.indexOf(':');
@@ -64,9 +105,45 @@ public sealed interface ImageSource {
         yield new DockerArchive(p.path, p.name);
       }
       case "sbom" -> throw new IllegalArgumentException("'" + text + "' is an SBOM, not an image: only commands that catalog (portcullis sbom) take it");
-      case "registry", "docker" -> new Remote(ImageRef.parse(rest.startsWith("//") ? rest.substring(2) : rest));
+      case "registry" -> new Remote(ImageRef.parse(rest.startsWith("//") ? rest.substring(2) : rest));
+      // docker://REF is a registry as in skopeo; docker:NAME is the engine as in Syft
+      case "docker" -> rest.startsWith("//") ? new Remote(ImageRef.parse(rest.substring(2))) : new DockerEngine(rest);
+      case "containers-storage" -> containersStorage(rest);
       default -> detect(text);
     };
+  }
+
+  /** {@code [DRIVER@ROOT+RUNROOT:OPTIONS]NAME} as containers/image writes it; the run root and options are not needed to read. */
+  private static ContainersStorage containersStorage(String text) {
+    if (!text.startsWith("[")) {
+      return new ContainersStorage(null, null, text);
+    }
+    int close = text.indexOf(']');
+    if (close < 0) {
+      throw new IllegalArgumentException("containers-storage:" + text + ": the store has no closing ']'");
+    }
+    String store = text.substring(1, close);
+    String driver = null;
+    int at = store.indexOf('@');
+    if (at >= 0) {
+      driver = store.substring(0, at);
+      store = store.substring(at + 1);
+      if (!driver.matches("[a-z0-9]{1,32}")) {
+        throw new IllegalArgumentException("containers-storage:" + text + ": '" + driver + "' is not a storage driver name");
+      }
+    }
+    int end = store.length();
+    for (char c : new char[] {'+', ':'}) {
+      int i = store.indexOf(c);
+      if (i >= 0) {
+        end = Math.min(end, i);
+      }
+    }
+    String root = store.substring(0, end);
+    if (root.isEmpty()) {
+      throw new IllegalArgumentException("containers-storage:" + text + ": the store names no root directory");
+    }
+    return new ContainersStorage(Path.of(root), driver, text.substring(close + 1));
   }
 
   private static ImageSource detect(String text) {

@@ -1,23 +1,23 @@
 package dev.portcullis.admission.hook;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.ImageRef;
+import dev.portcullis.oci.EngineOptions;
+import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.local.ContainersStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * containers-storage's metadata (podman, CRI-O, buildah) as the hook reads it to learn which image a
  * container was made from: {@code ROOT/DRIVER-containers/containers.json} maps the container's ID to its
  * image's ID (and podman's {@code metadata} gives the name the user asked for); {@code
- * ROOT/DRIVER-images/images.json} gives that image's names and manifest digests.
+ * ROOT/DRIVER-images/images.json}, read by the one {@link ContainersStore}, gives that image's names and manifest
+ * digests.
  *
  * @param root the storage's graph root ({@code /var/lib/containers/storage}, or podman's {@code --root})
  */
@@ -26,10 +26,8 @@ public record ContainerStorage(Path root) {
   public static final long MAX_BYTES = 32L << 20;
 
   /** The graph root of a default installation. */
-  public static final Path DEFAULT_ROOT = Path.of("/var/lib/containers/storage");
+  public static final Path DEFAULT_ROOT = EngineOptions.ROOT_STORAGE;
 
-  private static final List<String> DRIVERS = List.of("overlay", "vfs", "btrfs", "zfs", "aufs", "devmapper");
-  private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-f]{64}");
 
   /**
    * The image a container was made from, as the storage knows it.
@@ -80,25 +78,19 @@ public record ContainerStorage(Path root) {
 
   /** The container's record: its image's ID and, from podman's metadata, the name it was created with. */
   public Optional<Container> container(String containerId) throws IOException {
-    for (String driver : drivers()) {
-      Path file = root.resolve(driver + "-containers").resolve("containers.json");
-      if (!Files.isRegularFile(file)) {
-        continue;
-      }
-      for (JsonNode c : array(file)) {
-        if (containerId.equals(HookJson.text(c, "id"))) {
+    for (String driver : store().drivers()) {
+      for (ContainersStore.StoredContainer c : hookInput(() -> store().containers(driver))) {
+        if (containerId.equals(c.id())) {
           String imageName = "";
-          String metadata = HookJson.text(c, "metadata");
-          if (!metadata.isEmpty()) {
+          if (!c.metadata().isEmpty()) {
             try {
-              imageName = HookJson.text(HookJson.object(metadata.getBytes(StandardCharsets.UTF_8), "metadata"), "image-name");
+              imageName = HookJson.text(HookJson.object(c.metadata().getBytes(StandardCharsets.UTF_8), "metadata"), "image-name");
             } catch (HookInputException e) {
               imageName = "";
             }
           }
-          List<String> names = texts(c.path("names"));
-          return Optional.of(new Container(driver, HookJson.text(c, "image"), imageName.isEmpty() ? Optional.empty() : Optional.of(imageName),
-              names.isEmpty() ? Optional.empty() : Optional.of(names.get(0))));
+          return Optional.of(new Container(driver, c.imageId(), imageName.isEmpty() ? Optional.empty() : Optional.of(imageName),
+              c.names().stream().findFirst()));
         }
       }
     }
@@ -110,41 +102,25 @@ public record ContainerStorage(Path root) {
 
   /** The image {@code imageId} in {@code driver}'s {@code images.json}; {@code preferredName} is the name to report when the image has it or none. */
   public Optional<StoredImage> image(String driver, String imageId, Optional<String> preferredName) throws IOException {
-    if (!IMAGE_ID.matcher(imageId).matches()) {
+    if (!ContainersStore.isId(imageId) || !ContainersStore.DRIVERS.contains(driver)) {
       return Optional.empty();
     }
-    Path file = root.resolve(driver + "-images").resolve("images.json");
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    for (JsonNode i : array(file)) {
-      if (!imageId.equals(HookJson.text(i, "id"))) {
+    for (ContainersStore.StoredImage i : hookInput(() -> store().images(driver))) {
+      if (!imageId.equals(i.id())) {
         continue;
       }
-      List<Digest> digests = new ArrayList<>();
-      for (String d : texts(i.path("digests"))) {
-        parseDigest(d).filter(x -> !digests.contains(x)).ifPresent(digests::add);
+      if (i.digest().isEmpty()) {
+        throw new HookInputException("image " + imageId + " in " + root.resolve(driver + "-images").resolve("images.json") + ": no manifest digest recorded");
       }
-      Optional<Digest> digest = parseDigest(HookJson.text(i, "digest"));
-      if (digest.isEmpty() && !digests.isEmpty()) {
-        digest = Optional.of(digests.get(0));
-      }
-      if (digest.isEmpty()) {
-        throw new HookInputException("image " + imageId + " in " + file + ": no manifest digest recorded");
-      }
-      if (!digests.contains(digest.get())) {
-        digests.add(0, digest.get());
-      }
-      List<String> names = texts(i.path("names"));
-      Optional<String> name = preferredName.isPresent() ? preferredName : names.stream().findFirst();
-      return Optional.of(new StoredImage(imageId, name, digest.get(), digests));
+      Optional<String> name = preferredName.isPresent() ? preferredName : i.names().stream().findFirst();
+      return Optional.of(new StoredImage(imageId, name, i.digest().get(), i.digests()));
     }
     return Optional.empty();
   }
 
   /** The image's record in any driver's {@code images.json} (CRI-O names the image's ID in an annotation). */
   public Optional<StoredImage> image(String imageId, Optional<String> preferredName) throws IOException {
-    for (String driver : drivers()) {
+    for (String driver : store().drivers()) {
       Optional<StoredImage> found = image(driver, imageId, preferredName);
       if (found.isPresent()) {
         return found;
@@ -153,44 +129,20 @@ public record ContainerStorage(Path root) {
     return Optional.empty();
   }
 
-  private List<String> drivers() throws IOException {
-    List<String> found = new ArrayList<>();
-    for (String d : DRIVERS) {
-      if (Files.isDirectory(root.resolve(d + "-containers")) || Files.isDirectory(root.resolve(d + "-images"))) {
-        found.add(d);
-      }
-    }
-    return found;
+  private ContainersStore store() {
+    return new ContainersStore(root);
   }
 
-  private static ArrayNode array(Path file) throws IOException {
-    byte[] bytes = HookJson.readFile(file, MAX_BYTES, "containers-storage metadata");
+  private interface Read<T> {
+    T read() throws IOException;
+  }
+
+  /** What the store says; its metadata unreadable is the hook's bad input. */
+  private static <T> T hookInput(Read<T> read) throws IOException {
     try {
-      JsonNode node = HookJson.MAPPER.readTree(bytes);
-      if (node instanceof ArrayNode a) {
-        return a;
-      }
-      throw new HookInputException("containers-storage metadata " + file + ": not a JSON array");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new HookInputException("containers-storage metadata " + file + ": not JSON (" + e.getOriginalMessage() + ")", e);
-    }
-  }
-
-  private static List<String> texts(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(n -> {
-      if (n.isTextual()) {
-        out.add(n.asText());
-      }
-    });
-    return out;
-  }
-
-  private static Optional<Digest> parseDigest(String text) {
-    try {
-      return text.isEmpty() ? Optional.empty() : Optional.of(Digest.parse(text));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
+      return read.read();
+    } catch (ImageReadException e) {
+      throw new HookInputException(e.getMessage(), e);
     }
   }
 }

@@ -6,8 +6,11 @@ import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.internal.DockerArchiveReader;
+import dev.portcullis.oci.internal.DockerEngineClient;
 import dev.portcullis.oci.internal.FileAccess;
 import dev.portcullis.oci.internal.LayoutReader;
+import dev.portcullis.oci.local.ContainersStore;
+import dev.portcullis.oci.local.StoreImageReader;
 import dev.portcullis.oci.registry.RegistryClient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -37,7 +40,25 @@ public final class Images {
       case ImageSource.OciArchive a -> fromArchive(a.file(), name, options, (files, onClose) -> LayoutReader.read(files, a.refName(), name, options, onClose));
       case ImageSource.DockerArchive a -> fromArchive(a.file(), name, options, (files, onClose) -> DockerArchiveReader.read(files, a.tag(), name, options, onClose));
       case ImageSource.Remote r -> RegistryClient.pull(r.ref(), options);
+      case ImageSource.ContainersStorage s -> StoreImageReader.read(
+          new ContainersStore(s.root() != null ? s.root() : options.engines().storageRoot()), s.driver(), s.image(), name, options);
+      case ImageSource.DockerEngine d -> fromEngine(d, name, options);
     };
+  }
+
+  /** Streams {@code docker save}'s archive from the engine to a temporary file, then reads it as a docker archive. */
+  private static Image fromEngine(ImageSource.DockerEngine source, String name, ReadOptions options) throws IOException {
+    Path saved = Files.createTempFile(options.tempDir(), "portcullis-docker-", ".tar");
+    try {
+      DockerEngineClient.of(options.engines().dockerHost(), options.registry().deadlines()).save(source.name(), saved, options.limits(), name);
+      return fromArchive(saved, name, options, (files, onClose) -> DockerArchiveReader.read(files, null, name, options, () -> {
+        onClose.run();
+        deleteQuietly(saved);
+      }));
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(saved);
+      throw e;
+    }
   }
 
   private interface ArchiveOpener {

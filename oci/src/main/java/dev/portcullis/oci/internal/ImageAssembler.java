@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a verified manifest (reached through indexes when needed) into an {@link Image}: reads and
@@ -62,15 +63,30 @@ public final class ImageAssembler {
       bytes = readDocument(manifestDescriptor, "manifest");
       node = Json.object(bytes, "manifest " + manifestDescriptor.digest() + " of " + sourceName);
     }
-    return fromManifest(indexes, manifestDescriptor.digest(), bytes, node, onClose);
+    return fromManifest(indexes, manifestDescriptor.digest(), bytes, node, onClose, this::blobLayer);
+  }
+
+  /** Makes the {@link Layer} of a manifest's layer descriptor. */
+  public interface LayerFactory {
+    Layer layer(int index, Descriptor descriptor, Digest diffId, @Nullable String createdBy, ReadBudget budget, String imageName) throws IOException;
   }
 
   /** Assembles an image from manifest bytes already verified against {@code digest}. */
   public Image fromManifest(Digest digest, byte[] manifestBytes, JsonNode node, Runnable onClose) throws IOException {
-    return fromManifest(List.of(), digest, manifestBytes, node, onClose);
+    return fromManifest(List.of(), digest, manifestBytes, node, onClose, this::blobLayer);
   }
 
-  private Image fromManifest(List<Digest> indexes, Digest digest, byte[] manifestBytes, JsonNode node, Runnable onClose) throws IOException {
+  /** As {@link #fromManifest(Digest, byte[], JsonNode, Runnable)}, with layers that {@code layers} makes. */
+  public Image fromManifest(Digest digest, byte[] manifestBytes, JsonNode node, Runnable onClose, LayerFactory layers) throws IOException {
+    return fromManifest(List.of(), digest, manifestBytes, node, onClose, layers);
+  }
+
+  private Layer blobLayer(int index, Descriptor d, Digest diffId, @Nullable String createdBy, ReadBudget budget, String imageName) {
+    return new BlobLayer(index, d, diffId, createdBy, blobs, budget, imageName, options.listener());
+  }
+
+  private Image fromManifest(List<Digest> indexes, Digest digest, byte[] manifestBytes, JsonNode node, Runnable onClose, LayerFactory factory)
+      throws IOException {
     String name = sourceName + "@" + digest;
     Manifest manifest = ImageParser.manifest(node, "manifest of " + name);
     byte[] configBytes = readDocument(manifest.config(), "config");
@@ -94,7 +110,7 @@ public final class ImageAssembler {
         throw new ImageReadException("read layer " + i + " (" + d.digest() + ") of " + name + ": unknown layer media type '" + d.mediaType() + "'");
       }
       String createdBy = historyMatches ? history.get(i).createdBy() : null;
-      layers.add(new BlobLayer(layers.size(), d, config.diffIds().get(i), createdBy, blobs, budget, name, options.listener()));
+      layers.add(factory.layer(layers.size(), d, config.diffIds().get(i), createdBy, budget, name));
     }
     return new BlobImage(name, digest, List.copyOf(indexes), manifest, manifestBytes, config, configBytes, layers, skipped, blobs, onClose);
   }
