@@ -81,15 +81,8 @@ public final class Main {
 
   /** As the process would run with {@code env} as its environment (passphrases come from there). */
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, java.util.Map<String, String> env) {
-    CommandLine cl = new CommandLine(new Main(out, err, in, env));
-    // before the settings below, which reach the subcommands there are when they are made
-    for (Class<?> command : commandsFor(args)) {
-      cl.addSubcommand(command);
-    }
-    CommandLine completion = cl.getSubcommands().get("generate-completion");
-    if (completion != null) {
-      completion.getCommandSpec().usageMessage().hidden(true);
-    }
+    // the commands first: the settings below reach the subcommands there are when they are made
+    CommandLine cl = commandLine(new Main(out, err, in, env), args);
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> report(ex, err, parsed.hasMatchedOption("--debug") || debugRequested(args)));
@@ -107,6 +100,19 @@ public final class Main {
       return new CommandLine.RunLast().execute(parsed);
     });
     return cl.execute(args);
+  }
+
+  /** The command line of {@code main} with the commands {@code args} can reach ({@link #commandsFor}). */
+  static CommandLine commandLine(Main main, String[] args) {
+    CommandLine cl = new CommandLine(main);
+    for (Class<?> command : commandsFor(args)) {
+      cl.addSubcommand(command);
+    }
+    CommandLine completion = cl.getSubcommands().get("generate-completion");
+    if (completion != null) {
+      completion.getCommandSpec().usageMessage().hidden(true);
+    }
+    return cl;
   }
 
   /**

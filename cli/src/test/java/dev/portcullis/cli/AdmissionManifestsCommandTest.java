@@ -31,13 +31,13 @@ class AdmissionManifestsCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    CommandLine cl = new CommandLine(new Main(o, e, new ByteArrayInputStream(new byte[0]), Map.of()));
-    cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
-    cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
     String[] full = new String[args.length + 2];
     full[0] = "admission";
     full[1] = "manifests";
     System.arraycopy(args, 0, full, 2, args.length);
+    CommandLine cl = Main.commandLine(new Main(o, e, new ByteArrayInputStream(new byte[0]), Map.of()), full);
+    cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
     int exit = cl.execute(full);
     return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

@@ -33,7 +33,7 @@ class HookCommandTest {
   private int run(String stdin, String... args) {
     Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), Map.of());
-    CommandLine cl = new CommandLine(main);
+    CommandLine cl = Main.commandLine(main, args);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> Main.report(ex, main.err, false));
     return cl.execute(args);
   }
