@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
     description = "Inspect, list and export images from any source.",
     subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class, ImageCommand.Save.class},
     footer = {"", "SOURCE is oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, registry:REF, or a bare path or reference",
+        "(a directory, dir:PATH, has no manifest, digest or layers: sbom, scan and gate read it, these commands do not)",
         "(an existing path is a layout or an archive; anything else a registry reference: alpine = docker.io/library/alpine:latest)."})
 final class ImageCommand {
 
@@ -55,6 +56,10 @@ final class ImageCommand {
 
     Image openImage() throws IOException {
       ImageSource s = ImageSource.parse(source);
+      if (s instanceof ImageSource.Directory && !readsDirectories()) {
+        throw new IllegalArgumentException(spec.qualifiedName() + " " + source + ": a directory has no manifest, digest, config or layers "
+            + "to read; sbom, scan, gate, secrets and config take dir:PATH");
+      }
       ReadOptions options = common.readOptions(stderr, Main.of(spec).in);
       return Images.open(s, options);
     }
@@ -76,6 +81,11 @@ final class ImageCommand {
             + formats().stream().map(f -> f.text).collect(java.util.stream.Collectors.joining(", ")) + ")");
       }
       return run();
+    }
+
+    /** Whether this command reads a {@code dir:PATH} source (a directory as a one-layer image without digest or config). */
+    boolean readsDirectories() {
+      return false;
     }
 
     /** The {@code --format}s this command writes. */

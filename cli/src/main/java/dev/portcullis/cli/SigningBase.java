@@ -51,6 +51,7 @@ abstract class SigningBase extends ImageCommand.Base {
       case ImageSource.OciLayout l -> throw notInRegistry();
       case ImageSource.OciArchive a -> throw notInRegistry();
       case ImageSource.DockerArchive d -> throw notInRegistry();
+      case ImageSource.Directory d -> throw notInRegistry();
     };
   }
 

@@ -11,6 +11,7 @@ import dev.portcullis.catalog.WholeFiles;
 import dev.portcullis.catalog.dpkg.ControlParagraphs.Fields;
 import dev.portcullis.catalog.dpkg.ControlParagraphs.Malformed;
 import dev.portcullis.catalog.dpkg.ControlParagraphs.Paragraph;
+import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -260,7 +261,6 @@ public final class DpkgCataloger implements Cataloger {
   }
 
   private static Location location(FileTree tree, FileEntry e) {
-    var layer = tree.layer(e);
-    return new Location(e.path(), layer.index(), layer.diffId());
+    return FileParsing.location(tree, e);
   }
 }

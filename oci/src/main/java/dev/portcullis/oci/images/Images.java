@@ -9,6 +9,7 @@ import dev.portcullis.oci.internal.DockerArchiveReader;
 import dev.portcullis.oci.internal.FileAccess;
 import dev.portcullis.oci.internal.LayoutReader;
 import dev.portcullis.oci.registry.RegistryClient;
+import dev.portcullis.oci.tree.DirectoryImage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class Images {
       case ImageSource.OciArchive a -> fromArchive(a.file(), name, options, (files, onClose) -> LayoutReader.read(files, a.refName(), name, options, onClose));
       case ImageSource.DockerArchive a -> fromArchive(a.file(), name, options, (files, onClose) -> DockerArchiveReader.read(files, a.tag(), name, options, onClose));
       case ImageSource.Remote r -> RegistryClient.pull(r.ref(), options);
+      case ImageSource.Directory d -> DirectoryImage.open(d.dir(), name, options.limits());
     };
   }
 

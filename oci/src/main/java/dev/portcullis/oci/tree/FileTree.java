@@ -57,7 +57,8 @@ public final class FileTree {
     // every path an entry names, and a bounded number of the directories they imply
     Squasher s = new Squasher(2 * stated + 100_000);
     for (int i = 0; i < indexes.size(); i++) {
-      s.apply(i, indexes.get(i), BlobLayer.describe(image.layers().get(i), image.name()));
+      Layer layer = image.layers().get(i);
+      s.apply(i, indexes.get(i), layer instanceof DirectoryLayer ? image.name() : BlobLayer.describe(layer, image.name()));
     }
     return new FileTree(image, s, indexes);
   }
@@ -183,6 +184,16 @@ public final class FileTree {
     }
     for (var layerEntries : byLayer.entrySet()) {
       Layer layer = image.layers().get(layerEntries.getKey());
+      if (layer instanceof DirectoryLayer directory) {
+        for (var at : new java.util.TreeMap<>(layerEntries.getValue()).entrySet()) {
+          for (FileEntry e : at.getValue()) {
+            try (InputStream in = DirectoryWalker.open(directory, stated(layerEntries.getKey(), at.getKey()))) {
+              visitor.accept(e, in);
+            }
+          }
+        }
+        continue;
+      }
       try (InputStream in = layer.open()) {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         int ordinal = 0;
@@ -237,6 +248,9 @@ public final class FileTree {
       throw new IllegalArgumentException(e.path() + " has no content (" + e.type() + ")");
     }
     Layer layer = image.layers().get(e.content().layer());
+    if (layer instanceof DirectoryLayer directory) {
+      return DirectoryWalker.open(directory, stated(e.content().layer(), e.content().ordinal()));
+    }
     InputStream in = layer.open();
     try {
       TarArchiveInputStream tar = new TarArchiveInputStream(in);
@@ -252,6 +266,15 @@ public final class FileTree {
       in.close();
       throw ex;
     }
+  }
+
+  /** The entry of a directory's layer at {@code ordinal}: a directory's walk numbers its entries as its index holds them. */
+  private LayerEntry stated(int layer, int ordinal) {
+    LayerEntry e = layers.get(layer).entry(ordinal);
+    if (e.ordinal() != ordinal) {
+      throw new IllegalStateException("entry " + ordinal + " of a directory's index is numbered " + e.ordinal());
+    }
+    return e;
   }
 
   /** A read-only list whose elements are made on demand. */
