@@ -57,7 +57,7 @@ final class ImageCommand {
     Image openImage() throws IOException {
       ImageSource s = ImageSource.parse(source);
       if (s instanceof ImageSource.Directory && !readsDirectories()) {
-        throw new IllegalArgumentException(spec.qualifiedName() + " " + source + ": a directory has no manifest, digest, config or layers "
+        throw new IllegalArgumentException(spec.qualifiedName().substring(spec.root().name().length()).strip() + " " + source + ": a directory has no manifest, digest, config or layers "
             + "to read; sbom, scan, gate, secrets and config take dir:PATH");
       }
       ReadOptions options = common.readOptions(stderr, Main.of(spec).in);
