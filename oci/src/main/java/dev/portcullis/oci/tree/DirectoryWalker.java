@@ -1,7 +1,6 @@
 package dev.portcullis.oci.tree;
 
 import dev.portcullis.oci.ImageReadException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -160,24 +159,20 @@ final class DirectoryWalker {
         return;
       }
     }
-    InputStream in;
-    try {
-      in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return;
-    } catch (IOException e) {
-      warn("'" + path + "' not read (" + reason(e) + "); left out");
+    // access(2), not open(2): most files are only indexed, and their content is opened when an analyser reads it
+    if (!Files.isReadable(file)) {
+      warn("'" + path + "' not read (permission denied); left out");
       return;
     }
-    try (in) {
-      bytes += size;
-      if (bytes > layer.maxBytes()) {
-        throw new ImageReadException("read " + layer.name() + ": its files hold more than the limit of " + layer.maxBytes() + " bytes (--max-image-size)");
-      }
-      if (key != null && linked.size() < MAX_LINKED) {
-        linked.put(key, path);
-      }
-      entry(new LayerEntry(ordinal, path, FileType.REGULAR, permissions, uid, gid, size, "", modified), new Content(in, size, layer.name(), path));
+    bytes += size;
+    if (bytes > layer.maxBytes()) {
+      throw new ImageReadException("read " + layer.name() + ": its files hold more than the limit of " + layer.maxBytes() + " bytes (--max-image-size)");
+    }
+    if (key != null && linked.size() < MAX_LINKED) {
+      linked.put(key, path);
+    }
+    try (Content content = new Content(file, size, layer.name(), path)) {
+      entry(new LayerEntry(ordinal, path, FileType.REGULAR, permissions, uid, gid, size, "", modified), content);
     }
   }
 
@@ -232,7 +227,9 @@ final class DirectoryWalker {
       if (!file.getParent().toRealPath().startsWith(layer.root())) {
         throw new ImageReadException(what + ": no longer inside the directory");
       }
-      return new Content(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), e.size(), layer.name(), e.path());
+      Content content = new Content(file, e.size(), layer.name(), e.path());
+      content.open();
+      return content;
     } catch (ImageReadException ex) {
       throw ex;
     } catch (IOException ex) {
@@ -242,19 +239,36 @@ final class DirectoryWalker {
 
   /**
    * A file's bytes, no more than the size the walk recorded (a file that grows meanwhile is cut
-   * there, as the index states it); read errors name the file, and a read stops once the thread is
-   * interrupted.
+   * there, as the index states it), the file opened at the first read (never a symlink); read errors
+   * name the file, and a read stops once the thread is interrupted.
    */
-  private static final class Content extends FilterInputStream {
+  private static final class Content extends InputStream {
+    private final Path file;
     private final String name;
     private final String path;
+    private @Nullable InputStream in;
+    private boolean closed;
     private long left;
 
-    Content(InputStream in, long size, String name, String path) {
-      super(in);
+    Content(Path file, long size, String name, String path) {
+      this.file = file;
       this.left = size;
       this.name = name;
       this.path = path;
+    }
+
+    InputStream open() throws IOException {
+      if (closed) {
+        throw new IOException("read " + path + " of " + name + ": closed");
+      }
+      if (in == null) {
+        try {
+          in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException ex) {
+          throw new ImageReadException("read " + path + " of " + name + ": " + reason(ex), ex);
+        }
+      }
+      return in;
     }
 
     @Override
@@ -268,12 +282,14 @@ final class DirectoryWalker {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("interrupted");
       }
-      if (left <= 0) {
-        return -1;
+      if (left <= 0 || len == 0) {
+        return left <= 0 ? -1 : 0;
       }
       int n;
       try {
-        n = in.read(b, off, (int) Math.min(len, left));
+        n = open().read(b, off, (int) Math.min(len, left));
+      } catch (ImageReadException ex) {
+        throw ex;
       } catch (IOException ex) {
         throw new ImageReadException("read " + path + " of " + name + ": " + reason(ex), ex);
       }
@@ -285,19 +301,22 @@ final class DirectoryWalker {
 
     @Override
     public long skip(long n) throws IOException {
-      long skipped = in.skip(Math.min(n, left));
+      long skipped = open().skip(Math.min(n, left));
       left -= skipped;
       return skipped;
     }
 
     @Override
     public int available() throws IOException {
-      return (int) Math.min(in.available(), left);
+      return in == null ? 0 : (int) Math.min(in.available(), left);
     }
 
     @Override
-    public boolean markSupported() {
-      return false;
+    public void close() throws IOException {
+      closed = true;
+      if (in != null) {
+        in.close();
+      }
     }
   }
 }
