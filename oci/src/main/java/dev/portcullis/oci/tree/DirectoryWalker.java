@@ -159,8 +159,9 @@ final class DirectoryWalker {
         return;
       }
     }
-    // access(2), not open(2): most files are only indexed, and their content is opened when an analyser reads it
-    if (!Files.isReadable(file)) {
+    // decided from the mode the lstat gave, not by a call per file: most files are only indexed, and their
+    // content is opened when an analyser reads it (one that cannot be opened then stops the read with its reason)
+    if (!Reader.SELF.mayRead(permissions, uid, gid)) {
       warn("'" + path + "' not read (permission denied); left out");
       return;
     }
@@ -234,6 +235,48 @@ final class DirectoryWalker {
       throw ex;
     } catch (IOException ex) {
       throw new ImageReadException(what + ": " + reason(ex), ex);
+    }
+  }
+
+  /**
+   * Who this process reads as, from {@code /proc/self/status}: its effective user and groups. Root
+   * reads every file; another user as the mode's owner, group or other bits say (ACLs are not
+   * consulted: a file they would open to us is left out with a warning, as the mode says).
+   */
+  record Reader(long uid, java.util.Set<Long> groups) {
+    static final Reader SELF = self();
+
+    boolean mayRead(int mode, long owner, long group) {
+      if (uid == 0) {
+        return true;
+      }
+      if (owner == uid) {
+        return (mode & 0400) != 0;
+      }
+      return groups.contains(group) ? (mode & 0040) != 0 : (mode & 0004) != 0;
+    }
+
+    private static Reader self() {
+      long uid = 0;
+      java.util.Set<Long> groups = new java.util.HashSet<>();
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+          String[] f = line.split("\\s+");
+          if (f[0].equals("Uid:") && f.length > 2) {
+            uid = Long.parseLong(f[2]);
+          } else if (f[0].equals("Gid:") && f.length > 2) {
+            groups.add(Long.parseLong(f[2]));
+          } else if (f[0].equals("Groups:")) {
+            for (int i = 1; i < f.length; i++) {
+              groups.add(Long.parseLong(f[i]));
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // no procfs: every file is tried, and one that cannot be opened stops the read with its reason
+        return new Reader(0, java.util.Set.of());
+      }
+      return new Reader(uid, java.util.Set.copyOf(groups));
     }
   }
 

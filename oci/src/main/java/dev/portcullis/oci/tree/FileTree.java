@@ -140,7 +140,54 @@ public final class FileTree {
   /** Files whose path matches a glob ({@code /usr/lib/**}{@code /*.jar}), sorted by path. */
   public List<FileEntry> glob(String pattern) {
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-    return entries().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
+    String dir = literalDirectory(pattern);
+    if (dir == null) {
+      return entries().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
+    }
+    // only what lies below the pattern's literal directory can match: look there, not at every file
+    PathTrie trie = squashed.trie();
+    int top = trie.find(dir);
+    if (top == PathTrie.NONE) {
+      return List.of();
+    }
+    int[] found = new int[16];
+    int n = 0;
+    Squasher.IntStack stack = new Squasher.IntStack();
+    for (int c = trie.firstChild(top); c != PathTrie.NONE; c = trie.nextSibling(c)) {
+      stack.push(c);
+    }
+    while (!stack.isEmpty()) {
+      int node = stack.pop();
+      if (squashed.isPresent(node) && m.matches(Path.of(trie.path(node)))) {
+        if (n == found.length) {
+          found = java.util.Arrays.copyOf(found, n * 2);
+        }
+        found[n++] = node;
+      }
+      for (int c = trie.firstChild(node); c != PathTrie.NONE; c = trie.nextSibling(c)) {
+        stack.push(c);
+      }
+    }
+    trie.sortByPath(found, n);
+    List<FileEntry> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(squashed.file(found[i]));
+    }
+    return out;
+  }
+
+  /** The directory a glob's literal part names ({@code /var/lib/dpkg} of {@code /var/lib/dpkg/info/*.list}), or null for none below the root. */
+  private static @Nullable String literalDirectory(String pattern) {
+    int meta = 0;
+    while (meta < pattern.length() && "*?[{\\".indexOf(pattern.charAt(meta)) < 0) {
+      meta++;
+    }
+    int slash = pattern.lastIndexOf('/', meta == pattern.length() ? meta - 1 : meta);
+    if (!pattern.startsWith("/") || slash <= 0) {
+      return null;
+    }
+    String dir = pattern.substring(0, slash);
+    return dir.equals(TarPaths.normalize(dir)) ? dir : null;
   }
 
   /** What later layers removed or replaced, in the order it happened; a view, as {@link #entries()}. */
