@@ -52,6 +52,16 @@ class DirectorySourceTest {
   }
 
   @Test
+  void secretsAndConfigWalkADirectorySourceAsTheyWalkAPath() {
+    for (String command : new String[] {"secrets", "config"}) {
+      CliRun asPath = CliRun.of(command, "--format", "json", CONTEXT.toString());
+      CliRun asSource = CliRun.of(command, "--format", "json", SOURCE);
+      assertThat(asSource.exit()).as(asSource.err()).isEqualTo(asPath.exit());
+      assertThat(asSource.out()).isEqualTo(asPath.out()).isNotEmpty();
+    }
+  }
+
+  @Test
   void commandsThatNeedADigestOrARegistryRefuseADirectoryInOneLine() {
     CliRun inspect = CliRun.of("image", "inspect", SOURCE);
     assertThat(inspect.exit()).isEqualTo(1);

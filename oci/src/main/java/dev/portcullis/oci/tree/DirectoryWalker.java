@@ -172,7 +172,7 @@ final class DirectoryWalker {
     if (key != null && linked.size() < MAX_LINKED) {
       linked.put(key, path);
     }
-    try (Content content = new Content(file, size, layer.name(), path)) {
+    try (Content content = new Content(layer.root(), file, size, layer.name(), path)) {
       entry(new LayerEntry(ordinal, path, FileType.REGULAR, permissions, uid, gid, size, "", modified), content);
     }
   }
@@ -218,24 +218,9 @@ final class DirectoryWalker {
    * only while it is still a regular file inside the root, at most the size the walk saw.
    */
   static InputStream open(DirectoryLayer layer, LayerEntry e) throws IOException {
-    Path file = layer.root().resolve(e.path().substring(1));
-    String what = "read " + e.path() + " of " + layer.name();
-    try {
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new ImageReadException(what + ": no longer a regular file");
-      }
-      // a parent replaced by a symlink since the walk would lead out of the root
-      if (!file.getParent().toRealPath().startsWith(layer.root())) {
-        throw new ImageReadException(what + ": no longer inside the directory");
-      }
-      Content content = new Content(file, e.size(), layer.name(), e.path());
-      content.open();
-      return content;
-    } catch (ImageReadException ex) {
-      throw ex;
-    } catch (IOException ex) {
-      throw new ImageReadException(what + ": " + reason(ex), ex);
-    }
+    Content content = new Content(layer.root(), layer.root().resolve(e.path().substring(1)), e.size(), layer.name(), e.path());
+    content.open();
+    return content;
   }
 
   /**
@@ -282,10 +267,12 @@ final class DirectoryWalker {
 
   /**
    * A file's bytes, no more than the size the walk recorded (a file that grows meanwhile is cut
-   * there, as the index states it), the file opened at the first read (never a symlink); read errors
-   * name the file, and a read stops once the thread is interrupted.
+   * there, as the index states it), the file opened at the first read, only while it is still a
+   * regular file inside the root (a parent replaced by a symlink since the walk would lead out);
+   * read errors name the file, and a read stops once the thread is interrupted.
    */
   private static final class Content extends InputStream {
+    private final Path root;
     private final Path file;
     private final String name;
     private final String path;
@@ -293,7 +280,8 @@ final class DirectoryWalker {
     private boolean closed;
     private long left;
 
-    Content(Path file, long size, String name, String path) {
+    Content(Path root, Path file, long size, String name, String path) {
+      this.root = root;
       this.file = file;
       this.left = size;
       this.name = name;
@@ -305,8 +293,17 @@ final class DirectoryWalker {
         throw new IOException("read " + path + " of " + name + ": closed");
       }
       if (in == null) {
+        String what = "read " + path + " of " + name;
         try {
+          if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ImageReadException(what + ": no longer a regular file");
+          }
+          if (!file.getParent().toRealPath().startsWith(root)) {
+            throw new ImageReadException(what + ": no longer inside the directory");
+          }
           in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+        } catch (ImageReadException ex) {
+          throw ex;
         } catch (IOException ex) {
           throw new ImageReadException("read " + path + " of " + name + ": " + reason(ex), ex);
         }

@@ -106,6 +106,20 @@ class DirectoryTreeTest {
   }
 
   @Test
+  void aFileIsNotReadThroughAParentSwappedForALinkOutAfterTheWalk() throws IOException {
+    try (Image image = open(Limits.DEFAULT)) {
+      FileTree t = tree(image, Limits.DEFAULT.maxEntries());
+      FileEntry a = t.file("/app/lib/a.txt").orElseThrow();
+      Path outside = Files.createDirectories(tmp.resolve("outside"));
+      Files.writeString(outside.resolve("a.txt"), "not yours");
+      Files.move(root.resolve("app/lib"), tmp.resolve("moved"));
+      Files.createSymbolicLink(root.resolve("app/lib"), outside);
+      assertThatThrownBy(() -> t.open(a)).isInstanceOf(ImageReadException.class)
+          .hasMessage("read /app/lib/a.txt of dir:" + root + ": no longer inside the directory");
+    }
+  }
+
+  @Test
   void whatCannotBeReadIsAWarningAndTheRestIsRead() throws Exception {
     // deeper than PATH_MAX: lstat fails (ENAMETOOLONG) even for root, as an unreadable file would
     String name = "d".repeat(200);
