@@ -1,6 +1,7 @@
 package dev.portcullis.oci.tree;
 
 import dev.portcullis.oci.ImageReadException;
+import dev.portcullis.oci.internal.SingleByte;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -313,8 +314,7 @@ final class DirectoryWalker {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return SingleByte.read(this);
     }
 
     @Override
