@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,18 +65,34 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
    * whose layers were seen before is catalogued without reading them.
    */
   public static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir) throws IOException {
-    return read(image, scanner, catalogers, tempDir, MAX_CAPTURED);
+    return read(image, scanner, catalogers, tempDir, MAX_CAPTURED, w -> {});
+  }
+
+  /**
+   * As {@link #read(Image, LayerScanner, List, Path)}, telling {@code warnings} what could not be
+   * taken as it is while the layers were read (a file of a directory that could not be read).
+   */
+  public static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir, Consumer<String> warnings)
+      throws IOException {
+    return read(image, scanner, catalogers, tempDir, MAX_CAPTURED, warnings);
   }
 
   /** As {@link #read(Image, LayerScanner, List, Path)}, the captures keeping at most {@code maxCaptured} bytes in memory. */
   static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir, long maxCaptured) throws IOException {
+    return read(image, scanner, catalogers, tempDir, maxCaptured, w -> {});
+  }
+
+  private static Catalog read(Image image, LayerScanner scanner, List<Cataloger> catalogers, Path tempDir, long maxCaptured,
+      Consumer<String> warnings) throws IOException {
     Pass pass = new Pass(catalogers, tempDir, maxCaptured);
     List<LayerIndex> indexes = new ArrayList<>();
     List<LayerScanner.Results> layers = scanner.scan(image, List.of(LayerIndexer.INSTANCE, pass.analyzer()));
     for (LayerScanner.Results r : layers) {
       indexes.add(r.get(LayerIndexer.INSTANCE));
     }
-    return pass.catalog(FileTree.squash(image, indexes), layers);
+    FileTree tree = FileTree.squash(image, indexes);
+    tree.warnings().forEach(warnings);
+    return pass.catalog(tree, layers);
   }
 
   /** The cataloguing of one image around a layer pass that others share; see {@link Pass}. */

@@ -4,6 +4,7 @@ import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.tree.FileEntry;
+import dev.portcullis.oci.tree.DirectoryLayer;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
 import java.io.IOException;
@@ -98,9 +99,12 @@ public final class FileParsing {
     return m == null ? ex.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
   }
 
-  /** The path of {@code e} and the layer that put it there. */
+  /**
+   * The path of {@code e} and the layer that put it there; in a directory ({@code dir:}), which has
+   * no layers, the path alone (layer -1, no diffID), as an SBOM that does not say which layer.
+   */
   public static Location location(FileTree tree, FileEntry e) {
     Layer layer = tree.layer(e);
-    return new Location(e.path(), layer.index(), layer.diffId());
+    return layer instanceof DirectoryLayer ? new Location(e.path(), -1, null) : new Location(e.path(), layer.index(), layer.diffId());
   }
 }

@@ -12,6 +12,7 @@ class ArchitectureTest {
     Architecture.of(Catalog.class)
         .allowExposure("dev.portcullis.catalog.sbom.CycloneDx.property(java.lang.String, java.lang.String)", CYCLONEDX)
         .allowExposure("dev.portcullis.catalog.sbom.CycloneDx.validatedJson(org.cyclonedx.model.Bom, java.lang.String)", CYCLONEDX)
+        .allowExposure("dev.portcullis.catalog.sbom.CycloneDx.subject(java.lang.String, dev.portcullis.core.Digest)", CYCLONEDX)
         .check();
   }
 }

@@ -89,6 +89,9 @@ final class ConfigCommand extends ImageCommand.Base {
     Severity min = threshold.shownFrom(Severity.LOW);
     Severity fail = threshold.failOn();
     int exitCode = threshold.exitCode();
+    if (source.startsWith("dir:")) {
+      source = source.substring("dir:".length()); // a directory: its files, walked as a path is
+    }
     Allowlist allowed = allowlist.resolve(source);
     Set<String> skipped = skipChecks.ids();
     CelLimits celLimits = cel.limits();

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code portcullis gate SOURCE --stage STAGE}: scan (or read a saved report), score, apply exceptions, and decide. */
 @Command(name = "gate", mixinStandardHelpOptions = true,
     description = "Scan an image for vulnerabilities, misconfigurations, secrets and debug leftovers (or read a saved risk report), score it, "
-        + "apply exceptions and decide allow, warn or deny for a stage of a policy (the built-in dev/test/prod one by default).",
+        + "apply exceptions and decide allow, warn or deny for a stage of a policy (the built-in dev/test/prod one by default). "
+        + "SOURCE may be dir:PATH, a directory: scored without image-config facts (no user, no labels), named 'directory PATH' where a digest would be.",
     footer = {"", "Exit codes: 0 allow or warn (warnings on stderr; --warn-as-error makes them 1), 1 deny, 2 and above errors.",
         "With --report, SOURCE is not read: the saved report names the image. docs/policy.md describes policies and exceptions."})
 final class GateCommand extends ImageCommand.Base {

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
     subcommands = {ImageCommand.Inspect.class, ImageCommand.Files.class, ImageCommand.Export.class, ImageCommand.Save.class},
     footer = {"", "SOURCE is oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, registry:REF (or docker://REF),",
         "containers-storage:[STORE]NAME|ID (podman's store, --storage-root), docker:NAME (a Docker engine, --docker-host), or a bare path or reference",
-        "(an existing path is a layout or an archive; anything else a registry reference: alpine = docker.io/library/alpine:latest)."})
+        "(an existing path is a layout or an archive; anything else a registry reference: alpine = docker.io/library/alpine:latest).",
+        "(a directory, dir:PATH, has no manifest, digest or layers: sbom, scan and gate read it, these commands do not)"})
 final class ImageCommand {
 
   /** The parts every image subcommand shares. */
@@ -56,6 +57,10 @@ final class ImageCommand {
 
     Image openImage() throws IOException {
       ImageSource s = ImageSource.parse(source);
+      if (s instanceof ImageSource.Directory && !readsDirectories()) {
+        throw new IllegalArgumentException(spec.qualifiedName().substring(spec.root().name().length()).strip() + " " + source + ": a directory has no manifest, digest, config or layers "
+            + "to read; sbom, scan, gate, secrets and config take dir:PATH");
+      }
       ReadOptions options = common.readOptions(stderr, Main.of(spec).in);
       return Images.open(s, options);
     }
@@ -77,6 +82,11 @@ final class ImageCommand {
             + formats().stream().map(f -> f.text).collect(java.util.stream.Collectors.joining(", ")) + ")");
       }
       return run();
+    }
+
+    /** Whether this command reads a {@code dir:PATH} source (a directory as a one-layer image without digest or config). */
+    boolean readsDirectories() {
+      return false;
     }
 
     /** The {@code --format}s this command writes. */

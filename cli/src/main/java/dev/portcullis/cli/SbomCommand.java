@@ -12,16 +12,20 @@ import dev.portcullis.catalog.sbom.Spdx;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.Image;
+import dev.portcullis.oci.tree.DirectoryImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 
 /** {@code portcullis sbom SOURCE}: every package in an image, as a table, JSON, CycloneDX or SPDX. */
 @Command(name = "sbom", mixinStandardHelpOptions = true,
     description = "List every package in an image with its PURL, the cataloger that found it, its path and layer; "
-        + "--format table|json|cyclonedx-json|spdx-json. SOURCE may also be sbom:PATH, a CycloneDX or SPDX JSON SBOM.")
+        + "--format table|json|cyclonedx-json|spdx-json. SOURCE may also be sbom:PATH, a CycloneDX or SPDX JSON SBOM, or dir:PATH, "
+        + "a directory (a project with lock files, or an extracted root file system) read with the same catalogers; "
+        + "its packages have no layer (-1).")
 final class SbomCommand extends ImageCommand.Base {
   @Override
   Set<CommonOptions.Format> formats() {
@@ -38,13 +42,26 @@ final class SbomCommand extends ImageCommand.Base {
       return 0;
     }
     try (Image image = openImage()) {
-      Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")));
-      print(catalog, image.name(), image.digest());
+      boolean directory = DirectoryImage.isDirectory(image);
+      // a directory's unreadable files are told (an image's warnings are left to image files and scan, as before)
+      Catalog catalog = Catalog.read(image, scanner(), Catalogers.all(), Path.of(System.getProperty("java.io.tmpdir")),
+          w -> {
+            if (directory) {
+              common.listener(stderr).warn(w);
+            }
+          });
+      // a directory has no digest: the documents describe its files by its name alone
+      print(catalog, image.name(), directory ? null : image.digest());
     }
     return 0;
   }
 
-  private void print(Catalog catalog, String name, Digest digest) throws IOException {
+  @Override
+  boolean readsDirectories() {
+    return true;
+  }
+
+  private void print(Catalog catalog, String name, @Nullable Digest digest) throws IOException {
     String version = Main.Version.number();
     switch (common.format) {
       case CYCLONEDX_JSON -> stdout.println(CycloneDx.write(catalog, name, digest, version));

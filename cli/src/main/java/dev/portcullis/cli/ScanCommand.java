@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
 @Command(name = "scan", mixinStandardHelpOptions = true,
     description = "Match every package of an image (or of an SBOM given as sbom:PATH) against the offline vulnerability database, "
         + "and check the image's config, history and files against the built-in rules (misconfiguration, debug leftovers, secrets); "
-        + "--scanners picks which run; --format table|json|sarif|cyclonedx-vdr.")
+        + "--scanners picks which run; --format table|json|sarif|cyclonedx-vdr. "
+        + "SOURCE may be dir:PATH, a directory (a project with lock files, or an extracted root file system): the same catalogers "
+        + "and file checks, no image-config checks (it has no config), no digest.")
 final class ScanCommand extends ImageCommand.Base {
   private static final String IGNORE_FILE = ".portcullisignore.yaml";
 
@@ -101,6 +103,10 @@ final class ScanCommand extends ImageCommand.Base {
       Scanner scanner = new Scanner(options);
       Assessment assessment = sbom ? scanner.scanSbom(source, Path.of(source.substring("sbom:".length()))) : scanner.scan(ImageSource.parse(source));
       print(assessment);
+      if (assessment.subject().directory()) {
+        // a directory's files that could not be read (an image's warnings are left to image files, as before)
+        assessment.warnings().forEach(w -> common.listener(stderr).warn(w));
+      }
       ScanReport report = assessment.vulnerabilities().orElse(null);
       Report checks = assessment.checks().orElse(Report.EMPTY);
       boolean failed = fail != null && (report != null && report.anyAtOrAbove(fail)

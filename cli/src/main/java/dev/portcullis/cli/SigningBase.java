@@ -53,6 +53,7 @@ abstract class SigningBase extends ImageCommand.Base {
       case ImageSource.DockerArchive d -> throw notInRegistry();
       case ImageSource.ContainersStorage s -> throw notInRegistry();
       case ImageSource.DockerEngine d -> throw notInRegistry();
+      case ImageSource.Directory d -> throw notInRegistry();
     };
   }
 

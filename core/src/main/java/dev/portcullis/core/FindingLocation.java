@@ -38,11 +38,11 @@ public sealed interface FindingLocation extends Comparable<FindingLocation> {
     }
   }
 
-  /** A file as one layer of an image ships it (possibly deleted by a later layer). */
+  /** A file as one layer of an image ships it (possibly deleted by a later layer); in a directory, layer -1. */
   record InLayer(String image, Location location) implements FindingLocation {
     @Override
     public String display() {
-      return location.path() + " (layer " + location.layerIndex() + ")";
+      return location.layerIndex() < 0 ? location.path() : location.path() + " (layer " + location.layerIndex() + ")";
     }
   }
 

@@ -7,10 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where an image comes from, in the source syntax Syft and Trivy users know: {@code oci-dir:PATH},
- * {@code oci-archive:PATH}, {@code docker-archive:PATH}, {@code registry:REF} (also {@code docker://REF}),
- * {@code containers-storage:[STORE]NAME|ID} (podman's and buildah's local store, read from its files),
- * {@code docker:NAME} (a Docker engine, through its API socket), or a bare argument that is detected
- * (an existing path is a layout or an archive, anything else a registry reference).
+  * {@code oci-archive:PATH}, {@code docker-archive:PATH}, {@code registry:REF} (also {@code docker://REF}),
+  * {@code containers-storage:[STORE]NAME|ID} (podman's and buildah's local store, read from its files),
+  * {@code docker:NAME} (a Docker engine, through its API socket), {@code dir:PATH}, or a bare argument that is detected
+  * (an existing path is a layout or an archive, anything else a registry reference).
  * A path may end in {@code :NAME} to pick an image by its {@code org.opencontainers.image.ref.name}
  * or, in a docker archive, by its repo tag.
  */
@@ -86,6 +86,17 @@ public sealed interface ImageSource {
     }
   }
 
+  /**
+   * A directory read as a one-layer image: a project with lock files, or an extracted root file
+   * system. Never detected from a bare path (a bare directory must be an OCI layout), only named.
+   */
+  record Directory(Path dir) implements ImageSource {
+    @Override
+    public String describe() {
+      return "dir:" + dir;
+    }
+  }
+
   /** Parses the source syntax; throws {@link IllegalArgumentException} with a one-line reason. */
   static ImageSource parse(String text) {
     int colon = text.indexOf(':');
@@ -103,6 +114,12 @@ public sealed interface ImageSource {
       case "docker-archive" -> {
         PathAndName p = splitName(rest);
         yield new DockerArchive(p.path, p.name);
+      }
+      case "dir" -> {
+        if (rest.isEmpty()) {
+          throw new IllegalArgumentException("missing path in image source '" + text + "'");
+        }
+        yield new Directory(Path.of(rest));
       }
       case "sbom" -> throw new IllegalArgumentException("'" + text + "' is an SBOM, not an image: only commands that catalog (portcullis sbom) take it");
       case "registry" -> new Remote(ImageRef.parse(rest.startsWith("//") ? rest.substring(2) : rest));

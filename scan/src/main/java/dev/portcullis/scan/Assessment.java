@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import dev.portcullis.oci.tree.DirectoryImage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one scan found about one image (or SBOM), as one value that every writer, the score
@@ -48,13 +50,13 @@ public record Assessment(
   /**
    * What was scanned.
    *
-   * @param name the name the image (or SBOM) was read by
-   * @param digest the manifest digest (of an SBOM: its file's digest)
+   * @param name the name the image (or SBOM, or directory) was read by
+   * @param digest the manifest digest (of an SBOM: its file's digest); null for a directory ({@code dir:PATH}), which has none
    * @param indexDigests the digests of the indexes the manifest was picked from, outermost first
-   * @param config the image configuration (an SBOM has none)
-   * @param layers the layers, base first
+   * @param config the image configuration (an SBOM and a directory have none)
+   * @param layers the layers, base first (a directory has none: its files are attributed to their paths alone)
    */
-  public record Subject(String name, Digest digest, List<Digest> indexDigests, Optional<ImageConfig> config, List<LayerFacts> layers) {
+  public record Subject(String name, @Nullable Digest digest, List<Digest> indexDigests, Optional<ImageConfig> config, List<LayerFacts> layers) {
     public Subject {
       indexDigests = List.copyOf(indexDigests);
       layers = List.copyOf(layers);
@@ -65,7 +67,20 @@ public record Assessment(
       return config.map(ImageConfig::platform);
     }
 
+    /** Whether a directory was scanned rather than an image or an SBOM. */
+    public boolean directory() {
+      return digest == null;
+    }
+
+    /** The manifest digest, or for a directory, which has none, {@code directory PATH}: what reports print where a digest goes. */
+    public String digestOrDirectory() {
+      return digest == null ? Assessment.directory(name) : digest.toString();
+    }
+
     static Subject of(Image image) {
+      if (DirectoryImage.isDirectory(image)) {
+        return new Subject(image.name(), null, List.of(), Optional.empty(), List.of());
+      }
       return new Subject(image.name(), image.digest(), image.indexDigests(), Optional.of(image.config()),
           image.layers().stream().map(LayerFacts::of).toList());
     }
@@ -87,7 +102,15 @@ public record Assessment(
   public RiskReport risk() {
     ScanReport v = vulnerabilities.orElseThrow(() -> new IllegalStateException("the risk report needs the vulnerability scanner"));
     Report r = checks.orElseThrow(() -> new IllegalStateException("the risk report needs the rule scanners"));
+    if (subject.directory()) {
+      return RiskReports.of(ImageFacts.directory(subject.name(), subject.digestOrDirectory()), v, r);
+    }
     ImageConfig config = subject.config().orElseThrow(() -> new IllegalStateException("the risk report needs an image"));
-    return RiskReports.of(new ImageFacts(subject.name(), subject.digest().toString(), config.user(), config.labels()), v, r);
+    return RiskReports.of(new ImageFacts(subject.name(), subject.digestOrDirectory(), config.user(), config.labels()), v, r);
+  }
+
+  /** {@code directory PATH} for the source {@code dir:PATH}: what stands where an image's digest would. */
+  static String directory(String name) {
+    return "directory " + (name.startsWith("dir:") ? name.substring("dir:".length()) : name);
   }
 }

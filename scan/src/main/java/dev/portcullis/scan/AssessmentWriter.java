@@ -59,7 +59,11 @@ public final class AssessmentWriter {
     } else {
       root = MAPPER.createObjectNode();
       root.put("image", a.subject().name());
-      root.put("digest", a.subject().digest().toString());
+      if (a.subject().directory()) {
+        root.putNull("digest"); // as the vulnerability report writes it
+      } else {
+        root.put("digest", a.subject().digestOrDirectory());
+      }
     }
     if (!ScanType.anyRules(a.types())) {
       return root;

@@ -30,7 +30,7 @@ public final class DecisionWriter {
     RiskReport after = r.after();
     b.append(r.decision().label().toUpperCase(Locale.ROOT)).append("  ").append(esc(after.image().name())).append(" at ").append(r.stage())
         .append(" (policy ").append(esc(r.policy().name())).append(")\n");
-    b.append("image   ").append(after.image().digest()).append('\n');
+    b.append("image   ").append(esc(after.image().digest())).append('\n'); // a directory's path is the user's text
     b.append("score   ").append(after.score().value()).append("/100, grade ").append(after.score().grade());
     if (after.score().value() != r.before().score().value()) {
       b.append(" (").append(r.before().score().value()).append(" before exceptions)");

@@ -4,12 +4,14 @@ import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Package;
 import dev.portcullis.core.ImageRef;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.tree.DirectoryImage;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.LayerAnalyzer;
 import dev.portcullis.oci.tree.LayerIndex;
@@ -201,11 +203,13 @@ public final class Scanner {
     Catalog catalog = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
     long t2 = System.nanoTime();
     ScanReport report = null;
+    boolean directory = DirectoryImage.isDirectory(image);
     if (catalog != null) {
       List<Layer> imageLayers = image.layers();
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < imageLayers.size() ? imageLayers.get(i).createdBy() : Optional.empty();
-      report = report(Objects.requireNonNull(options.database()), catalog, image.name(), image.digest(),
-          VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options);
+      // a directory has no digest for a VEX product to name: only statements about packages apply to it
+      report = report(Objects.requireNonNull(options.database()), catalog, image.name(), directory ? null : image.digest(),
+          directory ? VexSubject.PACKAGES_ONLY : VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options);
     }
     long t3 = System.nanoTime();
     Report checks = engine == null ? null : check(engine, image, pass);
@@ -239,17 +243,26 @@ public final class Scanner {
   private Report check(Engine engine, Image image, LayerPass pass) throws IOException {
     ImageSubject subject = ImageSubject.of(image, pass.tree());
     Report found = options.types().contains(ScanType.CONFIG) ? engine.evaluate(subject) : Report.EMPTY;
+    if (DirectoryImage.isDirectory(image)) {
+      found = withoutConfigFindings(found);
+    }
     Contents.ImageRead read = Contents.read(pass.tree(), interest, ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
     // a base layer's files are searched once for all the images that share it
     found = found.plus(engine.evaluate(Contents.ofImage(subject, read).withMemo(memo)));
     return options.allowlist().apply(found).atLeast(options.checksAtLeast());
   }
 
+  /** {@code report} without what the image-config checks found: a directory has no config for them to judge (its empty one would read as root, no healthcheck). */
+  private static Report withoutConfigFindings(Report report) {
+    return new Report(report.findings().stream().filter(f -> !(f.location() instanceof FindingLocation.InConfig)).toList(), report.problems(),
+        report.allowed());
+  }
+
   /**
    * The vulnerabilities of {@code catalog} (without the development dependencies unless the
    * options include them), after the options' noise control for {@code subject}.
    */
-  private static ScanReport report(Database database, Catalog catalog, String name, Digest digest, VexSubject subject,
+  private static ScanReport report(Database database, Catalog catalog, String name, @Nullable Digest digest, VexSubject subject,
       IntFunction<Optional<String>> createdBy, ScanOptions options) throws IOException {
     Catalog matched = options.includeDev() ? catalog : withoutDev(catalog);
     VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(matched, createdBy);

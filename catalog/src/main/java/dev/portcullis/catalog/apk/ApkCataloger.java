@@ -8,6 +8,7 @@ import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.WholeFiles;
+import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -53,8 +54,7 @@ public final class ApkCataloger implements Cataloger {
       return CatalogResult.EMPTY;
     }
     FileEntry entry = db.get();
-    var layer = tree.layer(entry);
-    Location where = new Location(entry.path(), layer.index(), layer.diffId());
+    Location where = FileParsing.location(tree, entry);
     if (entry.size() > context.maxInMemoryBytes()) {
       return new CatalogResult(List.of(), List.of(new Unknown(where, NAME,
           "apk database of " + entry.size() + " bytes is larger than the limit of " + context.maxInMemoryBytes())));

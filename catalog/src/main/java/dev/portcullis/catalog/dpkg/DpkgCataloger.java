@@ -12,6 +12,7 @@ import dev.portcullis.catalog.internal.ControlParagraphs;
 import dev.portcullis.catalog.internal.ControlParagraphs.Fields;
 import dev.portcullis.catalog.internal.ControlParagraphs.Malformed;
 import dev.portcullis.catalog.internal.ControlParagraphs.Paragraph;
+import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -261,7 +262,6 @@ public final class DpkgCataloger implements Cataloger {
   }
 
   private static Location location(FileTree tree, FileEntry e) {
-    var layer = tree.layer(e);
-    return new Location(e.path(), layer.index(), layer.diffId());
+    return FileParsing.location(tree, e);
   }
 }

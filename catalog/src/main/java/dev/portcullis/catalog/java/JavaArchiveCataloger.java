@@ -8,10 +8,10 @@ import dev.portcullis.catalog.CatalogResult;
 import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
+import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
-import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.oci.tree.FileType;
@@ -153,8 +153,7 @@ public final class JavaArchiveCataloger implements Cataloger {
   }
 
   private static Location locationOf(FileTree tree, FileEntry e) {
-    Layer layer = tree.layer(e);
-    return new Location(e.path(), layer.index(), layer.diffId());
+    return FileParsing.location(tree, e);
   }
 
   /** One file of the image and everything nested in it, sharing one byte budget. */

@@ -8,6 +8,7 @@ import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.WholeFiles;
+import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Ecosystem;
 import dev.portcullis.core.Location;
@@ -132,7 +133,7 @@ public final class RpmCataloger implements Cataloger {
       tree.contents(large, (entry, content) -> Files.copy(content, copies.get(entry.path())));
       long maxBlobBytes = Math.min(context.maxInMemoryBytes(), Integer.MAX_VALUE - 16);
       for (Database db : byDirectory.values()) {
-        Location location = new Location(db.entry().path(), db.entry().layer(), tree.layer(db.entry()).diffId());
+        Location location = FileParsing.location(tree, db.entry());
         read(copies.get(db.entry().path()), db.format(), maxBlobBytes, found.from(location));
       }
     } finally {

@@ -19,6 +19,7 @@ import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Metadata;
 import org.cyclonedx.model.Property;
 import org.cyclonedx.parsers.JsonParser;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A catalog as a CycloneDX 1.6 JSON document, written with cyclonedx-core-java and checked against
@@ -37,17 +38,13 @@ public final class CycloneDx {
 
   private CycloneDx() {}
 
-  public static String write(Catalog catalog, String imageName, Digest imageDigest, String toolVersion) throws IOException {
+  /** {@code imageDigest} is null for a directory ({@code dir:PATH}), which has none: the document is then about a file tree. */
+  public static String write(Catalog catalog, String imageName, @Nullable Digest imageDigest, String toolVersion) throws IOException {
     Bom bom = new Bom();
-    bom.setSerialNumber("urn:uuid:" + UUID.nameUUIDFromBytes(imageDigest.toString().getBytes(StandardCharsets.UTF_8)));
+    bom.setSerialNumber(serialNumber("", imageName, imageDigest));
     Metadata metadata = new Metadata();
     metadata.setTimestamp(null); // deterministic: the same image gives the same document
-    Component image = new Component();
-    image.setType(Component.Type.CONTAINER);
-    image.setName(imageName);
-    image.setVersion(imageDigest.toString());
-    image.setBomRef(imageDigest.toString());
-    metadata.setComponent(image);
+    metadata.setComponent(subject(imageName, imageDigest));
     if (!catalog.unknowns().isEmpty()) {
       List<Property> unknowns = new ArrayList<>();
       for (Unknown u : catalog.unknowns()) {
@@ -120,6 +117,30 @@ public final class CycloneDx {
   }
 
   /** A CycloneDX property. */
+  /**
+   * The serial number of a document about an image, from its digest ({@code prefix} tells documents
+   * of different kinds apart); a directory has no digest: from its name.
+   */
+  public static String serialNumber(String prefix, String name, @Nullable Digest digest) {
+    String id = digest == null ? "dir:" + name : digest.toString();
+    return "urn:uuid:" + UUID.nameUUIDFromBytes((prefix + id).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What a document describes: an image (a container, its digest as version), or a directory (a file, no version). */
+  public static Component subject(String name, @Nullable Digest digest) {
+    Component c = new Component();
+    c.setName(name);
+    if (digest == null) {
+      c.setType(Component.Type.FILE);
+      c.setBomRef(name);
+    } else {
+      c.setType(Component.Type.CONTAINER);
+      c.setVersion(digest.toString());
+      c.setBomRef(digest.toString());
+    }
+    return c;
+  }
+
   public static Property property(String name, String value) {
     Property p = new Property();
     p.setName(name);

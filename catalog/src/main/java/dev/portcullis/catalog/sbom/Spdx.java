@@ -10,6 +10,7 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.core.Package;
 import java.io.IOException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A catalog as an SPDX 2.3 JSON document: the image as the described package, every package found
@@ -23,13 +24,16 @@ public final class Spdx {
 
   private Spdx() {}
 
-  public static String write(Catalog catalog, String imageName, Digest imageDigest, String toolVersion) throws IOException {
+  /** {@code imageDigest} is null for a directory ({@code dir:PATH}), which has none: the document then describes a file tree. */
+  public static String write(Catalog catalog, String imageName, @Nullable Digest imageDigest, String toolVersion) throws IOException {
     ObjectNode doc = JSON.createObjectNode();
     doc.put("spdxVersion", "SPDX-2.3");
     doc.put("dataLicense", "CC0-1.0");
     doc.put("SPDXID", "SPDXRef-DOCUMENT");
     doc.put("name", imageName);
-    doc.put("documentNamespace", "https://portcullis.dev/spdx/" + imageDigest.algorithm() + "/" + imageDigest.hex());
+    doc.put("documentNamespace", imageDigest == null
+        ? "https://portcullis.dev/spdx/dir/" + java.util.UUID.nameUUIDFromBytes(("dir:" + imageName).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        : "https://portcullis.dev/spdx/" + imageDigest.algorithm() + "/" + imageDigest.hex());
     ObjectNode creation = doc.putObject("creationInfo");
     creation.put("created", "1970-01-01T00:00:00Z");
     creation.putArray("creators").add("Tool: portcullis-" + toolVersion);
@@ -44,10 +48,12 @@ public final class Spdx {
     ObjectNode image = packages.addObject();
     image.put("SPDXID", imageId);
     image.put("name", imageName);
-    image.put("versionInfo", imageDigest.toString());
+    if (imageDigest != null) {
+      image.put("versionInfo", imageDigest.toString());
+    }
     image.put("downloadLocation", "NOASSERTION");
     image.put("filesAnalyzed", false);
-    image.put("primaryPackagePurpose", "CONTAINER");
+    image.put("primaryPackagePurpose", imageDigest == null ? "FILE" : "CONTAINER");
     relationship(relationships, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
     catalog.distro().ifPresent(d -> {
       ObjectNode os = packages.addObject();

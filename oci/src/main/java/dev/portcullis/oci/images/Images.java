@@ -12,6 +12,7 @@ import dev.portcullis.oci.internal.LayoutReader;
 import dev.portcullis.oci.local.ContainersStore;
 import dev.portcullis.oci.local.StoreImageReader;
 import dev.portcullis.oci.registry.RegistryClient;
+import dev.portcullis.oci.tree.DirectoryImage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,7 @@ public final class Images {
       case ImageSource.ContainersStorage s -> StoreImageReader.read(
           new ContainersStore(s.root() != null ? s.root() : options.engines().storageRoot()), s.driver(), s.image(), name, options);
       case ImageSource.DockerEngine d -> fromEngine(d, name, options);
+      case ImageSource.Directory d -> DirectoryImage.open(d.dir(), name, options.limits());
     };
   }
 

@@ -57,7 +57,8 @@ public final class FileTree {
     // every path an entry names, and a bounded number of the directories they imply
     Squasher s = new Squasher(2 * stated + 100_000);
     for (int i = 0; i < indexes.size(); i++) {
-      s.apply(i, indexes.get(i), BlobLayer.describe(image.layers().get(i), image.name()));
+      Layer layer = image.layers().get(i);
+      s.apply(i, indexes.get(i), layer instanceof DirectoryLayer ? image.name() : BlobLayer.describe(layer, image.name()));
     }
     return new FileTree(image, s, indexes);
   }
@@ -139,7 +140,54 @@ public final class FileTree {
   /** Files whose path matches a glob ({@code /usr/lib/**}{@code /*.jar}), sorted by path. */
   public List<FileEntry> glob(String pattern) {
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-    return entries().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
+    String dir = literalDirectory(pattern);
+    if (dir == null) {
+      return entries().stream().filter(e -> m.matches(Path.of(e.path()))).toList();
+    }
+    // only what lies below the pattern's literal directory can match: look there, not at every file
+    PathTrie trie = squashed.trie();
+    int top = trie.find(dir);
+    if (top == PathTrie.NONE) {
+      return List.of();
+    }
+    int[] found = new int[16];
+    int n = 0;
+    Squasher.IntStack stack = new Squasher.IntStack();
+    for (int c = trie.firstChild(top); c != PathTrie.NONE; c = trie.nextSibling(c)) {
+      stack.push(c);
+    }
+    while (!stack.isEmpty()) {
+      int node = stack.pop();
+      if (squashed.isPresent(node) && m.matches(Path.of(trie.path(node)))) {
+        if (n == found.length) {
+          found = java.util.Arrays.copyOf(found, n * 2);
+        }
+        found[n++] = node;
+      }
+      for (int c = trie.firstChild(node); c != PathTrie.NONE; c = trie.nextSibling(c)) {
+        stack.push(c);
+      }
+    }
+    trie.sortByPath(found, n);
+    List<FileEntry> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(squashed.file(found[i]));
+    }
+    return out;
+  }
+
+  /** The directory a glob's literal part names ({@code /var/lib/dpkg} of {@code /var/lib/dpkg/info/*.list}), or null for none below the root. */
+  private static @Nullable String literalDirectory(String pattern) {
+    int meta = 0;
+    while (meta < pattern.length() && "*?[{\\".indexOf(pattern.charAt(meta)) < 0) {
+      meta++;
+    }
+    int slash = pattern.lastIndexOf('/', meta == pattern.length() ? meta - 1 : meta);
+    if (!pattern.startsWith("/") || slash <= 0) {
+      return null;
+    }
+    String dir = pattern.substring(0, slash);
+    return dir.equals(TarPaths.normalize(dir)) ? dir : null;
   }
 
   /** What later layers removed or replaced, in the order it happened; a view, as {@link #entries()}. */
@@ -183,6 +231,16 @@ public final class FileTree {
     }
     for (var layerEntries : byLayer.entrySet()) {
       Layer layer = image.layers().get(layerEntries.getKey());
+      if (layer instanceof DirectoryLayer directory) {
+        for (var at : new java.util.TreeMap<>(layerEntries.getValue()).entrySet()) {
+          for (FileEntry e : at.getValue()) {
+            try (InputStream in = DirectoryWalker.open(directory, stated(layerEntries.getKey(), at.getKey()))) {
+              visitor.accept(e, in);
+            }
+          }
+        }
+        continue;
+      }
       try (InputStream in = layer.open()) {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         int ordinal = 0;
@@ -237,6 +295,9 @@ public final class FileTree {
       throw new IllegalArgumentException(e.path() + " has no content (" + e.type() + ")");
     }
     Layer layer = image.layers().get(e.content().layer());
+    if (layer instanceof DirectoryLayer directory) {
+      return DirectoryWalker.open(directory, stated(e.content().layer(), e.content().ordinal()));
+    }
     InputStream in = layer.open();
     try {
       TarArchiveInputStream tar = new TarArchiveInputStream(in);
@@ -252,6 +313,15 @@ public final class FileTree {
       in.close();
       throw ex;
     }
+  }
+
+  /** The entry of a directory's layer at {@code ordinal}: a directory's walk numbers its entries as its index holds them. */
+  private LayerEntry stated(int layer, int ordinal) {
+    LayerEntry e = layers.get(layer).entry(ordinal);
+    if (e.ordinal() != ordinal) {
+      throw new IllegalStateException("entry " + ordinal + " of a directory's index is numbered " + e.ordinal());
+    }
+    return e;
   }
 
   /** A read-only list whose elements are made on demand. */

@@ -44,7 +44,8 @@ public final class LayerScanner {
       Map<LayerAnalyzer<?>, Object> results = new LinkedHashMap<>();
       List<LayerAnalyzer<?>> missing = new ArrayList<>();
       for (LayerAnalyzer<?> a : analyzers) {
-        Optional<?> cached = cache == null ? Optional.empty() : cache.get(a, layer);
+        // a directory changes in place: it has no diffID to keep its results by
+        Optional<?> cached = cache == null || layer instanceof DirectoryLayer ? Optional.empty() : cache.get(a, layer);
         if (cached.isPresent()) {
           results.put(a, cached.get());
         } else {
@@ -103,7 +104,7 @@ public final class LayerScanner {
     for (int i = 0; i < analyzers.size(); i++) {
       Object r = sessions.get(i).finish();
       results.put(analyzers.get(i), r);
-      if (cache != null) {
+      if (cache != null && !(layer instanceof DirectoryLayer)) {
         store(cache, analyzers.get(i), layer, r);
       }
     }

@@ -47,7 +47,12 @@ public final class LayerWalker {
 
   private LayerWalker() {}
 
+  /** Walks {@code layer}'s tar, or the directory of a {@link DirectoryLayer}, which tells the same visitor the same things. */
   public static void walk(Layer layer, String imageName, EntryBudget budget, Visitor visitor) throws IOException {
+    if (layer instanceof DirectoryLayer directory) {
+      DirectoryWalker.walk(directory, budget, visitor);
+      return;
+    }
     String where = BlobLayer.describe(layer, imageName);
     try (InputStream in = layer.open()) {
       CountingInputStream counted = new CountingInputStream(new Interruptible(in));

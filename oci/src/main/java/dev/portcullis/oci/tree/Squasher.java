@@ -34,6 +34,7 @@ final class Squasher {
   private final List<String> warnings = new ArrayList<>();
   private long warningsDropped;
   private int present;
+  private int symlinks; // present symlinks: while there are none, a normalised path resolves to itself
   private final PathResolver.Links links = this::symlinkAt;
 
   Squasher(long maxNodes) {
@@ -122,6 +123,9 @@ final class Squasher {
     deleted.putByte(at + 28, (byte) how.ordinal());
     deleted.putByte(at + 29, trie.getByte(node, TYPE));
     deletedCount++;
+    if (type(node) == FileType.SYMLINK) {
+      symlinks--;
+    }
     trie.putInt(node, LAYER, 0);
     present--;
   }
@@ -129,6 +133,11 @@ final class Squasher {
   private void put(int node, int layer, int entry, int srcLayer, int srcEntry, int linkNode, FileType type) {
     if (!isPresent(node)) {
       present++;
+    } else if (type(node) == FileType.SYMLINK) {
+      symlinks--;
+    }
+    if (type == FileType.SYMLINK) {
+      symlinks++;
     }
     trie.putInt(node, LAYER, layer + 1);
     trie.putInt(node, ENTRY, entry);
@@ -178,6 +187,9 @@ final class Squasher {
   }
 
   private Optional<String> resolveParents(String path, int layer) throws IOException {
+    if (symlinks == 0 && path.startsWith("/")) {
+      return Optional.of(path); // layer paths are normalised (TarPaths.normalize); with no symlink, nothing redirects them
+    }
     return switch (PathResolver.resolve(path, false, links)) {
       case PathResolver.Resolution.Resolved r -> Optional.of(r.path());
       case PathResolver.Resolution.Loop l -> {

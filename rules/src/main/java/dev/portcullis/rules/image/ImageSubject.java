@@ -4,6 +4,7 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.core.Location;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.ImageConfig;
+import dev.portcullis.oci.tree.DirectoryImage;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import dev.portcullis.rules.Subject;
@@ -27,8 +28,14 @@ public record ImageSubject(String name, ImageConfig config, @Nullable FileTree t
     return Optional.ofNullable(tree);
   }
 
-  /** Where a file of the tree is: its path, the layer that brought it and that layer's diffID. */
+  /**
+   * Where a file of the tree is: its path, the layer that brought it and that layer's diffID; in a
+   * directory ({@code dir:}), which has no layers, the path alone (layer -1).
+   */
   public Location location(FileEntry e) {
+    if (tree != null && DirectoryImage.isDirectory(tree.image())) {
+      return new Location(e.path(), -1, null);
+    }
     Digest diffId = e.layer() < config.diffIds().size() ? config.diffIds().get(e.layer()) : null;
     return new Location(e.path(), e.layer(), diffId);
   }

@@ -188,7 +188,9 @@ public final class ReportWriter {
         case FindingLocation.InConfig c -> loc.putArray("logicalLocations").addObject().put("fullyQualifiedName", c.image() + "#" + c.field()).put("kind", "member");
         case FindingLocation.InLayer l -> {
           loc.putObject("physicalLocation").putObject("artifactLocation").put("uri", l.location().path());
-          loc.putArray("logicalLocations").addObject().put("fullyQualifiedName", l.image() + "#layer" + l.location().layerIndex()).put("kind", "module");
+          if (l.location().layerIndex() >= 0) { // a directory has no layers
+            loc.putArray("logicalLocations").addObject().put("fullyQualifiedName", l.image() + "#layer" + l.location().layerIndex()).put("kind", "module");
+          }
         }
       }
     }

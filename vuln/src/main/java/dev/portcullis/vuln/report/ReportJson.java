@@ -14,7 +14,11 @@ public final class ReportJson {
   public static ObjectNode of(ScanReport report) {
     ObjectNode root = JSON.createObjectNode();
     root.put("image", report.imageName());
-    root.put("digest", report.imageDigest().toString());
+    if (report.imageDigest() == null) {
+      root.putNull("digest"); // a directory has none
+    } else {
+      root.put("digest", report.imageDigest().toString());
+    }
     report.distro().ifPresent(d -> root.putObject("distro").put("id", d.id()).put("version", d.versionId()));
     root.put("packages", report.packages());
     if (report.databaseBuilt() != null) {

@@ -12,11 +12,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The vulnerabilities of one image as the user asked to see them, and everything needed to trust
  * the result: what was suppressed and why, the ignore entries that have expired, when the database
- * was built, and the files the catalog could not read.
+ * was built, and the files the catalog could not read. {@code imageDigest} is null for a directory
+ * ({@code dir:PATH}), which has none.
  */
 public record ScanReport(
     String imageName,
-    Digest imageDigest,
+    @Nullable Digest imageDigest,
     Optional<Distro> distro,
     int packages,
     List<Finding.Vulnerability> findings,

@@ -5,13 +5,11 @@ import dev.portcullis.core.Finding;
 import dev.portcullis.core.Package;
 import dev.portcullis.core.Severity;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Metadata;
@@ -30,15 +28,10 @@ public final class Vdr {
 
   public static String write(ScanReport report, String toolVersion) throws IOException {
     Bom bom = new Bom();
-    bom.setSerialNumber("urn:uuid:" + UUID.nameUUIDFromBytes(("vdr:" + report.imageDigest()).getBytes(StandardCharsets.UTF_8)));
+    bom.setSerialNumber(CycloneDx.serialNumber("vdr:", report.imageName(), report.imageDigest()));
     Metadata metadata = new Metadata();
     metadata.setTimestamp(null); // deterministic, as the SBOM: the same scan gives the same document
-    Component image = new Component();
-    image.setType(Component.Type.CONTAINER);
-    image.setName(report.imageName());
-    image.setVersion(report.imageDigest().toString());
-    image.setBomRef(report.imageDigest().toString());
-    metadata.setComponent(image);
+    metadata.setComponent(CycloneDx.subject(report.imageName(), report.imageDigest()));
     metadata.setProperties(List.of(CycloneDx.property("portcullis:tool:version", toolVersion)));
     bom.setMetadata(metadata);
 
