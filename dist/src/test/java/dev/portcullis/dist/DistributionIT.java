@@ -95,6 +95,27 @@ class DistributionIT {
   }
 
   @Test
+  void itScansAProjectDirectoryGivenAsDirDotWithNothingButItsOwnBinOnThePath() throws Exception {
+    Path project = tmp.resolve("project");
+    Path fixtures = ROOT.resolve("catalog/src/test/resources/dev/portcullis/catalog");
+    Files.createDirectories(project.resolve("web"));
+    Files.createDirectories(project.resolve("engine"));
+    Files.copy(fixtures.resolve("npm/locks/srv/v3/package-lock.json"), project.resolve("web/package-lock.json"));
+    Files.copy(fixtures.resolve("rust/locks/src/app/Cargo.lock"), project.resolve("engine/Cargo.lock"));
+    Path db = tmp.resolve("dir-db");
+    assertThat(portcullis(tmp, "db", "import", "--db", db.toString(), ROOT.resolve("examples/hello/advisories").toString()).exitCode()).isZero();
+
+    Tools.Result scan = portcullis(project, "scan", "--db", db.toString(), "--format", "json", "dir:.");
+    assertThat(scan.exitCode()).as(scan.stderr()).isZero();
+    Tools.Result sbom = portcullis(project, "sbom", "--format", "json", "dir:.");
+    assertThat(sbom.exitCode()).as(sbom.stderr()).isZero();
+    List<String> purls = new ArrayList<>();
+    JSON.readTree(sbom.stdout()).path("packages").forEach(p -> purls.add(p.path("purl").asText()));
+    assertThat(purls).anyMatch(p -> p.startsWith("pkg:npm/axios@")).anyMatch(p -> p.startsWith("pkg:cargo/serde@"));
+    assertThat(JSON.readTree(scan.stdout()).path("packages").asInt()).isEqualTo(purls.size());
+  }
+
+  @Test
   void theChecksumsHoldAndTheirSignatureVerifiesWithTheReleaseItselfAndOpenssl() throws Exception {
     List<String> lines = Files.readAllLines(TARGET.resolve("SHA256SUMS"));
     assertThat(lines).anyMatch(l -> l.endsWith("  " + tarball.getFileName()));
