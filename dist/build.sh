@@ -24,7 +24,7 @@ epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || e
 
 rm -rf "$stage" "$target/$name.tar.gz" "$target/portcullis-$version-image.oci.tar" "$target/SHA256SUMS" "$target/SHA256SUMS.sig"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/share/bash-completion/completions" "$stage/share/man/man1" "$stage/share/doc/portcullis"
-"$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive --output "$stage/runtime"
+"$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive --output "$stage/runtime" >/dev/null
 cp "$jar" "$stage/lib/portcullis.jar"
 java=("$stage/runtime/bin/java" -Xmx512m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED)
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
