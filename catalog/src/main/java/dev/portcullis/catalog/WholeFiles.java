@@ -69,6 +69,23 @@ public final class WholeFiles implements FileCapture {
     return out;
   }
 
+  /**
+   * The files {@link #select} gives, split in two, each in path order: those whose path ends with {@code
+   * suffix}, and the others (a cataloger's main files and the ones beside them that it reads too). The
+   * lists are the caller's to change: a cataloger may drop what it will not read.
+   */
+  public Split split(FileTree tree, String suffix) {
+    List<FileEntry> ending = new ArrayList<>();
+    List<FileEntry> others = new ArrayList<>();
+    for (FileEntry e : select(tree)) {
+      (e.path().endsWith(suffix) ? ending : others).add(e);
+    }
+    return new Split(ending, others);
+  }
+
+  /** {@link #split}'s two lists. */
+  public record Split(List<FileEntry> ending, List<FileEntry> others) {}
+
   private boolean matches(String path) {
     Path p = null;
     for (int i = 0; i < matchers.size(); i++) {

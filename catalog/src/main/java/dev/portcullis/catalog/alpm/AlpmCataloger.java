@@ -51,11 +51,9 @@ public final class AlpmCataloger implements Cataloger {
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> descs = new ArrayList<>();
-    List<FileEntry> lists = new ArrayList<>();
-    for (FileEntry e : FILES.select(tree)) {
-      (e.path().endsWith(DESC) ? descs : lists).add(e);
-    }
+    WholeFiles.Split split = FILES.split(tree, DESC);
+    List<FileEntry> descs = split.ending();
+    List<FileEntry> lists = split.others();
     if (descs.isEmpty()) {
       return CatalogResult.EMPTY;
     }

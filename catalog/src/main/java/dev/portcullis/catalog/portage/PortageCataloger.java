@@ -53,11 +53,9 @@ public final class PortageCataloger implements Cataloger {
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> contents = new ArrayList<>();
-    List<FileEntry> licenses = new ArrayList<>();
-    for (FileEntry e : FILES.select(tree)) {
-      (e.path().endsWith(CONTENTS) ? contents : licenses).add(e);
-    }
+    WholeFiles.Split split = FILES.split(tree, CONTENTS);
+    List<FileEntry> contents = split.ending();
+    List<FileEntry> licenses = split.others();
     if (contents.isEmpty()) {
       return CatalogResult.EMPTY;
     }

@@ -17,7 +17,6 @@ import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.FileTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +56,9 @@ public final class PythonPackageCataloger implements Cataloger {
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
-    List<FileEntry> metadata = new ArrayList<>();
-    List<FileEntry> directUrls = new ArrayList<>();
-    for (FileEntry e : FILES.select(tree)) {
-      (e.path().endsWith(DIRECT_URL) ? directUrls : metadata).add(e);
-    }
+    WholeFiles.Split split = FILES.split(tree, DIRECT_URL);
+    List<FileEntry> directUrls = split.ending();
+    List<FileEntry> metadata = split.others();
     // PEP 610: a distribution installed from a URL records it beside its METADATA
     Map<String, byte[]> directUrlByDir = new HashMap<>();
     context.read(tree, directUrls.stream().filter(e -> e.size() <= context.maxInMemoryBytes()).toList(), FILES,
