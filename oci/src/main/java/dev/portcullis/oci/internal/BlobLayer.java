@@ -8,15 +8,10 @@ import dev.portcullis.oci.ProgressListener;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** A layer read from a {@link BlobStore}: verifies the blob digest and the diffID while streaming. */
-public final class BlobLayer implements Layer {
-  private final int index;
-  private final Descriptor descriptor;
-  private final Digest diffId;
-  private final @Nullable String createdBy;
+public final class BlobLayer extends DescribedLayer {
   private final BlobStore blobs;
   private final ReadBudget budget;
   private final String imageName;
@@ -24,44 +19,11 @@ public final class BlobLayer implements Layer {
 
   public BlobLayer(int index, Descriptor descriptor, Digest diffId, @Nullable String createdBy, BlobStore blobs,
       ReadBudget budget, String imageName, ProgressListener listener) {
-    this.index = index;
-    this.descriptor = descriptor;
-    this.diffId = diffId;
-    this.createdBy = createdBy;
+    super(index, descriptor, diffId, createdBy);
     this.blobs = blobs;
     this.budget = budget;
     this.imageName = imageName;
     this.listener = listener;
-  }
-
-  @Override
-  public int index() {
-    return index;
-  }
-
-  @Override
-  public Digest digest() {
-    return descriptor.digest();
-  }
-
-  @Override
-  public Digest diffId() {
-    return diffId;
-  }
-
-  @Override
-  public long size() {
-    return descriptor.size();
-  }
-
-  @Override
-  public String mediaType() {
-    return descriptor.mediaType();
-  }
-
-  @Override
-  public Optional<String> createdBy() {
-    return Optional.ofNullable(createdBy);
   }
 
   /** For messages: {@code layer 2 (sha256:abc...) of IMAGE}. */
@@ -73,17 +35,17 @@ public final class BlobLayer implements Layer {
   public InputStream open() throws IOException {
     // reading, the blob digest and decompression run ahead on a thread of their own; the diffID
     // is checked on the reader's thread, so the work is split across two cores
-    InputStream plain = new PrefetchInputStream(this::openDecompressed, "layer " + index + " of " + imageName);
-    return new VerifyingInputStream(plain, diffId, -1, "diffID of " + describe(this, imageName));
+    InputStream plain = new PrefetchInputStream(this::openDecompressed, "layer " + index() + " of " + imageName);
+    return new VerifyingInputStream(plain, diffId(), -1, "diffID of " + describe(this, imageName));
   }
 
   /** Read, verify the blob digest, decompress, within the limits. */
   private InputStream openDecompressed() throws IOException {
     String what = describe(this, imageName);
-    String task = "layer " + index + " " + descriptor.digest().shortHex();
-    listener.started(task, descriptor.size());
-    InputStream raw = blobs.open(descriptor);
-    VerifyingInputStream verifiedRaw = new VerifyingInputStream(raw, descriptor.digest(), descriptor.size(), "blob of " + what);
+    String task = "layer " + index() + " " + digest().shortHex();
+    listener.started(task, size());
+    InputStream raw = blobs.open(descriptor());
+    VerifyingInputStream verifiedRaw = new VerifyingInputStream(raw, digest(), size(), "blob of " + what);
     CountingInputStream counted = new CountingInputStream(verifiedRaw);
     InputStream progress = new ProgressInputStream(counted, counted::count, listener, task);
     InputStream plain;

@@ -9,6 +9,7 @@ import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.internal.BlobStore;
+import dev.portcullis.oci.internal.DescribedLayer;
 import dev.portcullis.oci.internal.ImageAssembler;
 import dev.portcullis.oci.internal.Json;
 import dev.portcullis.oci.internal.ReadBudget;
@@ -202,12 +203,8 @@ public final class StoreImageReader {
   }
 
   /** A layer rebuilt from the store: its tar-split file and its directory, checked against its diffID. */
-  private static final class StoreLayer implements Layer {
-    private final int index;
-    private final Descriptor descriptor;
-    private final Digest diffId;
+  private static final class StoreLayer extends DescribedLayer {
     private final StoredLayer stored;
-    private final @Nullable String createdBy;
     private final ContainersStore store;
     private final Path tarSplit;
     private final Path directory;
@@ -216,11 +213,8 @@ public final class StoreImageReader {
 
     StoreLayer(int index, Descriptor descriptor, Digest diffId, StoredLayer stored, @Nullable String createdBy, ContainersStore store, Path tarSplit,
         Path directory, ReadBudget budget, String imageName) {
-      this.index = index;
-      this.descriptor = descriptor;
-      this.diffId = diffId;
+      super(index, descriptor, diffId, createdBy);
       this.stored = stored;
-      this.createdBy = createdBy;
       this.store = store;
       this.tarSplit = tarSplit;
       this.directory = directory;
@@ -229,38 +223,8 @@ public final class StoreImageReader {
     }
 
     @Override
-    public int index() {
-      return index;
-    }
-
-    @Override
-    public Digest digest() {
-      return descriptor.digest();
-    }
-
-    @Override
-    public Digest diffId() {
-      return diffId;
-    }
-
-    @Override
-    public long size() {
-      return descriptor.size();
-    }
-
-    @Override
-    public String mediaType() {
-      return descriptor.mediaType();
-    }
-
-    @Override
-    public Optional<String> createdBy() {
-      return Optional.ofNullable(createdBy);
-    }
-
-    @Override
     public InputStream open() throws IOException {
-      String what = "layer " + index + " (" + stored.id().substring(0, 12) + ") of " + imageName;
+      String what = "layer " + index() + " (" + stored.id().substring(0, 12) + ") of " + imageName;
       InputStream tar = TarSplitStream.open(store.unlinked(tarSplit), store.unlinked(directory), budget.limits().maxEntries(), what);
       InputStream counted = new FilterInputStream(tar) {
         @Override
@@ -277,7 +241,7 @@ public final class StoreImageReader {
           return n;
         }
       };
-      return new VerifyingInputStream(counted, diffId, stored.diffSize(), "diffID of " + what);
+      return new VerifyingInputStream(counted, diffId(), stored.diffSize(), "diffID of " + what);
     }
   }
 }
