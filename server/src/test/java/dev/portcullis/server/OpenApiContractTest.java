@@ -104,6 +104,7 @@ class OpenApiContractTest {
       case "stage" -> "prod";
       case "image" -> "127.0.0.1:5000/app:1";
       case "host" -> "node-1";
+      case "workload" -> "web";
       default -> throw new AssertionError("no sample for parameter " + param);
     };
   }
@@ -150,6 +151,9 @@ class OpenApiContractTest {
               "kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"nginx:1.25"}]}}}}""";
           case "reportAdmission" -> "{\"source\":\"oci-hook\",\"image\":\"app:1\",\"outcome\":\"admit\",\"violations\":[]}";
           case "reportHost" -> hostReport();
+          case "reportProfile" -> BehaviourSamples.profile("web");
+          case "reportViolations" -> BehaviourSamples.violations("web");
+          case "setWorkloadMode" -> "{\"mode\":\"protect\"}";
           default -> null;
         };
         HttpResponse<String> r = send(method, path + query, body);
@@ -161,7 +165,8 @@ class OpenApiContractTest {
         "health", "readiness", "metrics", "openapi", "requestPromotion", "listPromotions", "getPromotion", "approvePromotion", "requestRelease", "approveRelease", "getRelease", "attestTestResult",
         "login", "logout", "whoAmI", "listUsers", "createUser", "createToken", "revokeToken", "listAudit", "verifyAudit", "requestException",
         "approveException", "listPolicies", "proposePolicy", "activatePolicy", "validateAdmission", "mutateAdmission", "getAdmissionFacts",
-        "reportAdmission", "reportHost", "listHosts", "getHostReport");
+        "reportAdmission", "reportHost", "listHosts", "getHostReport", "reportProfile", "listWorkloads", "getProfile",
+        "reportViolations", "listViolations", "setWorkloadMode", "getWorkloadMode");
   }
 
   /** A host report as portcullis host writes it: one Docker check passed, one failed. */

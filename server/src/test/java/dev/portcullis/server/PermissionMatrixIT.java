@@ -77,7 +77,10 @@ class PermissionMatrixIT {
       row("unlockUser", Kind.GLOBAL, Role.ADMIN), row("listTokens", Kind.GLOBAL, Role.ADMIN), row("createToken", Kind.GLOBAL, Role.ADMIN),
       row("revokeToken", Kind.GLOBAL, Role.ADMIN),
       reads("getAdmissionFacts", Kind.SCOPED), row("reportAdmission", Kind.SCOPED, Role.AGENT),
-      row("reportHost", Kind.GLOBAL, Role.OPERATOR, Role.AGENT), reads("listHosts", Kind.LIST), reads("getHostReport", Kind.LIST));
+      row("reportHost", Kind.GLOBAL, Role.OPERATOR, Role.AGENT), reads("listHosts", Kind.LIST), reads("getHostReport", Kind.LIST),
+      row("reportProfile", Kind.GLOBAL, Role.OPERATOR, Role.AGENT), row("reportViolations", Kind.GLOBAL, Role.OPERATOR, Role.AGENT),
+      row("setWorkloadMode", Kind.GLOBAL, Role.SECURITY, Role.OPERATOR), reads("listWorkloads", Kind.LIST),
+      reads("getProfile", Kind.LIST), reads("listViolations", Kind.LIST), reads("getWorkloadMode", Kind.LIST));
 
   /** Operations anyone may call, or any authenticated identity, or a registry with its secret: checked apart. */
   static final Set<String> UNGUARDED = Set.of("health", "readiness", "metrics", "openapi", "login", "logout", "whoAmI", "receiveNotifications",
@@ -163,6 +166,7 @@ class PermissionMatrixIT {
     Map<String, String> t = TARGETS.get(team);
     String repository = t.get("repository");
     String filled = path.replace("{digest}", t.get("digest")).replace("{name}", "nobody").replace("{version}", "1").replace("{host}", "node-1")
+        .replace("{workload}", "web")
         .replace("{id}", switch (operation) {
           case "getPromotion", "approvePromotion", "rejectPromotion" -> t.get("promotion");
           case "getRelease", "approveRelease", "rejectRelease" -> t.get("release");

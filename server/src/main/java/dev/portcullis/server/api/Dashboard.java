@@ -13,6 +13,7 @@ import dev.portcullis.server.governance.PolicyVersions;
 import dev.portcullis.server.governance.ServerExceptions;
 import dev.portcullis.server.store.DatabaseVersion;
 import dev.portcullis.server.store.ImageState;
+import dev.portcullis.server.store.Behaviours;
 import dev.portcullis.server.store.ImageStates;
 import dev.portcullis.server.store.Releases;
 import dev.portcullis.server.store.Store;
@@ -24,6 +25,7 @@ import dev.portcullis.server.web.LoginPage;
 import dev.portcullis.server.web.PoliciesPage;
 import dev.portcullis.server.web.PromotionsPage;
 import dev.portcullis.server.web.QuarantinePage;
+import dev.portcullis.server.web.WorkloadsPage;
 import dev.portcullis.server.web.StoredAssessment;
 import dev.portcullis.server.web.SvgChart;
 import dev.portcullis.server.web.TrendsPage;
@@ -84,6 +86,7 @@ final class Dashboard {
     ops.add(page(PoliciesPage.PATH, "policiesPage", reads(Scope.NONE), this::policies));
     ops.add(page(AuditPage.PATH, "auditPage", requires(Permission.READ_AUDIT, Scope.NONE), this::audit));
     ops.add(page(TrendsPage.PATH, "trendsPage", reads(Scope.NONE), this::trends));
+    ops.add(page(WorkloadsPage.PATH, "workloadsPage", reads(Scope.NONE), this::workloads));
     return List.copyOf(ops);
   }
 
@@ -143,6 +146,19 @@ final class Dashboard {
       throw new ApiException(404, "NOT_FOUND", "no registry holds an image " + digest + " that the server knows");
     }
     r.html(200, ImagePage.render(view(r), new ImagePage.View(digest, placements, assessment, filter)));
+  }
+
+  private void workloads(Request r) throws IOException {
+    List<WorkloadsPage.Workload> rows = new ArrayList<>();
+    for (Behaviours.WorkloadRow w : store.behaviours().workloads(MAX_ROWS)) {
+      Behaviours.ProfileRow p = w.profile();
+      rows.add(new WorkloadsPage.Workload(w.workload(), p == null ? null : p.revision(), p == null ? null : p.status(),
+          p != null && p.complete(), p == null ? null : p.flows(), p == null ? null : p.processes(),
+          w.mode() == null ? null : w.mode().mode(), w.violations()));
+    }
+    List<WorkloadsPage.Violation> violations = store.behaviours().violations(null, 50).stream()
+        .map(v -> new WorkloadsPage.Violation(v.workload(), v.seenAt(), v.outcome(), v.description())).toList();
+    r.html(200, WorkloadsPage.render(view(r), new WorkloadsPage.View(rows, violations, false)));
   }
 
   private void quarantine(Request r) throws IOException {

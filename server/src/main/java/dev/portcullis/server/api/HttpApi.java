@@ -69,6 +69,7 @@ public final class HttpApi implements AutoCloseable {
   private final Dashboard dashboard;
   private final AdmissionApi admission;
   private final HostsApi hosts;
+  private final BehaviourApi behaviour;
   private final TestResultAttester testResults;
   private final boolean canSign;
   private final Runnable nudge;
@@ -97,6 +98,7 @@ public final class HttpApi implements AutoCloseable {
     this.admission = new AdmissionApi(config.admission(), store, new dev.portcullis.server.admission.StoredEvidence(store,
         config.registries()), store.clock());
     this.hosts = new HostsApi(store, store.clock());
+    this.behaviour = new BehaviourApi(store, store.clock());
     this.canSign = canSign;
     this.nudge = nudge;
     this.store = store;
@@ -212,6 +214,7 @@ public final class HttpApi implements AutoCloseable {
       case "attestTestResult" -> MAX_REPORT;
       case "validateAdmission", "mutateAdmission", "validateAdmissionByNamespace", "mutateAdmissionByNamespace" -> admission.maxBody();
       case "reportHost" -> HostsApi.maxBody();
+      case "reportProfile", "reportViolations" -> BehaviourApi.MAX_BODY;
       default -> MAX_BODY;
     };
     Request r = new Request(ctx, limit, Identity.anonymous(ctx.ip()));
@@ -458,6 +461,7 @@ public final class HttpApi implements AutoCloseable {
     ops.addAll(directory.operations());
     ops.addAll(admission.operations());
     ops.addAll(hosts.operations());
+    ops.addAll(behaviour.operations());
     ops.addAll(dashboard.operations(this::imageScope));
     return List.copyOf(ops);
   }

@@ -38,7 +38,11 @@ public enum Permission {
   /** report the admission decisions a runtime hook or an engine plugin took */
   REPORT_ADMISSION(true),
   /** send a host's benchmark report ({@code portcullis host --server}) */
-  REPORT_HOST(false);
+  REPORT_HOST(false),
+  /** send a workload's learned behaviour profile and the violations its enforcer saw */
+  REPORT_BEHAVIOUR(false),
+  /** switch a workload between monitor and protect */
+  SET_WORKLOAD_MODE(false);
 
   private final boolean scoped;
 

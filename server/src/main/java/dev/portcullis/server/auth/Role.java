@@ -10,12 +10,16 @@ import java.util.Set;
 public enum Role {
   VIEWER(EnumSet.of(READ)),
   DEVELOPER(EnumSet.of(READ, SCAN, ATTEST, REQUEST_EXCEPTION, REQUEST_RELEASE, REQUEST_PROMOTION)),
-  SECURITY(EnumSet.of(READ, DECIDE_EXCEPTION, DECIDE_RELEASE, EDIT_POLICY, ACTIVATE_POLICY)),
-  OPERATOR(EnumSet.of(READ, SCAN, REQUEST_PROMOTION, APPROVE_PROMOTION, MANAGE_REGISTRIES, REPORT_HOST)),
+  SECURITY(EnumSet.of(READ, DECIDE_EXCEPTION, DECIDE_RELEASE, EDIT_POLICY, ACTIVATE_POLICY, SET_WORKLOAD_MODE)),
+  OPERATOR(EnumSet.of(READ, SCAN, REQUEST_PROMOTION, APPROVE_PROMOTION, MANAGE_REGISTRIES, REPORT_HOST, REPORT_BEHAVIOUR,
+      SET_WORKLOAD_MODE)),
   AUDITOR(EnumSet.of(READ, READ_AUDIT)),
   ADMIN(EnumSet.of(READ, READ_AUDIT, MANAGE_USERS, MANAGE_TOKENS)),
-  /** a runtime hook, an engine plugin or a host check on a host: reads what admission needs, reports what it decided and found */
-  AGENT(EnumSet.of(READ, REPORT_ADMISSION, REPORT_HOST));
+  /**
+   * a runtime hook, an engine plugin, a host check or a behaviour learner/enforcer on a host: reads what admission
+   * needs, reports what it decided and found
+   */
+  AGENT(EnumSet.of(READ, REPORT_ADMISSION, REPORT_HOST, REPORT_BEHAVIOUR));
 
   private final Set<Permission> permissions;
 

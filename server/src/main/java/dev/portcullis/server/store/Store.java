@@ -49,6 +49,7 @@ public final class Store implements AutoCloseable {
   private final Releases releases;
   private final AdmissionFacts admission;
   private final HostReports hosts;
+  private final Behaviours behaviours;
   private final VulnerabilityDatabases databases;
   private final Optional<Checkpointer> checkpoints;
 
@@ -63,6 +64,7 @@ public final class Store implements AutoCloseable {
     this.releases = new Releases(this);
     this.admission = new AdmissionFacts(this);
     this.hosts = new HostReports(this);
+    this.behaviours = new Behaviours(this);
     this.databases = new VulnerabilityDatabases(this);
   }
 
@@ -247,6 +249,10 @@ public final class Store implements AutoCloseable {
   /** The host benchmark reports hosts sent. */
   public HostReports hosts() {
     return hosts;
+  }
+
+  public Behaviours behaviours() {
+    return behaviours;
   }
 
   /** What admission decides from, and what it let start. */

@@ -23,6 +23,7 @@ public final class Layout {
     QUARANTINE("Quarantine", "/ui/quarantine", Permission.READ),
     EXCEPTIONS("Exceptions", "/ui/exceptions", Permission.READ),
     PROMOTIONS("Promotions", "/ui/promotions", Permission.READ),
+    WORKLOADS("Workloads", "/ui/workloads", Permission.READ),
     POLICIES("Policies", "/ui/policies", Permission.READ),
     AUDIT("Audit", "/ui/audit", Permission.READ_AUDIT),
     TRENDS("Trends", "/ui/trends", Permission.READ);

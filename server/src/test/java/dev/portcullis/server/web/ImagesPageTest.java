@@ -130,7 +130,7 @@ class ImagesPageTest {
   @Test
   void theNavigationShowsTheAuditTrailOnlyToThoseWhoMayReadIt() {
     Document viewer = render(Pages.as(Role.VIEWER), ImagesPage.Filter.DEFAULT);
-    assertThat(viewer.select("#nav a").eachText()).containsExactly("Images", "Quarantine", "Exceptions", "Promotions", "Policies", "Trends");
+    assertThat(viewer.select("#nav a").eachText()).containsExactly("Images", "Quarantine", "Exceptions", "Promotions", "Workloads", "Policies", "Trends");
     assertThat(viewer.select("#nav-images").attr("aria-current")).isEqualTo("page");
     Document auditor = render(Pages.as(Role.AUDITOR), ImagesPage.Filter.DEFAULT);
     assertThat(auditor.select("#nav-audit").attr("href")).isEqualTo("/ui/audit");

@@ -24,14 +24,14 @@ final class Pages {
   static final Set<String> TAGS = Set.of("html", "head", "body", "meta", "title", "link", "header", "nav", "main", "section", "article", "div",
       "span", "p", "a", "h1", "h2", "h3", "form", "input", "label", "select", "option", "textarea", "button", "table", "thead", "tbody", "tr",
       "th", "td", "code", "pre", "strong", "ul", "li", "dl", "dt", "dd", "time", "details", "summary", "figure", "figcaption", "svg", "g",
-      "line", "polyline", "circle", "text");
+      "line", "polyline", "circle", "text", "img");
   /** The attributes the pages write. */
   static final Set<String> ATTRIBUTES = Set.of("lang", "charset", "name", "content", "rel", "href", "class", "id", "aria-label", "aria-current",
       "aria-sort", "aria-hidden", "aria-labelledby", "role", "method", "action", "type", "value", "for", "maxlength", "minlength", "required",
       "autocomplete", "autofocus", "rows", "placeholder", "selected", "scope", "title", "datetime", "data-registry", "data-repository",
       "data-digest", "data-finding", "data-kind", "data-severity", "data-stage", "data-state", "data-version", "data-seq", "data-action",
       "data-outcome", "data-series", "data-verified-to", "data-first-bad", "xmlns", "viewBox", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r",
-      "points", "text-anchor");
+      "points", "text-anchor", "data-mode", "src", "alt");
 
   private Pages() {}
 
@@ -72,7 +72,9 @@ final class Pages {
       }
     }
     assertThat(doc.select("link")).allSatisfy(l -> assertThat(l.attr("href")).isEqualTo(Layout.STYLESHEET));
-    assertThat(doc.select("script, style, iframe, img, object, embed, base")).isEmpty();
+    assertThat(doc.select("script, style, iframe, object, embed, base")).isEmpty();
+    // a picture only from this server (the workloads' topology), whose answer's CSP lets nothing in it run
+    assertThat(doc.select("img")).allSatisfy(i -> assertThat(i.attr("src")).isEqualTo(WorkloadsPage.TOPOLOGY));
     return doc;
   }
 
