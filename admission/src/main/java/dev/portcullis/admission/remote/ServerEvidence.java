@@ -176,6 +176,27 @@ public final class ServerEvidence implements Evidence, AutoCloseable {
     return body;
   }
 
+  /**
+   * Reads {@code path} (relative to the server's URL) within {@code deadline}: the answer's body (at most {@value
+   * #MAX_ANSWER_BYTES} bytes), or empty when the server answers 404; any other answer but 200 is an exception that
+   * names the call and starts with what the server said.
+   */
+  public Optional<String> get(String path, Duration deadline) throws IOException {
+    URI uri = URI.create(base + path);
+    String what = "GET " + uri;
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(deadline).header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json").GET().build();
+    HttpResponse<byte[]> response = exchange(request, what, deadline);
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException(what + ": the server answered " + response.statusCode() + " " + excerpt(body));
+    }
+    return Optional.of(body);
+  }
+
   /** One call, its whole answer (at most {@value #MAX_ANSWER_BYTES} bytes) within {@code left}; {@code what} names it in errors. */
   private HttpResponse<byte[]> exchange(HttpRequest request, String what, Duration left) throws IOException {
     CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> new Bounded(MAX_ANSWER_BYTES));
