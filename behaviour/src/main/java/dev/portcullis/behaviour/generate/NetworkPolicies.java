@@ -79,7 +79,7 @@ public record NetworkPolicies(String yaml, List<String> notes) {
 
     Map<Peer, List<Map<String, Object>>> ingressPorts = new LinkedHashMap<>();
     Map<Peer, List<Map<String, Object>>> egressPorts = new LinkedHashMap<>();
-    boolean dns = false;
+    Map<String, List<String>> dns = new LinkedHashMap<>();
     for (Connection c : connections) {
       if (c.destination().equals(me)) {
         addPort(name, "ingress from", c.source(), c, ingressPorts, notes);
@@ -88,15 +88,15 @@ public record NetworkPolicies(String yaml, List<String> notes) {
         boolean resolver = !(c.destination() instanceof Peer.OfWorkload) && c.port() == DNS
             && (c.protocol() == Flow.Protocol.UDP || c.protocol() == Flow.Protocol.TCP);
         if (resolver) {
-          dns = true;
-          notes.add(name + ": egress " + c.service() + " to " + c.destination().text()
-              + " is DNS: allowed to kube-dns in kube-system instead");
+          dns.computeIfAbsent(c.destination().text(), k -> new ArrayList<>()).add(c.service());
         } else {
           addPort(name, "egress to", c.destination(), c, egressPorts, notes);
         }
       }
     }
 
+    dns.forEach((resolver, services) -> notes.add(name + ": DNS to " + resolver + " (" + String.join(", ", services)
+        + ") is allowed to kube-dns in kube-system instead"));
     List<Map<String, Object>> ingress = new ArrayList<>();
     ingressPorts.forEach((peer, ports) -> {
       if (!ports.isEmpty()) {
@@ -104,7 +104,7 @@ public record NetworkPolicies(String yaml, List<String> notes) {
       }
     });
     List<Map<String, Object>> egress = new ArrayList<>();
-    if (dns) {
+    if (!dns.isEmpty()) {
       egress.add(rule("to", kubeDns(), List.of(port(Flow.Protocol.UDP, DNS), port(Flow.Protocol.TCP, DNS))));
     }
     egressPorts.forEach((peer, ports) -> {
