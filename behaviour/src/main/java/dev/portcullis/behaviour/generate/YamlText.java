@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  */
 final class YamlText {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9._/-]*");
+  /** An IPv4 CIDR block: no YAML reader takes {@code 10.0.0.0/8} for a number, and users write it plain. */
+  private static final Pattern IPV4_CIDR = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}");
   private static final Pattern SPECIAL = Pattern.compile(
       "(?i)y|n|yes|no|on|off|true|false|null|nan|inf");
 
@@ -71,7 +73,8 @@ final class YamlText {
       case Long l -> l.toString();
       case Map<?, ?> m -> "{}";
       case List<?> l -> "[]";
-      case String s -> PLAIN.matcher(s).matches() && !SPECIAL.matcher(s).matches() ? s : quoted(s);
+      case String s -> PLAIN.matcher(s).matches() && !SPECIAL.matcher(s).matches() || IPV4_CIDR.matcher(s).matches()
+          ? s : quoted(s);
       default -> throw new IllegalArgumentException("write YAML: " + value.getClass().getSimpleName()
           + " is not a scalar");
     };

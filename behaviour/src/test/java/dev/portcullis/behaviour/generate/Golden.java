@@ -22,7 +22,8 @@ final class Golden {
     }
     assertThat(Files.exists(golden)).as(golden + " exists (generate it with -Dportcullis.updateGolden=true)").isTrue();
     assertThat(Files.readString(golden, StandardCharsets.UTF_8))
-        .as(name + " differs from what is generated; regenerate with -Dportcullis.updateGolden=true and review the diff")
+        .as(name + " differs from what is generated; regenerate with -Dportcullis.updateGolden=true and review"
+            + " the diff")
         .isEqualTo(generated);
   }
 }

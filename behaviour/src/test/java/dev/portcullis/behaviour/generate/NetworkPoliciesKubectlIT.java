@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The generated NetworkPolicies are what the real kubectl and kube-apiserver (testkit's, v1.20.2) accept: {@code kubectl
- * apply --dry-run=client} (kubectl checks the documents against the server's OpenAPI schema) and {@code
+ * The generated NetworkPolicies are what the real kubectl and kube-apiserver (testkit's, v1.20.2) accept:
+ * {@code kubectl apply --dry-run=client} (kubectl checks the documents against the server's OpenAPI schema) and {@code
  * --dry-run=server} (the API server validates the objects as it would store them, in the namespaces they name).
  * Nothing is stored; the namespaces this test makes are deleted after it.
  */

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The three-tier application of issue 17 as learned: web → api:8080, api → db:5432, each tier resolving names at the
- * podman network's resolver 10.89.0.1, all in namespace {@code shop}; each tier's profile holds both ends of what it
+ * The three-tier application of issue 17 as learned: web → api:8080, api → db:5432, each tier resolving names at
+ * the podman network's resolver 10.89.0.1, all in namespace {@code shop}; each tier's profile holds both ends of what it
  * saw (web's egress to api, api's ingress from web).
  */
 final class ThreeTier {
