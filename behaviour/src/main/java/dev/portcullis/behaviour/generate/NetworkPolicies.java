@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>A peer workload is selected by its labels, with a {@code namespaceSelector} on {@code
- *       kubernetes.io/metadata.name} when it runs in another namespace than the policy's; a peer workload without a
+ *       kubernetes.io/metadata.name} (set on every namespace from Kubernetes 1.21; label it by hand on older
+ *       clusters) when it runs in another namespace than the policy's; a peer workload without a
  *       profile is selected by {@code app: NAME} in the policy's own namespace (and noted).
  *   <li>An egress flow of A to B and an ingress flow of B from A are one connection: both policies allow it, whichever
  *       profile saw it.
