@@ -146,7 +146,12 @@ public record ProcessAllowlists(List<Allowlist> allowlists) {
       }
       sha256 = List.copyOf(new TreeSet<>(sha256));
       arguments = List.copyOf(new TreeSet<>(arguments));
-      users = List.copyOf(users);
+      for (String u : users) {
+        if (!u.matches("[0-9]{1,10}")) {
+          throw new IllegalArgumentException("allowed executable " + path + ": user " + u + " is not a numeric UID");
+        }
+      }
+      users = users.stream().distinct().sorted(java.util.Comparator.comparingLong(Long::parseLong)).toList();
     }
   }
 }
