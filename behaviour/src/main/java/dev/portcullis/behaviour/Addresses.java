@@ -18,12 +18,44 @@ public final class Addresses {
     }
     if (address.contains(":") && IPV6.matcher(address).matches()) {
       try {
-        return InetAddress.getByName(address).getHostAddress();
+        return compressed(InetAddress.getByName(address).getHostAddress());
       } catch (UnknownHostException e) {
         // an IPv6 literal never causes a lookup; a malformed one lands here
       }
     }
     throw new IllegalArgumentException(Workload.quoted(address) + " is not an IP address");
+  }
+
+  /** RFC 5952's text of a full IPv6 address: the longest run of two or more zero groups (the first of equals) as {@code ::}. */
+  private static String compressed(String full) {
+    int zone = full.indexOf('%');
+    String[] groups = (zone < 0 ? full : full.substring(0, zone)).split(":");
+    if (groups.length != 8) {
+      return full; // an IPv4-mapped address comes back as IPv4 text already
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      if (!groups[i].equals("0")) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j].equals("0")) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    if (bestStart < 0) {
+      return String.join(":", groups);
+    }
+    String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+    String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
+    return head + "::" + tail;
   }
 
   /** The canonical form of a CIDR block ({@code ADDRESS/PREFIX}); a bare address is a /32 or /128. */

@@ -119,11 +119,13 @@ public final class ProfileJson {
       throw new IOException("read profile " + file + ": " + size + " bytes, more than the " + MAX_BYTES
           + " a profile may have");
     }
+    byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      return parse(new String(in.readNBytes((int) MAX_BYTES + 1), StandardCharsets.UTF_8), file.toString());
+      bytes = in.readNBytes((int) MAX_BYTES + 1);
     } catch (IOException e) {
       throw new IOException("read profile " + file + ": " + reason(e), e);
     }
+    return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
   }
 
   /** Parses a profile document's text; {@code source} names it in errors. */

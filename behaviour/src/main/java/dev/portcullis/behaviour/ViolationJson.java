@@ -23,7 +23,7 @@ public final class ViolationJson {
   private ViolationJson() {}
 
   /** The violation as an object: {@code kind} {@code flow} or {@code process}, then its fields and its description. */
-  public static ObjectNode tree(Violation violation) {
+  private static ObjectNode tree(Violation violation) {
     ObjectNode n = MAPPER.createObjectNode();
     switch (violation) {
       case Violation.OfFlow f -> {
@@ -46,8 +46,18 @@ public final class ViolationJson {
     return tree(violation).toString();
   }
 
-  /** Reads one violation object; anything else is an IllegalArgumentException saying which field and why. */
-  public static Violation read(JsonNode node) {
+  /** Reads one violation object's text; anything else is an IllegalArgumentException saying which field and why. */
+  public static Violation read(String json) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage() + ")");
+    }
+    return read(node);
+  }
+
+  private static Violation read(JsonNode node) {
     if (!node.isObject()) {
       throw new IllegalArgumentException("a violation is an object");
     }

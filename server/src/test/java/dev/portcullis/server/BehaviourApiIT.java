@@ -84,10 +84,16 @@ class BehaviourApiIT {
       assertThat(workloads.get(0).path("mode").asText()).isEqualTo("protect");
       assertThat(workloads.get(0).path("violations").asInt()).isEqualTo(2);
 
-      String page = viewer.get("/ui/workloads").body();
+      // the dashboard, signed in: a viewer sees the modes, an operator also the form that switches them
+      ApiClient viewerSession = ServerFixtures.user(port, "vera", List.of("viewer:**"));
+      ApiClient operatorSession = ServerFixtures.user(port, "otto", List.of("operator:**"));
+      String page = viewerSession.get("/ui/workloads").body();
       assertThat(page).contains("id=\"workload-web\" data-mode=\"protect\"").contains("egress tcp/5432 db dropped (protect)")
           .doesNotContain("id=\"mode-web\"");
-      assertThat(operator.get("/ui/workloads").body()).contains("id=\"mode-web\"");
+      assertThat(operatorSession.get("/ui/workloads").body()).contains("id=\"mode-web\"").contains("src=\"/ui/workloads/topology.svg\"");
+      // the topology of the kept profiles, drawn by Graphviz: web and the api it calls
+      String svg = viewerSession.get("/ui/workloads/topology.svg").body();
+      assertThat(svg).contains("<svg").contains(">web</text>").contains(">api</text>");
 
       ApiClient auditor = ApiClient.withToken(port, ServerFixtures.token(port, "auditor", List.of("auditor:**")));
       List<String> records = new ArrayList<>();

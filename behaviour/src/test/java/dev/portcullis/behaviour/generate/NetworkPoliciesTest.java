@@ -100,7 +100,7 @@ class NetworkPoliciesTest {
     assertThat(egress.at("/0/to/0/podSelector/matchLabels/app").asText()).isEqualTo("db");
     assertThat(egress.at("/0/ports").findValuesAsText("port")).containsExactly("5432", "5433");
     assertThat(egress.at("/1/to/0/ipBlock/cidr").asText()).isEqualTo("192.0.2.0/24");
-    assertThat(egress.at("/2/to/0/ipBlock/cidr").asText()).isEqualTo("2001:db8:0:0:0:0:0:1/128");
+    assertThat(egress.at("/2/to/0/ipBlock/cidr").asText()).isEqualTo("2001:db8::1/128");
     assertThat(egress.at("/2/ports/0/protocol").asText()).isEqualTo("UDP");
   }
 

@@ -152,7 +152,7 @@ final class BehaviourApi {
     for (int i = 0; i < list.size(); i++) {
       Violation v;
       try {
-        v = ViolationJson.read(list.get(i));
+        v = ViolationJson.read(list.get(i).toString());
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, "BAD_REQUEST", "violations of " + name + ": violations[" + i + "]: "
             + Request.firstLine(e.getMessage()));

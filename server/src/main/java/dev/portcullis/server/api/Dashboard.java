@@ -87,6 +87,7 @@ final class Dashboard {
     ops.add(page(AuditPage.PATH, "auditPage", requires(Permission.READ_AUDIT, Scope.NONE), this::audit));
     ops.add(page(TrendsPage.PATH, "trendsPage", reads(Scope.NONE), this::trends));
     ops.add(page(WorkloadsPage.PATH, "workloadsPage", reads(Scope.NONE), this::workloads));
+    ops.add(page(WorkloadsPage.TOPOLOGY, "topologyPicture", reads(Scope.NONE), this::topology));
     return List.copyOf(ops);
   }
 
@@ -158,7 +159,37 @@ final class Dashboard {
     }
     List<WorkloadsPage.Violation> violations = store.behaviours().violations(null, 50).stream()
         .map(v -> new WorkloadsPage.Violation(v.workload(), v.seenAt(), v.outcome(), v.description())).toList();
-    r.html(200, WorkloadsPage.render(view(r), new WorkloadsPage.View(rows, violations, false)));
+    boolean picture = rows.stream().anyMatch(w -> w.revision() != null);
+    r.html(200, WorkloadsPage.render(view(r), new WorkloadsPage.View(rows, violations, picture)));
+  }
+
+  /** The last topology drawn, by the profiles it was drawn from: the page asks for it on every view. */
+  private volatile java.util.Map.Entry<List<String>, String> lastTopology = java.util.Map.entry(List.of(), "");
+
+  private void topology(Request r) throws IOException {
+    List<String> texts = store.behaviours().latestProfiles(MAX_ROWS);
+    java.util.Map.Entry<List<String>, String> last = lastTopology;
+    String svg;
+    if (last.getKey().equals(texts) && !texts.isEmpty()) {
+      svg = last.getValue();
+    } else {
+      List<dev.portcullis.behaviour.Profile> profiles = new ArrayList<>();
+      for (String text : texts) {
+        profiles.add(dev.portcullis.behaviour.ProfileJson.parse(text, "kept on the server"));
+      }
+      if (profiles.isEmpty()) {
+        throw new ApiException(404, "NOT_FOUND", "no workload has sent a profile");
+      }
+      try {
+        svg = dev.portcullis.behaviour.generate.Topology.of(profiles).svg();
+      } catch (IOException e) {
+        throw new ApiException(503, "UNAVAILABLE", Request.firstLine(e.getMessage()));
+      }
+      lastTopology = java.util.Map.entry(List.copyOf(texts), svg);
+    }
+    // the picture's own CSP: nothing in it may run or load, whatever a label holds
+    r.context().header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    r.text(200, "image/svg+xml; charset=utf-8", svg);
   }
 
   private void quarantine(Request r) throws IOException {

@@ -1,0 +1,186 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.behaviour.Profile;
+import dev.portcullis.behaviour.ProfileJson;
+import dev.portcullis.behaviour.generate.Drift;
+import dev.portcullis.behaviour.generate.NetworkPolicies;
+import dev.portcullis.behaviour.generate.ProcessAllowlists;
+import dev.portcullis.behaviour.generate.Topology;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis behaviour}: what learned profiles turn into (NetworkPolicy, process allowlists, the topology) and
+ * how they read.
+ */
+@Command(name = "behaviour", mixinStandardHelpOptions = true,
+    description = "Turn learned behaviour profiles (portcullis learn) into Kubernetes NetworkPolicy, process allowlists and a "
+        + "topology picture, or show how far learning is.",
+    subcommands = {BehaviourCommand.Show.class, BehaviourCommand.NetworkPolicy.class, BehaviourCommand.Allowlist.class,
+        BehaviourCommand.TopologyCommand.class},
+    footer = {"", "PROFILE is a profile file or a directory of them (every *.json in it), as portcullis learn -o wrote them."})
+final class BehaviourCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: show, networkpolicy, allowlist, topology");
+  }
+
+  /** Every profile of the given files and directories, each read strictly. */
+  static List<Profile> read(List<Path> paths) throws IOException {
+    List<Profile> profiles = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(p, "*.json")) {
+          dir.forEach(files::add);
+        } catch (IOException e) {
+          throw new IOException("read profiles in " + p + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+          throw new IOException("read profiles in " + p + ": no *.json file in it");
+        }
+        files.sort(null);
+        for (Path f : files) {
+          profiles.add(ProfileJson.read(f));
+        }
+      } else {
+        profiles.add(ProfileJson.read(p));
+      }
+    }
+    return profiles;
+  }
+
+  /** Writes {@code text} to {@code output} atomically, or to standard output. */
+  static void emit(Main main, @Nullable Path output, String text) throws IOException {
+    if (output == null) {
+      main.out.print(text);
+    } else {
+      AtomicWrite.write(output, text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "One line per profile: its workload, revision, flows and processes, and whether learning is complete and why.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "Profile files or directories.")
+    List<Path> profiles = List.of();
+
+    @Option(names = "--complete", description = "Exit 1 unless learning is complete for every profile.")
+    boolean requireComplete;
+
+    @Override
+    public Integer call() throws IOException {
+      Main main = Main.of(spec);
+      boolean all = true;
+      for (Profile p : read(profiles)) {
+        all &= p.learning().complete();
+        main.out.println(p.workload().name() + " revision " + p.revision() + ": " + p.flows().size() + " flows, "
+            + p.processes().size() + " processes; " + p.learning().status());
+      }
+      return requireComplete && !all ? Main.FAILED : 0;
+    }
+  }
+
+  @Command(name = "networkpolicy", mixinStandardHelpOptions = true,
+      description = "Kubernetes NetworkPolicy (networking.k8s.io/v1) for every profiled workload: ingress and egress as learned, "
+          + "DNS to kube-dns kept, everything else denied. What a policy cannot express (ICMP, DNS names) goes to standard error.")
+  static final class NetworkPolicy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "Profile files or directories, one profile per workload.")
+    List<Path> profiles = List.of();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the YAML here (atomically) instead of stdout.")
+    @Nullable Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      Main main = Main.of(spec);
+      NetworkPolicies policies = NetworkPolicies.of(read(profiles));
+      emit(main, output, policies.yaml());
+      policies.notes().forEach(n -> main.err.println("portcullis: " + n));
+      return 0;
+    }
+  }
+
+  @Command(name = "allowlist", mixinStandardHelpOptions = true,
+      description = "The process allowlist of every profiled workload (JSON): the executables it ran, with their SHA-256, "
+          + "arguments and users.")
+  static final class Allowlist implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "Profile files or directories.")
+    List<Path> profiles = List.of();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON here (atomically) instead of stdout.")
+    @Nullable Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      emit(Main.of(spec), output, ProcessAllowlists.of(read(profiles)).json());
+      return 0;
+    }
+  }
+
+  @Command(name = "topology", mixinStandardHelpOptions = true,
+      description = "The graph of all profiled workloads and their peers: --format json (default), dot (Graphviz) or svg "
+          + "(rendered by Graphviz dot, which must be installed).")
+  static final class TopologyCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "Profile files or directories.")
+    List<Path> profiles = List.of();
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "json (default), dot or svg.", defaultValue = "json")
+    String format = "json";
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write it here (atomically) instead of stdout.")
+    @Nullable Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!List.of("json", "dot", "svg").contains(format)) {
+        throw new IllegalArgumentException("--format " + format + ": json, dot or svg");
+      }
+      Topology topology = Topology.of(read(profiles));
+      emit(Main.of(spec), output, switch (format) {
+        case "dot" -> topology.dot();
+        case "svg" -> topology.svg();
+        default -> topology.json();
+      });
+      return 0;
+    }
+  }
+
+  /** Exit code of {@code drift} when something drifted. */
+  static final int DRIFTED = 1;
+
+  /** Writes a drift report as a table or JSON and returns whether anything drifted. */
+  static boolean report(Main main, List<Drift> drifts, String format, @Nullable Path output) throws IOException {
+    StringBuilder text = new StringBuilder();
+    if (format.equals("json")) {
+      text.append(drifts.size() == 1 ? drifts.getFirst().json() : "[\n" + String.join(",\n", drifts.stream()
+          .map(d -> d.json().strip()).toList()) + "\n]\n");
+    } else {
+      drifts.forEach(d -> text.append(d.table()));
+    }
+    emit(main, output, text.toString());
+    return drifts.stream().anyMatch(d -> !d.none());
+  }
+}
