@@ -1,0 +1,319 @@
+package dev.portcullis.behaviour.internal;
+
+import dev.portcullis.behaviour.Flow;
+import dev.portcullis.behaviour.Peer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Watches workloads through the kernel: a table of our own in each workload's network namespace (its rules logging
+ * the first packet of each connection to an NFLOG group), one {@code tcpdump -i nflog:GROUP} per namespace reading
+ * those packets, and the audit log's exec events attributed to workloads by network namespace. Each event is handed
+ * to {@link Events} as a flow or an exec of a named workload. {@link #close()} deletes our table in every namespace,
+ * removes our audit rules and stops every process it started.
+ *
+ * <p>Why NFLOG and not conntrack events: one event source serves learning, monitor and protect alike (a connection
+ * protect mode drops never gets a confirmed conntrack entry, so conntrack events cannot report it; the log rule sees
+ * it), the rules live in each workload's own namespace so the host's firewall is never touched, and no {@code
+ * nf_log_all_netns} sysctl has to change. Logging only {@code ct state new} costs one line per connection and still
+ * catches connections that live a millisecond.
+ */
+public final class Watcher implements AutoCloseable {
+  private static final Duration READY = Duration.ofSeconds(10);
+  private static final long MAX_EXECUTABLE = 1L << 30;
+  private static final int MAX_PIDS = 1 << 16;
+
+  /**
+   * A workload being watched.
+   *
+   * @param name its name
+   * @param netns a path to its network namespace
+   * @param inode the namespace's inode when it was resolved (its identity)
+   * @param addresses its addresses
+   */
+  public record Watched(String name, Path netns, long inode, List<String> addresses) {
+    public Watched {
+      addresses = List.copyOf(addresses);
+    }
+  }
+
+  /** An exec attributed to a workload. */
+  public record Exec(
+      String workload, Instant time, long pid, String executable, @Nullable String sha256, List<String> arguments,
+      String user, @Nullable String parent) {}
+
+  /** What the watcher reports; called from its reader threads, so implementations are thread-safe. */
+  public interface Events {
+    void flow(String workload, Instant time, Flow.Direction direction, Peer peer, Flow.Protocol protocol, int port);
+
+    void exec(Exec exec);
+
+    /** The workload can no longer be watched (its namespace or our reader for it has gone); called once. */
+    void lost(String workload, String reason);
+
+    /** Something every workload shares failed (the audit reader); called once. */
+    void failed(String reason);
+
+    void progress(String line);
+  }
+
+  private record Seen(String workload, String executable) {}
+
+  private record Hashed(long size, long modified, String sha256) {}
+
+  private final OwnProcesses own = new OwnProcesses();
+  private final List<Watched> watched;
+  private final Map<String, String> owners;
+  private final int group;
+  private final Events events;
+  private final Map<Long, String> byInode = new java.util.HashMap<>();
+  private final Map<String, LineProcess> readers = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
+  private final Map<String, Hashed> hashes = new ConcurrentHashMap<>();
+  private final Map<Long, Seen> pids = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Seen> eldest) {
+      return size() > MAX_PIDS;
+    }
+  };
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread guard;
+  private @Nullable AuditSession audit;
+
+  private Watcher(List<Watched> watched, Map<String, String> owners, int group, Events events) {
+    this.watched = List.copyOf(watched);
+    this.owners = Map.copyOf(owners);
+    this.group = group;
+    this.events = events;
+    watched.forEach(w -> byInode.put(w.inode(), w.name()));
+    this.guard = new Thread(this::guard, "portcullis-netns-guard");
+    this.guard.setDaemon(true);
+  }
+
+  /**
+   * Installs each workload's first ruleset, starts its packet reader, then the exec rules; on failure everything
+   * started so far is undone.
+   *
+   * @param owners which workload each known address belongs to (peers are named by it)
+   * @param rulesets each workload's first ruleset, by name ({@code nft -f} text replacing our table atomically)
+   * @param group the NFLOG group the rulesets log to
+   */
+  public static Watcher start(List<Watched> watched, Map<String, String> owners, Map<String, String> rulesets,
+      int group, Path stateDir, @Nullable Path auditLog, Events events) throws IOException {
+    Watcher w = new Watcher(watched, owners, group, events);
+    try {
+      for (Watched one : watched) {
+        w.install(one, rulesets.get(one.name()));
+        w.startReader(one);
+      }
+      synchronized (w.pids) {
+        for (Map.Entry<Long, String> p : Netns.processesIn(w.byInode).entrySet()) {
+          if (!w.own.owns(p.getKey())) {
+            w.pids.put(p.getKey(), new Seen(p.getValue(), executableOf(p.getKey())));
+          }
+        }
+      }
+      w.audit = AuditSession.start(w.own, stateDir, auditLog, w::onExec, w::onAuditFailed, events::progress);
+      w.guard.start();
+    } catch (IOException | RuntimeException e) {
+      try {
+        w.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return w;
+  }
+
+  /** Replaces our table in the workload's namespace with {@code ruleset}, in one nft transaction. */
+  public void install(Watched workload, @Nullable String ruleset) throws IOException {
+    if (ruleset == null) {
+      throw new IllegalArgumentException("workload " + workload.name() + ": no ruleset to install");
+    }
+    if (Netns.inode(workload.netns()).orElse(-1) != workload.inode()) {
+      throw new IOException("workload " + workload.name() + ": its network namespace " + workload.netns()
+          + " has gone");
+    }
+    Netns.apply(own, workload.netns(), ruleset);
+  }
+
+  /** The processes this watcher started (their execs are never a workload's). */
+  public OwnProcesses own() {
+    return own;
+  }
+
+  private void startReader(Watched w) throws IOException {
+    List<String> command = List.of("nsenter", "--net=" + w.netns(), "tcpdump", "-i", "nflog:" + group, "-nn", "-tt",
+        "-q", "-l", "-K");
+    LineProcess reader = LineProcess.start(own, command, "listening on", READY, line -> onPacket(w, line),
+        reason -> lose(w.name(), "its packet reader stopped: " + reason));
+    readers.put(w.name(), reader);
+  }
+
+  private void onPacket(Watched w, String line) {
+    Optional<Packet> parsed = Packet.parse(line);
+    if (parsed.isEmpty()) {
+      return;
+    }
+    Packet p = parsed.get();
+    Flow.Direction direction;
+    String other;
+    if (w.addresses().contains(p.source())) {
+      direction = Flow.Direction.EGRESS;
+      other = p.destination();
+    } else if (w.addresses().contains(p.destination())) {
+      direction = Flow.Direction.INGRESS;
+      other = p.source();
+    } else {
+      return; // neither end is the workload's (an address added after it was resolved)
+    }
+    String owner = owners.get(other);
+    Peer peer = owner != null ? new Peer.OfWorkload(owner) : new Peer.OfAddress(other);
+    events.flow(w.name(), p.time(), direction, peer, p.protocol(), p.destinationPort());
+  }
+
+  private void onExec(ExecEvent e) {
+    if (own.owns(e.pid())) {
+      return;
+    }
+    String workload;
+    String parent = null;
+    synchronized (pids) {
+      OptionalLong ino = Netns.inodeOf(e.pid());
+      Seen parentSeen = pids.get(e.ppid());
+      if (ino.isPresent()) {
+        workload = byInode.get(ino.getAsLong());
+      } else {
+        // the process has gone already (it lived milliseconds): it belongs where its parent does
+        workload = parentSeen == null ? null : parentSeen.workload();
+      }
+      if (workload == null) {
+        pids.remove(e.pid());
+        return;
+      }
+      if (parentSeen != null && parentSeen.workload().equals(workload)) {
+        parent = parentSeen.executable();
+      }
+      pids.put(e.pid(), new Seen(workload, e.executable()));
+    }
+    String sha = sha256(workload, e.executable(), e.pid(), e.ppid());
+    events.exec(new Exec(workload, e.time(), e.pid(), e.executable(), sha, e.arguments(), e.euid(), parent));
+  }
+
+  private void onAuditFailed(String reason) {
+    if (!closed.get()) {
+      events.failed(reason);
+    }
+  }
+
+  private @Nullable String sha256(String workload, String executable, long pid, long ppid) {
+    for (long from : new long[] {pid, ppid}) {
+      Path file = Path.of("/proc", Long.toString(from), "root", executable.substring(1));
+      try {
+        var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        if (!attrs.isRegularFile() || attrs.size() > MAX_EXECUTABLE) {
+          continue;
+        }
+        String cacheKey = workload + "\0" + executable;
+        Hashed known = hashes.get(cacheKey);
+        long modified = attrs.lastModifiedTime().toMillis();
+        if (known != null && known.size() == attrs.size() && known.modified() == modified) {
+          return known.sha256();
+        }
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+          byte[] buf = new byte[1 << 16];
+          for (int n; (n = in.read(buf)) >= 0; ) {
+            digest.update(buf, 0, n);
+          }
+        }
+        String sha = HexFormat.of().formatHex(digest.digest());
+        hashes.put(cacheKey, new Hashed(attrs.size(), modified, sha));
+        return sha;
+      } catch (IOException e) {
+        // gone, or not readable from here: try the parent's view of the same file system
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+      }
+    }
+    return null;
+  }
+
+  private static String executableOf(long pid) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString();
+    } catch (IOException e) {
+      return "/unknown";
+    }
+  }
+
+  private void guard() {
+    while (!closed.get()) {
+      for (Watched w : watched) {
+        if (!lost.containsKey(w.name()) && Netns.inode(w.netns()).orElse(-1) != w.inode()) {
+          lose(w.name(), "its network namespace " + w.netns() + " has gone (the workload exited or was removed)");
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void lose(String name, String reason) {
+    if (!closed.get() && lost.putIfAbsent(name, Boolean.TRUE) == null) {
+      LineProcess reader = readers.remove(name);
+      if (reader != null) {
+        reader.close();
+      }
+      events.lost(name, reason);
+    }
+  }
+
+  /** Deletes our table in every namespace, removes our audit rules, stops our processes; reports what failed. */
+  @Override
+  public void close() throws IOException {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    guard.interrupt();
+    List<String> failures = new ArrayList<>();
+    if (audit != null) {
+      try {
+        audit.close();
+      } catch (IOException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    readers.values().forEach(LineProcess::close);
+    for (Watched w : watched) {
+      try {
+        Netns.deleteTable(own, w.netns(), w.inode());
+      } catch (IOException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new IOException("clean up: " + String.join("; ", failures));
+    }
+  }
+}
