@@ -52,7 +52,7 @@ public final class NftRuleset {
           rules(s, flow, known, egress);
         }
       }
-      s.append("    ct state new log group ").append(logGroup).append(" counter\n")
+      s.append("    ").append(Rulesets.logRule(logGroup)).append("\n")
           .append("    counter ").append(mode == Mode.PROTECT ? "drop" : "accept").append("\n")
           .append("  }\n");
     }

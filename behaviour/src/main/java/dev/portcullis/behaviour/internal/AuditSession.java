@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Exec events from the Linux audit subsystem: our own rules ({@code -S execve,execveat}, both ABIs) under a key of
- * our own, read from the audit log as it grows. Only one audit daemon runs per system: when none runs, a private
+ * Exec events from the Linux audit subsystem: our own rules ({@code -S execve,execveat}, and forks to follow process trees;
+ * both ABIs) under keys of our own, read from the audit log as it grows. Only one audit daemon runs per system: when none runs, a private
  * {@code auditd} is started with its configuration and log under the state directory and stopped at {@link
  * #close()}; when one runs, its log is read (it must be readable and in {@code RAW} format). {@link #close()} removes
  * exactly the rules with our key; the host's other audit rules are never touched.
@@ -127,12 +127,22 @@ public final class AuditSession implements AutoCloseable {
     AuditSession session = new AuditSession(own, key, daemon, logFile, events, failed);
     try {
       session.position = Files.size(logFile);
-      Commands.check(own, COMMAND, List.of("auditctl", "-a", "always,exit", "-F", "arch=b64", "-S", "execve,execveat",
-          "-k", key), null);
-      Commands.Result b32 = Commands.run(own, COMMAND, List.of("auditctl", "-a", "always,exit", "-F", "arch=b32", "-S",
-          "execve,execveat", "-k", key), null);
-      if (b32.exitCode() != 0) {
-        progress.accept("audit: no rule for 32-bit execs (" + b32.stderrLine() + ")");
+      // forks and setns too: a child that execs and ends within milliseconds (socat's EXEC) is attributed through the
+      // chain of forks, and a process entering a namespace (ip netns exec, nsenter, runc) through its setns
+      for (String arch : List.of("b64", "b32")) {
+        for (List<String> rule : List.of(List.of("-S", "execve,execveat", "-k", key + "-x"),
+            List.of("-S", "clone,clone3,fork,vfork,setns", "-F", "success=1", "-k", key + "-f"))) {
+          List<String> command = new java.util.ArrayList<>(List.of("auditctl", "-a", "always,exit", "-F",
+              "arch=" + arch));
+          command.addAll(rule);
+          Commands.Result r = Commands.run(own, COMMAND, command, null);
+          if (r.exitCode() != 0 && arch.equals("b64")) {
+            throw new IOException("add audit rule " + String.join(" ", command.subList(1, command.size())) + ": "
+                + r.stderrLine());
+          } else if (r.exitCode() != 0) {
+            progress.accept("audit: no rule for 32-bit programs (" + r.stderrLine() + ")");
+          }
+        }
       }
       session.reader.start();
     } catch (IOException | RuntimeException e) {
@@ -150,7 +160,7 @@ public final class AuditSession implements AutoCloseable {
   private long position;
 
   private void read() {
-    ExecEvent.Assembler assembler = new ExecEvent.Assembler(key);
+    ExecEvent.Assembler assembler = new ExecEvent.Assembler(key + "-x", key + "-f");
     StringBuilder line = new StringBuilder();
     ByteBuffer buf = ByteBuffer.allocate(64 << 10);
     FileChannel channel = null;
@@ -222,9 +232,11 @@ public final class AuditSession implements AutoCloseable {
     closing = true;
     IOException failure = null;
     try {
-      Commands.Result r = Commands.run(own, COMMAND, List.of("auditctl", "-D", "-k", key), null);
-      if (r.exitCode() != 0) {
-        failure = new IOException("remove the audit rules with key " + key + " (auditctl -D -k): " + r.stderrLine());
+      for (String k : List.of(key + "-x", key + "-f")) {
+        Commands.Result r = Commands.run(own, COMMAND, List.of("auditctl", "-D", "-k", k), null);
+        if (r.exitCode() != 0) {
+          failure = new IOException("remove the audit rules with key " + k + " (auditctl -D -k): " + r.stderrLine());
+        }
       }
     } catch (IOException e) {
       failure = e;

@@ -13,18 +13,30 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One successful exec the Linux audit log recorded under one of our rules' keys.
+ * One successful exec, fork or setns the Linux audit log recorded under one of our rules' keys.
  *
  * @param serial the audit event's serial number
  * @param time when the kernel recorded it (milliseconds)
- * @param pid the process that executed (host PID namespace)
- * @param ppid its parent
+ * @param pid the process that executed or joined a namespace, or the child a fork made (host PID namespace)
+ * @param ppid its parent (for a fork, the process that forked)
  * @param euid its effective UID
- * @param executable the executed file's path, inside the process's own mount namespace
- * @param arguments {@code argv[1..]}; empty when the EXECVE record was lost
+ * @param executable the executed file's path, inside the process's own mount namespace (for a fork, the parent's)
+ * @param arguments {@code argv[1..]}; empty when the EXECVE record was lost, and for a fork
+ * @param kind what the process did
  */
 public record ExecEvent(
-    long serial, Instant time, long pid, long ppid, String euid, String executable, List<String> arguments) {
+    long serial, Instant time, long pid, long ppid, String euid, String executable, List<String> arguments,
+    Kind kind) {
+  /** What a process did. */
+  public enum Kind {
+    /** executed a program (execve, execveat) */
+    EXEC,
+    /** made a child (clone, clone3, fork, vfork): {@code pid} is the child */
+    FORK,
+    /** joined a namespace (setns) */
+    SETNS
+  }
+
   public ExecEvent {
     arguments = List.copyOf(arguments);
   }
@@ -42,12 +54,17 @@ public record ExecEvent(
    */
   public static final class Assembler {
     static final int MAX_PENDING = 4096;
-    private final String keyPrefix;
+    private final String execKey;
+    private final String forkKey;
     private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
 
-    /** Assembles the events whose rule key starts with {@code keyPrefix}. */
-    public Assembler(String keyPrefix) {
-      this.keyPrefix = keyPrefix;
+    /**
+     * Assembles the events of the rules keyed {@code execKey} (execs) and {@code forkKey} (forks, which return the
+     * child's PID, and setns, which returns 0).
+     */
+    public Assembler(String execKey, String forkKey) {
+      this.execKey = execKey;
+      this.forkKey = forkKey;
     }
 
     /** Feeds one line; returns the events it completed (none for unrelated or malformed lines). */
@@ -69,14 +86,14 @@ public record ExecEvent(
       switch (type) {
         case "SYSCALL" -> {
           String key = decoded(fields.get("key"));
-          boolean ours = key != null && java.util.Arrays.stream(key.split("\u0001")).anyMatch(k ->
-              k.startsWith(keyPrefix));
-          if (!ours || !"yes".equals(fields.get("success"))) {
+          List<String> keys = key == null ? List.of() : List.of(key.split("\u0001"));
+          boolean exec = keys.contains(execKey);
+          if (!exec && !keys.contains(forkKey) || !"yes".equals(fields.get("success"))) {
             pending.remove(serial);
             return List.of();
           }
           if (p == null) {
-            p = new Pending(time);
+            p = new Pending(time, !exec);
             pending.put(serial, p);
             if (pending.size() > MAX_PENDING) {
               pending.remove(pending.keySet().iterator().next());
@@ -108,7 +125,7 @@ public record ExecEvent(
       List<ExecEvent> done = new ArrayList<>();
       for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<Long, Pending> e = it.next();
-        if (e.getValue().received.isBefore(olderThan)) {
+        if (e.getValue().received.isBefore(olderThan)) { // its PROCTITLE was lost
           it.remove();
           complete(e.getKey(), e.getValue()).ifPresent(done::add);
         }
@@ -122,14 +139,17 @@ public record ExecEvent(
         return Optional.empty();
       }
       try {
-        long pid = Long.parseLong(s.getOrDefault("pid", ""));
-        long ppid = Long.parseLong(s.getOrDefault("ppid", ""));
+        long exit = Long.parseLong(s.getOrDefault("exit", ""));
+        Kind kind = !p.fork ? Kind.EXEC : exit > 0 ? Kind.FORK : Kind.SETNS;
+        long pid = Long.parseLong(s.getOrDefault(kind == Kind.FORK ? "exit" : "pid", ""));
+        long ppid = Long.parseLong(s.getOrDefault(kind == Kind.FORK ? "pid" : "ppid", ""));
         String euid = s.getOrDefault("euid", "");
         String exe = decoded(s.get("exe"));
         if (exe == null || !exe.startsWith("/") || !euid.matches("[0-9]{1,10}")) {
           return Optional.empty();
         }
-        return Optional.of(new ExecEvent(serial, p.time, pid, ppid, euid, exe, arguments(p.execve)));
+        return Optional.of(new ExecEvent(serial, p.time, pid, ppid, euid, exe, kind == Kind.EXEC
+            ? arguments(p.execve) : List.of(), kind));
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
@@ -137,12 +157,14 @@ public record ExecEvent(
 
     private static final class Pending {
       final Instant time;
+      final boolean fork;
       final Instant received = Instant.now();
       @Nullable Map<String, String> syscall;
       @Nullable Map<String, String> execve;
 
-      Pending(Instant time) {
+      Pending(Instant time, boolean fork) {
         this.time = time;
+        this.fork = fork;
       }
     }
   }

@@ -20,6 +20,14 @@ public final class Rulesets {
   }
 
   /**
+   * The rule that logs the first packet of a connection to NFLOG {@code group}: with a queue threshold of 1 the kernel
+   * hands each packet on at once rather than batching them for up to a second.
+   */
+  public static String logRule(int group) {
+    return "ct state new log group " + group + " queue-threshold 1 counter";
+  }
+
+  /**
    * The learning table for a workload: every connection's first packet, each way, logged to {@code group} and let
    * through; loopback is not logged.
    */
@@ -28,7 +36,7 @@ public final class Rulesets {
     for (boolean egress : new boolean[] {true, false}) {
       s.append(chainHeader(workload, egress))
           .append("    ").append(egress ? "oifname" : "iifname").append(" \"lo\" counter accept\n")
-          .append("    ct state new log group ").append(group).append(" counter\n")
+          .append("    ").append(logRule(group)).append("\n")
           .append("  }\n");
     }
     return s.append("}\n").toString();

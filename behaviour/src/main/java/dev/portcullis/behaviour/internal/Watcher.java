@@ -92,6 +92,12 @@ public final class Watcher implements AutoCloseable {
       return size() > MAX_PIDS;
     }
   };
+  private final Map<Long, String> entered = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+      return size() > MAX_PIDS;
+    }
+  };
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread guard;
   private @Nullable AuditSession audit;
@@ -125,7 +131,8 @@ public final class Watcher implements AutoCloseable {
       synchronized (w.pids) {
         for (Map.Entry<Long, String> p : Netns.processesIn(w.byInode).entrySet()) {
           if (!w.own.owns(p.getKey())) {
-            w.pids.put(p.getKey(), new Seen(p.getValue(), executableOf(p.getKey())));
+            String exe = w.executableOf(p.getKey(), p.getValue());
+            w.pids.put(p.getKey(), new Seen(p.getValue(), exe == null ? "/unknown" : exe));
           }
         }
       }
@@ -189,21 +196,50 @@ public final class Watcher implements AutoCloseable {
     events.flow(w.name(), p.time(), direction, peer, p.protocol(), p.destinationPort());
   }
 
+  /**
+   * Attributes an exec to a workload by the kernel's order of events. A process belongs to a workload when it was in
+   * its namespace at start, was forked by a process of the workload, or joined its namespace (setns) itself or through
+   * an ancestor that did; its execs are the workload's, even when it has ended before its event is read. A process
+   * that joined a namespace is attributed only from the setns on, so the tool that entered ({@code ip netns exec},
+   * {@code nsenter}, runc) is not the workload's. A process that did none of this executes outside every workload.
+   */
   private void onExec(ExecEvent e) {
-    if (own.owns(e.pid())) {
+    if (own.owns(e.pid()) || e.kind() == ExecEvent.Kind.FORK && own.owns(e.ppid())) {
       return;
     }
     String workload;
     String parent = null;
     synchronized (pids) {
-      OptionalLong ino = Netns.inodeOf(e.pid());
       Seen parentSeen = pids.get(e.ppid());
-      if (ino.isPresent()) {
-        workload = byInode.get(ino.getAsLong());
-      } else {
-        // the process has gone already (it lived milliseconds): it belongs where its parent does
-        workload = parentSeen == null ? null : parentSeen.workload();
+      switch (e.kind()) {
+        case FORK -> {
+          Seen childSeen = pids.get(e.pid());
+          // the child runs its parent's program until it executes another; after a vfork the child's exec is logged
+          // before the parent's return from vfork, and what that exec taught is kept
+          if (parentSeen != null && (childSeen == null || !childSeen.workload().equals(parentSeen.workload()))) {
+            pids.put(e.pid(), parentSeen);
+          } else if (parentSeen == null && entered.containsKey(e.ppid())) {
+            entered.put(e.pid(), entered.get(e.ppid()));
+          }
+          return;
+        }
+        case SETNS -> {
+          OptionalLong ino = Netns.inodeOf(e.pid());
+          if (ino.isPresent()) {
+            entered.put(e.pid(), byInode.getOrDefault(ino.getAsLong(), ""));
+          }
+          return;
+        }
+        case EXEC -> {
+          // handled below
+        }
       }
+      Seen selfSeen = pids.get(e.pid());
+      String known = entered.containsKey(e.pid()) ? entered.get(e.pid())
+          : selfSeen != null ? selfSeen.workload() : parentSeen != null ? parentSeen.workload() : "";
+      OptionalLong ino = Netns.inodeOf(e.pid());
+      // a process still running shows where it is now; one that has gone is where it was known to be
+      workload = known.isEmpty() ? null : ino.isPresent() ? byInode.get(ino.getAsLong()) : known;
       if (workload == null) {
         pids.remove(e.pid());
         return;
@@ -223,8 +259,20 @@ public final class Watcher implements AutoCloseable {
     }
   }
 
+  /**
+   * The SHA-256 of {@code executable} as the workload sees it: through the process's own root, else its parent's,
+   * else another known process of the workload (a process that lived milliseconds may be gone with its parent).
+   */
   private @Nullable String sha256(String workload, String executable, long pid, long ppid) {
-    for (long from : new long[] {pid, ppid}) {
+    List<Long> views = new ArrayList<>(List.of(pid, ppid));
+    synchronized (pids) {
+      pids.forEach((p, seen) -> {
+        if (views.size() < 10 && seen.workload().equals(workload) && p != pid && p != ppid) {
+          views.add(p);
+        }
+      });
+    }
+    for (long from : views) {
       Path file = Path.of("/proc", Long.toString(from), "root", executable.substring(1));
       try {
         var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
@@ -256,11 +304,22 @@ public final class Watcher implements AutoCloseable {
     return null;
   }
 
-  private static String executableOf(long pid) {
+  /** The program {@code pid} runs, as a path in its own file system; null when it cannot be read. */
+  private @Nullable String executableOf(long pid, String workload) {
+    synchronized (pids) {
+      Seen seen = pids.get(pid);
+      if (seen != null && seen.workload().equals(workload)) {
+        return seen.executable();
+      }
+    }
     try {
-      return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString();
+      Path proc = Path.of("/proc", Long.toString(pid));
+      String exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
+      String root = Files.readSymbolicLink(proc.resolve("root")).toString();
+      // the link reads as the host sees the file; a container's root is a directory of the host's
+      return root.equals("/") ? exe : exe.startsWith(root + "/") ? exe.substring(root.length()) : null;
     } catch (IOException e) {
-      return "/unknown";
+      return null;
     }
   }
 
