@@ -155,6 +155,20 @@ public final class NetnsLab implements AutoCloseable {
     return Exec.run(deadline, Map.of(), c);
   }
 
+  /** The {@code ip netns} name of the namespace process {@code pid} is in; empty when it is none of those names. */
+  public String identify(long pid) {
+    try {
+      return Exec.run(COMMAND, Map.of(), List.of("ip", "netns", "identify", Long.toString(pid))).stdoutText().strip();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** {@code nft list ruleset} inside the namespace. */
+  public String ruleset(String name) throws IOException {
+    return Tools.run(COMMAND, "ip", "netns", "exec", namespace(name), "nft", "list", "ruleset").stdoutText();
+  }
+
   /** Deletes the namespace now (its processes keep it alive, unnamed, until they end). */
   public void delete(String name) throws IOException {
     ip("netns", "delete", namespace(name));

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>{@code NAME=REFERENCE} names the workload explicitly ({@code web=pid:1234}). A workload is its network namespace:
- * the host's own namespace is refused, since rules are only ever installed inside a workload's own.
+ * the host's own namespace (that of PID 1, or of portcullis itself) is refused, since rules are only ever installed inside a workload's own.
  */
 public final class Targets {
   private static final Duration COMMAND = Duration.ofSeconds(30);
@@ -104,10 +104,12 @@ public final class Targets {
       throw new IOException("workload " + reference + ": no network namespace at " + netns
           + (ref.startsWith("pid:") ? " (no such process)" : ""));
     }
-    OptionalLong host = Netns.inode(Path.of("/proc/1/ns/net"));
-    if (host.isPresent() && host.getAsLong() == inode.getAsLong()) {
-      throw new IOException("workload " + reference + ": it shares the host's network namespace; rules are only "
-          + "installed in a workload's own namespace");
+    for (Path host : List.of(Path.of("/proc/self/ns/net"), Path.of("/proc/1/ns/net"))) {
+      if (Netns.inode(host).orElse(-1) == inode.getAsLong()) {
+        throw new IOException("workload " + reference + ": it shares the host's network namespace (that of "
+            + (host.startsWith("/proc/self") ? "portcullis itself" : "PID 1") + "); rules are only installed in a "
+            + "workload's own namespace");
+      }
     }
     List<String> addresses = Netns.addresses(own, netns);
     Workload workload = new Workload(name == null ? defaultName : name, labels, null, image, addresses);
