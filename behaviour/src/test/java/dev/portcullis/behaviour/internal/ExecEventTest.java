@@ -46,6 +46,17 @@ class ExecEventTest {
   }
 
   @Test
+  void readsTheEnrichedFormatOfARunningDaemonToo() throws IOException {
+    ExecEvent.Assembler assembler = new ExecEvent.Assembler("portcullis-test", "portcullis-test-f");
+    List<ExecEvent> events = new ArrayList<>();
+    for (String line : fixture("audit-enriched.log")) {
+      events.addAll(assembler.accept(line));
+    }
+    assertEquals(List.of(new ExecEvent(250, Instant.parse("2026-12-07T03:45:49.001Z"), 23970, 1, "0", "/usr/bin/id",
+        List.of("-u"), ExecEvent.Kind.EXEC)), events);
+  }
+
+  @Test
   void fieldsAreQuotedHexOrBare() {
     assertEquals("/usr/bin/a b", ExecEvent.decoded("2F7573722F62696E2F612062"));
     assertEquals("x", ExecEvent.decoded("\"x\""));
