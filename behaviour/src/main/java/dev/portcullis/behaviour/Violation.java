@@ -41,7 +41,8 @@ public sealed interface Violation permits Violation.OfFlow, Violation.OfProcess 
    * @param pid the process ID, in the host's PID namespace
    * @param user the effective UID
    * @param parent the executable of its parent, when known
-   * @param stoppedAfter for a stopped exec, how long after the exec the kill was sent
+   * @param stoppedAfter in protect mode, how long after the exec the kill was sent (outcome stopped), or the process
+   *     was found to have ended already, too soon to be killed (outcome allowed); null in monitor mode
    */
   record OfProcess(
       String workload, Instant time, Outcome outcome, String executable, String arguments, long pid, String user,
@@ -56,7 +57,9 @@ public sealed interface Violation permits Violation.OfFlow, Violation.OfProcess 
     public String describe() {
       return workload + ": exec " + executable + (arguments.isEmpty() ? "" : " " + arguments) + " (pid " + pid
           + ", uid " + user + ")" + (outcome == Outcome.STOPPED ? " killed" + (stoppedAfter == null ? ""
-          : " " + stoppedAfter.toMillis() + " ms after the exec") + " (protect)" : " allowed (monitor)");
+          : " " + stoppedAfter.toMillis() + " ms after the exec") + " (protect)" : stoppedAfter != null
+          ? " ended before it could be killed, " + stoppedAfter.toMillis() + " ms after the exec (protect)"
+          : " allowed (monitor)");
     }
   }
 }

@@ -33,9 +33,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>processes: every exec in a workload (Linux audit) whose executable is not in the profile's processes (same
  *       path, and same SHA-256 when both are known) is reported as a {@link Violation.OfProcess}; in protect mode the
  *       process and what it started are killed with SIGKILL as soon as the exec is read, and the violation says how
- *       many milliseconds after the exec the kill was sent. Audit reports an exec after it happened, so protect stops
- *       a process within milliseconds but cannot prevent its first instructions (a fanotify {@code
- *       FAN_OPEN_EXEC_PERM} hook could, but needs native code and is left out).
+ *       many milliseconds after the exec the kill was sent (10-25 ms on the test machine). Audit reports an exec
+ *       after it happened, so protect stops a process within milliseconds but cannot prevent its first instructions,
+ *       and a process that is done sooner (a short curl, a shell running one builtin) is reported as "ended before it
+ *       could be killed" (outcome allowed). A fanotify {@code FAN_OPEN_EXEC_PERM} hook could refuse the exec itself,
+ *       but needs native code and is left out.
  * </ul>
  *
  * <p>The mode of each workload is the content of its file in the state directory ({@link Modes}); the enforcer reads
@@ -212,15 +214,16 @@ public final class Enforcer implements AutoCloseable {
       Duration after = null;
       long inode = watched.get(exec.workload()).inode();
       // the PID is still the exec's process only while it is in the workload's namespace: never kill a reused PID
-      if (mode(exec.workload()) == Mode.PROTECT && Netns.inodeOf(exec.pid()).orElse(-1) == inode) {
-        Optional<ProcessHandle> process = ProcessHandle.of(exec.pid());
+      if (mode(exec.workload()) == Mode.PROTECT) {
+        Optional<ProcessHandle> process = Netns.inodeOf(exec.pid()).orElse(-1) == inode
+            ? ProcessHandle.of(exec.pid()) : Optional.empty();
         if (process.isPresent()) {
           process.get().descendants().forEach(ProcessHandle::destroyForcibly);
           if (process.get().destroyForcibly()) {
-            after = Duration.between(exec.time(), Instant.now());
             outcome = Violation.Outcome.STOPPED;
           }
         }
+        after = Duration.between(exec.time(), Instant.now());
       }
       violations.accept(new Violation.OfProcess(exec.workload(), exec.time(), outcome, exec.executable(),
           ProcessEntry.argumentsPattern(exec.arguments()), exec.pid(), exec.user(), exec.parent(), after));

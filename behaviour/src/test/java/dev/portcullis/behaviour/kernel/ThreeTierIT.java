@@ -85,7 +85,10 @@ class ThreeTierIT {
       List<Violation> violations = new CopyOnWriteArrayList<>();
       long apiPid = app.api.pid();
       try (Enforcer enforcer = Enforcer.start(targets, profiles,
-          Map.of("web", Mode.PROTECT, "api", Mode.PROTECT, "db", Mode.PROTECT), options, violations::add)) {
+          Map.of("web", Mode.PROTECT, "api", Mode.PROTECT, "db", Mode.PROTECT), options, v -> {
+            violations.add(v);
+            System.out.println("violation: " + v.describe()); // for the log, not asserted
+          })) {
         assertThat(app.callApi()).isEqualTo("0 api ok ping");
         Tools.Result direct = app.lab.exec("web", Duration.ofSeconds(20), "curl", "-s", "--connect-timeout", "2",
             "-m", "4", "http://db:5432/");
