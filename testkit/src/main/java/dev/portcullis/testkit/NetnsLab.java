@@ -36,7 +36,7 @@ public final class NetnsLab implements AutoCloseable {
     this.logs = logs;
   }
 
-  /** A lab with one namespace per name (each a DNS label of at most 8 characters), addressed {@code .2}, {@code .3}... */
+  /** A lab with one namespace per name (each 1-8 of [a-z0-9]), addressed {@code .2}, {@code .3}... */
   public static NetnsLab create(String... names) throws IOException {
     Tools.require("ip");
     String id = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);

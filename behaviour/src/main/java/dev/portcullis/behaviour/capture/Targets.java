@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>{@code NAME=REFERENCE} names the workload explicitly ({@code web=pid:1234}). A workload is its network namespace:
- * the host's own namespace (that of PID 1, or of portcullis itself) is refused, since rules are only ever installed inside a workload's own.
+ * the host's own namespace (that of PID 1, or of portcullis itself) is refused, since rules are only ever installed
+ * inside a workload's own.
  */
 public final class Targets {
   private static final Duration COMMAND = Duration.ofSeconds(30);
@@ -45,7 +46,8 @@ public final class Targets {
    * @throws IOException when the workload does not exist or does not run, with a one-line reason
    * @throws IllegalArgumentException when the reference is not one of the forms above
    */
-  public static Target resolve(String reference, Map<String, String> labels, List<String> podman) throws IOException {
+  public static Target resolve(String reference, Map<String, String> labels, List<String> podman)
+      throws IOException {
     String name = null;
     String ref = reference;
     int eq = reference.indexOf('=');

@@ -16,11 +16,12 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Exec events from the Linux audit subsystem: our own rules ({@code -S execve,execveat}, and forks to follow process trees;
- * both ABIs) under keys of our own, read from the audit log as it grows. Only one audit daemon runs per system: when none runs, a private
- * {@code auditd} is started with its configuration and log under the state directory and stopped at {@link
- * #close()}; when one runs, its log is read (it must be readable and in {@code RAW} format). {@link #close()} removes
- * exactly the rules with our key; the host's other audit rules are never touched.
+ * Exec events from the Linux audit subsystem: our own rules ({@code -S execve,execveat}, and forks and setns to follow
+ * process trees; both ABIs) under keys of our own, read from the audit log as it grows. Only one audit daemon runs per
+ * system: when none runs, a private {@code auditd} is started with its configuration and log under the state
+ * directory and stopped at {@link #close()}; when one runs, its log is read (it must be readable; {@code RAW} or
+ * {@code ENRICHED}). {@link #close()} removes exactly the rules with our keys; the host's other audit rules are never
+ * touched.
  */
 public final class AuditSession implements AutoCloseable {
   /** The prefix of every rule key we add. */

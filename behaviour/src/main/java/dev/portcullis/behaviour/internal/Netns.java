@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** What is done inside a network namespace, named by a path to it ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}). */
+/**
+ * What is done inside a network namespace, named by a path to it ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
+ */
 public final class Netns {
   /** Our own nftables table in every workload's namespace; nothing else is ever changed there. */
   public static final String TABLE = "inet portcullis";

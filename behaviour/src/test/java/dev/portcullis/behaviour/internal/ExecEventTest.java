@@ -69,7 +69,8 @@ class ExecEventTest {
     ExecEvent.Assembler assembler = new ExecEvent.Assembler("portcullis-test", "portcullis-test-f");
     for (String line : List.of("", "garbage", "type=SYSCALL msg=audit(abc:1): x=y",
         "type=PROCTITLE msg=audit(1796615148.301:999999999999999999999): proctitle=7368",
-        "type=SYSCALL msg=audit(1796615148.301:5): success=yes pid=x ppid=1 euid=0 exe=\"/bin/x\" key=\"portcullis-test\"",
+        "type=SYSCALL msg=audit(1796615148.301:5): success=yes pid=x ppid=1 euid=0 exe=\"/bin/x\" "
+            + "key=\"portcullis-test\"",
         "type=PROCTITLE msg=audit(1796615148.301:5): proctitle=7368")) {
       assertEquals(List.of(), assembler.accept(line), line);
     }
