@@ -99,6 +99,12 @@ public final class Watcher implements AutoCloseable {
     }
   };
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.ExecutorService hashing = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "portcullis-exec-hashing");
+        t.setDaemon(true);
+        return t;
+      });
   private final Thread guard;
   private @Nullable AuditSession audit;
 
@@ -249,8 +255,14 @@ public final class Watcher implements AutoCloseable {
       }
       pids.put(e.pid(), new Seen(workload, e.executable()));
     }
-    String sha = sha256(workload, e.executable(), e.pid(), e.ppid());
-    events.exec(new Exec(workload, e.time(), e.pid(), e.executable(), sha, e.arguments(), e.euid(), parent));
+    // hashing takes milliseconds (a cold 7 MB interpreter, tens): it must not delay reading the next setns, whose
+    // process may live no longer than that
+    String who = workload;
+    String parentExe = parent;
+    hashing.execute(() -> {
+      String sha = sha256(who, e.executable(), e.pid(), e.ppid());
+      events.exec(new Exec(who, e.time(), e.pid(), e.executable(), sha, e.arguments(), e.euid(), parentExe));
+    });
   }
 
   private void onAuditFailed(String reason) {
@@ -362,6 +374,15 @@ public final class Watcher implements AutoCloseable {
       } catch (IOException e) {
         failures.add(e.getMessage());
       }
+    }
+    hashing.shutdown(); // the execs read before the audit rules went are still reported
+    try {
+      if (!hashing.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        hashing.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      hashing.shutdownNow();
+      Thread.currentThread().interrupt();
     }
     readers.values().forEach(LineProcess::close);
     for (Watched w : watched) {
