@@ -73,7 +73,8 @@ public final class Watcher implements AutoCloseable {
     void progress(String line);
   }
 
-  private record Seen(String workload, String executable) {}
+  /** A process known to belong to a workload, and the program it runs when known. */
+  private record Seen(String workload, @Nullable String executable) {}
 
   private record Hashed(long size, long modified, String sha256) {}
 
@@ -138,7 +139,7 @@ public final class Watcher implements AutoCloseable {
         for (Map.Entry<Long, String> p : Netns.processesIn(w.byInode).entrySet()) {
           if (!w.own.owns(p.getKey())) {
             String exe = w.executableOf(p.getKey(), p.getValue());
-            w.pids.put(p.getKey(), new Seen(p.getValue(), exe == null ? "/unknown" : exe));
+            w.pids.put(p.getKey(), new Seen(p.getValue(), exe));
           }
         }
       }
