@@ -1,5 +1,6 @@
 package dev.portcullis.behaviour;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -40,14 +41,25 @@ public sealed interface Violation permits Violation.OfFlow, Violation.OfProcess 
    * @param pid the process ID, in the host's PID namespace
    * @param user the effective UID
    * @param parent the executable of its parent, when known
+   * @param stoppedAfter in protect mode, how long after the exec the kill was sent (outcome stopped), or the process
+   *     was found to have ended already, too soon to be killed (outcome allowed); null in monitor mode
    */
   record OfProcess(
       String workload, Instant time, Outcome outcome, String executable, String arguments, long pid, String user,
-      @Nullable String parent) implements Violation {
+      @Nullable String parent, @Nullable Duration stoppedAfter) implements Violation {
+    /** A violation whose stop was not timed. */
+    public OfProcess(String workload, Instant time, Outcome outcome, String executable, String arguments, long pid,
+        String user, @Nullable String parent) {
+      this(workload, time, outcome, executable, arguments, pid, user, parent, null);
+    }
+
     @Override
     public String describe() {
       return workload + ": exec " + executable + (arguments.isEmpty() ? "" : " " + arguments) + " (pid " + pid
-          + ", uid " + user + ")" + (outcome == Outcome.STOPPED ? " killed (protect)" : " allowed (monitor)");
+          + ", uid " + user + ")" + (outcome == Outcome.STOPPED ? " killed" + (stoppedAfter == null ? ""
+          : " " + stoppedAfter.toMillis() + " ms after the exec") + " (protect)" : stoppedAfter != null
+          ? " ended before it could be killed, " + stoppedAfter.toMillis() + " ms after the exec (protect)"
+          : " allowed (monitor)");
     }
   }
 }
