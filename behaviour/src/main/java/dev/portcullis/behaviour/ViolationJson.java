@@ -18,7 +18,7 @@ public final class ViolationJson {
   private static final Set<String> FLOW_FIELDS = Set.of("kind", "workload", "time", "outcome", "direction", "peer",
       "protocol", "port", "description");
   private static final Set<String> PROCESS_FIELDS = Set.of("kind", "workload", "time", "outcome", "executable",
-      "arguments", "pid", "user", "parent", "description");
+      "arguments", "pid", "user", "parent", "stoppedAfterMs", "description");
 
   private ViolationJson() {}
 
@@ -32,10 +32,14 @@ public final class ViolationJson {
         ProfileJson.peer(n.putObject("peer"), f.peer());
         n.put("protocol", f.protocol().word()).put("port", f.port());
       }
-      case Violation.OfProcess p -> n.put("kind", "process").put("workload", p.workload())
-          .put("time", p.time().toString()).put("outcome", p.outcome().name().toLowerCase(Locale.ROOT))
-          .put("executable", p.executable()).put("arguments", p.arguments()).put("pid", p.pid())
-          .put("user", p.user()).put("parent", p.parent());
+      case Violation.OfProcess p -> {
+        n.put("kind", "process").put("workload", p.workload()).put("time", p.time().toString())
+            .put("outcome", p.outcome().name().toLowerCase(Locale.ROOT)).put("executable", p.executable())
+            .put("arguments", p.arguments()).put("pid", p.pid()).put("user", p.user()).put("parent", p.parent());
+        if (p.stoppedAfter() != null) {
+          n.put("stoppedAfterMs", p.stoppedAfter().toMillis());
+        }
+      }
     }
     n.put("description", violation.describe());
     return n;
@@ -118,8 +122,10 @@ public final class ViolationJson {
     if (parent != null && !parent.isNull() && !parent.isTextual()) {
       throw new IllegalArgumentException("parent: not a string");
     }
+    java.time.Duration stoppedAfter = node.has("stoppedAfterMs")
+        ? java.time.Duration.ofMillis(integer(node, "stoppedAfterMs", 0, 86_400_000L)) : null;
     return new Violation.OfProcess(workload, time, outcome, executable, arguments,
-        integer(node, "pid", 1, 1L << 32), user, parent == null || parent.isNull() ? null : parent.asText());
+        integer(node, "pid", 1, 1L << 32), user, parent == null || parent.isNull() ? null : parent.asText(), stoppedAfter);
   }
 
   private static <T> T fail(String message) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Turn learned behaviour profiles (portcullis learn) into Kubernetes NetworkPolicy, process allowlists and a "
         + "topology picture, or show how far learning is.",
     subcommands = {BehaviourCommand.Show.class, BehaviourCommand.NetworkPolicy.class, BehaviourCommand.Allowlist.class,
-        BehaviourCommand.TopologyCommand.class},
+        BehaviourCommand.TopologyCommand.class, BehaviourCommand.Nftables.class, BehaviourCommand.ModeCommand.class},
     footer = {"", "PROFILE is a profile file or a directory of them (every *.json in it), as portcullis learn -o wrote them."})
 final class BehaviourCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -164,6 +164,72 @@ final class BehaviourCommand implements Runnable {
         case "svg" -> topology.svg();
         default -> topology.json();
       });
+      return 0;
+    }
+  }
+
+  @Command(name = "nftables", mixinStandardHelpOptions = true,
+      description = "The nftables ruleset portcullis enforce installs in a workload's own network namespace (nft -f text that "
+          + "replaces table inet portcullis in one transaction): one chain per direction, learned flows accepted, established "
+          + "traffic accepted, the first packet of anything else logged (NFLOG) and dropped (protect) or accepted (monitor), "
+          + "counters on every rule.")
+  static final class Nftables implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PROFILE", description = "Profile files or directories: the workload's, and its peers' "
+        + "(whose addresses its rules name).")
+    List<Path> profiles = List.of();
+
+    @Option(names = "--workload", paramLabel = "NAME", required = true, description = "The workload whose ruleset to write.")
+    String workload = "";
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "protect (default) or monitor.", defaultValue = "protect")
+    String mode = "protect";
+
+    @Option(names = "--nflog-group", paramLabel = "N", description = "The NFLOG group violations are logged to (default 4217).")
+    int logGroup = dev.portcullis.behaviour.capture.WatchOptions.DEFAULT_LOG_GROUP;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write it here (atomically) instead of stdout.")
+    @Nullable Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      java.util.Map<String, dev.portcullis.behaviour.Workload> known = new java.util.HashMap<>();
+      Profile own = null;
+      for (Profile p : read(profiles)) {
+        known.put(p.workload().name(), p.workload());
+        own = p.workload().name().equals(workload) ? p : own;
+      }
+      if (own == null) {
+        throw new IllegalArgumentException("--workload " + workload + ": no profile of it among the profiles given");
+      }
+      emit(Main.of(spec), output, dev.portcullis.behaviour.enforce.NftRuleset.of(own, known,
+          dev.portcullis.behaviour.Mode.parse(mode), logGroup));
+      return 0;
+    }
+  }
+
+  @Command(name = "mode", mixinStandardHelpOptions = true,
+      description = "Switch a workload that portcullis enforce holds between monitor and protect, while it runs: the enforcer "
+          + "replaces its rules within a second, without restarting it.")
+  static final class ModeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "The workload's name.")
+    String workload = "";
+
+    @Parameters(index = "1", paramLabel = "MODE", description = "monitor or protect.")
+    String mode = "";
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "The enforcer's --state-dir (default /run/portcullis/behaviour).")
+    Path stateDir = WorkloadOptions.STATE;
+
+    @Override
+    public Integer call() throws IOException {
+      dev.portcullis.behaviour.Workload.named(workload, List.of());
+      dev.portcullis.behaviour.Mode chosen = dev.portcullis.behaviour.Mode.parse(mode);
+      dev.portcullis.behaviour.enforce.Modes.set(stateDir, workload, chosen);
+      Main.of(spec).err.println("portcullis: " + workload + " is now in " + chosen.word() + " mode");
       return 0;
     }
   }

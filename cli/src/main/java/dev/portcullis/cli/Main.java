@@ -28,7 +28,7 @@ public final class Main {
       RulesCommand.class, GateCommand.class, PolicyCommand.class, KeyCommand.class, SignCommand.class, VerifyCommand.class, BlobCommands.Sign.class,
       BlobCommands.Verify.class, AttestCommand.class, VerifyAttestationCommand.class, SignaturesCommand.class, PromoteCommand.class, BundleCommand.class,
       DbCommand.class, CacheCommand.class, ServerCommand.class, AuditCommand.class, AdmissionCommand.class, HookCommand.class, DockerAuthzCommand.class,
-      HostCommand.class, BehaviourCommand.class, DriftCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class);
+      HostCommand.class, LearnCommand.class, EnforceCommand.class, BehaviourCommand.class, DriftCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class);
 
   /** Commands about the whole command line (hidden from the help): built with all the others. */
   private static final java.util.Set<Class<?>> ABOUT_ALL = java.util.Set.of(picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class);

@@ -51,6 +51,8 @@ class BehaviourCommandTest {
     assertThat(policies.out()).contains("name: api-learned", "name: db-learned", "name: web-learned", "port: 5432");
     CliRun dot = CliRun.of("behaviour", "topology", "--format", "dot", dir.resolve("learned").toString());
     assertThat(dot.out()).contains("\"workload/web\" -> \"workload/api\"", "\"workload/api\" -> \"workload/db\"");
+    CliRun nft = CliRun.of("behaviour", "nftables", "--workload", "api", dir.resolve("learned").toString());
+    assertThat(nft.out()).contains("chain api-egress", "chain api-ingress", "counter drop").doesNotContain("chain web-");
     CliRun show = CliRun.of("behaviour", "show", "--complete", dir.resolve("learned/web.json").toString());
     assertThat(show.out()).startsWith("web revision 1: 1 flows, 0 processes; still learning:");
     assertThat(show.exit()).isEqualTo(1);

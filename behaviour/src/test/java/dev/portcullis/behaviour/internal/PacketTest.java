@@ -28,14 +28,14 @@ class PacketTest {
             "10.231.0.2", 53),
         new Packet(Instant.parse("2026-12-07T03:45:26.716970Z"), Flow.Protocol.TCP, "10.231.0.1", 42298,
             "10.231.0.2", 8080),
-        new Packet(Instant.parse("2026-12-07T03:45:26.716999Z"), Flow.Protocol.TCP, "fd00:231:0:0:0:0:0:1", 60518,
-            "fd00:231:0:0:0:0:0:2", 8080),
+        new Packet(Instant.parse("2026-12-07T03:45:26.716999Z"), Flow.Protocol.TCP, "fd00:231::1", 60518,
+            "fd00:231::2", 8080),
         new Packet(Instant.parse("2026-12-07T03:45:26.717053Z"), Flow.Protocol.UDP, "10.231.0.1", 34933,
             "10.231.0.2", 9999),
         new Packet(Instant.parse("2026-12-07T03:45:36.896165Z"), Flow.Protocol.ICMP, "10.231.0.1", 0,
             "10.231.0.2", 0),
-        new Packet(Instant.parse("2026-12-07T03:45:36.896547Z"), Flow.Protocol.ICMP, "fd00:231:0:0:0:0:0:1", 0,
-            "fd00:231:0:0:0:0:0:2", 0)), packets);
+        new Packet(Instant.parse("2026-12-07T03:45:36.896547Z"), Flow.Protocol.ICMP, "fd00:231::1", 0,
+            "fd00:231::2", 0)), packets);
   }
 
   @Test
