@@ -72,7 +72,7 @@ class BehaviourCliIT {
     }
   }
 
-  private static boolean curl(NetnsLab lab, String address, int port) {
+  static boolean curl(NetnsLab lab, String address, int port) {
     try {
       return lab.exec("client", Duration.ofSeconds(10), "curl", "-s", "-o", "/dev/null", "-m", "2",
           "http://" + address + ":" + port + "/").exitCode() == 0;
@@ -81,7 +81,7 @@ class BehaviourCliIT {
     }
   }
 
-  private static boolean rules(NetnsLab lab, String name) {
+  static boolean rules(NetnsLab lab, String name) {
     try {
       return lab.ruleset(name).contains("table inet portcullis");
     } catch (java.io.IOException e) {
@@ -89,7 +89,7 @@ class BehaviourCliIT {
     }
   }
 
-  private static void await(String what, BooleanSupplier done) throws InterruptedException {
+  static void await(String what, BooleanSupplier done) throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > until) {

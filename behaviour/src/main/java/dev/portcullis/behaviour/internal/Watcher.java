@@ -120,7 +120,7 @@ public final class Watcher implements AutoCloseable {
   }
 
   /**
-   * Installs each workload's first ruleset, starts its packet reader, then the exec rules; on failure everything
+   * Starts each workload's packet reader, installs its first ruleset, then the exec rules; on failure everything
    * started so far is undone.
    *
    * @param owners which workload each known address belongs to (peers are named by it)
@@ -132,8 +132,9 @@ public final class Watcher implements AutoCloseable {
     Watcher w = new Watcher(watched, owners, group, events);
     try {
       for (Watched one : watched) {
-        w.install(one, rulesets.get(one.name()));
+        // the reader first: a packet our rule logs before anyone listens to the NFLOG group is lost
         w.startReader(one);
+        w.install(one, rulesets.get(one.name()));
       }
       synchronized (w.pids) {
         for (Map.Entry<Long, String> p : Netns.processesIn(w.byInode).entrySet()) {
