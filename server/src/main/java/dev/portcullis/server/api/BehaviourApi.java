@@ -21,10 +21,6 @@ import dev.portcullis.server.auth.Permission;
 import dev.portcullis.server.store.Behaviours;
 import dev.portcullis.server.store.Store;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +91,7 @@ final class BehaviourApi {
   private void reportProfile(Request r) throws IOException {
     String name = r.path("workload");
     r.auditTarget("workload:" + name);
-    String text = utf8(r.body(), "profile of " + name);
+    String text = r.utf8Body("profile of " + name);
     Profile profile;
     try {
       profile = ProfileJson.parse(text, "of " + name);
@@ -238,14 +234,5 @@ final class BehaviourApi {
       n.put("lastViolation", time(w.lastViolation()));
     }
     return n;
-  }
-
-  private static String utf8(byte[] body, String what) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-    } catch (CharacterCodingException e) {
-      throw new ApiException(400, "BAD_REQUEST", what + ": not UTF-8 text");
-    }
   }
 }

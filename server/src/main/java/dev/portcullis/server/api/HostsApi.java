@@ -21,10 +21,6 @@ import dev.portcullis.server.auth.Permission;
 import dev.portcullis.server.store.HostReports;
 import dev.portcullis.server.store.Store;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,13 +71,7 @@ final class HostsApi {
   private void report(Request r) throws IOException {
     String name = r.path("host");
     r.auditTarget("host:" + name);
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(r.body())).toString();
-    } catch (CharacterCodingException e) {
-      throw new ApiException(400, "BAD_REQUEST", "host report of " + name + ": not UTF-8 text");
-    }
+    String text = r.utf8Body("host report of " + name);
     HostReport report;
     try {
       report = HostReportJson.read(text, CATALOG);

@@ -105,6 +105,16 @@ final class Request {
     }
   }
 
+  /** The body as UTF-8 text, strictly: a body that is not is refused with 400, {@code what} naming it. */
+  public String utf8Body(String what) throws IOException {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body())).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ApiException(400, "BAD_REQUEST", what + ": not UTF-8 text");
+    }
+  }
+
   /** The body as a JSON object (a form's fields as strings); 400 when it is neither. */
   public JsonNode jsonObject() throws IOException {
     if (object != null) {

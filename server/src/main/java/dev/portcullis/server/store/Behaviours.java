@@ -95,16 +95,17 @@ public final class Behaviours {
   }
 
   public Optional<ModeRow> mode(String workload) throws IOException {
-    return store.transaction(c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT workload, mode, set_by, set_at FROM behaviour_modes "
-          + "WHERE workload = ?")) {
-        p.setString(1, workload);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(new ModeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
-              : Optional.<ModeRow>empty();
-        }
+    return store.transaction(c -> Optional.ofNullable(mode(c, workload)));
+  }
+
+  private static @Nullable ModeRow mode(Connection c, String workload) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT workload, mode, set_by, set_at FROM behaviour_modes "
+        + "WHERE workload = ?")) {
+      p.setString(1, workload);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? new ModeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)) : null;
       }
-    });
+    }
   }
 
   /** The latest profile of {@code workload}, as sent. */
@@ -159,16 +160,7 @@ public final class Behaviours {
             }
           }
         }
-        ModeRow mode = null;
-        try (PreparedStatement p = c.prepareStatement("SELECT workload, mode, set_by, set_at FROM behaviour_modes "
-            + "WHERE workload = ?")) {
-          p.setString(1, name);
-          try (ResultSet rs = p.executeQuery()) {
-            if (rs.next()) {
-              mode = new ModeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
-            }
-          }
-        }
+        ModeRow mode = mode(c, name);
         long count = 0;
         long last = 0;
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), MAX(seen_at) FROM behaviour_violations "
