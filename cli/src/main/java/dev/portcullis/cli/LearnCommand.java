@@ -65,6 +65,16 @@ final class LearnCommand implements Callable<Integer> {
       throw new IOException("learn: -o " + output + " is not a directory");
     }
     Optional<ServerEvidence> server = serverOptions.connect();
+    try {
+      learn(main, condition, run, server);
+    } finally {
+      server.ifPresent(ServerEvidence::close);
+    }
+    return 0;
+  }
+
+  private void learn(Main main, Learning.Condition condition, Duration run, Optional<ServerEvidence> server)
+      throws IOException {
     List<Target> targets = options.resolve(workloads);
     // read every existing profile before learning: one that is not a profile stops the run before it starts
     List<Optional<Profile>> before = new ArrayList<>();
@@ -91,8 +101,6 @@ final class LearnCommand implements Callable<Integer> {
         }
       }
     }
-    server.ifPresent(ServerEvidence::close);
-    return 0;
   }
 
   /** {@code 30s}, {@code 10m}, {@code 2h}, {@code 500ms}, or an ISO-8601 duration. */

@@ -63,6 +63,9 @@ final class WorkloadOptions {
       Target t = Targets.resolve(reference, Map.of(), podman);
       Workload w = t.workload();
       Map<String, String> own = byName.remove(w.name());
+      if (targets.stream().anyMatch(other -> other.name().equals(w.name()))) {
+        throw new IllegalArgumentException("workload " + w.name() + " is named twice; name one of them with NAME= before it");
+      }
       Workload labelled = new Workload(w.name(), own == null ? w.labels() : own, namespace, w.image(), w.addresses());
       targets.add(new Target(labelled, t.reference(), t.netns(), t.inode()));
     }
