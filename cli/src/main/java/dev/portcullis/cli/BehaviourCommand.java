@@ -1,17 +1,11 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.behaviour.Profile;
-import dev.portcullis.behaviour.ProfileJson;
-import dev.portcullis.behaviour.generate.Drift;
 import dev.portcullis.behaviour.generate.NetworkPolicies;
 import dev.portcullis.behaviour.generate.ProcessAllowlists;
 import dev.portcullis.behaviour.generate.Topology;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -39,40 +33,6 @@ final class BehaviourCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: show, networkpolicy, allowlist, topology");
   }
 
-  /** Every profile of the given files and directories, each read strictly. */
-  static List<Profile> read(List<Path> paths) throws IOException {
-    List<Profile> profiles = new ArrayList<>();
-    for (Path p : paths) {
-      if (Files.isDirectory(p)) {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(p, "*.json")) {
-          dir.forEach(files::add);
-        } catch (IOException e) {
-          throw new IOException("read profiles in " + p + ": " + e.getMessage(), e);
-        }
-        if (files.isEmpty()) {
-          throw new IOException("read profiles in " + p + ": no *.json file in it");
-        }
-        files.sort(null);
-        for (Path f : files) {
-          profiles.add(ProfileJson.read(f));
-        }
-      } else {
-        profiles.add(ProfileJson.read(p));
-      }
-    }
-    return profiles;
-  }
-
-  /** Writes {@code text} to {@code output} atomically, or to standard output. */
-  static void emit(Main main, @Nullable Path output, String text) throws IOException {
-    if (output == null) {
-      main.out.print(text);
-    } else {
-      AtomicWrite.write(output, text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "One line per profile: its workload, revision, flows and processes, and whether learning is complete and why.")
   static final class Show implements Callable<Integer> {
@@ -88,7 +48,7 @@ final class BehaviourCommand implements Runnable {
     public Integer call() throws IOException {
       Main main = Main.of(spec);
       boolean all = true;
-      for (Profile p : read(profiles)) {
+      for (Profile p : BehaviourFiles.read(profiles)) {
         all &= p.learning().complete();
         main.out.println(p.workload().name() + " revision " + p.revision() + ": " + p.flows().size() + " flows, "
             + p.processes().size() + " processes; " + p.learning().status());
@@ -112,8 +72,8 @@ final class BehaviourCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Main main = Main.of(spec);
-      NetworkPolicies policies = NetworkPolicies.of(read(profiles));
-      emit(main, output, policies.yaml());
+      NetworkPolicies policies = NetworkPolicies.of(BehaviourFiles.read(profiles));
+      BehaviourFiles.emit(main, output, policies.yaml());
       policies.notes().forEach(n -> main.err.println("portcullis: " + n));
       return 0;
     }
@@ -133,7 +93,7 @@ final class BehaviourCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      emit(Main.of(spec), output, ProcessAllowlists.of(read(profiles)).json());
+      BehaviourFiles.emit(Main.of(spec), output, ProcessAllowlists.of(BehaviourFiles.read(profiles)).json());
       return 0;
     }
   }
@@ -158,8 +118,8 @@ final class BehaviourCommand implements Runnable {
       if (!List.of("json", "dot", "svg").contains(format)) {
         throw new IllegalArgumentException("--format " + format + ": json, dot or svg");
       }
-      Topology topology = Topology.of(read(profiles));
-      emit(Main.of(spec), output, switch (format) {
+      Topology topology = Topology.of(BehaviourFiles.read(profiles));
+      BehaviourFiles.emit(Main.of(spec), output, switch (format) {
         case "dot" -> topology.dot();
         case "svg" -> topology.svg();
         default -> topology.json();
@@ -196,14 +156,14 @@ final class BehaviourCommand implements Runnable {
     public Integer call() throws IOException {
       java.util.Map<String, dev.portcullis.behaviour.Workload> known = new java.util.HashMap<>();
       Profile own = null;
-      for (Profile p : read(profiles)) {
+      for (Profile p : BehaviourFiles.read(profiles)) {
         known.put(p.workload().name(), p.workload());
         own = p.workload().name().equals(workload) ? p : own;
       }
       if (own == null) {
         throw new IllegalArgumentException("--workload " + workload + ": no profile of it among the profiles given");
       }
-      emit(Main.of(spec), output, dev.portcullis.behaviour.enforce.NftRuleset.of(own, known,
+      BehaviourFiles.emit(Main.of(spec), output, dev.portcullis.behaviour.enforce.NftRuleset.of(own, known,
           dev.portcullis.behaviour.Mode.parse(mode), logGroup));
       return 0;
     }
@@ -232,21 +192,5 @@ final class BehaviourCommand implements Runnable {
       Main.of(spec).err.println("portcullis: " + workload + " is now in " + chosen.word() + " mode");
       return 0;
     }
-  }
-
-  /** Exit code of {@code drift} when something drifted. */
-  static final int DRIFTED = 1;
-
-  /** Writes a drift report as a table or JSON and returns whether anything drifted. */
-  static boolean report(Main main, List<Drift> drifts, String format, @Nullable Path output) throws IOException {
-    StringBuilder text = new StringBuilder();
-    if (format.equals("json")) {
-      text.append(drifts.size() == 1 ? drifts.getFirst().json() : "[\n" + String.join(",\n", drifts.stream()
-          .map(d -> d.json().strip()).toList()) + "\n]\n");
-    } else {
-      drifts.forEach(d -> text.append(d.table()));
-    }
-    emit(main, output, text.toString());
-    return drifts.stream().anyMatch(d -> !d.none());
   }
 }

@@ -44,8 +44,8 @@ final class DriftCommand implements Callable<Integer> {
     if (!format.equals("table") && !format.equals("json")) {
       throw new IllegalArgumentException("--format " + format + ": table or json");
     }
-    Map<String, Profile> base = byWorkload(BehaviourCommand.read(baseline), "the baseline");
-    Map<String, Profile> later = byWorkload(BehaviourCommand.read(against), "--against");
+    Map<String, Profile> base = byWorkload(BehaviourFiles.read(baseline), "the baseline");
+    Map<String, Profile> later = byWorkload(BehaviourFiles.read(against), "--against");
     List<Drift> drifts = new ArrayList<>();
     for (Profile profile : base.values()) {
       Profile live = later.get(profile.workload().name());
@@ -54,7 +54,7 @@ final class DriftCommand implements Callable<Integer> {
       }
       drifts.add(Drift.between(profile, live));
     }
-    return BehaviourCommand.report(Main.of(spec), drifts, format, output) ? BehaviourCommand.DRIFTED : 0;
+    return BehaviourFiles.report(Main.of(spec), drifts, format, output) ? BehaviourFiles.DRIFTED : 0;
   }
 
   static Map<String, Profile> byWorkload(List<Profile> profiles, String where) {

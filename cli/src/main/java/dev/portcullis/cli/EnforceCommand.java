@@ -65,8 +65,8 @@ final class EnforceCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws IOException {
     Main main = Main.of(spec);
     Mode start = mode == null ? null : Mode.parse(mode);
-    Duration limit = duration == null ? null : LearnCommand.parseDuration("--duration", duration);
-    List<Profile> read = BehaviourCommand.read(profiles);
+    Duration limit = duration == null ? null : BehaviourFiles.duration("--duration", duration);
+    List<Profile> read = BehaviourFiles.read(profiles);
     Optional<ServerEvidence> server = serverOptions.connect();
     List<Target> targets = options.resolve(workloads);
     Map<String, Mode> modes = new LinkedHashMap<>();

@@ -59,8 +59,8 @@ final class LearnCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Main main = Main.of(spec);
-    Duration run = parseDuration("--duration", duration);
-    Learning.Condition condition = new Learning.Condition(parseDuration("--quiet-for", quietFor), quietRuns);
+    Duration run = BehaviourFiles.duration("--duration", duration);
+    Learning.Condition condition = new Learning.Condition(BehaviourFiles.duration("--quiet-for", quietFor), quietRuns);
     if (!Files.isDirectory(output)) {
       throw new IOException("learn: -o " + output + " is not a directory");
     }
@@ -101,30 +101,5 @@ final class LearnCommand implements Callable<Integer> {
         }
       }
     }
-  }
-
-  /** {@code 30s}, {@code 10m}, {@code 2h}, {@code 500ms}, or an ISO-8601 duration. */
-  static Duration parseDuration(String option, String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h)").matcher(text);
-    Duration d;
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(text);
-      } catch (java.time.format.DateTimeParseException e) {
-        throw new IllegalArgumentException(option + " " + text + ": a duration such as 30s, 10m or 2h");
-      }
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(option + " " + text + ": a duration above zero");
-    }
-    return d;
   }
 }
