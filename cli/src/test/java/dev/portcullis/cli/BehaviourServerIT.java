@@ -92,6 +92,8 @@ class BehaviourServerIT {
       assertThat(workloads.findValuesAsText("workload")).containsExactly("client", "server");
       assertThat(workloads.get(0).path("revision").asInt()).isEqualTo(1);
       assertThat(workloads.get(0).path("flows").asInt()).isEqualTo(1);
+      assertThat(Files.readString(profiles.resolve("client.json"))).as("the calls' programs, allowed in protect mode")
+          .contains("\"executable\" : \"/usr/bin/curl\"");
 
       CompletableFuture<CliRun> enforcing = CompletableFuture.supplyAsync(() -> CliRun.of(args(List.of("enforce",
           profiles.toString(), "--workload", clientRef, "--workload", serverRef, "--mode", "monitor", "--duration", "12s",
