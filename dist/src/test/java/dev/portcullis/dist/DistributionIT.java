@@ -94,6 +94,19 @@ class DistributionIT {
     assertThat(findings).isNotEmpty();
   }
 
+  /** The start-up cache is not only shipped but accepted: the JVM refuses a cache made for a jar of another size or time. */
+  @Test
+  void theLauncherUsesItsStartUpCacheAsExtracted() throws Exception {
+    if (javaMajor() < 25) {
+      return;
+    }
+    List<String> command = List.of("env", "-i", "PATH=" + home.resolve("bin"), "HOME=" + tmp.resolve("user-home"),
+        "PORTCULLIS_JAVA_OPTS=-Xmx512m -XX:AOTMode=on", "portcullis", "--version");
+    Tools.Result v = Tools.run(DEADLINE, command);
+    assertThat(v.exitCode()).as("the JVM with -XX:AOTMode=on, which fails when the cache cannot be used: " + v.stderr()).isZero();
+    assertThat(out(v)).isEqualTo("portcullis " + version + "\n");
+  }
+
   @Test
   void itScansAProjectDirectoryGivenAsDirDotWithNothingButItsOwnBinOnThePath() throws Exception {
     Path project = tmp.resolve("project");

@@ -69,7 +69,9 @@ public final class Architecture {
     ClassFileImporter importer = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         // generated sources (JMH's benchmark stubs) are not ours to shape
-        .withImportOption(location -> !location.contains("/jmh_generated/"));
+        .withImportOption(location -> !location.contains("/jmh_generated/"))
+        // nor a library built from its published sources into a module's classes (picocli in cli)
+        .withImportOption(location -> location.contains("/dev/portcullis/"));
     JavaClasses classes;
     if (Files.isRegularFile(root)) {
       // a reactor build after the package phase (mvn verify) puts the module's jar on the test class path, not its classes
