@@ -42,15 +42,29 @@ public final class WholeFiles implements FileCapture {
     return glob;
   }
 
-  /** What every path a glob matches ends with: the text after its last wildcard ({@code .deps.json} of {@code **}{@code /*.deps.json}). */
+  /**
+   * What every path a glob matches ends with, compared without case: the text after its last wildcard ({@code .deps.json}
+   * of {@code **}{@code /*.deps.json}), where a class of one letter in both cases counts as that letter ({@code .egg-info}
+   * of {@code **}{@code /*.[eE][gG][gG]-[iI][nN][fF][oO]}), so that such a glob too rules most paths out before its matcher
+   * runs. Folding case only makes the check looser, never wrong: the matcher decides.
+   */
   static String literalTail(String glob) {
-    int last = -1;
-    for (int i = 0; i < glob.length(); i++) {
-      if (WILDCARDS.indexOf(glob.charAt(i)) >= 0) {
-        last = i;
+    StringBuilder tail = new StringBuilder();
+    int i = glob.length() - 1;
+    while (i >= 0) {
+      char c = glob.charAt(i);
+      if (c == ']' && i >= 3 && glob.charAt(i - 3) == '[' && Character.isLetter(glob.charAt(i - 2))
+          && Character.toLowerCase(glob.charAt(i - 2)) == Character.toLowerCase(glob.charAt(i - 1)) && glob.charAt(i - 2) != glob.charAt(i - 1)) {
+        tail.append(Character.toLowerCase(glob.charAt(i - 2)));
+        i -= 4;
+      } else if (WILDCARDS.indexOf(c) >= 0) {
+        break;
+      } else {
+        tail.append(Character.toLowerCase(c));
+        i--;
       }
     }
-    return glob.substring(last + 1);
+    return tail.reverse().toString();
   }
 
   /** Files whose absolute path matches one of {@code globs} ({@code /var/lib/dpkg/status}, {@code **}{@code /*.deps.json}). */
@@ -90,7 +104,8 @@ public final class WholeFiles implements FileCapture {
     Path p = null;
     for (int i = 0; i < matchers.size(); i++) {
       // the literal head and tail rule most paths out without building a Path
-      if (path.startsWith(heads.get(i)) && path.endsWith(tails.get(i))) {
+      String tail = tails.get(i);
+      if (path.startsWith(heads.get(i)) && path.regionMatches(true, path.length() - tail.length(), tail, 0, tail.length())) {
         if (p == null) {
           p = Path.of(path);
         }

@@ -29,12 +29,12 @@ record CliRun(int exit, String out, String err) {
   }
 
   /**
-   * {@code portcullis ARGS} in a JVM of its own with the 512 MiB heap {@code bin/portcullis} gives it, on this test's
-   * class path; stdout goes to {@code stdout} (it may be huge), so {@link #out} is empty.
+   * {@code portcullis ARGS} in a JVM of its own with the 512 MiB heap and the serial collector {@code bin/portcullis} gives
+   * it, on this test's class path; stdout goes to {@code stdout} (it may be huge), so {@link #out} is empty.
    */
   static CliRun forked(Path stdout, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     Path stderr = stdout.resolveSibling(stdout.getFileName() + ".err");
     Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())

@@ -103,7 +103,8 @@ public final class KubernetesChecks {
     if (chosen.isEmpty()) {
       return m;
     }
-    Set<Resource> exempt = new java.util.HashSet<>();
+    // by identity: a resource's equality would compare its whole document tree
+    Set<Resource> exempt = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     m.workloads().stream().filter(w -> chosen.getOrDefault(ns(w.resource()), PssLevel.RESTRICTED).compareTo(level) < 0).forEach(w -> exempt.add(w.resource()));
     return exempt.isEmpty() ? m : new Manifests(m.name(), m.resources().stream().filter(r -> !exempt.contains(r)).toList(), m.problems(),
         m.workloads().stream().filter(w -> !exempt.contains(w.resource())).toList());

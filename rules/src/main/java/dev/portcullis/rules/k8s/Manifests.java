@@ -34,8 +34,17 @@ public record Manifests(String name, List<Resource> resources, List<Problem> pro
   public record Container(String name, String field, YMap node) {}
 
   /** An object that makes pods, with its pod template's metadata and spec. */
-  public record Workload(Resource resource, YMap podMetadata, YMap podSpec) {
-    public List<Container> containers() {
+  public record Workload(Resource resource, YMap podMetadata, YMap podSpec, List<Container> containers) {
+    /** {@code containers} are those of {@code podSpec}, found once for every container check. */
+    public Workload {
+      containers = List.copyOf(containers);
+    }
+
+    public Workload(Resource resource, YMap podMetadata, YMap podSpec) {
+      this(resource, podMetadata, podSpec, containersOf(podSpec));
+    }
+
+    private static List<Container> containersOf(YMap podSpec) {
       List<Container> out = new ArrayList<>();
       for (String field : List.of("initContainers", "containers", "ephemeralContainers")) {
         for (YMap c : podSpec.maps(field)) {

@@ -1,13 +1,12 @@
 package dev.portcullis.rules.yaml;
 
 import dev.portcullis.rules.Problem;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -17,6 +16,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * The documents of a YAML stream ({@code ---}-separated), each a tree with positions. Bounded: at
@@ -33,6 +35,9 @@ public record YamlDocuments(List<YamlNode> documents, List<Problem> problems) {
     problems = List.copyOf(problems);
   }
 
+  /** The YAML 1.1 tags of plain scalars; only read once made, so one serves every parse. */
+  private static final Resolver RESOLVER = new Resolver();
+
   public static YamlDocuments parse(String file, String text) {
     List<YamlNode> docs = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -46,7 +51,10 @@ public record YamlDocuments(List<YamlNode> documents, List<Problem> problems) {
     options.setNestingDepthLimit(100);
     int[] budget = {MAX_NODES};
     try {
-      for (Node n : new Yaml(options).composeAll(new StringReader(text))) {
+      // the composer alone: a Yaml object would also build a constructor and a representer, per file, that composing never uses
+      Composer composer = new Composer(new ParserImpl(new StreamReader(text), options), RESOLVER, options);
+      while (composer.checkNode()) {
+        Node n = composer.getNode();
         if (n != null) {
           docs.add(convert(n, budget, new HashMap<>()));
         }

@@ -31,7 +31,14 @@ public sealed interface YamlNode {
     }
 
     public List<YMap> maps(String key) {
-      return list(key).stream().filter(YMap.class::isInstance).map(YMap.class::cast).toList();
+      List<YamlNode> items = list(key);
+      List<YMap> maps = new java.util.ArrayList<>(items.size());
+      for (YamlNode n : items) {
+        if (n instanceof YMap m) {
+          maps.add(m);
+        }
+      }
+      return java.util.Collections.unmodifiableList(maps);
     }
 
     /** The scalar at {@code key} as text; absent for a missing key, a null or a collection. */
