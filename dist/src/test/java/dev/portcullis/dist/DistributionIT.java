@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.Podman;
 import dev.portcullis.testkit.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -217,6 +218,23 @@ class DistributionIT {
     String libc = out(Tools.run(DEADLINE, "dpkg-query", "-W", "-f=${Version}", "libc6")).replace("+", "%2B");
     assertThat(purls).anyMatch(p -> p.startsWith("pkg:deb/debian/libc6@" + libc + "?"));
     assertThat(purls).anyMatch(p -> p.startsWith("pkg:maven/com.fasterxml.jackson.core/jackson-databind@"));
+  }
+
+  /** The image runs (real podman with runc) as its entrypoint is, and its JVM uses the start-up cache it ships. */
+  @Test
+  void theContainerImageRunsWithItsStartUpCache() throws Exception {
+    Path image = TARGET.resolve("portcullis-" + version + "-image.oci.tar");
+    assertThat(image).as("the build makes the image with buildah as root").isRegularFile();
+    try (Podman podman = Podman.create(Podman.Options.defaults())) {
+      List<String> args = new ArrayList<>(List.of("--rm"));
+      if (javaMajor() >= 25) {
+        args.addAll(List.of("--env", "JAVA_TOOL_OPTIONS=-XX:AOTMode=on")); // the JVM fails when it cannot use the cache
+      }
+      args.addAll(List.of("oci-archive:" + image, "--version"));
+      Tools.Result v = podman.run(DEADLINE, args);
+      assertThat(v.exitCode()).as(v.stderr()).isZero();
+      assertThat(out(v)).isEqualTo("portcullis " + version + "\n");
+    }
   }
 
   private static int javaMajor() {

@@ -70,8 +70,8 @@ public final class Architecture {
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         // generated sources (JMH's benchmark stubs) are not ours to shape
         .withImportOption(location -> !location.contains("/jmh_generated/"))
-        // nor a library built from its published sources into a module's classes (picocli in cli)
-        .withImportOption(location -> location.contains("/dev/portcullis/"));
+        // nor picocli, which cli builds from its published sources into its own classes (for the start-up cache)
+        .withImportOption(location -> !location.contains("/picocli/"));
     JavaClasses classes;
     if (Files.isRegularFile(root)) {
       // a reactor build after the package phase (mvn verify) puts the module's jar on the test class path, not its classes
