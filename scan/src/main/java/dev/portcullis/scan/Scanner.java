@@ -247,8 +247,11 @@ public final class Scanner {
       found = withoutConfigFindings(found);
     }
     Contents.ImageRead read = Contents.read(pass.tree(), interest, ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
-    // a base layer's files are searched once for all the images that share it
-    found = found.plus(engine.evaluate(Contents.ofImage(subject, read).withMemo(memo)));
+    // a base layer's files are searched once for all the images that share it, in this process and, through
+    // the layer cache, in the next (a directory changes in place: what was found in it is not kept)
+    TextMemo.Session searches = memo.session(DirectoryImage.isDirectory(image) ? null : options.cache(), image.layers());
+    found = found.plus(engine.evaluate(Contents.ofImage(subject, read).withMemo(searches)));
+    searches.save();
     return options.allowlist().apply(found).atLeast(options.checksAtLeast());
   }
 

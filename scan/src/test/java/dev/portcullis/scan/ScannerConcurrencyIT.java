@@ -87,6 +87,9 @@ class ScannerConcurrencyIT {
         perAnalyzer.merge(cacheDir.relativize(f.getParent()).toString(), 1, Integer::sum);
       }
     }
+    // and what the secret search found, kept for each layer it searched a file of (at most one entry per layer)
+    Integer searched = perAnalyzer.remove("text-search-secrets/v1");
+    assertThat(searched).as("layers whose secret search is kept").isNotNull().isBetween(1, 5);
     assertThat(perAnalyzer).hasSize(3).allSatisfy((analyzer, entries) -> assertThat(entries).as(analyzer).isEqualTo(5));
   }
 

@@ -85,6 +85,39 @@ class ScannerTest {
     }
   }
 
+  /**
+   * The next process (a new scanner on the same cache) reads no layer and searches no file for
+   * secrets again: what the search found in each layer is kept in the cache beside the layer's
+   * texts, and gives the same report.
+   */
+  @Test
+  void theNextProcessTakesTheSecretSearchOfEachLayerFromTheCache(@TempDir Path tmp) throws IOException {
+    Path cacheDir = tmp.resolve("cache");
+    ReadOptions read = read(tmp.resolve("tmp"));
+    Assessment cold;
+    try (CountedImage image = ScanFixtures.open(images.get("token"), read)) {
+      cold = new Scanner(ScanOptions.rules(java.util.EnumSet.of(ScanType.SECRET)).withCache(new LayerCache(cacheDir)).withRead(read)).scan(image, null);
+    }
+    assertThat(cold.checks().orElseThrow().findings()).anyMatch(f -> f.id().startsWith("PCS-SECRET-"));
+    List<Path> kept;
+    try (Stream<Path> walk = Files.walk(cacheDir.resolve("text-search-secrets"))) {
+      kept = walk.filter(Files::isRegularFile).toList();
+    }
+    assertThat(kept).isNotEmpty().allSatisfy(f -> assertThat(f.getFileName().toString()).matches("sha256-[0-9a-f]{64}\\.bin"));
+    // the secret itself is not in what the search kept
+    for (Path f : kept) {
+      assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("F1xtureT0kenF1xtureT0kenF1xtureT0ken");
+    }
+    try (CountedImage image = ScanFixtures.open(images.get("token"), read)) {
+      Assessment next = new Scanner(ScanOptions.rules(java.util.EnumSet.of(ScanType.SECRET)).withCache(new LayerCache(cacheDir)).withRead(read))
+          .scan(image, null);
+      for (Layer l : image.layers()) {
+        assertThat(image.opened(l)).as("opens of layer %d, next process", l.index()).isZero();
+      }
+      assertThat(seen(next)).isEqualTo(seen(cold));
+    }
+  }
+
   @Test
   void withoutACacheEveryScanReadsEachLayerOnce(@TempDir Path tmp) throws IOException {
     try (Database database = Database.open(db)) {

@@ -9,20 +9,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Small helpers for the cache's binary forms. */
-final class CacheStreams {
+/** Small helpers for the binary forms of cached results ({@link LayerCache.Kind#write}). */
+public final class CacheStreams {
   private static final int MAX_STRING = 1 << 20;
 
   private CacheStreams() {}
 
   /** Strings of any length (DataOutput's UTF stops at 64 KiB). */
-  static void writeString(DataOutput out, String s) throws IOException {
+  public static void writeString(DataOutput out, String s) throws IOException {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(b.length);
     out.write(b);
   }
 
-  static String readString(DataInput in) throws IOException {
+  public static String readString(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > MAX_STRING) {
       throw new IOException("damaged cache entry: string of " + n + " bytes");
@@ -32,7 +32,8 @@ final class CacheStreams {
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  static int readCount(DataInput in) throws IOException {
+  /** A count written with {@code writeInt}, at most 50 million. */
+  public static int readCount(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > 50_000_000) {
       throw new IOException("damaged cache entry: count " + n);

@@ -2,9 +2,7 @@ package dev.portcullis.oci.tree;
 
 import dev.portcullis.oci.Layer;
 import java.io.IOException;
-import dev.portcullis.oci.internal.Json;
 import java.io.InputStream;
-import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,25 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the result type
  */
-public interface LayerAnalyzer<R> {
-  /** Stable kebab-case name, part of the cache key ({@code layer-index}). */
-  String name();
-
-  /** Bump when the result for the same layer would change; part of the cache key. */
-  int version();
-
-  Class<R> resultType();
-
-  /** Writes a result for the cache; JSON unless the analyser knows a more compact form. */
-  default void write(R result, OutputStream out) throws IOException {
-    Json.MAPPER.writeValue(CacheStreams.unclosable(out), result);
-  }
-
-  /** Reads back what {@link #write} wrote. */
-  default R read(InputStream in) throws IOException {
-    return Json.MAPPER.readValue(CacheStreams.unclosable(in), resultType());
-  }
-
+public interface LayerAnalyzer<R> extends LayerCache.Kind<R> {
   /** Starts the analysis of {@code layer}. */
   Session<R> start(Layer layer);
 

@@ -2,11 +2,14 @@ package dev.portcullis.oci.tree;
 
 import dev.portcullis.core.Digest;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.internal.Json;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,32 @@ import java.util.stream.Stream;
 public final class LayerCache {
   /** Marks a cache file of this layout: a header (diffID, verified blob digests), then the result. */
   private static final int MAGIC = 0x50434c31; // "PCL1"
+
+  /**
+   * A kind of result kept per layer: its name and version are part of the key. A layer analyser is one;
+   * a result computed later from a layer's analyses (what a search found in its texts) may be another.
+   *
+   * @param <R> the result type
+   */
+  public interface Kind<R> {
+    /** Stable kebab-case name, part of the cache key ({@code layer-index}). */
+    String name();
+
+    /** Bump when the result for the same layer would change; part of the cache key. */
+    int version();
+
+    Class<R> resultType();
+
+    /** Writes a result for the cache; JSON unless the kind knows a more compact form. */
+    default void write(R result, OutputStream out) throws IOException {
+      Json.MAPPER.writeValue(CacheStreams.unclosable(out), result);
+    }
+
+    /** Reads back what {@link #write} wrote; a result that cannot be used is an {@link IOException} (the entry is then a miss). */
+    default R read(InputStream in) throws IOException {
+      return Json.MAPPER.readValue(CacheStreams.unclosable(in), resultType());
+    }
+  }
 
   /** A cache file's header. */
   private record Header(Digest diffId, List<Digest> blobDigests) {}
@@ -68,11 +97,11 @@ public final class LayerCache {
     return dir;
   }
 
-  private Path file(LayerAnalyzer<?> analyzer, Digest diffId) {
+  private Path file(Kind<?> analyzer, Digest diffId) {
     return dir.resolve(analyzer.name()).resolve("v" + analyzer.version()).resolve(diffId.algorithm() + "-" + diffId.hex() + ".bin");
   }
 
-  public <R> Optional<R> get(LayerAnalyzer<R> analyzer, Layer layer) {
+  public <R> Optional<R> get(Kind<R> analyzer, Layer layer) {
     Held held = held(analyzer, layer);
     synchronized (recent) {
       Weighed w = recent.get(held);
@@ -98,7 +127,7 @@ public final class LayerCache {
     }
   }
 
-  private static Held held(LayerAnalyzer<?> analyzer, Layer layer) {
+  private static Held held(Kind<?> analyzer, Layer layer) {
     return new Held(analyzer.name(), analyzer.version(), layer.diffId(), layer.digest());
   }
 
@@ -119,7 +148,7 @@ public final class LayerCache {
   }
 
   /** Stores {@code result} for a layer that was just read and verified. */
-  public <R> void put(LayerAnalyzer<R> analyzer, Layer layer, R result) throws IOException {
+  public <R> void put(Kind<R> analyzer, Layer layer, R result) throws IOException {
     Path f = file(analyzer, layer.diffId());
     Files.createDirectories(f.getParent());
     List<Digest> blobs = List.of(layer.digest());

@@ -18,16 +18,25 @@ import java.util.ServiceLoader;
 public final class Checks {
   private Checks() {}
 
-  /** The built-ins, by family then ID. */
+  /** The built-ins, by family then ID: made once per process (checks hold no state), as commands ask more than once. */
   public static List<Check<?>> defaults() {
-    List<Check<?>> all = new ArrayList<>();
-    all.addAll(DockerfileChecks.all());
-    all.addAll(ImageChecks.all());
-    all.addAll(KubernetesChecks.all());
-    all.addAll(ComposeChecks.all());
-    all.addAll(SecretChecks.all());
-    all.addAll(DebugChecks.all());
-    return Engine.distinct(all);
+    return Builtin.CHECKS;
+  }
+
+  /** Holds the built-ins, made at the first {@link #defaults()}. */
+  private static final class Builtin {
+    static final List<Check<?>> CHECKS = build();
+
+    private static List<Check<?>> build() {
+      List<Check<?>> all = new ArrayList<>();
+      all.addAll(DockerfileChecks.all());
+      all.addAll(ImageChecks.all());
+      all.addAll(KubernetesChecks.all());
+      all.addAll(ComposeChecks.all());
+      all.addAll(SecretChecks.all());
+      all.addAll(DebugChecks.all());
+      return Engine.distinct(all);
+    }
   }
 
   /** Which files the built-in content checks (secrets, debug leftovers) read: those with one of their keywords or a path they name. */

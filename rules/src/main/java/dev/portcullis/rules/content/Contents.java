@@ -48,7 +48,7 @@ public final class Contents implements Subject {
   private final List<Problem> problems;
   private final List<FileRef> files;
   private final Map<Object, Object> derived = new ConcurrentHashMap<>();
-  private final @Nullable TextMemo memo;
+  private final TextMemo.@Nullable Session memo;
 
   public Contents(String name, List<Text> texts, List<Problem> problems) {
     this(name, texts, problems, List.of());
@@ -58,7 +58,7 @@ public final class Contents implements Subject {
     this(name, texts, problems, files, null);
   }
 
-  private Contents(String name, List<Text> texts, List<Problem> problems, List<FileRef> files, @Nullable TextMemo memo) {
+  private Contents(String name, List<Text> texts, List<Problem> problems, List<FileRef> files, TextMemo.@Nullable Session memo) {
     this.name = name;
     this.texts = List.copyOf(texts);
     this.problems = List.copyOf(problems);
@@ -68,7 +68,12 @@ public final class Contents implements Subject {
 
   /** These contents, with searches of layer files kept in {@code memo} across the scans that share it. */
   public Contents withMemo(TextMemo memo) {
-    return new Contents(name, texts, problems, files, memo);
+    return withMemo(memo.session(null, List.of()));
+  }
+
+  /** These contents, with searches of layer files kept in the memo of {@code session}, and in its layer cache when it has one. */
+  public Contents withMemo(TextMemo.Session session) {
+    return new Contents(name, texts, problems, files, session);
   }
 
   /** What {@code searcher} finds in {@code text} (one of these texts): from the memo when one is shared and holds it. */

@@ -3,15 +3,26 @@ package dev.portcullis.rules.secrets;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.KeywordIndex;
 import dev.portcullis.rules.content.Text;
+import dev.portcullis.rules.content.TextMemo;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the secrets of many rules in texts, reading each text once: one keyword pass tells which
@@ -22,9 +33,14 @@ public final class SecretScanner {
   /** Lines longer than this are searched only by the rules whose keyword they hold, from the keyword on, within this window. */
   static final int MAX_LINE = 16 * 1024;
 
+  /** The classes whose code decides what a search finds: their bytes are part of the fingerprint of kept results. */
+  private static final List<Class<?>> SEARCH_CODE = List.of(SecretRules.class, SecretRule.class, SecretScanner.class, Entropy.class,
+      KeywordIndex.class, Text.class);
+
   private final List<SecretRule> rules;
   private final KeywordIndex index;
   private final int[][] rulesOfKeyword;
+  private final Keeper keeper = new Keeper();
 
   public SecretScanner(List<SecretRule> rules) {
     this.rules = List.copyOf(rules);
@@ -62,21 +78,105 @@ public final class SecretScanner {
     return contents.derived(this, () -> {
       List<SecretHit> out = new ArrayList<>();
       for (Text t : contents.texts()) {
-        List<Found> found = contents.searched(this, t, () -> scan(t).stream().map(Found::of).toList());
+        List<Found> found = contents.searched(keeper, t, () -> scan(t).stream().map(Found::of).toList());
         found.forEach(f -> out.add(f.in(t)));
       }
       return List.copyOf(out);
     });
   }
 
-  /** A hit without its text: what a memo keeps. */
-  private record Found(SecretRule rule, int line, int column, int start, int end, String secret) {
+  /** A hit without its text: what a memo keeps (the secret is the text's characters from {@code start} to {@code end}). */
+  private record Found(SecretRule rule, int line, int column, int start, int end) {
     static Found of(SecretHit h) {
-      return new Found(h.rule(), h.line(), h.column(), h.start(), h.end(), h.secret());
+      return new Found(h.rule(), h.line(), h.column(), h.start(), h.end());
     }
 
     SecretHit in(Text text) {
-      return new SecretHit(rule, text, line, column, start, end, secret);
+      String content = text.content();
+      // a result kept for a file of this length ends within it; min() only guards against a damaged cache file
+      return new SecretHit(rule, text, line, column, start, end, content.substring(Math.min(start, content.length()), Math.min(end, content.length())));
+    }
+  }
+
+  /**
+   * This scanner as the memo's searcher: its hits in a layer's file may be kept in the layer cache,
+   * under a fingerprint of its rules and of the code that searches with them, so that another build
+   * or another runtime never uses them.
+   */
+  private final class Keeper implements TextMemo.Kept<List<Found>> {
+    private volatile @Nullable String fingerprint;
+
+    @Override
+    public String name() {
+      return "secrets";
+    }
+
+    @Override
+    public String fingerprint() {
+      String f = fingerprint;
+      if (f == null) {
+        f = computeFingerprint();
+        fingerprint = f;
+      }
+      return f;
+    }
+
+    private String computeFingerprint() {
+      MessageDigest sha;
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      StringBuilder b = new StringBuilder("1\n").append(Runtime.version()).append('\n');
+      for (SecretRule r : rules) {
+        b.append(r.info().id()).append('\t').append(r.keywords()).append('\t').append(r.pattern().pattern()).append('\t').append(r.pattern().flags())
+            .append('\t').append(r.group()).append('\t').append(r.multiline()).append('\t').append(new java.util.TreeSet<>(r.kinds()))
+            .append('\t').append(r.rank()).append('\n');
+      }
+      sha.update(b.toString().getBytes(StandardCharsets.UTF_8));
+      for (Class<?> c : SEARCH_CODE) {
+        try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+          if (in == null) {
+            return "unknown-" + UUID.randomUUID(); // code that cannot be read cannot be vouched for: nothing kept is used
+          }
+          sha.update(in.readAllBytes());
+        } catch (IOException e) {
+          return "unknown-" + UUID.randomUUID();
+        }
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    }
+
+    @Override
+    public void write(List<Found> result, DataOutputStream out) throws IOException {
+      out.writeInt(result.size());
+      for (Found f : result) {
+        out.writeUTF(f.rule().info().id());
+        out.writeInt(f.line());
+        out.writeInt(f.column());
+        out.writeInt(f.start());
+        out.writeInt(f.end());
+      }
+    }
+
+    @Override
+    public List<Found> read(DataInputStream in) throws IOException {
+      int n = in.readInt();
+      if (n < 0 || n > 1_000_000) {
+        throw new IOException("damaged cache entry: " + n + " hits");
+      }
+      List<Found> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        String id = in.readUTF();
+        SecretRule rule = rules.stream().filter(r -> r.info().id().equals(id)).findFirst().orElseThrow(() -> new IOException("no rule " + id));
+        Found f = new Found(rule, in.readInt(), in.readInt(), in.readInt(), in.readInt());
+        if (f.start() < 0 || f.end() < f.start()) {
+          throw new IOException("damaged cache entry: hit from " + f.start() + " to " + f.end());
+        }
+        out.add(f);
+      }
+      return List.copyOf(out);
     }
   }
 
