@@ -29,7 +29,12 @@ cp "$jar" "$stage/lib/portcullis.jar"
 # the start-up cache records the jar's size and time and is refused for a jar of another time: the jar gets
 # its release time now, before the training run below, not after it with the other files
 touch -d "@$epoch" "$stage/lib/portcullis.jar"
-java=("$stage/runtime/bin/java" -Xmx512m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED)
+# sqlite-jdbc's native library as a file the launcher names, which the JVM loads in place (without it, each
+# process copies it out of the jar into /tmp and compares the copy); cli/pom.xml unpacked it beside the jar
+mkdir -p "$stage/lib/native"
+cp "$(dirname "$jar")/native/org/sqlite/native/Linux/x86_64/libsqlitejdbc.so" "$stage/lib/native/libsqlitejdbc.so"
+java=("$stage/runtime/bin/java" -Xmx512m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED
+  "-Dorg.sqlite.lib.path=$stage/lib/native" -Dorg.sqlite.lib.name=libsqlitejdbc.so)
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
 # protobuf (under CEL) uses sun.misc.Unsafe: JDK 24 and later warn on stderr unless it is allowed
 [ "$major" -ge 24 ] && java+=(--sun-misc-unsafe-memory-access=allow)
@@ -41,6 +46,7 @@ else
   train=(-XX:ArchiveClassesAtExit="$stage/lib/portcullis.jsa" -Xlog:cds=off)
 fi
 [ "$major" -ge 24 ] && startup="$startup --sun-misc-unsafe-memory-access=allow"
+startup="$startup -Dorg.sqlite.lib.path=\"\$home/lib/native\" -Dorg.sqlite.lib.name=libsqlitejdbc.so"
 sed "s|@STARTUP@|$startup|" "$here/src/main/dist/bin/portcullis" > "$stage/bin/portcullis"
 chmod 755 "$stage/bin/portcullis"
 main=(-cp "$stage/lib/portcullis.jar" dev.portcullis.cli.Main)

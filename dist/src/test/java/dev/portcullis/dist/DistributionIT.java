@@ -68,7 +68,8 @@ class DistributionIT {
 
   @Test
   void theTarballHoldsARuntimeTheLauncherCompletionManPagesAndTheSbom() {
-    for (String file : List.of("bin/portcullis", "runtime/bin/java", "runtime/release", "lib/portcullis.jar", "share/bash-completion/completions/portcullis",
+    for (String file : List.of("bin/portcullis", "runtime/bin/java", "runtime/release", "lib/portcullis.jar", "lib/native/libsqlitejdbc.so",
+        "share/bash-completion/completions/portcullis",
         "share/man/man1/portcullis.1", "share/man/man1/portcullis-scan.1", "share/man/man1/portcullis-sign-blob.1", "share/doc/portcullis/portcullis.cdx.json")) {
       assertThat(home.resolve(file)).as(file).isRegularFile();
     }
@@ -106,6 +107,22 @@ class DistributionIT {
     Tools.Result v = Tools.run(DEADLINE, command);
     assertThat(v.exitCode()).as("the JVM with -XX:AOTMode=on, which fails when the cache cannot be used: " + v.stderr()).isZero();
     assertThat(out(v)).isEqualTo("portcullis " + version + "\n");
+  }
+
+  /**
+   * The launcher loads sqlite-jdbc's native library from {@code lib/native} in place: with a temporary
+   * directory that does not exist, where sqlite-jdbc would otherwise copy it out of the jar, the
+   * database still opens.
+   */
+  @Test
+  void theDatabaseOpensWithTheNativeLibraryShippedBesideTheJar() throws Exception {
+    Path db = tmp.resolve("native-db");
+    List<String> command = List.of("env", "-i", "PATH=" + home.resolve("bin"), "HOME=" + tmp.resolve("user-home"),
+        "PORTCULLIS_JAVA_OPTS=-Xmx512m -Djava.io.tmpdir=" + tmp.resolve("no-such-dir"), "portcullis", "db", "import", "--db", db.toString(),
+        ROOT.resolve("examples/hello/advisories").toString());
+    Tools.Result imported = Tools.run(DEADLINE, command);
+    assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+    assertThat(db).isRegularFile();
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.portcullis.oci.images.Images;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.tree.DirectoryImage;
 import dev.portcullis.oci.tree.FileTree;
+import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.oci.tree.LayerAnalyzer;
 import dev.portcullis.oci.tree.LayerIndex;
 import dev.portcullis.oci.tree.LayerIndexer;
@@ -75,6 +76,7 @@ public final class Scanner {
   private final Interest interest;
   private final LayerScanner layerScanner;
   private final TextMemo memo = new TextMemo();
+  private volatile @Nullable ImageKey imageKey;
 
   /** @throws IllegalStateException when two checks share an ID */
   public Scanner(ScanOptions options) {
@@ -198,12 +200,29 @@ public final class Scanner {
 
   private Assessment scanOpen(Image image, @Nullable ImageRef ref) throws IOException {
     long t0 = System.nanoTime();
-    LayerPass pass = readLayers(image);
-    long t1 = System.nanoTime();
-    Catalog catalog = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
-    long t2 = System.nanoTime();
-    ScanReport report = null;
     boolean directory = DirectoryImage.isDirectory(image);
+    // a directory changes in place and has no digest: nothing of it is kept
+    LayerCache cache = directory ? null : options.cache();
+    Digest key = cache == null ? null : imageKey().of(image);
+    ImageResults read = key == null ? null : cache.get(ImageResults.KIND, key).orElse(null);
+    long t1 = t0;
+    long t2 = t0;
+    long checking = 0;
+    if (read == null) {
+      LayerPass pass = readLayers(image);
+      t1 = System.nanoTime();
+      Catalog catalog = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
+      t2 = System.nanoTime();
+      Report checks = engine == null ? null : check(engine, image, pass);
+      checking = System.nanoTime() - t2;
+      read = new ImageResults(catalog, checks, pass.tree().warnings());
+      if (key != null) {
+        keep(cache, key, read);
+      }
+    }
+    long t3 = System.nanoTime();
+    Catalog catalog = read.catalog();
+    ScanReport report = null;
     if (catalog != null) {
       List<Layer> imageLayers = image.layers();
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < imageLayers.size() ? imageLayers.get(i).createdBy() : Optional.empty();
@@ -211,12 +230,30 @@ public final class Scanner {
       report = report(Objects.requireNonNull(options.database()), catalog, image.name(), directory ? null : image.digest(),
           directory ? VexSubject.PACKAGES_ONLY : VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options);
     }
-    long t3 = System.nanoTime();
-    Report checks = engine == null ? null : check(engine, image, pass);
+    Report checks = read.checks() == null ? null : options.allowlist().apply(read.checks()).atLeast(options.checksAtLeast());
     long t4 = System.nanoTime();
     return new Assessment(Assessment.Subject.of(image), options.types(), Optional.ofNullable(catalog), Optional.ofNullable(report),
-        Optional.ofNullable(checks), pass.tree().warnings(),
-        new Assessment.Timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2), Duration.ofNanos(t4 - t3)));
+        Optional.ofNullable(checks), read.warnings(),
+        new Assessment.Timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t4 - t3), Duration.ofNanos(checking)));
+  }
+
+  /** The key of an image's results in the cache, the part the options decide made at the first use. */
+  private ImageKey imageKey() {
+    ImageKey k = imageKey;
+    if (k == null) {
+      k = new ImageKey(options);
+      imageKey = k;
+    }
+    return k;
+  }
+
+  /** Keeps what reading {@code image} gave, for the next scan of it; a cache that cannot be written costs that scan a read, no more. */
+  private static void keep(LayerCache cache, Digest key, ImageResults read) {
+    try {
+      cache.put(ImageResults.KIND, key, read);
+    } catch (IOException | RuntimeException e) {
+      // an optimisation only: the layers' own results are kept already
+    }
   }
 
   /** Streams each layer once (none whose every result the cache holds) for the index and the captures the scanners need, then squashes. */
@@ -239,7 +276,7 @@ public final class Scanner {
     return new LayerPass(FileTree.squash(image, indexes), layers, texts, catalog);
   }
 
-  /** The rule checks on the image's config and history (misconfiguration only), then on the texts of its layers. */
+  /** The rule checks on the image's config and history (misconfiguration only), then on the texts of its layers: before any allowlist. */
   private Report check(Engine engine, Image image, LayerPass pass) throws IOException {
     ImageSubject subject = ImageSubject.of(image, pass.tree());
     Report found = options.types().contains(ScanType.CONFIG) ? engine.evaluate(subject) : Report.EMPTY;
@@ -252,7 +289,7 @@ public final class Scanner {
     TextMemo.Session searches = memo.session(DirectoryImage.isDirectory(image) ? null : options.cache(), image.layers());
     found = found.plus(engine.evaluate(Contents.ofImage(subject, read).withMemo(searches)));
     searches.save();
-    return options.allowlist().apply(found).atLeast(options.checksAtLeast());
+    return found;
   }
 
   /** {@code report} without what the image-config checks found: a directory has no config for them to judge (its empty one would read as root, no healthcheck). */

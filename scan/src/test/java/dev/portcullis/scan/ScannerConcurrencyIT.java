@@ -89,6 +89,8 @@ class ScannerConcurrencyIT {
     }
     // and what the secret search found, kept for each layer it searched a file of (at most one entry per layer)
     Integer searched = perAnalyzer.remove("text-search-secrets/v1");
+    // and what reading each of the 4 images gave, once per image (the later scans of it read no layer)
+    assertThat(perAnalyzer.remove("image-results/v1")).as("images whose results are kept").isEqualTo(4);
     assertThat(searched).as("layers whose secret search is kept").isNotNull().isBetween(1, 5);
     assertThat(perAnalyzer).hasSize(3).allSatisfy((analyzer, entries) -> assertThat(entries).as(analyzer).isEqualTo(5));
   }

@@ -108,6 +108,8 @@ class ScannerTest {
     for (Path f : kept) {
       assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("F1xtureT0kenF1xtureT0kenF1xtureT0ken");
     }
+    // without the image's own results (kept too), the next process goes through each layer's
+    deleteTree(cacheDir.resolve("image-results"));
     try (CountedImage image = ScanFixtures.open(images.get("token"), read)) {
       Assessment next = new Scanner(ScanOptions.rules(java.util.EnumSet.of(ScanType.SECRET)).withCache(new LayerCache(cacheDir)).withRead(read))
           .scan(image, null);
@@ -115,6 +117,54 @@ class ScannerTest {
         assertThat(image.opened(l)).as("opens of layer %d, next process", l.index()).isZero();
       }
       assertThat(seen(next)).isEqualTo(seen(cold));
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /**
+   * What reading an image gave is kept whole: the next process (a new scanner on the same cache)
+   * opens no layer and gives the same assessment; a damaged entry is read past; the scanners that
+   * run are part of its key.
+   */
+  @Test
+  void theNextProcessTakesTheWholeImagesResultsFromTheCache(@TempDir Path tmp) throws IOException {
+    Path cacheDir = tmp.resolve("cache");
+    ReadOptions read = read(tmp.resolve("tmp"));
+    try (Database database = Database.open(db)) {
+      Assessment cold = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(images.get("lodash"));
+      assertThat(cold.checks()).isPresent();
+      Path kept;
+      try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-results"))) {
+        List<Path> files = walk.filter(Files::isRegularFile).toList();
+        assertThat(files).hasSize(1);
+        kept = files.get(0);
+      }
+      try (CountedImage image = ScanFixtures.open(images.get("lodash"), read)) {
+        Assessment next = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(image, null);
+        for (Layer l : image.layers()) {
+          assertThat(image.opened(l)).as("opens of layer %d, next process", l.index()).isZero();
+        }
+        assertThat(seen(next)).isEqualTo(seen(cold));
+      }
+      // a damaged entry is a miss: the layers' own results serve, and the entry is written again
+      byte[] whole = Files.readAllBytes(kept);
+      Files.write(kept, java.util.Arrays.copyOf(whole, whole.length / 2));
+      assertThat(seen(new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(images.get("lodash"))))
+          .isEqualTo(seen(cold));
+      assertThat(Files.readAllBytes(kept)).isEqualTo(whole);
+      // the scanners that run are part of the key: the vulnerability scanner alone gets an entry of its own
+      Scanner vulnOnly = new Scanner(ScanOptions.all(database).withTypes(java.util.EnumSet.of(ScanType.VULN)).withCache(new LayerCache(cacheDir)).withRead(read));
+      assertThat(vulnOnly.scan(images.get("lodash")).checks()).isEmpty();
+      try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-results"))) {
+        assertThat(walk.filter(Files::isRegularFile).count()).isEqualTo(2);
+      }
     }
   }
 

@@ -102,21 +102,33 @@ public final class LayerCache {
   }
 
   public <R> Optional<R> get(Kind<R> analyzer, Layer layer) {
-    Held held = held(analyzer, layer);
+    return get(analyzer, layer.diffId(), layer.digest());
+  }
+
+  /**
+   * A result kept for a whole image (or anything else) under {@code key}, a digest of everything the
+   * result depends on: the caller vouches for the key, which the cache only matches.
+   */
+  public <R> Optional<R> get(Kind<R> kind, Digest key) {
+    return get(kind, key, key);
+  }
+
+  private <R> Optional<R> get(Kind<R> analyzer, Digest diffId, Digest blob) {
+    Held held = new Held(analyzer.name(), analyzer.version(), diffId, blob);
     synchronized (recent) {
       Weighed w = recent.get(held);
       if (w != null) {
         return Optional.of(analyzer.resultType().cast(w.result()));
       }
     }
-    Path f = file(analyzer, layer.diffId());
+    Path f = file(analyzer, diffId);
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
       long bytes = Files.size(f);
       Header h = readHeader(in);
-      if (h.diffId().equals(layer.diffId()) && h.blobDigests().contains(layer.digest())) {
+      if (h.diffId().equals(diffId) && h.blobDigests().contains(blob)) {
         R result = analyzer.read(in);
         hold(held, result, bytes);
         return Optional.of(result);
@@ -125,10 +137,6 @@ public final class LayerCache {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-  }
-
-  private static Held held(Kind<?> analyzer, Layer layer) {
-    return new Held(analyzer.name(), analyzer.version(), layer.diffId(), layer.digest());
   }
 
   /** Keeps {@code result} in memory, dropping the least recently used results past the bound. */
@@ -149,14 +157,23 @@ public final class LayerCache {
 
   /** Stores {@code result} for a layer that was just read and verified. */
   public <R> void put(Kind<R> analyzer, Layer layer, R result) throws IOException {
-    Path f = file(analyzer, layer.diffId());
+    put(analyzer, layer.diffId(), layer.digest(), result);
+  }
+
+  /** Stores {@code result} under {@code key}, as {@link #get(Kind, Digest)} finds it. */
+  public <R> void put(Kind<R> kind, Digest key, R result) throws IOException {
+    put(kind, key, key, result);
+  }
+
+  private <R> void put(Kind<R> analyzer, Digest diffId, Digest blob, R result) throws IOException {
+    Path f = file(analyzer, diffId);
     Files.createDirectories(f.getParent());
-    List<Digest> blobs = List.of(layer.digest());
+    List<Digest> blobs = List.of(blob);
     if (Files.isRegularFile(f)) {
       try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
         Header old = readHeader(in);
-        if (old.diffId().equals(layer.diffId())) {
-          blobs = Stream.concat(old.blobDigests().stream(), Stream.of(layer.digest())).distinct().sorted().toList();
+        if (old.diffId().equals(diffId)) {
+          blobs = Stream.concat(old.blobDigests().stream(), Stream.of(blob)).distinct().sorted().toList();
         }
       } catch (IOException | RuntimeException ignored) {
         // a damaged entry is simply replaced
@@ -166,7 +183,7 @@ public final class LayerCache {
     try {
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
         out.writeInt(MAGIC);
-        CacheStreams.writeString(out, layer.diffId().toString());
+        CacheStreams.writeString(out, diffId.toString());
         out.writeInt(blobs.size());
         for (Digest b : blobs) {
           CacheStreams.writeString(out, b.toString());
@@ -179,7 +196,7 @@ public final class LayerCache {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
       }
-      hold(held(analyzer, layer), result, bytes);
+      hold(new Held(analyzer.name(), analyzer.version(), diffId, blob), result, bytes);
     } finally {
       Files.deleteIfExists(tmp);
     }
