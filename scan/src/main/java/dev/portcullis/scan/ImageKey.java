@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key of an image's {@link ImageResults} in the layer cache: a SHA-256 of everything they
@@ -28,7 +29,9 @@ import java.util.stream.Stream;
  * checks by name and class, the read limits, the runtime, and the code itself: every jar or class
  * directory the scanner, the catalogers and the checks come from, by path, size and time for a
  * jar (a build writes a new one) and by every class file's path, size and time for a directory.
- * A scan only keeps results after reading every layer and verifying it against its diffID.
+ * A scan only keeps results after reading every layer and verifying it against its diffID, and
+ * only when every cataloger and check is a built-in: a custom rule (whose expression is not part
+ * of the key) or an extension found on the class path is run anew each time.
  */
 final class ImageKey {
   private static final String FORMAT = "1";
@@ -37,6 +40,8 @@ final class ImageKey {
   private static final Map<String, String> CODE = new ConcurrentHashMap<>();
 
   private final String settings;
+  /** Whether results may be kept: only when every cataloger and check is a built-in, whose results depend on nothing but the image and the code. */
+  private final boolean builtIn;
 
   /** The part of every key that a scanner's options decide: computed once per scanner. */
   ImageKey(ScanOptions options) {
@@ -54,6 +59,12 @@ final class ImageKey {
       b.append("check ").append(c.info().id()).append(' ').append(c.getClass().getName()).append('\n');
       code.add(c.getClass());
     }
+    Set<Class<?>> catalogers = new java.util.HashSet<>();
+    dev.portcullis.catalog.catalogers.Catalogers.defaults().forEach(c -> catalogers.add(c.getClass()));
+    Set<Check<?>> checks = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    checks.addAll(dev.portcullis.rules.checks.Checks.defaults());
+    // an extension, or a custom rule (its CEL is not in the key), may depend on more: nothing is kept for it
+    this.builtIn = options.catalogers().stream().allMatch(c -> catalogers.contains(c.getClass())) && checks.containsAll(options.checks());
     Set<String> locations = new TreeSet<>();
     for (Class<?> c : code) {
       locations.add(location(c));
@@ -64,8 +75,11 @@ final class ImageKey {
     this.settings = b.toString();
   }
 
-  /** The key of {@code image}'s results. */
-  Digest of(Image image) {
+  /** The key of {@code image}'s results, or null when they are not to be kept (an extension or a custom rule ran). */
+  @Nullable Digest of(Image image) {
+    if (!builtIn) {
+      return null;
+    }
     StringBuilder b = new StringBuilder(settings);
     b.append("image ").append(image.name()).append('\n');
     b.append("manifest ").append(image.digest()).append('\n');

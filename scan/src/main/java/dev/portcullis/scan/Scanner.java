@@ -280,13 +280,14 @@ public final class Scanner {
   private Report check(Engine engine, Image image, LayerPass pass) throws IOException {
     ImageSubject subject = ImageSubject.of(image, pass.tree());
     Report found = options.types().contains(ScanType.CONFIG) ? engine.evaluate(subject) : Report.EMPTY;
-    if (DirectoryImage.isDirectory(image)) {
+    boolean directory = DirectoryImage.isDirectory(image);
+    if (directory) {
       found = withoutConfigFindings(found);
     }
     Contents.ImageRead read = Contents.read(pass.tree(), interest, ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
     // a base layer's files are searched once for all the images that share it, in this process and, through
     // the layer cache, in the next (a directory changes in place: what was found in it is not kept)
-    TextMemo.Session searches = memo.session(DirectoryImage.isDirectory(image) ? null : options.cache(), image.layers());
+    TextMemo.Session searches = memo.session(directory ? null : options.cache(), directory ? List.of() : image.layers());
     found = found.plus(engine.evaluate(Contents.ofImage(subject, read).withMemo(searches)));
     searches.save();
     return found;

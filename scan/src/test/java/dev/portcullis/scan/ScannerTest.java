@@ -165,6 +165,31 @@ class ScannerTest {
       try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-results"))) {
         assertThat(walk.filter(Files::isRegularFile).count()).isEqualTo(2);
       }
+      // checks that are not the built-ins themselves (a custom rule, an extension) may depend on more than the key holds: nothing is kept
+      Scanner custom = new Scanner(ScanOptions.all(database).withChecks(dev.portcullis.rules.secrets.SecretChecks.all())
+          .withCache(new LayerCache(cacheDir)).withRead(read));
+      assertThat(custom.scan(images.get("token")).checks()).isPresent();
+      try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-results"))) {
+        assertThat(walk.filter(Files::isRegularFile).count()).isEqualTo(2);
+      }
+    }
+  }
+
+  /** A directory changes in place: scanned with a cache, it is read again each time and nothing of it is kept. */
+  @Test
+  void aDirectoryScannedWithACacheKeepsNothingOfIt(@TempDir Path tmp) throws IOException {
+    Path project = Files.createDirectories(tmp.resolve("project"));
+    Files.writeString(project.resolve(".env"), "export TOKEN=ghp_" + "D1rF1xture".repeat(4).substring(0, 36) + "\n");
+    Path cacheDir = tmp.resolve("cache");
+    Scanner scanner = new Scanner(ScanOptions.rules(java.util.EnumSet.of(ScanType.SECRET)).withCache(new LayerCache(cacheDir)).withRead(read(tmp.resolve("tmp"))));
+    Assessment first = scanner.scan(ImageSource.parse("dir:" + project));
+    assertThat(first.checks().orElseThrow().findings()).anyMatch(f -> f.id().startsWith("PCS-SECRET-"));
+    Files.writeString(project.resolve(".env"), "nothing here\n");
+    assertThat(scanner.scan(ImageSource.parse("dir:" + project)).checks().orElseThrow().findings()).isEmpty();
+    if (Files.exists(cacheDir)) {
+      try (Stream<Path> walk = Files.walk(cacheDir)) {
+        assertThat(walk.filter(Files::isRegularFile).toList()).isEmpty();
+      }
     }
   }
 
