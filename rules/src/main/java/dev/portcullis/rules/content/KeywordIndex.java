@@ -118,9 +118,24 @@ public final class KeywordIndex {
     return keywords;
   }
 
+  /**
+   * The characters past ASCII that {@link Character#toLowerCase(char)} makes ASCII (the dotted capital
+   * I and the Kelvin sign), each followed by what it becomes: with keywords of ASCII only, every other
+   * such character is in class 0, without a lookup (KeywordIndexTest checks the list against the JDK).
+   */
+  static final char[] FOLDED_TO_ASCII = {'\u0130', 'i', '\u212A', 'k'};
+
   private int classOf(char c) {
     if (c < 128) {
       return asciiClass[c];
+    }
+    if (otherClass.isEmpty()) {
+      for (int i = 0; i < FOLDED_TO_ASCII.length; i += 2) {
+        if (c == FOLDED_TO_ASCII[i]) {
+          return asciiClass[FOLDED_TO_ASCII[i + 1]];
+        }
+      }
+      return 0;
     }
     char lower = Character.toLowerCase(c);
     return lower < 128 ? asciiClass[lower] : otherClass.getOrDefault(lower, 0);

@@ -13,10 +13,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The automaton finds exactly what a plain search for every keyword at every position finds, ignoring case. */
 class KeywordIndexTest {
-  /** Letters keywords share prefixes and suffixes in, upper-case ones, punctuation, a non-ASCII letter and the Kelvin sign (lower case: k). */
-  private static final String ALPHABET = "abkKAB-_:é\u212A ";
-  /** Fewer letters for keywords, so that one is often a suffix or a prefix of another. */
-  private static final String KEY_ALPHABET = "abAk\u212A";
+  /**
+   * Letters keywords share prefixes and suffixes in, upper-case ones, punctuation, non-ASCII letters
+   * and the two characters past ASCII whose lower case is ASCII: the Kelvin sign (k) and the dotted
+   * capital I (i).
+   */
+  private static final String ALPHABET = "abkKABiI-_:é\u00C9\u212A\u0130 ";
+  /** Fewer letters for keywords, so that one is often a suffix or a prefix of another; some with a non-ASCII letter. */
+  private static final String KEY_ALPHABET = "abAik\u212A";
+  private static final String KEY_ALPHABET_NON_ASCII = "abAik\u212Aé";
 
   /** Every occurrence as "end:keyword", found by comparing at every position. */
   static List<String> naive(List<String> keywords, String text) {
@@ -61,8 +66,9 @@ class KeywordIndexTest {
   void findsWhatAPlainSearchFinds(long seed) {
     Random r = new Random(seed);
     List<String> keywords = new ArrayList<>();
+    String alphabet = r.nextInt(4) == 0 ? KEY_ALPHABET_NON_ASCII : KEY_ALPHABET;
     for (int i = 1 + r.nextInt(8); i > 0; i--) {
-      keywords.add(random(r, KEY_ALPHABET, 1 + r.nextInt(4)));
+      keywords.add(random(r, alphabet, 1 + r.nextInt(4)));
     }
     KeywordIndex index = KeywordIndex.of(keywords);
     String text = random(r, ALPHABET, r.nextInt(300));
@@ -70,6 +76,19 @@ class KeywordIndexTest {
     // one end position lists its keywords longest first; compare as sets per position
     assertThat(found(index, text)).as("keywords %s in '%s'", keywords, text).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(index.anyIn(text)).isEqualTo(!expected.isEmpty());
+  }
+
+  /** The characters past ASCII whose lower case is ASCII are exactly those the index knows, each with its lower case. */
+  @Test
+  void theCharactersFoldedToAsciiAreTheJdksOwn() {
+    StringBuilder jdk = new StringBuilder();
+    for (int c = 128; c <= Character.MAX_VALUE; c++) {
+      char lower = Character.toLowerCase((char) c);
+      if (lower < 128) {
+        jdk.append((char) c).append(lower);
+      }
+    }
+    assertThat(new String(KeywordIndex.FOLDED_TO_ASCII)).isEqualTo(jdk.toString());
   }
 
   @Test
