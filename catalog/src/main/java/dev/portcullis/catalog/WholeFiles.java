@@ -74,13 +74,7 @@ public final class WholeFiles implements FileCapture {
 
   /** The files of {@code tree} that match, sorted by path (as {@link FileTree#entries()}). */
   public List<FileEntry> select(FileTree tree) {
-    List<FileEntry> out = new ArrayList<>();
-    for (FileEntry e : tree.entries()) {
-      if (matches(e.path())) {
-        out.add(e);
-      }
-    }
-    return out;
+    return tree.entries(this::matches);
   }
 
   /**

@@ -127,8 +127,8 @@ public final class JavaArchiveCataloger implements Cataloger {
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
     List<FileEntry> archives = new ArrayList<>();
-    for (FileEntry e : tree.entries()) {
-      if ((e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && ArchiveName.isArchive(e.path())) {
+    for (FileEntry e : tree.entries(ArchiveName::isArchive)) {
+      if (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) {
         if (e.size() > limits.maxBytes()) {
           unknowns.add(new Unknown(locationOf(tree, e), NAME, "archive of " + e.size() + " bytes not read: larger than the limit of " + limits.maxBytes()));
         } else {

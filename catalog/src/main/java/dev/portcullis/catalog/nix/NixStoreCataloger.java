@@ -47,10 +47,7 @@ public final class NixStoreCataloger implements Cataloger {
     List<Package> packages = new ArrayList<>();
     List<Unknown> unknowns = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (FileEntry e : tree.entries()) {
-      if (!e.path().startsWith(STORE) || e.path().length() == STORE.length()) {
-        continue;
-      }
+    for (FileEntry e : tree.entries(p -> p.startsWith(STORE) && p.length() > STORE.length())) {
       int slash = e.path().indexOf('/', STORE.length());
       String entry = slash < 0 ? e.path().substring(STORE.length()) : e.path().substring(STORE.length(), slash);
       if (!seen.add(entry) || entry.startsWith(".") || entry.endsWith(".drv") || entry.endsWith(".lock")) {

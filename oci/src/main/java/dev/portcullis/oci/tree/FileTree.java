@@ -76,6 +76,20 @@ public final class FileTree {
     return new ViewList<>(order.length, i -> squashed.file(order[i]));
   }
 
+  /**
+   * The entries whose path {@code wanted} accepts, sorted by path: as {@code entries()} filtered, but
+   * only the accepted ones are made (a path alone costs far less than an entry with its attributes).
+   */
+  public List<FileEntry> entries(java.util.function.Predicate<String> wanted) {
+    List<FileEntry> out = new java.util.ArrayList<>();
+    for (int node : order()) {
+      if (wanted.test(squashed.path(node))) {
+        out.add(squashed.file(node));
+      }
+    }
+    return out;
+  }
+
   private synchronized int[] order() {
     if (sorted == null) {
       PathTrie trie = squashed.trie();

@@ -241,90 +241,91 @@ final class PathTrie {
     tableSlots = slots;
   }
 
-  /** Sorts {@code nodes[0..n)} by path, as strings of UTF-8 bytes compare ({@code /a} before {@code /a-b} before {@code /a/b}). */
+  /**
+   * Sorts {@code nodes[0..n)} by path, as strings of UTF-8 bytes compare ({@code /a} before {@code /a-b}
+   * before {@code /a/b}). The tree is walked once, each directory's children sorted among themselves:
+   * a child counts twice, its own path by its name and the paths under it by its name and a slash,
+   * which is where every path under it falls among its siblings' (a path is never made).
+   */
   void sortByPath(int[] order, int n) {
-    Order cmp = new Order();
-    int[] from = order;
-    int[] to = new int[n];
-    for (int width = 1; width < n; width *= 2) {
-      for (int lo = 0; lo < n; lo += 2 * width) {
-        int mid = Math.min(lo + width, n);
-        int hi = Math.min(lo + 2 * width, n);
-        int i = lo;
-        int j = mid;
-        int k = lo;
-        while (i < mid && j < hi) {
-          to[k++] = cmp.compare(from[i], from[j]) <= 0 ? from[i++] : from[j++];
-        }
-        while (i < mid) {
-          to[k++] = from[i++];
-        }
-        while (j < hi) {
-          to[k++] = from[j++];
-        }
+    java.util.BitSet wanted = new java.util.BitSet(count);
+    java.util.Map<Integer, Integer> again = new java.util.HashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (wanted.get(order[i])) {
+        again.merge(order[i], 1, Integer::sum);
       }
-      int[] t = from;
-      from = to;
-      to = t;
+      wanted.set(order[i]);
     }
-    if (from != order) {
-      System.arraycopy(from, 0, order, 0, n);
+    int k = 0;
+    if (wanted.get(ROOT)) {
+      k = emit(order, k, ROOT, again);
+    }
+    // a stack of directories being listed, each its sorted items and the next one to take
+    java.util.ArrayDeque<long[]> items = new java.util.ArrayDeque<>();
+    java.util.ArrayDeque<int[]> next = new java.util.ArrayDeque<>();
+    items.push(childItems(ROOT));
+    next.push(new int[1]);
+    while (!items.isEmpty()) {
+      long[] list = items.peek();
+      int[] at = next.peek();
+      if (at[0] == list.length) {
+        items.pop();
+        next.pop();
+        continue;
+      }
+      long item = list[at[0]++];
+      int node = (int) (item >>> 1);
+      if ((item & 1) == 0) {
+        if (wanted.get(node)) {
+          k = emit(order, k, node, again);
+        }
+      } else {
+        items.push(childItems(node));
+        next.push(new int[1]);
+      }
+    }
+    if (k != n) {
+      throw new IllegalArgumentException("sorted " + k + " of " + n + " nodes: a node not in this trie");
     }
   }
 
-  /** Compares two nodes' paths without making them; its scratch space makes it single-threaded. */
-  private final class Order {
-    private int[] a = new int[16];
-    private int[] b = new int[16];
-
-    private int[] chain(int node, int[] into) {
-      int depth = 0;
-      for (int n = node; n != ROOT; n = parent(n)) {
-        depth++;
-      }
-      int[] out = into.length > depth ? into : new int[depth * 2 + 1];
-      out[0] = depth;
-      for (int n = node, i = depth; n != ROOT; n = parent(n), i--) {
-        out[i] = n;
-      }
-      return out;
+  private static int emit(int[] order, int k, int node, java.util.Map<Integer, Integer> again) {
+    order[k++] = node;
+    for (int times = again.getOrDefault(node, 0); times > 0; times--) {
+      order[k++] = node;
     }
+    return k;
+  }
 
-    int compare(int x, int y) {
-      if (x == y) {
-        return 0;
-      }
-      a = chain(x, a);
-      b = chain(y, b);
-      int la = a[0];
-      int lb = b[0];
-      int i = 1;
-      while (i <= la && i <= lb && a[i] == b[i]) {
-        i++;
-      }
-      if (i > la) {
-        return -1; // x is a parent of y
-      }
-      if (i > lb) {
-        return 1;
-      }
-      byte[] na = name(a[i]);
-      byte[] nb = name(b[i]);
-      int common = Math.min(na.length, nb.length);
-      for (int k = 0; k < common; k++) {
-        if (na[k] != nb[k]) {
-          return Integer.compare(na[k] & 0xff, nb[k] & 0xff);
-        }
-      }
-      if (na.length == nb.length) {
-        return Integer.compare(x, y);
-      }
-      // one name is a prefix of the other: what follows the shorter one is '/' or the end of its path
-      boolean xShorter = na.length < nb.length;
-      int next = xShorter ? (i < la ? '/' : -1) : (i < lb ? '/' : -1);
-      int other = (xShorter ? nb[common] : na[common]) & 0xff;
-      int c = Integer.compare(next, other);
-      return xShorter ? c : -c;
+  /** The children of {@code dir} as items in path order: a child's own path ({@code node << 1}), and the paths under it ({@code node << 1 | 1}), if any. */
+  private long[] childItems(int dir) {
+    int size = 0;
+    for (int c = firstChild(dir); c != NONE; c = nextSibling(c)) {
+      size += firstChild(c) != NONE ? 2 : 1;
     }
+    long[] out = new long[size];
+    byte[][] keys = new byte[size][];
+    int i = 0;
+    for (int c = firstChild(dir); c != NONE; c = nextSibling(c)) {
+      byte[] name = name(c);
+      out[i] = (long) c << 1;
+      keys[i++] = name;
+      if (firstChild(c) != NONE) {
+        byte[] under = Arrays.copyOf(name, name.length + 1);
+        under[name.length] = '/';
+        out[i] = (long) c << 1 | 1;
+        keys[i++] = under;
+      }
+    }
+    Integer[] index = new Integer[size];
+    for (int j = 0; j < size; j++) {
+      index[j] = j;
+    }
+    Arrays.sort(index, (x, y) -> Arrays.compareUnsigned(keys[x], keys[y]));
+    long[] sorted = new long[size];
+    for (int j = 0; j < size; j++) {
+      sorted[j] = out[index[j]];
+    }
+    return sorted;
   }
 }

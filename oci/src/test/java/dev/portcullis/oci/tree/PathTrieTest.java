@@ -49,7 +49,7 @@ class PathTrieTest {
   @ValueSource(longs = {1, 2, 3, 4, 5})
   void sortsAsThePathStringsSort(long seed) throws ImageReadException {
     Random r = new Random(seed);
-    String alphabet = "ab-.0 ~";
+    String alphabet = "ab-.0 ~é\u0100";
     Set<String> paths = new LinkedHashSet<>();
     while (paths.size() < 2000) {
       StringBuilder p = new StringBuilder();
