@@ -6,16 +6,23 @@ import dev.portcullis.core.Digest;
 import dev.portcullis.core.Location;
 import dev.portcullis.rules.secrets.SecretChecks;
 import java.nio.charset.StandardCharsets;
+import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageSource;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.ReadOptions;
+import dev.portcullis.oci.images.Images;
+import dev.portcullis.testkit.LayerBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder;
+import dev.portcullis.testkit.OciLayoutBuilder.Compression;
 import dev.portcullis.oci.tree.LayerCache;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class TextMemoTest {
@@ -25,7 +32,8 @@ class TextMemoTest {
   private static final Digest OTHER = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
 
   private static Text file(String image, Digest layer, int index, String path, String content) {
-    return new Text(Text.Kind.FILE, path, new Text.Origin.InLayer(image, new Location(path, index, layer), -1), content);
+    Digest diffId = layers == null || !layers.containsKey(layer) ? layer : layers.get(layer).diffId();
+    return new Text(Text.Kind.FILE, path, new Text.Origin.InLayer(image, new Location(path, index, diffId), -1), content);
   }
 
   @Test
@@ -75,44 +83,26 @@ class TextMemoTest {
         .isEqualTo(hitsA.stream().map(h -> h.line() + ":" + h.column() + ":" + h.rule().info().id()).toList());
   }
 
-  private static Layer layer(Digest diffId) {
-    Digest blob = Digest.sha256(("blob of " + diffId).getBytes(StandardCharsets.UTF_8));
-    return new Layer() {
-      @Override
-      public int index() {
-        return 0;
-      }
+  /**
+   * The layers of a real two-layer image written as an OCI layout, opened as a scan opens it: a memo
+   * keeps results by a layer's diffID, and the cache only for a layer whose blob it was seen with.
+   */
+  private static Map<Digest, Layer> layers;
 
-      @Override
-      public Digest digest() {
-        return blob;
-      }
+  @BeforeAll
+  static void image(@TempDir Path dir) throws Exception {
+    new OciLayoutBuilder().refName("memo")
+        .layer(new LayerBuilder().file("etc/base.conf", "base\n").build(), Compression.GZIP, "ADD base /")
+        .layer(new LayerBuilder().file("app/other.conf", "other\n").build(), Compression.GZIP, "COPY other /app")
+        .write(dir);
+    try (Image image = Images.open(ImageSource.parse("oci-dir:" + dir + ":memo"), ReadOptions.defaults())) {
+      layers = Map.of(BASE, image.layers().get(0), OTHER, image.layers().get(1));
+    }
+  }
 
-      @Override
-      public Digest diffId() {
-        return diffId;
-      }
-
-      @Override
-      public long size() {
-        return 1;
-      }
-
-      @Override
-      public String mediaType() {
-        return "application/vnd.oci.image.layer.v1.tar+gzip";
-      }
-
-      @Override
-      public Optional<String> createdBy() {
-        return Optional.empty();
-      }
-
-      @Override
-      public InputStream open() {
-        throw new AssertionError("a memo never reads the layer");
-      }
-    };
+  /** The layer of the image that stands for {@code name} ({@link #BASE} or {@link #OTHER}). */
+  private static Layer layer(Digest name) {
+    return layers.get(name);
   }
 
   private static final String TOKEN = "ghp_" + "K3ptF1xture".repeat(4).substring(0, 36);
