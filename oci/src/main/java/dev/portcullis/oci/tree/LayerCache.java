@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * Per-layer analysis results on disk, keyed by analyser name, analyser version and layer diffID.
  * A result is only served for a layer whose stored blob digest was seen to decompress to that
  * diffID when the result was made, so an image that lies about its diffIDs cannot borrow another
- * layer's results. Writes are atomic; a damaged entry is a miss, never an error.
+ * layer's results. It also keeps results its callers key themselves ({@link #get(Kind, Digest)}: a
+ * digest of everything such a result depends on, as the scan engine keeps what reading a whole image
+ * gave). Writes are atomic; a damaged entry is a miss, never an error.
  */
 public final class LayerCache {
   /** Marks a cache file of this layout: a header (diffID, verified blob digests), then the result. */

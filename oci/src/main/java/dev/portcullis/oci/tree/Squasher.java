@@ -82,12 +82,12 @@ final class Squasher {
     return indexes.get(trie.getInt(node, LAYER) - 1).linkTarget(trie.getInt(node, ENTRY));
   }
 
-  /** The file at a node that holds one. */
   /** The path of {@code node}, without the rest of its entry. */
   String path(int node) {
     return trie.path(node);
   }
 
+  /** The file at a node that holds one. */
   FileEntry file(int node) {
     return file(trie.path(node), trie.getInt(node, LAYER) - 1, trie.getInt(node, ENTRY), trie.getInt(node, SRC_LAYER),
         trie.getInt(node, SRC_ENTRY), trie.getInt(node, LINK_NODE), type(node));
