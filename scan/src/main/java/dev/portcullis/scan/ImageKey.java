@@ -59,12 +59,10 @@ final class ImageKey {
       b.append("check ").append(c.info().id()).append(' ').append(c.getClass().getName()).append('\n');
       code.add(c.getClass());
     }
-    Set<Class<?>> catalogers = new java.util.HashSet<>();
-    dev.portcullis.catalog.catalogers.Catalogers.defaults().forEach(c -> catalogers.add(c.getClass()));
-    Set<Check<?>> checks = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    checks.addAll(dev.portcullis.rules.checks.Checks.defaults());
-    // an extension, or a custom rule (its CEL is not in the key), may depend on more: nothing is kept for it
-    this.builtIn = options.catalogers().stream().allMatch(c -> catalogers.contains(c.getClass())) && checks.containsAll(options.checks());
+    // an extension, or a custom rule (its CEL is not in the key), may depend on more: nothing is kept for it. The
+    // built-ins are made once per process, so they are known by identity
+    this.builtIn = builtIns(dev.portcullis.catalog.catalogers.Catalogers.defaults()).containsAll(options.catalogers())
+        && builtIns(dev.portcullis.rules.checks.Checks.defaults()).containsAll(options.checks());
     Set<String> locations = new TreeSet<>();
     for (Class<?> c : code) {
       locations.add(location(c));
@@ -73,6 +71,12 @@ final class ImageKey {
       b.append("code ").append(CODE.computeIfAbsent(l, ImageKey::code)).append('\n');
     }
     this.settings = b.toString();
+  }
+
+  private static <T> Set<T> builtIns(List<T> made) {
+    Set<T> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    out.addAll(made);
+    return out;
   }
 
   /** The key of {@code image}'s results, or null when they are not to be kept (an extension or a custom rule ran). */

@@ -41,9 +41,14 @@ import java.util.Set;
 public final class Catalogers {
   private Catalogers() {}
 
-  /** The built-ins, in the order they run. */
+  /** The built-ins, in the order they run: made once per process (catalogers hold no state; a scanner shares them across its scans). */
   public static List<Cataloger> defaults() {
-    return List.of(
+    return Builtin.CATALOGERS;
+  }
+
+  /** Holds the built-ins, made at the first {@link #defaults()}. */
+  private static final class Builtin {
+    static final List<Cataloger> CATALOGERS = List.of(
         new DpkgCataloger(),
         new ApkCataloger(),
         new RpmCataloger(),
