@@ -66,11 +66,6 @@ public final class Contents implements Subject {
     this.memo = memo;
   }
 
-  /** These contents, with searches of layer files kept in {@code memo} across the scans that share it. */
-  public Contents withMemo(TextMemo memo) {
-    return withMemo(memo.session(null, List.of()));
-  }
-
   /** These contents, with searches of layer files kept in the memo of {@code session}, and in its layer cache when it has one. */
   public Contents withMemo(TextMemo.Session session) {
     return new Contents(name, texts, problems, files, session);

@@ -70,8 +70,8 @@ class TextMemoTest {
     TextMemo memo = new TextMemo();
     String token = "ghp_" + "M3moF1xture".repeat(4).substring(0, 36);
     String content = "export TOKEN=" + token + "\n";
-    Contents first = new Contents("a", List.of(file("a", BASE, 0, "/app/.env", content)), List.of()).withMemo(memo);
-    Contents second = new Contents("b", List.of(file("b", BASE, 3, "/app/.env", content)), List.of()).withMemo(memo);
+    Contents first = new Contents("a", List.of(file("a", BASE, 0, "/app/.env", content)), List.of()).withMemo(memo.session(null, List.of()));
+    Contents second = new Contents("b", List.of(file("b", BASE, 3, "/app/.env", content)), List.of()).withMemo(memo.session(null, List.of()));
     var hitsA = SecretChecks.SCANNER.scan(first);
     var hitsB = SecretChecks.SCANNER.scan(second);
     assertThat(hitsA).isNotEmpty();
