@@ -12,12 +12,13 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code portcullis <command>}. Exit codes: 0 done, 1 failed, 2 bad usage, 3 internal error. */
-@Command(
-    name = "portcullis",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = "Secures the container lifecycle: reads, scans and gates container images.")
+/**
+ * Entry point: {@code portcullis <command>}. Exit codes: 0 done, 1 failed, 2 bad usage, 3 internal error.
+ *
+ * <p>The root command is described in code ({@link #rootSpec}), not with picocli's annotations: reading an
+ * annotation makes the JDK generate a proxy class for its type at run time, which no start-up cache keeps, and
+ * those of the root were most of what {@code --version} did (docs/BENCHMARKS.md).
+ */
 public final class Main {
   /**
    * The commands, in the order {@code --help} lists them. They are added to the command line by {@link
@@ -67,7 +68,29 @@ public final class Main {
     } finally {
       out.flush();
     }
-    System.exit(exit);
+    // System.exit asks the JDK's logging for the logger of "java.lang.Runtime" (it logs exits at debug level),
+    // and finding the logging back end searches the class path: opening the jar's directory of 27,000 entries
+    // took about 25 ms of a command that had not opened it yet (--version). A command that succeeded and left
+    // no thread running ends by returning instead, which exits with 0 and runs the same shutdown.
+    if (exit != 0 || otherThreadsRunning()) {
+      System.exit(exit);
+    }
+  }
+
+  /** Whether a thread other than this one would keep the process alive after {@code main} returns. */
+  private static boolean otherThreadsRunning() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int n = root.enumerate(threads, true);
+    for (int i = 0; i < n; i++) {
+      if (threads[i] != Thread.currentThread() && !threads[i].isDaemon() && threads[i].isAlive()) {
+        return true;
+      }
+    }
+    return n == threads.length; // more threads than counted: assume one is running
   }
 
   /** Runs one command line with the given streams, as the process would; returns the exit code. */
@@ -81,6 +104,11 @@ public final class Main {
 
   /** As the process would run with {@code env} as its environment (passphrases come from there). */
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, java.util.Map<String, String> env) {
+    // picocli's default factory looks for Groovy's closure class once; the miss searched the whole class path, and
+    // opening the jar's directory of 27,000 entries for it took about 30 ms of every command (docs/BENCHMARKS.md)
+    if (System.getProperty("picocli.disable.closures") == null) {
+      System.setProperty("picocli.disable.closures", "true");
+    }
     // the commands first: the settings below reach the subcommands there are when they are made
     CommandLine cl = commandLine(new Main(out, err, in, env), args);
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
@@ -104,7 +132,7 @@ public final class Main {
 
   /** The command line of {@code main} with the commands {@code args} can reach ({@link #commandsFor}). */
   static CommandLine commandLine(Main main, String[] args) {
-    CommandLine cl = new CommandLine(main);
+    CommandLine cl = new CommandLine(rootSpec(main));
     for (Class<?> command : commandsFor(args)) {
       cl.addSubcommand(command);
     }
@@ -113,6 +141,19 @@ public final class Main {
       completion.getCommandSpec().usageMessage().hidden(true);
     }
     return cl;
+  }
+
+  /** The root command, {@code portcullis [-hV] [COMMAND]}, as picocli's standard help options would make it. */
+  private static CommandLine.Model.CommandSpec rootSpec(Main main) {
+    CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(main);
+    spec.name("portcullis");
+    spec.versionProvider(new Version());
+    spec.usageMessage().description("Secures the container lifecycle: reads, scans and gates container images.");
+    spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class)
+        .description("Show this help message and exit.").build());
+    spec.addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class)
+        .description("Print version information and exit.").build());
+    return spec;
   }
 
   /**
@@ -200,15 +241,24 @@ public final class Main {
     }
   }
 
-  /** Reads the version the build wrote. */
-  static final class Version implements CommandLine.IVersionProvider {
+  /** Reads the version the build wrote. Public, as picocli makes it: otherwise it fails once and retries with access. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    public Version() {}
+
     @Override
     public String[] getVersion() throws IOException {
       return new String[] {"portcullis " + number()};
     }
 
-    /** The bare version number, {@code 0.1.0-SNAPSHOT}. */
+    /**
+     * The bare version number, {@code 0.1.0-SNAPSHOT}: from the jar's manifest, which the start-up cache holds
+     * (so that {@code --version} opens no jar), else from the file the build wrote beside the classes.
+     */
     static String number() throws IOException {
+      String packaged = Main.class.getPackage().getImplementationVersion();
+      if (packaged != null) {
+        return packaged;
+      }
       Properties p = new Properties();
       try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
         if (in != null) {
