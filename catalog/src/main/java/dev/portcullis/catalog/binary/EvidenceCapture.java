@@ -27,6 +27,8 @@ final class EvidenceCapture implements FileCapture {
   private final List<Classifier> classifiers;
   /** Any classifier's file name: one match per file of a layer, as most files are no classifier's. */
   private final Pattern anyFileName;
+  /** The two-character ASCII beginnings that {@link #anyFileName} can match, found once: most names are ruled out without it. */
+  private final boolean[] beginnings = new boolean[128 * 128];
   private final int version;
 
   EvidenceCapture(List<Classifier> classifiers) {
@@ -37,6 +39,7 @@ final class EvidenceCapture implements FileCapture {
       any.append(any.isEmpty() ? "" : "|").append("(?:").append(c.fileName().pattern().replaceAll("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>", "(?:")).append(')');
     }
     this.anyFileName = Pattern.compile(any.isEmpty() ? "(?!)" : any.toString());
+    markBeginnings();
     // the classifiers decide what is kept: a changed list must not reuse cached captures
     StringBuilder key = new StringBuilder().append(FORMAT);
     for (Classifier c : classifiers) {
@@ -55,9 +58,38 @@ final class EvidenceCapture implements FileCapture {
     return version;
   }
 
+  /**
+   * Marks each ASCII pair some file name {@link #anyFileName} matches can begin with. A match that fails
+   * without reaching the end of its input ({@link java.util.regex.Matcher#hitEnd}) fails for every longer
+   * input too, so a pair left unmarked begins no such name.
+   */
+  private void markBeginnings() {
+    var m = anyFileName.matcher("");
+    for (char first = 0; first < 128; first++) {
+      if (!m.reset(String.valueOf(first)).matches() && !m.hitEnd()) {
+        continue;
+      }
+      for (char second = 0; second < 128; second++) {
+        m.reset(new String(new char[] {first, second}));
+        beginnings[first * 128 + second] = m.matches() || m.hitEnd();
+      }
+    }
+  }
+
   @Override
   public boolean wants(String path, int mode, long size) {
-    return size > 0 && size <= MAX_FILE && anyFileName.matcher(path.substring(path.lastIndexOf('/') + 1)).matches();
+    if (size <= 0 || size > MAX_FILE) {
+      return false;
+    }
+    int start = path.lastIndexOf('/') + 1;
+    if (path.length() - start >= 2) {
+      char first = path.charAt(start);
+      char second = path.charAt(start + 1);
+      if (first < 128 && second < 128 && !beginnings[first * 128 + second]) {
+        return false;
+      }
+    }
+    return anyFileName.matcher(path.substring(start)).matches();
   }
 
   @Override

@@ -19,6 +19,39 @@ class EvidenceCaptureTest {
   private static final EvidenceCapture CAPTURE = new EvidenceCapture(Classifiers.builtIn());
 
   @Test
+  void theQuickRuleOnAFileNamesBeginningAgreesWithTheClassifiers() {
+    // the real names, each cut and changed, and random names over the letters the names use
+    List<String> names = new java.util.ArrayList<>(List.of("release", "node", "libnode.so.108", "python3.11", "libpython3.11.so.1.0",
+        "python3.11d", "nginx", "redis-server", "redis-check-aof", "httpd", "apache2", "openssl", "libcrypto.so.3", "curl",
+        "libcurl-gnutls.so.4.8.0", "busybox", "postgres", "php", "php8.2", "php-cgi8.2", "php-fpm8.2", "libphp8.2.so", "ruby",
+        "libruby-3.1.so.3.1", "perl", "perl5.36.0", "libperl.so.5.36", "", "r", "é-release", "rélease", "index.js", "package.json"));
+    Random random = new Random(7);
+    String letters = "abcdehilnoprstuvxy0123456789.-_/é";
+    for (String real : List.copyOf(names)) {
+      for (int cut = 0; cut <= real.length(); cut++) {
+        names.add(real.substring(0, cut));
+        names.add(real.substring(cut));
+        if (cut < real.length()) {
+          names.add(real.substring(0, cut) + letters.charAt(random.nextInt(letters.length())) + real.substring(cut + 1));
+        }
+      }
+    }
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(12); n > 0; n--) {
+        b.append(letters.charAt(random.nextInt(letters.length())));
+      }
+      names.add(b.toString());
+    }
+    for (String name : names) {
+      String fileName = name.substring(name.lastIndexOf('/') + 1);
+      boolean classified = Classifiers.builtIn().stream().anyMatch(c -> c.searches(fileName));
+      assertThat(CAPTURE.wants("usr/bin/" + name, 0755, 100)).as(name).isEqualTo(classified);
+    }
+    assertThat(names.stream().filter(n -> CAPTURE.wants("usr/bin/" + n, 0755, 100)).count()).isGreaterThan(100);
+  }
+
+  @Test
   void evidenceAcrossTwoWindowsIsFound() throws IOException {
     byte[] nginx = binary(EvidenceCapture.WINDOW - 5, "\0nginx version: nginx/1.22.1\0");
     assertThat(search("usr/sbin/nginx", nginx)).containsExactly(Map.entry("nginx", "1.22.1"));

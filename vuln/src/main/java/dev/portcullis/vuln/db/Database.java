@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -86,7 +85,11 @@ public final class Database implements AutoCloseable {
     }
     Connection db = null;
     try {
-      db = DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro&immutable=1");
+      // the driver itself, not DriverManager: that searches the whole class path for drivers first (docs/BENCHMARKS.md)
+      db = org.sqlite.JDBC.createConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro&immutable=1", new java.util.Properties());
+      if (db == null) {
+        throw new SQLException("not a SQLite URL");
+      }
       try (Statement s = db.createStatement()) {
         // lookups jump about the whole file: mapped pages cost no read(2) each
         s.execute("PRAGMA mmap_size=" + (1L << 32));
