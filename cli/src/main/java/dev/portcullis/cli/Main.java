@@ -241,10 +241,8 @@ public final class Main {
     }
   }
 
-  /** Reads the version the build wrote. Public, as picocli makes it: otherwise it fails once and retries with access. */
-  public static final class Version implements CommandLine.IVersionProvider {
-    public Version() {}
-
+  /** Reads the version the build wrote. */
+  static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
       return new String[] {"portcullis " + number()};
