@@ -41,6 +41,11 @@ major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
 if [ "$major" -ge 25 ]; then
   startup='-XX:AOTCache="$home/lib/portcullis.aot" -Xlog:aot=off -Xlog:cds=off'
   train=(-XX:AOTCacheOutput="$stage/lib/portcullis.aot" -Xlog:aot=off -Xlog:cds=off)
+  # classes only, no method profiles: profiles of the small example made every measured command slower
+  # (docs/BENCHMARKS.md); the switch is a diagnostic one, so a runtime without it records them as before
+  if "$stage/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -version >/dev/null 2>&1; then
+    train+=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining)
+  fi
 else
   startup='-XX:SharedArchiveFile="$home/lib/portcullis.jsa" -Xlog:cds=off'
   train=(-XX:ArchiveClassesAtExit="$stage/lib/portcullis.jsa" -Xlog:cds=off)
@@ -55,7 +60,7 @@ main=(-cp "$stage/lib/portcullis.jar" dev.portcullis.cli.Main)
 cp "$sbom" "$stage/share/doc/portcullis/portcullis.cdx.json"
 cp "$root/README.md" "$stage/share/doc/portcullis/README.md"
 
-# the start-up cache: classes and method profiles of a scan of the bundled example against its own advisories
+# the start-up cache: the classes of a scan of the bundled example against its own advisories
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "${java[@]}" "${main[@]}" db import --db "$work/db" "$root/examples/hello/advisories" >/dev/null
