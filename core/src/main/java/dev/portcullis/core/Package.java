@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param locations where its evidence is, first the main one
  * @param source the source package (dpkg {@code Source:}, apk origin, source rpm), when it differs or is known
  * @param managedBy the OS package that installed this language package's files, if any
- * @param metadata further facts (architecture, license...), sorted by key
+ * @param metadata further facts (architecture, license...); the map has no order of its own (writers sort it by key)
  */
 public record Package(
     String name,

@@ -124,7 +124,8 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
         string(p.source().version());
       }
       nullable(p.managedBy());
-      list(new ArrayList<>(p.metadata().entrySet()), e -> {
+      // by key: the map's own order differs from one process to the next, and a cache entry is made the same each time
+      list(new ArrayList<>(new java.util.TreeMap<>(p.metadata()).entrySet()), e -> {
         string(e.getKey());
         string(e.getValue());
       });
