@@ -124,7 +124,7 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
         string(p.source().version());
       }
       nullable(p.managedBy());
-      // by key: the map's own order differs from one process to the next, and a cache entry is made the same each time
+      // by key: the map's own order can change from one process to the next, and a cache entry is written the same each time
       list(new ArrayList<>(new java.util.TreeMap<>(p.metadata()).entrySet()), e -> {
         string(e.getKey());
         string(e.getValue());
