@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -60,6 +61,11 @@ import picocli.CommandLine.Option;
         "object, containers and, per container, container; service and serviceName. A bad rule stops the run (exit 1) with",
         "every problem as file:line:column: message on stderr."})
 final class ConfigCommand extends ImageCommand.Base {
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern YAML_OR_JSON_ANY_CASE = Pattern.compile("(?i).*\\.(ya?ml|json)");
+  private static final Pattern COMPOSE_FILE = Pattern.compile("(docker-)?compose([.-][^/]*)?\\.ya?ml");
+  private static final Pattern YAML_OR_JSON = Pattern.compile(".*\\.(ya?ml|json)");
+
   @Option(names = "--rules", paramLabel = "DIR", description = "A directory (or file) of custom CEL rules.")
   @Nullable Path rules;
 
@@ -130,7 +136,7 @@ final class ConfigCommand extends ImageCommand.Base {
       return kind(p, true).isPresent() ? Optional.empty() : Optional.of(source);
     }
     String name = p.getFileName() == null ? source : p.getFileName().toString();
-    if (nameKind(name).isPresent() || name.matches("(?i).*\\.(ya?ml|json)")) {
+    if (nameKind(name).isPresent() || YAML_OR_JSON_ANY_CASE.matcher(name).matches()) {
       throw new IOException("read " + source + ": no such file or directory");
     }
     return Optional.of(source); // a registry reference
@@ -208,7 +214,7 @@ final class ConfigCommand extends ImageCommand.Base {
         || n.endsWith(".dockerfile") || n.endsWith(".containerfile")) {
       return Optional.of(Kind.DOCKERFILE);
     }
-    if (n.matches("(docker-)?compose([.-][^/]*)?\\.ya?ml")) {
+    if (COMPOSE_FILE.matcher(n).matches()) {
       return Optional.of(Kind.COMPOSE);
     }
     return Optional.empty();
@@ -232,7 +238,7 @@ final class ConfigCommand extends ImageCommand.Base {
     if (byName.isPresent()) {
       return byName.map(Sniffed::new);
     }
-    boolean yaml = name.toLowerCase(Locale.ROOT).matches(".*\\.(ya?ml|json)");
+    boolean yaml = YAML_OR_JSON.matcher(name.toLowerCase(Locale.ROOT)).matches();
     if (!yaml && !sniffDockerfile) {
       return Optional.empty();
     }

@@ -14,10 +14,16 @@ import dev.portcullis.rules.yaml.YamlNode;
 import dev.portcullis.rules.yaml.YamlNode.YMap;
 import dev.portcullis.rules.yaml.YamlNode.YScalar;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The {@code PCS-COMPOSE} checks, listed once. */
 public final class ComposeChecks {
   private ComposeChecks() {}
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern NET_BIND_SERVICE = Pattern.compile("(CAP_)?NET_BIND_SERVICE");
+  private static final Pattern UNCONFINED = Pattern.compile("(seccomp|apparmor):unconfined");
+  private static final Pattern ENGINE_SOCKET = Pattern.compile(".*(docker|containerd|crio|podman).*");
+
 
   /** Reports the hits of one service, each at a line of the file. */
   private interface ServiceRule {
@@ -60,7 +66,7 @@ public final class ComposeChecks {
             List.of(cisDocker("5.31")),
             (s, hits) -> s.node().list("volumes").forEach(v -> {
               String source = v instanceof YMap m ? m.text("source").orElse("") : text(v).split(":", 2)[0];
-              if (source.endsWith(".sock") && source.matches(".*(docker|containerd|crio|podman).*")) {
+              if (source.endsWith(".sock") && ENGINE_SOCKET.matcher(source).matches()) {
                 hits.add(v.line(), "service " + s.name() + " mounts " + source);
               }
             })),
@@ -68,7 +74,7 @@ public final class ComposeChecks {
             "Each added capability gives the container part of root's power over the kernel; SYS_ADMIN and the like are enough to escape.",
             "Remove cap_add, or keep it to NET_BIND_SERVICE; start from cap_drop: [ALL].",
             List.of(cisDocker("5.3")),
-            (s, hits) -> s.node().list("cap_add").stream().map(ComposeChecks::text).filter(c -> !c.toUpperCase(java.util.Locale.ROOT).matches("(CAP_)?NET_BIND_SERVICE"))
+            (s, hits) -> s.node().list("cap_add").stream().map(ComposeChecks::text).filter(c -> !NET_BIND_SERVICE.matcher(c.toUpperCase(java.util.Locale.ROOT)).matches())
                 .forEach(c -> hits.add(s.node().lineOf("cap_add"), "service " + s.name() + " adds " + c))),
         check("PCS-COMPOSE-006", Severity.HIGH, "Secret in environment",
             "A credential in the Compose file sits in version control and in the container's inspectable config.",
@@ -100,7 +106,7 @@ public final class ComposeChecks {
             "security_opt seccomp:unconfined or apparmor:unconfined removes the kernel filters the runtime applies by default.",
             "Remove the option, or point it at a custom profile.",
             List.of(cisDocker("5.1"), cisDocker("5.21")),
-            (s, hits) -> s.node().list("security_opt").stream().filter(o -> text(o).replace('=', ':').matches("(seccomp|apparmor):unconfined"))
+            (s, hits) -> s.node().list("security_opt").stream().filter(o -> UNCONFINED.matcher(text(o).replace('=', ':')).matches())
                 .forEach(o -> hits.add(o.line(), "service " + s.name() + " sets " + text(o))))
         );
   }

@@ -29,6 +29,9 @@ public final class Dockerfile implements Subject {
   private static final Set<String> SUBSTITUTED = Set.of("ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "ARG");
   private static final Set<String> WITH_FLAGS = Set.of("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK");
   private static final Set<String> WITH_HEREDOCS = Set.of("RUN", "COPY", "ADD");
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern SHELL_PROGRAM = Pattern.compile("(/bin/|/usr/bin/)?(ba|da|a)?sh");
+  private static final Pattern LEADING_TABS = Pattern.compile("^\t+");
   private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.*?)\\s*");
   private static final Pattern HEREDOC = Pattern.compile("<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\\2");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +64,7 @@ public final class Dockerfile implements Subject {
   private static ShellScript read(Instruction run) {
     if (run.arguments() instanceof Instruction.ExecForm e) {
       List<String> args = e.args();
-      if (args.size() >= 3 && args.get(0).matches("(/bin/|/usr/bin/)?(ba|da|a)?sh") && args.get(1).equals("-c")) {
+      if (args.size() >= 3 && SHELL_PROGRAM.matcher(args.get(0)).matches() && args.get(1).equals("-c")) {
         return ShellScript.parse(args.get(2));
       }
       return new ShellScript(List.of(List.of(new ShellScript.Command(args))));
@@ -211,7 +214,7 @@ public final class Dockerfile implements Subject {
           while (next < lines.length) {
             String l = lines[next++];
             end = next;
-            String candidate = strip ? l.replaceFirst("^\t+", "") : l;
+            String candidate = strip ? LEADING_TABS.matcher(l).replaceFirst("") : l;
             if (candidate.equals(delimiter)) {
               closed = true;
               break;

@@ -21,6 +21,26 @@ import java.util.regex.Pattern;
 public final class DockerfileChecks {
   private DockerfileChecks() {}
 
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern PIP = Pattern.compile("pip[0-9.]*");
+  private static final Pattern TRUSTED_HOST = Pattern.compile("(\\w+\\.)?trusted-host");
+  private static final Pattern GIT_SSL_OFF = Pattern.compile("(?i)http\\.(.*\\.)?sslverify=(false|no|off|0)");
+  private static final Pattern YUM_LIKE = Pattern.compile("yum|dnf|microdnf|tdnf|yum-config-manager");
+  private static final Pattern YUM_SSL_OFF = Pattern.compile("(?i)(.*\\.)?sslverify=(0|false|no|off)");
+  private static final Pattern APT_LIKE = Pattern.compile("apt-get|apt|aptitude");
+  private static final Pattern APT_UNAUTHENTICATED = Pattern.compile("(?i)(APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)=(true|1|yes)");
+  private static final Pattern YUM_GPG_OFF = Pattern.compile("(?i)(.*\\.)?(gpgcheck|repo_gpgcheck|localpkg_gpgcheck)=(0|false|no|off)");
+  private static final Pattern SHELL_OR_INTERPRETER = Pattern.compile("(ba|da|z|k|a)?sh|python[0-9.]*|perl|ruby|node");
+  private static final Pattern NO_RECOMMENDS = Pattern.compile("(?i)APT::Install-Recommends=(false|0|no)");
+  private static final Pattern PINNED = Pattern.compile(".*(==|>=|<=|~=|@).*");
+  private static final Pattern SLASH_AND_REST = Pattern.compile("/.*");
+  private static final Pattern OCTAL_WORLD_WRITABLE = Pattern.compile("0?[0-7]?[0-7][0-7][2367]");
+  private static final Pattern SYMBOLIC_WRITABLE = Pattern.compile("([ugo]*[ao][ugo]*|)\\+[rwxXst]*w[rwxXst]*");
+  private static final Pattern WINDOWS_ABSOLUTE = Pattern.compile("[A-Za-z]:[\\\\/].*");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final Pattern PROTOCOL_SUFFIX = Pattern.compile("(?i)/(tcp|udp|sctp)$");
+  private static final Pattern PORT_NUMBER = Pattern.compile("[0-9]{1,5}");
+  private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(://)[^/@\\s]+@");
   private static final Pattern SENSITIVE_SOURCE = Pattern.compile(
       "(?i)(^|.*/)(\\.ssh|id_(rsa|dsa|ecdsa|ed25519)|\\.env(\\.[^/]+)?|\\.git|\\.git-credentials|\\.aws|\\.npmrc|\\.pypirc|\\.netrc|\\.docker|\\.kube|kubeconfig"
           + "|\\.htpasswd|credentials(\\.json)?|[^/]+\\.(pem|key|p12|pfx|jks|keystore))/?$");
@@ -120,13 +140,13 @@ public final class DockerfileChecks {
     if (p.equals("wget") && c.has("--no-check-certificate")) {
       return Optional.of("wget --no-check-certificate");
     }
-    if (p.matches("pip[0-9.]*") && c.has("--trusted-host")) {
+    if (PIP.matcher(p).matches() && c.has("--trusted-host")) {
       return Optional.of(p + " --trusted-host");
     }
-    if (p.matches("pip[0-9.]*") && c.subcommand().equals("config") && ops.size() >= 2 && ops.get(0).equals("set") && ops.get(1).matches("(\\w+\\.)?trusted-host")) {
+    if (PIP.matcher(p).matches() && c.subcommand().equals("config") && ops.size() >= 2 && ops.get(0).equals("set") && TRUSTED_HOST.matcher(ops.get(1)).matches()) {
       return Optional.of(p + " config set " + ops.get(1));
     }
-    if (p.equals("git") && (c.values("-c").stream().anyMatch(v -> v.matches("(?i)http\\.(.*\\.)?sslverify=(false|no|off|0)"))
+    if (p.equals("git") && (c.values("-c").stream().anyMatch(v -> GIT_SSL_OFF.matcher(v).matches())
         || c.subcommand().equals("config") && settingOff(ops, "(?i)http\\.(.*\\.)?sslverify"))) {
       return Optional.of("git http.sslVerify false");
     }
@@ -136,7 +156,7 @@ public final class DockerfileChecks {
             || c.values("--strict-ssl").stream().anyMatch(v -> OFF.matcher(v).matches()) || c.has("--no-strict-ssl"))) {
       return Optional.of(p + " strict-ssl false");
     }
-    if (p.matches("yum|dnf|microdnf|tdnf|yum-config-manager") && c.values("--setopt").stream().anyMatch(v -> v.matches("(?i)(.*\\.)?sslverify=(0|false|no|off)"))) {
+    if (YUM_LIKE.matcher(p).matches() && c.values("--setopt").stream().anyMatch(v -> YUM_SSL_OFF.matcher(v).matches())) {
       return Optional.of(p + " --setopt=sslverify=false");
     }
     return Optional.empty();
@@ -167,12 +187,12 @@ public final class DockerfileChecks {
       default -> List.of();
     };
     List<String> found = new java.util.ArrayList<>(options.stream().filter(c::has).toList());
-    if (p.matches("apt-get|apt|aptitude")) {
-      c.values("-o").stream().filter(v -> v.matches("(?i)(APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)=(true|1|yes)"))
+    if (APT_LIKE.matcher(p).matches()) {
+      c.values("-o").stream().filter(v -> APT_UNAUTHENTICATED.matcher(v).matches())
           .forEach(v -> found.add("-o " + v));
     }
-    if (p.matches("yum|dnf|microdnf|tdnf|yum-config-manager")) {
-      c.values("--setopt").stream().filter(v -> v.matches("(?i)(.*\\.)?(gpgcheck|repo_gpgcheck|localpkg_gpgcheck)=(0|false|no|off)"))
+    if (YUM_LIKE.matcher(p).matches()) {
+      c.values("--setopt").stream().filter(v -> YUM_GPG_OFF.matcher(v).matches())
           .forEach(v -> found.add("--setopt=" + v));
     }
     return found.isEmpty() ? Optional.empty() : Optional.of(p + " " + String.join(" ", found));
@@ -258,7 +278,7 @@ public final class DockerfileChecks {
                 for (int k = 0; k + 1 < p.size(); k++) {
                   String from = p.get(k).program();
                   String to = p.get(k + 1).program();
-                  if ((from.equals("curl") || from.equals("wget")) && to.matches("(ba|da|z|k|a)?sh|python[0-9.]*|perl|ruby|node")) {
+                  if ((from.equals("curl") || from.equals("wget")) && SHELL_OR_INTERPRETER.matcher(to).matches()) {
                     hits.add(i, from + " output is piped into " + to);
                   }
                 }
@@ -270,7 +290,7 @@ public final class DockerfileChecks {
             List.of(cisDocker("4.3")),
             eachCommand((in, c, hits) -> {
               if (installs(c, "apt-get", "install") && !c.has("--no-install-recommends")
-                  && c.values("-o").stream().noneMatch(v -> v.matches("(?i)APT::Install-Recommends=(false|0|no)"))) {
+                  && c.values("-o").stream().noneMatch(v -> NO_RECOMMENDS.matcher(v).matches())) {
                 hits.add(in, "apt-get install " + String.join(" ", c.operands()) + " also installs recommended packages");
               }
             })),
@@ -323,7 +343,7 @@ public final class DockerfileChecks {
               boolean envOff = df.instructions().stream().filter(i -> i.keyword().equals("ENV"))
                   .anyMatch(i -> Assignments.of(i).containsKey("PIP_NO_CACHE_DIR"));
               eachCommand((in, c, h) -> {
-                if (c.program().matches("pip[0-9.]*") && c.subcommand().equals("install") && !c.has("--no-cache-dir") && !envOff
+                if (PIP.matcher(c.program()).matches() && c.subcommand().equals("install") && !c.has("--no-cache-dir") && !envOff
                     && !df.shell(in).variables().containsKey("PIP_NO_CACHE_DIR") && in.flag("mount").isEmpty()) {
                   h.add(in, "pip install keeps its cache");
                 }
@@ -334,9 +354,9 @@ public final class DockerfileChecks {
             "Pin versions (pkg==1.2.3) or install from a requirements file with pinned versions and hashes.",
             List.of(docker("Pin package versions")),
             eachCommand((in, c, hits) -> {
-              if (c.program().matches("pip[0-9.]*") && c.subcommand().equals("install") && !c.has("-r") && !c.has("--requirement")) {
+              if (PIP.matcher(c.program()).matches() && c.subcommand().equals("install") && !c.has("-r") && !c.has("--requirement")) {
                 List<String> loose = c.operands().stream()
-                    .filter(p -> !p.matches(".*(==|>=|<=|~=|@).*") && !p.equals(".") && !p.contains("/") && !p.endsWith(".whl") && !p.startsWith("$"))
+                    .filter(p -> !PINNED.matcher(p).matches() && !p.equals(".") && !p.contains("/") && !p.endsWith(".whl") && !p.startsWith("$"))
                     .toList();
                 if (!loose.isEmpty()) {
                   hits.add(in, "unpinned: " + String.join(" ", loose));
@@ -389,7 +409,7 @@ public final class DockerfileChecks {
             "Remove sshd; use the runtime's exec for debugging.",
             List.of(cisDocker("5.6")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("EXPOSE"))
-                .filter(i -> i.words().stream().anyMatch(p -> p.replaceAll("/.*", "").equals("22")))
+                .filter(i -> i.words().stream().anyMatch(p -> SLASH_AND_REST.matcher(p).replaceAll("").equals("22")))
                 .forEach(i -> hits.add(i, "EXPOSE 22"))),
         check("PCS-DF-021", Severity.MEDIUM, "World-writable permissions",
             "chmod 777 (or o+w) lets any user in the container rewrite those files, including programs and configuration the service trusts.",
@@ -397,7 +417,7 @@ public final class DockerfileChecks {
             List.of(cwe(732)),
             eachCommand((in, c, hits) -> {
               if (c.program().equals("chmod")) {
-                c.effective().stream().skip(1).filter(m -> m.matches("0?[0-7]?[0-7][0-7][2367]") || m.matches("([ugo]*[ao][ugo]*|)\\+[rwxXst]*w[rwxXst]*"))
+                c.effective().stream().skip(1).filter(m -> OCTAL_WORLD_WRITABLE.matcher(m).matches() || SYMBOLIC_WRITABLE.matcher(m).matches())
                     .findFirst().ifPresent(m -> hits.add(in, "chmod " + m + " makes files writable by everyone"));
               }
             })),
@@ -430,7 +450,7 @@ public final class DockerfileChecks {
             "Use an absolute path.",
             List.of(docker("WORKDIR")),
             (df, hits) -> df.instructions().stream().filter(i -> i.keyword().equals("WORKDIR") && !i.words().isEmpty())
-                .filter(i -> !i.words().get(0).startsWith("/") && !i.words().get(0).matches("[A-Za-z]:[\\\\/].*") && !i.arguments().text().startsWith("$"))
+                .filter(i -> !i.words().get(0).startsWith("/") && !WINDOWS_ABSOLUTE.matcher(i.words().get(0)).matches() && !i.arguments().text().startsWith("$"))
                 .forEach(i -> hits.add(i, "WORKDIR " + i.words().get(0) + " is relative"))),
         check("PCS-DF-027", Severity.MEDIUM, "Several sources copied to a destination that is not a directory",
             "With more than one source the destination must end in '/'; otherwise the build fails.",
@@ -628,7 +648,7 @@ public final class DockerfileChecks {
                     }
                   }));
               df.stages().stream().filter(s -> !s.baseResolved() && s.baseStage().isEmpty() && !s.from().arguments().text().contains("@sha256:")).forEach(s -> {
-                String image = s.from().arguments().text().split("\\s+")[0];
+                String image = WHITESPACE.split(s.from().arguments().text())[0];
                 List<String> args = ARG_REFERENCE.matcher(image).results().map(m -> m.group(1) != null ? m.group(1) : m.group(2))
                     .filter(n -> !withDefault.contains(n)).distinct().toList();
                 hits.add(s.from(), "FROM " + image + " takes its base from build arguments with no default (" + String.join(", ", args) + ")");
@@ -640,9 +660,9 @@ public final class DockerfileChecks {
     if (p.contains("$")) {
       return true;
     }
-    String port = p.replaceFirst("(?i)/(tcp|udp|sctp)$", "");
+    String port = PROTOCOL_SUFFIX.matcher(p).replaceFirst("");
     for (String part : port.split("-", -1)) {
-      if (!part.matches("[0-9]{1,5}") || Integer.parseInt(part) > 65535) {
+      if (!PORT_NUMBER.matcher(part).matches() || Integer.parseInt(part) > 65535) {
         return false;
       }
     }
@@ -651,7 +671,7 @@ public final class DockerfileChecks {
 
 
   private static String redactUrl(String url) {
-    return url.replaceAll("(?i)(://)[^/@\\s]+@", "$1****@");
+    return URL_USER_INFO.matcher(url).replaceAll("$1****@");
   }
 
 }

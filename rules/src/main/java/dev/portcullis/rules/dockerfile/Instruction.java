@@ -3,6 +3,7 @@ package dev.portcullis.rules.dockerfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One instruction as written, on lines {@code line} to {@code endLine} (counting from 1, heredoc
@@ -14,6 +15,9 @@ import java.util.Optional;
  */
 public record Instruction(
     String keyword, int line, int endLine, List<Flag> flags, Arguments arguments, List<String> words, List<Heredoc> heredocs, int stage) {
+
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern HEREDOC_MARKER = Pattern.compile("<<-?[\"']?\\w+[\"']?");
 
   public Instruction {
     flags = List.copyOf(flags);
@@ -66,7 +70,7 @@ public record Instruction(
   public String script() {
     List<String> parts = new ArrayList<>();
     String text = arguments.text().strip();
-    if (!(heredocs.size() > 0 && text.matches("<<-?[\"']?\\w+[\"']?"))) {
+    if (!(heredocs.size() > 0 && HEREDOC_MARKER.matcher(text).matches())) {
       parts.add(text);
     }
     heredocs.forEach(h -> parts.add(h.body()));

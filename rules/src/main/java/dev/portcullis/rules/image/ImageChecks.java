@@ -45,6 +45,11 @@ public final class ImageChecks {
     CACHES.put("/root/.npm/_cacache/", "npm cache");
   }
 
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern ADD_INSTRUCTION = Pattern.compile("(?s).*(#\\(nop\\)\\s*|^)ADD\\s.*");
+  private static final Pattern PORT_NUMBER = Pattern.compile("[0-9]{1,5}");
+  private static final Pattern SLASH_AND_REST = Pattern.compile("/.*");
+  private static final Pattern SURROUNDING_QUOTES = Pattern.compile("^[\"']|[\"']$");
   private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)");
   private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://([^/\\s:@]+):([^/\\s@]+)@");
 
@@ -78,7 +83,7 @@ public final class ImageChecks {
     List<String> out = new ArrayList<>();
     Matcher m = ASSIGNMENT.matcher(command);
     while (m.find()) {
-      String value = m.group(2).replaceAll("^[\"']|[\"']$", "");
+      String value = SURROUNDING_QUOTES.matcher(m.group(2)).replaceAll("");
       if (Redaction.isSecretName(m.group(1)) && Redaction.isLiteralValue(value)) {
         out.add(m.group(1) + "=" + Redaction.redact(value));
       }
@@ -163,8 +168,8 @@ public final class ImageChecks {
             "Remove the service and its EXPOSE; administer containers through the runtime.",
             List.of(cisDocker("5.8")),
             (image, config, hits) -> config.exposedPorts().forEach(p -> {
-              String number = p.replaceAll("/.*", "");
-              if (number.matches("[0-9]{1,5}") && SENSITIVE_PORTS.containsKey(Integer.parseInt(number))) {
+              String number = SLASH_AND_REST.matcher(p).replaceAll("");
+              if (PORT_NUMBER.matcher(number).matches() && SENSITIVE_PORTS.containsKey(Integer.parseInt(number))) {
                 hits.add(config("config.ExposedPorts[\"" + p + "\"]"), "port " + p + " (" + SENSITIVE_PORTS.get(Integer.parseInt(number)) + ") is exposed");
               }
             })),
@@ -182,7 +187,7 @@ public final class ImageChecks {
             (image, config, hits) -> {
               for (int i = 0; i < config.history().size(); i++) {
                 String c = config.history().get(i).createdBy();
-                if (c.matches("(?s).*(#\\(nop\\)\\s*|^)ADD\\s.*") || c.startsWith("ADD ")) {
+                if (ADD_INSTRUCTION.matcher(c).matches() || c.startsWith("ADD ")) {
                   hits.add(config("history[" + i + "].created_by"), "build step " + i + " used ADD");
                 }
               }

@@ -23,10 +23,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /** The {@code PCS-K8S} checks, listed once. */
 public final class KubernetesChecks {
   private KubernetesChecks() {}
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern GIT_SYNC_IMAGE = Pattern.compile("(.*/)?git-sync");
+  private static final Pattern JOB_KIND = Pattern.compile("Job|CronJob");
+  private static final Pattern SMALL_NUMBER = Pattern.compile("[0-9]{1,4}");
+  private static final Pattern INGRESS_SNIPPET = Pattern.compile("nginx\\.ingress\\.kubernetes\\.io/[a-z-]*snippet");
+  private static final Pattern DASHES = Pattern.compile("^--?");
+  private static final Pattern GIT_SYNC_PREFIX = Pattern.compile("^GIT_?SYNC_");
+
 
   /** Capabilities the baseline profile lets a container add. */
   static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
@@ -480,7 +489,7 @@ public final class KubernetesChecks {
         "Add a livenessProbe.",
         List.of(nsa("Logging and threat detection")),
         containers((w, c, hits) -> {
-          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob") && c.node().get("livenessProbe").isEmpty()) {
+          if (c.field().equals("containers") && !JOB_KIND.matcher(w.resource().kind()).matches() && c.node().get("livenessProbe").isEmpty()) {
             hits.add(c.node().line(), where(w, c) + " has no liveness probe");
           }
         })));
@@ -489,7 +498,7 @@ public final class KubernetesChecks {
         "Add a readinessProbe.",
         List.of(nsa("Logging and threat detection")),
         containers((w, c, hits) -> {
-          if (c.field().equals("containers") && !w.resource().kind().matches("Job|CronJob") && c.node().get("readinessProbe").isEmpty()) {
+          if (c.field().equals("containers") && !JOB_KIND.matcher(w.resource().kind()).matches() && c.node().get("readinessProbe").isEmpty()) {
             hits.add(c.node().line(), where(w, c) + " has no readiness probe");
           }
         })));
@@ -558,7 +567,7 @@ public final class KubernetesChecks {
             + " avoids the collision (UID 0 is PCS-K8S-017's concern).",
         "Set runAsUser to 10000 or more, and build the image with such a USER.",
         List.of(nsa("Pod security: non-root and unprivileged containers")),
-        containers((w, c, hits) -> effectiveText(w, c, "runAsUser").filter(v -> v.matches("[0-9]{1,4}") && Integer.parseInt(v) > 0)
+        containers((w, c, hits) -> effectiveText(w, c, "runAsUser").filter(v -> SMALL_NUMBER.matcher(v).matches() && Integer.parseInt(v) > 0)
             .ifPresent(v -> hits.add(lineOf(w, c, "runAsUser"), where(w, c) + " runs as UID " + v + ", below 10000")))));
     all.add(check("PCS-K8S-045", Severity.LOW, "Mutable image tag not pulled Always",
         "With imagePullPolicy IfNotPresent or Never (the default for a tag other than 'latest'), each node runs whatever the tag meant when that"
@@ -604,7 +613,7 @@ public final class KubernetesChecks {
             + " annotations instead.",
         List.of(nsa("Network separation and hardening"), Reference.cwe(94)),
         (m, hits) -> m.resources().stream().filter(r -> r.kind().equals("Ingress")).forEach(r -> r.root().map("metadata").flatMap(md -> md.map("annotations"))
-            .ifPresent(a -> a.entries().keySet().stream().filter(k -> k.matches("nginx\\.ingress\\.kubernetes\\.io/[a-z-]*snippet"))
+            .ifPresent(a -> a.entries().keySet().stream().filter(k -> INGRESS_SNIPPET.matcher(k).matches())
                 .forEach(k -> hits.add(a.lineOf(k), "Ingress/" + r.name() + " sets " + k))))));
     all.add(check("PCS-K8S-050", Severity.HIGH, "Role grants nodes/proxy",
         "nodes/proxy reaches the kubelet's API on every node: with it a subject runs commands in any pod on the node, past audit logging and"
@@ -655,19 +664,19 @@ public final class KubernetesChecks {
             + " runs an arbitrary program; one that turns off http.sslVerify, or --ssh-known-hosts=false, lets anyone on the path serve the code.",
         "Keep --git-config to harmless settings, keep TLS verification and SSH host-key checking on (mount a known_hosts file).",
         List.of(Reference.cwe(78), Reference.cwe(295)),
-        containers((w, c, hits) -> c.node().text("image").filter(i -> repository(i).matches("(.*/)?git-sync")).ifPresent(i -> {
+        containers((w, c, hits) -> c.node().text("image").filter(i -> GIT_SYNC_IMAGE.matcher(repository(i)).matches()).ifPresent(i -> {
           List<String> settings = new ArrayList<>();
           List<String> args = new ArrayList<>();
           c.node().list("command").forEach(n -> args.add(text(n)));
           c.node().list("args").forEach(n -> args.add(text(n)));
           for (int k = 0; k < args.size(); k++) {
-            String a = args.get(k).replaceFirst("^--?", "");
+            String a = DASHES.matcher(args.get(k)).replaceFirst("");
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : k + 1 < args.size() ? args.get(k + 1) : "";
             unsafeGitSync(name.replace('_', '-'), value).ifPresent(settings::add);
           }
           c.node().maps("env").forEach(e -> e.text("name").filter(n -> n.startsWith("GIT_SYNC_") || n.startsWith("GITSYNC_")).ifPresent(n ->
-              unsafeGitSync(n.replaceFirst("^GIT_?SYNC_", "").toLowerCase(java.util.Locale.ROOT).replace('_', '-'), e.text("value").orElse(""))
+              unsafeGitSync(GIT_SYNC_PREFIX.matcher(n).replaceFirst("").toLowerCase(java.util.Locale.ROOT).replace('_', '-'), e.text("value").orElse(""))
                   .ifPresent(settings::add)));
           if (!settings.isEmpty()) {
             hits.add(c.node().lineOf("image"), where(w, c) + " runs git-sync with " + String.join(", ", settings));

@@ -128,6 +128,10 @@ public final class SecretRules {
     };
   }
 
+  // patterns compiled once: String.matches and replaceAll compile theirs at every call
+  private static final Pattern BASE64_TEXT = Pattern.compile("[A-Za-z0-9+/=\\s]+");
+  private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x21-\\x7e]+");
+  private static final Pattern SPACE = Pattern.compile("\\s");
   private static final Pattern IDENTIFIER_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
   private static final Pattern STOP_WORDS = Pattern.compile(
       "(?i).*(changeme|change[_-]me|change[_-]?it|placeholder|example|redacted|replace[_-]?me|your[_-]|dummy|sample|secret[_-]?here|password[_-]?here|fixme|todo|x{4,}|\\*{3,}|\\.{3}|\\$\\{|\\{\\{|%\\(|\\$\\(|<[^>]*>).*");
@@ -178,7 +182,7 @@ public final class SecretRules {
    * least {@code minEntropy} bits per character (hex values at most {@link #GENERIC_MIN_HEX_ENTROPY}).
    */
   static boolean plausibleValue(String value, double minEntropy) {
-    if (!value.matches("[\\x21-\\x7e]+") || !Redaction.isLiteralValue(value) || PLACEHOLDER.matcher(value).matches()
+    if (!PRINTABLE_ASCII.matcher(value).matches() || !Redaction.isLiteralValue(value) || PLACEHOLDER.matcher(value).matches()
         || NAMES_A_CREDENTIAL.matcher(value).matches() || WORDS.matcher(value).matches() || IDENTIFIER_PATH.matcher(value).matches()
         || NOT_A_VALUE.matcher(value).matches() || value.startsWith("$") || value.startsWith("%")) {
       return false;
@@ -237,7 +241,7 @@ public final class SecretRules {
   }
 
   private static byte[] base64(String s, boolean url) {
-    String t = s.replaceAll("\\s", "");
+    String t = SPACE.matcher(s).replaceAll("");
     try {
       return url ? Base64.getUrlDecoder().decode(t.replace("=", "")) : Base64.getMimeDecoder().decode(t);
     } catch (IllegalArgumentException e) {
@@ -266,7 +270,7 @@ public final class SecretRules {
 
   private static boolean keyBody(String body) {
     String b64 = body.lines().filter(l -> !l.contains(":")).reduce("", String::concat).strip();
-    return b64.length() >= 64 && b64.matches("[A-Za-z0-9+/=\\s]+");
+    return b64.length() >= 64 && BASE64_TEXT.matcher(b64).matches();
   }
 
   private static boolean jwt(String token) {
