@@ -26,6 +26,7 @@ rm -rf "$stage" "$target/$name.tar.gz" "$target/portcullis-$version-image.oci.ta
 mkdir -p "$stage/bin" "$stage/lib" "$stage/share/bash-completion/completions" "$stage/share/man/man1" "$stage/share/doc/portcullis"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 --generate-cds-archive --output "$stage/runtime" >/dev/null
 cp "$jar" "$stage/lib/portcullis.jar"
+cp "$root/cli/src/main/jvm/compiler-directives.json" "$stage/lib/compiler-directives.json"
 # the start-up cache records the jar's size and time and is refused for a jar of another time: the jar gets
 # its release time now, before the training run below, not after it with the other files
 touch -d "@$epoch" "$stage/lib/portcullis.jar"

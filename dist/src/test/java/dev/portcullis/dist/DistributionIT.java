@@ -68,7 +68,7 @@ class DistributionIT {
 
   @Test
   void theTarballHoldsARuntimeTheLauncherCompletionManPagesAndTheSbom() {
-    for (String file : List.of("bin/portcullis", "runtime/bin/java", "runtime/release", "lib/portcullis.jar", "lib/native/libsqlitejdbc.so",
+    for (String file : List.of("bin/portcullis", "runtime/bin/java", "runtime/release", "lib/portcullis.jar", "lib/native/libsqlitejdbc.so", "lib/compiler-directives.json",
         "share/bash-completion/completions/portcullis",
         "share/man/man1/portcullis.1", "share/man/man1/portcullis-scan.1", "share/man/man1/portcullis-sign-blob.1", "share/doc/portcullis/portcullis.cdx.json")) {
       assertThat(home.resolve(file)).as(file).isRegularFile();
