@@ -24,6 +24,8 @@ public final class DockerfileChecks {
   // patterns compiled once: String.matches and replaceAll compile theirs at every call
   private static final Pattern PIP = Pattern.compile("pip[0-9.]*");
   private static final Pattern TRUSTED_HOST = Pattern.compile("(\\w+\\.)?trusted-host");
+  private static final Pattern GIT_SSL_VERIFY = Pattern.compile("(?i)http\\.(.*\\.)?sslverify");
+  private static final Pattern STRICT_SSL = Pattern.compile("strict-ssl");
   private static final Pattern GIT_SSL_OFF = Pattern.compile("(?i)http\\.(.*\\.)?sslverify=(false|no|off|0)");
   private static final Pattern YUM_LIKE = Pattern.compile("yum|dnf|microdnf|tdnf|yum-config-manager");
   private static final Pattern YUM_SSL_OFF = Pattern.compile("(?i)(.*\\.)?sslverify=(0|false|no|off)");
@@ -147,12 +149,12 @@ public final class DockerfileChecks {
       return Optional.of(p + " config set " + ops.get(1));
     }
     if (p.equals("git") && (c.values("-c").stream().anyMatch(v -> GIT_SSL_OFF.matcher(v).matches())
-        || c.subcommand().equals("config") && settingOff(ops, "(?i)http\\.(.*\\.)?sslverify"))) {
+        || c.subcommand().equals("config") && settingOff(ops, GIT_SSL_VERIFY))) {
       return Optional.of("git http.sslVerify false");
     }
     if ((p.equals("npm") || p.equals("yarn") || p.equals("pnpm"))
-        && (c.subcommand().equals("config") && !ops.isEmpty() && ops.get(0).equals("set") && settingOff(ops.subList(1, ops.size()), "strict-ssl")
-            || c.subcommand().equals("set") && settingOff(ops, "strict-ssl")
+        && (c.subcommand().equals("config") && !ops.isEmpty() && ops.get(0).equals("set") && settingOff(ops.subList(1, ops.size()), STRICT_SSL)
+            || c.subcommand().equals("set") && settingOff(ops, STRICT_SSL)
             || c.values("--strict-ssl").stream().anyMatch(v -> OFF.matcher(v).matches()) || c.has("--no-strict-ssl"))) {
       return Optional.of(p + " strict-ssl false");
     }
@@ -162,17 +164,17 @@ public final class DockerfileChecks {
     return Optional.empty();
   }
 
-  /** {@code key false} or {@code key=false} at the start of {@code words}, the key matching {@code keyPattern}. */
-  private static boolean settingOff(List<String> words, String keyPattern) {
+  /** {@code key false} or {@code key=false} at the start of {@code words}, the key matching {@code key}. */
+  private static boolean settingOff(List<String> words, Pattern key) {
     if (words.isEmpty()) {
       return false;
     }
     String first = words.get(0);
     int eq = first.indexOf('=');
     if (eq > 0) {
-      return first.substring(0, eq).matches(keyPattern) && OFF.matcher(first.substring(eq + 1)).matches();
+      return key.matcher(first.substring(0, eq)).matches() && OFF.matcher(first.substring(eq + 1)).matches();
     }
-    return first.matches(keyPattern) && words.size() > 1 && OFF.matcher(words.get(1)).matches();
+    return key.matcher(first).matches() && words.size() > 1 && OFF.matcher(words.get(1)).matches();
   }
 
   /** How a command installs packages without checking their signatures, if it does. */
