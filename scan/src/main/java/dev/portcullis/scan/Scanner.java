@@ -4,6 +4,7 @@ import dev.portcullis.catalog.Catalog;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;
+import dev.portcullis.core.Lazy;
 import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Package;
 import dev.portcullis.core.ImageRef;
@@ -73,7 +74,8 @@ public final class Scanner {
 
   private final ScanOptions options;
   private final @Nullable Engine engine;
-  private final Interest interest;
+  /** Which files the rules read, made at the first read: a scan whose results the cache holds reads none. */
+  private final Lazy<Interest> interest;
   private final LayerScanner layerScanner;
   private final TextMemo memo = new TextMemo();
   private volatile @Nullable ImageKey imageKey;
@@ -90,7 +92,7 @@ public final class Scanner {
       }
     }
     this.engine = config || secret ? new Engine(checks) : null;
-    this.interest = config ? Checks.contentInterest() : SecretChecks.interest();
+    this.interest = Lazy.of(() -> config ? Checks.contentInterest() : SecretChecks.interest());
     this.layerScanner = new LayerScanner(options.cache(), options.read().limits().maxEntries(), options.read().tempDir());
   }
 
@@ -260,7 +262,7 @@ public final class Scanner {
   private LayerPass readLayers(Image image) throws IOException {
     List<LayerAnalyzer<?>> analyzers = new ArrayList<>(List.of(LayerIndexer.INSTANCE));
     // the rules' text capture reads a file's head first, so the catalogers' whole-file captures rarely need a replay
-    LayerAnalyzer<LayerTexts> texts = engine == null ? null : Contents.capture(interest, ReadLimits.DEFAULT);
+    LayerAnalyzer<LayerTexts> texts = engine == null ? null : Contents.capture(interest.get(), ReadLimits.DEFAULT);
     if (texts != null) {
       analyzers.add(texts);
     }
@@ -284,7 +286,7 @@ public final class Scanner {
     if (directory) {
       found = withoutConfigFindings(found);
     }
-    Contents.ImageRead read = Contents.read(pass.tree(), interest, ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
+    Contents.ImageRead read = Contents.read(pass.tree(), interest.get(), ReadLimits.DEFAULT, Objects.requireNonNull(pass.texts()), pass.layers());
     // a base layer's files are searched once for all the images that share it, in this process and, through
     // the layer cache, in the next (a directory changes in place: what was found in it is not kept)
     TextMemo.Session searches = memo.session(directory ? null : options.cache(), directory ? List.of() : image.layers());
@@ -328,8 +330,8 @@ public final class Scanner {
 
   private static @Nullable Instant builtAt(Database database) {
     try {
-      return Instant.parse(database.status().builtAt());
-    } catch (IOException | RuntimeException e) {
+      return Instant.parse(database.builtAt());
+    } catch (RuntimeException e) {
       return null;
     }
   }

@@ -9,6 +9,7 @@ import dev.portcullis.catalog.FileCapture;
 import dev.portcullis.catalog.FileParsing;
 import dev.portcullis.catalog.Unknown;
 import dev.portcullis.core.Ecosystem;
+import dev.portcullis.core.Lazy;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
 import dev.portcullis.oci.tree.FileEntry;
@@ -29,17 +30,17 @@ import java.util.Map;
  */
 public final class BinaryClassifierCataloger implements Cataloger {
   public static final String NAME = "binary-classifier-cataloger";
-  private final List<Classifier> classifiers;
-  private final EvidenceCapture capture;
+  /** The classifiers' capture, made at the first use: a scan whose results the cache holds reads no file and needs none. */
+  private final Lazy<EvidenceCapture> capture;
 
   /** With the built-in classifiers. */
   public BinaryClassifierCataloger() {
-    this(Classifiers.builtIn());
+    this.capture = Lazy.of(() -> new EvidenceCapture(Classifiers.builtIn()));
   }
 
   public BinaryClassifierCataloger(List<Classifier> classifiers) {
-    this.classifiers = List.copyOf(classifiers);
-    this.capture = new EvidenceCapture(this.classifiers);
+    List<Classifier> copy = List.copyOf(classifiers);
+    this.capture = Lazy.of(() -> new EvidenceCapture(copy));
   }
 
   @Override
@@ -49,7 +50,7 @@ public final class BinaryClassifierCataloger implements Cataloger {
 
   @Override
   public List<FileCapture> captures() {
-    return List.of(capture);
+    return List.of(capture.get());
   }
 
   @Override
@@ -59,6 +60,8 @@ public final class BinaryClassifierCataloger implements Cataloger {
 
   @Override
   public CatalogResult catalog(FileTree tree, CatalogContext context) throws IOException {
+    EvidenceCapture capture = this.capture.get();
+    List<Classifier> classifiers = capture.classifiers();
     List<FileEntry> searched = tree.entries().stream()
         .filter(e -> (e.type() == FileType.REGULAR || e.type() == FileType.HARDLINK) && capture.wants(e.path(), e.mode(), e.size()))
         .toList();

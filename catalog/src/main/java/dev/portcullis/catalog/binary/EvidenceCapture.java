@@ -48,6 +48,10 @@ final class EvidenceCapture implements FileCapture {
     this.version = key.toString().hashCode() & 0x7fffffff;
   }
 
+  List<Classifier> classifiers() {
+    return classifiers;
+  }
+
   @Override
   public String name() {
     return "binary-classifier-evidence";

@@ -1,5 +1,6 @@
 package dev.portcullis.rules.secrets;
 
+import dev.portcullis.core.Lazy;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.KeywordIndex;
 import dev.portcullis.rules.content.Text;
@@ -38,27 +39,34 @@ public final class SecretScanner {
       KeywordIndex.class, Text.class);
 
   private final List<SecretRule> rules;
-  private final KeywordIndex index;
-  private final int[][] rulesOfKeyword;
+  /** The keywords' index, made at the first search: a scan whose results the cache holds searches nothing. */
+  private final Lazy<Keywords> keywords;
   private final Keeper keeper = new Keeper();
+
+  /** Every rule's keywords in one index, and the rules of each keyword by its number there. */
+  private record Keywords(KeywordIndex index, int[][] rulesOfKeyword) {
+    static Keywords of(List<SecretRule> rules) {
+      List<String> keywords = new ArrayList<>();
+      Map<String, Integer> number = new HashMap<>();
+      Map<Integer, List<Integer>> byKeyword = new HashMap<>();
+      for (int r = 0; r < rules.size(); r++) {
+        for (String k : rules.get(r).keywords()) {
+          int n = number.computeIfAbsent(k, x -> {
+            keywords.add(x);
+            return keywords.size() - 1;
+          });
+          byKeyword.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
+        }
+      }
+      int[][] rulesOfKeyword = new int[keywords.size()][];
+      byKeyword.forEach((k, rs) -> rulesOfKeyword[k] = rs.stream().mapToInt(Integer::intValue).toArray());
+      return new Keywords(KeywordIndex.of(keywords), rulesOfKeyword);
+    }
+  }
 
   public SecretScanner(List<SecretRule> rules) {
     this.rules = List.copyOf(rules);
-    List<String> keywords = new ArrayList<>();
-    Map<String, Integer> number = new HashMap<>();
-    Map<Integer, List<Integer>> byKeyword = new HashMap<>();
-    for (int r = 0; r < rules.size(); r++) {
-      for (String k : rules.get(r).keywords()) {
-        int n = number.computeIfAbsent(k, x -> {
-          keywords.add(x);
-          return keywords.size() - 1;
-        });
-        byKeyword.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
-      }
-    }
-    this.index = KeywordIndex.of(keywords);
-    this.rulesOfKeyword = new int[keywords.size()][];
-    byKeyword.forEach((k, rs) -> rulesOfKeyword[k] = rs.stream().mapToInt(Integer::intValue).toArray());
+    this.keywords = Lazy.of(() -> Keywords.of(this.rules));
   }
 
   public List<SecretRule> rules() {
@@ -67,7 +75,7 @@ public final class SecretScanner {
 
   /** Every keyword of every rule: what a file must contain to be worth reading for secrets. */
   public KeywordIndex keywords() {
-    return index;
+    return keywords.get().index();
   }
 
   /**
@@ -186,8 +194,9 @@ public final class SecretScanner {
     // rule -> lines (0-based) where one of its keywords occurs; multi-line rules: any occurrence
     Map<Integer, BitSet> lines = new HashMap<>();
     Set<Integer> whole = new LinkedHashSet<>();
-    index.scan(s, (k, end) -> {
-      for (int r : rulesOfKeyword[k]) {
+    Keywords kw = keywords.get();
+    kw.index().scan(s, (k, end) -> {
+      for (int r : kw.rulesOfKeyword()[k]) {
         SecretRule rule = rules.get(r);
         if (!rule.reads(text)) {
           continue;
