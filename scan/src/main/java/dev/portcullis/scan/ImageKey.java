@@ -4,6 +4,7 @@ import dev.portcullis.catalog.Cataloger;
 import dev.portcullis.core.Digest;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.Layer;
+import dev.portcullis.oci.Limits;
 import dev.portcullis.rules.Check;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +46,11 @@ final class ImageKey {
 
   /** The part of every key that a scanner's options decide: computed once per scanner. */
   ImageKey(ScanOptions options) {
-    StringBuilder b = new StringBuilder(FORMAT).append('\n').append(Runtime.version()).append('\n');
+    // the runtime's version as the property gives it: Runtime.Version's toString links a stream's lambdas, 6-10 ms
+    // of a cold process, and the record's toString below would link its ObjectMethods, 30-40 ms (docs/BENCHMARKS.md)
+    StringBuilder b = new StringBuilder(FORMAT).append('\n').append(System.getProperty("java.runtime.version")).append('\n');
     b.append("types ").append(new TreeSet<>(options.types())).append('\n');
-    b.append("limits ").append(options.read().limits()).append('\n');
+    limits(b.append("limits"), options.read().limits()).append('\n');
     b.append("dev ").append(options.includeDev()).append('\n');
     Set<Class<?>> code = new LinkedHashSet<>(List.of(Scanner.class, dev.portcullis.catalog.Catalog.class, dev.portcullis.rules.Engine.class,
         dev.portcullis.oci.tree.FileTree.class, dev.portcullis.core.Package.class));
@@ -71,6 +74,18 @@ final class ImageKey {
       b.append("code ").append(CODE.computeIfAbsent(l, ImageKey::code)).append('\n');
     }
     this.settings = b.toString();
+  }
+
+  /** Appends each of {@code l}'s components by name; {@code ImageKeyTest} checks that every component is here. */
+  private static StringBuilder limits(StringBuilder b, Limits l) {
+    return b.append(" maxImageBytes=").append(l.maxImageBytes()).append(" maxEntries=").append(l.maxEntries())
+        .append(" maxCompressionRatio=").append(l.maxCompressionRatio()).append(" ratioFloorBytes=").append(l.ratioFloorBytes())
+        .append(" maxMetadataBytes=").append(l.maxMetadataBytes()).append(" maxArchiveEntries=").append(l.maxArchiveEntries());
+  }
+
+  /** The part of every key that the options decide (for tests). */
+  String settings() {
+    return settings;
   }
 
   private static <T> Set<T> builtIns(List<T> made) {
