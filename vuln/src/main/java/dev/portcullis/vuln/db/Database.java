@@ -109,6 +109,23 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes this process's first {@link #open} quick: opens and closes a database in memory, which loads
+   * the driver's native library and sets up what each connection needs (its date format reads the
+   * locale's calendar data, tens of milliseconds in a new process). For a process that will open a
+   * database, on a thread of its own while it does other work. A failure is left for {@code open} to report.
+   */
+  public static void prepare() {
+    try {
+      Connection c = org.sqlite.JDBC.createConnection("jdbc:sqlite::memory:", new java.util.Properties());
+      if (c != null) {
+        c.close();
+      }
+    } catch (SQLException | RuntimeException | LinkageError e) {
+      // open() meets the same failure and says what it was opening
+    }
+  }
+
   private static void close(Connection db) {
     if (db != null) {
       try {
@@ -264,6 +281,11 @@ public final class Database implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       throw new DatabaseException("read the status of " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** When the database was built (ISO-8601, as {@link Status#builtAt}), without reading the rest of its status. */
+  public String builtAt() {
+    return meta.getOrDefault("built_at", "");
   }
 
   private long number(String key) {

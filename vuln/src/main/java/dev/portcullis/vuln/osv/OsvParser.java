@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +40,6 @@ public final class OsvParser {
 
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build());
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private OsvParser() {}
 
@@ -295,10 +293,10 @@ public final class OsvParser {
     if (v == null || v.isNull()) {
       return Map.of();
     }
-    if (!(v instanceof ObjectNode)) {
+    if (!(v instanceof ObjectNode o)) {
       throw new DefectException(where + "'" + field + "' is not an object");
     }
-    return MAPPER.convertValue(v, MAP);
+    return JsonValues.of(o);
   }
 
   /** A defect in the document; becomes a {@link ParseResult.Malformed}, never leaves the parser. */
