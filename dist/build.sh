@@ -31,11 +31,12 @@ cp "$root/cli/src/main/jvm/compiler-directives.json" "$stage/lib/compiler-direct
 # its release time now, before the training run below, not after it with the other files
 touch -d "@$epoch" "$stage/lib/portcullis.jar"
 # sqlite-jdbc's native library as a file the launcher names, which the JVM loads in place (without it, each
-# process copies it out of the jar into /tmp and compares the copy); cli/pom.xml unpacked it beside the jar
+# process copies it out of the jar into /tmp and compares the copy); cli/pom.xml unpacked it beside the jar.
+# sqlite-jdbc's temporary directory is the library's own: each process lists it for earlier copies to delete
 mkdir -p "$stage/lib/native"
 cp "$(dirname "$jar")/native/org/sqlite/native/Linux/x86_64/libsqlitejdbc.so" "$stage/lib/native/libsqlitejdbc.so"
 java=("$stage/runtime/bin/java" -Xmx512m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED
-  "-Dorg.sqlite.lib.path=$stage/lib/native" -Dorg.sqlite.lib.name=libsqlitejdbc.so)
+  "-Dorg.sqlite.lib.path=$stage/lib/native" -Dorg.sqlite.lib.name=libsqlitejdbc.so "-Dorg.sqlite.tmpdir=$stage/lib/native")
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
 # protobuf (under CEL) uses sun.misc.Unsafe: JDK 24 and later warn on stderr unless it is allowed
 [ "$major" -ge 24 ] && java+=(--sun-misc-unsafe-memory-access=allow)
@@ -52,7 +53,7 @@ else
   train=(-XX:ArchiveClassesAtExit="$stage/lib/portcullis.jsa" -Xlog:cds=off)
 fi
 [ "$major" -ge 24 ] && startup="$startup --sun-misc-unsafe-memory-access=allow"
-startup="$startup -Dorg.sqlite.lib.path=\"\$home/lib/native\" -Dorg.sqlite.lib.name=libsqlitejdbc.so"
+startup="$startup -Dorg.sqlite.lib.path=\"\$home/lib/native\" -Dorg.sqlite.lib.name=libsqlitejdbc.so -Dorg.sqlite.tmpdir=\"\$home/lib/native\""
 sed "s|@STARTUP@|$startup|" "$here/src/main/dist/bin/portcullis" > "$stage/bin/portcullis"
 chmod 755 "$stage/bin/portcullis"
 main=(-cp "$stage/lib/portcullis.jar" dev.portcullis.cli.Main)

@@ -60,6 +60,7 @@ public final class Main {
     if (System.getProperty("jdk.httpclient.bufsize") == null) {
       System.setProperty("jdk.httpclient.bufsize", String.valueOf(256 << 10));
     }
+    Warmup.start(args);
     // machine output can be tens of thousands of lines: buffer it, flush once at the end
     PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
     int exit;
