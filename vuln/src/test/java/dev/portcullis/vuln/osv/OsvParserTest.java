@@ -112,6 +112,25 @@ class OsvParserTest {
     assertThat(parse(withAliases(1, fewer))).isInstanceOf(ParseResult.Parsed.class);
   }
 
+  /** The free-form objects are read by recursion over the tree: the reader's nesting limit bounds its depth. */
+  @Test
+  void freeFormObjectsAreReadToTheReadersNestingLimitAndRefusedBeyondIt() {
+    String within = ", \"database_specific\": " + "{\"a\": ".repeat(900) + "1" + "}".repeat(900);
+    assertThat(parse(withAliases(1, within))).isInstanceOfSatisfying(ParseResult.Parsed.class, p -> {
+      Object v = p.advisory().databaseSpecific();
+      int depth = 0;
+      while (v instanceof java.util.Map<?, ?> m) {
+        v = m.get("a");
+        depth++;
+      }
+      assertThat(depth).isEqualTo(900);
+      assertThat(v).isEqualTo(1);
+    });
+    String beyond = ", \"database_specific\": " + "{\"a\": ".repeat(100_000) + "1" + "}".repeat(100_000);
+    assertThat(parse(withAliases(1, beyond))).isInstanceOfSatisfying(ParseResult.Malformed.class,
+        m -> assertThat(m.reason()).startsWith("beyond a limit of the JSON reader: ").contains("nesting").doesNotContain("\n"));
+  }
+
   @Test
   void pep503NamesAreNormalisedAndOthersKept() {
     assertThat(List.of(Ecosystems.normaliseName("PyPI", "Jinja2"), Ecosystems.normaliseName("PyPI", "zope.interface__x"),
