@@ -12,6 +12,8 @@ b=(buildah --storage-driver vfs --root "$work/root" --runroot "$work/runroot")
 rootfs=$work/rootfs
 mkdir -p "$rootfs/opt" "$rootfs/lib/x86_64-linux-gnu" "$rootfs/lib64" "$rootfs/etc" "$rootfs/tmp" "$rootfs/var/lib/dpkg/status.d"
 cp -a "$stage" "$rootfs/opt/portcullis"
+# the entrypoint is the JVM itself, with no shell to choose a cache by command: the one trained on a scan only
+rm -f "$rootfs/opt/portcullis/lib/help.aot"
 # the C library's shared objects (the runtime needs libc, libm, libdl, libpthread, librt and the loader)
 dpkg-query -L libc6 | grep -E '^/(usr/)?lib/x86_64-linux-gnu/[^/]+\.so[.0-9]*$' | while read -r f; do
   cp -L "$f" "$rootfs/lib/x86_64-linux-gnu/${f##*/}"

@@ -15,7 +15,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,6 +79,7 @@ class DistributionIT {
     assertThat(home.resolve("runtime/jmods")).doesNotExist();
     if (javaMajor() >= 25) {
       assertThat(home.resolve("lib/portcullis.aot")).isRegularFile();
+      assertThat(home.resolve("lib/help.aot")).isRegularFile();
     }
   }
 
@@ -96,17 +99,31 @@ class DistributionIT {
     assertThat(findings).isNotEmpty();
   }
 
-  /** The start-up cache is not only shipped but accepted: the JVM refuses a cache made for a jar of another size or time. */
+  /**
+   * The start-up caches are not only shipped but accepted: the JVM refuses a cache made for a jar of another size or
+   * time. {@code --version} and {@code help} use the one for help and the version, a scan the one trained on a scan;
+   * the class-loading log says which cache the JVM opened.
+   */
   @Test
-  void theLauncherUsesItsStartUpCacheAsExtracted() throws Exception {
+  void theLauncherUsesItsStartUpCachesAsExtracted() throws Exception {
     if (javaMajor() < 25) {
       return;
     }
-    List<String> command = List.of("env", "-i", "PATH=" + home.resolve("bin"), "HOME=" + tmp.resolve("user-home"),
-        "PORTCULLIS_JAVA_OPTS=-Xmx512m -XX:AOTMode=on", "portcullis", "--version");
-    Tools.Result v = Tools.run(DEADLINE, command);
-    assertThat(v.exitCode()).as("the JVM with -XX:AOTMode=on, which fails when the cache cannot be used: " + v.stderr()).isZero();
-    assertThat(out(v)).isEqualTo("portcullis " + version + "\n");
+    Path db = tmp.resolve("aot-db");
+    assertThat(portcullis(tmp, "db", "import", "--db", db.toString(), ROOT.resolve("examples/hello/advisories").toString()).exitCode()).isZero();
+    Map<List<String>, String> caches = new LinkedHashMap<>();
+    caches.put(List.of("--version"), "lib/help.aot");
+    caches.put(List.of("help", "scan"), "lib/help.aot");
+    caches.put(List.of("scan", "--quiet", "--db", db.toString(), "oci-dir:" + ROOT.resolve("examples/hello/image")), "lib/portcullis.aot");
+    for (Map.Entry<List<String>, String> c : caches.entrySet()) {
+      List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=" + home.resolve("bin"), "HOME=" + tmp.resolve("user-home"),
+          "PORTCULLIS_JAVA_OPTS=-Xmx512m -XX:AOTMode=on -Xlog:aot=info:file=" + tmp.resolve("aot.log"), "portcullis"));
+      command.addAll(c.getKey());
+      Tools.Result v = Tools.run(DEADLINE, command);
+      assertThat(v.exitCode()).as(c.getKey() + ": the JVM with -XX:AOTMode=on, which fails when the cache cannot be used: " + v.stderr()).isZero();
+      assertThat(Files.readString(tmp.resolve("aot.log"))).as(c.getKey().toString()).contains("Opened AOT cache " + home.toRealPath().resolve(c.getValue()) + ".");
+    }
+    assertThat(out(portcullis(tmp, "--version"))).isEqualTo("portcullis " + version + "\n");
   }
 
   /**
