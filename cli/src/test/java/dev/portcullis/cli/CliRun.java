@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.testkit.ChildJvm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -33,9 +33,8 @@ record CliRun(int exit, String out, String err) {
    * it, on this test's class path; stdout goes to {@code stdout} (it may be huge), so {@link #out} is empty.
    */
   static CliRun forked(Path stdout, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED"),
+        Main.class.getName(), List.of(args));
     Path stderr = stdout.resolveSibling(stdout.getFileName() + ".err");
     Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.testkit.Buildah;
+import dev.portcullis.testkit.ChildJvm;
 import dev.portcullis.testkit.Debootstrap;
 import dev.portcullis.testkit.LayerBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder;
@@ -278,9 +279,8 @@ class PromoteCommandIT {
     pushed.path("layers").forEach(l -> layers.add(l.path("digest").asText().substring("sha256:".length())));
     assertThat(layers).hasSize(3);
 
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "promote", "--insecure", "--quiet", "--no-cache", "--db", db.toString(), "--at", AT, "--key", key("release.key"),
+    List<String> command = ChildJvm.command(List.of("-Xmx512m", "--enable-native-access=ALL-UNNAMED"), Main.class.getName(),
+        List.of("promote", "--insecure", "--quiet", "--no-cache", "--db", db.toString(), "--at", AT, "--key", key("release.key"),
         "--stage", "dev", "--requester", "alice", "registry:" + dev.host() + "/big:1", prod.host() + "/big:1"));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile());
     pb.environment().put(PassphraseOptions.ENV, PASSPHRASE);

@@ -6,6 +6,7 @@ import dev.portcullis.server.audit.AuditLog;
 import dev.portcullis.server.audit.AuditRecord;
 import dev.portcullis.server.audit.Verification;
 import dev.portcullis.server.store.Store;
+import dev.portcullis.testkit.ChildJvm;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,8 +49,8 @@ class AuditBurstCrashIT {
   }
 
   private Process start(Path config) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), ServerChildMain.class.getName(), config.toString()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(ChildJvm.command(List.of("-Xmx256m"), ServerChildMain.class.getName(), List.of(config.toString())))
+        .redirectErrorStream(true).start();
     CountDownLatch started = new CountDownLatch(1);
     Path log = dir.resolve("server-" + p.pid() + ".log");
     Thread.ofPlatform().daemon().start(() -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.ChildJvm;
 import dev.portcullis.testkit.Postgres;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.BufferedReader;
@@ -100,8 +101,7 @@ class ServerCrashIT {
 
   /** Starts {@code portcullis server} in a JVM of its own and waits until it says it started. */
   private Process child(Path config, Optional<String> database, boolean workerOnly, String name) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), ServerChildMain.class.getName(), config.toString()));
+    List<String> command = new ArrayList<>(ChildJvm.command(List.of("-Xmx256m"), ServerChildMain.class.getName(), List.of(config.toString())));
     database.ifPresent(command::add);
     if (workerOnly) {
       command.add("--worker-only");

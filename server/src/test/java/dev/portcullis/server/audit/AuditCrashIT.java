@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.server.audit.Verification.Verified;
 import dev.portcullis.server.store.Store;
+import dev.portcullis.testkit.ChildJvm;
 import dev.portcullis.testkit.Postgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +48,7 @@ class AuditCrashIT {
 
   /** Starts the child, kills it with SIGKILL after 300 acknowledgements; the acknowledged seqs and hashes. */
   private static Map<Long, String> killMidBurst(String kind, String where) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-cp", System.getProperty("java.class.path"), AuditChildMain.class.getName(), kind, where));
+    List<String> command = ChildJvm.command(List.of("-Xmx128m"), AuditChildMain.class.getName(), List.of(kind, where));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     Map<Long, String> acked = new HashMap<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -3,6 +3,7 @@ package dev.portcullis.server.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.Digest;
+import dev.portcullis.testkit.ChildJvm;
 import dev.portcullis.testkit.RegistryProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,9 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,7 @@ class PullGateLargeBlobIT {
   void a256MibBlobStreamsThroughAGateWithA64MibHeap() throws Exception {
     Digest expected = digest(new GeneratedBytes(SEED, SIZE));
     try (RegistryProcess registry = RegistryProcess.start()) {
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), GATE_HEAP,
-          "-cp", System.getProperty("java.class.path"), GateChildMain.class.getName(), registry.url())
+      Process child = new ProcessBuilder(ChildJvm.command(List.of(GATE_HEAP), GateChildMain.class.getName(), List.of(registry.url())))
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
       try {
