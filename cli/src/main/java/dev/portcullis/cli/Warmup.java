@@ -38,15 +38,34 @@ final class Warmup {
 
   private Warmup() {}
 
-  /** Starts the set-up for the command {@code args} name; nothing for none, {@code help} or an option such as {@code --version}. */
+  /**
+   * Starts the set-up for the command {@code args} name; nothing for none, {@code help} or an option such as {@code
+   * --version}, nor when the arguments ask for a command's help or version ({@code scan --help}), which uses none of it.
+   */
   static void start(String[] args) {
-    if (args.length == 0 || args[0].startsWith("-") || args[0].equals("help")) {
+    if (!wanted(args)) {
       return;
     }
     String command = args[0];
     Thread t = new Thread(() -> run(command), "warm-up");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Whether {@code args} run a command that does work: not none, {@code help}, or a request for help or the version. */
+  static boolean wanted(String[] args) {
+    if (args.length == 0 || args[0].startsWith("-") || args[0].equals("help")) {
+      return false;
+    }
+    for (String a : args) {
+      if (a.equals("--")) {
+        break;
+      }
+      if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** In the order a scan needs them: it opens the database and makes its checks and catalogers before it reads the image. */
