@@ -126,6 +126,25 @@ class DistributionIT {
     assertThat(out(portcullis(tmp, "--version"))).isEqualTo("portcullis " + version + "\n");
   }
 
+  /** Commands that run and end get compile thresholds twice HotSpot's, the daemons HotSpot's own; a user's setting wins. */
+  @Test
+  void theLauncherDoublesTheCompileThresholdsOfCommandsThatRunAndEnd() throws Exception {
+    assertThat(compileThresholdScaling("", "--version")).isEqualTo("2.000000");
+    assertThat(compileThresholdScaling("", "server", "--help")).isEqualTo("1.000000");
+    assertThat(compileThresholdScaling(" -XX:CompileThresholdScaling=0.5", "--version")).isEqualTo("0.500000");
+  }
+
+  /** The value of HotSpot's {@code CompileThresholdScaling} in the JVM the launcher starts for {@code args}. */
+  private static String compileThresholdScaling(String options, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=" + home.resolve("bin"), "HOME=" + tmp.resolve("user-home"),
+        "PORTCULLIS_JAVA_OPTS=-Xmx512m -XX:+PrintFlagsFinal" + options, "portcullis"));
+    command.addAll(List.of(args));
+    Tools.Result r = Tools.run(DEADLINE, command);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return out(r).lines().map(String::strip).filter(l -> l.startsWith("double CompileThresholdScaling "))
+        .map(l -> l.split("\\s+")[3]).findFirst().orElseThrow();
+  }
+
   /**
    * The launcher loads sqlite-jdbc's native library from {@code lib/native} in place: with a temporary
    * directory that does not exist, where sqlite-jdbc would otherwise copy it out of the jar, the
