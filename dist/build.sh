@@ -71,8 +71,8 @@ trap 'rm -rf "$work"' EXIT
 (cd "$work" && HOME=$work "${java[@]}" "${train[@]}" "${main[@]}" scan --quiet --no-cache --db "$work/db" \
   "oci-dir:$root/examples/hello/image" >/dev/null 2>&1) || true
 [ -s "$stage/lib/portcullis.aot" ] || [ -s "$stage/lib/portcullis.jsa" ] || echo "dist: no start-up cache was made (the release starts without)" >&2
-# a second, smaller cache for help and the version: the JVM maps the whole cache at every start, and the one
-# trained on a scan took 70 ms more to map than one trained on these, which need none of its classes
+# a second, smaller cache for help and the version, which need none of a scan's classes: the JVM maps the whole
+# cache at every start, and with this one --version took 0.13 s against 0.16 s (docs/BENCHMARKS.md)
 if [ "$major" -ge 25 ]; then
   (cd "$work" && HOME=$work "${java[@]}" "${train_help[@]}" -cp "$stage/lib/portcullis.jar" dev.portcullis.cli.StartupTraining \
     >/dev/null 2>&1) || echo "dist: no start-up cache for help and the version was made (they use the other)" >&2
