@@ -102,7 +102,7 @@ class DistributionIT {
   /**
    * The start-up caches are not only shipped but accepted: the JVM refuses a cache made for a jar of another size or
    * time. {@code --version} and {@code help} use the one for help and the version, a scan the one trained on a scan;
-   * the class-loading log says which cache the JVM opened.
+   * the JVM's log of the cache says which one it opened.
    */
   @Test
   void theLauncherUsesItsStartUpCachesAsExtracted() throws Exception {
