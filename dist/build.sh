@@ -37,7 +37,9 @@ mkdir -p "$stage/lib/native"
 cp "$(dirname "$jar")/native/org/sqlite/native/Linux/x86_64/libsqlitejdbc.so" "$stage/lib/native/libsqlitejdbc.so"
 java=("$stage/runtime/bin/java" -Xmx512m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED
   "-Dorg.sqlite.lib.path=$stage/lib/native" -Dorg.sqlite.lib.name=libsqlitejdbc.so "-Dorg.sqlite.tmpdir=$stage/lib/native")
-major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
+# shellcheck source=bin/jdk-major
+. "$root/bin/jdk-major"
+jdk_major "$stage/runtime"
 # protobuf (under CEL) uses sun.misc.Unsafe: JDK 24 and later warn on stderr unless it is allowed
 [ "$major" -ge 24 ] && java+=(--sun-misc-unsafe-memory-access=allow)
 if [ "$major" -ge 25 ]; then

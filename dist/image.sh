@@ -30,7 +30,9 @@ find "$rootfs" "$work/home" -exec touch -h -d "@$epoch" {} +
 java=(/opt/portcullis/runtime/bin/java -Xmx512m)
 [ -f "$stage/lib/portcullis.aot" ] && java+=(-XX:AOTCache=/opt/portcullis/lib/portcullis.aot -Xlog:aot=off -Xlog:cds=off)
 [ -f "$stage/lib/portcullis.jsa" ] && java+=(-XX:SharedArchiveFile=/opt/portcullis/lib/portcullis.jsa -Xlog:cds=off)
-major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
+# shellcheck source=bin/jdk-major
+. "$(cd "$(dirname "$0")/.." && pwd)/bin/jdk-major"
+jdk_major "$stage/runtime"
 [ "$major" -ge 24 ] && java+=(--sun-misc-unsafe-memory-access=allow)
 java+=(-XX:-UsePerfData --enable-native-access=ALL-UNNAMED -cp /opt/portcullis/lib/portcullis.jar dev.portcullis.cli.Main)
 entrypoint=$(printf '"%s",' "${java[@]}")
