@@ -6,6 +6,8 @@ import dev.portcullis.oci.Image;
 import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.Limits;
 import dev.portcullis.rules.Check;
+import dev.portcullis.vuln.db.Database;
+import dev.portcullis.vuln.match.VulnerabilityMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -107,6 +109,21 @@ final class ImageKey {
       b.append("layer ").append(l.digest()).append(' ').append(l.diffId()).append('\n');
     }
     return Digest.sha256(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The key of an image's vulnerability matches against one database: the key its {@link ImageResults} are kept
+   * under ({@code results}, which holds the packages and the layers' {@code created_by}), the database's {@link
+   * Database#identity} and the matcher's code. Null when the database gives no identity: nothing is kept then.
+   */
+  static @Nullable Digest matches(Digest results, Database database) {
+    String identity = database.identity();
+    if (identity == null) {
+      return null;
+    }
+    String text = FORMAT + "\nresults " + results + "\ndatabase " + identity + "\ncode "
+        + CODE.computeIfAbsent(location(VulnerabilityMatcher.class), ImageKey::code) + "\n";
+    return Digest.sha256(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Where {@code c} was loaded from, or a name no other location has when that is unknown (its results are then never found again). */

@@ -18,12 +18,14 @@ import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.rules.Allowed;
 import dev.portcullis.rules.Problem;
 import dev.portcullis.rules.Report;
+import dev.portcullis.vuln.match.VulnerabilityMatcher;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  * touched it: the catalog, the rule report and the warnings. It depends only on the image's
  * content and name and on the scanner's code and settings, so it is kept in the layer cache under
  * a digest of all of those ({@link ImageKey}), and a re-scan of the same image reads no layer.
+ * The same binary form keeps the image's vulnerability matches against one database ({@link
+ * #matches}), so that a re-scan against that database matches nothing again.
  *
  * @param catalog the packages, when the vulnerability scanner ran
  * @param checks the rule report before the allowlist and the severity floor, when a rule scanner ran
@@ -75,7 +79,54 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
     }
   };
 
+  /**
+   * How an image's vulnerability matches against one database are written into the cache, under {@link
+   * ImageKey#matches}: each finding names its package by its place in {@code packages}, the packages the matcher was
+   * given, which the image's own results hold. A finding whose package is not among them is not written.
+   */
+  static LayerCache.Kind<VulnerabilityMatcher.Result> matches(List<Package> packages) {
+    return new LayerCache.Kind<>() {
+      @Override
+      public String name() {
+        return "image-matches";
+      }
+
+      @Override
+      public int version() {
+        return 1;
+      }
+
+      @Override
+      public Class<VulnerabilityMatcher.Result> resultType() {
+        return VulnerabilityMatcher.Result.class;
+      }
+
+      @Override
+      public void write(VulnerabilityMatcher.Result result, OutputStream stream) throws IOException {
+        Map<Package, Integer> places = new IdentityHashMap<>();
+        for (int i = 0; i < packages.size(); i++) {
+          places.putIfAbsent(packages.get(i), i);
+        }
+        DataOutputStream out = new DataOutputStream(stream);
+        Writer w = new Writer(out);
+        w.list(result.findings(), f -> w.vulnerability(f, places));
+        w.list(result.notes(), w::string);
+        out.flush();
+      }
+
+      @Override
+      public VulnerabilityMatcher.Result read(InputStream stream) throws IOException {
+        Reader r = new Reader(new DataInputStream(stream));
+        List<Finding.Vulnerability> findings = r.list(() -> r.vulnerability(packages));
+        List<String> notes = r.list(r::string);
+        r.end("the matches");
+        return new VulnerabilityMatcher.Result(findings, notes);
+      }
+    };
+  }
+
   private static final Severity[] SEVERITIES = Severity.values();
+  private static final Finding.Vulnerability.Status[] STATUSES = Finding.Vulnerability.Status.values();
   private static final Ecosystem[] ECOSYSTEMS = Ecosystem.values();
   private static final Reference.Standard[] STANDARDS = Reference.Standard.values();
 
@@ -189,6 +240,35 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
       }
     }
 
+    void vulnerability(Finding.Vulnerability v, Map<Package, Integer> places) throws IOException {
+      Integer place = places.get(v.pkg());
+      if (place == null) {
+        throw new IOException("a finding's package is not among the packages matched");
+      }
+      string(v.id());
+      list(v.aliases(), this::string);
+      out.writeInt(place);
+      string(v.installedVersion());
+      nullable(v.fixedVersion());
+      out.writeByte(v.severity().ordinal());
+      number(v.cvssScore());
+      nullable(v.cvssVector());
+      number(v.epss());
+      number(v.epssPercentile());
+      out.writeBoolean(v.kev());
+      out.writeByte(v.status().ordinal());
+      string(v.summary());
+      string(v.matchedBy());
+      nullable(v.layerCreatedBy());
+    }
+
+    void number(@Nullable Double d) throws IOException {
+      out.writeBoolean(d != null);
+      if (d != null) {
+        out.writeDouble(d);
+      }
+    }
+
     void string(String s) throws IOException {
       CacheStreams.writeString(out, s);
     }
@@ -218,10 +298,29 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
       Catalog catalog = in.readBoolean() ? catalog() : null;
       Report checks = in.readBoolean() ? report() : null;
       List<String> warnings = list(this::string);
-      if (in.read() != -1) {
-        throw new IOException("damaged cache entry: bytes after the results");
-      }
+      end("the results");
       return new ImageResults(catalog, checks, warnings);
+    }
+
+    void end(String what) throws IOException {
+      if (in.read() != -1) {
+        throw new IOException("damaged cache entry: bytes after " + what);
+      }
+    }
+
+    Finding.Vulnerability vulnerability(List<Package> packages) throws IOException {
+      String id = string();
+      List<String> aliases = list(this::string);
+      int place = in.readInt();
+      if (place < 0 || place >= packages.size()) {
+        throw new IOException("damaged cache entry: package " + place + " of " + packages.size());
+      }
+      return new Finding.Vulnerability(id, aliases, packages.get(place), string(), nullable(), of(SEVERITIES, in.readUnsignedByte()), number(),
+          nullable(), number(), number(), in.readBoolean(), of(STATUSES, in.readUnsignedByte()), string(), string(), nullable());
+    }
+
+    @Nullable Double number() throws IOException {
+      return in.readBoolean() ? in.readDouble() : null;
     }
 
     Catalog catalog() throws IOException {

@@ -189,7 +189,7 @@ public final class Scanner {
     Catalog catalog = SbomReader.read(file);
     Digest digest = Digest.sha256(Files.readAllBytes(file));
     long t1 = System.nanoTime();
-    ScanReport report = report(database, catalog, name, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), options);
+    ScanReport report = report(database, catalog, name, digest, VexSubject.PACKAGES_ONLY, i -> Optional.empty(), options, null, null);
     long t2 = System.nanoTime();
     return new Assessment(new Assessment.Subject(name, digest, List.of(), Optional.empty(), List.of()), java.util.EnumSet.of(ScanType.VULN),
         Optional.of(catalog), Optional.of(report), Optional.empty(), List.of(),
@@ -219,7 +219,7 @@ public final class Scanner {
       checking = System.nanoTime() - t2;
       read = new ImageResults(catalog, checks, pass.tree().warnings());
       if (key != null) {
-        keep(cache, key, read);
+        keep(cache, ImageResults.KIND, key, read);
       }
     }
     long t3 = System.nanoTime();
@@ -229,8 +229,12 @@ public final class Scanner {
       List<Layer> imageLayers = image.layers();
       IntFunction<Optional<String>> createdBy = i -> i >= 0 && i < imageLayers.size() ? imageLayers.get(i).createdBy() : Optional.empty();
       // a directory has no digest for a VEX product to name: only statements about packages apply to it
-      report = report(Objects.requireNonNull(options.database()), catalog, image.name(), directory ? null : image.digest(),
-          directory ? VexSubject.PACKAGES_ONLY : VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options);
+      Database database = Objects.requireNonNull(options.database());
+      // the matches are kept beside the results, per database: a re-scan against the same one matches nothing again
+      Digest matchesKey = key == null ? null : ImageKey.matches(key, database);
+      report = report(database, catalog, image.name(), directory ? null : image.digest(),
+          directory ? VexSubject.PACKAGES_ONLY : VexSubject.image(image.digest(), image.indexDigests(), ref), createdBy, options,
+          matchesKey == null ? null : cache, matchesKey);
     }
     Report checks = read.checks() == null ? null : options.allowlist().apply(read.checks()).atLeast(options.checksAtLeast());
     long t4 = System.nanoTime();
@@ -249,12 +253,12 @@ public final class Scanner {
     return k;
   }
 
-  /** Keeps what reading {@code image} gave, for the next scan of it; a cache that cannot be written costs that scan a read, no more. */
-  private static void keep(LayerCache cache, Digest key, ImageResults read) {
+  /** Keeps {@code result} under {@code key} for the next scan; a cache that cannot be written costs that scan the work again, no more. */
+  private static <R> void keep(LayerCache cache, LayerCache.Kind<R> kind, Digest key, R result) {
     try {
-      cache.put(ImageResults.KIND, key, read);
+      cache.put(kind, key, result);
     } catch (IOException | RuntimeException e) {
-      // an optimisation only: the layers' own results are kept already
+      // an optimisation only: the layers' own results are kept already, and the database is still there
     }
   }
 
@@ -303,12 +307,14 @@ public final class Scanner {
 
   /**
    * The vulnerabilities of {@code catalog} (without the development dependencies unless the
-   * options include them), after the options' noise control for {@code subject}.
+   * options include them), after the options' noise control for {@code subject}. The matches are
+   * taken from {@code cache} under {@code matchesKey}, or made and kept there, when both are given.
    */
   private static ScanReport report(Database database, Catalog catalog, String name, @Nullable Digest digest, VexSubject subject,
-      IntFunction<Optional<String>> createdBy, ScanOptions options) throws IOException {
+      IntFunction<Optional<String>> createdBy, ScanOptions options, @Nullable LayerCache cache, @Nullable Digest matchesKey) throws IOException {
     Catalog matched = options.includeDev() ? catalog : withoutDev(catalog);
-    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(matched, createdBy);
+    VulnerabilityMatcher.Result result = cache == null || matchesKey == null ? new VulnerabilityMatcher(database).match(matched, createdBy)
+        : match(database, matched, createdBy, cache, matchesKey);
     NoiseControl.Outcome outcome = options.noise().apply(result.findings(), subject);
     List<String> notes = new ArrayList<>(result.notes());
     int dev = catalog.packages().size() - matched.packages().size();
@@ -320,6 +326,19 @@ public final class Scanner {
     }
     return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(),
         builtAt(database), notes);
+  }
+
+  /** The matches kept under {@code key}, else those of the database, kept there for the next scan. */
+  private static VulnerabilityMatcher.Result match(Database database, Catalog matched, IntFunction<Optional<String>> createdBy, LayerCache cache,
+      Digest key) throws IOException {
+    LayerCache.Kind<VulnerabilityMatcher.Result> kind = ImageResults.matches(matched.packages());
+    Optional<VulnerabilityMatcher.Result> kept = cache.get(kind, key);
+    if (kept.isPresent()) {
+      return kept.get();
+    }
+    VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(matched, createdBy);
+    keep(cache, kind, key, result);
+    return result;
   }
 
   /** {@code catalog} without the packages lock files mark as development dependencies. */

@@ -17,6 +17,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,16 +79,28 @@ final class ScanFixtures {
 
   /** A database of the two fixture advisories, built at a fixed time. */
   static Path database(Path dir) throws IOException {
-    Path db = dir.resolve("vuln.db");
-    Path osv;
-    try {
-      osv = Path.of(ScanFixtures.class.getResource("osv").toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return database(dir.resolve("vuln.db"), osv());
+  }
+
+  /** A database of the fixture advisory {@code file} alone ({@code GHSA-test-minimist.json}), at {@code db}. */
+  static Path databaseOf(Path db, String file) throws IOException {
+    Path only = Files.createDirectories(db.resolveSibling(db.getFileName() + ".osv"));
+    Files.copy(osv().resolve(file), only.resolve(file));
+    return database(db, only);
+  }
+
+  private static Path database(Path db, Path osv) throws IOException {
     new DatabaseImporter(ImportOptions.defaults().withClock(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC)))
         .importInto(db, List.of(osv));
     return db;
+  }
+
+  private static Path osv() {
+    try {
+      return Path.of(ScanFixtures.class.getResource("osv").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Opens {@code source} with every layer's reads counted: bytes per layer digest, and opens per layer digest. */

@@ -91,6 +91,8 @@ class ScannerConcurrencyIT {
     Integer searched = perAnalyzer.remove("text-search-secrets/v1");
     // and what reading each of the 4 images gave, once per image (the later scans of it read no layer)
     assertThat(perAnalyzer.remove("image-results/v1")).as("images whose results are kept").isEqualTo(4);
+    // and their vulnerability matches against the one database
+    assertThat(perAnalyzer.remove("image-matches/v1")).as("images whose matches are kept").isEqualTo(4);
     assertThat(searched).as("layers whose secret search is kept").isNotNull().isBetween(1, 5);
     assertThat(perAnalyzer).hasSize(3).allSatisfy((analyzer, entries) -> assertThat(entries).as(analyzer).isEqualTo(5));
   }

@@ -13,6 +13,7 @@ import dev.portcullis.scan.ScanFixtures.CountedImage;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder.Compression;
 import dev.portcullis.vuln.db.Database;
+import dev.portcullis.core.Digest;
 import dev.portcullis.core.Finding;
 import java.io.IOException;
 import java.io.InputStream;
@@ -172,6 +173,67 @@ class ScannerTest {
       try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-results"))) {
         assertThat(walk.filter(Files::isRegularFile).count()).isEqualTo(2);
       }
+    }
+  }
+
+  /**
+   * The vulnerability matches are kept beside the image's results, per database: the next process
+   * against the same database takes them from the cache (a note planted in the kept entry shows), a
+   * damaged entry is matched again, and a database replaced by another (as {@code db update} does,
+   * by renaming) is matched anew.
+   */
+  @Test
+  void theNextProcessTakesTheMatchesFromTheCacheUntilTheDatabaseIsReplaced(@TempDir Path tmp) throws IOException {
+    Path cacheDir = tmp.resolve("cache");
+    ReadOptions read = read(tmp.resolve("tmp"));
+    Path file = ScanFixtures.database(tmp.resolve("a"));
+    Assessment cold;
+    Path kept;
+    try (Database database = Database.open(file)) {
+      cold = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(images.get("lodash"));
+      assertThat(cold.vulnerabilities().orElseThrow().findings()).extracting(Finding.Vulnerability::id).containsExactlyInAnyOrder("GHSA-test-lodash", "GHSA-test-minimist");
+      kept = single(cacheDir.resolve("image-matches"));
+    }
+    byte[] whole = Files.readAllBytes(kept);
+    try (Database database = Database.open(file)) {
+      // each scanner a process of its own: a cache with nothing in memory yet
+      java.util.function.Supplier<ScanOptions> process = () -> ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read);
+      ScanOptions options = process.get();
+      assertThat(seen(new Scanner(options).scan(images.get("lodash")))).isEqualTo(seen(cold));
+      // the entry is what the next scan reads: one planted there shows in the report
+      Assessment again = new Scanner(process.get()).scan(images.get("lodash"));
+      List<dev.portcullis.core.Package> packages = again.catalog().orElseThrow().packages();
+      dev.portcullis.vuln.match.VulnerabilityMatcher.Result planted = new dev.portcullis.vuln.match.VulnerabilityMatcher.Result(
+          List.of(), List.of("planted in the cache"));
+      Digest key;
+      try (Image image = dev.portcullis.oci.images.Images.open(images.get("lodash"), read)) {
+        key = ImageKey.matches(java.util.Objects.requireNonNull(new ImageKey(options).of(image)), database);
+      }
+      new LayerCache(cacheDir).put(ImageResults.matches(packages), java.util.Objects.requireNonNull(key), planted);
+      assertThat(new Scanner(process.get()).scan(images.get("lodash")).vulnerabilities().orElseThrow().notes()).contains("planted in the cache");
+      // a damaged entry is a miss: matched again and written again as it was
+      Files.write(kept, java.util.Arrays.copyOf(whole, whole.length - 3));
+      assertThat(seen(new Scanner(process.get()).scan(images.get("lodash")))).isEqualTo(seen(cold));
+      assertThat(Files.readAllBytes(kept)).isEqualTo(whole);
+    }
+    // a database of minimist's advisory alone renamed over the first: the kept matches are not its own
+    Path other = ScanFixtures.databaseOf(tmp.resolve("b").resolve("vuln.db"), "GHSA-test-minimist.json");
+    Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    try (Database database = Database.open(file)) {
+      Assessment replaced = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(images.get("lodash"));
+      assertThat(replaced.vulnerabilities().orElseThrow().findings()).extracting(Finding.Vulnerability::id).containsExactly("GHSA-test-minimist");
+      assertThat(seen(replaced)).isEqualTo(seen(new Scanner(ScanOptions.all(database).withRead(read)).scan(images.get("lodash"))));
+    }
+    try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-matches"))) {
+      assertThat(walk.filter(Files::isRegularFile).count()).as("matches kept, one per database").isEqualTo(2);
+    }
+  }
+
+  private static Path single(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      List<Path> files = walk.filter(Files::isRegularFile).toList();
+      assertThat(files).hasSize(1);
+      return files.get(0);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.portcullis.vuln.osv.ParseResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import java.util.zip.DataFormatException;
 
@@ -41,6 +43,7 @@ public final class Database implements AutoCloseable {
   }
 
   private final Path file;
+  private final @Nullable String identity;
   private final Connection db;
   private final Deflate deflate = new Deflate();
   /** Inflaters for lookups parsing outside the lock, one per thread at a time, kept for the next. */
@@ -56,8 +59,9 @@ public final class Database implements AutoCloseable {
   private final PreparedStatement epssOf;
   private final PreparedStatement kevOf;
 
-  private Database(Path file, Connection db, Map<String, String> meta) throws SQLException {
+  private Database(Path file, @Nullable String identity, Connection db, Map<String, String> meta) throws SQLException {
     this.file = file;
+    this.identity = identity;
     this.db = db;
     this.meta = Map.copyOf(meta);
     this.hasEpss = !"0".equals(meta.get("epss"));
@@ -83,6 +87,7 @@ public final class Database implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new DatabaseException("open vulnerability database " + file + ": no such file (build one with 'portcullis db import' or 'db update')");
     }
+    String before = fileIdentity(file);
     Connection db = null;
     try {
       // the driver itself, not DriverManager: that searches the whole class path for drivers first (docs/BENCHMARKS.md)
@@ -99,7 +104,8 @@ public final class Database implements AutoCloseable {
       if (!String.valueOf(Schema.VERSION).equals(version)) {
         throw new DatabaseException("open vulnerability database " + file + ": schema version " + version + ", this Portcullis reads " + Schema.VERSION);
       }
-      return new Database(file, db, meta);
+      String after = fileIdentity(file);
+      return new Database(file, before != null && before.equals(after) ? before : null, db, meta);
     } catch (SQLException e) {
       close(db);
       throw new DatabaseException("open vulnerability database " + file + ": " + e.getMessage(), e);
@@ -107,6 +113,26 @@ public final class Database implements AutoCloseable {
       close(db);
       throw e;
     }
+  }
+
+  /** The file's identity (device and inode), size and modification time, or null when the file system gives no identity. */
+  private static @Nullable String fileIdentity(Path file) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return a.fileKey() == null ? null : a.fileKey() + " " + a.size() + " " + a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * What tells this database's content from any other's: its file's identity, size and modification time, the same
+   * before and after it was opened; null when they differed (the file was replaced meanwhile) or the file system gives
+   * no identity. Databases are replaced by renaming, never changed in place, so two opens with one identity read the
+   * same advisories, and what was matched against one may be kept under it.
+   */
+  public @Nullable String identity() {
+    return identity;
   }
 
   /**

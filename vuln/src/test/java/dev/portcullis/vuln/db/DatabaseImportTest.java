@@ -312,6 +312,26 @@ class DatabaseImportTest {
     }
   }
 
+  /** An import replaces the file by renaming: the identity a cache keeps matches under changes with it, and only then. */
+  @Test
+  void aDatabaseKeepsItsIdentityUntilAnImportReplacesIt() throws IOException {
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    String first;
+    try (Database d = Database.open(db)) {
+      first = d.identity();
+    }
+    assertThat(first).as("the identity of a file on this file system").isNotNull();
+    try (Database d = Database.open(db)) {
+      assertThat(d.identity()).isEqualTo(first);
+    }
+    // the same advisories again, byte for byte: still another file
+    importAll(db, Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    try (Database d = Database.open(db)) {
+      assertThat(d.identity()).isNotNull().isNotEqualTo(first);
+    }
+  }
+
   @Test
   void openingSomethingElseSaysWhatWasBeingDone() throws IOException {
     assertThatThrownBy(() -> Database.open(tmp.resolve("missing"))).isInstanceOf(DatabaseException.class)
