@@ -150,7 +150,7 @@ final class AttestCommand extends SigningBase {
         }
       }
       case PredicateTypes.COSIGN_VULN -> {
-        try (Database database = Database.open(db == null ? Database.defaultLocation() : db)) {
+        try (Database database = Database.deferred(db == null ? Database.defaultLocation() : db)) {
           ScanOptions options = ScanOptions.all(database).withTypes(EnumSet.of(ScanType.VULN)).withCache(common.cache())
               .withRead(common.readOptions(stderr, Main.of(spec).in)).withNoise(NoiseControl.none(LocalDate.ofInstant(now, ZoneOffset.UTC))).withIncludeDev(devDependencies.includeDev);
           Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));

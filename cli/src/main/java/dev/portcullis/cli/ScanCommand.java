@@ -95,7 +95,7 @@ final class ScanCommand extends ImageCommand.Base {
       throw new IllegalArgumentException("an SBOM has only packages: --scanners must include vuln");
     }
     // without vuln the database is not touched, not even its class (its JSON mapper costs start-up)
-    Database database = which.contains(ScanType.VULN) ? Database.open(db == null ? Database.defaultLocation() : db) : null;
+    Database database = which.contains(ScanType.VULN) ? Database.deferred(db == null ? Database.defaultLocation() : db) : null;
     try {
       ScanOptions options = new ScanOptions(sbom ? EnumSet.of(ScanType.VULN) : which, database, common.cache(),
           common.readOptions(stderr, Main.of(spec).in), Catalogers.all(),

@@ -85,7 +85,7 @@ record Verdict(String source, String stage, @Nullable Path policy, @Nullable Pat
 
   /** Every scanner, nothing suppressed: the score sees the whole image. */
   private RiskReport scan(ReadOptions read, @Nullable LayerCache cache) throws IOException {
-    try (Database database = Database.open(db == null ? Database.defaultLocation() : db)) {
+    try (Database database = Database.deferred(db == null ? Database.defaultLocation() : db)) {
       ScanOptions options = ScanOptions.all(database).withCache(cache).withRead(read)
           .withNoise(NoiseControl.none(LocalDate.now(ZoneOffset.UTC))).withIncludeDev(includeDev);
       Assessment assessment = new Scanner(options).scan(ImageSource.parse(source));

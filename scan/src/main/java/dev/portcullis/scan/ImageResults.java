@@ -80,11 +80,17 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
   };
 
   /**
-   * How an image's vulnerability matches against one database are written into the cache, under {@link
-   * ImageKey#matches}: each finding names its package by its place in {@code packages}, the packages the matcher was
-   * given, which the image's own results hold. A finding whose package is not among them is not written.
+   * An image's vulnerability matches against one database, and when that database was built (its {@code built_at},
+   * which the report carries): what a re-scan against the same database takes instead of opening it.
    */
-  static LayerCache.Kind<VulnerabilityMatcher.Result> matches(List<Package> packages) {
+  record Matches(VulnerabilityMatcher.Result result, String databaseBuilt) {}
+
+  /**
+   * How {@link Matches} are written into the cache, under {@link ImageKey#matches}: each finding names its package
+   * by its place in {@code packages}, the packages the matcher was given, which the image's own results hold. A
+   * finding whose package is not among them is not written.
+   */
+  static LayerCache.Kind<Matches> matches(List<Package> packages) {
     return new LayerCache.Kind<>() {
       @Override
       public String name() {
@@ -97,30 +103,32 @@ record ImageResults(@Nullable Catalog catalog, @Nullable Report checks, List<Str
       }
 
       @Override
-      public Class<VulnerabilityMatcher.Result> resultType() {
-        return VulnerabilityMatcher.Result.class;
+      public Class<Matches> resultType() {
+        return Matches.class;
       }
 
       @Override
-      public void write(VulnerabilityMatcher.Result result, OutputStream stream) throws IOException {
+      public void write(Matches matches, OutputStream stream) throws IOException {
         Map<Package, Integer> places = new IdentityHashMap<>();
         for (int i = 0; i < packages.size(); i++) {
           places.putIfAbsent(packages.get(i), i);
         }
         DataOutputStream out = new DataOutputStream(stream);
         Writer w = new Writer(out);
-        w.list(result.findings(), f -> w.vulnerability(f, places));
-        w.list(result.notes(), w::string);
+        w.string(matches.databaseBuilt());
+        w.list(matches.result().findings(), f -> w.vulnerability(f, places));
+        w.list(matches.result().notes(), w::string);
         out.flush();
       }
 
       @Override
-      public VulnerabilityMatcher.Result read(InputStream stream) throws IOException {
+      public Matches read(InputStream stream) throws IOException {
         Reader r = new Reader(new DataInputStream(stream));
+        String built = r.string();
         List<Finding.Vulnerability> findings = r.list(() -> r.vulnerability(packages));
         List<String> notes = r.list(r::string);
         r.end("the matches");
-        return new VulnerabilityMatcher.Result(findings, notes);
+        return new Matches(new VulnerabilityMatcher.Result(findings, notes), built);
       }
     };
   }

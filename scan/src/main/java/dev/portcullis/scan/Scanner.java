@@ -211,6 +211,10 @@ public final class Scanner {
     long t2 = t0;
     long checking = 0;
     if (read == null) {
+      if (options.database() != null) {
+        // a database opened deferred is connected before the long work: one that cannot be read fails the scan now
+        options.database().connect();
+      }
       LayerPass pass = readLayers(image);
       t1 = System.nanoTime();
       Catalog catalog = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
@@ -313,8 +317,9 @@ public final class Scanner {
   private static ScanReport report(Database database, Catalog catalog, String name, @Nullable Digest digest, VexSubject subject,
       IntFunction<Optional<String>> createdBy, ScanOptions options, @Nullable LayerCache cache, @Nullable Digest matchesKey) throws IOException {
     Catalog matched = options.includeDev() ? catalog : withoutDev(catalog);
-    VulnerabilityMatcher.Result result = cache == null || matchesKey == null ? new VulnerabilityMatcher(database).match(matched, createdBy)
+    ImageResults.Matches matches = cache == null || matchesKey == null ? match(database, matched, createdBy)
         : match(database, matched, createdBy, cache, matchesKey);
+    VulnerabilityMatcher.Result result = matches.result();
     NoiseControl.Outcome outcome = options.noise().apply(result.findings(), subject);
     List<String> notes = new ArrayList<>(result.notes());
     int dev = catalog.packages().size() - matched.packages().size();
@@ -325,20 +330,30 @@ public final class Scanner {
       notes.add("could not catalog " + u.location().path() + " (" + u.cataloger() + "): " + u.reason());
     }
     return new ScanReport(name, digest, catalog.distro(), catalog.packages().size(), outcome.shown(), outcome.suppressed(), outcome.expired(),
-        builtAt(database), notes);
+        builtAt(matches.databaseBuilt()), notes);
   }
 
   /** The matches kept under {@code key}, else those of the database, kept there for the next scan. */
-  private static VulnerabilityMatcher.Result match(Database database, Catalog matched, IntFunction<Optional<String>> createdBy, LayerCache cache,
+  private static ImageResults.Matches match(Database database, Catalog matched, IntFunction<Optional<String>> createdBy, LayerCache cache,
       Digest key) throws IOException {
-    LayerCache.Kind<VulnerabilityMatcher.Result> kind = ImageResults.matches(matched.packages());
-    Optional<VulnerabilityMatcher.Result> kept = cache.get(kind, key);
+    LayerCache.Kind<ImageResults.Matches> kind = ImageResults.matches(matched.packages());
+    Optional<ImageResults.Matches> kept = cache.get(kind, key);
     if (kept.isPresent()) {
       return kept.get();
     }
+    ImageResults.Matches matches = match(database, matched, createdBy);
+    keep(cache, kind, key, matches);
+    return matches;
+  }
+
+  /** The packages of {@code matched} looked up in the database. */
+  private static ImageResults.Matches match(Database database, Catalog matched, IntFunction<Optional<String>> createdBy) throws IOException {
     VulnerabilityMatcher.Result result = new VulnerabilityMatcher(database).match(matched, createdBy);
-    keep(cache, kind, key, result);
-    return result;
+    try {
+      return new ImageResults.Matches(result, database.builtAt());
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   /** {@code catalog} without the packages lock files mark as development dependencies. */
@@ -347,10 +362,10 @@ public final class Scanner {
     return kept.size() == catalog.packages().size() ? catalog : new Catalog(catalog.distro(), kept, catalog.unknowns());
   }
 
-  private static @Nullable Instant builtAt(Database database) {
+  private static @Nullable Instant builtAt(String text) {
     try {
-      return Instant.parse(database.builtAt());
-    } catch (RuntimeException e) {
+      return Instant.parse(text);
+    } catch (java.time.DateTimeException e) {
       return null;
     }
   }

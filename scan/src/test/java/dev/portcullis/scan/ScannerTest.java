@@ -203,8 +203,8 @@ class ScannerTest {
       // the entry is what the next scan reads: one planted there shows in the report
       Assessment again = new Scanner(process.get()).scan(images.get("lodash"));
       List<dev.portcullis.core.Package> packages = again.catalog().orElseThrow().packages();
-      dev.portcullis.vuln.match.VulnerabilityMatcher.Result planted = new dev.portcullis.vuln.match.VulnerabilityMatcher.Result(
-          List.of(), List.of("planted in the cache"));
+      ImageResults.Matches planted = new ImageResults.Matches(new dev.portcullis.vuln.match.VulnerabilityMatcher.Result(
+          List.of(), List.of("planted in the cache")), "2025-01-01T00:00:00Z");
       Digest key;
       try (Image image = dev.portcullis.oci.images.Images.open(images.get("lodash"), read)) {
         key = ImageKey.matches(java.util.Objects.requireNonNull(new ImageKey(options).of(image)), database);
@@ -226,6 +226,39 @@ class ScannerTest {
     }
     try (Stream<Path> walk = Files.walk(cacheDir.resolve("image-matches"))) {
       assertThat(walk.filter(Files::isRegularFile).count()).as("matches kept, one per database").isEqualTo(2);
+    }
+  }
+
+  /**
+   * A database opened deferred is connected before a cold scan reads any layer, so a file that is not one fails the
+   * scan first; a re-scan whose matches the cache holds never connects: the file replaced after it was opened does
+   * not disturb it, where a connection would refuse it.
+   */
+  @Test
+  void aDeferredDatabaseIsConnectedBeforeTheLayersAndNotAtAllWhenTheMatchesAreKept(@TempDir Path tmp) throws IOException {
+    Path cacheDir = tmp.resolve("cache");
+    ReadOptions read = read(tmp.resolve("tmp"));
+    Path junk = Files.writeString(tmp.resolve("junk.db"), "not a database, ".repeat(64));
+    try (Database database = Database.deferred(junk); CountedImage image = ScanFixtures.open(images.get("lodash"), read)) {
+      Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
+      assertThatThrownBy(() -> scanner.scan(image, null)).isInstanceOf(dev.portcullis.vuln.db.DatabaseException.class)
+          .hasMessageStartingWith("open vulnerability database " + junk + ": ");
+      for (Layer l : image.layers()) {
+        assertThat(image.opened(l)).as("opens of layer %d", l.index()).isZero();
+      }
+    }
+    Path file = ScanFixtures.database(tmp.resolve("a"));
+    Assessment cold;
+    try (Database database = Database.deferred(file)) {
+      cold = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(images.get("lodash"));
+    }
+    try (Database database = Database.deferred(file)) {
+      Files.move(junk, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertThat(seen(new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read)).scan(images.get("lodash"))))
+          .isEqualTo(seen(cold));
+      // what a connection would have met
+      assertThatThrownBy(database::connect).isInstanceOf(dev.portcullis.vuln.db.DatabaseException.class)
+          .hasMessageStartingWith("open vulnerability database " + file + ": ");
     }
   }
 

@@ -10,6 +10,7 @@ import dev.portcullis.vuln.osv.Ecosystems;
 import dev.portcullis.vuln.osv.OsvParser;
 import dev.portcullis.vuln.osv.ParseResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -33,8 +34,9 @@ import java.util.zip.DataFormatException;
 
 /**
  * A database opened for reading. Opening reads only the {@code meta} table; the file is opened
- * immutable (databases are replaced by renaming, never changed in place). Methods are thread-safe
- * (one connection, used by one caller at a time). Close it to release the file.
+ * immutable (databases are replaced by renaming, never changed in place). One opened {@link
+ * #deferred} connects at its first use instead. Methods are thread-safe (one connection, used by
+ * one caller at a time). Close it to release the file.
  */
 public final class Database implements AutoCloseable {
   /** Only {@link #status()} reads JSON: opening a database does not pay for a mapper's start-up. */
@@ -44,37 +46,48 @@ public final class Database implements AutoCloseable {
 
   private final Path file;
   private final @Nullable String identity;
-  private final Connection db;
   private final Deflate deflate = new Deflate();
   /** Inflaters for lookups parsing outside the lock, one per thread at a time, kept for the next. */
   private final ConcurrentLinkedQueue<Deflate> inflaters = new ConcurrentLinkedQueue<>();
-  private final Map<String, String> meta;
-  private final boolean hasEpss;
-  private final boolean hasKev;
-  private final PreparedStatement byRelease;
-  private final PreparedStatement byBase;
-  private final PreparedStatement advisoriesOf;
-  private final PreparedStatement advisoryByRowid;
-  private final PreparedStatement advisoryById;
-  private final PreparedStatement epssOf;
-  private final PreparedStatement kevOf;
+  /** The connection, once made; guarded by this. */
+  private @Nullable Connected connected;
+  private boolean closed;
 
-  private Database(Path file, @Nullable String identity, Connection db, Map<String, String> meta) throws SQLException {
+  /** A connection to the file, its meta table and its statements. */
+  private static final class Connected {
+    final Connection db;
+    final Map<String, String> meta;
+    final boolean hasEpss;
+    final boolean hasKev;
+    final PreparedStatement byRelease;
+    final PreparedStatement byBase;
+    final PreparedStatement advisoriesOf;
+    final PreparedStatement advisoryByRowid;
+    final PreparedStatement advisoryById;
+    final PreparedStatement epssOf;
+    final PreparedStatement kevOf;
+
+    Connected(Connection db, Map<String, String> meta) throws SQLException {
+      this.db = db;
+      this.meta = Map.copyOf(meta);
+      this.hasEpss = !"0".equals(meta.get("epss"));
+      this.hasKev = !"0".equals(meta.get("kev"));
+      String select = "SELECT a.id, a.ids, a.json FROM affected f JOIN advisory a ON a.rowid = f.advisory WHERE f.name = ? AND a.withdrawn IS NULL";
+      byRelease = db.prepareStatement(select + " AND f.ecosystem = ?");
+      // the release itself, or any name it starts ("Debian" finds "Debian:11" and "Debian:12"): ':' + 1 is ';'
+      byBase = db.prepareStatement(select + " AND (f.ecosystem = ? OR f.ecosystem >= ? AND f.ecosystem < ?)");
+      advisoriesOf = db.prepareStatement("SELECT DISTINCT advisory FROM ident WHERE ident = ? AND kind < 2");
+      advisoryByRowid = db.prepareStatement("SELECT id, ids, json FROM advisory WHERE rowid = ?");
+      advisoryById = db.prepareStatement("SELECT json FROM advisory WHERE id = ?");
+      epssOf = db.prepareStatement("SELECT probability, percentile, date FROM epss WHERE cve = ?");
+      kevOf = db.prepareStatement("SELECT date_added, vendor, product, name, required_action, due_date, ransomware FROM kev WHERE cve = ?");
+    }
+  }
+
+  private Database(Path file, @Nullable String identity, @Nullable Connected connected) {
     this.file = file;
     this.identity = identity;
-    this.db = db;
-    this.meta = Map.copyOf(meta);
-    this.hasEpss = !"0".equals(meta.get("epss"));
-    this.hasKev = !"0".equals(meta.get("kev"));
-    String select = "SELECT a.id, a.ids, a.json FROM affected f JOIN advisory a ON a.rowid = f.advisory WHERE f.name = ? AND a.withdrawn IS NULL";
-    byRelease = db.prepareStatement(select + " AND f.ecosystem = ?");
-    // the release itself, or any name it starts ("Debian" finds "Debian:11" and "Debian:12"): ':' + 1 is ';'
-    byBase = db.prepareStatement(select + " AND (f.ecosystem = ? OR f.ecosystem >= ? AND f.ecosystem < ?)");
-    advisoriesOf = db.prepareStatement("SELECT DISTINCT advisory FROM ident WHERE ident = ? AND kind < 2");
-    advisoryByRowid = db.prepareStatement("SELECT id, ids, json FROM advisory WHERE rowid = ?");
-    advisoryById = db.prepareStatement("SELECT json FROM advisory WHERE id = ?");
-    epssOf = db.prepareStatement("SELECT probability, percentile, date FROM epss WHERE cve = ?");
-    kevOf = db.prepareStatement("SELECT date_added, vendor, product, name, required_action, due_date, ransomware FROM kev WHERE cve = ?");
+    this.connected = connected;
   }
 
   /** {@code ~/.cache/portcullis/db}: where the database lives unless the user names another file. */
@@ -84,10 +97,30 @@ public final class Database implements AutoCloseable {
 
   /** Opens {@code file} read-only; fails when it is missing, not a database, or of another schema version. */
   public static Database open(Path file) throws DatabaseException {
+    exists(file);
+    String before = fileIdentity(file);
+    Connected connected = connect(file);
+    String after = fileIdentity(file);
+    return new Database(file, before != null && before.equals(after) ? before : null, connected);
+  }
+
+  /**
+   * {@code file} to be opened at its first use, or at {@link #connect}: fails now only when it is missing. A command
+   * whose answer may come from a cache kept under the database's {@link #identity} then pays for no connection; one
+   * about to do long work calls {@link #connect} first, so that a file that cannot be read fails it before the work.
+   */
+  public static Database deferred(Path file) throws DatabaseException {
+    exists(file);
+    return new Database(file, fileIdentity(file), null);
+  }
+
+  private static void exists(Path file) throws DatabaseException {
     if (!Files.isRegularFile(file)) {
       throw new DatabaseException("open vulnerability database " + file + ": no such file (build one with 'portcullis db import' or 'db update')");
     }
-    String before = fileIdentity(file);
+  }
+
+  private static Connected connect(Path file) throws DatabaseException {
     Connection db = null;
     try {
       // the driver itself, not DriverManager: that searches the whole class path for drivers first (docs/BENCHMARKS.md)
@@ -104,8 +137,7 @@ public final class Database implements AutoCloseable {
       if (!String.valueOf(Schema.VERSION).equals(version)) {
         throw new DatabaseException("open vulnerability database " + file + ": schema version " + version + ", this Portcullis reads " + Schema.VERSION);
       }
-      String after = fileIdentity(file);
-      return new Database(file, before != null && before.equals(after) ? before : null, db, meta);
+      return new Connected(db, meta);
     } catch (SQLException e) {
       close(db);
       throw new DatabaseException("open vulnerability database " + file + ": " + e.getMessage(), e);
@@ -113,6 +145,31 @@ public final class Database implements AutoCloseable {
       close(db);
       throw e;
     }
+  }
+
+  /**
+   * Connects a database opened {@link #deferred}, when it is not yet: fails when the file is not a database, is of
+   * another schema version, or is no longer the file whose {@link #identity} was handed out (replaced meanwhile).
+   */
+  public void connect() throws DatabaseException {
+    connected();
+  }
+
+  private synchronized Connected connected() throws DatabaseException {
+    if (closed) {
+      throw new DatabaseException("read vulnerability database " + file + ": it is closed");
+    }
+    Connected c = connected;
+    if (c == null) {
+      c = connect(file);
+      String now = fileIdentity(file);
+      if (identity != null && !identity.equals(now)) {
+        close(c.db);
+        throw new DatabaseException("open vulnerability database " + file + ": the file was replaced while in use (run the command again)");
+      }
+      connected = c;
+    }
+    return c;
   }
 
   /** The file's identity (device and inode), size and modification time, or null when the file system gives no identity. */
@@ -182,11 +239,12 @@ public final class Database implements AutoCloseable {
     String base = Ecosystems.base(ecosystem);
     String normal = Ecosystems.normaliseName(ecosystem, name);
     boolean release = ecosystem.contains(":");
+    Connected c = connected();
     try {
       // by id, each advisory once however many releases of the package it names
       TreeMap<String, Stored> rows = new TreeMap<>();
       synchronized (this) {
-        PreparedStatement q = release ? byRelease : byBase;
+        PreparedStatement q = release ? c.byRelease : c.byBase;
         q.setString(1, normal);
         if (release) {
           q.setString(2, ecosystem);
@@ -216,7 +274,7 @@ public final class Database implements AutoCloseable {
         List<String> cves = new ArrayList<>(ids);
         cves.addAll(a.upstream());
         synchronized (this) {
-          out.add(new Candidate(a, entries, ids, bestEpss(cves), earliestKev(cves)));
+          out.add(new Candidate(a, entries, ids, bestEpss(c, cves), earliestKev(c, cves)));
         }
       }
       return out;
@@ -240,9 +298,10 @@ public final class Database implements AutoCloseable {
 
   /** The advisory with this id, withdrawn or not. */
   public synchronized Optional<Advisory> advisory(String id) throws DatabaseException {
+    Connected c = connected();
     try {
-      advisoryById.setString(1, id);
-      try (ResultSet rs = advisoryById.executeQuery()) {
+      c.advisoryById.setString(1, id);
+      try (ResultSet rs = c.advisoryById.executeQuery()) {
         return rs.next() ? Optional.of(advisory(id, rs.getBytes(1))) : Optional.empty();
       }
     } catch (SQLException e) {
@@ -255,18 +314,19 @@ public final class Database implements AutoCloseable {
    * GHSA, GO, DSA... records that alias it. Empty when no advisory knows the id.
    */
   public synchronized List<String> aliases(String id) throws DatabaseException {
+    Connected c = connected();
     try {
-      advisoriesOf.setString(1, id);
+      c.advisoriesOf.setString(1, id);
       List<Long> advisories = new ArrayList<>();
-      try (ResultSet rs = advisoriesOf.executeQuery()) {
+      try (ResultSet rs = c.advisoriesOf.executeQuery()) {
         while (rs.next()) {
           advisories.add(rs.getLong(1));
         }
       }
       TreeSet<String> out = new TreeSet<>();
       for (long rowid : advisories) {
-        advisoryByRowid.setLong(1, rowid);
-        try (ResultSet rs = advisoryByRowid.executeQuery()) {
+        c.advisoryByRowid.setLong(1, rowid);
+        try (ResultSet rs = c.advisoryByRowid.executeQuery()) {
           if (rs.next()) {
             String ids = rs.getString(2);
             out.addAll(ids != null ? Arrays.asList(ids.split(" ")) : ids(advisory(rs.getString(1), rs.getBytes(3)), null));
@@ -281,8 +341,9 @@ public final class Database implements AutoCloseable {
 
   /** The EPSS score of a CVE. */
   public synchronized Optional<Epss> epss(String cve) throws DatabaseException {
+    Connected c = connected();
     try {
-      return epssRow(cve);
+      return epssRow(c, cve);
     } catch (SQLException e) {
       throw new DatabaseException("read EPSS of " + cve + " from " + file + ": " + e.getMessage(), e);
     }
@@ -290,8 +351,9 @@ public final class Database implements AutoCloseable {
 
   /** The KEV entry of a CVE. */
   public synchronized Optional<Kev> kev(String cve) throws DatabaseException {
+    Connected c = connected();
     try {
-      return kevRow(cve);
+      return kevRow(c, cve);
     } catch (SQLException e) {
       throw new DatabaseException("read KEV entry of " + cve + " from " + file + ": " + e.getMessage(), e);
     }
@@ -299,22 +361,30 @@ public final class Database implements AutoCloseable {
 
   /** Build time, sources and counts. */
   public synchronized Status status() throws DatabaseException {
+    Map<String, String> meta = connected().meta;
     try {
       List<String> sources = Meta.JSON.readValue(meta.getOrDefault("sources", "[]"), new TypeReference<List<String>>() {});
       Map<String, Long> perEcosystem = Meta.JSON.readValue(meta.getOrDefault("ecosystems", "{}"), new TypeReference<Map<String, Long>>() {});
-      return new Status(Integer.parseInt(meta.get("schema_version")), meta.getOrDefault("built_at", ""), sources, number("advisories"),
-          number("withdrawn"), perEcosystem, number("epss"), number("kev"));
+      return new Status(Integer.parseInt(meta.get("schema_version")), meta.getOrDefault("built_at", ""), sources, number(meta, "advisories"),
+          number(meta, "withdrawn"), perEcosystem, number(meta, "epss"), number(meta, "kev"));
     } catch (IOException | NumberFormatException e) {
       throw new DatabaseException("read the status of " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** When the database was built (ISO-8601, as {@link Status#builtAt}), without reading the rest of its status. */
+  /**
+   * When the database was built (ISO-8601, as {@link Status#builtAt}), without reading the rest of its status. A
+   * database opened {@link #deferred} is connected first, and a failure to is an {@link UncheckedIOException}.
+   */
   public String builtAt() {
-    return meta.getOrDefault("built_at", "");
+    try {
+      return connected().meta.getOrDefault("built_at", "");
+    } catch (DatabaseException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  private long number(String key) {
+  private static long number(Map<String, String> meta, String key) {
     return Long.parseLong(meta.getOrDefault(key, "0"));
   }
 
@@ -328,14 +398,14 @@ public final class Database implements AutoCloseable {
     return List.copyOf(out);
   }
 
-  private Optional<Epss> bestEpss(List<String> ids) throws SQLException {
-    if (!hasEpss) {
+  private static Optional<Epss> bestEpss(Connected c, List<String> ids) throws SQLException {
+    if (!c.hasEpss) {
       return Optional.empty();
     }
     Epss best = null;
     for (String id : ids) {
       if (id.startsWith("CVE-")) {
-        Optional<Epss> e = epssRow(id);
+        Optional<Epss> e = epssRow(c, id);
         if (e.isPresent() && (best == null || e.get().probability() > best.probability())) {
           best = e.get();
         }
@@ -344,14 +414,14 @@ public final class Database implements AutoCloseable {
     return Optional.ofNullable(best);
   }
 
-  private Optional<Kev> earliestKev(List<String> ids) throws SQLException {
-    if (!hasKev) {
+  private static Optional<Kev> earliestKev(Connected c, List<String> ids) throws SQLException {
+    if (!c.hasKev) {
       return Optional.empty();
     }
     Kev best = null;
     for (String id : ids) {
       if (id.startsWith("CVE-")) {
-        Optional<Kev> k = kevRow(id);
+        Optional<Kev> k = kevRow(c, id);
         if (k.isPresent() && (best == null || k.get().dateAdded().compareTo(best.dateAdded()) < 0)) {
           best = k.get();
         }
@@ -360,16 +430,16 @@ public final class Database implements AutoCloseable {
     return Optional.ofNullable(best);
   }
 
-  private Optional<Epss> epssRow(String cve) throws SQLException {
-    epssOf.setString(1, cve);
-    try (ResultSet rs = epssOf.executeQuery()) {
+  private static Optional<Epss> epssRow(Connected c, String cve) throws SQLException {
+    c.epssOf.setString(1, cve);
+    try (ResultSet rs = c.epssOf.executeQuery()) {
       return rs.next() ? Optional.of(new Epss(cve, rs.getDouble(1), rs.getDouble(2), rs.getString(3))) : Optional.empty();
     }
   }
 
-  private Optional<Kev> kevRow(String cve) throws SQLException {
-    kevOf.setString(1, cve);
-    try (ResultSet rs = kevOf.executeQuery()) {
+  private static Optional<Kev> kevRow(Connected c, String cve) throws SQLException {
+    c.kevOf.setString(1, cve);
+    try (ResultSet rs = c.kevOf.executeQuery()) {
       return rs.next()
           ? Optional.of(new Kev(cve, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)))
           : Optional.empty();
@@ -393,8 +463,14 @@ public final class Database implements AutoCloseable {
 
   @Override
   public synchronized void close() throws DatabaseException {
+    closed = true;
+    Connected c = connected;
+    connected = null;
+    if (c == null) {
+      return;
+    }
     try {
-      db.close();
+      c.db.close();
     } catch (SQLException e) {
       throw new DatabaseException("close " + file + ": " + e.getMessage(), e);
     }

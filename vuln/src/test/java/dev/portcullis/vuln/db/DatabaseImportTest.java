@@ -332,6 +332,33 @@ class DatabaseImportTest {
     }
   }
 
+  /** Deferred: a missing file fails at once, anything else at the first use, which reads as an eager open does. */
+  @Test
+  void aDeferredDatabaseConnectsAtItsFirstUse() throws IOException {
+    assertThatThrownBy(() -> Database.deferred(tmp.resolve("missing"))).isInstanceOf(DatabaseException.class)
+        .hasMessageStartingWith("open vulnerability database " + tmp.resolve("missing") + ": no such file");
+    Path junk = write(tmp.resolve("junk"), "this is not SQLite at all, just some text long enough to be a header".repeat(20));
+    try (Database d = Database.deferred(junk)) {
+      assertThatThrownBy(d::connect).isInstanceOf(DatabaseException.class).hasMessageStartingWith("open vulnerability database " + junk + ": ");
+      assertThatThrownBy(() -> d.query("npm", "lodash")).isInstanceOf(DatabaseException.class).hasMessageStartingWith("open vulnerability database " + junk);
+    }
+    Path db = tmp.resolve("db");
+    importAll(db, Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+    Database d = Database.deferred(db);
+    try (Database eager = Database.open(db)) {
+      assertThat(d.identity()).isEqualTo(eager.identity());
+      assertThat(d.builtAt()).isEqualTo(eager.builtAt());
+      assertThat(d.status()).isEqualTo(eager.status());
+    }
+    d.close();
+    assertThatThrownBy(d::connect).hasMessage("read vulnerability database " + db + ": it is closed");
+    // replaced between the deferred open and its first use: the identity handed out is not the file's any more
+    try (Database later = Database.deferred(db)) {
+      importAll(db, Corpus.osv("npm/GHSA-35jh-r3h4-6jhm.json"));
+      assertThatThrownBy(later::connect).hasMessage("open vulnerability database " + db + ": the file was replaced while in use (run the command again)");
+    }
+  }
+
   @Test
   void openingSomethingElseSaysWhatWasBeingDone() throws IOException {
     assertThatThrownBy(() -> Database.open(tmp.resolve("missing"))).isInstanceOf(DatabaseException.class)
