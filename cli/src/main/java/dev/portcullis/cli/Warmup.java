@@ -22,7 +22,10 @@ import java.util.Set;
  *       links the record's {@code equals} (every command that reads an image verifies its documents);
  *   <li>the built-in checks and catalogers are made once per process: the secret rules' patterns
  *       are compiled then (the secret rules' keyword index and the binary classifiers' patterns wait
- *       for their first use, which a scan whose results the cache holds never has).
+ *       for their first use, which a scan whose results the cache holds never has); and the lists a
+ *       command takes are made here as it makes them, with the search of the class path for
+ *       extensions, whose first one opens the jar's directory of 27,000 entries (an extension found
+ *       is then made twice, which a service loader's provider must allow anyway).
  * </ul>
  * Nothing here has an effect a command could see: the thread only initializes what the command
  * would initialize itself, and the JVM makes a thread that needs a class being initialized wait
@@ -80,10 +83,10 @@ final class Warmup {
     }
     try {
       if (CHECKS.contains(command)) {
-        Checks.defaults();
+        Checks.all();
       }
       if (CATALOGERS.contains(command)) {
-        Catalogers.defaults();
+        Catalogers.all();
       }
     } catch (RuntimeException | LinkageError e) {
       // the command's own first use meets it
