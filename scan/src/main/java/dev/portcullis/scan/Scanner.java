@@ -211,7 +211,7 @@ public final class Scanner {
     long t2 = t0;
     long checking = 0;
     if (read == null) {
-      if (options.database() != null) {
+      if (options.database() != null && options.types().contains(ScanType.VULN)) {
         // a database opened deferred is connected before the long work: one that cannot be read fails the scan now
         options.database().connect();
       }

@@ -185,8 +185,9 @@ public final class Database implements AutoCloseable {
   /**
    * What tells this database's content from any other's: its file's identity, size and modification time, the same
    * before and after it was opened; null when they differed (the file was replaced meanwhile) or the file system gives
-   * no identity. Databases are replaced by renaming, never changed in place, so two opens with one identity read the
-   * same advisories, and what was matched against one may be kept under it.
+   * no identity. One opened {@link #deferred} has the file's as it was then, and refuses to connect to a file that no
+   * longer has it. Databases are replaced by renaming, never changed in place, so two opens with one identity read
+   * the same advisories, and what was matched against one may be kept under it.
    */
   public @Nullable String identity() {
     return identity;
