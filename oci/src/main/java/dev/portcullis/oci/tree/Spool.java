@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -73,9 +74,72 @@ public final class Spool implements AutoCloseable {
   /** A fresh channel over the content, positioned at 0; the caller closes it. */
   public SeekableByteChannel channel() throws IOException {
     if (bytes != null) {
-      return new SeekableInMemoryByteChannel(bytes);
+      return new InMemory(new SeekableInMemoryByteChannel(bytes));
     }
     return FileChannel.open(java.util.Objects.requireNonNull(file), StandardOpenOption.READ);
+  }
+
+  /**
+   * A channel over the content in memory that lets go of it when closed: a reader kept alive after
+   * its close (commons-compress's {@code ZipFile} waits for its finalizer, and the collector keeps
+   * all it reaches until then) holds no copy of the content.
+   */
+  private static final class InMemory implements SeekableByteChannel {
+    private @Nullable SeekableInMemoryByteChannel open;
+
+    InMemory(SeekableInMemoryByteChannel open) {
+      this.open = open;
+    }
+
+    private SeekableInMemoryByteChannel open() throws ClosedChannelException {
+      SeekableInMemoryByteChannel c = open;
+      if (c == null) {
+        throw new ClosedChannelException();
+      }
+      return c;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return open().read(dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return open().write(src);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return open().position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      open().position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return open().size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+      open().truncate(size);
+      return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open != null;
+    }
+
+    @Override
+    public void close() {
+      open = null;
+    }
   }
 
   public InputStream stream() throws IOException {
