@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,20 @@ class SpoolTest {
       assertThat(readAt(large, 50_000, 16)).isEqualTo(java.util.Arrays.copyOfRange(data, 50_000, 50_016));
     }
     assertThat(spooled).doesNotExist();
+  }
+
+  @Test
+  void aClosedChannelOverContentInMemoryRefusesToReadAndLeavesTheOthersOpen() throws IOException {
+    byte[] data = new byte[4096];
+    new Random(11).nextBytes(data);
+    try (Spool spool = Spool.of(new ByteArrayInputStream(data), data.length, tmp, 1 << 20, 1 << 30)) {
+      SeekableByteChannel closed = spool.channel();
+      closed.close();
+      assertThat(closed.isOpen()).isFalse();
+      assertThatThrownBy(() -> closed.read(ByteBuffer.allocate(16))).isInstanceOf(ClosedChannelException.class);
+      assertThatThrownBy(closed::size).isInstanceOf(ClosedChannelException.class);
+      assertThat(readAt(spool, 4000, 96)).isEqualTo(java.util.Arrays.copyOfRange(data, 4000, 4096));
+    }
   }
 
   @Test
