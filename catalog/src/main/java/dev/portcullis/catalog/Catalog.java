@@ -3,6 +3,7 @@ package dev.portcullis.catalog;
 import dev.portcullis.core.Distro;
 import dev.portcullis.core.Location;
 import dev.portcullis.core.Package;
+import dev.portcullis.core.SideBySide;
 import dev.portcullis.oci.Image;
 import dev.portcullis.oci.tree.FileEntry;
 import dev.portcullis.oci.tree.LayerAnalyzer;
@@ -11,7 +12,6 @@ import dev.portcullis.oci.tree.LayerIndex;
 import dev.portcullis.oci.tree.LayerIndexer;
 import dev.portcullis.oci.tree.LayerScanner;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,10 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -256,42 +252,7 @@ public record Catalog(Optional<Distro> distro, List<Package> packages, List<Unkn
 
   /** Every cataloger's result, in the catalogers' order; they run side by side, one per core, as each only reads the tree. */
   private static List<CatalogResult> runAll(FileTree tree, List<Cataloger> catalogers, CatalogContext context) throws IOException {
-    int threads = Math.min(catalogers.size(), Runtime.getRuntime().availableProcessors());
-    if (threads <= 1) {
-      List<CatalogResult> results = new ArrayList<>();
-      for (Cataloger c : catalogers) {
-        results.add(c.catalog(tree, context));
-      }
-      return results;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "catalog");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<CatalogResult>> running = new ArrayList<>();
-      for (Cataloger c : catalogers) {
-        running.add(pool.submit(() -> c.catalog(tree, context)));
-      }
-      List<CatalogResult> results = new ArrayList<>();
-      for (Future<CatalogResult> f : running) {
-        results.add(f.get());
-      }
-      return results;
-    } catch (ExecutionException e) {
-      switch (e.getCause()) {
-        case IOException io -> throw io;
-        case RuntimeException r -> throw r;
-        case Error err -> throw err;
-        default -> throw new IllegalStateException(e.getCause());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("catalog interrupted");
-    } finally {
-      pool.shutdownNow();
-    }
+    return SideBySide.map(catalogers, "catalog", c -> c.catalog(tree, context));
   }
 
   /**

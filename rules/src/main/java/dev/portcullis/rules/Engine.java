@@ -42,6 +42,9 @@ public final class Engine {
           findings.addAll(r.findings());
           problems.addAll(r.problems());
         } catch (RuntimeException e) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw e; // a cancelled run ends: a check it stopped did not fail, and must not read as one that found nothing
+          }
           problems.add(new Problem(subject.name(), 0, 0, "check " + c.info().id() + " failed: " + e));
         }
       }

@@ -1,6 +1,7 @@
 package dev.portcullis.rules.secrets;
 
 import dev.portcullis.core.Lazy;
+import dev.portcullis.core.SideBySide;
 import dev.portcullis.rules.content.Contents;
 import dev.portcullis.rules.content.KeywordIndex;
 import dev.portcullis.rules.content.Text;
@@ -9,6 +10,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,10 +87,18 @@ public final class SecretScanner {
    */
   public List<SecretHit> scan(Contents contents) {
     return contents.derived(this, () -> {
+      List<Text> texts = contents.texts();
+      // each text is searched alone: they are searched side by side, one per core
+      List<List<Found>> found;
+      try {
+        found = SideBySide.map(texts, "secret search", t -> contents.searched(keeper, t, () -> scan(t).stream().map(Found::of).toList()));
+      } catch (InterruptedIOException e) {
+        throw new UncheckedIOException("search for secrets", e);
+      }
       List<SecretHit> out = new ArrayList<>();
-      for (Text t : contents.texts()) {
-        List<Found> found = contents.searched(keeper, t, () -> scan(t).stream().map(Found::of).toList());
-        found.forEach(f -> out.add(f.in(t)));
+      for (int i = 0; i < texts.size(); i++) {
+        Text t = texts.get(i);
+        found.get(i).forEach(f -> out.add(f.in(t)));
       }
       return List.copyOf(out);
     });
