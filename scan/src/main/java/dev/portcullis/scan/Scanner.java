@@ -5,6 +5,7 @@ import dev.portcullis.catalog.Unknown;
 import dev.portcullis.catalog.sbom.SbomReader;
 import dev.portcullis.core.Digest;
 import dev.portcullis.core.Lazy;
+import dev.portcullis.core.SideBySide;
 import dev.portcullis.core.FindingLocation;
 import dev.portcullis.core.Package;
 import dev.portcullis.core.ImageRef;
@@ -217,11 +218,22 @@ public final class Scanner {
       }
       LayerPass pass = readLayers(image);
       t1 = System.nanoTime();
-      Catalog catalog = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
-      t2 = System.nanoTime();
-      Report checks = engine == null ? null : check(engine, image, pass);
-      checking = System.nanoTime() - t2;
-      read = new ImageResults(catalog, checks, pass.tree().warnings());
+      long[] took = new long[2];
+      // the catalog and the checks only read what the pass gave: they run side by side
+      SideBySide.Both<@Nullable Catalog, @Nullable Report> made = SideBySide.both("scan " + image.name(), () -> {
+        long start = System.nanoTime();
+        Catalog c = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
+        took[0] = System.nanoTime() - start;
+        return c;
+      }, () -> {
+        long start = System.nanoTime();
+        Report r = engine == null ? null : check(engine, image, pass);
+        took[1] = System.nanoTime() - start;
+        return r;
+      });
+      t2 = t1 + took[0];
+      checking = took[1];
+      read = new ImageResults(made.first(), made.second(), pass.tree().warnings());
       if (key != null) {
         keep(cache, ImageResults.KIND, key, read);
       }
