@@ -130,6 +130,61 @@ class ReadErrorMessagesTest {
         .hasMessageContaining("at line 1, column ");
   }
 
+  /** A gzip layer of {@code n} one-byte files. */
+  private static Layer files(int n, String prefix) {
+    LayerBuilder b = new LayerBuilder();
+    for (int i = 0; i < n; i++) {
+      b.file(prefix + i, "x");
+    }
+    return Layer.of(b.build(), Compression.GZIP);
+  }
+
+  /** Layers read side by side fail at the layer, and with the message, of a read in order, however the reads interleave. */
+  @ParameterizedTest(name = "entries per layer {0}, over at layer {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"'6,5,1', 1", "'12,3', 0", "'3,12', 1", "'2,2,2,2,2,2', 5", "'1,30,1,1', 1"})
+  void theEntryLimitStopsAtTheLayerAReadInOrderStopsAt(String entries, int overAt) throws IOException {
+    int[] counts = Arrays.stream(entries.split(",")).mapToInt(Integer::parseInt).toArray();
+    Layer[] layers = new Layer[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      layers[i] = files(counts[i], "l" + i + "-");
+    }
+    Path layout = write(layers);
+    try (Image image = open(layout, SMALL)) {
+      String where = "layer " + overAt + " (" + layers[overAt].digest() + ") of " + image.name();
+      for (int round = 0; round < 10; round++) {
+        assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
+            .hasMessage("read " + where + ": more than 10 entries in the image");
+      }
+    }
+  }
+
+  @Test
+  void anEarlierLayerOverTheEntryLimitFailsBeforeALaterLayerThatIsDamaged() throws IOException {
+    Layer over = files(12, "a");
+    Layer whole = files(2, "b");
+    Layer truncated = whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length - 4), true);
+    Path layout = write(over, truncated);
+    try (Image image = open(layout, SMALL)) {
+      assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
+          .hasMessage("read layer 0 (" + over.digest() + ") of " + image.name() + ": more than 10 entries in the image");
+    }
+  }
+
+  @Test
+  void aLayerThatAReadInOrderStopsAtTheLimitFailsSoEvenWhenItIsDamagedFurtherOn() throws IOException {
+    // layer 1 goes over the limit at its third entry, long before its damaged end
+    Layer first = files(8, "a");
+    Layer whole = files(5, "b");
+    Layer truncated = whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length - 4), true);
+    Path layout = write(first, truncated);
+    try (Image image = open(layout, SMALL)) {
+      for (int round = 0; round < 10; round++) {
+        assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
+            .hasMessage("read layer 1 (" + truncated.digest() + ") of " + image.name() + ": more than 10 entries in the image");
+      }
+    }
+  }
+
   @Test
   void tooManyEntriesStopTheSquashAndTheExport() throws IOException {
     LayerBuilder many = new LayerBuilder();

@@ -1,15 +1,19 @@
 package dev.portcullis.oci.tree;
 
+import dev.portcullis.core.SideBySide;
 import dev.portcullis.oci.Image;
+import dev.portcullis.oci.ImageReadException;
 import dev.portcullis.oci.Layer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,26 +40,69 @@ public final class LayerScanner {
     this.tempDir = tempDir;
   }
 
-  /** The results of every analyser for every layer, in layer order. */
+  /**
+   * The results of every analyser for every layer, in layer order. The layers to read are read side
+   * by side, one per core; what a read in order would have failed with is what fails.
+   */
   public List<Results> scan(Image image, List<? extends LayerAnalyzer<?>> analyzers) throws IOException {
-    EntryBudget budget = new EntryBudget(maxEntries);
-    List<Results> out = new ArrayList<>();
-    for (Layer layer : image.layers()) {
-      Map<LayerAnalyzer<?>, Object> results = new LinkedHashMap<>();
-      List<LayerAnalyzer<?>> missing = new ArrayList<>();
+    List<Layer> layers = image.layers();
+    List<Map<LayerAnalyzer<?>, Object>> results = new ArrayList<>(layers.size());
+    List<List<LayerAnalyzer<?>>> missing = new ArrayList<>(layers.size());
+    List<Integer> toRead = new ArrayList<>();
+    for (Layer layer : layers) {
+      Map<LayerAnalyzer<?>, Object> found = new LinkedHashMap<>();
+      List<LayerAnalyzer<?>> notFound = new ArrayList<>();
       for (LayerAnalyzer<?> a : analyzers) {
         // a directory changes in place: it has no diffID to keep its results by
         Optional<?> cached = cache == null || layer instanceof DirectoryLayer ? Optional.empty() : cache.get(a, layer);
         if (cached.isPresent()) {
-          results.put(a, cached.get());
+          found.put(a, cached.get());
         } else {
-          missing.add(a);
+          notFound.add(a);
         }
       }
-      if (!missing.isEmpty()) {
-        results.putAll(run(image, layer, missing, budget));
+      if (!notFound.isEmpty()) {
+        toRead.add(results.size());
       }
-      out.add(new Results(layer, results, !missing.isEmpty()));
+      results.add(found);
+      missing.add(notFound);
+    }
+    List<EntryBudget> budgets = EntryBudget.ordered(maxEntries, toRead.size());
+    List<Integer> order = java.util.stream.IntStream.range(0, toRead.size()).boxed().toList();
+    AtomicInteger firstFailed = new AtomicInteger(toRead.size() - 1);
+    List<Map<LayerAnalyzer<?>, Object>> read;
+    try {
+      read = SideBySide.map(order, "layer pass", k -> {
+        int i = toRead.get(k);
+        try {
+          return run(image, layers.get(i), missing.get(i), budgets.get(k));
+        } catch (IOException | RuntimeException | Error e) {
+          firstFailed.accumulateAndGet(k, Math::min);
+          throw e;
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+        throw e; // cancelled: how far each layer got says nothing
+      }
+      // a layer read beside a later one may have taken more entries than a read in order allows: that fails first
+      Optional<ImageReadException> over = EntryBudget.firstOver(budgets, firstFailed.get());
+      if (over.isPresent() && !over.get().getMessage().equals(e.getMessage())) {
+        over.get().addSuppressed(e);
+        throw over.get();
+      }
+      throw e;
+    }
+    Optional<ImageReadException> over = EntryBudget.firstOver(budgets, toRead.size() - 1);
+    if (over.isPresent()) {
+      throw over.get();
+    }
+    for (int k = 0; k < toRead.size(); k++) {
+      results.get(toRead.get(k)).putAll(read.get(k));
+    }
+    List<Results> out = new ArrayList<>(layers.size());
+    for (int i = 0; i < layers.size(); i++) {
+      out.add(new Results(layers.get(i), results.get(i), !missing.get(i).isEmpty()));
     }
     return out;
   }
