@@ -2,6 +2,7 @@ package dev.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.rules.content.KeywordIndex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CompilerDirectivesTest {
   private static final Path DIRECTIVES = Path.of("src/main/jvm/compiler-directives.json");
 
-  /** Hashes 64 MiB, then spins in a method of its own, so that both are hot enough for C2. */
+  /** Hashes 64 MiB, searches 64 MB of text for keywords, then spins in a method of its own, so that all are hot enough for C2. */
   public static final class Workload {
     public static void main(String[] args) throws NoSuchAlgorithmException {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -28,7 +29,13 @@ class CompilerDirectivesTest {
       for (int i = 0; i < 64; i++) {
         sha.update(block);
       }
-      long sum = 0;
+      KeywordIndex keywords = KeywordIndex.of(List.of("password", "secret"));
+      String text = "a line of text without the words, ".repeat(30_000) + "password";
+      long[] found = new long[1];
+      for (int i = 0; i < 64; i++) {
+        keywords.scan(text, (k, end) -> found[0] += end);
+      }
+      long sum = found[0];
       for (int i = 0; i < 20; i++) {
         sum += spin(i);
       }
@@ -62,13 +69,14 @@ class CompilerDirectivesTest {
   }
 
   @Test
-  void sha256IsCompiledByC2AndOtherCodeByC1Only() throws Exception {
+  void sha256AndTheKeywordSearchAreCompiledByC2AndOtherCodeByC1Only() throws Exception {
     List<String> compiled = java("-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"), Workload.class.getName()).lines().toList();
     // a compilation: time, compile id, flags (% for on-stack replacement), tier (1 C1 without profiling ... 4 C2), method
     String tier = "^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*";
     assertThat(compiled).anyMatch(l -> l.matches(tier + "4\\s+sun\\.security\\.provider\\.SHA2::implCompress.*"));
     assertThat(compiled).anyMatch(l -> l.matches("made not compilable on level 4\\s+dev\\.portcullis\\.cli\\.CompilerDirectivesTest\\$Workload::spin.*"));
     assertThat(compiled).anyMatch(l -> l.matches(tier + "1\\s+dev\\.portcullis\\.cli\\.CompilerDirectivesTest\\$Workload::spin.*"));
-    assertThat(compiled).noneMatch(l -> l.matches(tier + "4\\s+dev\\.portcullis\\..*"));
+    assertThat(compiled).anyMatch(l -> l.matches(tier + "4\\s+dev\\.portcullis\\.rules\\.content\\.KeywordIndex::scan.*"));
+    assertThat(compiled).noneMatch(l -> l.matches(tier + "4\\s+dev\\.portcullis\\.(?!rules\\.content\\.KeywordIndex::).*"));
   }
 }
