@@ -67,6 +67,9 @@ public final class SecretScanner {
     }
   }
 
+  private static final byte READS = 1;
+  private static final byte SKIPS = 2;
+
   public SecretScanner(List<SecretRule> rules) {
     this.rules = List.copyOf(rules);
     this.keywords = Lazy.of(() -> Keywords.of(this.rules));
@@ -201,24 +204,41 @@ public final class SecretScanner {
 
   public List<SecretHit> scan(Text text) {
     String s = text.content();
-    int[] lineStarts = lineStarts(s);
     // rule -> lines (0-based) where one of its keywords occurs; multi-line rules: any occurrence
     Map<Integer, BitSet> lines = new HashMap<>();
     Set<Integer> whole = new LinkedHashSet<>();
     Keywords kw = keywords.get();
+    // made at the first keyword found: most texts hold none; whether a rule reads this text is decided once per rule
+    int[][] lineStarts = new int[1][];
+    byte[] reads = new byte[rules.size()];
     kw.index().scan(s, (k, end) -> {
       for (int r : kw.rulesOfKeyword()[k]) {
-        SecretRule rule = rules.get(r);
-        if (!rule.reads(text)) {
+        if (reads[r] == 0) {
+          reads[r] = rules.get(r).reads(text) ? READS : SKIPS;
+        }
+        if (reads[r] == SKIPS) {
           continue;
         }
-        if (rule.multiline()) {
+        if (rules.get(r).multiline()) {
           whole.add(r);
         } else {
-          lines.computeIfAbsent(r, x -> new BitSet()).set(lineOf(lineStarts, end - 1));
+          if (lineStarts[0] == null) {
+            lineStarts[0] = lineStarts(s);
+          }
+          lines.computeIfAbsent(r, x -> new BitSet()).set(lineOf(lineStarts[0], end - 1));
         }
       }
     });
+    if (whole.isEmpty() && lines.isEmpty()) {
+      return List.of();
+    }
+    if (lineStarts[0] == null) {
+      lineStarts[0] = lineStarts(s);
+    }
+    return found(text, s, lineStarts[0], whole, lines);
+  }
+
+  private List<SecretHit> found(Text text, String s, int[] lineStarts, Set<Integer> whole, Map<Integer, BitSet> lines) {
     List<SecretHit> hits = new ArrayList<>();
     for (int r : whole) {
       find(rules.get(r), text, lineStarts, 0, s.length(), hits);
@@ -272,13 +292,12 @@ public final class SecretScanner {
     int[] starts = new int[16];
     int n = 0;
     starts[n++] = 0;
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == '\n') {
-        if (n == starts.length) {
-          starts = Arrays.copyOf(starts, n * 2);
-        }
-        starts[n++] = i + 1;
+    // String.indexOf is an intrinsic: far faster than a loop of charAt
+    for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
+      if (n == starts.length) {
+        starts = Arrays.copyOf(starts, n * 2);
       }
+      starts[n++] = i + 1;
     }
     return Arrays.copyOf(starts, n);
   }
