@@ -134,14 +134,30 @@ class DistributionIT {
     assertThat(compileThresholdScaling(" -XX:CompileThresholdScaling=0.5", "--version")).isEqualTo("0.500000");
   }
 
+  /** Commands that run and end keep their heap in transparent huge pages, the daemons do not; a user's page setting wins. */
+  @Test
+  void theLauncherGivesCommandsThatRunAndEndTransparentHugePages() throws Exception {
+    Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    // where the system has them off, the JVM turns the flag off (and says so on a log the launcher silences)
+    boolean offered = Files.exists(mode) && !Files.readString(mode).contains("[never]");
+    assertThat(finalFlag("bool UseTransparentHugePages ", "", "--version")).isEqualTo(offered ? "true" : "false");
+    assertThat(finalFlag("bool UseTransparentHugePages ", "", "server", "--help")).isEqualTo("false");
+    assertThat(finalFlag("bool UseTransparentHugePages ", " -XX:-UseTransparentHugePages", "--version")).isEqualTo("false");
+  }
+
   /** The value of HotSpot's {@code CompileThresholdScaling} in the JVM the launcher starts for {@code args}. */
   private static String compileThresholdScaling(String options, String... args) throws Exception {
+    return finalFlag("double CompileThresholdScaling ", options, args);
+  }
+
+  /** The value of the HotSpot flag that {@code -XX:+PrintFlagsFinal} prints after {@code prefix}, in the JVM the launcher starts for {@code args}. */
+  private static String finalFlag(String prefix, String options, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=" + home.resolve("bin"), "HOME=" + tmp.resolve("user-home"),
         "PORTCULLIS_JAVA_OPTS=-Xmx512m -XX:+PrintFlagsFinal" + options, "portcullis"));
     command.addAll(List.of(args));
     Tools.Result r = Tools.run(DEADLINE, command);
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    return out(r).lines().map(String::strip).filter(l -> l.startsWith("double CompileThresholdScaling "))
+    return out(r).lines().map(String::strip).filter(l -> l.startsWith(prefix))
         .map(l -> l.split("\\s+")[3]).findFirst().orElseThrow();
   }
 
