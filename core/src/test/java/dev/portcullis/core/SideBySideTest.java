@@ -93,6 +93,19 @@ class SideBySideTest {
   }
 
   @Test
+  void bothGivesEachTasksResultAndTheFirstTasksFailureWins() throws Exception {
+    SideBySide.Both<String, Integer> both = SideBySide.both("test", () -> "catalog", () -> 42);
+    assertThat(both.first()).isEqualTo("catalog");
+    assertThat(both.second()).isEqualTo(42);
+    assertThat(SideBySide.both("test", () -> null, () -> "checks").first()).isNull();
+    assertThatThrownBy(() -> SideBySide.both("test", () -> {
+      throw new IOException("first");
+    }, () -> {
+      throw new IOException("second");
+    })).hasMessage("first");
+  }
+
+  @Test
   void oneItemIsWorkedOnByTheCallerAlone() throws Exception {
     assertThat(SideBySide.map(List.of("a"), "test", s -> Thread.currentThread().getName())).containsExactly(Thread.currentThread().getName());
     assertThat(SideBySide.map(List.<String>of(), "test", s -> s)).isEmpty();

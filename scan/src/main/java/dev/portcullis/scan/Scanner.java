@@ -220,7 +220,7 @@ public final class Scanner {
       t1 = System.nanoTime();
       long[] took = new long[2];
       // the catalog and the checks only read what the pass gave: they run side by side
-      SideBySide.Both<@Nullable Catalog, @Nullable Report> made = SideBySide.both("scan " + image.name(), () -> {
+      SideBySide.Both<@Nullable Catalog, @Nullable Report> made = SideBySide.both("scan", () -> {
         long start = System.nanoTime();
         Catalog c = pass.catalog() == null ? null : pass.catalog().catalog(pass.tree(), pass.layers());
         took[0] = System.nanoTime() - start;

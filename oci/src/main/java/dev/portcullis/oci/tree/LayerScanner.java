@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,7 +69,7 @@ public final class LayerScanner {
       missing.add(notFound);
     }
     List<EntryBudget> budgets = EntryBudget.ordered(maxEntries, toRead.size());
-    List<Integer> order = java.util.stream.IntStream.range(0, toRead.size()).boxed().toList();
+    List<Integer> order = IntStream.range(0, toRead.size()).boxed().toList();
     AtomicInteger firstFailed = new AtomicInteger(toRead.size() - 1);
     List<Map<LayerAnalyzer<?>, Object>> read;
     try {

@@ -42,8 +42,18 @@ public final class DebugChecks {
   /** Whether a file at {@code path} is read by some debug check whatever its text. */
   public static boolean wantsPath(String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);
-    return SpringProperties.isConfigFile(path) || PHP_INI.matcher(path).matches() || DEBUG_FILE.matcher(name).matches()
-        || name.equals("settings.py") && path.contains("/");
+    // asked of every file of an image at every scan: each pattern runs only on a path with the literal it needs
+    return SpringProperties.isConfigFile(path) || path.endsWith(".ini") && PHP_INI.matcher(path).matches()
+        || containsIgnoringCase(name, "debug.") && DEBUG_FILE.matcher(name).matches() || name.equals("settings.py") && path.contains("/");
+  }
+
+  private static boolean containsIgnoringCase(String s, String part) {
+    for (int i = 0; i + part.length() <= s.length(); i++) {
+      if (s.regionMatches(true, i, part, 0, part.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final Set<Text.Kind> COMMAND = EnumSet.of(Text.Kind.ENV, Text.Kind.ENTRYPOINT, Text.Kind.CMD);

@@ -23,7 +23,8 @@ final class SpringProperties {
   private static final Pattern CONFIG_FILE = Pattern.compile("(?:application|bootstrap)(?:-[A-Za-z0-9_.-]+)?\\.(properties|ya?ml)");
 
   static boolean isConfigFile(String path) {
-    return CONFIG_FILE.matcher(path.substring(path.lastIndexOf('/') + 1)).matches();
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return (name.startsWith("application") || name.startsWith("bootstrap")) && CONFIG_FILE.matcher(name).matches();
   }
 
   static List<Property> of(Text text) {

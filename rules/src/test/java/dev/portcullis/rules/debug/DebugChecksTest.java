@@ -75,4 +75,17 @@ class DebugChecksTest {
   Stream<DynamicTest> everyCheckAgainstItsFixtures() {
     return CheckFixtureRunner.tests(DebugChecksTest.class, DebugChecks.all(), f -> image(f.checkId(), f.path()));
   }
+
+  /** The files a debug check reads whatever their text, by the path alone. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "/etc/php/8.2/cli/php.ini, true", "/usr/local/etc/php.ini, true", "/etc/php/8.2/mods-available/xdebug.ini, true",
+      "/opt/xdebug-3.ini, true", "/etc/odbc.ini, false", "/etc/php/8.2/cli/php.ini.bak, false",
+      "/app/config/debug.properties, true", "/app/APP-DEBUG.YAML, true", "/app/remote_debug.json, true", "/app/debugger.properties, false",
+      "/app/debug.txt, false", "/srv/app/application.properties, true", "/srv/app/application-prod.yml, true",
+      "/srv/app/bootstrap.yaml, true", "/srv/app/Application.properties, false", "/srv/app/application.json, false",
+      "/srv/site/settings.py, true", "/usr/lib/x86_64-linux-gnu/libc.so.6, false"})
+  void aFileIsWantedByItsPathWhereADebugCheckReadsIt(String path, boolean wanted) {
+    org.assertj.core.api.Assertions.assertThat(DebugChecks.wantsPath(path)).isEqualTo(wanted);
+  }
 }
