@@ -190,7 +190,7 @@ public final class DebugChecks {
                 "Set the debug flag to false in the image and enable it only in development."),
             "debug mode is on",
             in(EnumSet.of(Text.Kind.ENV), "(?i)^((?:[A-Z0-9]+_)?DEBUG=(?:true|1|yes|on))\\s*$"),
-            inFiles(p -> p.endsWith("/settings.py") || DJANGO_SETTINGS.matcher(p).matches(), "^(DEBUG\\s*=\\s*True)\\b")),
+            inFiles(p -> p.endsWith("/settings.py") || p.contains("/settings") && DJANGO_SETTINGS.matcher(p).matches(), "^(DEBUG\\s*=\\s*True)\\b")),
         lines(info("PCS-DEBUG-003", Severity.LOW, "Development environment selected",
                 "Frameworks relax security in development mode: verbose errors, live reloading, permissive CORS, no caching of templates, dev-only routes.",
                 "Set the environment to production in the image (NODE_ENV=production, RAILS_ENV=production, ASPNETCORE_ENVIRONMENT=Production)."),
@@ -217,7 +217,8 @@ public final class DebugChecks {
                 "Xdebug in debug mode connects to a debugger client named by the request or the configuration, and slows every request; it exposes the code and its variables.",
                 "Do not install or load the xdebug extension in production images (remove its ini file, or set xdebug.mode=off)."),
             "Xdebug is loaded or set to debug",
-            inFiles(p -> PHP_INI.matcher(p).matches() || p.endsWith(".ini"),
+            // every path PHP_INI takes ends so too
+            inFiles(p -> p.endsWith(".ini"),
                 "^\\s*((?:zend_extension\\s*=\\s*\\S*xdebug\\S*)|xdebug\\.mode\\s*=\\s*\\S*debug\\S*|xdebug\\.remote_enable\\s*=\\s*(?:1|on|true)|xdebug\\.start_with_request\\s*=\\s*(?:yes|1|trigger))"),
             in(EnumSet.of(Text.Kind.ENV), "^(XDEBUG_MODE=\\S*debug\\S*)")),
         lines(info("PCS-DEBUG-008", Severity.HIGH, "Python remote debugger listening",
