@@ -42,7 +42,7 @@ public final class SideBySide {
       for (T item : items) {
         out.add(work.apply(item));
       }
-      return out;
+      return Collections.unmodifiableList(out);
     }
     Run<T, R, E> run = new Run<>(items, work);
     List<Thread> helpers = new ArrayList<>(threads - 1);
