@@ -7,6 +7,7 @@ import dev.portcullis.oci.Layer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,8 +84,8 @@ public final class LayerScanner {
         }
       });
     } catch (IOException | RuntimeException e) {
-      if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
-        throw e; // cancelled: how far each layer got says nothing
+      if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException) || Thread.currentThread().isInterrupted()) {
+        throw e; // cancelled: how far each layer got says nothing (a network read's deadline is a failure like any other)
       }
       // a layer read beside a later one may have taken more entries than a read in order allows: that fails first
       Optional<ImageReadException> over = EntryBudget.firstOver(budgets, firstFailed.get());
