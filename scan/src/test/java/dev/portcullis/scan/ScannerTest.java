@@ -460,4 +460,49 @@ class ScannerTest {
       assertThat(seen(scanner.scan(source))).isEqualTo(seen(new Scanner(ScanOptions.all(database).withRead(read)).scan(source)));
     }
   }
+
+  @Test
+  void anInterruptStopsEveryLayerReadBesideTheCallersAndKeepsNoneOfThem(@TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core reads one layer at a time");
+    byte[] a = new byte[1 << 20];
+    byte[] b = new byte[1 << 20];
+    java.util.Arrays.fill(a, (byte) 'a');
+    java.util.Arrays.fill(b, (byte) 'b');
+    Path dir = tmp.resolve("slow2");
+    new OciLayoutBuilder().refName("slow2")
+        .layer(ScanFixtures.base().file("srv/a.txt", a, 0644).build(), Compression.NONE, "ADD rootfs.tar /")
+        .layer(new dev.portcullis.testkit.LayerBuilder().file("srv/b.txt", b, 0644).build(), Compression.NONE, "COPY b.txt /srv/")
+        .write(dir);
+    ImageSource source = ImageSource.parse("oci-dir:" + dir + ":slow2");
+    Path cacheDir = tmp.resolve("cache");
+    Path temp = tmp.resolve("tmp");
+    try (Database database = Database.open(db)) {
+      ReadOptions read = read(temp);
+      Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
+      // both layers are being read when the interrupt comes: each counts down at its first read
+      CountDownLatch started = new CountDownLatch(2);
+      AtomicReference<Throwable> outcome = new AtomicReference<>();
+      Thread worker;
+      try (Image image = slow(dev.portcullis.oci.images.Images.open(source, read), started)) {
+        worker = new Thread(() -> {
+          try {
+            scanner.scan(image, null);
+            outcome.set(new AssertionError("the scan finished"));
+          } catch (Throwable t) {
+            outcome.set(t);
+          }
+        });
+        worker.start();
+        assertThat(started.await(60, TimeUnit.SECONDS)).as("two layers read at once").isTrue();
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(worker.isAlive()).as("the scan still runs a minute after its interrupt").isFalse();
+      }
+      assertThat(outcome.get()).isInstanceOf(ScanCancelledException.class).hasMessageContaining("cancelled");
+      assertThat(Thread.getAllStackTraces().keySet()).as("a layer read left running").noneMatch(t -> t.getName().equals("layer pass") && t.isAlive());
+      assertThat(files(cacheDir)).as("no entry of a layer that was cut").isEmpty();
+      assertThat(files(temp)).as("temporary files").isEmpty();
+      assertThat(seen(scanner.scan(source))).isEqualTo(seen(new Scanner(ScanOptions.all(database).withRead(read)).scan(source)));
+    }
+  }
 }
