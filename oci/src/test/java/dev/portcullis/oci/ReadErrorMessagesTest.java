@@ -139,6 +139,20 @@ class ReadErrorMessagesTest {
     return Layer.of(b.build(), Compression.GZIP);
   }
 
+  /** {@link #files} with the end of its gzip stream cut off, under a descriptor of what is left: its files read, then it fails. */
+  private static Layer damaged(int n, String prefix) {
+    Layer whole = files(n, prefix);
+    return whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length - 4), true);
+  }
+
+  /** Reading {@code image} with a limit of 10 entries fails, ten times over, at {@code layer}, its layer {@code index}. */
+  private static void assertOverTenAt(Image image, int index, Layer layer) {
+    for (int round = 0; round < 10; round++) {
+      assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
+          .hasMessage("read layer " + index + " (" + layer.digest() + ") of " + image.name() + ": more than 10 entries in the image");
+    }
+  }
+
   /** Layers read side by side fail at the layer, and with the message, of a read in order, however the reads interleave. */
   @ParameterizedTest(name = "entries per layer {0}, over at layer {1}")
   @org.junit.jupiter.params.provider.CsvSource({"'6,5,1', 1", "'12,3', 0", "'3,12', 1", "'2,2,2,2,2,2', 5", "'1,30,1,1', 1"})
@@ -148,40 +162,25 @@ class ReadErrorMessagesTest {
     for (int i = 0; i < counts.length; i++) {
       layers[i] = files(counts[i], "l" + i + "-");
     }
-    Path layout = write(layers);
-    try (Image image = open(layout, SMALL)) {
-      String where = "layer " + overAt + " (" + layers[overAt].digest() + ") of " + image.name();
-      for (int round = 0; round < 10; round++) {
-        assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
-            .hasMessage("read " + where + ": more than 10 entries in the image");
-      }
+    try (Image image = open(write(layers), SMALL)) {
+      assertOverTenAt(image, overAt, layers[overAt]);
     }
   }
 
   @Test
   void anEarlierLayerOverTheEntryLimitFailsBeforeALaterLayerThatIsDamaged() throws IOException {
     Layer over = files(12, "a");
-    Layer whole = files(2, "b");
-    Layer truncated = whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length - 4), true);
-    Path layout = write(over, truncated);
-    try (Image image = open(layout, SMALL)) {
-      assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
-          .hasMessage("read layer 0 (" + over.digest() + ") of " + image.name() + ": more than 10 entries in the image");
+    try (Image image = open(write(over, damaged(2, "b")), SMALL)) {
+      assertOverTenAt(image, 0, over);
     }
   }
 
   @Test
   void aLayerThatAReadInOrderStopsAtTheLimitFailsSoEvenWhenItIsDamagedFurtherOn() throws IOException {
     // layer 1 goes over the limit at its third entry, long before its damaged end
-    Layer first = files(8, "a");
-    Layer whole = files(5, "b");
-    Layer truncated = whole.withBlob(Arrays.copyOf(whole.blob(), whole.blob().length - 4), true);
-    Path layout = write(first, truncated);
-    try (Image image = open(layout, SMALL)) {
-      for (int round = 0; round < 10; round++) {
-        assertThatThrownBy(() -> FileTree.read(image, new LayerScanner(null, 10))).isInstanceOf(ImageReadException.class)
-            .hasMessage("read layer 1 (" + truncated.digest() + ") of " + image.name() + ": more than 10 entries in the image");
-      }
+    Layer truncated = damaged(5, "b");
+    try (Image image = open(write(files(8, "a"), truncated), SMALL)) {
+      assertOverTenAt(image, 1, truncated);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.portcullis.oci.Layer;
 import dev.portcullis.oci.ReadOptions;
 import dev.portcullis.oci.tree.LayerCache;
 import dev.portcullis.scan.ScanFixtures.CountedImage;
+import dev.portcullis.oci.images.Images;
 import dev.portcullis.testkit.OciLayoutBuilder;
 import dev.portcullis.testkit.OciLayoutBuilder.Compression;
 import dev.portcullis.vuln.db.Database;
@@ -430,6 +431,30 @@ class ScannerTest {
     }
   }
 
+  /**
+   * What a scan of {@code image}, its layers read slowly, ended with when its thread was interrupted
+   * once {@code layers} layers were being read; the scan must end within a minute of it.
+   */
+  private static Throwable interruptedOnceReading(Scanner scanner, Image image, int layers) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(layers);
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Image slowed = slow(image, started);
+    Thread worker = new Thread(() -> {
+      try {
+        scanner.scan(slowed, null);
+        outcome.set(new AssertionError("the scan finished"));
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    });
+    worker.start();
+    assertThat(started.await(60, TimeUnit.SECONDS)).as(layers + " layers read at once").isTrue();
+    worker.interrupt();
+    worker.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(worker.isAlive()).as("the scan still runs a minute after its interrupt").isFalse();
+    return outcome.get();
+  }
+
   @Test
   void anInterruptedScanStopsMidLayer(@TempDir Path tmp) throws Exception {
     ImageSource source = slowLayout(tmp.resolve("slow"));
@@ -437,25 +462,11 @@ class ScannerTest {
     try (Database database = Database.open(db)) {
       ReadOptions read = read(tmp.resolve("tmp"));
       Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
-      CountDownLatch started = new CountDownLatch(1);
-      AtomicReference<Throwable> outcome = new AtomicReference<>();
-      Thread worker;
-      try (Image image = slow(dev.portcullis.oci.images.Images.open(source, read), started)) {
-        worker = new Thread(() -> {
-          try {
-            scanner.scan(image, null);
-            outcome.set(new AssertionError("the scan finished"));
-          } catch (Throwable t) {
-            outcome.set(t);
-          }
-        });
-        worker.start();
-        assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
-        worker.interrupt();
-        worker.join(TimeUnit.SECONDS.toMillis(60));
-        assertThat(worker.isAlive()).as("the scan still runs a minute after its interrupt").isFalse();
+      Throwable outcome;
+      try (Image image = Images.open(source, read)) {
+        outcome = interruptedOnceReading(scanner, image, 1);
       }
-      assertThat(outcome.get()).isInstanceOf(ScanCancelledException.class).hasMessageContaining("cancelled");
+      assertThat(outcome).isInstanceOf(ScanCancelledException.class).hasMessageContaining("cancelled");
       assertThat(files(cacheDir)).isEmpty();
       assertThat(seen(scanner.scan(source))).isEqualTo(seen(new Scanner(ScanOptions.all(database).withRead(read)).scan(source)));
     }
@@ -479,26 +490,12 @@ class ScannerTest {
     try (Database database = Database.open(db)) {
       ReadOptions read = read(temp);
       Scanner scanner = new Scanner(ScanOptions.all(database).withCache(new LayerCache(cacheDir)).withRead(read));
-      // both layers are being read when the interrupt comes: each counts down at its first read
-      CountDownLatch started = new CountDownLatch(2);
-      AtomicReference<Throwable> outcome = new AtomicReference<>();
-      Thread worker;
-      try (Image image = slow(dev.portcullis.oci.images.Images.open(source, read), started)) {
-        worker = new Thread(() -> {
-          try {
-            scanner.scan(image, null);
-            outcome.set(new AssertionError("the scan finished"));
-          } catch (Throwable t) {
-            outcome.set(t);
-          }
-        });
-        worker.start();
-        assertThat(started.await(60, TimeUnit.SECONDS)).as("two layers read at once").isTrue();
-        worker.interrupt();
-        worker.join(TimeUnit.SECONDS.toMillis(60));
-        assertThat(worker.isAlive()).as("the scan still runs a minute after its interrupt").isFalse();
+      Throwable outcome;
+      try (Image image = Images.open(source, read)) {
+        // both layers are being read when the interrupt comes
+        outcome = interruptedOnceReading(scanner, image, 2);
       }
-      assertThat(outcome.get()).isInstanceOf(ScanCancelledException.class).hasMessageContaining("cancelled");
+      assertThat(outcome).isInstanceOf(ScanCancelledException.class).hasMessageContaining("cancelled");
       assertThat(Thread.getAllStackTraces().keySet()).as("a layer read left running").noneMatch(t -> t.getName().equals("layer pass") && t.isAlive());
       assertThat(files(cacheDir)).as("no entry of a layer that was cut").isEmpty();
       assertThat(files(temp)).as("temporary files").isEmpty();
